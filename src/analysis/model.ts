@@ -1,0 +1,123 @@
+/**
+ * The path model and the `analyze` JSON contract (DESIGN.md §2, §4). Every way in — capture file,
+ * LAN diagnose, SmartLink diagnose, listen — produces this same shape. Plain data only: the renderer
+ * imports these types too, so nothing here may touch Node, Electron or the DOM.
+ */
+
+export const HOP_IDS = [
+  'discovery',
+  'smartlink-server',
+  'radio-registration',
+  'radio-forwarding',
+  'control',
+  'stream-setup',
+  'udp-return',
+  'data:meter',
+  'data:panadapter',
+  'data:waterfall',
+  'data:audio',
+  'data:dax',
+] as const;
+export type HopId = (typeof HOP_IDS)[number];
+
+export type Plane = 'control' | 'data';
+/** blocked: nothing usable gets through; degraded: usable but lossy/late/slow; unknown: not in the evidence. */
+export type HopStatus = 'ok' | 'degraded' | 'blocked' | 'unknown';
+
+export const CAUSES = [
+  'udp-blocked-inbound',
+  'mtu',
+  'bandwidth',
+  'random-loss',
+  'jitter',
+  'wrong-port',
+  'host-firewall',
+  'smartlink-unreachable',
+  'radio-not-registered',
+  'router-no-forwarding',
+  'double-nat',
+  'control-timeout',
+  'ping-timeout',
+  'healthy',
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+export interface Hop {
+  id: HopId;
+  plane: Plane;
+  status: HopStatus;
+  /** Human-readable facts: counts, times, sizes, the status line seen. */
+  evidence: string[];
+}
+
+export type VerdictStatus = 'healthy' | 'degraded' | 'blocked' | 'inconclusive';
+
+export interface Verdict {
+  status: VerdictStatus;
+  hop?: HopId;
+  cause?: Cause;
+  summary: string;
+  advice: string[];
+}
+
+export type StreamKind = 'discovery' | 'meter' | 'panadapter' | 'waterfall' | 'audio' | 'dax-audio' | 'dax-iq' | 'other';
+
+export interface StreamSummary {
+  /** `0x40000000`. */
+  id: string;
+  kind: StreamKind;
+  /** Packet class code, `0x8003`. */
+  pcc: string;
+  /** `ip:port`. */
+  src: string;
+  dst: string;
+  packets: number;
+  bytes: number;
+  /** Packets missing per the 4-bit counter. */
+  lost: number;
+  outOfOrder: number;
+  duplicates: number;
+  ratePps: number;
+  minSize: number;
+  maxSize: number;
+}
+
+export interface RadioSummary {
+  serial: string;
+  model: string;
+  version: string;
+  ip: string;
+  nickname: string;
+  callsign: string;
+}
+
+export interface SourceSummary {
+  file: string;
+  packets: number;
+  bytes: number;
+  durationS: number;
+}
+
+export interface AnalysisReport {
+  source: SourceSummary;
+  radios: RadioSummary[];
+  streams: StreamSummary[];
+  hops: Hop[];
+  verdict: Verdict;
+  warnings: string[];
+}
+
+export const HOP_PLANE: Record<HopId, Plane> = {
+  discovery: 'control',
+  'smartlink-server': 'control',
+  'radio-registration': 'control',
+  'radio-forwarding': 'control',
+  control: 'control',
+  'stream-setup': 'control',
+  'udp-return': 'data',
+  'data:meter': 'data',
+  'data:panadapter': 'data',
+  'data:waterfall': 'data',
+  'data:audio': 'data',
+  'data:dax': 'data',
+};
