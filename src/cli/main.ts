@@ -1,1 +1,38 @@
-export {};
+/**
+ * `flexpath` entry point: dispatches to one module per subcommand. Exit codes (DESIGN.md §4):
+ * 0 done (whatever the verdict), 1 bad input, 2 usage.
+ */
+import { runDecode } from './decode.js';
+import { EXIT, UsageError } from './common.js';
+
+type Runner = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Runner; help: string }> = {
+  decode: { run: runDecode, help: 'decode FILE | --hex HEX [--format json|text]   one raw VITA-49 datagram' },
+};
+
+function usage(): string {
+  return ['usage: flexpath <command> [options]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`flexpath: unknown command "${name}"\n${usage()}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`flexpath ${name}: ${e.message}\n${cmd.help}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
