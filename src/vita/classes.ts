@@ -49,8 +49,11 @@ export function isFlex(h: VitaHeader): boolean {
 
 /** Maps a header to its Flex payload kind; non-Flex or unknown classes are `other`. */
 export function classify(h: VitaHeader): FlexClass {
-  if (!h.classId || h.classId.oui !== FLEX_OUI) return { kind: 'other' };
-  const pcc = h.classId.packetClassCode;
+  return h.classId ? classifyCodes(h.classId.oui, h.classId.packetClassCode) : { kind: 'other' };
+}
+
+export function classifyCodes(oui: number, pcc: number): FlexClass {
+  if (oui !== FLEX_OUI) return { kind: 'other' };
   switch (pcc) {
     case PCC.discovery:
       return { kind: 'discovery' };

@@ -5,9 +5,142 @@
  *
  * "Complete" means every bin of the frame/line arrived; a frame or line that was started but could
  * not be completed counts as broken — the usable-picture figure behind `blocked` vs `degraded`.
+ *
+ * With `keepBins: false` the assemblers only count (no bin copies): the analysis hot path uses that, the
+ * UI's spectrum tap keeps the bins.
  */
-import type { FftPayload } from './payload/fft.js';
-import { type WaterfallPayload, vitaFrequencyToHz } from './payload/waterfall.js';
+import { vitaFrequencyToHz } from './payload/waterfall.js';
+
+/** One fragment, as read from an FFT or waterfall payload; `bins` may be omitted when only counting. */
+export interface Fragment {
+  /** FFT frame_index or waterfall Timecode. */
+  index: number;
+  start: number;
+  count: number;
+  total: number;
+  bins?: Uint16Array;
+}
+
+/**
+ * Which bins of one frame have arrived, as merged [start, end) intervals. Fragments come in a handful
+ * per frame, so a short sorted list beats a per-bin map; past MAX_INTERVALS the frame is garbage.
+ */
+class Coverage {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  covered = 0;
+  overflow = false;
+
+  add(start: number, end: number): void {
+    if (end <= start) return;
+    let i = 0;
+    while (i < this.starts.length && (this.ends[i] ?? 0) < start) i++;
+    let s = start;
+    let e = end;
+    let j = i;
+    while (j < this.starts.length && (this.starts[j] ?? 0) <= e) {
+      s = Math.min(s, this.starts[j] ?? s);
+      e = Math.max(e, this.ends[j] ?? e);
+      this.covered -= (this.ends[j] ?? 0) - (this.starts[j] ?? 0);
+      j++;
+    }
+    this.starts.splice(i, j - i, s);
+    this.ends.splice(i, j - i, e);
+    this.covered += e - s;
+    if (this.starts.length > 64) this.overflow = true;
+  }
+}
+
+interface Pending {
+  index: number;
+  total: number;
+  coverage: Coverage;
+  bins: Uint16Array | undefined;
+  meta: unknown;
+}
+
+export interface AssembledFrame<M> {
+  index: number;
+  /** Present when the assembler keeps bins. */
+  bins: Uint16Array | undefined;
+  meta: M;
+}
+
+/**
+ * Shared core: fragments keyed by index; complete when the coverage spans `total`. At most `maxPending`
+ * frames are open; the oldest beyond that, or older than `staleAfter` indices behind the newest, are
+ * abandoned and counted broken.
+ */
+class FragmentAssembler<M> {
+  completed = 0;
+  broken = 0;
+  private readonly pending = new Map<number, Pending>();
+  private newest: number | undefined;
+  private readonly done: number[] = [];
+
+  constructor(
+    private readonly keepBins: boolean,
+    private readonly maxPending: number,
+    private readonly staleAfter: number,
+  ) {}
+
+  push(f: Fragment, meta: M): AssembledFrame<M> | undefined {
+    if (f.count === 0 || f.start + f.count > f.total) return undefined;
+    if (this.newest === undefined || isNewer(f.index, this.newest)) this.newest = f.index;
+    // A fragment of a frame already completed (duplicate) or far behind is ignored, as FlexLib does.
+    if (this.done.includes(f.index) || distance(this.newest, f.index) > this.staleAfter) return undefined;
+    let p = this.pending.get(f.index);
+    if (p && p.total !== f.total) {
+      this.pending.delete(f.index);
+      this.broken++;
+      p = undefined;
+    }
+    if (!p) {
+      p = { index: f.index, total: f.total, coverage: new Coverage(), bins: this.keepBins ? new Uint16Array(f.total) : undefined, meta };
+      this.pending.set(f.index, p);
+      this.expire();
+    }
+    if (p.bins && f.bins) p.bins.set(f.bins.subarray(0, f.count), f.start);
+    p.coverage.add(f.start, f.start + f.count);
+    if (p.coverage.overflow) {
+      this.pending.delete(f.index);
+      this.broken++;
+      return undefined;
+    }
+    if (p.coverage.covered < p.total) return undefined;
+    this.pending.delete(f.index);
+    this.completed++;
+    this.done.push(f.index);
+    if (this.done.length > 8) this.done.shift();
+    return { index: f.index, bins: p.bins, meta: p.meta as M };
+  }
+
+  /** End of input: every frame still open is broken. */
+  finish(): void {
+    this.broken += this.pending.size;
+    this.pending.clear();
+  }
+
+  private expire(): void {
+    const newest = this.newest ?? 0;
+    for (const [index] of this.pending) {
+      if (distance(newest, index) > this.staleAfter || this.pending.size > this.maxPending) {
+        this.pending.delete(index);
+        this.broken++;
+      }
+    }
+  }
+}
+
+/** 32-bit index arithmetic, so wrap-around does not look like a jump backwards. */
+function distance(newer: number, older: number): number {
+  return (newer - older) >>> 0;
+}
+
+function isNewer(a: number, b: number): boolean {
+  const d = distance(a, b);
+  return d !== 0 && d < 0x80000000;
+}
 
 export interface FftFrame {
   frameIndex: number;
@@ -15,59 +148,32 @@ export interface FftFrame {
 }
 
 /**
- * FlexLib accepts bins while frame_index is unchanged and emits when the accumulated count equals the
- * width; a new index while the old frame is incomplete abandons the old one (= one error).
+ * FFT frames: FlexLib keeps one frame open and abandons it when a new frame_index arrives (one error);
+ * we keep the previous frame open until one two indices newer arrives, so a single packet reordered
+ * across a frame boundary does not break a frame (FlexLib would count it).
  */
 export class FftFrameAssembler {
-  completed = 0;
-  broken = 0;
-  private frameIndex: number | undefined;
-  private bins: Uint16Array | undefined;
-  private filled = 0;
-  private seen: Uint8Array | undefined;
+  private readonly core: FragmentAssembler<null>;
 
-  /** Returns the frame when this fragment completes it. */
-  push(p: FftPayload): FftFrame | undefined {
-    if (this.frameIndex !== p.frameIndex || !this.bins || this.bins.length !== p.totalBins) {
-      // Older frame indices (reordered stragglers) are ignored, as FlexLib does.
-      if (this.frameIndex !== undefined && p.frameIndex < this.frameIndex && this.frameIndex - p.frameIndex < 0x80000000) {
-        return undefined;
-      }
-      if (this.bins && this.filled < this.bins.length) this.broken++;
-      this.frameIndex = p.frameIndex;
-      this.bins = new Uint16Array(p.totalBins);
-      this.seen = new Uint8Array(p.totalBins);
-      this.filled = 0;
-    }
-    const bins = this.bins;
-    const seen = this.seen;
-    if (!seen || p.startBin + p.numBins > bins.length) return undefined;
-    for (let i = 0; i < p.numBins; i++) {
-      const at = p.startBin + i;
-      if (!seen[at]) {
-        seen[at] = 1;
-        this.filled++;
-      }
-      bins[at] = p.bins[i] ?? 0;
-    }
-    if (this.filled === bins.length) {
-      this.completed++;
-      const frame = { frameIndex: p.frameIndex, bins };
-      // Start fresh so a duplicate fragment of this frame does not count as a new broken frame.
-      this.bins = new Uint16Array(0);
-      this.seen = new Uint8Array(0);
-      this.filled = 0;
-      return frame;
-    }
-    return undefined;
+  constructor(opts: { keepBins?: boolean } = {}) {
+    this.core = new FragmentAssembler<null>(opts.keepBins ?? true, 2, 1);
   }
 
-  /** Call at the end of input: a frame still pending is broken. */
+  get completed(): number {
+    return this.core.completed;
+  }
+
+  get broken(): number {
+    return this.core.broken;
+  }
+
+  push(p: { frameIndex: number; startBin: number; numBins: number; totalBins: number; bins?: Uint16Array }): FftFrame | undefined {
+    const done = this.core.push({ index: p.frameIndex, start: p.startBin, count: p.numBins, total: p.totalBins, ...(p.bins ? { bins: p.bins } : {}) }, null);
+    return done ? { frameIndex: done.index, bins: done.bins ?? new Uint16Array(0) } : undefined;
+  }
+
   finish(): void {
-    if (this.bins && this.bins.length > 0 && this.filled > 0 && this.filled < this.bins.length) this.broken++;
-    this.bins = undefined;
-    this.seen = undefined;
-    this.filled = 0;
+    this.core.finish();
   }
 }
 
@@ -80,74 +186,53 @@ export interface WaterfallLine {
   bins: Uint16Array;
 }
 
-interface PendingLine {
-  line: WaterfallLine;
-  filled: number;
-  seen: Uint8Array;
+interface LineMeta {
+  frameLowFreq: bigint;
+  binBandwidth: bigint;
+  lineDurationMs: number;
+  autoBlackLevel: number;
 }
 
-/** FlexLib discards lines older than 10 timecodes; we also cap pending lines so memory is bounded. */
-const STALE_TIMECODES = 10;
-const MAX_PENDING = 16;
-
+/** FlexLib discards lines older than 10 timecodes (reference §3.2); at most 16 lines are open here. */
 export class WaterfallLineAssembler {
-  completed = 0;
-  broken = 0;
-  private readonly pending = new Map<number, PendingLine>();
-  private newest: number | undefined;
+  private readonly core: FragmentAssembler<LineMeta | null>;
 
-  push(p: WaterfallPayload): WaterfallLine | undefined {
+  constructor(opts: { keepBins?: boolean } = {}) {
+    this.core = new FragmentAssembler<LineMeta | null>(opts.keepBins ?? true, 16, 10);
+  }
+
+  get completed(): number {
+    return this.core.completed;
+  }
+
+  get broken(): number {
+    return this.core.broken;
+  }
+
+  push(p: {
+    timecode: number; firstBin: number; width: number; height: number; totalBins: number; bins?: Uint16Array;
+    frameLowFreq?: bigint; binBandwidth?: bigint; lineDurationMs?: number; autoBlackLevel?: number;
+  }): WaterfallLine | undefined {
     // Only one-row tiles have been observed (reference §3.2); others are not reassembled.
     if (p.height !== 1) return undefined;
-    if (this.newest === undefined || p.timecode > this.newest) this.newest = p.timecode;
-    let entry = this.pending.get(p.timecode);
-    if (!entry) {
-      if (this.newest - p.timecode > STALE_TIMECODES) return undefined;
-      entry = { line: this.makeLine(p, new Uint16Array(p.totalBins)), filled: 0, seen: new Uint8Array(p.totalBins) };
-      this.pending.set(p.timecode, entry);
-      this.evict();
-    }
-    const { line, seen } = entry;
-    if (p.firstBin + p.width > line.bins.length) return undefined;
-    for (let i = 0; i < p.width; i++) {
-      const at = p.firstBin + i;
-      if (!seen[at]) {
-        seen[at] = 1;
-        entry.filled++;
-      }
-      line.bins[at] = p.bins[i] ?? 0;
-    }
-    if (entry.filled === line.bins.length) {
-      this.pending.delete(p.timecode);
-      this.completed++;
-      return line;
-    }
-    return undefined;
-  }
-
-  finish(): void {
-    this.broken += this.pending.size;
-    this.pending.clear();
-  }
-
-  private makeLine(p: WaterfallPayload, bins: Uint16Array): WaterfallLine {
+    const meta: LineMeta | null =
+      p.frameLowFreq !== undefined
+        ? { frameLowFreq: p.frameLowFreq, binBandwidth: p.binBandwidth ?? 0n, lineDurationMs: p.lineDurationMs ?? 0, autoBlackLevel: p.autoBlackLevel ?? 0 }
+        : null;
+    const done = this.core.push({ index: p.timecode, start: p.firstBin, count: p.width, total: p.totalBins, ...(p.bins ? { bins: p.bins } : {}) }, meta);
+    if (!done) return undefined;
+    const m = done.meta;
     return {
-      timecode: p.timecode,
-      firstBinHz: vitaFrequencyToHz(p.frameLowFreq),
-      binBandwidthHz: vitaFrequencyToHz(p.binBandwidth),
-      lineDurationMs: p.lineDurationMs,
-      autoBlackLevel: p.autoBlackLevel,
-      bins,
+      timecode: done.index,
+      firstBinHz: m ? vitaFrequencyToHz(m.frameLowFreq) : 0,
+      binBandwidthHz: m ? vitaFrequencyToHz(m.binBandwidth) : 0,
+      lineDurationMs: m?.lineDurationMs ?? 0,
+      autoBlackLevel: m?.autoBlackLevel ?? 0,
+      bins: done.bins ?? new Uint16Array(0),
     };
   }
 
-  private evict(): void {
-    const newest = this.newest ?? 0;
-    for (const [tc] of this.pending) {
-      if (newest - tc > STALE_TIMECODES || this.pending.size > MAX_PENDING) {
-        this.pending.delete(tc);
-        this.broken++;
-      }
-    }
+  finish(): void {
+    this.core.finish();
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { DecodeError, FftFrameAssembler, WaterfallLineAssembler, decodePacket } from '../../src/vita/index.js';
+import { DecodeError, FftFrameAssembler, WaterfallLineAssembler, decodePacket, header } from '../../src/vita/index.js';
+import { newScan, scanPacket } from '../../src/vita/scan.js';
 import { fftPacket, meterPacket, opusPacket, waterfallPacket } from '../helpers/packets.js';
 import { fixture } from '../helpers/paths.js';
 import { prng } from '../helpers/prng.js';
@@ -60,4 +61,35 @@ test(`codec fuzz: ${COUNT} mutated/truncated datagrams → only DecodeError (see
   assert.equal(ok + errors, COUNT);
   assert.ok(errors > COUNT / 10, 'mutations did reach the error paths');
   assert.ok(ok > COUNT / 10, 'mutations did reach the decode paths');
+});
+
+test(`fast scan agrees with the full header decoder on mutated datagrams (seed ${SEED})`, () => {
+  const rnd = prng(SEED + 1);
+  const base = [meterPacket(3, [[1, 2]]), fftPacket(0x40000000, 5, 9, 0, [1, 2, 3, 4], 4), opusPacket(0x04000009, 2, 61), waterfallPacket(0x42000000, 1, 4, 0, 8, 8)];
+  const scan = newScan();
+  let agreed = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const buf = Buffer.from(base[i % base.length]!);
+    buf[Math.floor(rnd() * Math.min(buf.length, 28))] = Math.floor(rnd() * 256);
+    const cut = rnd() < 0.2 ? buf.subarray(0, Math.floor(rnd() * buf.length)) : buf;
+    let full: ReturnType<typeof decodePacket> | undefined;
+    try {
+      full = decodePacket(cut);
+    } catch {
+      full = undefined;
+    }
+    const fast = scanPacket(cut, scan);
+    if (full && full.excess === 0) {
+      // Anything the full decoder takes whole, the scan takes, with the same fields.
+      assert.ok(fast, `scan rejected ${cut.toString('hex').slice(0, 64)}`);
+      const h = header.decode(cut);
+      assert.equal(scan.packetType, h.packetType);
+      assert.equal(scan.packetCount, h.packetCount);
+      assert.equal(scan.streamId, h.streamId ?? 0);
+      assert.equal(scan.packetClassCode, h.classId?.packetClassCode ?? 0);
+      assert.equal(scan.oui, h.classId?.oui ?? 0);
+      agreed++;
+    }
+  }
+  assert.ok(agreed > 5000, `compared ${agreed}`);
 });

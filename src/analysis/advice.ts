@@ -1,0 +1,103 @@
+/**
+ * Plain-words summaries and advice per cause (DESIGN.md §2): what a ham can do at home, what a support
+ * agent can ask the customer to do. Kept apart from the rules so wording changes never touch logic.
+ */
+import type { Cause } from './model.js';
+
+export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
+  'udp-blocked-inbound': {
+    title: 'The control channel works but no VITA-49 data from the radio reaches this computer',
+    advice: [
+      'Allow inbound UDP from the radio to this computer (the radio sends from its port 4993, not 4991) in the firewall of this computer and of the network in between.',
+      'Remote (SmartLink): make sure the radio’s router forwards the radio’s UDP port or has UPnP enabled; a VPN must route the radio’s replies back.',
+      'If a stateful firewall or VPN is in the path, add an explicit allow rule for radio:4993 → this computer: the radio’s data is not a reply to anything the client sent.',
+    ],
+  },
+  mtu: {
+    title: 'Small packets (meters) arrive but large ones (panadapter/waterfall, ~1.4 kB, Don’t-Fragment set) are dropped: the path MTU is too small',
+    advice: [
+      'Lower the radio’s packet size for this client: SmartSDR Settings → Network → reduce MTU (e.g. 1300), which sends `client set enforce_network_mtu=1 network_mtu=<n>`.',
+      'Or raise the MTU of the VPN/tunnel/PPPoE link, or let ICMP “fragmentation needed” through so path-MTU discovery works.',
+    ],
+  },
+  bandwidth: {
+    title: 'Loss grows with the stream’s rate: the link cannot carry the data rate',
+    advice: [
+      'Reduce what the radio sends: fewer or narrower panadapters, lower FPS, slower waterfall, compressed (Opus) audio.',
+      'Check the upload speed at the radio’s site: one panadapter + waterfall + audio needs roughly 2–4 Mbit/s.',
+    ],
+  },
+  'random-loss': {
+    title: 'Packets are lost at a steady rate on every stream, whatever their size',
+    advice: [
+      'Look for a lossy link: Wi-Fi, powerline adapters, a congested uplink; try a wired connection.',
+      'If remote, test at another time of day or from another network to find which side loses packets.',
+    ],
+  },
+  jitter: {
+    title: 'Packets arrive late or out of order: audio will stutter and the display will jerk',
+    advice: [
+      'Look for a congested or bufferbloated link (upload saturated by other traffic), or Wi-Fi power saving.',
+      'Enable SQM/fq_codel on the router, or move other heavy traffic off the link.',
+    ],
+  },
+  'wrong-port': {
+    title: 'The radio sends data to a port nobody listens on',
+    advice: [
+      'Make sure only one program on this computer claims the radio’s data port (SmartSDR, DAX, CAT and third-party clients can collide).',
+      'If a NAT or VPN rewrites ports, forward the data to the port the client announced.',
+    ],
+  },
+  'host-firewall': {
+    title: 'This computer rejects the radio’s data (ICMP port unreachable / administratively prohibited)',
+    advice: [
+      'Allow the SmartSDR/FlexPath program (or inbound UDP from the radio) in this computer’s firewall: Windows Defender Firewall, ufw, firewalld or macOS application firewall.',
+    ],
+  },
+  'smartlink-unreachable': {
+    title: 'The SmartLink server cannot be reached or did not accept the login',
+    advice: [
+      'Check that this computer can reach smartlink.flexradio.com on TCP 443 (proxy, captive portal, firewall).',
+      'Log out and in again in SmartSDR to refresh the SmartLink login.',
+    ],
+  },
+  'radio-not-registered': {
+    title: 'The radio is not registered with SmartLink (or refused the brokered session)',
+    advice: [
+      'On the radio’s LAN, open SmartSDR → Settings → SmartLink and register the radio; check that the radio has internet access.',
+      'If the radio shows as registered, restart it so it reconnects to the SmartLink server.',
+    ],
+  },
+  'router-no-forwarding': {
+    title: 'The radio’s router neither forwards the radio’s ports nor offers UPnP, and its NAT cannot be hole-punched',
+    advice: [
+      'Enable UPnP on the radio’s router, or forward TCP 4994 and UDP 4993 to the radio and enter them in SmartSDR → Settings → SmartLink → manual port forwarding.',
+      'Then run SmartLink’s “Test” again: the UDP test must pass.',
+    ],
+  },
+  'double-nat': {
+    title: 'There is more than one NAT in front of the radio (double NAT or carrier-grade NAT)',
+    advice: [
+      'SmartLink works reliably only with one router doing NAT: put the ISP modem in bridge mode, or forward the ports on both routers.',
+      'With carrier-grade NAT (100.64.0.0/10), ask the ISP for a public IPv4 address or use a VPN into the radio’s network.',
+    ],
+  },
+  'control-timeout': {
+    title: 'The radio’s control channel does not answer',
+    advice: [
+      'Check that the radio is on and reachable (TCP 4992 on the LAN, the forwarded TLS port remotely).',
+      'Restart the radio if it accepts connections but never replies.',
+    ],
+  },
+  'ping-timeout': {
+    title: 'The radio stopped answering keep-alive pings: the session will be dropped after 17 s',
+    advice: [
+      'Look for a link that stalls (Wi-Fi roaming, NAT mapping expiry, an overloaded radio or PC).',
+      'If it happens at fixed intervals, a NAT or firewall is expiring idle connections: shorten its timeout or keep-alives.',
+    ],
+  },
+  healthy: {
+    title: 'Both planes are healthy: control answers and every requested stream arrives complete',
+    advice: ['Nothing to fix on the network path. If the display still stays blank, check the client software’s panadapter/audio settings.'],
+  },
+};

@@ -1,0 +1,184 @@
+/**
+ * The one pipeline every source feeds (DESIGN.md §3): NetEvents in, the path model and verdict out.
+ * Capture files, the live UDP socket, the tcpdump pipe and the simulator all call `feed`.
+ */
+import type { NetEvent } from '../capture/types.js';
+import { formatEndpoint } from '../capture/types.js';
+import { formatStreamId } from '../vita/stream-id.js';
+import { ControlTracker } from './control-tracker.js';
+import type { AnalysisReport, HopId, RadioSummary, SourceSummary, StreamKind, StreamSummary } from './model.js';
+import { type Judged, judge, streamRate } from './rules.js';
+import { type FftTap, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
+
+export interface AnalyzerOptions {
+  /** Reads the SNI from the first bytes a TLS client sends (the capture layer's parser). */
+  sniOf?: (firstBytes: Buffer) => string | undefined;
+}
+
+export class Analyzer {
+  readonly streams = new StreamTracker();
+  readonly control: ControlTracker;
+  readonly warnings: string[] = [];
+  private readonly notTested: Partial<Record<HopId, string>> = {};
+  private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
+  events = 0;
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  /** UDP datagrams that were neither VITA-49 nor the client's registration text. */
+  otherUdp = 0;
+
+  constructor(opts: AnalyzerOptions = {}) {
+    this.control = new ControlTracker(opts.sniOf);
+  }
+
+  feed(e: NetEvent): void {
+    this.events++;
+    this.firstTs ??= e.ts;
+    if (this.lastTs === undefined || e.ts > this.lastTs) this.lastTs = e.ts;
+    switch (e.type) {
+      case 'udp':
+        if (!this.streams.push(e) && !this.control.udp(e)) this.otherUdp++;
+        return;
+      case 'icmp':
+        this.control.icmpEvent(e);
+        return;
+      default:
+        this.control.tcp(e);
+    }
+  }
+
+  onFftFrame(cb: FftTap | undefined): void {
+    this.streams.setTaps(cb, this.streams.waterfallTap);
+  }
+
+  onWaterfallLine(cb: WaterfallTap | undefined): void {
+    this.streams.setTaps(this.streams.fftTap, cb);
+  }
+
+  /** Live diagnosis: a hop it could not exercise (observer mode) is reported as not tested, never healthy. */
+  markNotTested(hop: HopId, reason: string): void {
+    this.notTested[hop] = reason;
+  }
+
+  addEvidence(hop: HopId, text: string): void {
+    (this.extraEvidence[hop] ??= []).push(text);
+  }
+
+  warn(text: string): void {
+    if (this.warnings.length < 100 && !this.warnings.includes(text)) this.warnings.push(text);
+  }
+
+  /** Call once at the end of a finite source (capture file): open frames and pending commands settle. */
+  finish(): void {
+    this.streams.finish();
+    this.control.finish(this.lastTs ?? 0);
+  }
+
+  kindOf(st: TrackedStream): StreamKind {
+    if (st.classKind !== 'audio') return st.classKind;
+    const ann = this.control.streams.get(formatStreamId(st.streamId));
+    return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
+  }
+
+  judge(now = this.lastTs ?? 0): { hops: Judged[]; verdict: AnalysisReport['verdict'] } {
+    return judge({
+      control: this.control,
+      streams: this.streams.streams,
+      now,
+      notTested: this.notTested,
+      extraEvidence: this.extraEvidence,
+      kindOf: (st) => this.kindOf(st),
+      beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
+    });
+  }
+
+  report(source: SourceSummary, now?: number): AnalysisReport {
+    const { hops, verdict } = this.judge(now);
+    return {
+      source,
+      radios: this.radios(),
+      streams: this.streams.streams.map((st) => this.summary(st)),
+      hops: hops.map(({ cause: _cause, ...h }) => h),
+      verdict,
+      warnings: [...this.warnings, ...this.derivedWarnings()],
+    };
+  }
+
+  summary(st: TrackedStream): StreamSummary {
+    return {
+      id: formatStreamId(st.streamId),
+      kind: this.kindOf(st),
+      pcc: '0x' + st.pcc.toString(16).toUpperCase().padStart(4, '0'),
+      src: formatEndpoint(st.src),
+      dst: formatEndpoint(st.dst),
+      packets: st.packets,
+      bytes: st.bytes,
+      lost: st.seq.lost,
+      outOfOrder: st.seq.outOfOrder,
+      duplicates: st.seq.duplicates,
+      ratePps: Math.round(streamRate(st) * 100) / 100,
+      minSize: st.packets > 0 ? st.minSize : 0,
+      maxSize: st.maxSize,
+    };
+  }
+
+  radios(): RadioSummary[] {
+    const out = new Map<string, RadioSummary>();
+    for (const { beacon: b, src } of this.streams.beacons.values()) {
+      const serial = b.serial ?? '';
+      out.set(serial || src.ip, {
+        serial,
+        model: b.model ?? '',
+        version: b.version ?? '',
+        ip: b.ip ?? src.ip,
+        nickname: b.nickname ?? '',
+        callsign: b.callsign ?? '',
+      });
+    }
+    const info = this.control.radioInfo;
+    if (info) {
+      const serial = info.get('chassis_serial') ?? '';
+      if (![...out.values()].some((r) => r.serial === serial || r.ip === info.get('ip'))) {
+        out.set(serial || 'info', {
+          serial,
+          model: info.get('model') ?? '',
+          version: info.get('software_ver') ?? '',
+          ip: info.get('ip') ?? '',
+          nickname: info.get('name') ?? '',
+          callsign: info.get('callsign') ?? '',
+        });
+      }
+    }
+    for (const r of this.control.broker.radios) {
+      if ([...out.values()].some((x) => x.serial === r.serial)) continue;
+      const f = r.fields;
+      out.set(r.serial, {
+        serial: r.serial,
+        model: f.get('model') ?? '',
+        version: f.get('version') ?? '',
+        ip: f.get('public_ip') ?? '',
+        nickname: (f.get('radio_name') ?? f.get('name') ?? '').replaceAll('_', ' '),
+        callsign: f.get('callsign') ?? '',
+      });
+    }
+    return [...out.values()];
+  }
+
+  private derivedWarnings(): string[] {
+    const w: string[] = [];
+    for (const st of this.streams.streams) {
+      if (st.payloadErrors > 0) w.push(`${formatStreamId(st.streamId)}: ${st.payloadErrors} packet(s) with a malformed payload (${st.lastPayloadError ?? ''})`);
+      if (st.packets >= 16 && st.seq.duplicates >= st.packets * 0.9) {
+        w.push(`${formatStreamId(st.streamId)}: its packet counter never advances, so loss cannot be measured for it`);
+      }
+    }
+    for (const s of this.control.sessions) {
+      if (s.tls && !s.sni?.includes('smartlink') && s.kind !== 'radio-api') w.push(`${s.id}: TLS, contents not readable — only timing and sizes are used`);
+      if (s.gaps > 0) w.push(`${s.id}: ${s.gaps} gap(s) in the TCP stream (capture dropped packets); lines around them may be lost`);
+    }
+    if (this.control.sessions.some((s) => s.kind === 'radio-api') && this.streams.streams.some((st) => st.seq.lost > 0)) {
+      w.push('loss is counted from the 4-bit VITA-49 packet counter: bursts of 16 or more lost packets in a row are undercounted');
+    }
+    return w;
+  }
+}

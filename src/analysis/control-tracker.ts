@@ -1,0 +1,565 @@
+/**
+ * The control plane as seen on the wire: SmartSDR API sessions (TCP 4992, or inside TLS when we can read
+ * it), SmartLink broker lines, the client's UDP registration datagrams, TLS sessions we cannot read
+ * (timing and direction still count), and ICMP errors. It records facts; `rules.ts` judges them.
+ */
+import type { Endpoint, IcmpEvent, TcpControlEvent, TcpDataEvent, TcpGapEvent, UdpEvent } from '../capture/types.js';
+import { formatEndpoint } from '../capture/types.js';
+import { type ApiLine, LineSplitter, parseLine } from '../api/lines.js';
+import { type MeterDefinition, parseMeterBody, parseStatusBody } from '../api/status.js';
+import { DecodeError } from '../vita/errors.js';
+import { formatStreamId, parseStreamId } from '../vita/stream-id.js';
+
+/** Commands remembered while waiting for their reply; more than this outstanding is not a real client. */
+const MAX_OUTSTANDING = 4096;
+const MAX_LIST = 200;
+
+export interface CommandRecord {
+  seq: number;
+  command: string;
+  ts: number;
+  code?: number;
+  message?: string;
+  replyTs?: number;
+}
+
+export interface PingStats {
+  sent: number;
+  answered: number;
+  minMs: number;
+  maxMs: number;
+  sumMs: number;
+  lastMs: number;
+  /** Longest time between two pings sent by the client. */
+  maxGapS: number;
+  lastSentTs: number;
+  /** Longest time a ping waited for its reply (or until the end, if never answered). */
+  maxOutstandingS: number;
+}
+
+export type SessionKind = 'radio-api' | 'broker' | 'tls' | 'unknown';
+
+export interface ControlSession {
+  id: string;
+  client: Endpoint;
+  server: Endpoint;
+  kind: SessionKind;
+  tls: boolean;
+  sni?: string;
+  openTs?: number;
+  firstTs: number;
+  lastTs: number;
+  closeTs?: number;
+  resetBy?: 'client' | 'server';
+  synOnly: boolean;
+  bytesToServer: number;
+  bytesToClient: number;
+  gaps: number;
+  version?: string;
+  handle?: number;
+  program?: string;
+  gui?: boolean;
+  lines: number;
+  lineErrors: number;
+  lastLineError?: string;
+  commands: Map<number, CommandRecord>;
+  /** Replies with a non-zero code (bounded list). */
+  failed: CommandRecord[];
+  replies: number;
+  udpport?: CommandRecord;
+  pings: PingStats;
+  wanValidate?: CommandRecord;
+  /** Commands whose reply never came (bounded list, filled at finish). */
+  unanswered: CommandRecord[];
+  streamCreates: CommandRecord[];
+  messages: Array<{ ts: number; code: number; text: string }>;
+}
+
+export interface PanInfo {
+  id: string;
+  clientHandle?: number;
+  xPixels?: number;
+  yPixels?: number;
+  fps?: number;
+  waterfall?: string;
+  removed: boolean;
+  ts: number;
+}
+
+export interface StreamAnnouncement {
+  id: string;
+  type: string;
+  clientHandle?: number;
+  ip?: string;
+  compression?: string;
+  removed: boolean;
+  ts: number;
+}
+
+export interface WanStatus {
+  serverConnected?: boolean;
+  radioAuthenticated?: boolean;
+  publicTlsPort?: number;
+  publicUdpPort?: number;
+  upnpSupported?: boolean;
+  ts: number;
+}
+
+export interface BrokerRadio {
+  serial: string;
+  fields: Map<string, string>;
+}
+
+export interface TestConnection {
+  serial?: string;
+  upnpTcp?: boolean;
+  upnpUdp?: boolean;
+  forwardTcp?: boolean;
+  forwardUdp?: boolean;
+  holePunch?: boolean;
+  ts: number;
+}
+
+export interface BrokerFacts {
+  registerSent: number;
+  registrationInvalid: boolean;
+  publicIp?: string;
+  radios: BrokerRadio[];
+  connectReady?: { handle: string; serial?: string; ts: number };
+  connectSent: number;
+  testConnection?: TestConnection;
+  pingsFromClient: number;
+}
+
+export interface UdpRegistration {
+  /** `client udp_register` datagrams seen (client → radio). */
+  registers: number;
+  /** `client ping` datagrams. */
+  pings: number;
+  firstTs: number;
+  lastTs: number;
+  client: Endpoint;
+  radio: Endpoint;
+}
+
+export interface ClientInfo {
+  handle: number;
+  program?: string;
+  station?: string;
+  connected: boolean;
+  wanValidationFailed: boolean;
+  ts: number;
+}
+
+export class ControlTracker {
+  readonly sessions: ControlSession[] = [];
+  private readonly byKey = new Map<string, { session: ControlSession; toServer: Side; toClient: Side }>();
+  readonly pans = new Map<string, PanInfo>();
+  readonly waterfalls = new Map<string, PanInfo>();
+  readonly streams = new Map<string, StreamAnnouncement>();
+  readonly clients = new Map<number, ClientInfo>();
+  readonly meters = new Map<number, MeterDefinition>();
+  wan: WanStatus | undefined;
+  readonly broker: BrokerFacts = { registerSent: 0, registrationInvalid: false, radios: [], connectSent: 0, pingsFromClient: 0 };
+  readonly udpRegistrations: UdpRegistration[] = [];
+  readonly icmp: IcmpEvent[] = [];
+  radioInfo: Map<string, string> | undefined;
+  /** Per-key SNI parser supplied by the capture layer (kept injectable so this file stays pure). */
+  constructor(private readonly sniOf: (firstBytes: Buffer) => string | undefined = () => undefined) {}
+
+  tcp(e: TcpDataEvent | TcpControlEvent | TcpGapEvent): void {
+    const entry = this.entry(e);
+    const { session } = entry;
+    session.lastTs = Math.max(session.lastTs, e.ts);
+    const fromClient = sameEndpoint(e.src, session.client);
+    switch (e.type) {
+      case 'tcp-open':
+        session.openTs ??= e.ts;
+        return;
+      case 'tcp-close':
+        session.closeTs ??= e.ts;
+        return;
+      case 'tcp-reset':
+        session.closeTs ??= e.ts;
+        session.resetBy ??= fromClient ? 'client' : 'server';
+        return;
+      case 'tcp-gap':
+        session.gaps++;
+        (fromClient ? entry.toServer : entry.toClient).splitter = new LineSplitter();
+        return;
+      case 'tcp-data':
+        break;
+    }
+    session.synOnly = false;
+    if (fromClient) session.bytesToServer += e.data.length;
+    else session.bytesToClient += e.data.length;
+    const side = fromClient ? entry.toServer : entry.toClient;
+    if (side.firstChunk) {
+      side.firstChunk = false;
+      if (e.data.length >= 3 && e.data[0] === 0x16 && e.data[1] === 0x03) {
+        session.tls = true;
+        if (session.kind === 'unknown') session.kind = 'tls';
+        if (fromClient) {
+          const sni = this.sniOf(e.data);
+          if (sni !== undefined) session.sni = sni;
+        }
+      }
+    }
+    if (session.tls) return;
+    side.splitter.push(
+      e.data.toString('latin1'),
+      (line) => this.line(session, line, fromClient, e.ts),
+      (n) => this.lineError(session, `a line of ${n} bytes without a line end (not the API text protocol?)`),
+    );
+  }
+
+  /** Non-VITA UDP: the client's `client udp_register` / `client ping` datagrams (reference §5.7). */
+  udp(e: UdpEvent): boolean {
+    const p = e.payload;
+    if (p.length < 11 || p.length > 200 || p[0] !== 0x63 /* c */) return false;
+    const text = p.toString('latin1');
+    const register = text.startsWith('client udp_register');
+    const ping = text.startsWith('client ping');
+    if (!register && !ping) return false;
+    let r = this.udpRegistrations.find((x) => sameEndpoint(x.client, e.src) && sameEndpoint(x.radio, e.dst));
+    if (!r) {
+      if (this.udpRegistrations.length >= MAX_LIST) return true;
+      r = { registers: 0, pings: 0, firstTs: e.ts, lastTs: e.ts, client: { ...e.src }, radio: { ...e.dst } };
+      this.udpRegistrations.push(r);
+    }
+    if (register) r.registers++;
+    else r.pings++;
+    r.lastTs = e.ts;
+    return true;
+  }
+
+  icmpEvent(e: IcmpEvent): void {
+    if (this.icmp.length < MAX_LIST) this.icmp.push(e);
+  }
+
+  /** End of input: pings and commands still waiting count as unanswered up to `endTs`. */
+  finish(endTs: number): void {
+    for (const s of this.sessions) {
+      for (const c of s.commands.values()) {
+        if (c.code !== undefined) continue;
+        if (s.unanswered.length < MAX_LIST) s.unanswered.push(c);
+        if (/^ping\b/.test(c.command)) s.pings.maxOutstandingS = Math.max(s.pings.maxOutstandingS, endTs - c.ts);
+      }
+    }
+  }
+
+  apiSessions(): ControlSession[] {
+    return this.sessions.filter((s) => s.kind === 'radio-api');
+  }
+
+  private entry(e: { src: Endpoint; dst: Endpoint; ts: number; type: string }) {
+    const a = formatEndpoint(e.src);
+    const b = formatEndpoint(e.dst);
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      // The side that opens the connection is the client; failing that, whoever talks to the well-known
+      // ports (4992 API, 443 broker) is.
+      const srcIsServer = e.type !== 'tcp-open' && (e.src.port === 4992 || e.src.port === 443 || (e.src.port < e.dst.port && e.dst.port !== 4992 && e.dst.port !== 443));
+      const client = srcIsServer ? e.dst : e.src;
+      const server = srcIsServer ? e.src : e.dst;
+      const session: ControlSession = {
+        id: `${formatEndpoint(client)} → ${formatEndpoint(server)}`,
+        client: { ...client },
+        server: { ...server },
+        kind: 'unknown',
+        tls: false,
+        firstTs: e.ts,
+        lastTs: e.ts,
+        synOnly: true,
+        bytesToServer: 0,
+        bytesToClient: 0,
+        gaps: 0,
+        lines: 0,
+        lineErrors: 0,
+        commands: new Map(),
+        failed: [],
+        replies: 0,
+        pings: { sent: 0, answered: 0, minMs: Infinity, maxMs: 0, sumMs: 0, lastMs: 0, maxGapS: 0, lastSentTs: 0, maxOutstandingS: 0 },
+        unanswered: [],
+        streamCreates: [],
+        messages: [],
+      };
+      if (server.port === 4992) session.kind = 'radio-api';
+      entry = { session, toServer: newSide(), toClient: newSide() };
+      this.byKey.set(key, entry);
+      this.sessions.push(session);
+    }
+    return entry;
+  }
+
+  private lineError(s: ControlSession, message: string): void {
+    s.lineErrors++;
+    s.lastLineError = message;
+  }
+
+  private line(s: ControlSession, text: string, fromClient: boolean, ts: number): void {
+    if (text.length === 0) return;
+    s.lines++;
+    if (s.kind !== 'radio-api' && isBrokerLine(text)) {
+      s.kind = 'broker';
+      this.brokerLine(text, fromClient, ts);
+      return;
+    }
+    if (s.kind === 'broker') {
+      this.brokerLine(text, fromClient, ts);
+      return;
+    }
+    let l: ApiLine;
+    try {
+      l = parseLine(text);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.lineError(s, `${fromClient ? 'client' : 'radio'} line ${s.lines}: ${e.message}`);
+      return;
+    }
+    if (s.kind === 'unknown' && (l.type === 'version' || l.type === 'handle' || l.type === 'command')) s.kind = 'radio-api';
+    if (fromClient) {
+      if (l.type === 'command') this.command(s, l.seq, l.command, ts);
+      else this.lineError(s, `client sent a ${l.type} line`);
+      return;
+    }
+    switch (l.type) {
+      case 'version':
+        s.version = l.version;
+        return;
+      case 'handle':
+        s.handle = l.handle;
+        return;
+      case 'reply':
+        this.reply(s, l.seq, l.code, l.message, ts);
+        return;
+      case 'status':
+        this.status(l.body, ts);
+        return;
+      case 'message':
+        if (s.messages.length < MAX_LIST) s.messages.push({ ts, code: l.code, text: l.text });
+        return;
+      case 'command':
+        this.lineError(s, 'radio sent a command line');
+        return;
+    }
+  }
+
+  private command(s: ControlSession, seq: number, command: string, ts: number): void {
+    if (s.commands.size >= MAX_OUTSTANDING) {
+      const oldest = s.commands.keys().next().value;
+      if (oldest !== undefined) s.commands.delete(oldest);
+    }
+    const rec: CommandRecord = { seq, command, ts };
+    s.commands.set(seq, rec);
+    const words = command.split(' ');
+    const [w0, w1] = words;
+    if (w0 === 'ping') {
+      const p = s.pings;
+      if (p.sent > 0) p.maxGapS = Math.max(p.maxGapS, ts - p.lastSentTs);
+      p.sent++;
+      p.lastSentTs = ts;
+    } else if (w0 === 'client') {
+      if (w1 === 'program' && words[2]) s.program = words.slice(2).join(' ');
+      else if (w1 === 'gui') s.gui = true;
+      else if (w1 === 'bind') s.gui = false;
+      else if (w1 === 'udpport') s.udpport = rec;
+    } else if (w0 === 'wan' && w1 === 'validate') {
+      s.wanValidate = rec;
+    } else if ((w0 === 'stream' && (w1 === 'create' || w1 === 'c')) || (w0 === 'display' && (w1 === 'pan' || w1 === 'panafall' || w1 === 'panf') && (words[2] === 'create' || words[2] === 'c'))) {
+      if (s.streamCreates.length < MAX_LIST) s.streamCreates.push(rec);
+    }
+  }
+
+  private reply(s: ControlSession, seq: number, code: number, message: string, ts: number): void {
+    s.replies++;
+    const rec = s.commands.get(seq);
+    if (!rec) return;
+    rec.code = code;
+    rec.message = message;
+    rec.replyTs = ts;
+    s.commands.delete(seq);
+    if (code !== 0 && s.failed.length < MAX_LIST) s.failed.push(rec);
+    if (/^ping\b/.test(rec.command)) {
+      const p = s.pings;
+      const ms = (ts - rec.ts) * 1000;
+      p.answered++;
+      p.minMs = Math.min(p.minMs, ms);
+      p.maxMs = Math.max(p.maxMs, ms);
+      p.sumMs += ms;
+      p.lastMs = ms;
+      p.maxOutstandingS = Math.max(p.maxOutstandingS, ts - rec.ts);
+    }
+    if (/^info\b/.test(rec.command) && code === 0) this.radioInfo = parseInfo(message);
+  }
+
+  private status(body: string, ts: number): void {
+    if (body.startsWith('meter ')) {
+      const { defs, removed } = parseMeterBody(body);
+      for (const d of defs) this.meters.set(d.id, { ...this.meters.get(d.id), ...d });
+      for (const id of removed) this.meters.delete(id);
+      return;
+    }
+    const st = parseStatusBody(body);
+    const [o0, o1, o2] = st.object;
+    const f = st.fields;
+    const removed = st.flags.includes('removed');
+    if (o0 === 'display' && (o1 === 'pan' || o1 === 'waterfall') && o2) {
+      const map = o1 === 'pan' ? this.pans : this.waterfalls;
+      const id = normaliseId(o2);
+      const prev = map.get(id) ?? { id, removed: false, ts };
+      const next: PanInfo = { ...prev, removed: prev.removed || removed, ts };
+      const h = hexField(f.get('client_handle'));
+      if (h !== undefined) next.clientHandle = h;
+      const x = intField(f.get('x_pixels'));
+      if (x !== undefined) next.xPixels = x;
+      const y = intField(f.get('y_pixels'));
+      if (y !== undefined) next.yPixels = y;
+      const fps = intField(f.get('fps'));
+      if (fps !== undefined) next.fps = fps;
+      const wf = f.get('waterfall') ?? f.get('panadapter');
+      if (wf) next.waterfall = normaliseId(wf);
+      map.set(id, next);
+      return;
+    }
+    if (o0 === 'stream' && o1) {
+      const id = normaliseId(o1);
+      const prev = this.streams.get(id) ?? { id, type: '', removed: false, ts };
+      const next: StreamAnnouncement = { ...prev, removed: prev.removed || removed, ts };
+      const type = f.get('type');
+      if (type) next.type = type;
+      const h = hexField(f.get('client_handle'));
+      if (h !== undefined) next.clientHandle = h;
+      const ip = f.get('ip');
+      if (ip) next.ip = ip;
+      const c = f.get('compression');
+      if (c) next.compression = c.toUpperCase();
+      this.streams.set(id, next);
+      return;
+    }
+    if (o0 === 'client' && o1) {
+      const handle = hexField(o1);
+      if (handle === undefined) return;
+      const prev = this.clients.get(handle) ?? { handle, connected: false, wanValidationFailed: false, ts };
+      const next: ClientInfo = { ...prev, ts };
+      if (st.flags.includes('connected')) next.connected = true;
+      if (st.flags.includes('disconnected')) next.connected = false;
+      if (f.get('wan_validation_failed') === '1') next.wanValidationFailed = true;
+      const program = f.get('program');
+      if (program) next.program = program;
+      const station = f.get('station');
+      if (station) next.station = station.replaceAll('\x7f', ' ');
+      this.clients.set(handle, next);
+      return;
+    }
+    if (o0 === 'wan') {
+      const w: WanStatus = { ...this.wan, ts };
+      const sc = f.get('server_connected');
+      if (sc !== undefined) w.serverConnected = sc === '1';
+      const ra = f.get('radio_authenticated');
+      if (ra !== undefined) w.radioAuthenticated = ra === '1';
+      const tp = intField(f.get('public_tls_port'));
+      if (tp !== undefined) w.publicTlsPort = tp;
+      const up = intField(f.get('public_udp_port'));
+      if (up !== undefined) w.publicUdpPort = up;
+      const upnp = f.get('upnp_supported');
+      if (upnp !== undefined) w.upnpSupported = upnp === '1';
+      this.wan = w;
+    }
+  }
+
+  private brokerLine(text: string, fromClient: boolean, ts: number): void {
+    if (fromClient) {
+      if (text.startsWith('application register')) this.broker.registerSent++;
+      else if (text.startsWith('application connect')) this.broker.connectSent++;
+      else if (text.startsWith('ping from client')) this.broker.pingsFromClient++;
+      return;
+    }
+    if (text.startsWith('application registration_invalid')) {
+      this.broker.registrationInvalid = true;
+    } else if (text.startsWith('application info')) {
+      const ip = pairs(text).get('public_ip');
+      if (ip) this.broker.publicIp = ip;
+    } else if (text.startsWith('radio list')) {
+      const radios: BrokerRadio[] = [];
+      for (const part of text.slice('radio list'.length).split('|')) {
+        const fields = pairs(part);
+        const serial = fields.get('serial');
+        if (serial) radios.push({ serial, fields });
+      }
+      this.broker.radios = radios.slice(0, MAX_LIST);
+    } else if (text.startsWith('radio connect_ready')) {
+      const f = pairs(text);
+      this.broker.connectReady = { handle: f.get('handle') ?? '', ts, ...(f.get('serial') ? { serial: f.get('serial') } : {}) };
+    } else if (text.startsWith('radio test_connection')) {
+      const f = pairs(text);
+      const b = (k: string): boolean | undefined => (f.has(k) ? (f.get(k) ?? '').toLowerCase() === 'true' : undefined);
+      const t: TestConnection = { ts };
+      const serial = f.get('serial');
+      if (serial) t.serial = serial;
+      const set = (key: keyof Omit<TestConnection, 'ts' | 'serial'>, field: string): void => {
+        const v = b(field);
+        if (v !== undefined) t[key] = v;
+      };
+      set('upnpTcp', 'upnp_tcp_port_working');
+      set('upnpUdp', 'upnp_udp_port_working');
+      set('forwardTcp', 'forward_tcp_port_working');
+      set('forwardUdp', 'forward_udp_port_working');
+      set('holePunch', 'nat_supports_hole_punch');
+      this.broker.testConnection = t;
+    }
+  }
+}
+
+interface Side {
+  splitter: LineSplitter;
+  firstChunk: boolean;
+}
+
+function newSide(): Side {
+  return { splitter: new LineSplitter(), firstChunk: true };
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return a.port === b.port && a.ip === b.ip;
+}
+
+/** SmartLink broker lines (reference §6.2): no C/R/S prefix, start with these words. */
+function isBrokerLine(text: string): boolean {
+  return /^(application (register|connect|info|registration_invalid|user_settings|test_connection|disconnect_users)|radio (list|connect_ready|test_connection)|ping from client)\b/.test(text);
+}
+
+function pairs(text: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const w of text.split(' ')) {
+    const eq = w.indexOf('=');
+    if (eq > 0) m.set(w.slice(0, eq), w.slice(eq + 1));
+  }
+  return m;
+}
+
+/** `model="FLEX-6600",chassis_serial="…",…` from the `info` reply. */
+function parseInfo(message: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const part of message.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) m.set(part.slice(0, eq), part.slice(eq + 1).replace(/^"|"$/g, ''));
+  }
+  return m;
+}
+
+function normaliseId(text: string): string {
+  const id = parseStreamId(text);
+  return id === undefined ? text : formatStreamId(id);
+}
+
+function hexField(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(?:0x)?([0-9a-fA-F]{1,8})$/.exec(v);
+  return m?.[1] ? parseInt(m[1], 16) >>> 0 : undefined;
+}
+
+function intField(v: string | undefined): number | undefined {
+  return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined;
+}

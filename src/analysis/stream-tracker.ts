@@ -1,0 +1,301 @@
+/**
+ * Per-stream statistics for VITA-49 over UDP, recognised by header and class, never by port
+ * (reference §10: the radio's source port varies). A stream is (src, dst, stream ID, packet class).
+ *
+ * Hot path: one `scanPacket` per datagram into a reused struct; FFT/waterfall sub-header fields are read
+ * in place for frame counting. Full payload decoding happens only for streams a tap asks for (the UI's
+ * panadapter), so the tracker keeps up with a capture file read at disk speed.
+ */
+import type { Endpoint, UdpEvent } from '../capture/types.js';
+import { formatEndpoint } from '../capture/types.js';
+import { type AudioFormat, FLEX_OUI, type FlexClass, type PacketKind, classifyCodes } from '../vita/classes.js';
+import { DecodeError } from '../vita/errors.js';
+import { type VitaPacket, decodePacket } from '../vita/packet.js';
+import { readBeacon, type RadioBeacon } from '../vita/payload/discovery.js';
+import { FFT_SUBHEADER } from '../vita/payload/fft.js';
+import { WATERFALL_SUBHEADER } from '../vita/payload/waterfall.js';
+import { type FftFrame, FftFrameAssembler, type WaterfallLine, WaterfallLineAssembler } from '../vita/reassembly.js';
+import { type PacketScan, newScan, scanPacket } from '../vita/scan.js';
+import { type StreamId, streamId as toStreamId } from '../vita/stream-id.js';
+import { SequenceTracker } from './sequence.js';
+
+/** Seconds of per-second history kept per stream for the UI's charts. */
+const SERIES_SECONDS = 120;
+
+export interface SecondBucket {
+  /** Whole Unix second. */
+  t: number;
+  packets: number;
+  bytes: number;
+  lost: number;
+}
+
+export interface TrackedStream {
+  streamId: StreamId;
+  pcc: number;
+  oui: number;
+  informationClassCode: number;
+  packetType: number;
+  classKind: PacketKind;
+  audioFormat?: AudioFormat;
+  sampleRate?: number;
+  src: Endpoint;
+  dst: Endpoint;
+  packets: number;
+  bytes: number;
+  firstTs: number;
+  lastTs: number;
+  minSize: number;
+  maxSize: number;
+  /** Datagrams whose IPv4 DF bit was set (undefined when the source cannot see IP headers). */
+  dfPackets: number;
+  seq: SequenceTracker;
+  /** RFC 3550-style smoothed inter-arrival variation, seconds. */
+  jitterS: number;
+  maxGapS: number;
+  /** Payloads whose class-specific structure did not decode. */
+  payloadErrors: number;
+  lastPayloadError?: string;
+  frames?: FftFrameAssembler | WaterfallLineAssembler;
+  /** Bins per frame/line seen in sub-headers (FFT total_bins, waterfall TotalBinsInFrame). */
+  frameWidth?: number;
+  /** Largest bins-per-packet seen: how the radio splits frames. */
+  maxBinsPerPacket?: number;
+  series: SecondBucket[];
+  lastIat: number;
+}
+
+export type FftTap = (stream: TrackedStream, frame: FftFrame) => void;
+export type WaterfallTap = (stream: TrackedStream, line: WaterfallLine) => void;
+
+export interface Beacon {
+  ts: number;
+  src: Endpoint;
+  beacon: RadioBeacon;
+}
+
+export class StreamTracker {
+  readonly streams: TrackedStream[] = [];
+  /** Streams by stream ID × 65536 + PCC; a few src/dst pairs share one key at most. */
+  private readonly byKey = new Map<number, TrackedStream[]>();
+  private readonly scan: PacketScan = newScan();
+  private readonly tapStreams = new Map<TrackedStream, { fft: FftFrameAssembler | undefined; wf: WaterfallLineAssembler | undefined }>();
+  /** Most recent beacon per radio (serial or source IP). */
+  readonly beacons = new Map<string, Beacon & { count: number }>();
+  beaconErrors = 0;
+  fftTap: FftTap | undefined;
+  waterfallTap: WaterfallTap | undefined;
+
+  /** Returns true when the datagram was VITA-49 (and was counted). */
+  push(e: UdpEvent): boolean {
+    const buf = e.payload;
+    const s = this.scan;
+    if (!scanPacket(buf, s)) return false;
+    const st = this.find(e, s) ?? this.create(e, s);
+    const size = buf.length;
+    st.packets++;
+    st.bytes += size;
+    if (size < st.minSize) st.minSize = size;
+    if (size > st.maxSize) st.maxSize = size;
+    if (e.df) st.dfPackets++;
+    const lost = st.seq.push(s.packetCount);
+    if (st.packets > 1) {
+      const iat = e.ts - st.lastTs;
+      if (iat > st.maxGapS) st.maxGapS = iat;
+      if (st.packets > 2) {
+        const d = Math.abs(iat - st.lastIat);
+        st.jitterS += (d - st.jitterS) / 16;
+      }
+      st.lastIat = iat;
+    }
+    st.lastTs = e.ts;
+    this.bucket(st, e.ts, size, lost);
+    if (st.frames) this.countFragment(st, buf, s);
+    if (st.classKind === 'discovery') this.beacon(e, st);
+    return true;
+  }
+
+  /** Ask for full frames/lines of FFT/waterfall streams (the UI's panadapter). */
+  setTaps(fft: FftTap | undefined, wf: WaterfallTap | undefined): void {
+    this.fftTap = fft;
+    this.waterfallTap = wf;
+  }
+
+  finish(): void {
+    for (const st of this.streams) st.frames?.finish();
+  }
+
+  private find(e: UdpEvent, s: PacketScan): TrackedStream | undefined {
+    const list = this.byKey.get(s.streamId * 65536 + s.packetClassCode);
+    if (!list) return undefined;
+    for (const st of list) {
+      if (st.src.port === e.src.port && st.dst.port === e.dst.port && st.src.ip === e.src.ip && st.dst.ip === e.dst.ip && st.oui === s.oui) return st;
+    }
+    return undefined;
+  }
+
+  private create(e: UdpEvent, s: PacketScan): TrackedStream {
+    const cls: FlexClass = s.hasClassId ? classifyCodes(s.oui, s.packetClassCode) : { kind: 'other' };
+    const st: TrackedStream = {
+      streamId: toStreamId(s.streamId),
+      pcc: s.packetClassCode,
+      oui: s.oui,
+      informationClassCode: s.informationClassCode,
+      packetType: s.packetType,
+      classKind: cls.kind,
+      ...(cls.audioFormat ? { audioFormat: cls.audioFormat } : {}),
+      ...(cls.sampleRate ? { sampleRate: cls.sampleRate } : {}),
+      src: { ip: e.src.ip, port: e.src.port },
+      dst: { ip: e.dst.ip, port: e.dst.port },
+      packets: 0,
+      bytes: 0,
+      firstTs: e.ts,
+      lastTs: e.ts,
+      minSize: Infinity,
+      maxSize: 0,
+      dfPackets: 0,
+      seq: new SequenceTracker(),
+      jitterS: 0,
+      maxGapS: 0,
+      payloadErrors: 0,
+      series: [],
+      lastIat: 0,
+    };
+    if (cls.kind === 'panadapter') st.frames = new FftFrameAssembler({ keepBins: false });
+    if (cls.kind === 'waterfall') st.frames = new WaterfallLineAssembler({ keepBins: false });
+    const key = s.streamId * 65536 + s.packetClassCode;
+    const list = this.byKey.get(key);
+    if (list) list.push(st);
+    else this.byKey.set(key, [st]);
+    this.streams.push(st);
+    return st;
+  }
+
+  private bucket(st: TrackedStream, ts: number, size: number, lost: number): void {
+    const t = Math.floor(ts);
+    let b = st.series[st.series.length - 1];
+    if (!b || b.t !== t) {
+      if (b && t < b.t) {
+        // A timestamp going backwards (capture from several interfaces) lands in the latest bucket.
+        b.packets++;
+        b.bytes += size;
+        b.lost += lost;
+        return;
+      }
+      b = { t, packets: 0, bytes: 0, lost: 0 };
+      st.series.push(b);
+      if (st.series.length > SERIES_SECONDS) st.series.shift();
+    }
+    b.packets++;
+    b.bytes += size;
+    b.lost += lost;
+  }
+
+  /** Reads the FFT/waterfall sub-header in place; the full decode only for tapped streams. */
+  private countFragment(st: TrackedStream, buf: Buffer, s: PacketScan): void {
+    const p = s.payloadStart;
+    const room = s.payloadEnd - p;
+    const wantBins = st.classKind === 'panadapter' ? this.fftTap !== undefined : this.waterfallTap !== undefined;
+    if (st.classKind === 'panadapter') {
+      if (room < FFT_SUBHEADER) return this.payloadError(st, `FFT sub-header needs 12 bytes, packet has ${room}`);
+      const startBin = buf.readUInt16BE(p);
+      const numBins = buf.readUInt16BE(p + 2);
+      const totalBins = buf.readUInt16BE(p + 6);
+      const frameIndex = buf.readUInt32BE(p + 8);
+      if (buf.readUInt16BE(p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
+        return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
+      }
+      this.noteWidth(st, totalBins, numBins);
+      const frags = st.frames as FftFrameAssembler;
+      if (!wantBins) {
+        frags.push({ frameIndex, startBin, numBins, totalBins });
+        return;
+      }
+      frags.push({ frameIndex, startBin, numBins, totalBins });
+      const decoded = decodeForTap(buf);
+      const frame = decoded?.kind === 'panadapter' ? this.tapFft(st).push(decoded.payload) : undefined;
+      if (frame && this.fftTap) this.fftTap(st, frame);
+      return;
+    }
+    if (room < WATERFALL_SUBHEADER) return this.payloadError(st, `waterfall tile header needs 36 bytes, packet has ${room}`);
+    const width = buf.readUInt16BE(p + 20);
+    const height = buf.readUInt16BE(p + 22);
+    const timecode = buf.readUInt32BE(p + 24);
+    const totalBins = buf.readUInt16BE(p + 32);
+    const firstBin = buf.readUInt16BE(p + 34);
+    if (firstBin + width > totalBins || WATERFALL_SUBHEADER + width * height * 2 > room) {
+      return this.payloadError(st, 'waterfall tile header inconsistent with the packet');
+    }
+    this.noteWidth(st, totalBins, width);
+    const tiles = st.frames as WaterfallLineAssembler;
+    tiles.push({ timecode, firstBin, width, height, totalBins });
+    if (wantBins) {
+      const decoded = decodeForTap(buf);
+      const line = decoded?.kind === 'waterfall' ? this.tapWf(st).push(decoded.payload) : undefined;
+      if (line && this.waterfallTap) this.waterfallTap(st, line);
+    }
+  }
+
+  private noteWidth(st: TrackedStream, total: number, perPacket: number): void {
+    st.frameWidth = total;
+    if (perPacket > (st.maxBinsPerPacket ?? 0)) st.maxBinsPerPacket = perPacket;
+  }
+
+  private payloadError(st: TrackedStream, message: string): void {
+    st.payloadErrors++;
+    st.lastPayloadError = message;
+  }
+
+  private tapFft(st: TrackedStream): FftFrameAssembler {
+    let t = this.tapStreams.get(st);
+    if (!t) {
+      t = { fft: undefined, wf: undefined };
+      this.tapStreams.set(st, t);
+    }
+    t.fft ??= new FftFrameAssembler();
+    return t.fft;
+  }
+
+  private tapWf(st: TrackedStream): WaterfallLineAssembler {
+    let t = this.tapStreams.get(st);
+    if (!t) {
+      t = { fft: undefined, wf: undefined };
+      this.tapStreams.set(st, t);
+    }
+    t.wf ??= new WaterfallLineAssembler();
+    return t.wf;
+  }
+
+  private beacon(e: UdpEvent, st: TrackedStream): void {
+    try {
+      const { packet } = decodePacket(e.payload);
+      if (packet.kind !== 'discovery') return;
+      const beacon = readBeacon(packet.payload);
+      const key = beacon.serial ?? e.src.ip;
+      const prev = this.beacons.get(key);
+      this.beacons.set(key, { ts: e.ts, src: { ...e.src }, beacon, count: (prev?.count ?? 0) + 1 });
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      this.beaconErrors++;
+      this.payloadError(st, err.message);
+    }
+  }
+}
+
+/** The sub-header already checked out, so a DecodeError here is rare; the tap just skips that packet. */
+function decodeForTap(buf: Buffer): VitaPacket | undefined {
+  try {
+    return decodePacket(buf).packet;
+  } catch (e) {
+    if (e instanceof DecodeError) return undefined;
+    throw e;
+  }
+}
+
+export function isFlexStream(st: TrackedStream): boolean {
+  return st.oui === FLEX_OUI;
+}
+
+export function streamLabel(st: TrackedStream): string {
+  return `${formatEndpoint(st.src)} → ${formatEndpoint(st.dst)}`;
+}

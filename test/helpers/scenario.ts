@@ -1,0 +1,136 @@
+/**
+ * Builds the NetEvents of a FlexRadio LAN or SmartLink session from protocol facts (reference §3, §5,
+ * §6): an API session that sets up UDP and streams, then VITA-49 at the reference rates, with faults
+ * applied the way the network would (drop, lose, cap, reorder, redirect). Used by the rule tests and,
+ * through the capture writer, by the capture-file tests — so both see the same scenario.
+ */
+import type { Endpoint, NetEvent } from '../../src/capture/types.js';
+import { fftPacket, meterPacket, opusPacket, waterfallPacket } from './packets.js';
+import { prng } from './prng.js';
+
+export interface ScenarioOptions {
+  seconds?: number;
+  client?: Endpoint;
+  radio?: Endpoint;
+  /** Radio's data source port (4993 observed). */
+  dataPort?: number;
+  /** Port announced with `client udpport`. */
+  udpport?: number;
+  /** Port the data actually goes to (wrong-port fault). */
+  sendTo?: number;
+  /** Drop every datagram larger than this (path MTU, DF set). */
+  mtu?: number;
+  /** Random loss 0–1 applied to every datagram. */
+  loss?: number;
+  /** Loss applied only to datagrams ≥ 1000 B (a bandwidth cap hits big packets). */
+  lossLarge?: number;
+  /** No VITA-49 at all reaches the client. */
+  blockUdp?: boolean;
+  /** ICMP port unreachable sent back by the client for each data datagram (first N). */
+  icmpUnreachable?: number;
+  /** ICMP frag-needed from a router for datagrams above the MTU (first N). */
+  icmpFragNeeded?: number;
+  /** Radio stops answering pings after this many seconds. */
+  pingsUnansweredAfter?: number;
+  /** Swap every Nth pair of data packets. */
+  reorderEvery?: number;
+  /** Leave out the control plane (a capture of data only). */
+  noControl?: boolean;
+  withAudio?: boolean;
+  seed?: number;
+}
+
+export const CLIENT: Endpoint = { ip: '192.168.10.20', port: 53344 };
+export const RADIO: Endpoint = { ip: '192.168.10.27', port: 4992 };
+
+/** ms timestamps of meters (28/s), FFT frames (25 fps, 1 packet), waterfall lines (20/s × 5 tiles), opus (100/s). */
+export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
+  const seconds = o.seconds ?? 4;
+  const client = o.client ?? CLIENT;
+  const radio = o.radio ?? RADIO;
+  const dataPort = o.dataPort ?? 4993;
+  const udpport = o.udpport ?? 4991;
+  const dst: Endpoint = { ip: client.ip, port: o.sendTo ?? udpport };
+  const src: Endpoint = { ip: radio.ip, port: dataPort };
+  const rnd = prng(o.seed ?? 7);
+  const t0 = 1_700_000_000;
+  const ev: NetEvent[] = [];
+  const toRadio = (ts: number, line: string): void => {
+    ev.push({ type: 'tcp-data', ts, src: client, dst: radio, data: Buffer.from(line + '\n') });
+  };
+  const toClient = (ts: number, line: string): void => {
+    ev.push({ type: 'tcp-data', ts, src: radio, dst: client, data: Buffer.from(line + '\n') });
+  };
+  const setupEnd = t0 + 0.5;
+  if (!o.noControl) {
+    ev.push({ type: 'tcp-open', ts: t0, src: client, dst: radio });
+    toClient(t0 + 0.01, 'V1.4.0.0');
+    toClient(t0 + 0.01, 'H3621C7F5');
+    toRadio(t0 + 0.02, 'C1|client program SmartSDR-Win');
+    toClient(t0 + 0.03, 'R1|0|');
+    toRadio(t0 + 0.04, 'C2|client gui 74F5C15A-E4C7-4BDE-8B45-4F9E1E15DFA2');
+    toClient(t0 + 0.05, 'R2|0|74F5C15A-E4C7-4BDE-8B45-4F9E1E15DFA2');
+    toRadio(t0 + 0.06, 'C3|sub meter all');
+    toClient(t0 + 0.07, 'S3621C7F5|meter 24.src=SLC#24.num=0#24.nam=LEVEL#24.low=-150.0#24.hi=10.0#24.desc=Signal#24.unit=dBm#24.fps=10#');
+    toClient(t0 + 0.07, 'R3|0|');
+    toRadio(t0 + 0.08, `C4|client udpport ${udpport}`);
+    toClient(t0 + 0.09, 'R4|0|');
+    toRadio(t0 + 0.1, 'C5|display panafall create x=50 y=20');
+    toClient(t0 + 0.12, 'S3621C7F5|display pan 0x40000000 client_handle=0x3621C7F5 x_pixels=50 y_pixels=20 center=14.100000 bandwidth=0.200000 min_dbm=-135.00 max_dbm=-40.00 fps=25 waterfall=0x42000000');
+    toClient(t0 + 0.12, 'S3621C7F5|display waterfall 0x42000000 client_handle=0x3621C7F5 x_pixels=50 center=14.100000 bandwidth=0.200000 line_duration=50 panadapter=0x40000000');
+    toClient(t0 + 0.13, 'R5|0|0x40000000,0x42000000');
+    if (o.withAudio) {
+      toRadio(t0 + 0.14, 'C6|stream create type=remote_audio_rx compression=opus');
+      toClient(t0 + 0.15, 'S3621C7F5|stream 0x04000009 type=remote_audio_rx compression=OPUS client_handle=0x3621C7F5 ip=192.168.10.20');
+      toClient(t0 + 0.15, 'R6|0|04000009');
+    }
+    let seq = 10;
+    for (let t = 1; t < seconds; t++) {
+      const ts = t0 + t;
+      toRadio(ts, `C${seq}|ping ms_timestamp=${t * 1000}.0`);
+      if (o.pingsUnansweredAfter === undefined || t < o.pingsUnansweredAfter) toClient(ts + 0.004, `R${seq}|0|`);
+      seq++;
+    }
+  }
+  if (!o.blockUdp) {
+    const data: Array<{ ts: number; payload: Buffer }> = [];
+    const counts = { meter: 0, fft: 0, wf: 0, opus: 0 };
+    for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {
+      const ts = setupEnd + ms / 1000;
+      if (ms % 36 === 0) data.push({ ts, payload: meterPacket(counts.meter++, [[24, -12000], [1, -32000]]) });
+      if (ms % 40 === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft++, ms / 40, 0, new Array(50).fill(15), 50) });
+      if (ms % 50 === 0) {
+        for (let tile = 0; tile < 5; tile++) {
+          const width = tile === 4 ? 624 : 684;
+          data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, ms / 50, tile * 684, width, 3360) });
+        }
+      }
+      if (o.withAudio && ms % 10 === 0) data.push({ ts, payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
+    }
+    if (o.reorderEvery) {
+      for (let i = o.reorderEvery; i + 1 < data.length; i += o.reorderEvery) {
+        const a = data[i]!;
+        const b = data[i + 1]!;
+        data[i] = { ts: a.ts, payload: b.payload };
+        data[i + 1] = { ts: b.ts, payload: a.payload };
+      }
+    }
+    let icmpLeft = o.icmpUnreachable ?? 0;
+    let fragLeft = o.icmpFragNeeded ?? 0;
+    for (const d of data) {
+      if (o.mtu !== undefined && d.payload.length + 28 > o.mtu) {
+        if (fragLeft-- > 0) {
+          ev.push({ type: 'icmp', ts: d.ts, from: '10.8.0.1', reason: 'frag-needed', mtu: o.mtu, original: { protocol: 'udp', src, dst } });
+        }
+        continue;
+      }
+      if (o.loss !== undefined && rnd() < o.loss) continue;
+      if (o.lossLarge !== undefined && d.payload.length >= 1000 && rnd() < o.lossLarge) continue;
+      ev.push({ type: 'udp', ts: d.ts, src, dst, payload: d.payload, df: true, ipLength: d.payload.length + 28 });
+      if (icmpLeft-- > 0) {
+        ev.push({ type: 'icmp', ts: d.ts + 0.0001, from: client.ip, reason: 'port-unreachable', original: { protocol: 'udp', src, dst } });
+      }
+    }
+  }
+  return ev.sort((a, b) => a.ts - b.ts);
+}

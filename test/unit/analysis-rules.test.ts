@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import { SequenceTracker } from '../../src/analysis/sequence.js';
+import { type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
+
+function analyze(o: ScenarioOptions): AnalysisReport {
+  const a = new Analyzer();
+  for (const e of lanScenario(o)) a.feed(e);
+  a.finish();
+  return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+}
+
+function hopStatus(r: AnalysisReport, id: string): string | undefined {
+  return r.hops.find((h) => h.id === id)?.status;
+}
+
+test('healthy LAN session: verdict healthy, every requested class ok', () => {
+  const r = analyze({ withAudio: true });
+  assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
+  assert.equal(r.verdict.cause, 'healthy');
+  for (const id of ['control', 'stream-setup', 'udp-return', 'data:meter', 'data:panadapter', 'data:waterfall', 'data:audio']) {
+    assert.equal(hopStatus(r, id), 'ok', id);
+  }
+  // Scenario rates: meters every 36 ms, FFT every 40 ms, 5 waterfall tiles every 50 ms, Opus every 10 ms.
+  const byKind = Object.fromEntries(r.streams.map((s) => [s.kind, s]));
+  assert.ok(Math.abs((byKind['meter']?.ratePps ?? 0) - 1000 / 36) < 0.5);
+  assert.ok(Math.abs((byKind['panadapter']?.ratePps ?? 0) - 25) < 0.5);
+  assert.ok(Math.abs((byKind['audio']?.ratePps ?? 0) - 100) < 1);
+  assert.equal(byKind['waterfall']?.maxSize, 1436);
+  assert.equal(byKind['waterfall']?.minSize, 1316);
+  assert.equal(byKind['panadapter']?.maxSize, 144);
+  assert.equal(byKind['panadapter']?.pcc, '0x8003');
+  assert.equal(byKind['panadapter']?.src, '192.168.10.27:4993');
+  assert.equal(byKind['panadapter']?.dst, '192.168.10.20:4991');
+  assert.equal(r.streams.reduce((n, s) => n + s.lost, 0), 0);
+});
+
+test('UDP blocked inbound: control fine, zero VITA-49 → udp-return blocked, udp-blocked-inbound', () => {
+  const r = analyze({ blockUdp: true });
+  assert.equal(r.verdict.status, 'blocked');
+  assert.equal(r.verdict.hop, 'udp-return');
+  assert.equal(r.verdict.cause, 'udp-blocked-inbound');
+  assert.equal(hopStatus(r, 'control'), 'ok');
+  assert.equal(hopStatus(r, 'data:panadapter'), 'blocked');
+  assert.match(r.hops.find((h) => h.id === 'udp-return')?.evidence.join('\n') ?? '', /no VITA-49 datagram from the radio in 2\.9 s/);
+});
+
+test('MTU 1340 with DF: meters and 144-byte FFT pass, every waterfall tile (1316–1436 B) vanishes → data:waterfall mtu', () => {
+  const r = analyze({ mtu: 1340, icmpFragNeeded: 2 });
+  assert.equal(r.verdict.status, 'blocked');
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.equal(hopStatus(r, 'data:meter'), 'ok');
+  assert.equal(hopStatus(r, 'data:panadapter'), 'ok');
+  assert.match(r.hops.find((h) => h.id === 'data:waterfall')?.evidence.join('\n') ?? '', /next-hop MTU 1340/);
+});
+
+test('MTU 1400: the 1316-byte last tile passes (1344 B on the wire) but no line is ever complete → still mtu', () => {
+  const r = analyze({ mtu: 1400 });
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.match(r.hops.find((h) => h.id === 'data:waterfall')?.evidence.join('\n') ?? '', /no frame is ever complete/);
+});
+
+test('random loss of 5 % on every class → degraded, random-loss, loss counted from the 4-bit counter', () => {
+  const r = analyze({ loss: 0.05, seconds: 6, seed: 3 });
+  assert.equal(r.verdict.status, 'degraded');
+  assert.equal(r.verdict.cause, 'random-loss');
+  const total = r.streams.reduce((n, s) => n + s.packets + s.lost, 0);
+  const lost = r.streams.reduce((n, s) => n + s.lost, 0);
+  assert.ok(lost / total > 0.03 && lost / total < 0.07, `loss ${lost}/${total}`);
+});
+
+test('loss only on large packets (rate cap) → bandwidth', () => {
+  const r = analyze({ lossLarge: 0.1, seconds: 6, seed: 5 });
+  assert.equal(r.verdict.status, 'degraded');
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'bandwidth');
+});
+
+test('data to a port other than the announced one → wrong-port', () => {
+  const r = analyze({ sendTo: 5002 });
+  assert.equal(r.verdict.hop, 'udp-return');
+  assert.equal(r.verdict.cause, 'wrong-port');
+  assert.match(r.hops.find((h) => h.id === 'udp-return')?.evidence.join('\n') ?? '', /port\(s\) 5002 but the client announced 4991/);
+});
+
+test('ICMP port unreachable from the client for the announced data port → host-firewall', () => {
+  const r = analyze({ icmpUnreachable: 3, blockUdp: false });
+  assert.equal(r.verdict.hop, 'udp-return');
+  assert.equal(r.verdict.cause, 'host-firewall');
+});
+
+test('radio stops answering pings for more than 17 s → control blocked, ping-timeout', () => {
+  const r = analyze({ seconds: 24, pingsUnansweredAfter: 3 });
+  assert.equal(r.verdict.hop, 'control');
+  assert.equal(r.verdict.cause, 'ping-timeout');
+  assert.equal(r.verdict.status, 'blocked');
+});
+
+test('reordering of 1 in 20 packets → degraded, jitter', () => {
+  const r = analyze({ reorderEvery: 20 });
+  assert.equal(r.verdict.status, 'degraded');
+  assert.equal(r.verdict.cause, 'jitter');
+  assert.ok(r.streams.some((s) => s.outOfOrder > 0));
+  assert.equal(r.streams.reduce((n, s) => n + s.lost, 0), 0, 'a swapped pair is not loss');
+});
+
+test('data only, no control plane in the capture → inconclusive, says the control channel is missing', () => {
+  const r = analyze({ noControl: true });
+  assert.equal(r.verdict.status, 'inconclusive');
+  assert.match(r.verdict.summary, /no readable control channel/);
+  assert.equal(hopStatus(r, 'data:waterfall'), 'ok');
+});
+
+test('observer mode: hops not exercised are reported as not tested, and the verdict is never healthy', () => {
+  const a = new Analyzer();
+  for (const e of lanScenario({})) a.feed(e);
+  a.markNotTested('data:audio', 'observer mode creates no audio stream; run with --probe');
+  a.finish();
+  const r = a.report({ file: 'x', packets: 0, bytes: 0, durationS: 0 });
+  assert.equal(r.verdict.status, 'inconclusive');
+  assert.equal(hopStatus(r, 'data:audio'), 'unknown');
+  assert.match(r.hops.find((h) => h.id === 'data:audio')?.evidence[0] ?? '', /^not tested: observer mode/);
+});
+
+test('4-bit counter: gaps, wrap, reorder and duplicates (arithmetic from reference §10)', () => {
+  const s = new SequenceTracker();
+  for (const c of [14, 15, 0, 3, 4, 4, 6, 5, 7]) s.push(c);
+  // 0 → 3 loses 1 and 2; 4 repeated is a duplicate; 6 then 5: 5 counted lost, then turns up late.
+  assert.equal(s.lost, 2);
+  assert.equal(s.duplicates, 1);
+  assert.equal(s.outOfOrder, 1);
+  assert.equal(s.gaps, 2);
+});
