@@ -84,11 +84,17 @@ export const pcapRecord = {
     return 16 + r.data.length;
   },
   encode(r: PcapRecord, littleEndian: boolean, buf: Buffer = Buffer.alloc(16 + r.data.length), offset = 0): Buffer {
-    const w32 = littleEndian ? buf.writeUInt32LE.bind(buf) : buf.writeUInt32BE.bind(buf);
-    w32(r.sec >>> 0, offset);
-    w32(r.frac >>> 0, offset + 4);
-    w32(r.data.length, offset + 8);
-    w32(r.origLen >>> 0, offset + 12);
+    if (littleEndian) {
+      buf.writeUInt32LE(r.sec >>> 0, offset);
+      buf.writeUInt32LE(r.frac >>> 0, offset + 4);
+      buf.writeUInt32LE(r.data.length, offset + 8);
+      buf.writeUInt32LE(r.origLen >>> 0, offset + 12);
+    } else {
+      buf.writeUInt32BE(r.sec >>> 0, offset);
+      buf.writeUInt32BE(r.frac >>> 0, offset + 4);
+      buf.writeUInt32BE(r.data.length, offset + 8);
+      buf.writeUInt32BE(r.origLen >>> 0, offset + 12);
+    }
     r.data.copy(buf, offset + 16);
     return buf;
   },
