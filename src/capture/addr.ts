@@ -1,0 +1,121 @@
+/**
+ * IP address text, both ways. Decoding is on the per-packet hot path, so address strings and endpoints
+ * are interned: a capture has few distinct addresses, and re-formatting "192.168.10.27" 800 000 times a
+ * second would cost more than the rest of the dissection. The caches are bounded (cleared when full) so
+ * a capture of a port scan cannot grow memory without limit.
+ */
+import type { Endpoint } from './types.js';
+
+const CACHE_LIMIT = 65_536;
+
+const v4Text = new Map<number, string>();
+const v6Text = new Map<string, string>();
+const v4Endpoints = new Map<number, Endpoint>();
+
+/** Dotted-quad text of the IPv4 address at `off`. */
+export function ipv4Text(buf: Buffer, off: number): string {
+  const a = buf.readUInt32BE(off);
+  let s = v4Text.get(a);
+  if (s === undefined) {
+    s = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+    if (v4Text.size >= CACHE_LIMIT) v4Text.clear();
+    v4Text.set(a, s);
+  }
+  return s;
+}
+
+/** RFC 5952 text of the IPv6 address at `off`: lower-case, no leading zeros, the longest zero run as `::`. */
+export function ipv6Text(buf: Buffer, off: number): string {
+  const key = buf.toString('latin1', off, off + 16);
+  let s = v6Text.get(key);
+  if (s === undefined) {
+    s = formatIpv6(buf, off);
+    if (v6Text.size >= CACHE_LIMIT) v6Text.clear();
+    v6Text.set(key, s);
+  }
+  return s;
+}
+
+function formatIpv6(buf: Buffer, off: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push(buf.readUInt16BE(off + 2 * i));
+  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
+  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    return `::ffff:${buf[off + 12]}.${buf[off + 13]}.${buf[off + 14]}.${buf[off + 15]}`;
+  }
+  // RFC 5952 §4.2: the longest run of two or more zero groups, the first one on a tie.
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number): string => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  if (bestAt < 0) return hex(0, 8);
+  return `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
+}
+
+/** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
+export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
+  const key = buf.readUInt32BE(off) * 65_536 + port;
+  let e = v4Endpoints.get(key);
+  if (e === undefined) {
+    e = Object.freeze({ ip: ipv4Text(buf, off), port });
+    if (v4Endpoints.size >= CACHE_LIMIT) v4Endpoints.clear();
+    v4Endpoints.set(key, e);
+  }
+  return e;
+}
+
+export function ipv6Endpoint(buf: Buffer, off: number, port: number): Endpoint {
+  return { ip: ipv6Text(buf, off), port };
+}
+
+/** Endpoint of the address at `off` of an IP header of `version`. */
+export function endpointAt(version: 4 | 6, buf: Buffer, off: number, port: number): Endpoint {
+  return version === 4 ? ipv4Endpoint(buf, off, port) : ipv6Endpoint(buf, off, port);
+}
+
+/** Parses dotted IPv4 or IPv6 text (with `::` and an optional trailing dotted quad) to 4 or 16 bytes. */
+export function parseIp(text: string): Buffer {
+  if (!text.includes(':')) {
+    const parts = text.split('.');
+    const bytes = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
+    if (bytes.length !== 4 || bytes.some((b) => !(b >= 0 && b <= 255))) throw new Error(`not an IPv4 address: ${text}`);
+    return Buffer.from(bytes);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) throw new Error(`not an IPv6 address: ${text}`);
+  const groupsOf = (part: string): number[] => {
+    if (part === '') return [];
+    const out: number[] = [];
+    for (const g of part.split(':')) {
+      if (g.includes('.')) {
+        const v4 = parseIp(g);
+        out.push(v4.readUInt16BE(0), v4.readUInt16BE(2));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) {
+        out.push(parseInt(g, 16));
+      } else {
+        throw new Error(`not an IPv6 address: ${text}`);
+      }
+    }
+    return out;
+  };
+  const head = groupsOf(halves[0] ?? '');
+  const tail = halves.length === 2 ? groupsOf(halves[1] ?? '') : [];
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 2 ? fill < 1 : fill !== 0) throw new Error(`not an IPv6 address: ${text}`);
+  const groups = [...head, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...tail];
+  const out = Buffer.alloc(16);
+  groups.forEach((g, i) => out.writeUInt16BE(g, 2 * i));
+  return out;
+}

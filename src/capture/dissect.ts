@@ -1,0 +1,161 @@
+/**
+ * Turns captured frames into NetEvents: link layer → IP (with fragment reassembly) → UDP / TCP stream /
+ * ICMP error. One instance per capture; it keeps the TCP and fragment state.
+ *
+ * Hot path (a UDP datagram in an unfragmented IPv4 packet): no copies, no strings built, one event
+ * object; `payload` is a view into the reader's buffer, valid only while the sink runs.
+ */
+import { endpointAt, ipv4Text, ipv6Text } from './addr.js';
+import type { RecordSink } from './format.js';
+import { decodeIcmp } from './icmp.js';
+import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
+import { ipOffset } from './link.js';
+import { DEFAULT_TCP_LIMITS, type TcpLimits, TcpReassembler } from './tcp.js';
+import type { NetEvent } from './types.js';
+
+export interface DissectOptions {
+  tcp?: TcpLimits;
+  defrag?: DefragLimits;
+}
+
+type Problem = IpProblem | 'udp-header' | 'tcp-header';
+
+const PROBLEM_TEXT: Record<Problem, string> = {
+  'ip-version': 'not IPv4/IPv6',
+  'ipv4-header': 'bad IPv4 header',
+  'ipv6-header': 'bad IPv6 header',
+  'ipv6-ext-header': 'bad IPv6 extension header',
+  'udp-header': 'truncated UDP header',
+  'tcp-header': 'bad TCP header',
+};
+
+export class Dissector implements RecordSink {
+  packets = 0;
+  /** Frames on a link layer or ethertype that carries no IP (ARP, LLDP, …); not an error. */
+  nonIp = 0;
+  firstTs = NaN;
+  lastTs = NaN;
+  private readonly ip = newIpView();
+  private readonly tcp: TcpReassembler;
+  private readonly defrag: Defragmenter;
+  private readonly problems = new Map<Problem, { count: number; firstPacket: number }>();
+
+  constructor(
+    private readonly sink: (e: NetEvent) => void,
+    opts: DissectOptions = {},
+  ) {
+    this.tcp = new TcpReassembler(sink, opts.tcp ?? DEFAULT_TCP_LIMITS);
+    this.defrag = new Defragmenter(opts.defrag ?? DEFAULT_DEFRAG_LIMITS);
+  }
+
+  record(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number): void {
+    const ts = sec + nsec / 1e9;
+    if (this.packets++ === 0) this.firstTs = ts;
+    this.lastTs = ts;
+    this.frame(linkType, ts, buf, start, start + caplen);
+  }
+
+  /** One link-layer frame in buf[start, end). */
+  frame(linkType: number, ts: number, buf: Buffer, start: number, end: number): void {
+    const off = ipOffset(linkType, buf, start, end);
+    if (off < 0) {
+      this.nonIp++;
+      return;
+    }
+    const ip = this.ip;
+    const problem = decodeIp(buf, off, end, ip);
+    if (problem !== null) {
+      this.problem(problem);
+      return;
+    }
+    if (!ip.isFragment) {
+      this.transport(ts, buf, buf, ip.payloadStart, ip.payloadEnd, ip.totalLength);
+      return;
+    }
+    const key =
+      ip.version === 4
+        ? `${buf.readUInt32BE(ip.srcOff)}>${buf.readUInt32BE(ip.dstOff)}#${ip.fragId}/${ip.protocol}`
+        : `${ipv6Text(buf, ip.srcOff)}>${ipv6Text(buf, ip.dstOff)}#${ip.fragId}/${ip.protocol}`;
+    const whole = this.defrag.add(key, ts, ip.fragOffset, ip.moreFragments, buf.subarray(ip.payloadStart, ip.payloadEnd));
+    if (whole !== undefined) this.transport(ts, buf, whole, 0, whole.length, ip.headerLength + whole.length);
+  }
+
+  /**
+   * The upper layer of the packet described by this.ip: addresses are read from `addrBuf`, the payload
+   * is l4[start, end) (the frame itself, or a reassembled copy).
+   */
+  private transport(ts: number, addrBuf: Buffer, l4: Buffer, start: number, end: number, ipLength: number): void {
+    const ip = this.ip;
+    switch (ip.protocol) {
+      case IPPROTO.UDP: {
+        if (end - start < 8) {
+          this.problem('udp-header');
+          return;
+        }
+        const udpLength = l4.readUInt16BE(start + 4);
+        const payloadEnd = udpLength >= 8 && start + udpLength < end ? start + udpLength : end;
+        this.sink({
+          type: 'udp',
+          ts,
+          src: endpointAt(ip.version, addrBuf, ip.srcOff, l4.readUInt16BE(start)),
+          dst: endpointAt(ip.version, addrBuf, ip.dstOff, l4.readUInt16BE(start + 2)),
+          payload: l4.subarray(start + 8, payloadEnd),
+          df: ip.df,
+          ipLength,
+        });
+        return;
+      }
+      case IPPROTO.TCP: {
+        if (end - start < 20) {
+          this.problem('tcp-header');
+          return;
+        }
+        const dataOff = (l4[start + 12]! >> 4) * 4;
+        if (dataOff < 20 || start + dataOff > end) {
+          this.problem('tcp-header');
+          return;
+        }
+        this.tcp.segment(
+          ts,
+          endpointAt(ip.version, addrBuf, ip.srcOff, l4.readUInt16BE(start)),
+          endpointAt(ip.version, addrBuf, ip.dstOff, l4.readUInt16BE(start + 2)),
+          l4.readUInt32BE(start + 4),
+          l4[start + 13]!,
+          l4.subarray(start + dataOff, end),
+        );
+        return;
+      }
+      case IPPROTO.ICMP:
+      case IPPROTO.ICMPV6: {
+        if ((ip.protocol === IPPROTO.ICMP) !== (ip.version === 4)) return;
+        const from = ip.version === 4 ? ipv4Text(addrBuf, ip.srcOff) : ipv6Text(addrBuf, ip.srcOff);
+        const e = decodeIcmp(ip.version, l4, start, end, from, ts);
+        if (e !== undefined) this.sink(e);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private problem(p: Problem): void {
+    const seen = this.problems.get(p);
+    if (seen === undefined) this.problems.set(p, { count: 1, firstPacket: this.packets });
+    else seen.count++;
+  }
+
+  /** End of the capture: open TCP holes and unfinished fragments are settled; returns summary warnings. */
+  finish(): string[] {
+    this.tcp.finish(Number.isNaN(this.lastTs) ? 0 : this.lastTs);
+    this.defrag.finish();
+    const out: string[] = [];
+    for (const [p, { count, firstPacket }] of this.problems) {
+      out.push(`${count} packet(s) skipped: ${PROBLEM_TEXT[p]} (first: packet #${firstPacket})`);
+    }
+    const c = this.defrag.counters;
+    if (c.incomplete > 0) out.push(`${c.incomplete} fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)`);
+    if (c.overlapping > 0) out.push(`${c.overlapping} IP fragment(s) overlapped earlier ones (earlier bytes kept)`);
+    if (c.invalid > 0) out.push(`${c.invalid} IP fragment(s) invalid (beyond 65535 bytes or inconsistent end)`);
+    return out;
+  }
+}

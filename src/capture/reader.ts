@@ -1,0 +1,96 @@
+/**
+ * The capture entry point for the analysis and the CLI: a pcap or pcapng file (or a pipe such as
+ * `tcpdump -w -`) in, NetEvents out through a callback.
+ *
+ * The sink is called synchronously for every event. Buffers in events (`payload`, `data`) may be views
+ * into the reader's chunk buffer, valid only during the call: a sink that keeps bytes must copy them.
+ * Endpoint objects are shared between events and frozen.
+ */
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { type DissectOptions, Dissector } from './dissect.js';
+import type { RecordSink } from './format.js';
+import { isSupportedLinkType } from './link.js';
+import { type ChunkSource, type PumpResult, fileSource, pump, streamSource } from './source.js';
+import type { NetEvent } from './types.js';
+
+export interface CaptureStats {
+  format: 'pcap' | 'pcapng';
+  /** Captured frames (all of them, IP or not). */
+  packets: number;
+  /** Bytes of input read (the file size when it was read to the end). */
+  bytes: number;
+  /** Seconds since the epoch of the first and last frame; undefined without frames. */
+  firstTs: number | undefined;
+  lastTs: number | undefined;
+  linkTypes: number[];
+  warnings: string[];
+  /** Packets the capturing machine said it dropped (pcapng interface statistics), when recorded. */
+  captureDropped?: number;
+}
+
+export interface ReadOptions extends DissectOptions {
+  /** Called after each chunk; totalBytes is undefined for streams. */
+  onProgress?(bytesRead: number, totalBytes: number | undefined): void;
+}
+
+export async function readCaptureFile(path: string, sink: (e: NetEvent) => void, opts: ReadOptions = {}): Promise<CaptureStats> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    return await readFrom(fileSource(fh), sink, opts, size);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The same for a stream (stdin, a tcpdump pipe, a socket). */
+export async function readCaptureStream(stream: Readable, sink: (e: NetEvent) => void, opts: ReadOptions = {}): Promise<CaptureStats> {
+  return readFrom(streamSource(stream), sink, opts, undefined);
+}
+
+async function readFrom(source: ChunkSource, sink: (e: NetEvent) => void, opts: ReadOptions, size: number | undefined): Promise<CaptureStats> {
+  const warnings: string[] = [];
+  const dissector = new Dissector(sink, opts);
+  const pumped = await pump(source, dissector, warnings, size === undefined ? opts : { ...opts, totalBytes: size });
+  warnings.push(...dissector.finish());
+  linkTypeWarnings(pumped, dissector, warnings);
+  const stats: CaptureStats = {
+    format: pumped.format,
+    packets: dissector.packets,
+    bytes: pumped.bytes,
+    firstTs: dissector.packets > 0 ? dissector.firstTs : undefined,
+    lastTs: dissector.packets > 0 ? dissector.lastTs : undefined,
+    linkTypes: pumped.linkTypes,
+    warnings,
+  };
+  if (pumped.captureDropped !== undefined) stats.captureDropped = pumped.captureDropped;
+  return stats;
+}
+
+function linkTypeWarnings(pumped: PumpResult, dissector: Dissector, warnings: string[]): void {
+  const unsupported = pumped.linkTypes.filter((t) => !isSupportedLinkType(t));
+  if (unsupported.length > 0) {
+    warnings.push(`link type(s) ${unsupported.join(', ')} not supported: their frames were not decoded (${dissector.nonIp} non-IP or undecoded frames in total)`);
+  }
+}
+
+export interface RecordStats extends PumpResult {
+  warnings: string[];
+}
+
+/**
+ * Raw records with exact (seconds, nanoseconds) timestamps, before any dissection: for tools and tests
+ * that care about the capture file itself.
+ */
+export async function readCaptureRecords(input: string | Readable, sink: RecordSink, opts: Pick<ReadOptions, 'onProgress'> = {}): Promise<RecordStats> {
+  const warnings: string[] = [];
+  if (typeof input !== 'string') return { ...(await pump(streamSource(input), sink, warnings, opts)), warnings };
+  const fh = await open(input, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    return { ...(await pump(fileSource(fh), sink, warnings, { ...opts, totalBytes: size })), warnings };
+  } finally {
+    await fh.close();
+  }
+}

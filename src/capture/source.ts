@@ -1,0 +1,112 @@
+/**
+ * The streaming driver: reads a capture in large chunks into one reused buffer and hands the bytes to
+ * the pcap or pcapng push parser. Memory stays at one buffer (4 MiB, larger only while a single record
+ * needs it) whatever the file size. A record cut by a chunk boundary is moved to the buffer's start and
+ * completed by the next read; a record cut by the end of input becomes a warning.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { DecodeError } from '../vita/errors.js';
+import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
+import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapParser } from './pcap.js';
+import { BLOCK, PcapngParser } from './pcapng.js';
+
+export const CHUNK_SIZE = 4 * 1024 * 1024;
+
+/** Something to read bytes from: a file handle or a stream adapter. Returns 0 at the end. */
+export interface ChunkSource {
+  read(buf: Buffer, offset: number, length: number): Promise<number>;
+}
+
+export function fileSource(fh: FileHandle): ChunkSource {
+  return { read: async (buf, offset, length) => (await fh.read(buf, offset, length, null)).bytesRead };
+}
+
+export function streamSource(stream: Readable): ChunkSource {
+  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let chunk: Buffer | undefined;
+  let at = 0;
+  return {
+    async read(buf, offset, length) {
+      while (chunk === undefined || at >= chunk.length) {
+        const r = await it.next();
+        if (r.done === true) return 0;
+        chunk = typeof r.value === 'string' ? Buffer.from(r.value, 'latin1') : r.value;
+        at = 0;
+      }
+      const n = Math.min(length, chunk.length - at);
+      chunk.copy(buf, offset, at, at + n);
+      at += n;
+      return n;
+    },
+  };
+}
+
+/** Which format the first four bytes announce; throws DecodeError on anything else. */
+export function detectFormat(buf: Buffer, length: number): 'pcap' | 'pcapng' {
+  if (length < 4) throw new DecodeError(0, 'magic', length === 0 ? 'file is empty' : `only ${length} byte(s); not a capture file`);
+  const be = buf.readUInt32BE(0);
+  const le = buf.readUInt32LE(0);
+  if (be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS || le === PCAP_MAGIC_US || le === PCAP_MAGIC_NS) return 'pcap';
+  if (be === BLOCK.SHB) return 'pcapng';
+  throw new DecodeError(
+    0,
+    'magic',
+    `0x${be.toString(16).padStart(8, '0')} is neither a pcap magic (0xa1b2c3d4, 0xa1b23c4d, either byte order) nor a pcapng section header (0x0a0d0d0a)`,
+  );
+}
+
+export interface PumpResult {
+  format: 'pcap' | 'pcapng';
+  bytes: number;
+  linkTypes: number[];
+  captureDropped: number | undefined;
+}
+
+export interface PumpOptions {
+  onProgress?(bytesRead: number, totalBytes: number | undefined): void;
+  totalBytes?: number;
+}
+
+/** Reads `source` to its end, feeding every record to `sink`; warnings are appended to `warnings`. */
+export async function pump(source: ChunkSource, sink: RecordSink, warnings: string[], opts: PumpOptions = {}): Promise<PumpResult> {
+  let buf = Buffer.allocUnsafe(CHUNK_SIZE);
+  let filled = 0;
+  /** File offset of buf[0]. */
+  let base = 0;
+  let parser: FormatParser | undefined;
+  for (;;) {
+    const n = await source.read(buf, filled, buf.length - filled);
+    if (n === 0) break;
+    filled += n;
+    if (parser === undefined) {
+      if (filled < 4) continue;
+      parser = detectFormat(buf, filled) === 'pcap' ? new PcapParser(sink, warnings) : new PcapngParser(sink, warnings);
+    }
+    const pos = parser.parse(buf, 0, filled, base);
+    opts.onProgress?.(base + filled, opts.totalBytes);
+    if (parser.stopped) return result(parser, base + filled);
+    // Keep the unconsumed tail (part of one record) at the start of the buffer.
+    if (pos > 0) {
+      buf.copy(buf, 0, pos, filled);
+      base += pos;
+      filled -= pos;
+    }
+    if (parser.want > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(Math.max(parser.want, 2 * buf.length), MAX_RECORD + 64));
+      buf.copy(bigger, 0, 0, filled);
+      buf = bigger;
+    }
+  }
+  if (parser === undefined) detectFormat(buf, filled);
+  const p = parser as FormatParser;
+  if (filled > 0) {
+    warnings.push(`file ends at byte ${base + filled} inside ${p.describeCut(base, filled)}; everything before it was read`);
+  }
+  return result(p, base + filled);
+}
+
+function result(parser: FormatParser, bytes: number): PumpResult {
+  parser.finish();
+  return { format: parser.format, bytes, linkTypes: [...parser.linkTypes], captureDropped: parser.captureDropped };
+}

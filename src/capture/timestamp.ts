@@ -1,0 +1,53 @@
+/**
+ * Capture timestamps as (seconds, nanoseconds) without precision loss. pcapng stores a 64-bit tick count
+ * in a per-interface resolution; nanosecond ticks since 1970 (~1.7e18) exceed a double's 2^53, so the
+ * division is done in 16-bit digits where every intermediate value is an exact integer.
+ */
+
+/** Result of splitTicks, reused between calls (read it before the next call). */
+export const split = { sec: 0, nsec: 0 };
+
+/**
+ * Splits hi·2^32 + lo ticks of `ticksPerSecond` into split.sec and split.nsec. Exact for resolutions up to
+ * 2^37 ticks per second (the remainder times 65 536 stays below 2^53), which covers 10^-9 and 2^-32.
+ */
+export function splitTicks(hi: number, lo: number, ticksPerSecond: number): void {
+  if (hi === 0 && ticksPerSecond === 1_000_000) {
+    split.sec = Math.floor(lo / 1_000_000);
+    split.nsec = (lo % 1_000_000) * 1000;
+    return;
+  }
+  // Long division by 16-bit digits, unrolled: this runs once per packet.
+  let cur = hi >>> 16;
+  let q = Math.floor(cur / ticksPerSecond);
+  let r = cur - q * ticksPerSecond;
+  cur = r * 65_536 + (hi & 0xffff);
+  let qd = Math.floor(cur / ticksPerSecond);
+  r = cur - qd * ticksPerSecond;
+  q = q * 65_536 + qd;
+  cur = r * 65_536 + (lo >>> 16);
+  qd = Math.floor(cur / ticksPerSecond);
+  r = cur - qd * ticksPerSecond;
+  q = q * 65_536 + qd;
+  cur = r * 65_536 + (lo & 0xffff);
+  qd = Math.floor(cur / ticksPerSecond);
+  r = cur - qd * ticksPerSecond;
+  q = q * 65_536 + qd;
+  split.sec = q;
+  split.nsec = ticksPerSecond === 1_000_000_000 ? r : Math.floor((r * 1_000_000_000) / ticksPerSecond);
+}
+
+/** Inverse of splitTicks for writers: the 64-bit tick count of a (sec, nsec) time as [hi, lo]. */
+export function toTicks(sec: number, nsec: number, ticksPerSecond: number): [number, number] {
+  const ticks = BigInt(sec) * BigInt(ticksPerSecond) + (BigInt(nsec) * BigInt(ticksPerSecond)) / 1_000_000_000n;
+  return [Number(ticks >> 32n), Number(ticks & 0xffffffffn)];
+}
+
+/** (sec, nsec) of a writer's timestamp argument: seconds as a number, or nanoseconds as a bigint. */
+export function secNsec(ts: number | bigint): [number, number] {
+  if (typeof ts === 'bigint') return [Number(ts / 1_000_000_000n), Number(ts % 1_000_000_000n)];
+  const sec = Math.floor(ts);
+  let nsec = Math.round((ts - sec) * 1e9);
+  if (nsec >= 1e9) nsec = 999_999_999;
+  return [sec, nsec];
+}
