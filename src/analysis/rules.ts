@@ -511,9 +511,13 @@ function verdictOf(hops: Judged[], ctx: RuleContext, s: ControlSession | undefin
       advice: ['Capture while the panadapter and audio are open, or run `flexpath diagnose --probe`.'],
     };
   }
+  const beacons = ctx.beacons();
   return {
     status: 'inconclusive',
-    summary: 'No FlexRadio session (control channel or VITA-49 data) in the evidence.',
+    summary:
+      beacons.length > 0
+        ? `Only discovery beacons (${beacons.map((b) => b.model ?? 'radio').join(', ')}) in the evidence: no control channel or data stream to judge.`
+        : 'No FlexRadio session (control channel or VITA-49 data) in the evidence.',
     advice: ['Capture on the computer running SmartSDR while it connects: `tcpdump -i any -w ticket.pcapng udp or tcp port 4992 or tcp port 443`.'],
   };
 }

@@ -1,9 +1,13 @@
 /**
  * Loss, reordering and duplicates from the 4-bit VITA-49 packet counter (reference §10): receiving r
- * when e = (last + 1) mod 16 was expected means (r − e) mod 16 packets went missing. A packet that is
- * "behind" (more than half the counter space) arrived late: it is out of order, and one of the packets
- * counted lost has turned up. A repeat of the last count is a duplicate. Bursts of 16 or more alias away
- * — an inherent limit of a 4-bit counter, stated in reports.
+ * when e = (last + 1) mod 16 was expected means (r − e) mod 16 packets went missing. A later packet whose
+ * count is one of those reported missing arrived late: it is out of order, and one loss is taken back.
+ * A repeat of the last count is a duplicate. Bursts of 16 or more alias away — an inherent limit of a
+ * 4-bit counter, stated in reports.
+ *
+ * "Late" is decided from the set of counts actually reported missing, not from "more than half the
+ * counter behind": the real discovery fixture jumps by 9 across a 9-second gap, which the half-space
+ * rule would misread as reordering and then cascade.
  */
 export class SequenceTracker {
   lost = 0;
@@ -12,31 +16,39 @@ export class SequenceTracker {
   /** Separate loss events, as FlexLib counts them (one per gap, whatever its size; reference §7.1). */
   gaps = 0;
   private last = -1;
+  /** Bit c set: count c was skipped by a gap and has not turned up since. */
+  private missing = 0;
 
   /** Returns how many packets this one reveals as lost (0 when in order). */
   push(count: number): number {
+    const bit = 1 << count;
     if (this.last < 0) {
       this.last = count;
       return 0;
     }
     const expected = (this.last + 1) & 15;
-    const d = (count - expected) & 15;
-    if (d === 0) {
+    if (count === expected) {
+      // In order: clears any stale mark from a gap 16 packets ago.
       this.last = count;
+      this.missing &= ~bit;
       return 0;
     }
-    if (d === 15) {
+    if (count === this.last) {
       this.duplicates++;
       return 0;
     }
-    if (d >= 8) {
+    if (this.missing & bit) {
+      this.missing &= ~bit;
       this.outOfOrder++;
-      if (this.lost > 0) this.lost--;
+      this.lost--;
       return 0;
     }
+    const d = (count - expected) & 15;
+    this.last = count;
+    this.missing &= ~bit;
+    for (let i = 0, c = expected; i < d; i++, c = (c + 1) & 15) this.missing |= 1 << c;
     this.lost += d;
     this.gaps++;
-    this.last = count;
     return d;
   }
 }

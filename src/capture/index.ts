@@ -5,3 +5,4 @@ export * from './build.js';
 export { parseClientHello, type ClientHelloResult } from './tls.js';
 export { LINKTYPE } from './link.js';
 export type { RecordSink } from './format.js';
+export * from './event-writer.js';

@@ -2,12 +2,14 @@
  * `flexpath` entry point: dispatches to one module per subcommand. Exit codes (DESIGN.md §4):
  * 0 done (whatever the verdict), 1 bad input, 2 usage.
  */
+import { runAnalyze } from './analyze.js';
 import { runDecode } from './decode.js';
 import { EXIT, UsageError } from './common.js';
 
 type Runner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Runner; help: string }> = {
+  analyze: { run: runAnalyze, help: 'analyze FILE [--format text|json|md|html] [--out F] [--redact]   a pcap/pcapng capture → verdict' },
   decode: { run: runDecode, help: 'decode FILE | --hex HEX [--format json|text]   one raw VITA-49 datagram' },
 };
 

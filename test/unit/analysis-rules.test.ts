@@ -135,3 +135,12 @@ test('4-bit counter: gaps, wrap, reorder and duplicates (arithmetic from referen
   assert.equal(s.outOfOrder, 1);
   assert.equal(s.gaps, 2);
 });
+
+test('a gap of 8 or more is loss, not reordering, and does not cascade (counts of the real discovery fixture)', () => {
+  const s = new SequenceTracker();
+  // Counter values as tshark shows them in flex6600m-discovery.pcapng around its 9-second gap.
+  for (const c of [0, 1, 2, 3, 4, 13, 14, 15, 0, 1, 2]) s.push(c);
+  assert.equal(s.lost, 8);
+  assert.equal(s.outOfOrder, 0);
+  assert.equal(s.duplicates, 0);
+});
