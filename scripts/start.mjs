@@ -28,5 +28,7 @@ const [cmd, args] = electron
 if (!electron) console.log('Electron is not installed here: starting FlexPath in your browser (web mode).');
 
 const child = spawn(cmd, args, { stdio: 'inherit', cwd: root });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+// Ctrl+C reaches the child through the terminal's process group; forward only what targets us.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
