@@ -1,14 +1,40 @@
 /**
- * `flexpath` entry. Minimal dispatcher: each subcommand lives in its own module and returns the exit
- * code (0 done, 1 bad input, 2 usage).
+ * `flexpath` entry point: dispatches to one module per subcommand. Exit codes (DESIGN.md §4):
+ * 0 done (whatever the verdict), 1 bad input, 2 usage.
  */
+import { runDecode } from './decode.js';
+import { EXIT, UsageError } from './common.js';
 import { runUi } from './ui.js';
 
-const USAGE = 'usage: flexpath ui [--port P] [--open]\n';
+type Runner = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Runner; help: string }> = {
+  decode: { run: runDecode, help: 'decode FILE | --hex HEX [--format json|text]   one raw VITA-49 datagram' },
+  ui: { run: runUi, help: 'ui [--port P] [--open]   the app in your browser (127.0.0.1 only)' },
+};
+
+function usage(): string {
+  return ['usage: flexpath <command> [options]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.help}`)].join('\n');
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'ui') return runUi(rest);
-  process.stderr.write(USAGE);
-  return 2;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`flexpath: unknown command "${name}"\n${usage()}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`flexpath ${name}: ${e.message}\n${cmd.help}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
 }

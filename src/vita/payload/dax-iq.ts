@@ -13,11 +13,15 @@ export interface DaxIqPayload {
   samples: Float32Array;
 }
 
-/** Real IQ stays within a few times full scale; NaN, infinities or 1e9+ mean the wrong byte order. */
+/**
+ * Real IQ stays within a few times full scale and well above float denormals; NaN, infinities, 1e7+ or
+ * sub-1e-20 magnitudes mean the bytes are being read in the wrong order.
+ */
 function plausible(buf: Buffer, offset: number, n: number, be: boolean): boolean {
   for (let i = 0; i < n; i++) {
     const v = be ? buf.readFloatBE(offset + i * 4) : buf.readFloatLE(offset + i * 4);
-    if (!Number.isFinite(v) || Math.abs(v) > 1e7) return false;
+    const a = Math.abs(v);
+    if (!Number.isFinite(v) || a > 1e7 || (a !== 0 && a < 1e-20)) return false;
   }
   return true;
 }

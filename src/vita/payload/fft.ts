@@ -4,6 +4,7 @@
  * A bin is a y pixel (0 = top = max_dbm).
  */
 import { DecodeError, need } from '../errors.js';
+import { readU16BE, writeU16BE } from './u16be.js';
 
 export interface FftPayload {
   startBin: number;
@@ -27,11 +28,7 @@ export const fft = {
     buf.writeUInt16BE(2, offset + 4);
     buf.writeUInt16BE(p.totalBins, offset + 6);
     buf.writeUInt32BE(p.frameIndex >>> 0, offset + 8);
-    let o = offset + FFT_SUBHEADER;
-    for (const b of p.bins) {
-      buf.writeUInt16BE(b, o);
-      o += 2;
-    }
+    writeU16BE(p.bins, buf, offset + FFT_SUBHEADER);
     return buf;
   },
   decode(buf: Buffer, offset = 0, end = buf.length): FftPayload {
@@ -46,8 +43,7 @@ export const fft = {
       throw new DecodeError(offset, 'FFT start_bin_index', `${startBin} + ${numBins} bins exceeds total_bins_in_frame ${totalBins}`);
     }
     need(end, offset + FFT_SUBHEADER, numBins * 2, 'FFT bins');
-    const bins = new Uint16Array(numBins);
-    for (let i = 0, o = offset + FFT_SUBHEADER; i < numBins; i++, o += 2) bins[i] = buf.readUInt16BE(o);
+    const bins = readU16BE(buf, offset + FFT_SUBHEADER, numBins);
     return { startBin, numBins, binSize, totalBins, frameIndex, bins };
   },
 };

@@ -4,6 +4,7 @@
  * extra zero bytes, which the packet layer keeps as padding.
  */
 import { DecodeError, need } from '../errors.js';
+import { readU16BE, writeU16BE } from './u16be.js';
 
 export interface WaterfallPayload {
   /** Frequency of bin 0 of the whole line, Hz × 2^20 (signed 64-bit). */
@@ -48,11 +49,7 @@ export const waterfall = {
     buf.writeUInt32BE(p.autoBlackLevel >>> 0, offset + 28);
     buf.writeUInt16BE(p.totalBins, offset + 32);
     buf.writeUInt16BE(p.firstBin, offset + 34);
-    let o = offset + WATERFALL_SUBHEADER;
-    for (const b of p.bins) {
-      buf.writeUInt16BE(b, o);
-      o += 2;
-    }
+    writeU16BE(p.bins, buf, offset + WATERFALL_SUBHEADER);
     return buf;
   },
   decode(buf: Buffer, offset = 0, end = buf.length): WaterfallPayload {
@@ -66,8 +63,7 @@ export const waterfall = {
     }
     const n = width * height;
     need(end, offset + WATERFALL_SUBHEADER, n * 2, 'waterfall bins');
-    const bins = new Uint16Array(n);
-    for (let i = 0, o = offset + WATERFALL_SUBHEADER; i < n; i++, o += 2) bins[i] = buf.readUInt16BE(o);
+    const bins = readU16BE(buf, offset + WATERFALL_SUBHEADER, n);
     return {
       frameLowFreq: buf.readBigInt64BE(offset),
       binBandwidth: buf.readBigInt64BE(offset + 8),

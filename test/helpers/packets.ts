@@ -1,0 +1,65 @@
+/** Builders for test packets from the protocol's own numbers (reference §1–§3), via our encoder. */
+import { PCC, type VitaHeader, type VitaPacket, encodePacket, streamId } from '../../src/vita/index.js';
+
+export function flexHeader(pcc: number, sid: number, count = 0, packetType: 1 | 3 = 3): VitaHeader {
+  return {
+    packetType,
+    trailerFlag: false,
+    reservedBits: 0,
+    tsi: 1,
+    tsf: 1,
+    packetCount: count & 0xf,
+    packetSize: 0,
+    streamId: streamId(sid),
+    classId: { padBits: 0, oui: 0x1c2d, informationClassCode: 0x534c, packetClassCode: pcc },
+    integerTimestamp: 1_700_000_000,
+    fractionalTimestamp: 0n,
+  };
+}
+
+export function fftPacket(sid: number, count: number, frameIndex: number, startBin: number, bins: number[], totalBins: number): Buffer {
+  return encodePacket({
+    kind: 'panadapter',
+    header: flexHeader(PCC.fft, sid, count),
+    payload: { startBin, numBins: bins.length, binSize: 2, totalBins, frameIndex, bins: Uint16Array.from(bins) },
+    padding: Buffer.alloc(4),
+  });
+}
+
+export function meterPacket(count: number, readings: Array<[number, number]>, sid = 0x700): Buffer {
+  return encodePacket({
+    kind: 'meter',
+    header: flexHeader(PCC.meter, sid, count),
+    payload: { readings: readings.map(([id, raw]) => ({ id, raw })) },
+  });
+}
+
+export function waterfallPacket(sid: number, count: number, timecode: number, firstBin: number, width: number, totalBins: number): Buffer {
+  return encodePacket({
+    kind: 'waterfall',
+    header: flexHeader(PCC.waterfall, sid, count),
+    payload: {
+      frameLowFreq: 14_000_000n << 20n,
+      binBandwidth: 49_152_000n, // 46.875 Hz × 2^20, as observed (reference §3.2)
+      lineDurationMs: 50,
+      width,
+      height: 1,
+      timecode,
+      autoBlackLevel: 0,
+      totalBins,
+      firstBin,
+      bins: new Uint16Array(width).fill(1000),
+    },
+    padding: Buffer.alloc(4),
+  });
+}
+
+export function opusPacket(sid: number, count: number, bytes: number): Buffer {
+  return encodePacket({
+    kind: 'audio',
+    header: flexHeader(PCC.opus, sid, count),
+    payload: { format: 'opus', data: Buffer.alloc(bytes, 0x5a) },
+  });
+}
+
+export type { VitaPacket };
