@@ -8,41 +8,27 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { productBackends } from '../bridge/backends.js';
 import { startUiServer } from '../bridge/ui-server.js';
+import { EXIT, parse, UsageError } from './common.js';
 
 /** dist/src/cli/ui.js → dist/renderer */
 const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
 const AUTO_DEMO_MS = 4000;
 
-export const UI_USAGE = 'usage: flexpath ui [--port P] [--open]\n';
-
 export async function runUi(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let port = 0;
-  let open = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--open') open = true;
-    else if (a === '--port') {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 0 || v > 65535) {
-        err.write(`flexpath ui: --port needs a number 0–65535\n${UI_USAGE}`);
-        return 2;
-      }
-      port = v;
-    } else {
-      err.write(`flexpath ui: unknown argument ${a}\n${UI_USAGE}`);
-      return 2;
-    }
-  }
+  const { values } = parse(argv, { port: { type: 'string' }, open: { type: 'boolean' } }, false);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number 0–65535 (got "${values.port}")`);
+  const open = values.open === true;
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     err.write(`flexpath ui: the renderer is not built (${RENDERER_DIR} missing); run npm run build\n`);
-    return 1;
+    return EXIT.badInput;
   }
   let server;
   try {
     server = await startUiServer({ port, staticDir: RENDERER_DIR, backends: productBackends(), autoDemoMs: AUTO_DEMO_MS });
   } catch (e) {
     err.write(`flexpath ui: cannot listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    return EXIT.badInput;
   }
   out.write(`FlexPath is running at ${server.url}\n(only this computer can connect; press Ctrl+C to stop)\n`);
   if (open) openBrowser(server.url, err);
@@ -51,7 +37,7 @@ export async function runUi(argv: string[], out: NodeJS.WritableStream = process
     process.once('SIGTERM', resolve);
   });
   await server.close();
-  return 0;
+  return EXIT.ok;
 }
 
 /** Only where a desktop session exists; the URL is printed either way. */
