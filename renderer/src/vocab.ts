@@ -4,7 +4,7 @@ import type { Cause, HopId, HopStatus, StreamKind, VerdictStatus } from '../../s
 export const HOP_LABEL: Record<HopId, string> = {
   discovery: 'Discovery (LAN beacons)',
   'smartlink-server': 'SmartLink server',
-  'radio-registration': 'Radio registered with SmartLink',
+  'radio-registration': 'Radio registration',
   'radio-forwarding': "Radio's router forwarding",
   control: 'Control channel (TCP/TLS)',
   'stream-setup': 'Stream setup',
