@@ -5,12 +5,14 @@
 import { runAnalyze } from './analyze.js';
 import { runDecode } from './decode.js';
 import { EXIT, UsageError } from './common.js';
+import { runUi } from './ui.js';
 
 type Runner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Runner; help: string }> = {
   analyze: { run: runAnalyze, help: 'analyze FILE [--format text|json|md|html] [--out F] [--redact]   a pcap/pcapng capture → verdict' },
   decode: { run: runDecode, help: 'decode FILE | --hex HEX [--format json|text]   one raw VITA-49 datagram' },
+  ui: { run: runUi, help: 'ui [--port P] [--open]   the app in your browser (127.0.0.1 only)' },
 };
 
 function usage(): string {

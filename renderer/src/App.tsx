@@ -1,0 +1,151 @@
+import { useEffect, useMemo, useReducer, useState, type DragEvent } from 'react';
+import { createBridge, openCaptureFile } from './bridge-client.js';
+import { ExportPanel } from './components/ExportPanel.js';
+import { PathDiagram } from './components/PathDiagram.js';
+import { SeriesCharts } from './components/SeriesCharts.js';
+import { SourcesPanel } from './components/SourcesPanel.js';
+import { Spectrum } from './components/Spectrum.js';
+import { StreamsTable } from './components/StreamsTable.js';
+import { VerdictPanel } from './components/VerdictPanel.js';
+import { initialState, reduce } from './store.js';
+import { STATUS_WORD } from './vocab.js';
+
+export function App() {
+  const bridge = useMemo(createBridge, []);
+  const [state, dispatch] = useReducer(reduce, initialState);
+  const [dragging, setDragging] = useState(false);
+
+  useEffect(() => {
+    const offSnap = bridge.onSnapshot((snapshot) => {
+      if (snapshot.type !== 'spectrum') dispatch({ type: 'snapshot', snapshot });
+    });
+    const offConn = bridge.onConnection((value) => dispatch({ type: 'connected', value }));
+    return () => {
+      offSnap();
+      offConn();
+    };
+  }, [bridge]);
+
+  const session = state.session;
+  const running = session?.phase === 'running';
+  const model = state.model;
+  const caps = session?.capabilities;
+
+  const openFile = (file: File): void => {
+    openCaptureFile(bridge, file).catch((e: unknown) => dispatch({ type: 'notice', kind: 'error', text: e instanceof Error ? e.message : String(e) }));
+  };
+  const onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    setDragging(false);
+    const f = e.dataTransfer.files[0];
+    if (f) openFile(f);
+  };
+
+  const panHop = model?.hops.find((h) => h.id === 'data:panadapter');
+  const emptyHint = !model
+    ? 'No source yet.'
+    : panHop?.status === 'blocked'
+      ? 'No panadapter frames arrived — see the path above.'
+      : session?.source?.kind === 'capture'
+        ? 'The panadapter is drawn for live and demo sessions.'
+        : 'Waiting for panadapter frames…';
+
+  return (
+    <div
+      className={`app${dragging ? ' dragging' : ''}${session?.simulated ? ' simulated' : ''}`}
+      onDragOver={(e) => {
+        if (caps?.capture) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <header className="topbar">
+        <h1>
+          Flex<span>Path</span>
+        </h1>
+        <div className="source" aria-live="polite" data-testid="source">
+          {session?.source ? (
+            <>
+              <span className="muted">Source:</span> {session.source.label}
+            </>
+          ) : (
+            <span className="muted">No source</span>
+          )}
+        </div>
+        {session?.simulated && (
+          <div className="sim-badge" role="status" data-testid="simulated-badge" title="Data comes from the built-in simulator, not from a radio">
+            SIMULATED — demo radio, not your station
+          </div>
+        )}
+        <div className={`phase phase-${session?.phase ?? 'idle'}`}>{session ? session.phase.toUpperCase() : '…'}</div>
+        {running && (
+          <button type="button" onClick={() => bridge.send({ type: 'stop' })}>
+            Stop
+          </button>
+        )}
+        {!state.connected && <div className="disconnected" role="alert">Disconnected from FlexPath — reconnecting…</div>}
+      </header>
+
+      {state.progress && (
+        <div className="progress" role="progressbar" aria-label={state.progress.label} aria-valuemin={0} aria-valuemax={state.progress.total} aria-valuenow={state.progress.done}>
+          <div style={{ width: `${state.progress.total ? (100 * state.progress.done) / state.progress.total : 0}%` }} />
+          <span>{state.progress.label}</span>
+        </div>
+      )}
+
+      <div className="notices">
+        {state.notices.map((n) => (
+          <div key={n.id} className={`notice notice-${n.kind}`} role="alert">
+            {n.text}
+            <button type="button" aria-label="Dismiss" onClick={() => dispatch({ type: 'dismiss', id: n.id })}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+
+      <div className="layout">
+        <aside>
+          <SourcesPanel bridge={bridge} caps={caps} radios={state.radios} discovering={session?.phase === 'discovering'} onOpenFile={openFile} />
+          <ExportPanel bridge={bridge} enabled={!!caps?.export} hasData={!!model} lastExport={state.lastExport} />
+        </aside>
+        <main>
+          <VerdictPanel verdict={model?.verdict} running={running} />
+          {model ? (
+            <PathDiagram hops={model.hops} verdict={model.verdict} />
+          ) : (
+            <section className="panel path" aria-label="Path diagram">
+              <h2>Path</h2>
+              <p className="muted">The hops between the radio and this computer appear here once a source is running.</p>
+            </section>
+          )}
+          <div className="two-col">
+            <Spectrum bridge={bridge} live={running} emptyHint={emptyHint} />
+            <SeriesCharts series={model?.series ?? []} live={running} />
+          </div>
+          <StreamsTable streams={model?.streams ?? []} />
+          {model && model.warnings.length > 0 && (
+            <section className="panel" aria-label="Warnings">
+              <h2>Warnings</h2>
+              <ul className="small">
+                {model.warnings.map((w, i) => (
+                  <li key={i}>{w}</li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {model && (
+            <p className="muted small footer mono">
+              {model.source.file ? `${model.source.file} · ` : ''}
+              {model.source.packets} packets · {(model.source.bytes / 1e6).toFixed(2)} MB · {model.source.durationS.toFixed(1)} s ·{' '}
+              {model.hops.filter((h) => h.status !== 'ok').length} of {model.hops.length} hops not {STATUS_WORD.ok}
+            </p>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * The renderer's end of the bridge. In Electron the preload exposes `window.flexpath`; in a browser
+ * (web mode) the same interface is built on the server's WebSocket, which reconnects if dropped.
+ */
+import type { BridgeApi, Command, Snapshot } from '../../src/bridge/protocol.js';
+
+declare global {
+  interface Window {
+    flexpath?: BridgeApi;
+  }
+}
+
+export type Transport = 'electron' | 'web';
+
+export interface RendererBridge extends BridgeApi {
+  transport: Transport;
+  /** Web mode: sends the file's bytes to the server, returns the upload id to open. */
+  upload?(file: File, onProgress?: (fraction: number) => void): Promise<string>;
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+function webSocketBridge(): RendererBridge {
+  const listeners = new Set<(s: Snapshot) => void>();
+  const connListeners = new Set<(c: boolean) => void>();
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const queue: Command[] = [];
+  let ws: WebSocket | undefined;
+  let retry = 500;
+
+  const connect = (): void => {
+    const sock = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+    ws = sock;
+    sock.onopen = () => {
+      retry = 500;
+      connListeners.forEach((l) => l(true));
+      for (const c of queue.splice(0)) sock.send(JSON.stringify(c));
+    };
+    sock.onmessage = (ev: MessageEvent<string>) => {
+      let snap: Snapshot;
+      try {
+        snap = JSON.parse(ev.data) as Snapshot;
+      } catch {
+        return;
+      }
+      listeners.forEach((l) => l(snap));
+    };
+    sock.onclose = () => {
+      connListeners.forEach((l) => l(false));
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 8000);
+    };
+  };
+  connect();
+
+  return {
+    transport: 'web',
+    send(command) {
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(command));
+      else queue.push(command);
+    },
+    onSnapshot(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    onConnection(l) {
+      connListeners.add(l);
+      return () => connListeners.delete(l);
+    },
+    upload(file, onProgress) {
+      return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', `/upload?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`);
+        xhr.upload.onprogress = (e) => {
+          if (e.lengthComputable) onProgress?.(e.loaded / e.total);
+        };
+        xhr.onload = () => {
+          if (xhr.status !== 200) return reject(new Error(xhr.responseText.trim() || `upload failed (${xhr.status})`));
+          try {
+            resolve((JSON.parse(xhr.responseText) as { uploadId: string }).uploadId);
+          } catch {
+            reject(new Error('upload: bad server reply'));
+          }
+        };
+        xhr.onerror = () => reject(new Error('upload failed: connection lost'));
+        xhr.send(file);
+      });
+    },
+  };
+}
+
+function electronBridge(api: BridgeApi): RendererBridge {
+  return {
+    transport: 'electron',
+    send: (c) => api.send(c),
+    onSnapshot: (l) => api.onSnapshot(l),
+    ...(api.pathForFile ? { pathForFile: (f: File) => api.pathForFile!(f) } : {}),
+    onConnection(l) {
+      l(true);
+      return () => undefined;
+    },
+  };
+}
+
+export function createBridge(): RendererBridge {
+  return window.flexpath ? electronBridge(window.flexpath) : webSocketBridge();
+}
+
+/** Open a capture the user picked or dropped, whichever transport we are on. */
+export async function openCaptureFile(bridge: RendererBridge, file: File, onProgress?: (f: number) => void): Promise<void> {
+  if (bridge.transport === 'electron' && bridge.pathForFile) {
+    bridge.send({ type: 'open-capture', path: bridge.pathForFile(file) });
+    return;
+  }
+  if (!bridge.upload) throw new Error('this window cannot open files');
+  const uploadId = await bridge.upload(file, onProgress);
+  bridge.send({ type: 'open-upload', uploadId, name: file.name });
+}

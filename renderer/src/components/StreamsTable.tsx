@@ -1,0 +1,54 @@
+import type { StreamRow } from '../../../src/bridge/protocol.js';
+import { KIND_LABEL } from '../vocab.js';
+
+const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+export function StreamsTable({ streams }: { streams: StreamRow[] }) {
+  return (
+    <section className="panel streams" aria-label="Streams">
+      <h2>Streams</h2>
+      {streams.length === 0 ? (
+        <p className="muted">No streams seen yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="streams-table">
+            <thead>
+              <tr>
+                <th scope="col">Kind</th>
+                <th scope="col">Stream ID</th>
+                <th scope="col">Source → destination</th>
+                <th scope="col" className="num">Pkts/s</th>
+                <th scope="col" className="num">Expected</th>
+                <th scope="col" className="num">Loss %</th>
+                <th scope="col" className="num">Jitter ms</th>
+                <th scope="col" className="num">Size B</th>
+                <th scope="col" className="num">Packets</th>
+              </tr>
+            </thead>
+            <tbody>
+              {streams.map((s) => {
+                const lossPct = s.packets + s.lost > 0 ? (100 * s.lost) / (s.packets + s.lost) : 0;
+                const low = s.expectedPps !== undefined && s.ratePps < 0.8 * s.expectedPps;
+                return (
+                  <tr key={`${s.id}-${s.src}-${s.dst}`}>
+                    <td>{KIND_LABEL[s.kind]}</td>
+                    <td className="mono">{s.id}</td>
+                    <td className="mono">
+                      {s.src} → {s.dst}
+                    </td>
+                    <td className={`num mono${low ? ' warn' : ''}`}>{fmt(s.ratePps)}{low ? ' ▼' : ''}</td>
+                    <td className="num mono muted">{s.expectedPps !== undefined ? `≈${fmt(s.expectedPps)}` : 'varies'}</td>
+                    <td className={`num mono${lossPct >= 1 ? ' warn' : ''}`}>{fmt(lossPct, 2)}</td>
+                    <td className="num mono">{s.jitterMs !== undefined ? fmt(s.jitterMs) : '—'}</td>
+                    <td className="num mono">{s.minSize === s.maxSize ? s.maxSize : `${s.minSize}–${s.maxSize}`}</td>
+                    <td className="num mono">{s.packets}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

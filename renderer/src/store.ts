@@ -1,0 +1,56 @@
+/** Application state in the renderer: the latest of every snapshot kind, folded by one reducer. */
+import type { DiscoveredRadio, ModelSnapshot, SessionState, Snapshot, SpectrumSnapshot } from '../../src/bridge/protocol.js';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface AppState {
+  connected: boolean;
+  session: SessionState | null;
+  radios: DiscoveredRadio[];
+  model: ModelSnapshot | null;
+  progress: { done: number; total: number; label: string } | null;
+  notices: Notice[];
+  /** Last export, for the Export panel to offer or confirm. */
+  lastExport: Extract<Snapshot, { type: 'export-ready' }> | null;
+}
+
+export const initialState: AppState = { connected: false, session: null, radios: [], model: null, progress: null, notices: [], lastExport: null };
+
+export type Action = { type: 'snapshot'; snapshot: Exclude<Snapshot, SpectrumSnapshot> } | { type: 'connected'; value: boolean } | { type: 'dismiss'; id: number } | { type: 'notice'; kind: Notice['kind']; text: string };
+
+let noticeId = 0;
+
+export function reduce(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'connected':
+      return { ...state, connected: action.value };
+    case 'dismiss':
+      return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
+    case 'notice':
+      return { ...state, notices: [...state.notices.slice(-3), { id: ++noticeId, kind: action.kind, text: action.text }] };
+    case 'snapshot': {
+      const s = action.snapshot;
+      switch (s.type) {
+        case 'state': {
+          // A new source clears the previous model: never show one source's verdict under another's name.
+          const changed = s.state.source?.label !== state.session?.source?.label;
+          return { ...state, session: s.state, model: changed ? null : state.model, progress: s.state.phase === 'running' ? state.progress : null };
+        }
+        case 'radios':
+          return { ...state, radios: s.radios };
+        case 'model':
+          return { ...state, model: s, progress: state.session?.phase === 'running' ? state.progress : null };
+        case 'progress':
+          return { ...state, progress: { done: s.done, total: s.total, label: s.label } };
+        case 'export-ready':
+          return { ...state, lastExport: s };
+        case 'error':
+          return reduce(state, { type: 'notice', kind: 'error', text: s.message });
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The one typed interface between the UI and the core (DESIGN.md §3): the renderer sends Commands and
+ * receives Snapshots, over Electron IPC or the web-mode WebSocket. Plain JSON only — the renderer
+ * compiles this file too, so it may import nothing but other plain-type modules.
+ */
+import type { AnalysisReport, Hop, RadioSummary, SourceSummary, StreamKind, StreamSummary, Verdict } from '../analysis/model.js';
+
+/** Faults the demo simulator can show; each maps to one or more simulator fault specs. */
+export const DEMO_FAULTS = ['mtu', 'udp-blocked', 'loss', 'bandwidth', 'jitter', 'wrong-port', 'ping-timeout', 'nat-expiry'] as const;
+export type DemoFault = (typeof DEMO_FAULTS)[number];
+
+export const DEMO_FAULT_LABELS: Record<DemoFault, string> = {
+  mtu: 'MTU too small (VPN/PPPoE): large packets vanish',
+  'udp-blocked': 'Inbound UDP blocked (firewall / no port forward)',
+  loss: 'Random packet loss (5 %)',
+  bandwidth: 'Bandwidth cap (uplink too slow)',
+  jitter: 'Jitter (packets arrive late and bunched)',
+  'wrong-port': 'Data sent to the wrong UDP port',
+  'ping-timeout': 'Radio stops answering pings',
+  'nat-expiry': 'UDP stops after 10 s (NAT mapping expires)',
+};
+
+export type ExportFormat = 'markdown' | 'html' | 'bundle';
+export type DiagnoseMode = 'observer' | 'probe';
+
+export type Command =
+  /** Electron only: the main process shows the native file dialog. */
+  | { type: 'pick-capture' }
+  /** A capture on this computer (Electron: from the dialog or a dropped file). */
+  | { type: 'open-capture'; path: string }
+  /** Web mode: a capture the browser uploaded first (POST /upload), by the id the server returned. */
+  | { type: 'open-upload'; uploadId: string; name: string }
+  | { type: 'diagnose-lan'; host?: string; mode: DiagnoseMode }
+  /** The token lives only in memory for this one session: never stored, logged or echoed back. */
+  | { type: 'diagnose-smartlink'; token: string }
+  | { type: 'start-demo'; faults: DemoFault[] }
+  | { type: 'stop' }
+  | { type: 'export'; format: ExportFormat; redact: boolean };
+
+export type CommandType = Command['type'];
+
+/** A radio seen by discovery (UDP 4992 beacons) — before any analysis. */
+export interface DiscoveredRadio {
+  serial: string;
+  model: string;
+  nickname: string;
+  ip: string;
+  version: string;
+}
+
+export type SourceKind = 'capture' | 'lan' | 'smartlink' | 'demo';
+export type Phase = 'idle' | 'discovering' | 'running' | 'done' | 'error';
+
+/** Which ways in this build can serve; the UI disables the others and says why. */
+export interface Capabilities {
+  capture: boolean;
+  lan: boolean;
+  smartlink: boolean;
+  demo: boolean;
+  export: boolean;
+  /** Electron shows a native dialog for "Open capture…"; web mode uploads through the browser. */
+  nativeDialogs: boolean;
+}
+
+export interface SessionState {
+  phase: Phase;
+  source: { kind: SourceKind; label: string } | null;
+  /** True whenever the data comes from the built-in simulator: the UI must say SIMULATED. */
+  simulated: boolean;
+  faults: DemoFault[];
+  message?: string;
+  capabilities: Capabilities;
+}
+
+/** A row of the streams table: the analyze summary plus what the reference says to expect. */
+export interface StreamRow extends StreamSummary {
+  /** Packets/s expected for this class on a healthy LAN (reference §3.9); undefined when it depends on settings. */
+  expectedPps?: number;
+  /** Mean deviation of inter-arrival time, ms, when the source measured it. */
+  jitterMs?: number;
+}
+
+/** One point of the per-class time series: packets/s and loss % over the last interval. */
+export interface SeriesPoint {
+  /** Seconds since the session started. */
+  t: number;
+  rate: Partial<Record<StreamKind, number>>;
+  lossPct: Partial<Record<StreamKind, number>>;
+}
+
+export interface ModelSnapshot {
+  type: 'model';
+  source: SourceSummary;
+  radios: RadioSummary[];
+  hops: Hop[];
+  verdict: Verdict;
+  streams: StreamRow[];
+  series: SeriesPoint[];
+  warnings: string[];
+}
+
+export interface FftFrameView {
+  frameIndex: number;
+  bins: number[];
+}
+
+export interface WaterfallLineView {
+  timecode: number;
+  bins: number[];
+}
+
+/** The latest complete FFT frame and every waterfall line since the last spectrum snapshot. */
+export interface SpectrumSnapshot {
+  type: 'spectrum';
+  streamId: string;
+  fft?: FftFrameView;
+  lines: WaterfallLineView[];
+}
+
+export type Snapshot =
+  | { type: 'state'; state: SessionState }
+  | { type: 'radios'; radios: DiscoveredRadio[] }
+  | ModelSnapshot
+  | SpectrumSnapshot
+  | { type: 'progress'; done: number; total: number; label: string }
+  /** An export is ready: a download URL (web mode) or the path it was saved to (Electron). */
+  | { type: 'export-ready'; format: ExportFormat; fileName: string; url?: string; savedTo?: string }
+  | { type: 'error'; message: string };
+
+export type SnapshotType = Snapshot['type'];
+
+/** Electron IPC channel names; the preload repeats them as literals, checked against this type. */
+export const IPC_CHANNELS = { command: 'flexpath:command', snapshot: 'flexpath:snapshot' } as const;
+
+/** What the preload exposes as `window.flexpath` (Electron) and what the WebSocket client mimics. */
+export interface BridgeApi {
+  send(command: Command): void;
+  /** Returns a function that unsubscribes. */
+  onSnapshot(listener: (snapshot: Snapshot) => void): () => void;
+  /** Electron only: the local path of a file the user dropped or picked in the page. */
+  pathForFile?(file: File): string;
+}
+
+/** The model snapshot of a finished analysis (no time series: a file has no "now"). */
+export function modelFromReport(report: AnalysisReport, streams: StreamRow[], series: SeriesPoint[]): ModelSnapshot {
+  return {
+    type: 'model',
+    source: report.source,
+    radios: report.radios,
+    hops: report.hops,
+    verdict: report.verdict,
+    streams,
+    series,
+    warnings: report.warnings,
+  };
+}
+
+/** Runtime check of an untrusted message (WebSocket/IPC) before the core acts on it. */
+export function parseCommand(value: unknown): Command | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const str = (k: string, max = 4096): string | undefined => {
+    const s = v[k];
+    return typeof s === 'string' && s.length > 0 && s.length <= max ? s : undefined;
+  };
+  switch (v.type) {
+    case 'pick-capture':
+    case 'stop':
+      return { type: v.type };
+    case 'open-capture': {
+      const path = str('path');
+      return path === undefined ? undefined : { type: 'open-capture', path };
+    }
+    case 'open-upload': {
+      const uploadId = str('uploadId', 64);
+      const name = str('name', 255);
+      return uploadId === undefined || name === undefined ? undefined : { type: 'open-upload', uploadId, name };
+    }
+    case 'diagnose-lan': {
+      const host = v.host === undefined ? undefined : str('host', 255);
+      if (v.host !== undefined && host === undefined) return undefined;
+      if (v.mode !== 'observer' && v.mode !== 'probe') return undefined;
+      return host === undefined ? { type: 'diagnose-lan', mode: v.mode } : { type: 'diagnose-lan', host, mode: v.mode };
+    }
+    case 'diagnose-smartlink': {
+      const token = str('token', 8192);
+      return token === undefined ? undefined : { type: 'diagnose-smartlink', token };
+    }
+    case 'start-demo': {
+      if (!Array.isArray(v.faults) || v.faults.length > DEMO_FAULTS.length) return undefined;
+      const faults: DemoFault[] = [];
+      for (const f of v.faults) {
+        if (!(DEMO_FAULTS as readonly unknown[]).includes(f)) return undefined;
+        if (!faults.includes(f as DemoFault)) faults.push(f as DemoFault);
+      }
+      return { type: 'start-demo', faults };
+    }
+    case 'export': {
+      if (v.format !== 'markdown' && v.format !== 'html' && v.format !== 'bundle') return undefined;
+      if (typeof v.redact !== 'boolean') return undefined;
+      return { type: 'export', format: v.format, redact: v.redact };
+    }
+    default:
+      return undefined;
+  }
+}

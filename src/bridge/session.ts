@@ -1,0 +1,347 @@
+/**
+ * The core side of the bridge: acts on Commands, pushes throttled Snapshots. Transport-neutral — the
+ * Electron main process and the web-mode server each create one and connect it to their channel.
+ * The engines it drives (capture analysis, simulator, diagnose, report formatters) come in as
+ * `Backends`, so a way in that this build lacks is shown as unavailable instead of faked.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AnalysisReport } from '../analysis/model.js';
+import {
+  modelFromReport,
+  type Capabilities,
+  type Command,
+  type DemoFault,
+  type DiagnoseMode,
+  type DiscoveredRadio,
+  type ExportFormat,
+  type SeriesPoint,
+  type SessionState,
+  type Snapshot,
+  type SourceKind,
+  type SpectrumSnapshot,
+} from './protocol.js';
+import { seriesPoint, toStreamRows, totalsByKind } from './stream-rows.js';
+import { createThrottle, type Throttle } from './throttle.js';
+
+/** What a live source (demo, LAN, SmartLink) offers: the Analyzer's read side and its spectrum taps. */
+export interface LiveAnalyzer {
+  report(): AnalysisReport;
+  onFftFrame(cb: (streamId: string, frame: { frameIndex: number; bins: Uint16Array }) => void): void;
+  onWaterfallLine(cb: (streamId: string, line: { timecode: number; bins: Uint16Array }) => void): void;
+}
+
+export interface LiveRun {
+  analyzer: LiveAnalyzer;
+  /** Stops the source and releases sockets; idempotent. */
+  stop(): Promise<void>;
+  /** Settles when the source ends by itself (e.g. `--seconds` elapsed); rejects on failure. */
+  ended: Promise<void>;
+  /** The session's packets as pcapng, when the source records them (for the support bundle). */
+  recordingPath?(): string | undefined;
+}
+
+export interface Backends {
+  analyzeCaptureFile?(path: string, opts: { onProgress?(done: number, total: number): void }): Promise<AnalysisReport>;
+  formatReport?(report: AnalysisReport, format: 'markdown' | 'html', opts: { redact: boolean }): string;
+  startDemo?(faults: DemoFault[]): Promise<LiveRun>;
+  diagnoseLan?(opts: { host?: string; mode: DiagnoseMode }): Promise<LiveRun>;
+  diagnoseSmartLink?(opts: { token: string }): Promise<LiveRun>;
+  /** Listens for discovery beacons until stopped. */
+  discoverRadios?(onRadios: (radios: DiscoveredRadio[]) => void): { stop(): void };
+  /** Packs files into one support bundle (report + session capture). */
+  bundle?(files: { name: string; data: Buffer }[]): Buffer;
+}
+
+/** What only the transport can do: native dialogs, resolving uploads, handing a file to the user. */
+export interface SessionHost {
+  nativeDialogs: boolean;
+  pickCapture?(): Promise<string | undefined>;
+  resolveUpload?(uploadId: string): string | undefined;
+  deliverExport(file: { name: string; mime: string; data: Buffer }): Promise<{ url?: string; savedTo?: string }>;
+}
+
+export interface SessionOptions {
+  backends: Backends;
+  host: SessionHost;
+  emit(snapshot: Snapshot): void;
+  /** Start the demo when discovery finds no radio within this time; 0 disables. */
+  autoDemoMs?: number;
+}
+
+export interface Session {
+  handle(command: Command): Promise<void>;
+  /** The latest state, radios and model, for a renderer that (re)connects. */
+  current(): Snapshot[];
+  close(): Promise<void>;
+}
+
+const MODEL_PER_SECOND = 10;
+const SPECTRUM_PER_SECOND = 25;
+const SERIES_POINTS = 120;
+const SERIES_INTERVAL_MS = 1000;
+/** A renderer that misses this many waterfall lines between sends shows a gap, honestly. */
+const MAX_LINES_PER_SNAPSHOT = 64;
+
+export function createSession(opts: SessionOptions): Session {
+  const { backends, host } = opts;
+  const capabilities: Capabilities = {
+    capture: backends.analyzeCaptureFile !== undefined,
+    lan: backends.diagnoseLan !== undefined,
+    smartlink: backends.diagnoseSmartLink !== undefined,
+    demo: backends.startDemo !== undefined,
+    export: backends.formatReport !== undefined,
+    nativeDialogs: host.nativeDialogs,
+  };
+  let state: SessionState = { phase: 'idle', source: null, simulated: false, faults: [], capabilities };
+  let radios: DiscoveredRadio[] = [];
+  let lastModel: Extract<Snapshot, { type: 'model' }> | undefined;
+  let lastReport: AnalysisReport | undefined;
+  let capturePath: string | undefined;
+  let live: { run: LiveRun; timer: ReturnType<typeof setInterval> } | undefined;
+  /** Bumped by every new source, so results of a superseded run are dropped. */
+  let generation = 0;
+  let closed = false;
+
+  const modelOut = createThrottle<Extract<Snapshot, { type: 'model' }>>({
+    maxPerSecond: MODEL_PER_SECOND,
+    send: (s) => opts.emit(s),
+  });
+  const spectrumOut: Throttle<SpectrumSnapshot> = createThrottle<SpectrumSnapshot>({
+    maxPerSecond: SPECTRUM_PER_SECOND,
+    send: (s) => opts.emit(s),
+    merge: (p, n) =>
+      p.streamId !== n.streamId
+        ? n
+        : { ...n, fft: n.fft ?? p.fft, lines: [...p.lines, ...n.lines].slice(-MAX_LINES_PER_SNAPSHOT) },
+  });
+
+  const setState = (patch: Partial<SessionState>): void => {
+    state = { ...state, ...patch };
+    opts.emit({ type: 'state', state });
+  };
+  const fail = (message: string): void => {
+    setState({ phase: 'error', message });
+    opts.emit({ type: 'error', message });
+  };
+  const publish = (report: AnalysisReport, series: SeriesPoint[]): void => {
+    lastReport = report;
+    lastModel = modelFromReport(report, toStreamRows(report.streams), series);
+    modelOut.push(lastModel);
+  };
+
+  async function stopCurrent(): Promise<void> {
+    generation++;
+    capturePath = undefined;
+    if (live) {
+      const { run, timer } = live;
+      live = undefined;
+      clearInterval(timer);
+      await run.stop();
+    }
+    modelOut.flush();
+    spectrumOut.discard();
+  }
+
+  async function begin(kind: SourceKind, label: string, extra: Partial<SessionState> = {}): Promise<number> {
+    await stopCurrent();
+    stopDiscovery();
+    lastModel = undefined;
+    lastReport = undefined;
+    setState({ phase: 'running', source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, ...extra });
+    return generation;
+  }
+
+  async function openCapture(path: string, label: string): Promise<void> {
+    const analyze = backends.analyzeCaptureFile;
+    if (!analyze) return fail('Capture analysis is not available in this build.');
+    const gen = await begin('capture', label);
+    capturePath = path;
+    try {
+      const report = await analyze(path, {
+        onProgress: (done, total) => {
+          if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${label}` });
+        },
+      });
+      if (gen !== generation) return;
+      publish(report, []);
+      modelOut.flush();
+      setState({ phase: 'done' });
+    } catch (err) {
+      if (gen === generation) fail(`${label}: ${errorText(err)}`);
+    }
+  }
+
+  async function startLive(kind: SourceKind, label: string, start: () => Promise<LiveRun>, extra: Partial<SessionState> = {}): Promise<void> {
+    const gen = await begin(kind, label, extra);
+    let run: LiveRun;
+    try {
+      run = await start();
+    } catch (err) {
+      if (gen === generation) fail(`${label}: ${errorText(err)}`);
+      return;
+    }
+    if (gen !== generation || closed) {
+      await run.stop();
+      return;
+    }
+    const started = performance.now();
+    const series: SeriesPoint[] = [];
+    let prevTotals = totalsByKind([]);
+    let prevAt = started;
+    // Show one panadapter: the first stream that delivers a frame.
+    let shownStream: string | undefined;
+    const show = (id: string): boolean => (shownStream ??= id) === id && gen === generation;
+    run.analyzer.onFftFrame((id, frame) => {
+      if (show(id)) spectrumOut.push({ type: 'spectrum', streamId: id, fft: { frameIndex: frame.frameIndex, bins: Array.from(frame.bins) }, lines: [] });
+    });
+    run.analyzer.onWaterfallLine((id, line) => {
+      if (gen === generation) spectrumOut.push({ type: 'spectrum', streamId: shownStream ?? id, lines: [{ timecode: line.timecode, bins: Array.from(line.bins) }] });
+    });
+    const tick = (): void => {
+      const report = run.analyzer.report();
+      const now = performance.now();
+      if (now - prevAt >= SERIES_INTERVAL_MS) {
+        const totals = totalsByKind(report.streams);
+        series.push(seriesPoint(prevTotals, totals, (now - started) / 1000, (now - prevAt) / 1000));
+        if (series.length > SERIES_POINTS) series.shift();
+        prevTotals = totals;
+        prevAt = now;
+      }
+      publish(report, series.slice());
+    };
+    live = { run, timer: setInterval(tick, 1000 / MODEL_PER_SECOND) };
+    run.ended.then(
+      () => {
+        if (gen !== generation) return;
+        tick();
+        modelOut.flush();
+        setState({ phase: 'done' });
+      },
+      (err: unknown) => {
+        if (gen === generation) fail(`${label}: ${errorText(err)}`);
+      },
+    );
+  }
+
+  async function exportReport(format: ExportFormat, redact: boolean): Promise<void> {
+    const formatReport = backends.formatReport;
+    if (!formatReport) return fail('Report export is not available in this build.');
+    const report = live ? live.run.analyzer.report() : lastReport;
+    if (!report) return fail('Nothing to export yet: open a capture, diagnose a radio or start the demo first.');
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    let file: { name: string; mime: string; data: Buffer };
+    if (format === 'markdown') {
+      file = { name: `flexpath-report-${stamp}.md`, mime: 'text/markdown; charset=utf-8', data: Buffer.from(formatReport(report, 'markdown', { redact })) };
+    } else if (format === 'html') {
+      file = { name: `flexpath-report-${stamp}.html`, mime: 'text/html; charset=utf-8', data: Buffer.from(formatReport(report, 'html', { redact })) };
+    } else {
+      const pack = backends.bundle;
+      if (!pack) return fail('Support bundles are not available in this build.');
+      const files = [
+        { name: 'report.md', data: Buffer.from(formatReport(report, 'markdown', { redact })) },
+        { name: 'report.html', data: Buffer.from(formatReport(report, 'html', { redact })) },
+      ];
+      const pcap = capturePath ?? live?.run.recordingPath?.();
+      if (pcap) {
+        files.push({ name: pcap.toLowerCase().endsWith('.pcap') ? 'session.pcap' : 'session.pcapng', data: await readFile(pcap) });
+      }
+      file = { name: `flexpath-support-${stamp}.tar`, mime: 'application/x-tar', data: pack(files) };
+    }
+    const where = await host.deliverExport(file);
+    opts.emit({ type: 'export-ready', format, fileName: file.name, ...where });
+  }
+
+  let discovery: { stop(): void } | undefined;
+  let autoDemo: ReturnType<typeof setTimeout> | undefined;
+  function stopDiscovery(): void {
+    if (autoDemo !== undefined) clearTimeout(autoDemo);
+    autoDemo = undefined;
+    discovery?.stop();
+    discovery = undefined;
+  }
+  if (backends.discoverRadios) {
+    state = { ...state, phase: 'discovering' };
+    discovery = backends.discoverRadios((found) => {
+      radios = found;
+      opts.emit({ type: 'radios', radios });
+    });
+  }
+  const autoDemoMs = opts.autoDemoMs ?? 0;
+  if (autoDemoMs > 0 && backends.startDemo) {
+    autoDemo = setTimeout(() => {
+      autoDemo = undefined;
+      if (radios.length === 0 && state.source === null && !closed) void session.handle({ type: 'start-demo', faults: [] });
+    }, autoDemoMs);
+  }
+
+  const session: Session = {
+    async handle(command) {
+      if (closed) return;
+      try {
+        switch (command.type) {
+          case 'pick-capture': {
+            if (!host.pickCapture) return fail('This window cannot show a file dialog; use the file picker in the page.');
+            const path = await host.pickCapture();
+            if (path) await openCapture(path, baseName(path));
+            return;
+          }
+          case 'open-capture':
+            return await openCapture(command.path, baseName(command.path));
+          case 'open-upload': {
+            const path = host.resolveUpload?.(command.uploadId);
+            if (!path) return fail(`Upload ${command.name} is not known (expired or never completed).`);
+            return await openCapture(path, command.name);
+          }
+          case 'start-demo': {
+            const start = backends.startDemo;
+            if (!start) return fail('The demo simulator is not available in this build.');
+            const label = command.faults.length ? `Demo radio — ${command.faults.join(', ')}` : 'Demo radio — healthy';
+            return await startLive('demo', label, () => start(command.faults), { faults: command.faults });
+          }
+          case 'diagnose-lan': {
+            const diag = backends.diagnoseLan;
+            if (!diag) return fail('LAN diagnosis is not available in this build.');
+            const args = command.host === undefined ? { mode: command.mode } : { host: command.host, mode: command.mode };
+            return await startLive('lan', `LAN radio ${command.host ?? '(discovered)'} — ${command.mode}`, () => diag(args));
+          }
+          case 'diagnose-smartlink': {
+            const diag = backends.diagnoseSmartLink;
+            if (!diag) return fail('SmartLink diagnosis is not available in this build.');
+            const token = command.token;
+            return await startLive('smartlink', 'SmartLink', () => diag({ token }));
+          }
+          case 'stop':
+            await stopCurrent();
+            setState({ phase: state.source ? 'done' : 'idle' });
+            return;
+          case 'export':
+            return await exportReport(command.format, command.redact);
+        }
+      } catch (err) {
+        fail(errorText(err));
+      }
+    },
+    current() {
+      const out: Snapshot[] = [{ type: 'state', state }, { type: 'radios', radios }];
+      if (lastModel) out.push(lastModel);
+      return out;
+    },
+    async close() {
+      closed = true;
+      stopDiscovery();
+      await stopCurrent();
+      modelOut.close();
+      spectrumOut.close();
+    },
+  };
+  return session;
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() || path;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+

@@ -1,0 +1,49 @@
+/**
+ * `flexpath ui [--port P] [--open]`: web mode. Serves the built renderer and the bridge on 127.0.0.1
+ * with a per-run token, prints the URL, runs until interrupted.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { productBackends } from '../bridge/backends.js';
+import { startUiServer } from '../bridge/ui-server.js';
+import { EXIT, parse, UsageError } from './common.js';
+
+/** dist/src/cli/ui.js → dist/renderer */
+const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
+const AUTO_DEMO_MS = 4000;
+
+export async function runUi(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const { values } = parse(argv, { port: { type: 'string' }, open: { type: 'boolean' } }, false);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number 0–65535 (got "${values.port}")`);
+  const open = values.open === true;
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    err.write(`flexpath ui: the renderer is not built (${RENDERER_DIR} missing); run npm run build\n`);
+    return EXIT.badInput;
+  }
+  let server;
+  try {
+    server = await startUiServer({ port, staticDir: RENDERER_DIR, backends: productBackends(), autoDemoMs: AUTO_DEMO_MS });
+  } catch (e) {
+    err.write(`flexpath ui: cannot listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.badInput;
+  }
+  out.write(`FlexPath is running at ${server.url}\n(only this computer can connect; press Ctrl+C to stop)\n`);
+  if (open) openBrowser(server.url, err);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return EXIT.ok;
+}
+
+/** Only where a desktop session exists; the URL is printed either way. */
+function openBrowser(url: string, err: NodeJS.WritableStream): void {
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  const child = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => err.write('flexpath ui: could not start a browser; open the URL above yourself\n'));
+  child.unref();
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import type { Snapshot } from '../../src/bridge/protocol.js';
+import { startUiServer, type UiServer } from '../../src/bridge/ui-server.js';
+
+let server: UiServer;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flexpath-ui-test-'));
+  mkdirSync(join(dir, 'renderer', 'assets'), { recursive: true });
+  writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>FlexPath</title>');
+  writeFileSync(join(dir, 'renderer', 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(dir, 'secret.txt'), 'outside the web root');
+  server = await startUiServer({ staticDir: join(dir, 'renderer'), backends: {} });
+});
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path, method, headers: { host: `127.0.0.1:${server.port}`, ...headers }, timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const tok = (): string => `token=${server.token}`;
+
+test('the printed URL is on 127.0.0.1 with a long random token', () => {
+  const u = new URL(server.url);
+  assert.equal(u.hostname, '127.0.0.1');
+  assert.equal(Number(u.port), server.port);
+  assert.equal(u.searchParams.get('token'), server.token);
+  assert.ok(server.token.length >= 32);
+});
+
+test('a second server gets a different token', async () => {
+  const other = await startUiServer({ staticDir: join(dir, 'renderer'), backends: {} });
+  try {
+    assert.notEqual(other.token, server.token);
+  } finally {
+    await other.close();
+  }
+});
+
+test('the server does not answer on other local addresses', async () => {
+  // 127.0.0.2 is loopback too, but the socket is bound to 127.0.0.1 only.
+  await assert.rejects(
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.2', port: server.port, path: '/', timeout: 3000 }, resolve);
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    }),
+    /ECONNREFUSED|timeout/,
+  );
+});
+
+test('no token → 403; wrong token → 403; right token → page, with CSP and a cookie for the assets', async () => {
+  assert.equal((await get('/')).status, 403);
+  assert.equal((await get('/?token=nope')).status, 403);
+  assert.equal((await get(`/?token=${server.token.slice(0, -1)}X`)).status, 403);
+  const ok = await get(`/?${tok()}`);
+  assert.equal(ok.status, 200);
+  assert.match(ok.body, /<title>FlexPath<\/title>/);
+  assert.equal(ok.headers['content-type'], 'text/html; charset=utf-8');
+  assert.match(String(ok.headers['content-security-policy']), /script-src 'self'/);
+  assert.equal(ok.headers['referrer-policy'], 'no-referrer');
+  const cookie = String(ok.headers['set-cookie']).split(';')[0] ?? '';
+  assert.match(String(ok.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  const js = await get('/assets/app.js', { cookie });
+  assert.equal(js.status, 200);
+  assert.equal(js.headers['content-type'], 'text/javascript; charset=utf-8');
+  assert.equal((await get('/assets/app.js')).status, 403);
+});
+
+test('foreign Host (DNS rebinding) and foreign Origin are refused even with the token', async () => {
+  assert.equal((await get(`/?${tok()}`, { host: 'evil.example:80' })).status, 403);
+  assert.equal((await get(`/?${tok()}`, { host: `attacker.test:${server.port}` })).status, 403);
+  assert.equal((await get(`/?${tok()}`, { origin: 'http://evil.example' })).status, 403);
+  assert.equal((await get(`/?${tok()}`, { origin: `http://127.0.0.1:${server.port + 1}` })).status, 403);
+  assert.equal((await get(`/?${tok()}`, { host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` })).status, 200);
+});
+
+test('paths outside the renderer directory are not served', async () => {
+  for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/assets/..%5c..%5csecret.txt', '/assets', '/%00', '/%E0%A4%A']) {
+    const r = await get(`${p}?${tok()}`);
+    assert.equal(r.status, 404, p);
+    assert.doesNotMatch(r.body, /outside the web root/);
+  }
+});
+
+test('uploads and downloads need the token too', async () => {
+  assert.equal((await get('/upload', { 'content-length': '0' }, 'POST')).status, 403);
+  assert.equal((await get('/download/000000000000000000000000/x.md')).status, 403);
+});
+
+function openWs(query: string, headers: Record<string, string>): Promise<{ ws: WebSocket; first: Snapshot } | { status: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers, handshakeTimeout: 5000 });
+    ws.once('message', (data) => resolve({ ws, first: JSON.parse(data.toString()) as Snapshot }));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
+test('WebSocket: refused without token or with a foreign Origin; with both it sends the session state', async () => {
+  const origin = `http://127.0.0.1:${server.port}`;
+  assert.deepEqual(await openWs('', { origin }), { status: 403 });
+  assert.deepEqual(await openWs(`?${tok()}`, {}), { status: 403 });
+  assert.deepEqual(await openWs(`?${tok()}`, { origin: 'http://evil.example' }), { status: 403 });
+  const ok = await openWs(`?${tok()}`, { origin });
+  assert.ok('ws' in ok);
+  assert.equal(ok.first.type, 'state');
+  // this build has no engines wired in: the UI must be told so, not shown invented data
+  if (ok.first.type === 'state') assert.deepEqual(ok.first.state.capabilities, { capture: false, lan: false, smartlink: false, demo: false, export: false, nativeDialogs: false });
+  const reply = new Promise<Snapshot>((resolve) => {
+    ok.ws.on('message', (d) => {
+      const s = JSON.parse(d.toString()) as Snapshot;
+      if (s.type === 'error') resolve(s);
+    });
+  });
+  ok.ws.send(JSON.stringify({ type: 'start-demo', faults: ['mtu'] }));
+  const err = await reply;
+  assert.equal(err.type, 'error');
+  if (err.type === 'error') assert.match(err.message, /demo simulator is not available/);
+  ok.ws.close();
+});
