@@ -14,8 +14,13 @@ function findRoot(): string {
 }
 
 export const repoRoot = findRoot();
-/** The team's real captures, beside the repo (never edited). */
-export const sharedFixtures = join(repoRoot, '..', 'shared', 'fixtures');
+/**
+ * The team's real captures, copied unchanged (with their provenance README) from ../shared/fixtures so
+ * a fresh clone is self-contained; fixtures-copy.test.ts checks the copies still match the originals.
+ */
+export const sharedFixtures = join(repoRoot, 'test', 'fixtures', 'shared');
+/** The originals beside the repo, when this checkout has them. */
+export const originalFixtures = join(repoRoot, '..', 'shared', 'fixtures');
 export const cliPath = join(repoRoot, 'bin', 'flexpath.js');
 
 export function fixture(name: string): string {
