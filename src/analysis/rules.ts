@@ -4,6 +4,7 @@
  *
  * Thresholds: FlexLib's (reference §7) where they exist; the others are stated next to their constant.
  */
+import { REPLY } from '../api/codes.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import { ADVICE } from './advice.js';
@@ -336,7 +337,7 @@ function judgeSetup(ctx: RuleContext, s: ControlSession | undefined, exp: Map<Ho
     const port = s.udpport.command.split(' ')[2];
     const code = s.udpport.code;
     ev.push(`client udpport ${port}: ${code === undefined ? 'no reply' : code === 0 ? 'accepted' : `refused (0x${code.toString(16).toUpperCase()}${s.udpport.message ? ` ${s.udpport.message}` : ''})`}`);
-    if (code === 0x500000a9) return hop('stream-setup', 'blocked', [...ev, 'port/IP pair already in use: another client on this computer holds that port'], 'wrong-port');
+    if (code === REPLY.portInUse) return hop('stream-setup', 'blocked', [...ev, 'port/IP pair already in use: another client on this computer holds that port'], 'wrong-port');
   }
   const regs = ctx.control.udpRegistrations;
   for (const r of regs) ev.push(`${r.registers} UDP registrations and ${r.pings} UDP pings sent ${formatEndpoint(r.client)} → ${formatEndpoint(r.radio)}`);
@@ -345,7 +346,7 @@ function judgeSetup(ctx: RuleContext, s: ControlSession | undefined, exp: Map<Ho
   }
   for (const [id, e] of exp) ev.push(`${id.slice(5)} announced: ${e.announcedBy.join('; ')}`);
   const refused = s.streamCreates.filter((c) => c.code !== undefined && c.code !== 0);
-  if (refused.some((c) => c.code === 0x50000064)) return hop('stream-setup', 'blocked', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT")'], 'udp-blocked-inbound');
+  if (refused.some((c) => c.code === REPLY.noIpOrPort)) return hop('stream-setup', 'blocked', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT")'], 'udp-blocked-inbound');
   if (refused.length > 0 && refused.length === s.streamCreates.length) return hop('stream-setup', 'blocked', ev, 'control-timeout');
   if (!s.udpport && regs.length === 0 && exp.size === 0) return hop('stream-setup', 'unknown', [...ev, 'the client never told the radio where to send UDP in this evidence']);
   return hop('stream-setup', refused.length > 0 ? 'degraded' : 'ok', ev);

@@ -5,6 +5,7 @@
 import { runAnalyze } from './analyze.js';
 import { runDecode } from './decode.js';
 import { EXIT, UsageError } from './common.js';
+import { runSim, SIM_HELP } from './sim.js';
 import { runUi } from './ui.js';
 
 type Runner = (argv: string[]) => Promise<number>;
@@ -12,6 +13,7 @@ type Runner = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Runner; help: string }> = {
   analyze: { run: runAnalyze, help: 'analyze FILE [--format text|json|md|html] [--out F] [--redact]   a pcap/pcapng capture → verdict' },
   decode: { run: runDecode, help: 'decode FILE | --hex HEX [--format json|text]   one raw VITA-49 datagram' },
+  sim: { run: runSim, help: SIM_HELP },
   ui: { run: runUi, help: 'ui [--port P] [--open]   the app in your browser (127.0.0.1 only)' },
 };
 
@@ -29,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd) {
     process.stderr.write(`flexpath: unknown command "${name}"\n${usage()}\n`);
     return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: flexpath ${cmd.help}\n`);
+    return EXIT.ok;
   }
   try {
     return await cmd.run(rest);

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './stream-id.js';
 export * from './header.js';
 export * from './classes.js';
+export * from './flex-header.js';
 export * from './packet.js';
 export * from './reassembly.js';
 export * from './payload/discovery.js';

@@ -1,20 +1,9 @@
 /** Builders for test packets from the protocol's own numbers (reference §1–§3), via our encoder. */
-import { PCC, type VitaHeader, type VitaPacket, encodePacket, streamId } from '../../src/vita/index.js';
+import { PCC, type VitaHeader, type VitaPacket, encodePacket, flexHeader as makeFlexHeader } from '../../src/vita/index.js';
 
+/** The fixed timestamp keeps generated captures byte-identical run to run. */
 export function flexHeader(pcc: number, sid: number, count = 0, packetType: 1 | 3 = 3): VitaHeader {
-  return {
-    packetType,
-    trailerFlag: false,
-    reservedBits: 0,
-    tsi: 1,
-    tsf: 1,
-    packetCount: count & 0xf,
-    packetSize: 0,
-    streamId: streamId(sid),
-    classId: { padBits: 0, oui: 0x1c2d, informationClassCode: 0x534c, packetClassCode: pcc },
-    integerTimestamp: 1_700_000_000,
-    fractionalTimestamp: 0n,
-  };
+  return makeFlexHeader(pcc, sid, count, { packetType });
 }
 
 export function fftPacket(sid: number, count: number, frameIndex: number, startBin: number, bins: number[], totalBins: number): Buffer {

@@ -1,0 +1,303 @@
+/**
+ * The simulated radio (and its SmartLink broker) on real sockets: discovery beacons, the LAN API on TCP,
+ * the WAN API on TLS, VITA-49 from the data port, with faults applied. `startSimulator` is what
+ * `flexpath sim`, the UI's demo mode and the tests run.
+ *
+ * Ports follow the radio's: with port base P the API listens on TCP P (4992), data leaves from UDP P+1
+ * (4993, the observed source port), the WAN TLS port is P+2 (4994, the usual manual forward) and the
+ * broker P+3. Port base 0 picks free ports for everything, so tests can run side by side.
+ */
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import type { Endpoint } from '../capture/types.js';
+import { type ApiServer, startApiServer } from './api-server.js';
+import { type Broker, type TestConnectionResult, startBroker } from './broker.js';
+import { DataPlane } from './data-plane.js';
+import { beaconPacket } from './discovery.js';
+import type { SimFaults } from './faults.js';
+import { DEFAULT_MODEL, simulatedIdentity } from './model.js';
+import type { WanState } from './objects.js';
+import { type Client, RadioCore } from './radio-core.js';
+import { pcapngRecorder, type Recorder, unixNow } from './recorder.js';
+import { prng } from './rng.js';
+import type { StreamCount } from './shaper.js';
+import { SIM_SERVER_CERT, SIM_SERVER_KEY } from './test-cert.js';
+
+export interface SimOptions {
+  /** Address every socket binds to; loopback by default. */
+  host?: string;
+  /** 4992 like a real radio; 0 for free ports. */
+  portBase?: number;
+  model?: string;
+  faults?: SimFaults;
+  seed?: number;
+  /** Multiplies every stream's rate (soak tests). */
+  rateScale?: number;
+  /** Where beacons go; false: none. Default: the broadcast address of `host`'s network, port 4992. */
+  discovery?: { address: string; port: number; intervalMs?: number } | false;
+  /** Run the SmartLink broker too. */
+  broker?: boolean;
+  /** The radio's public address in the broker's radio list (default `host`). */
+  publicIp?: string;
+  /** A GUI operator (SmartSDR on another PC) already connected, owning a pan and a slice. */
+  operator?: boolean;
+  /** Record everything as pcapng at this path. */
+  write?: string;
+  /** Accepted SmartLink tokens; default any non-empty token. */
+  tokens?: string[];
+  /** Radio-side keepalive limit after `keepalive enable`, s (default 17). */
+  keepaliveTimeoutS?: number;
+}
+
+export type WanMode = 'forward' | 'upnp' | 'hole-punch';
+
+export interface SimPorts {
+  api: number;
+  data: number;
+  tls: number;
+  broker?: number;
+  /** Source port of the beacons. */
+  discovery?: number;
+}
+
+export interface Simulator {
+  host: string;
+  ports: SimPorts;
+  wanMode: WanMode;
+  core: RadioCore;
+  /** Per stream and destination: datagrams sent after faults, and what each fault dropped. */
+  streamStats(): StreamCount[];
+  beaconsSent(): number;
+  stop(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host.startsWith('127.') || host === '::1' || host === 'localhost';
+}
+
+export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const base = opts.portBase ?? 4992;
+  const port = (offset: number): number => (base === 0 ? 0 : base + offset);
+  const faults = opts.faults ?? {};
+  const identity = simulatedIdentity(opts.model ?? DEFAULT_MODEL);
+  const rnd = prng(opts.seed ?? 0x51a);
+  const recorder: Recorder | undefined = opts.write ? pcapngRecorder(opts.write) : undefined;
+  const wanMode: WanMode = faults.noForward ? (faults.noUpnp ? 'hole-punch' : 'upnp') : 'forward';
+  const registered = opts.broker === true && !faults.notRegistered;
+  const now = (): number => performance.now();
+  const closers: Array<() => Promise<void> | void> = [];
+
+  const wanHandles = new Set<string>();
+  const wan: WanState = { serverConnected: registered, radioAuthenticated: registered, publicTlsPort: -1, publicUdpPort: -1, upnpSupported: wanMode === 'upnp' };
+  const udpSocketOf = new Map<number, UdpSocket>();
+  let beacons = 0;
+  let dataPlane: DataPlane | undefined;
+  let beaconTimer: ReturnType<typeof setInterval> | undefined;
+
+  const core: RadioCore = new RadioCore({
+    identity,
+    ip: host,
+    faults,
+    wan,
+    now,
+    keepaliveTimeoutS: opts.keepaliveTimeoutS ?? 17,
+    onDataChange: (c) => dataPlane?.sync(c, core),
+    onClientsChange: () => undefined,
+    takeWanHandle: (h) => wanHandles.delete(h.toUpperCase()),
+  });
+
+  try {
+    const data = await bindUdp(host, port(1), false);
+    closers.push(() => void data.close());
+    listenUdp(data, core, recorder, udpSocketOf);
+
+    dataPlane = new DataPlane({
+      faults,
+      rnd,
+      rateScale: opts.rateScale ?? 1,
+      now,
+      unixNow,
+      send(d, client) {
+        const socket = udpSocketOf.get(client.handle) ?? data;
+        socket.send(d.payload, d.dst.port, d.dst.ip);
+        recorder?.event({ type: 'udp', ts: unixNow(), src: localEndpoint(socket), dst: d.dst, payload: d.payload, df: true, ipLength: d.payload.length + 28 });
+      },
+    });
+    dataPlane.start();
+    closers.push(() => dataPlane?.stop());
+
+    const lan = await startApiServer({ core, host, port: port(0), ...(recorder ? { recorder } : {}), ...(faults.tcpResetAfterS !== undefined ? { resetAfterS: faults.tcpResetAfterS } : {}) });
+    closers.push(() => lan.close());
+    const wanServer = await startApiServer({
+      core, host, port: port(2), tls: { cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY },
+      ...(recorder ? { recorder } : {}),
+      ...(faults.tcpResetAfterS !== undefined ? { resetAfterS: faults.tcpResetAfterS } : {}),
+    });
+    closers.push(() => wanServer.close());
+    const dataPort = localEndpoint(data).port;
+    if (wanMode === 'forward') {
+      wan.publicTlsPort = wanServer.port;
+      wan.publicUdpPort = dataPort;
+    }
+
+    const holePunch: ApiServer[] = [];
+    closers.push(async () => {
+      for (const s of holePunch) await s.close();
+    });
+    let broker: Broker | undefined;
+    if (opts.broker && !faults.brokerDown) {
+      const publicIp = opts.publicIp ?? host;
+      broker = await startBroker({
+        host,
+        port: port(3),
+        cert: SIM_SERVER_CERT,
+        key: SIM_SERVER_KEY,
+        ...(opts.tokens ? { tokens: opts.tokens } : {}),
+        ...(recorder ? { recorder } : {}),
+        radio: {
+          serial: identity.serial,
+          registered: () => registered,
+          listFields: () => radioListFields(core, publicIp, wanMode, wanServer.port, dataPort),
+          testConnection: () => testConnection(faults, wanMode),
+          async connect(holePunchPort) {
+            // Hole punching: the radio meets the client on the negotiated port, TLS and UDP alike (§6.4).
+            if (wanMode === 'hole-punch' && holePunchPort > 0 && !holePunch.some((s) => s.port === holePunchPort)) {
+              try {
+                holePunch.push(await startApiServer({ core, host, port: holePunchPort, tls: { cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY }, ...(recorder ? { recorder } : {}) }));
+                const punched = await bindUdp(host, holePunchPort, false);
+                listenUdp(punched, core, recorder, udpSocketOf);
+                closers.push(() => void punched.close());
+              } catch {
+                // Port taken on this host: the client's TLS connect will fail, as a failed punch does.
+              }
+            }
+            const h = randomBytes(4).toString('hex').toUpperCase();
+            wanHandles.add(h);
+            return h;
+          },
+        },
+      });
+      closers.push(() => broker?.close());
+    }
+
+    let beaconPort: number | undefined;
+    if (opts.discovery !== false) {
+      const target = opts.discovery ?? { address: isLoopback(host) ? '127.255.255.255' : '255.255.255.255', port: 4992 };
+      const beaconSocket = await bindUdp(host, port(0), true);
+      closers.push(() => void beaconSocket.close());
+      beaconPort = localEndpoint(beaconSocket).port;
+      const sendBeacon = (): void => {
+        const gui = core.guiClients();
+        const payload = beaconPacket(
+          { identity, ip: host, port: lan.port, wanConnected: registered, guiClients: gui, pansInUse: core.pans.size, slicesInUse: core.slices.size },
+          beacons++,
+          Math.floor(unixNow()),
+        );
+        beaconSocket.send(payload, target.port, target.address);
+        recorder?.event({ type: 'udp', ts: unixNow(), src: { ip: host, port: beaconPort ?? 0 }, dst: { ip: target.address, port: target.port }, payload, df: false });
+      };
+      sendBeacon();
+      beaconTimer = setInterval(sendBeacon, target.intervalMs ?? 1000);
+      closers.push(() => clearInterval(beaconTimer));
+    }
+
+    const keepalive = setInterval(() => {
+      for (const c of core.expired()) c.peer?.close();
+    }, 1000);
+    closers.push(() => clearInterval(keepalive));
+
+    if (opts.operator) core.addVirtualOperator('SmartSDR-Win', 'SHACK-PC', host);
+
+    const ports: SimPorts = { api: lan.port, data: dataPort, tls: wanServer.port };
+    if (broker) ports.broker = broker.port;
+    if (beaconPort !== undefined) ports.discovery = beaconPort;
+    let stopped = false;
+    return {
+      host,
+      ports,
+      wanMode,
+      core,
+      streamStats: () => dataPlane?.stats() ?? [],
+      beaconsSent: () => beacons,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        for (const c of closers.reverse()) await c();
+        await recorder?.close();
+      },
+    };
+  } catch (e) {
+    for (const c of closers.reverse()) await c();
+    await recorder?.close();
+    throw e;
+  }
+}
+
+async function bindUdp(host: string, port: number, broadcast: boolean): Promise<UdpSocket> {
+  const s = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: broadcast });
+  await new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(port, host, () => {
+      s.off('error', reject);
+      resolve();
+    });
+  });
+  if (broadcast) s.setBroadcast(true);
+  // A send error (nobody listening, ICMP) must never end the simulator.
+  s.on('error', () => undefined);
+  return s;
+}
+
+function localEndpoint(s: UdpSocket): Endpoint {
+  const a = s.address();
+  return { ip: a.address, port: a.port };
+}
+
+/** Registration and keep-open datagrams from WAN clients (reference §5.7). */
+function listenUdp(s: UdpSocket, core: RadioCore, recorder: Recorder | undefined, socketOf: Map<number, UdpSocket>): void {
+  s.on('message', (msg, rinfo) => {
+    const from: Endpoint = { ip: rinfo.address.replace(/^::ffff:/, ''), port: rinfo.port };
+    recorder?.event({ type: 'udp', ts: unixNow(), src: from, dst: localEndpoint(s), payload: msg });
+    if (msg.length > 200) return;
+    const r = core.udpText(msg.toString('latin1'), from);
+    if (r.registered) socketOf.set(r.registered.handle, s);
+  });
+}
+
+/** The `radio list` entry (reference §6.3) for the mode the radio's router is in. */
+function radioListFields(core: RadioCore, publicIp: string, mode: WanMode, tlsPort: number, udpPort: number): Array<[string, string]> {
+  const id = core.identity;
+  const gui: Client[] = core.guiClients();
+  const fwd = mode === 'forward';
+  const upnp = mode === 'upnp';
+  return [
+    ['radio_name', id.nickname],
+    ['callsign', id.callsign],
+    ['serial', id.serial],
+    ['model', id.spec.model],
+    ['version', id.version],
+    ['status', gui.length > 0 ? 'In_Use' : 'Available'],
+    ['last_seen', new Date().toLocaleString('en-US', { hour12: true }).replace(', ', '_').replaceAll(' ', '_')],
+    ['public_ip', publicIp],
+    ['public_tls_port', String(fwd ? tlsPort : -1)],
+    ['public_udp_port', String(fwd ? udpPort : -1)],
+    ['upnp_supported', upnp ? '1' : '0'],
+    ['public_upnp_tls_port', String(upnp ? tlsPort : -1)],
+    ['public_upnp_udp_port', String(upnp ? udpPort : -1)],
+    ['max_licensed_version', id.spec.maxLicensedVersion],
+    ['licensed_clients', String(id.spec.licensedClients)],
+    ['license_is_unknown', '0'],
+    ['radio_license_id', id.licenseId],
+    ['gui_client_ips', gui.map((c) => c.ip).join(',')],
+    ['gui_client_hosts', gui.map((c) => c.station || c.ip).join(',')],
+    ['gui_client_programs', gui.map((c) => c.program).join(',')],
+    ['gui_client_stations', gui.map((c) => c.station.replaceAll(' ', '\x7f')).join(',')],
+    ['gui_client_handles', gui.map((c) => '0x' + c.handle.toString(16).toUpperCase()).join(',')],
+  ];
+}
+
+function testConnection(f: SimFaults, mode: WanMode): TestConnectionResult {
+  if (f.testConnectionFail) return { upnpTcp: false, upnpUdp: false, forwardTcp: false, forwardUdp: false, holePunch: false };
+  return { upnpTcp: mode === 'upnp', upnpUdp: mode === 'upnp', forwardTcp: mode === 'forward', forwardUdp: mode === 'forward', holePunch: mode === 'hole-punch' };
+}

@@ -1,0 +1,38 @@
+/** Starting the simulator for a test, and talking to it the way SmartSDR does. */
+import { ApiClient } from '../../src/api/client.js';
+import type { SimFaults } from '../../src/sim/faults.js';
+import { type SimOptions, type Simulator, startSimulator } from '../../src/sim/radio-sim.js';
+
+export async function withSim<T>(opts: SimOptions & { faults?: SimFaults }, fn: (sim: Simulator) => Promise<T>): Promise<T> {
+  const sim = await startSimulator({ portBase: 0, discovery: false, ...opts });
+  try {
+    return await fn(sim);
+  } finally {
+    await sim.stop();
+  }
+}
+
+export function lanClient(sim: Simulator): Promise<ApiClient> {
+  return ApiClient.connect({ host: sim.host, port: sim.ports.api });
+}
+
+/** The commands a GUI client sends before it can see data (reference §5.6), then `client udpport`. */
+export async function guiSession(sim: Simulator, udpPort: number, o: { audio?: boolean; xpixels?: number } = {}): Promise<ApiClient> {
+  const c = await lanClient(sim);
+  for (const cmd of ['client program FlexPathTest', 'client gui', 'sub pan all', 'sub meter all', 'sub audio_stream all', `client udpport ${udpPort}`]) {
+    const r = await c.command(cmd);
+    if (r.code !== 0) throw new Error(`${cmd} → ${r.code.toString(16)}`);
+  }
+  if (o.xpixels) await c.command(`display pan set 0x40000000 xpixels=${o.xpixels}`);
+  if (o.audio) await c.command('stream create type=remote_audio_rx compression=opus');
+  return c;
+}
+
+/** Status lines received, as text after `S<handle>|`. */
+export function statusBodies(c: ApiClient): string[] {
+  const out: string[] = [];
+  c.onLine((l) => {
+    if (l.type === 'status') out.push(l.body);
+  });
+  return out;
+}
