@@ -8,7 +8,10 @@ import { formatEndpoint } from '../capture/types.js';
 import { type ApiLine, LineSplitter, parseLine } from '../api/lines.js';
 import { type MeterDefinition, parseMeterBody, parseStatusBody } from '../api/status.js';
 import { DecodeError } from '../vita/errors.js';
+import { type BrokerRadio, type TestConnection as BrokerTestConnection, isBrokerLine, pairs, parseRadioList, parseTestConnection } from '../smartlink/protocol.js';
 import { formatStreamId, parseStreamId } from '../vita/stream-id.js';
+
+export type { BrokerRadio };
 
 /** Commands remembered while waiting for their reply; more than this outstanding is not a real client. */
 const MAX_OUTSTANDING = 4096;
@@ -105,18 +108,7 @@ export interface WanStatus {
   ts: number;
 }
 
-export interface BrokerRadio {
-  serial: string;
-  fields: Map<string, string>;
-}
-
-export interface TestConnection {
-  serial?: string;
-  upnpTcp?: boolean;
-  upnpUdp?: boolean;
-  forwardTcp?: boolean;
-  forwardUdp?: boolean;
-  holePunch?: boolean;
+export interface TestConnection extends BrokerTestConnection {
   ts: number;
 }
 
@@ -482,32 +474,12 @@ export class ControlTracker {
       const ip = pairs(text).get('public_ip');
       if (ip) this.broker.publicIp = ip;
     } else if (text.startsWith('radio list')) {
-      const radios: BrokerRadio[] = [];
-      for (const part of text.slice('radio list'.length).split('|')) {
-        const fields = pairs(part);
-        const serial = fields.get('serial');
-        if (serial) radios.push({ serial, fields });
-      }
-      this.broker.radios = radios.slice(0, MAX_LIST);
+      this.broker.radios = parseRadioList(text, MAX_LIST);
     } else if (text.startsWith('radio connect_ready')) {
       const f = pairs(text);
       this.broker.connectReady = { handle: f.get('handle') ?? '', ts, ...(f.get('serial') ? { serial: f.get('serial') } : {}) };
     } else if (text.startsWith('radio test_connection')) {
-      const f = pairs(text);
-      const b = (k: string): boolean | undefined => (f.has(k) ? (f.get(k) ?? '').toLowerCase() === 'true' : undefined);
-      const t: TestConnection = { ts };
-      const serial = f.get('serial');
-      if (serial) t.serial = serial;
-      const set = (key: keyof Omit<TestConnection, 'ts' | 'serial'>, field: string): void => {
-        const v = b(field);
-        if (v !== undefined) t[key] = v;
-      };
-      set('upnpTcp', 'upnp_tcp_port_working');
-      set('upnpUdp', 'upnp_udp_port_working');
-      set('forwardTcp', 'forward_tcp_port_working');
-      set('forwardUdp', 'forward_udp_port_working');
-      set('holePunch', 'nat_supports_hole_punch');
-      this.broker.testConnection = t;
+      this.broker.testConnection = { ...parseTestConnection(text), ts };
     }
   }
 }
@@ -523,20 +495,6 @@ function newSide(): Side {
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
   return a.port === b.port && a.ip === b.ip;
-}
-
-/** SmartLink broker lines (reference §6.2): no C/R/S prefix, start with these words. */
-function isBrokerLine(text: string): boolean {
-  return /^(application (register|connect|info|registration_invalid|user_settings|test_connection|disconnect_users)|radio (list|connect_ready|test_connection)|ping from client)\b/.test(text);
-}
-
-function pairs(text: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const w of text.split(' ')) {
-    const eq = w.indexOf('=');
-    if (eq > 0) m.set(w.slice(0, eq), w.slice(eq + 1));
-  }
-  return m;
 }
 
 /** `model="FLEX-6600",chassis_serial="…",…` from the `info` reply. */

@@ -236,7 +236,8 @@ function judgeRegistration(ctx: RuleContext, wan: boolean): Judged {
   const w = c.wan;
   if (w) {
     ev.push(`radio wan status: server_connected=${fmtBool(w.serverConnected)} radio_authenticated=${fmtBool(w.radioAuthenticated)}`);
-    if (w.serverConnected === false || w.radioAuthenticated === false) return hop('radio-registration', 'blocked', ev, 'radio-not-registered');
+    // Every radio reports its SmartLink state, also to LAN clients: "not registered" matters only for a WAN session.
+    if (wan && (w.serverConnected === false || w.radioAuthenticated === false)) return hop('radio-registration', 'blocked', ev, 'radio-not-registered');
   }
   if (c.broker.radios.length > 0 || c.broker.registerSent > 0) {
     const listed = c.broker.radios.length;
@@ -245,10 +246,11 @@ function judgeRegistration(ctx: RuleContext, wan: boolean): Judged {
   }
   const beaconWan = ctx.beacons().filter((b) => b.wanConnected !== undefined);
   for (const b of beaconWan) ev.push(`beacon of ${b.model ?? 'radio'} ${b.serial ?? ''}: wan_connected=${b.wanConnected ? 1 : 0}`);
-  if (ev.length === 0) return hop('radio-registration', 'unknown', [wan ? 'no radio registration facts in the evidence' : 'not used: LAN session']);
+  if (!wan) return hop('radio-registration', 'unknown', ['not used: LAN session', ...ev]);
+  if (ev.length === 0) return hop('radio-registration', 'unknown', ['no radio registration facts in the evidence']);
   if (w?.serverConnected && w.radioAuthenticated) return hop('radio-registration', 'ok', ev);
   if (c.broker.radios.length > 0) return hop('radio-registration', 'ok', ev);
-  return hop('radio-registration', wan && beaconWan.some((b) => !b.wanConnected) ? 'blocked' : 'unknown', ev, wan ? 'radio-not-registered' : undefined);
+  return beaconWan.some((b) => !b.wanConnected) ? hop('radio-registration', 'blocked', ev, 'radio-not-registered') : hop('radio-registration', 'unknown', ev);
 }
 
 function judgeForwarding(ctx: RuleContext, wan: boolean): Judged {

@@ -50,8 +50,15 @@ export interface TrackedStream {
   /** Datagrams whose IPv4 DF bit was set (undefined when the source cannot see IP headers). */
   dfPackets: number;
   seq: SequenceTracker;
-  /** RFC 3550-style smoothed inter-arrival variation, seconds. */
+  /**
+   * RFC 3550-style smoothed inter-arrival variation, seconds, measured between units: FFT frames and
+   * waterfall lines for those classes (a frame's fragments leave the radio back to back, so per-packet
+   * spacing would call every multi-packet frame jittery), packets for the others.
+   */
   jitterS: number;
+  /** Units (frames/lines, or packets) whose start was seen, and when the last one started. */
+  units: number;
+  lastUnitTs: number;
   maxGapS: number;
   /** Payloads whose class-specific structure did not decode. */
   payloadErrors: number;
@@ -99,14 +106,15 @@ export class StreamTracker {
     if (size > st.maxSize) st.maxSize = size;
     if (e.df) st.dfPackets++;
     const lost = st.seq.push(s.packetCount);
-    if (st.packets > 1) {
-      const iat = e.ts - st.lastTs;
-      if (iat > st.maxGapS) st.maxGapS = iat;
-      if (st.packets > 2) {
-        const d = Math.abs(iat - st.lastIat);
-        st.jitterS += (d - st.jitterS) / 16;
+    if (st.packets > 1 && e.ts - st.lastTs > st.maxGapS) st.maxGapS = e.ts - st.lastTs;
+    if (startsUnit(st, buf, s)) {
+      if (st.units > 0) {
+        const iat = e.ts - st.lastUnitTs;
+        if (st.units > 1) st.jitterS += (Math.abs(iat - st.lastIat) - st.jitterS) / 16;
+        st.lastIat = iat;
       }
-      st.lastIat = iat;
+      st.units++;
+      st.lastUnitTs = e.ts;
     }
     st.lastTs = e.ts;
     this.bucket(st, e.ts, size, lost);
@@ -156,6 +164,8 @@ export class StreamTracker {
       dfPackets: 0,
       seq: new SequenceTracker(),
       jitterS: 0,
+      units: 0,
+      lastUnitTs: e.ts,
       maxGapS: 0,
       payloadErrors: 0,
       series: [],
@@ -280,6 +290,14 @@ export class StreamTracker {
       this.payloadError(st, err.message);
     }
   }
+}
+
+/** The first fragment of an FFT frame or waterfall line (start bin 0); every packet of other classes. */
+function startsUnit(st: TrackedStream, buf: Buffer, s: PacketScan): boolean {
+  const p = s.payloadStart;
+  if (st.classKind === 'panadapter') return s.payloadEnd - p >= 2 && buf.readUInt16BE(p) === 0;
+  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && buf.readUInt16BE(p + 34) === 0;
+  return true;
 }
 
 /** The sub-header already checked out, so a DecodeError here is rare; the tap just skips that packet. */

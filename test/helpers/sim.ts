@@ -36,3 +36,33 @@ export function statusBodies(c: ApiClient): string[] {
   });
   return out;
 }
+
+/**
+ * A short GUI session against a simulator that records it (`--write`): returns the capture, the port the
+ * client received on and what the simulator says it sent per stream after faults.
+ */
+export async function recordedSession(
+  file: string,
+  faults: SimFaults,
+  o: { ms?: number; audio?: boolean; xpixels?: number } = {},
+): Promise<{ file: string; udpPort: number; stats: ReturnType<Simulator['streamStats']> }> {
+  const { udpSink, sleep } = await import('./udp-sink.js');
+  const sink = await udpSink();
+  try {
+    return await withSim({ faults, write: file, discovery: { address: '127.255.255.255', port: 4992, intervalMs: 1000 } }, async (sim) => {
+      const c = await guiSession(sim, sink.port, { audio: o.audio ?? true, xpixels: o.xpixels ?? 1024 });
+      await c.command('keepalive enable');
+      const end = performance.now() + (o.ms ?? 3000);
+      while (performance.now() < end) {
+        // Like FlexLib: one ping a second, never waiting for the reply before the next (reference §5.5).
+        c.send(`ping ms_timestamp=${(performance.now() % 1e6).toFixed(4)}`);
+        await sleep(1000);
+      }
+      await c.close();
+      await sleep(50);
+      return { file, udpPort: sink.port, stats: sim.streamStats() };
+    });
+  } finally {
+    await sink.close();
+  }
+}
