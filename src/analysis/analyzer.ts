@@ -13,6 +13,10 @@ import { type FftTap, StreamTracker, type TrackedStream, type WaterfallTap } fro
 export interface AnalyzerOptions {
   /** Reads the SNI from the first bytes a TLS client sends (the capture layer's parser). */
   sniOf?: (firstBytes: Buffer) => string | undefined;
+  /** TCP ports of the radio's API besides 4992 (a live diagnosis of a radio on another port). */
+  apiPorts?: number[];
+  /** TCP ports of the SmartLink broker besides 443 (a live diagnosis against another broker). */
+  brokerPorts?: number[];
 }
 
 export class Analyzer {
@@ -28,7 +32,7 @@ export class Analyzer {
   otherUdp = 0;
 
   constructor(opts: AnalyzerOptions = {}) {
-    this.control = new ControlTracker(opts.sniOf);
+    this.control = new ControlTracker(opts.sniOf, [4992, ...(opts.apiPorts ?? [])], [443, ...(opts.brokerPorts ?? [])]);
   }
 
   feed(e: NetEvent): void {

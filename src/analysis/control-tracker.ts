@@ -156,8 +156,24 @@ export class ControlTracker {
   readonly udpRegistrations: UdpRegistration[] = [];
   readonly icmp: IcmpEvent[] = [];
   radioInfo: Map<string, string> | undefined;
-  /** Per-key SNI parser supplied by the capture layer (kept injectable so this file stays pure). */
-  constructor(private readonly sniOf: (firstBytes: Buffer) => string | undefined = () => undefined) {}
+  /**
+   * `sniOf`: the capture layer's ClientHello parser (injected so this file stays pure). `apiPorts`: TCP
+   * ports the radio's API listens on — 4992 on every radio; a live diagnosis adds the one it dialled.
+   */
+  constructor(
+    private readonly sniOf: (firstBytes: Buffer) => string | undefined = () => undefined,
+    readonly apiPorts: readonly number[] = [4992],
+    readonly brokerPorts: readonly number[] = [443],
+  ) {}
+
+  isApiPort(port: number): boolean {
+    return this.apiPorts.includes(port);
+  }
+
+  /** Commands still waiting for their reply, oldest first. */
+  pending(s: ControlSession): CommandRecord[] {
+    return [...s.commands.values()].filter((c) => c.code === undefined);
+  }
 
   tcp(e: TcpDataEvent | TcpControlEvent | TcpGapEvent): void {
     const entry = this.entry(e);
@@ -251,8 +267,9 @@ export class ControlTracker {
     let entry = this.byKey.get(key);
     if (!entry) {
       // The side that opens the connection is the client; failing that, whoever talks to the well-known
-      // ports (4992 API, 443 broker) is.
-      const srcIsServer = e.type !== 'tcp-open' && (e.src.port === 4992 || e.src.port === 443 || (e.src.port < e.dst.port && e.dst.port !== 4992 && e.dst.port !== 443));
+      // ports (the API, 443 broker) is.
+      const well = (p: number): boolean => this.isApiPort(p) || this.brokerPorts.includes(p);
+      const srcIsServer = e.type !== 'tcp-open' && (well(e.src.port) || (e.src.port < e.dst.port && !well(e.dst.port)));
       const client = srcIsServer ? e.dst : e.src;
       const server = srcIsServer ? e.src : e.dst;
       const session: ControlSession = {
@@ -277,7 +294,8 @@ export class ControlTracker {
         streamCreates: [],
         messages: [],
       };
-      if (server.port === 4992) session.kind = 'radio-api';
+      if (this.isApiPort(server.port)) session.kind = 'radio-api';
+      else if (this.brokerPorts.includes(server.port) && server.port !== 443) session.kind = 'broker';
       entry = { session, toServer: newSide(), toClient: newSide() };
       this.byKey.set(key, entry);
       this.sessions.push(session);

@@ -284,7 +284,7 @@ function judgeForwarding(ctx: RuleContext, wan: boolean): Judged {
 function judgeControl(ctx: RuleContext, s: ControlSession | undefined, wan: boolean): Judged {
   const c = ctx.control;
   if (!s) {
-    const tried = c.sessions.filter((x) => x.kind !== 'broker' && (x.server.port === 4992 || x.tls) && !(x.sni?.includes('smartlink')));
+    const tried = c.sessions.filter((x) => x.kind !== 'broker' && (c.isApiPort(x.server.port) || x.tls) && !(x.sni?.includes('smartlink')));
     const dead = tried.filter((x) => x.bytesToClient === 0);
     if (dead.length > 0) {
       const ev = dead.map((x) => `${x.id}: ${x.synOnly ? 'connection attempts, no answer' : `${x.bytesToServer} B sent, nothing received`}${x.resetBy ? `, reset by ${x.resetBy}` : ''}`);
@@ -319,14 +319,21 @@ function judgeControl(ctx: RuleContext, s: ControlSession | undefined, wan: bool
   }
   if (p.maxOutstandingS > PING_TIMEOUT_S) return hop('control', 'blocked', [...ev, `a ping went unanswered for more than ${PING_TIMEOUT_S} s: FlexLib drops the session`], 'ping-timeout');
   if (p.maxGapS > PING_TIMEOUT_S) return hop('control', 'blocked', [...ev, `the client sent no ping for more than ${PING_TIMEOUT_S} s`], 'ping-timeout');
-  const pendingPing = p.sent >= 3 && p.answered < p.sent - 2 && p.maxOutstandingS >= 3;
+  // Live sessions judge while commands are still in flight: their age counts as much as a late reply.
+  const inFlight = c.pending(s);
+  const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
+  const outstandingS = Math.max(p.maxOutstandingS, oldestPing ? ctx.now - oldestPing.ts : 0);
+  if (outstandingS > PING_TIMEOUT_S && p.maxOutstandingS <= PING_TIMEOUT_S) {
+    return hop('control', 'blocked', [...ev, `a ping has waited ${secs(outstandingS)} for its reply: FlexLib drops the session after ${PING_TIMEOUT_S} s`], 'ping-timeout');
+  }
+  const pendingPing = p.sent >= 3 && p.answered < p.sent - 2 && outstandingS >= 3;
   if (pendingPing) return hop('control', 'degraded', [...ev, 'pings are going unanswered while the session is up'], 'ping-timeout');
   if (s.resetBy === 'server') return hop('control', 'blocked', ev, 'control-timeout');
   const t = wan ? RTT_THRESHOLDS.wan : RTT_THRESHOLDS.lan;
   if (p.answered > 0 && p.sumMs / p.answered >= t.poor) {
     return hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');
   }
-  const late = s.unanswered.filter((u) => !u.command.startsWith('ping') && ctx.now - u.ts > 5);
+  const late = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))].filter((u) => !u.command.startsWith('ping') && ctx.now - u.ts > 5);
   if (late.length > 0) return hop('control', 'degraded', [...ev, `${late.length} command(s) never answered, e.g. "${late[0]?.command}"`], 'control-timeout');
   if (s.lineErrors > 0) ev.push(`${s.lineErrors} line(s) not in the API format (${s.lastLineError ?? ''})`);
   return hop('control', 'ok', ev);
@@ -388,6 +395,10 @@ function judgeUdpReturn(ctx: RuleContext, s: ControlSession | undefined, exp: Ma
     if (waited < FIRST_PACKET_GRACE_S) return hop('udp-return', 'unknown', [...ev, `streams set up ${secs(waited)} before the end of the evidence: too early to judge`]);
     return hop('udp-return', 'blocked', [...ev, `no VITA-49 datagram from the radio in ${secs(waited)} after stream setup`], 'udp-blocked-inbound');
   }
+  const stopped = stoppedFor(ctx, toClient, s);
+  if (exp.size > 0 && stopped !== undefined) {
+    return hop('udp-return', 'blocked', [...ev, stopped], 'udp-blocked-inbound');
+  }
   return hop('udp-return', 'ok', ev);
 }
 
@@ -427,6 +438,8 @@ function judgeDataClass(
     );
   }
   if (f.completed + f.broken > 0) ev.push(`${f.completed} complete ${id === 'data:waterfall' ? 'lines' : 'frames'}, ${f.broken} broken`);
+  const stopped = e ? stoppedFor(ctx, f.streams, s) : undefined;
+  if (stopped !== undefined) return hop(id, 'blocked', [...ev, stopped], 'udp-blocked-inbound');
   if ((id === 'data:panadapter' || id === 'data:waterfall') && f.completed === 0 && f.broken > 0) {
     // Random loss would still let some frames through; never completing one while meters arrive clean
     // means the same fragments — the largest — are dropped every time: the MTU signature.
@@ -440,6 +453,23 @@ function judgeDataClass(
   if (f.outOfOrder / f.packets >= REORDER_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(f.outOfOrder / f.packets)} out of order`], 'jitter');
   if (f.jitterS >= JITTER_DEGRADED_S) return hop(id, 'degraded', [...ev, `inter-arrival jitter ${(f.jitterS * 1000).toFixed(0)} ms`], 'jitter');
   return hop(id, 'ok', ev);
+}
+
+/** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
+export const STOPPED_AFTER_S = 3;
+
+/**
+ * Data that flowed and then stopped while the session went on: the signature of a NAT mapping or
+ * firewall state timing out (reference §5.7: FlexLib pings every 5 s "to maintain the NAT rule").
+ */
+function stoppedFor(ctx: RuleContext, streams: TrackedStream[], s: ControlSession | undefined): string | undefined {
+  if (streams.length === 0) return undefined;
+  const first = Math.min(...streams.map((st) => st.firstTs));
+  const last = Math.max(...streams.map((st) => st.lastTs));
+  // Once the client has hung up, the radio stopping is expected.
+  const silent = Math.min(ctx.now, s?.closeTs ?? Infinity) - last;
+  if (silent < STOPPED_AFTER_S) return undefined;
+  return `data stopped ${secs(silent)} ago after flowing for ${secs(last - first)}: a NAT mapping or firewall state may have expired`;
 }
 
 function panOpts(ctx: RuleContext, st: TrackedStream): { fps?: number; packetsPerFrame?: number } {

@@ -51,3 +51,8 @@ export function secNsec(ts: number | bigint): [number, number] {
   if (nsec >= 1e9) nsec = 999_999_999;
   return [sec, nsec];
 }
+
+/** Wall-clock Unix seconds with sub-millisecond resolution: the timestamp of live events and of what we record. */
+export function unixNow(): number {
+  return (performance.timeOrigin + performance.now()) / 1000;
+}

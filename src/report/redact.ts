@@ -8,6 +8,11 @@ import type { AnalysisReport } from '../analysis/model.js';
 const SERIAL = /\b\d{4}-\d{4}-\d{4}-\d{4}\b/g;
 const IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
 const TOKEN = /\b(token|owner_token|id_token|password)=\S+/gi;
+
+/** Replaces secret values in text (`application register … token=…`): for every line FlexPath records or logs. */
+export function redactSecrets(text: string): string {
+  return text.replace(TOKEN, '$1=<redacted>');
+}
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 
 function isPrivate(a: number, b: number): boolean {
@@ -19,7 +24,7 @@ export function redactReport(r: AnalysisReport): AnalysisReport {
   const callsigns = new Set(r.radios.map((x) => x.callsign).filter((c) => c.length >= 3));
   const publicIps = new Map<string, string>();
   const text = (s: string): string => {
-    let out = s.replace(TOKEN, '$1=<redacted>').replace(JWT, '<redacted-token>').replace(SERIAL, '<serial>');
+    let out = redactSecrets(s).replace(JWT, '<redacted-token>').replace(SERIAL, '<serial>');
     out = out.replace(IPV4, (m, a: string, b: string) => {
       if (isPrivate(Number(a), Number(b))) return m;
       let alias = publicIps.get(m);

@@ -8,7 +8,8 @@ import { LineSplitter } from '../api/lines.js';
 import type { Endpoint } from '../capture/types.js';
 import { plainIp } from './api-server.js';
 import { closeServer, listenOn } from './listen.js';
-import { type Recorder, unixNow } from './recorder.js';
+import { unixNow } from '../capture/timestamp.js';
+import type { Recorder } from './recorder.js';
 
 export interface TestConnectionResult {
   upnpTcp: boolean;

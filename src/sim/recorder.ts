@@ -8,13 +8,8 @@
  */
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
+import { redactSecrets } from '../report/redact.js';
 
-const SECRET = /\b(token|owner_token|id_token|password)=\S+/g;
-
-/** Replaces secret values in a line of text (SmartLink `application register … token=…`). */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET, '$1=<redacted>');
-}
 
 export interface Recorder {
   event(e: NetEvent): void;
@@ -30,9 +25,4 @@ export function pcapngRecorder(path: string): Recorder {
     text: (ts, src, dst, text) => w.write({ type: 'tcp-data', ts, src, dst, data: Buffer.from(redactSecrets(text), 'latin1') }),
     close: () => w.close(),
   };
-}
-
-/** Wall-clock seconds with sub-millisecond resolution, for capture timestamps. */
-export function unixNow(): number {
-  return (performance.timeOrigin + performance.now()) / 1000;
 }

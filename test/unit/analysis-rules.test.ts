@@ -144,3 +144,17 @@ test('a gap of 8 or more is loss, not reordering, and does not cascade (counts o
   assert.equal(s.outOfOrder, 0);
   assert.equal(s.duplicates, 0);
 });
+
+test('data that flows and then stops while pings go on → udp-return blocked (a NAT mapping expiring)', () => {
+  const a = new Analyzer();
+  const events = lanScenario({ seconds: 9, withAudio: true });
+  const t0 = events[0]!.ts;
+  // Everything the radio sends after 3 s never arrives; the control channel carries on for 6 s more.
+  for (const e of events) if (e.type !== 'udp' || e.ts - t0 < 3) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  assert.equal(r.verdict.status, 'blocked');
+  assert.equal(r.verdict.hop, 'udp-return');
+  assert.equal(r.verdict.cause, 'udp-blocked-inbound');
+  assert.match(r.hops.find((h) => h.id === 'udp-return')!.evidence.join(' '), /data stopped 5\.\d s ago after flowing for 2\.\d s/);
+});

@@ -1,0 +1,70 @@
+/**
+ * One live session's evidence: everything FlexPath sends and receives goes into the same Analyzer a
+ * capture file feeds (DESIGN.md §3: one pipeline), timestamped with wall-clock seconds, and — with
+ * `--write` — into a pcapng of exactly those packets for the support ticket.
+ */
+import { Analyzer } from '../analysis/analyzer.js';
+import type { AnalysisReport, HopId } from '../analysis/model.js';
+import { EventCaptureWriter } from '../capture/event-writer.js';
+import type { Endpoint, NetEvent } from '../capture/types.js';
+import { unixNow } from '../capture/timestamp.js';
+import { redactSecrets } from '../report/redact.js';
+
+export class LiveEvidence {
+  readonly analyzer = new Analyzer();
+  readonly t0 = unixNow();
+  private readonly writer: EventCaptureWriter | undefined;
+  private packets = 0;
+  private bytes = 0;
+
+  constructor(
+    readonly label: string,
+    readonly writePath?: string,
+  ) {
+    this.writer = writePath ? new EventCaptureWriter(writePath, 'FlexPath diagnose') : undefined;
+  }
+
+  /** Seconds since the session started, for timed evidence. */
+  elapsed(ts = unixNow()): number {
+    return ts - this.t0;
+  }
+
+  feed(e: NetEvent): void {
+    this.packets++;
+    if (e.type === 'udp') this.bytes += e.payload.length;
+    else if (e.type === 'tcp-data') this.bytes += e.data.length;
+    this.analyzer.feed(e);
+    this.writer?.write(e);
+  }
+
+  tcpOpen(client: Endpoint, server: Endpoint): void {
+    this.feed({ type: 'tcp-open', ts: unixNow(), src: client, dst: server });
+  }
+
+  /** Control text in one direction; secrets are replaced before it reaches the analysis or the file. */
+  tcpText(src: Endpoint, dst: Endpoint, text: string): void {
+    this.feed({ type: 'tcp-data', ts: unixNow(), src, dst, data: Buffer.from(redactSecrets(text), 'latin1') });
+  }
+
+  tcpClose(src: Endpoint, dst: Endpoint, reset = false): void {
+    this.feed({ type: reset ? 'tcp-reset' : 'tcp-close', ts: unixNow(), src, dst });
+  }
+
+  udp(src: Endpoint, dst: Endpoint, payload: Buffer): void {
+    this.feed({ type: 'udp', ts: unixNow(), src, dst, payload });
+  }
+
+  /** A timed step of the walk, shown first in the hop's evidence. */
+  step(hop: HopId, text: string): void {
+    this.analyzer.addEvidence(hop, `t+${this.elapsed().toFixed(2)} s ${text}`);
+  }
+
+  report(): AnalysisReport {
+    const now = unixNow();
+    return this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
+  }
+
+  async close(): Promise<void> {
+    await this.writer?.close();
+  }
+}
