@@ -172,6 +172,10 @@ export class Analyzer {
     const w: string[] = [];
     for (const st of this.streams.streams) {
       if (st.payloadErrors > 0) w.push(`${formatStreamId(st.streamId)}: ${st.payloadErrors} packet(s) with a malformed payload (${st.lastPayloadError ?? ''})`);
+      if (st.packets >= 100 && st.seq.duplicates >= st.packets * 0.01 && st.seq.duplicates < st.packets * 0.9) {
+        // Not a cause of a blank display on its own, but a sign of a switching loop or a mirrored port.
+        w.push(`${formatStreamId(st.streamId)}: ${((st.seq.duplicates / st.packets) * 100).toFixed(1)} % of its datagrams arrived twice (a switching loop, a mirrored port or a misbehaving VPN)`);
+      }
       if (st.packets >= 16 && st.seq.duplicates >= st.packets * 0.9) {
         w.push(`${formatStreamId(st.streamId)}: its packet counter never advances, so loss cannot be measured for it`);
       }

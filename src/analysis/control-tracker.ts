@@ -86,6 +86,11 @@ export interface PanInfo {
   fps?: number;
   waterfall?: string;
   removed: boolean;
+  /** First status line (creation, as far as the evidence goes). */
+  firstTs: number;
+  /** When the `removed` status came. */
+  removedTs?: number;
+  /** Latest status line. */
   ts: number;
 }
 
@@ -96,6 +101,8 @@ export interface StreamAnnouncement {
   ip?: string;
   compression?: string;
   removed: boolean;
+  firstTs: number;
+  removedTs?: number;
   ts: number;
 }
 
@@ -162,9 +169,14 @@ export class ControlTracker {
    */
   constructor(
     private readonly sniOf: (firstBytes: Buffer) => string | undefined = () => undefined,
-    readonly apiPorts: readonly number[] = [4992],
-    readonly brokerPorts: readonly number[] = [443],
+    private readonly apiPorts: number[] = [4992],
+    private readonly brokerPorts: number[] = [443],
   ) {}
+
+  /** A live diagnosis learns the radio's WAN port only from the broker, after the tracker exists. */
+  addApiPort(port: number): void {
+    if (!this.apiPorts.includes(port)) this.apiPorts.push(port);
+  }
 
   isApiPort(port: number): boolean {
     return this.apiPorts.includes(port);
@@ -418,8 +430,9 @@ export class ControlTracker {
     if (o0 === 'display' && (o1 === 'pan' || o1 === 'waterfall') && o2) {
       const map = o1 === 'pan' ? this.pans : this.waterfalls;
       const id = normaliseId(o2);
-      const prev = map.get(id) ?? { id, removed: false, ts };
+      const prev = map.get(id) ?? { id, removed: false, firstTs: ts, ts };
       const next: PanInfo = { ...prev, removed: prev.removed || removed, ts };
+      if (removed && !prev.removed) next.removedTs = ts;
       const h = hexField(f.get('client_handle'));
       if (h !== undefined) next.clientHandle = h;
       const x = intField(f.get('x_pixels'));
@@ -435,8 +448,9 @@ export class ControlTracker {
     }
     if (o0 === 'stream' && o1) {
       const id = normaliseId(o1);
-      const prev = this.streams.get(id) ?? { id, type: '', removed: false, ts };
+      const prev = this.streams.get(id) ?? { id, type: '', removed: false, firstTs: ts, ts };
       const next: StreamAnnouncement = { ...prev, removed: prev.removed || removed, ts };
+      if (removed && !prev.removed) next.removedTs = ts;
       const type = f.get('type');
       if (type) next.type = type;
       const h = hexField(f.get('client_handle'));

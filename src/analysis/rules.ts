@@ -66,6 +66,8 @@ export function primarySession(c: ControlTracker): ControlSession | undefined {
 
 interface Expectation {
   announcedTs?: number;
+  /** When the client removed it again (the evidence is judged up to then); undefined while it lives. */
+  until?: number;
   announcedBy: string[];
 }
 
@@ -74,10 +76,13 @@ function expectations(ctx: RuleContext, s: ControlSession | undefined): Map<HopI
   const c = ctx.control;
   const out = new Map<HopId, Expectation>();
   const mine = (h: number | undefined): boolean => s?.handle === undefined || h === undefined || h === s.handle;
-  const add = (id: HopId, ts: number, why: string): void => {
+  const add = (id: HopId, ts: number, why: string, removedTs?: number): void => {
     const e = out.get(id) ?? { announcedBy: [] };
     e.announcedTs = Math.min(e.announcedTs ?? ts, ts);
-    if (e.announcedBy.length < 3) e.announcedBy.push(why);
+    // A class lives as long as its longest-lived object; one still alive has no end.
+    const prevUntil = out.has(id) ? e.until : removedTs;
+    e.until = prevUntil === undefined || removedTs === undefined ? undefined : Math.max(prevUntil, removedTs);
+    if (e.announcedBy.length < 3) e.announcedBy.push(why + (removedTs !== undefined ? ' (removed later)' : ''));
     out.set(id, e);
   };
   const udpReady = udpDestinationTs(ctx, s);
@@ -85,12 +90,14 @@ function expectations(ctx: RuleContext, s: ControlSession | undefined): Map<HopI
     const subMeters = [...s.commands.values(), ...s.failed, ...s.unanswered].some((r) => r.command.startsWith('sub meter'));
     if (subMeters || c.meters.size > 0) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`);
   }
-  for (const p of c.pans.values()) if (!p.removed && mine(p.clientHandle)) add('data:panadapter', Math.max(p.ts, udpReady ?? p.ts), `display pan ${p.id}`);
-  for (const w of c.waterfalls.values()) if (!w.removed && mine(w.clientHandle)) add('data:waterfall', Math.max(w.ts, udpReady ?? w.ts), `display waterfall ${w.id}`);
+  // Objects removed again are still judged over their lifetime: a pan that never drew before the user
+  // closed it is the evidence, not something to forget.
+  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, p.removedTs);
+  for (const w of c.waterfalls.values()) if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, w.removedTs);
   for (const st of c.streams.values()) {
-    if (st.removed || !mine(st.clientHandle)) continue;
-    if (st.type === 'remote_audio_rx') add('data:audio', st.ts, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`);
-    if (st.type === 'dax_rx' || st.type === 'dax_iq' || st.type === 'dax_mic') add('data:dax', st.ts, `stream ${st.id} ${st.type}`);
+    if (!mine(st.clientHandle)) continue;
+    if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, st.removedTs);
+    if (st.type === 'dax_rx' || st.type === 'dax_iq' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, st.removedTs);
   }
   return out;
 }
@@ -355,7 +362,11 @@ function judgeSetup(ctx: RuleContext, s: ControlSession | undefined, exp: Map<Ho
   }
   for (const [id, e] of exp) ev.push(`${id.slice(5)} announced: ${e.announcedBy.join('; ')}`);
   const refused = s.streamCreates.filter((c) => c.code !== undefined && c.code !== 0);
-  if (refused.some((c) => c.code === REPLY.noIpOrPort)) return hop('stream-setup', 'blocked', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT")'], 'udp-blocked-inbound');
+  if (refused.some((c) => c.code === REPLY.noIpOrPort)) {
+    // On SmartLink the client did tell the radio, by UDP: the registrations are what got lost (udp-return).
+    if (regs.some((r) => r.registers > 0)) return hop('stream-setup', 'degraded', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT") although UDP registrations were sent'], 'udp-blocked-inbound');
+    return hop('stream-setup', 'blocked', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT")'], 'udp-blocked-inbound');
+  }
   if (refused.length > 0 && refused.length === s.streamCreates.length) return hop('stream-setup', 'blocked', ev, 'control-timeout');
   if (!s.udpport && regs.length === 0 && exp.size === 0) return hop('stream-setup', 'unknown', [...ev, 'the client never told the radio where to send UDP in this evidence']);
   return hop('stream-setup', refused.length > 0 ? 'degraded' : 'ok', ev);
@@ -364,7 +375,8 @@ function judgeSetup(ctx: RuleContext, s: ControlSession | undefined, exp: Map<Ho
 function judgeUdpReturn(ctx: RuleContext, s: ControlSession | undefined, exp: Map<HopId, Expectation>, data: TrackedStream[]): Judged {
   const c = ctx.control;
   const ev: string[] = [];
-  const announced = s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : undefined;
+  // Where the client asked for data: `client udpport` on a LAN, the source port of its registrations on WAN.
+  const announced = s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
   const clientIp = s?.client.ip;
   const radioIp = s?.server.ip;
   const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
@@ -389,13 +401,18 @@ function judgeUdpReturn(ctx: RuleContext, s: ControlSession | undefined, exp: Ma
     return hop('udp-return', 'blocked', [...ev, `data goes to port(s) ${dsts.join(', ')} but the client announced ${announced}`], 'wrong-port');
   }
   const firstExpected = Math.min(...[...exp.values()].map((e) => e.announcedTs ?? Infinity));
+  const lives = [...exp.values()].map((e) => e.until);
+  // When the client removed everything it asked for, the evidence ends there.
+  const end = lives.length > 0 && lives.every((u) => u !== undefined) ? Math.max(...(lives as number[])) : ctx.now;
   if (toClient.length === 0) {
     if (exp.size === 0 && c.udpRegistrations.length === 0) return hop('udp-return', 'unknown', ['no data stream was set up in the evidence']);
-    const waited = ctx.now - (Number.isFinite(firstExpected) ? firstExpected : (c.udpRegistrations[0]?.firstTs ?? ctx.now));
+    const waited = end - (Number.isFinite(firstExpected) ? firstExpected : (c.udpRegistrations[0]?.firstTs ?? ctx.now));
     if (waited < FIRST_PACKET_GRACE_S) return hop('udp-return', 'unknown', [...ev, `streams set up ${secs(waited)} before the end of the evidence: too early to judge`]);
+    const noDest = s?.streamCreates.some((x) => x.code === REPLY.noIpOrPort) && c.udpRegistrations.some((r) => r.registers > 0);
+    if (noDest) ev.push('the radio answered "No IP or PORT": none of the registrations reached it, or the radio ignored them');
     return hop('udp-return', 'blocked', [...ev, `no VITA-49 datagram from the radio in ${secs(waited)} after stream setup`], 'udp-blocked-inbound');
   }
-  const stopped = stoppedFor(ctx, toClient, s);
+  const stopped = stoppedFor(toClient, s, end);
   if (exp.size > 0 && stopped !== undefined) {
     return hop('udp-return', 'blocked', [...ev, stopped], 'udp-blocked-inbound');
   }
@@ -416,7 +433,7 @@ function judgeDataClass(
   if (e) ev.push(`requested: ${e.announcedBy.join('; ')}`);
   if (f.packets === 0) {
     if (!e) return hop(id, 'unknown', [`no ${label} stream requested or seen`]);
-    const waited = ctx.now - (e.announcedTs ?? ctx.now);
+    const waited = (e.until ?? ctx.now) - (e.announcedTs ?? ctx.now);
     if (waited < FIRST_PACKET_GRACE_S) return hop(id, 'unknown', [...ev, `requested ${secs(waited)} before the end: too early to judge`]);
     ev.push(`0 packets in ${secs(waited)}`);
     const large = expectsLargePackets(id, ctx, s);
@@ -438,14 +455,18 @@ function judgeDataClass(
     );
   }
   if (f.completed + f.broken > 0) ev.push(`${f.completed} complete ${id === 'data:waterfall' ? 'lines' : 'frames'}, ${f.broken} broken`);
-  const stopped = e ? stoppedFor(ctx, f.streams, s) : undefined;
+  const stopped = e ? stoppedFor(f.streams, s, e.until ?? ctx.now) : undefined;
   if (stopped !== undefined) return hop(id, 'blocked', [...ev, stopped], 'udp-blocked-inbound');
   if ((id === 'data:panadapter' || id === 'data:waterfall') && f.completed === 0 && f.broken > 0) {
-    // Random loss would still let some frames through; never completing one while meters arrive clean
-    // means the same fragments — the largest — are dropped every time: the MTU signature.
+    // A frame's first fragment is a full-size packet whenever the frame is split (the remainder comes
+    // last). If first fragments never arrive while the later, smaller ones and the meters do, the same
+    // packets — the largest — are dropped every time: the MTU signature. Heavy loss drops them too,
+    // but not all of them.
     const icmp = mtuEvidence(ctx);
-    const mtu = smallOk || icmp.length > 0;
-    return hop(id, 'blocked', [...ev, 'fragments arrive but no frame is ever complete', ...icmp], mtu ? 'mtu' : 'random-loss');
+    const neverFirst = f.streams.every((st) => st.units === 0);
+    const mtu = (smallOk && neverFirst) || icmp.length > 0;
+    const why = neverFirst ? 'the first (full-size) fragment of a frame never arrives, only later ones' : 'fragments arrive but too many are lost for any frame to complete';
+    return hop(id, 'blocked', [...ev, 'no frame is ever complete: ' + why, ...icmp], mtu ? 'mtu' : 'random-loss');
   }
   const loss = lossFraction(f);
   if (loss >= LOSS_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`], 'random-loss');
@@ -462,12 +483,12 @@ export const STOPPED_AFTER_S = 3;
  * Data that flowed and then stopped while the session went on: the signature of a NAT mapping or
  * firewall state timing out (reference §5.7: FlexLib pings every 5 s "to maintain the NAT rule").
  */
-function stoppedFor(ctx: RuleContext, streams: TrackedStream[], s: ControlSession | undefined): string | undefined {
+function stoppedFor(streams: TrackedStream[], s: ControlSession | undefined, until: number): string | undefined {
   if (streams.length === 0) return undefined;
   const first = Math.min(...streams.map((st) => st.firstTs));
   const last = Math.max(...streams.map((st) => st.lastTs));
   // Once the client has hung up, the radio stopping is expected.
-  const silent = Math.min(ctx.now, s?.closeTs ?? Infinity) - last;
+  const silent = Math.min(until, s?.closeTs ?? Infinity) - last;
   if (silent < STOPPED_AFTER_S) return undefined;
   return `data stopped ${secs(silent)} ago after flowing for ${secs(last - first)}: a NAT mapping or firewall state may have expired`;
 }
@@ -491,7 +512,7 @@ function mtuEvidence(ctx: RuleContext): string[] {
  * Compares the loss of the heaviest class with that of the lightest (meters).
  */
 function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts>): void {
-  const lossy = [...hops.values()].filter((h) => h.cause === 'random-loss' && h.status === 'degraded');
+  const lossy = [...hops.values()].filter((h) => h.cause === 'random-loss' && h.status !== 'ok');
   if (lossy.length === 0) return;
   const classes = [...byHop.entries()].filter(([, f]) => f.packets >= 20);
   if (classes.length < 2) return;

@@ -26,12 +26,17 @@ export interface ConnectOptions {
   port: number;
   /** TLS options for the WAN port; absent for plain TCP. */
   tls?: ConnectionOptions;
-  /** Local port to connect from (SmartLink hole punching, reference §6.4). */
+  /** Local port (and address) to connect from (SmartLink hole punching, reference §6.4). */
   localPort?: number;
+  localAddress?: string;
   /** Gives up on connect and on the prologue after this long. */
   timeoutMs?: number;
   /** Wait for V and H before resolving (the WAN prologue may come only after `wan validate`). */
   waitForPrologue?: boolean;
+  /** Called once connected, before any byte is read: who talks to whom. */
+  onOpen?(local: { ip: string; port: number }, remote: { ip: string; port: number }): void;
+  /** Every byte in and out from the very first (the prologue included). */
+  onText?: TextListener;
 }
 
 export class ApiError extends Error {}
@@ -54,9 +59,14 @@ export class ApiClient {
   private readonly splitter = new LineSplitter();
   private prologue: { resolve(): void; reject(e: Error): void } | undefined;
 
-  private constructor(private readonly socket: Socket) {
+  private constructor(
+    private readonly socket: Socket,
+    o: Pick<ConnectOptions, 'onOpen' | 'onText'>,
+  ) {
     this.local = { ip: (socket.localAddress ?? '').replace(/^::ffff:/, ''), port: socket.localPort ?? 0 };
     this.remote = { ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''), port: socket.remotePort ?? 0 };
+    o.onOpen?.(this.local, this.remote);
+    if (o.onText) this.textListeners.add(o.onText);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1');
@@ -70,7 +80,7 @@ export class ApiClient {
   static async connect(o: ConnectOptions): Promise<ApiClient> {
     const timeoutMs = o.timeoutMs ?? 5000;
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const opts = { host: o.host, port: o.port, ...(o.localPort ? { localPort: o.localPort } : {}) };
+      const opts = { host: o.host, port: o.port, ...(o.localPort ? { localPort: o.localPort } : {}), ...(o.localAddress ? { localAddress: o.localAddress } : {}) };
       const s: Socket = o.tls ? tlsConnect({ ...opts, ...o.tls }) : tcpConnect(opts);
       const timer = setTimeout(() => {
         s.destroy();
@@ -85,7 +95,7 @@ export class ApiClient {
         reject(new ApiError(`${o.host}:${o.port}: ${e.message}`));
       });
     });
-    const c = new ApiClient(socket);
+    const c = new ApiClient(socket, o);
     if (o.waitForPrologue !== false) await c.waitForPrologue(timeoutMs);
     return c;
   }

@@ -3,7 +3,7 @@
  * capture file feeds (DESIGN.md §3: one pipeline), timestamped with wall-clock seconds, and — with
  * `--write` — into a pcapng of exactly those packets for the support ticket.
  */
-import { Analyzer } from '../analysis/analyzer.js';
+import { Analyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { AnalysisReport, HopId } from '../analysis/model.js';
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
@@ -11,7 +11,7 @@ import { unixNow } from '../capture/timestamp.js';
 import { redactSecrets } from '../report/redact.js';
 
 export class LiveEvidence {
-  readonly analyzer = new Analyzer();
+  readonly analyzer: Analyzer;
   readonly t0 = unixNow();
   private readonly writer: EventCaptureWriter | undefined;
   private packets = 0;
@@ -20,7 +20,9 @@ export class LiveEvidence {
   constructor(
     readonly label: string,
     readonly writePath?: string,
+    analyzerOptions: AnalyzerOptions = {},
   ) {
+    this.analyzer = new Analyzer(analyzerOptions);
     this.writer = writePath ? new EventCaptureWriter(writePath, 'FlexPath diagnose') : undefined;
   }
 
@@ -57,6 +59,11 @@ export class LiveEvidence {
   /** A timed step of the walk, shown first in the hop's evidence. */
   step(hop: HopId, text: string): void {
     this.analyzer.addEvidence(hop, `t+${this.elapsed().toFixed(2)} s ${text}`);
+  }
+
+  /** Hops and verdict as of now. */
+  judge(): ReturnType<Analyzer['judge']> {
+    return this.analyzer.judge(unixNow());
   }
 
   report(): AnalysisReport {

@@ -1,0 +1,150 @@
+/**
+ * `flexpath diagnose --host IP`: walks the path a SmartSDR client walks on a LAN or VPN — discovery,
+ * TCP 4992, stream setup, UDP — and watches where packets stop (issue: live diagnosis; reference §5).
+ *
+ * Two modes, never hidden from the user:
+ * - observer: a non-GUI client bound to the operator's GUI client. It only subscribes to meters, which
+ *   prove the small-packet UDP path, and changes nothing of the operator's. What it cannot prove (the
+ *   large-packet MTU path, audio) is reported as not tested.
+ * - probe: a GUI client (only with a free GUI slot) that creates a small panafall — its waterfall tiles
+ *   are ~1436-byte DF packets, the MTU probe — and an Opus stream, then removes everything it created.
+ * Either way it disconnects cleanly, also when stopped or failing half-way.
+ */
+import { REPLY, formatCode } from '../api/codes.js';
+import type { ApiClient } from '../api/client.js';
+import type { AnalysisReport } from '../analysis/model.js';
+import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT } from './discovery.js';
+import { LiveEvidence } from './live.js';
+import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
+import { connectControl, type DataPath, interfaceMtu, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
+
+export type DiagnoseMode = 'auto' | 'observer' | 'probe';
+
+export interface LanOptions {
+  host: string;
+  port?: number;
+  mode?: DiagnoseMode;
+  /** Hard limit for the whole run, s (default 20). */
+  maxSeconds?: number;
+  /** How long a flowing session is watched before the run ends (default 10 s). */
+  settleSeconds?: number;
+  /** Run until stopped (the UI), not until decided. */
+  continuous?: boolean;
+  /** Record what FlexPath sent and received as pcapng. */
+  write?: string;
+  /** Data socket: FlexLib's 4991…6010 (default), or false for any free port. */
+  flexlibRange?: boolean;
+  /** Address the data socket binds to (default every address). */
+  dataHost?: string;
+  /** Where beacons arrive (default 4992); false: do not listen. */
+  discoveryPort?: number | false;
+  /** Progress lines for a terminal. */
+  onStep?(text: string): void;
+}
+
+export interface Diagnosis {
+  evidence: LiveEvidence;
+  /** The mode in effect, once decided. */
+  mode(): 'observer' | 'probe' | undefined;
+  /** Settles with the final report (computed before FlexPath tidies up). */
+  done: Promise<AnalysisReport>;
+  /** Stops early; resolves when everything FlexPath created is removed and the connection is closed. */
+  stop(): Promise<AnalysisReport>;
+}
+
+export function startLanDiagnosis(o: LanOptions): Diagnosis {
+  const port = o.port ?? 4992;
+  const requestedMode = o.mode ?? 'auto';
+  const ev = new LiveEvidence(`live: LAN ${o.host}:${port}`, o.write, { apiPorts: [port] });
+  const abort = new AbortController();
+  let mode: 'observer' | 'probe' | undefined;
+  const say = (text: string): void => o.onStep?.(text);
+
+  const done = (async (): Promise<AnalysisReport> => {
+    let discovery: DiscoveryListener | undefined;
+    let data: DataPath | undefined;
+    let api: ApiClient | undefined;
+    let stopPings = (): void => undefined;
+    const created: string[] = [];
+    let report: AnalysisReport | undefined;
+    try {
+      if (o.discoveryPort !== false) {
+        discovery = await listenForRadios({
+          port: o.discoveryPort ?? DISCOVERY_PORT,
+          onDatagram: (payload, from, to) => ev.udp({ ip: from.address, port: from.port }, to, payload),
+        }).catch(() => undefined);
+      }
+      data = await openDataPath(ev, { ...(o.flexlibRange !== undefined ? { flexlibRange: o.flexlibRange } : {}), ...(o.dataHost ? { host: o.dataHost } : {}) });
+      say(`data socket bound to UDP ${data.socket.local.port} (receive buffer ${Math.round(data.socket.receiveBuffer / 1024)} KiB)`);
+
+      api = await connectControl(ev, data, { host: o.host, port, say });
+      if (!api) return (report = ev.report());
+      const a = api;
+      const local = a.local;
+      const remote = a.remote;
+      say(`connected: radio API V${a.version}, our handle 0x${(a.handle ?? 0).toString(16).toUpperCase()}`);
+
+      const operators = trackGuiClients(a);
+      const cmd = commander(a, say);
+      await cmd('client program FlexPath');
+      await cmd('sub client all');
+      const beaconGui = discovery?.radios().find((r) => r.from.ip === remote.ip || r.beacon.ip === remote.ip)?.beacon.guiClients.length ?? 0;
+      const operator = operators.size > 0 || beaconGui > 0;
+
+      mode = requestedMode === 'observer' || (requestedMode === 'auto' && operator) ? 'observer' : 'probe';
+      if (mode === 'probe') {
+        // No saved session restored for us: everything the probe owns, it creates (reference §5.6).
+        await cmd('client start_persistence off');
+        const gui = await cmd('client gui');
+        if (gui.code !== 0) {
+          mode = 'observer';
+          ev.step('stream-setup', `no GUI slot free (client gui → ${formatCode(gui.code)}): falling back to observer mode`);
+        }
+      }
+      ev.step('stream-setup', mode === 'probe' ? 'probe mode: a GUI client with its own small panafall and Opus stream, removed afterwards' : `observer mode: a non-GUI client${operator ? ' beside the operator’s session' : ''}; nothing of the operator’s is changed`);
+      say(`mode: ${mode}${operator ? ' (an operator is connected)' : ''}`);
+      if (mode === 'observer') await becomeObserver(cmd, ev, operators);
+      // Full-size packets, so the waterfall tiles are the ~1436-byte MTU probe (reference §3.2).
+      else await cmd('client set enforce_network_mtu=1 network_mtu=1500');
+      await cmd('sub meter all');
+      data.requested('data:meter');
+      const udpport = await cmd(`client udpport ${data.socket.local.port}`);
+      if (udpport.code === REPLY.portInUse) say('  another client on this computer already uses that UDP port with this radio');
+      await cmd('keepalive enable');
+      stopPings = startPings(a);
+      const mtu = await interfaceMtu(local.ip);
+      if (mtu) ev.step('udp-return', `local interface ${mtu.name} MTU ${mtu.mtu}: the radio’s largest datagrams are 1464 B on the wire`);
+      if (mode === 'probe') created.push(...(await createProbeStreams(cmd, data)));
+      say(`watching the data plane (up to ${o.settleSeconds ?? SETTLE_S} s) …`);
+      report = await watchAndReport(ev, data, a, {
+        setupAt: performance.now(),
+        signal: abort.signal,
+        maxS: o.maxSeconds ?? 20,
+        settleS: o.settleSeconds ?? SETTLE_S,
+        continuous: o.continuous === true,
+      });
+      return report;
+    } catch (e) {
+      ev.analyzer.warn(`diagnosis stopped by an error: ${e instanceof Error ? e.message : String(e)}`);
+      report = ev.report();
+      return report;
+    } finally {
+      stopPings();
+      const tidy = await tidyUp(api, created);
+      await data?.close();
+      await discovery?.stop();
+      await ev.close();
+      if (report && tidy.length > 0) report.hops.find((h) => h.id === 'stream-setup')?.evidence.push(`afterwards FlexPath tidied up: ${tidy.join('; ')}`);
+    }
+  })();
+
+  return {
+    evidence: ev,
+    mode: () => mode,
+    done,
+    async stop() {
+      abort.abort();
+      return done;
+    },
+  };
+}

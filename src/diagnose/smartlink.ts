@@ -1,0 +1,248 @@
+/**
+ * `flexpath diagnose --smartlink`: the remote path, step by step as FlexLib walks it (reference §6):
+ * broker over TLS (certificate verified) → `application register` → radio list with its forwarding
+ * fields → `test_connection` → `application connect` → `connect_ready` → TLS to the radio → `wan
+ * validate` → `client udp_register` every 50 ms until the first datagram, then `client ping` every 5 s.
+ * Each step is a hop with its evidence and time.
+ *
+ * The token is used for `application register` and nothing else: the broker client reports that line
+ * with the token replaced, so it reaches no report, log or capture.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApiClient, Reply } from '../api/client.js';
+import type { AnalysisReport, HopId } from '../analysis/model.js';
+import type { Endpoint } from '../capture/types.js';
+import { BrokerClient, SMARTLINK_HOST, SMARTLINK_PORT } from '../smartlink/broker-client.js';
+import { type BrokerRadio, choosePorts } from '../smartlink/protocol.js';
+import { newScan, scanPacket } from '../vita/scan.js';
+import { FLEX_OUI } from '../vita/classes.js';
+import { LiveEvidence } from './live.js';
+import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
+import { connectControl, type DataPath, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
+import type { Diagnosis } from './lan.js';
+
+/** FlexLib's registration cadence and NAT keep-open interval (reference §5.7). */
+const REGISTER_MS = 50;
+const UDP_PING_MS = 5000;
+/** How long the probe waits for registration to work before it creates its streams anyway. */
+const FIRST_DATA_WAIT_MS = 3000;
+
+export interface SmartLinkOptions {
+  token: string;
+  /** Radio serial; default the only (or first) radio on the account. */
+  serial?: string;
+  brokerHost?: string;
+  brokerPort?: number;
+  /** Test only: trust this CA and expect this server name (the simulator's broker). */
+  brokerTls?: { ca: string; servername: string };
+  maxSeconds?: number;
+  settleSeconds?: number;
+  continuous?: boolean;
+  write?: string;
+  flexlibRange?: boolean;
+  /** Address the data socket binds to (default every address). */
+  dataHost?: string;
+  onStep?(text: string): void;
+}
+
+const NO_SLOT: Array<[HopId, string]> = [
+  ['control', 'no GUI slot is free on the radio, so FlexPath did not open a remote session; close another SmartSDR/Maestro session and run again'],
+  ['stream-setup', 'no remote session was opened (no GUI slot free)'],
+  ['udp-return', 'no remote session was opened (no GUI slot free)'],
+];
+
+export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
+  const host = o.brokerHost ?? SMARTLINK_HOST;
+  const brokerPort = o.brokerPort ?? SMARTLINK_PORT;
+  const ev = new LiveEvidence(`live: SmartLink via ${host}:${brokerPort}`, o.write, { brokerPorts: [brokerPort] });
+  const abort = new AbortController();
+  const say = (text: string): void => o.onStep?.(text);
+  let mode: 'probe' | undefined;
+
+  const done = (async (): Promise<AnalysisReport> => {
+    let broker: BrokerClient | undefined;
+    let data: DataPath | undefined;
+    let api: ApiClient | undefined;
+    let stopPings = (): void => undefined;
+    let stopUdp = (): void => undefined;
+    let undo: string[] = [];
+    let report: AnalysisReport | undefined;
+    try {
+      // 1. The broker.
+      say(`connecting to the SmartLink server ${host}:${brokerPort} …`);
+      let bLocal: Endpoint = { ip: '0.0.0.0', port: 0 };
+      let bRemote: Endpoint = { ip: host, port: brokerPort };
+      try {
+        broker = await BrokerClient.connect({ host, port: brokerPort, timeoutMs: 10_000, ...(o.brokerTls ? { tls: o.brokerTls } : {}) });
+      } catch (e) {
+        ev.tcpOpen(bLocal, bRemote);
+        ev.step('smartlink-server', `no TLS session with ${host}:${brokerPort}: ${e instanceof Error ? e.message : String(e)}`);
+        say(`SmartLink server unreachable: ${e instanceof Error ? e.message : String(e)}`);
+        return (report = ev.report());
+      }
+      const b = broker;
+      bLocal = b.local;
+      bRemote = b.remote;
+      ev.tcpOpen(bLocal, bRemote);
+      b.onText((dir, text) => (dir === 'out' ? ev.tcpText(bLocal, bRemote, text) : ev.tcpText(bRemote, bLocal, text)));
+      ev.step('smartlink-server', `TLS to ${host}:${brokerPort}, server certificate verified`);
+
+      let radios: BrokerRadio[];
+      try {
+        radios = (await b.register(o.token)).radios;
+      } catch (e) {
+        ev.step('smartlink-server', e instanceof Error ? e.message : String(e));
+        say(e instanceof Error ? e.message : String(e));
+        return (report = ev.report());
+      }
+      ev.step('smartlink-server', `logged in; ${radios.length} radio(s) on this account`);
+      const radio = o.serial ? radios.find((r) => r.serial === o.serial) : radios[0];
+      if (!radio) {
+        ev.step('radio-registration', o.serial ? `radio ${o.serial} is not on this account’s list` : 'no radio on this account’s list');
+        say('the SmartLink server lists no such radio');
+        return (report = ev.report());
+      }
+      say(`radio ${radio.fields.get('model') ?? ''} ${radio.serial} at ${radio.fields.get('public_ip') ?? '?'}`);
+
+      // 2. The radio's router, as the broker tests it.
+      say('asking the SmartLink server to test the radio’s ports …');
+      const test = await b.testConnection(radio.serial).catch((e: unknown) => {
+        ev.step('radio-forwarding', `test_connection: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
+      if (test) ev.step('radio-forwarding', 'test_connection answered');
+
+      // 3. A GUI slot: a remote session is a GUI client (reference §5.8).
+      const licensed = Number(radio.fields.get('licensed_clients') ?? '2');
+      const inUse = (radio.fields.get('gui_client_handles') ?? '').split(',').filter((x) => x.length > 0).length;
+      if (inUse >= licensed) {
+        for (const [hop, why] of NO_SLOT) ev.analyzer.markNotTested(hop, why);
+        say('no GUI slot free: stopping after the port test');
+        return (report = ev.report());
+      }
+
+      // 4. Ports, FlexLib's choice (§6.4), and the brokered session.
+      const choice = choosePorts(radio);
+      const publicIp = radio.fields.get('public_ip') ?? '';
+      data = await openDataPath(ev, { ...(o.flexlibRange !== undefined ? { flexlibRange: o.flexlibRange } : {}), ...(o.dataHost ? { host: o.dataHost } : {}) });
+      const punch = choice.mode === 'hole-punch' ? data.socket.local.port : 0;
+      const tlsPort = choice.mode === 'hole-punch' ? punch : choice.tlsPort;
+      const udpPort = choice.mode === 'hole-punch' ? punch : choice.udpPort;
+      ev.step('radio-forwarding', choice.mode === 'hole-punch' ? `no forwarded or UPnP ports: hole punching on port ${punch}` : `using the ${choice.mode === 'forward' ? 'forwarded' : 'UPnP'} ports: TLS ${tlsPort}, UDP ${udpPort}`);
+      ev.analyzer.control.addApiPort(tlsPort);
+      const handle = await b.connectRadio(radio.serial, punch).catch((e: unknown) => {
+        ev.step('radio-registration', `application connect: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      });
+      if (handle === undefined) return (report = ev.report());
+      ev.step('radio-registration', 'the SmartLink server brokered the session (connect_ready)');
+
+      // 5. TLS to the radio, `wan validate` first.
+      api = await connectControl(ev, data, { host: publicIp, port: tlsPort, tls: true, ...(punch ? { localPort: punch, ...(o.dataHost ? { localAddress: o.dataHost } : {}) } : {}), say });
+      if (!api) return (report = ev.report());
+      const a = api;
+      const cmd = commander(a, say);
+      const validated = await cmd(`wan validate handle=${handle}`).catch(() => undefined);
+      if (!validated || validated.code !== 0) {
+        ev.step('control', 'the radio refused `wan validate`');
+        await sleep(300);
+        return (report = ev.report());
+      }
+      // V/H may arrive before or after `wan validate` (reference §5.2, UNCONFIRMED); wait for them either way.
+      await a.waitForPrologue(5000);
+      const operators = trackGuiClients(a);
+      await cmd('client ip');
+      await cmd('client program FlexPath');
+      await cmd('client start_persistence off');
+      const gui: Reply = await cmd('client gui');
+      if (gui.code !== 0) {
+        await becomeObserver(cmd, ev, operators);
+        ev.step('stream-setup', 'the radio refused a GUI session: observer mode (meters only)');
+      } else {
+        mode = 'probe';
+        await cmd('client set enforce_network_mtu=1 network_mtu=1500');
+      }
+      await cmd('sub meter all');
+      data.requested('data:meter');
+      await cmd('keepalive enable');
+      stopPings = startPings(a);
+
+      // 6. UDP registration until the first VITA-49 datagram, then keep-open pings.
+      const udp = registerUdp(ev, data, { ip: publicIp, port: udpPort }, a.handle ?? 0, say);
+      stopUdp = udp.stop;
+      // Streams need the radio to know where to send (else 0x50000064): wait for the meters to arrive.
+      const flowing = await Promise.race([udp.flowing, sleep(FIRST_DATA_WAIT_MS).then(() => false)]);
+      if (!flowing) say(`no data ${FIRST_DATA_WAIT_MS / 1000} s after the first UDP registration`);
+      if (mode === 'probe') undo = await createProbeStreams(cmd, data);
+      say(`watching the data plane (up to ${o.settleSeconds ?? SETTLE_S} s) …`);
+      report = await watchAndReport(ev, data, a, {
+        setupAt: performance.now(),
+        signal: abort.signal,
+        maxS: o.maxSeconds ?? 25,
+        settleS: o.settleSeconds ?? SETTLE_S,
+        continuous: o.continuous === true,
+      });
+      return report;
+    } catch (e) {
+      ev.analyzer.warn(`diagnosis stopped by an error: ${e instanceof Error ? e.message : String(e)}`);
+      report = ev.report();
+      return report;
+    } finally {
+      stopPings();
+      stopUdp();
+      const tidy = await tidyUp(api, undo);
+      broker?.close();
+      await data?.close();
+      await ev.close();
+      if (report && tidy.length > 0) report.hops.find((h) => h.id === 'stream-setup')?.evidence.push(`afterwards FlexPath tidied up: ${tidy.join('; ')}`);
+    }
+  })();
+
+  return { evidence: ev, mode: () => mode, done, stop: async () => (abort.abort(), done) };
+}
+
+/**
+ * FlexLib's WAN UDP start (reference §5.7): `client udp_register handle=0x<HANDLE>` (upper-case hex, no
+ * padding) every 50 ms until a Flex datagram arrives, then `client ping handle=0x…` every 5 s.
+ */
+function registerUdp(ev: LiveEvidence, data: DataPath, radio: Endpoint, handle: number, say: (t: string) => void): { stop(): void; flowing: Promise<boolean> } {
+  const h = handle.toString(16).toUpperCase();
+  const send = (text: string): void => {
+    const payload = Buffer.from(text, 'latin1');
+    data.socket.send(payload, radio);
+    ev.udp(data.localEndpoint(), radio, payload);
+  };
+  const scan = newScan();
+  let flowing = false;
+  let arrived: (yes: boolean) => void = () => undefined;
+  const first = new Promise<boolean>((resolve) => (arrived = resolve));
+  const onFirst = (msg: Buffer): void => {
+    if (flowing || !scanPacket(msg, scan) || scan.oui !== FLEX_OUI) return;
+    flowing = true;
+    arrived(true);
+    clearInterval(register);
+    ev.step('udp-return', `first VITA-49 datagram after ${sent} udp_register datagram(s)`);
+    say('UDP registration answered: data is flowing');
+  };
+  data.socket.socket.on('message', onFirst);
+  let sent = 0;
+  const registerOnce = (): void => {
+    sent++;
+    send(`client udp_register handle=0x${h}`);
+  };
+  registerOnce();
+  const register = setInterval(registerOnce, REGISTER_MS);
+  const ping = setInterval(() => {
+    if (flowing) send(`client ping handle=0x${h}`);
+  }, UDP_PING_MS);
+  ev.step('udp-return', `registering UDP from port ${data.socket.local.port} to ${radio.ip}:${radio.port} every ${REGISTER_MS} ms`);
+  return {
+    flowing: first,
+    stop() {
+      clearInterval(register);
+      clearInterval(ping);
+      data.socket.socket.off('message', onFirst);
+      arrived(false);
+    },
+  };
+}

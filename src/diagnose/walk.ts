@@ -1,0 +1,242 @@
+/**
+ * What every live diagnosis shares once its control channel is up: the data socket (plus a few
+ * sentinel sockets on the neighbouring ports, to catch data a NAT or a wrong setting sends beside the
+ * announced port), pings once a second as FlexLib sends them, first-packet latency per class, and the
+ * loop that ends the run as soon as every hop is decided.
+ */
+import type { RemoteInfo } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { ApiClient } from '../api/client.js';
+import type { AnalysisReport, Hop, HopId } from '../analysis/model.js';
+import { FIRST_PACKET_GRACE_S } from '../analysis/rules.js';
+import type { Endpoint } from '../capture/types.js';
+import { classifyCodes } from '../vita/classes.js';
+import { newScan, scanPacket } from '../vita/scan.js';
+import { type DataSocket, openDataSocket } from './data-socket.js';
+import type { LiveEvidence } from './live.js';
+
+/** How long a flowing session is watched for loss and jitter figures before the run ends (issue target ≤ 10 s). */
+export const SETTLE_S = 10;
+const SENTINELS = 3;
+const PING_MS = 1000;
+const DECIDE_MS = 250;
+
+const HOP_OF_KIND: Record<string, HopId> = {
+  meter: 'data:meter',
+  panadapter: 'data:panadapter',
+  waterfall: 'data:waterfall',
+  audio: 'data:audio',
+  'dax-iq': 'data:dax',
+};
+
+export interface DataPath {
+  socket: DataSocket;
+  sentinels: DataSocket[];
+  /**
+   * The address the radio sends to — the control connection's local IP (reference §5.7) — recorded as
+   * the datagrams' destination, since the socket itself listens on every address.
+   */
+  setLocalIp(ip: string): void;
+  /** The data socket as the radio addresses it. */
+  localEndpoint(): Endpoint;
+  /** When each data hop was asked for (performance.now() ms), for first-packet latency. */
+  requested(hop: HopId): void;
+  close(): Promise<void>;
+}
+
+/** Binds the data socket (and sentinels) and feeds every datagram into the evidence. */
+export async function openDataPath(ev: LiveEvidence, o: { host?: string; port?: number; flexlibRange?: boolean }): Promise<DataPath> {
+  const asked = new Map<HopId, number>();
+  let localIp: string | undefined;
+  const seen = new Set<HopId>();
+  const scan = newScan();
+  const receiver = (local: () => Endpoint) => (payload: Buffer, from: RemoteInfo): void => {
+    const src = { ip: from.address.replace(/^::ffff:/, ''), port: from.port };
+    const me = local();
+    ev.udp(src, localIp !== undefined ? { ip: localIp, port: me.port } : me, payload);
+    if (!scanPacket(payload, scan) || !scan.hasClassId) return;
+    const hop = HOP_OF_KIND[classifyCodes(scan.oui, scan.packetClassCode).kind];
+    if (hop === undefined || seen.has(hop)) return;
+    seen.add(hop);
+    const at = asked.get(hop);
+    ev.step(hop, `first packet from ${src.ip}:${src.port}${at !== undefined ? `, ${((performance.now() - at) / 1000).toFixed(2)} s after it was requested` : ''}`);
+  };
+  let main: DataSocket | undefined;
+  main = await openDataSocket({
+    ...(o.host ? { host: o.host } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
+    ...(o.flexlibRange !== undefined ? { flexlibRange: o.flexlibRange } : {}),
+    onMessage: receiver(() => main?.local ?? { ip: '0.0.0.0', port: 0 }),
+  });
+  const sentinels: DataSocket[] = [];
+  for (let i = 1; i <= SENTINELS; i++) {
+    let s: DataSocket | undefined;
+    try {
+      s = await openDataSocket({ host: o.host ?? '0.0.0.0', port: main.local.port + i, onMessage: receiver(() => s?.local ?? { ip: '0.0.0.0', port: 0 }) });
+      sentinels.push(s);
+    } catch {
+      // Taken by someone else: that port simply is not watched.
+    }
+  }
+  const m = main;
+  return {
+    socket: m,
+    sentinels,
+    requested: (hop) => asked.set(hop, performance.now()),
+    setLocalIp: (ip) => {
+      localIp = ip;
+    },
+    localEndpoint: () => ({ ip: localIp ?? m.local.ip, port: m.local.port }),
+    async close() {
+      for (const s of sentinels) await s.close();
+      await m.close();
+    },
+  };
+}
+
+/** `ping ms_timestamp=…` once a second, as non-Maestro FlexLib clients send it (reference §5.5). */
+export function startPings(api: ApiClient): () => void {
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    if (!api.closed) api.send(`ping ms_timestamp=${(performance.now() - t0).toFixed(4)}`);
+  }, PING_MS);
+  return () => clearInterval(timer);
+}
+
+/**
+ * True once the verdict cannot change by waiting: a hop is blocked (the rules already give streams
+ * their grace time), or everything requested flows and has been watched for `settleS`.
+ */
+export function decided(hops: Hop[], setupAgeS: number, settleS: number): boolean {
+  if (setupAgeS < FIRST_PACKET_GRACE_S) return false;
+  return hops.some((h) => h.status === 'blocked') || setupAgeS >= settleS;
+}
+
+export interface RunUntil {
+  /** performance.now() of stream setup; the decision clock starts there. */
+  setupAt(): number | undefined;
+  signal?: AbortSignal;
+  /** Hard limit for the whole run, s. */
+  maxS: number;
+  settleS: number;
+  /** Keep going until aborted (the UI), never ending on a decision. */
+  continuous: boolean;
+  /** Resolves early when the control channel drops. */
+  closed(): boolean;
+}
+
+/** Waits until the run is decided, aborted, timed out or its control channel is gone. Returns why. */
+export async function runUntilDecided(ev: LiveEvidence, o: RunUntil): Promise<'decided' | 'aborted' | 'timeout' | 'closed'> {
+  const started = performance.now();
+  for (;;) {
+    if (o.signal?.aborted) return 'aborted';
+    if (performance.now() - started >= o.maxS * 1000) return 'timeout';
+    if (o.closed() && !o.continuous) {
+      // Let the last lines and datagrams land before judging.
+      await sleep(200);
+      return 'closed';
+    }
+    const setup = o.setupAt();
+    if (!o.continuous && setup !== undefined) {
+      if (decided(ev.judge().hops, (performance.now() - setup) / 1000, o.settleS)) return 'decided';
+    }
+    await sleep(DECIDE_MS, o.signal);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const t = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
+  });
+}
+
+/** The MTU of the interface that owns `ip` (Linux /sys), for "packet sizes vs the local MTU". */
+export async function interfaceMtu(ip: string): Promise<{ name: string; mtu: number } | undefined> {
+  for (const [name, addrs] of Object.entries(networkInterfaces())) {
+    if (!addrs?.some((a) => a.address === ip)) continue;
+    try {
+      return { name, mtu: Number((await readFile(`/sys/class/net/${name}/mtu`, 'utf8')).trim()) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export interface ControlOptions {
+  host: string;
+  port: number;
+  /** TLS to the radio's WAN port; FlexLib does not verify the radio's certificate (reference §6.5). */
+  tls?: boolean;
+  /** Local port and address (hole punching). */
+  localPort?: number;
+  localAddress?: string;
+  say(text: string): void;
+}
+
+/**
+ * Opens the API connection with every byte going into the evidence; on failure the attempt itself is
+ * the evidence (a connection with no answer) and undefined is returned.
+ */
+export async function connectControl(ev: LiveEvidence, data: DataPath | undefined, o: ControlOptions): Promise<ApiClient | undefined> {
+  const what = o.tls ? 'TLS' : 'TCP';
+  let local: Endpoint = { ip: '0.0.0.0', port: o.localPort ?? 0 };
+  let remote: Endpoint = { ip: o.host, port: o.port };
+  o.say(`connecting to ${o.host}:${o.port} (${what}) …`);
+  let api: ApiClient;
+  try {
+    api = await ApiClient.connect({
+      host: o.host,
+      port: o.port,
+      timeoutMs: 5000,
+      waitForPrologue: !o.tls,
+      ...(o.tls ? { tls: { rejectUnauthorized: false } } : {}),
+      ...(o.localPort ? { localPort: o.localPort } : {}),
+      ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+      onOpen: (l, r) => {
+        local = l;
+        remote = r;
+        data?.setLocalIp(l.ip);
+        ev.tcpOpen(l, r);
+        ev.step('control', `${what} connected ${l.ip}:${l.port} → ${r.ip}:${r.port}`);
+      },
+      onText: (dir, text) => (dir === 'out' ? ev.tcpText(local, remote, text) : ev.tcpText(remote, local, text)),
+    });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    if (local.ip === '0.0.0.0') ev.tcpOpen(local, remote);
+    ev.step('control', `could not open the control channel: ${why}`);
+    o.say(`control channel failed: ${why}`);
+    return undefined;
+  }
+  api.onClose((why) => {
+    ev.tcpClose(remote, local, /RESET/i.test(why));
+    ev.step('control', `control channel ended: ${why}`);
+  });
+  return api;
+}
+
+export interface WatchOptions {
+  setupAt: number;
+  signal: AbortSignal;
+  maxS: number;
+  settleS: number;
+  continuous: boolean;
+}
+
+/** Watches until decided, then takes the report — before anything is torn down, which would change it. */
+export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiClient, o: WatchOptions): Promise<AnalysisReport> {
+  const why = await runUntilDecided(ev, { setupAt: () => o.setupAt, signal: o.signal, maxS: o.maxS, settleS: o.settleS, continuous: o.continuous, closed: () => api.closed });
+  if (why === 'timeout') ev.analyzer.warn(`stopped after ${o.maxS} s before every hop was decided`);
+  if (why === 'aborted' && !o.continuous) ev.analyzer.warn('stopped by the user before every hop was decided');
+  const drops = await data.socket.kernelDrops();
+  if (drops) ev.analyzer.warn(`this computer’s kernel dropped ${drops} datagram(s) at FlexPath’s socket (receive buffer full): loss figures include them`);
+  return ev.report();
+}
