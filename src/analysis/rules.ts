@@ -199,7 +199,8 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
     const h = hops.get(id);
     if (h && h.status !== 'blocked' && h.status !== 'degraded') hops.set(id, hop(id, 'unknown', [`not tested: ${reason}`, ...h.evidence]));
   }
-  for (const [id, ev] of Object.entries(ctx.extraEvidence) as Array<[HopId, string[]]>) hops.get(id)?.evidence.unshift(...ev);
+  // The judged facts lead; the timed steps of a live walk follow them.
+  for (const [id, ev] of Object.entries(ctx.extraEvidence) as Array<[HopId, string[]]>) hops.get(id)?.evidence.push(...ev);
 
   const ordered = HOP_IDS.map((id) => hops.get(id) ?? hop(id, 'unknown', ['no evidence']));
   return { hops: ordered, verdict: verdictOf(ordered, ctx, s, anyData) };

@@ -1,12 +1,70 @@
 /**
- * The engines the UI drives, wired in one place. A member left out here shows in the UI as "not
- * available in this build" rather than as invented data.
+ * The engines the UI drives, wired in one place: capture analysis, reports, the demo (the simulator
+ * with FlexPath's own probe walking it), live diagnosis on the LAN and through SmartLink, discovery.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzeCaptureFile } from '../analysis/analyze-file.js';
+import { listenForRadios } from '../diagnose/discovery.js';
+import { startLanDiagnosis } from '../diagnose/lan.js';
+import type { LiveEvidence } from '../diagnose/live.js';
+import { startSmartLinkDiagnosis } from '../diagnose/smartlink.js';
+import type { Diagnosis } from '../diagnose/walk.js';
 import { formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
-import type { Backends } from './session.js';
+import type { SimFaults } from '../sim/faults.js';
+import { startSimulator } from '../sim/radio-sim.js';
+import { formatStreamId } from '../vita/stream-id.js';
+import type { DemoFault, DiscoveredRadio } from './protocol.js';
+import type { Backends, LiveAnalyzer, LiveRun } from './session.js';
 import { packTar } from './tar.js';
+
+/** What each demo fault does to the simulated radio (DESIGN.md §5). */
+export const DEMO_FAULT_SPECS: Record<DemoFault, SimFaults> = {
+  mtu: { mtu: 1400 },
+  'udp-blocked': { drop: ['meter', 'panadapter', 'waterfall', 'audio', 'dax'] },
+  loss: { lossPct: 5 },
+  bandwidth: { rateKbps: 600 },
+  jitter: { jitterMs: 40 },
+  'wrong-port': { wrongPort: true },
+  'ping-timeout': { noPingReplyAfterS: 3 },
+  'nat-expiry': { udpStopAfterS: 10 },
+};
+
+export function demoFaults(faults: DemoFault[]): SimFaults {
+  const out: SimFaults = {};
+  for (const f of faults) {
+    const spec = DEMO_FAULT_SPECS[f];
+    Object.assign(out, spec, spec.drop ? { drop: [...new Set([...(out.drop ?? []), ...spec.drop])] } : {});
+  }
+  return out;
+}
+
+function liveAnalyzer(ev: LiveEvidence): LiveAnalyzer {
+  return {
+    report: () => ev.report(),
+    onFftFrame: (cb) => ev.analyzer.onFftFrame((st, f) => cb(formatStreamId(st.streamId), { frameIndex: f.frameIndex, bins: f.bins })),
+    onWaterfallLine: (cb) => ev.analyzer.onWaterfallLine((st, l) => cb(formatStreamId(st.streamId), { timecode: l.timecode, bins: l.bins })),
+  };
+}
+
+/** A fresh pcapng path per live run, for the support bundle. */
+function recordingPath(kind: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'flexpath-')), `${kind}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.pcapng`);
+}
+
+function asLiveRun(d: Diagnosis, path: string, cleanup: () => Promise<void> = async () => undefined): LiveRun {
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= d.stop().then(cleanup, cleanup));
+  return {
+    analyzer: liveAnalyzer(d.evidence),
+    stop,
+    // A continuous run ends by itself only when its control channel drops.
+    ended: d.done.then(() => undefined),
+    recordingPath: () => path,
+  };
+}
 
 export function productBackends(): Backends {
   return {
@@ -14,5 +72,64 @@ export function productBackends(): Backends {
       analyzeCaptureFile(path, opts.onProgress ? { onProgress: (done, total) => opts.onProgress?.(done, total ?? done) } : {}),
     formatReport: (report, format, opts) => formatReport(opts.redact ? redactReport(report) : report, format === 'markdown' ? 'md' : 'html'),
     bundle: (files) => packTar(files),
+
+    async startDemo(faults) {
+      // Free ports and no beacons: the demo must never be mistaken for, or collide with, a real radio.
+      const sim = await startSimulator({ portBase: 0, discovery: false, faults: demoFaults(faults) });
+      const path = recordingPath('demo');
+      const d = startLanDiagnosis({ host: sim.host, port: sim.ports.api, mode: 'probe', continuous: true, flexlibRange: false, discoveryPort: false, write: path, probePixels: { x: 1024, y: 300 } });
+      return asLiveRun(d, path, () => sim.stop());
+    },
+
+    async diagnoseLan({ host, mode }) {
+      let target = host;
+      if (target === undefined) {
+        const listener = await listenForRadios();
+        await new Promise((r) => setTimeout(r, 2500));
+        const found = listener.radios()[0];
+        await listener.stop();
+        if (!found) throw new Error('no radio announced itself on this network: enter its address');
+        target = `${found.beacon.ip ?? found.from.ip}:${found.beacon.port ?? 4992}`;
+      }
+      const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
+      if (!m?.[1]) throw new Error(`"${target}" is not an address`);
+      const path = recordingPath('lan');
+      return asLiveRun(startLanDiagnosis({ host: m[1], port: m[2] ? Number(m[2]) : 4992, mode, continuous: true, write: path }), path);
+    },
+
+    async diagnoseSmartLink({ token }) {
+      const path = recordingPath('smartlink');
+      return asLiveRun(startSmartLinkDiagnosis({ token, continuous: true, write: path }), path);
+    },
+
+    discoverRadios(onRadios) {
+      let listener: Awaited<ReturnType<typeof listenForRadios>> | undefined;
+      let stopped = false;
+      listenForRadios({
+        onChange: (seen) =>
+          onRadios(
+            seen.map((r): DiscoveredRadio => ({
+              serial: r.beacon.serial ?? '',
+              model: r.beacon.model ?? '',
+              nickname: r.beacon.nickname ?? '',
+              ip: r.beacon.ip ?? r.from.ip,
+              version: r.beacon.version ?? '',
+            })),
+          ),
+      }).then(
+        (l) => {
+          if (stopped) void l.stop();
+          else listener = l;
+        },
+        // Port 4992 held exclusively by another program: no discovery, the other ways in still work.
+        () => undefined,
+      );
+      return {
+        stop() {
+          stopped = true;
+          void listener?.stop();
+        },
+      };
+    },
   };
 }

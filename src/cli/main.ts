@@ -4,6 +4,8 @@
  */
 import { runAnalyze } from './analyze.js';
 import { runDecode } from './decode.js';
+import { DIAGNOSE_HELP, runDiagnose } from './diagnose.js';
+import { LISTEN_HELP, runListen } from './listen.js';
 import { EXIT, UsageError } from './common.js';
 import { runSim, SIM_HELP } from './sim.js';
 import { runUi } from './ui.js';
@@ -13,6 +15,8 @@ type Runner = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Runner; help: string }> = {
   analyze: { run: runAnalyze, help: 'analyze FILE [--format text|json|md|html] [--out F] [--redact]   a pcap/pcapng capture → verdict' },
   decode: { run: runDecode, help: 'decode FILE | --hex HEX [--format json|text]   one raw VITA-49 datagram' },
+  diagnose: { run: runDiagnose, help: DIAGNOSE_HELP },
+  listen: { run: runListen, help: LISTEN_HELP },
   sim: { run: runSim, help: SIM_HELP },
   ui: { run: runUi, help: 'ui [--port P] [--open]   the app in your browser (127.0.0.1 only)' },
 };

@@ -14,11 +14,9 @@ import { REPLY, formatCode } from '../api/codes.js';
 import type { ApiClient } from '../api/client.js';
 import type { AnalysisReport } from '../analysis/model.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT } from './discovery.js';
-import { LiveEvidence } from './live.js';
+import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
-import { connectControl, type DataPath, interfaceMtu, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
-
-export type DiagnoseMode = 'auto' | 'observer' | 'probe';
+import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, interfaceMtu, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
 
 export interface LanOptions {
   host: string;
@@ -38,24 +36,17 @@ export interface LanOptions {
   dataHost?: string;
   /** Where beacons arrive (default 4992); false: do not listen. */
   discoveryPort?: number | false;
+  /** Pan size for the probe's panafall (default FlexLib's 100 × 100). */
+  probePixels?: { x: number; y: number };
   /** Progress lines for a terminal. */
   onStep?(text: string): void;
 }
 
-export interface Diagnosis {
-  evidence: LiveEvidence;
-  /** The mode in effect, once decided. */
-  mode(): 'observer' | 'probe' | undefined;
-  /** Settles with the final report (computed before FlexPath tidies up). */
-  done: Promise<AnalysisReport>;
-  /** Stops early; resolves when everything FlexPath created is removed and the connection is closed. */
-  stop(): Promise<AnalysisReport>;
-}
 
 export function startLanDiagnosis(o: LanOptions): Diagnosis {
   const port = o.port ?? 4992;
   const requestedMode = o.mode ?? 'auto';
-  const ev = new LiveEvidence(`live: LAN ${o.host}:${port}`, o.write, { apiPorts: [port] });
+  const ev = new LiveEvidence(`live: LAN ${o.host}:${port}`, o.write, { apiPorts: [port] }, o.continuous ? CONTINUOUS_RECORD_BYTES : undefined);
   const abort = new AbortController();
   let mode: 'observer' | 'probe' | undefined;
   const say = (text: string): void => o.onStep?.(text);
@@ -114,12 +105,12 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       stopPings = startPings(a);
       const mtu = await interfaceMtu(local.ip);
       if (mtu) ev.step('udp-return', `local interface ${mtu.name} MTU ${mtu.mtu}: the radio’s largest datagrams are 1464 B on the wire`);
-      if (mode === 'probe') created.push(...(await createProbeStreams(cmd, data)));
+      if (mode === 'probe') created.push(...(await createProbeStreams(cmd, data, o.probePixels)));
       say(`watching the data plane (up to ${o.settleSeconds ?? SETTLE_S} s) …`);
       report = await watchAndReport(ev, data, a, {
         setupAt: performance.now(),
         signal: abort.signal,
-        maxS: o.maxSeconds ?? 20,
+        maxS: o.maxSeconds ?? (o.continuous ? Infinity : 20),
         settleS: o.settleSeconds ?? SETTLE_S,
         continuous: o.continuous === true,
       });

@@ -10,17 +10,23 @@ import type { Endpoint, NetEvent } from '../capture/types.js';
 import { unixNow } from '../capture/timestamp.js';
 import { redactSecrets } from '../report/redact.js';
 
+/** A session left running (the UI) records at most this much, then analyses on without recording. */
+export const CONTINUOUS_RECORD_BYTES = 50 * 1024 * 1024;
+
 export class LiveEvidence {
   readonly analyzer: Analyzer;
   readonly t0 = unixNow();
   private readonly writer: EventCaptureWriter | undefined;
   private packets = 0;
   private bytes = 0;
+  private recorded = 0;
 
   constructor(
     readonly label: string,
     readonly writePath?: string,
     analyzerOptions: AnalyzerOptions = {},
+    /** Recording stops here rather than fill the disk. */
+    private readonly maxRecordBytes = 200 * 1024 * 1024,
   ) {
     this.analyzer = new Analyzer(analyzerOptions);
     this.writer = writePath ? new EventCaptureWriter(writePath, 'FlexPath diagnose') : undefined;
@@ -36,7 +42,11 @@ export class LiveEvidence {
     if (e.type === 'udp') this.bytes += e.payload.length;
     else if (e.type === 'tcp-data') this.bytes += e.data.length;
     this.analyzer.feed(e);
-    this.writer?.write(e);
+    if (this.writer && this.recorded <= this.maxRecordBytes) {
+      this.recorded += (e.type === 'udp' ? e.payload.length : e.type === 'tcp-data' ? e.data.length : 0) + 64;
+      if (this.recorded > this.maxRecordBytes) this.analyzer.warn(`the recording stopped at ${Math.round(this.maxRecordBytes / 1048576)} MB; the analysis goes on`);
+      else this.writer.write(e);
+    }
   }
 
   tcpOpen(client: Endpoint, server: Endpoint): void {

@@ -46,7 +46,7 @@ export function trackGuiClients(api: ApiClient): Map<number, { clientId?: string
  * The probe's objects: a small panafall (FlexLib's own size, x=100 y=100 — its waterfall tiles are the
  * ~1436-byte MTU probe) and an Opus stream. Returns the commands that remove what was created.
  */
-export async function createProbeStreams(cmd: (c: string) => Promise<Reply>, data: DataPath): Promise<string[]> {
+export async function createProbeStreams(cmd: (c: string) => Promise<Reply>, data: DataPath, pixels?: { x: number; y: number }): Promise<string[]> {
   const undo: string[] = [];
   await cmd('sub pan all');
   await cmd('sub audio_stream all');
@@ -54,6 +54,8 @@ export async function createProbeStreams(cmd: (c: string) => Promise<Reply>, dat
   const panId = pan.code === 0 ? pan.message.split(',').find((x) => /^0x[0-9a-f]+$/i.test(x)) : undefined;
   if (panId) {
     undo.push(`display pan remove ${panId}`);
+    // A display-sized pan (the demo) makes FFT frames full-size packets too.
+    if (pixels) await cmd(`display pan set ${panId} xpixels=${pixels.x} ypixels=${pixels.y}`);
     data.requested('data:panadapter');
     data.requested('data:waterfall');
   }

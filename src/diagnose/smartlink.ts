@@ -16,10 +16,9 @@ import { BrokerClient, SMARTLINK_HOST, SMARTLINK_PORT } from '../smartlink/broke
 import { type BrokerRadio, choosePorts } from '../smartlink/protocol.js';
 import { newScan, scanPacket } from '../vita/scan.js';
 import { FLEX_OUI } from '../vita/classes.js';
-import { LiveEvidence } from './live.js';
+import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
-import { connectControl, type DataPath, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
-import type { Diagnosis } from './lan.js';
+import { connectControl, type DataPath, type Diagnosis, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
 
 /** FlexLib's registration cadence and NAT keep-open interval (reference §5.7). */
 const REGISTER_MS = 50;
@@ -54,7 +53,7 @@ const NO_SLOT: Array<[HopId, string]> = [
 export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
   const host = o.brokerHost ?? SMARTLINK_HOST;
   const brokerPort = o.brokerPort ?? SMARTLINK_PORT;
-  const ev = new LiveEvidence(`live: SmartLink via ${host}:${brokerPort}`, o.write, { brokerPorts: [brokerPort] });
+  const ev = new LiveEvidence(`live: SmartLink via ${host}:${brokerPort}`, o.write, { brokerPorts: [brokerPort] }, o.continuous ? CONTINUOUS_RECORD_BYTES : undefined);
   const abort = new AbortController();
   const say = (text: string): void => o.onStep?.(text);
   let mode: 'probe' | undefined;
@@ -178,7 +177,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       report = await watchAndReport(ev, data, a, {
         setupAt: performance.now(),
         signal: abort.signal,
-        maxS: o.maxSeconds ?? 25,
+        maxS: o.maxSeconds ?? (o.continuous ? Infinity : 25),
         settleS: o.settleSeconds ?? SETTLE_S,
         continuous: o.continuous === true,
       });

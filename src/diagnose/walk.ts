@@ -16,6 +16,18 @@ import { newScan, scanPacket } from '../vita/scan.js';
 import { type DataSocket, openDataSocket } from './data-socket.js';
 import type { LiveEvidence } from './live.js';
 
+export type DiagnoseMode = 'auto' | 'observer' | 'probe';
+
+export interface Diagnosis {
+  evidence: LiveEvidence;
+  /** The mode in effect, once decided. */
+  mode(): 'observer' | 'probe' | undefined;
+  /** Settles with the final report (computed before FlexPath tidies up). */
+  done: Promise<AnalysisReport>;
+  /** Stops early; resolves when everything FlexPath created is removed and the connection is closed. */
+  stop(): Promise<AnalysisReport>;
+}
+
 /** How long a flowing session is watched for loss and jitter figures before the run ends (issue target ≤ 10 s). */
 export const SETTLE_S = 10;
 const SENTINELS = 3;
@@ -132,7 +144,7 @@ export async function runUntilDecided(ev: LiveEvidence, o: RunUntil): Promise<'d
   for (;;) {
     if (o.signal?.aborted) return 'aborted';
     if (performance.now() - started >= o.maxS * 1000) return 'timeout';
-    if (o.closed() && !o.continuous) {
+    if (o.closed()) {
       // Let the last lines and datagrams land before judging.
       await sleep(200);
       return 'closed';

@@ -158,3 +158,11 @@ test('data that flows and then stops while pings go on → udp-return blocked (a
   assert.equal(r.verdict.cause, 'udp-blocked-inbound');
   assert.match(r.hops.find((h) => h.id === 'udp-return')!.evidence.join(' '), /data stopped 5\.\d s ago after flowing for 2\.\d s/);
 });
+
+test('4-bit counter: 4 of every 5 packets dropped in a steady pattern (an MTU limit) counts 4 lost per 5, none late', () => {
+  const t = new SequenceTracker();
+  // Counts 4, 9, 14, 3, 8, … (every fifth packet arrives): each jump of 5 reveals 4 missing.
+  for (let i = 0; i < 40; i++) t.push((4 + 5 * i) & 15);
+  assert.equal(t.lost, 39 * 4);
+  assert.equal(t.outOfOrder, 0);
+});

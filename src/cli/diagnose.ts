@@ -1,0 +1,138 @@
+/**
+ * `flexpath diagnose`: live, from the computer that shows no panadapter. On the LAN (`--host`, or the
+ * one radio discovery finds) or through SmartLink (`--smartlink`). Steps go to stderr as they happen;
+ * the report (the same JSON contract as `analyze`) goes to stdout or `--out`. Ctrl+C stops early, tidies
+ * up on the radio, and still prints what was found. Exit 0 whatever the verdict.
+ */
+import { writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AnalysisReport } from '../analysis/model.js';
+import { listenForRadios } from '../diagnose/discovery.js';
+import { startLanDiagnosis } from '../diagnose/lan.js';
+import type { DiagnoseMode, Diagnosis } from '../diagnose/walk.js';
+import { startSmartLinkDiagnosis } from '../diagnose/smartlink.js';
+import { type ReportFormat, formatReport } from '../report/format.js';
+import { redactReport } from '../report/redact.js';
+import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../sim/test-cert.js';
+import { EXIT, UsageError, oneOf, parse } from './common.js';
+import { NoSecretError, readSecret } from './secret.js';
+
+export const DIAGNOSE_HELP = [
+  'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--seconds N]',
+  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--redact]',
+  '    live: walk the path to the radio and say where packets stop',
+  '    --smartlink reads the token from FLEXPATH_SMARTLINK_TOKEN or asks for it (never shown or stored)',
+].join('\n');
+
+function hostPort(text: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(text);
+  const port = m?.[2] === undefined ? 4992 : Number(m[2]);
+  if (!m?.[1] || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--host must be IP or IP:PORT (got "${text}")`);
+  return { host: m[1], port };
+}
+
+export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      host: { type: 'string' },
+      smartlink: { type: 'boolean' },
+      radio: { type: 'string' },
+      probe: { type: 'boolean' },
+      observer: { type: 'boolean' },
+      seconds: { type: 'string' },
+      settle: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      write: { type: 'string' },
+      redact: { type: 'boolean' },
+      broker: { type: 'string' },
+      'broker-test-ca': { type: 'boolean' },
+      'discovery-port': { type: 'string' },
+    },
+    false,
+  );
+  const format = oneOf<ReportFormat>(values.format, ['text', 'json', 'md', 'html'], 'text', 'format');
+  if (values.probe && values.observer) throw new UsageError('choose one of --probe and --observer');
+  if (values.host && values.smartlink) throw new UsageError('choose one of --host and --smartlink');
+  const mode: DiagnoseMode = values.probe ? 'probe' : values.observer ? 'observer' : 'auto';
+  const num = (v: string | undefined, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${name} must be a number of seconds (got "${v}")`);
+    return n;
+  };
+  const seconds = num(values.seconds, 'seconds');
+  const settle = num(values.settle, 'settle');
+  const say = (t: string): void => void err.write(`flexpath: ${t}\n`);
+  const common = {
+    onStep: say,
+    ...(seconds !== undefined ? { maxSeconds: seconds } : {}),
+    ...(settle !== undefined ? { settleSeconds: settle } : {}),
+    ...(values.write ? { write: values.write } : {}),
+  };
+
+  let run: Diagnosis;
+  if (values.smartlink) {
+    let token: string;
+    try {
+      token = await readSecret('SmartLink token (input hidden): ');
+    } catch (e) {
+      if (e instanceof NoSecretError) throw new UsageError(e.message);
+      throw e;
+    }
+    const broker = values.broker ? hostPort(values.broker.includes(':') ? values.broker : `${values.broker}:443`) : undefined;
+    run = startSmartLinkDiagnosis({
+      ...common,
+      token,
+      ...(values.radio ? { serial: values.radio } : {}),
+      ...(broker ? { brokerHost: broker.host, brokerPort: broker.port } : {}),
+      // Only for the simulator's broker: trusting its public test CA is never a default.
+      ...(values['broker-test-ca'] ? { brokerTls: { ca: SIM_CA_CERT, servername: SIM_TLS_SERVERNAME } } : {}),
+    });
+  } else {
+    const discoveryPort = values['discovery-port'] === undefined ? undefined : Number(values['discovery-port']);
+    let target = values.host ? hostPort(values.host) : undefined;
+    if (!target) {
+      say('no --host given: listening 3 s for radios on this network …');
+      const listener = await listenForRadios(discoveryPort ? { port: discoveryPort } : {}).catch((e: unknown) => {
+        throw new UsageError(`cannot listen for radios (${e instanceof Error ? e.message : String(e)}); give --host IP`);
+      });
+      await sleep(3000);
+      const radios = listener.radios();
+      await listener.stop();
+      if (radios.length !== 1) {
+        const list = radios.map((r) => `  ${r.beacon.model ?? 'radio'} ${r.beacon.serial ?? ''} at ${r.beacon.ip ?? r.from.ip}:${r.beacon.port ?? 4992} (${r.beacon.status ?? '?'})`).join('\n');
+        throw new UsageError(
+          radios.length === 0
+            ? 'no radio announced itself on this network (normal across a router or VPN): give --host IP, or use --smartlink'
+            : `${radios.length} radios found; choose one with --host:\n${list}`,
+        );
+      }
+      const r = radios[0]!;
+      target = { host: r.beacon.ip ?? r.from.ip, port: r.beacon.port ?? 4992 };
+      say(`found ${r.beacon.model ?? 'a radio'} ${r.beacon.serial ?? ''} at ${target.host}:${target.port}`);
+    }
+    run = startLanDiagnosis({ ...common, host: target.host, port: target.port, mode, ...(discoveryPort ? { discoveryPort } : {}) });
+  }
+
+  // Ctrl+C: stop early but still tidy up on the radio and print what was found.
+  const onSignal = (): void => {
+    say('stopping …');
+    void run.stop();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let report: AnalysisReport;
+  try {
+    report = await run.done;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const text = formatReport(values.redact ? redactReport(report) : report, format);
+  if (values.out) await writeFile(values.out, text);
+  else out.write(text);
+  if (values.write) say(`what FlexPath sent and received is in ${values.write}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,76 @@
+/**
+ * `flexpath listen [--port P | --capture IFACE] [--seconds N]`: passive live statistics per stream,
+ * redrawn once a second on a terminal; the full report when it ends (Ctrl+C or --seconds).
+ */
+import { writeFile } from 'node:fs/promises';
+import { startListening } from '../diagnose/listen.js';
+import { type ReportFormat, formatReport } from '../report/format.js';
+import { redactReport } from '../report/redact.js';
+import type { AnalysisReport } from '../analysis/model.js';
+import { EXIT, UsageError, oneOf, parse } from './common.js';
+
+export const LISTEN_HELP = [
+  'listen [--port P | --capture IFACE] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng]',
+  '    passive: count the VITA-49 arriving on a port, or read tcpdump on an interface (both planes)',
+].join('\n');
+
+function liveTable(r: AnalysisReport): string {
+  const rows = r.streams.filter((s) => s.kind !== 'discovery');
+  if (rows.length === 0) return 'no VITA-49 yet';
+  return rows.map((s) => `${s.kind.padEnd(10)} ${s.id} ${s.src} → ${s.dst}  ${String(s.packets).padStart(7)} pkts ${s.ratePps.toFixed(1).padStart(7)}/s  lost ${s.lost}`).join('\n');
+}
+
+export async function runListen(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
+  const { values } = parse(
+    argv,
+    { port: { type: 'string' }, capture: { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, redact: { type: 'boolean' } },
+    false,
+  );
+  const format = oneOf<ReportFormat>(values.format, ['text', 'json', 'md', 'html'], 'text', 'format');
+  if (values.port !== undefined && values.capture !== undefined) throw new UsageError('choose one of --port and --capture');
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UsageError(`--port must be 1–65535 (got "${values.port}")`);
+  const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+  if (seconds !== undefined && !(seconds > 0)) throw new UsageError('--seconds must be a positive number');
+  let l;
+  try {
+    l = await startListening({ ...(port !== undefined ? { port } : {}), ...(values.capture ? { captureInterface: values.capture } : {}), ...(values.write ? { write: values.write } : {}) });
+  } catch (e) {
+    err.write(`flexpath listen: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.badInput;
+  }
+  err.write(`flexpath: listening on ${l.describe}; Ctrl+C to stop\n`);
+  let lines = 0;
+  const draw = err.isTTY
+    ? setInterval(() => {
+        const table = liveTable(l.evidence.report());
+        err.write(`${lines > 0 ? `\x1b[${lines}A\x1b[J` : ''}${table}\n`);
+        lines = table.split('\n').length;
+      }, 1000)
+    : undefined;
+  let failure: unknown;
+  await new Promise<void>((resolve) => {
+    const timer = seconds !== undefined ? setTimeout(resolve, seconds * 1000) : undefined;
+    const stop = (): void => {
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    l.ended.then(stop, (e: unknown) => {
+      failure = e;
+      stop();
+    });
+  });
+  if (draw) clearInterval(draw);
+  const report = l.evidence.report();
+  await l.stop();
+  if (failure) {
+    err.write(`flexpath listen: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+    return EXIT.badInput;
+  }
+  const text = formatReport(values.redact ? redactReport(report) : report, format);
+  if (values.out) await writeFile(values.out, text);
+  else out.write(text);
+  return EXIT.ok;
+}

@@ -1,0 +1,94 @@
+/**
+ * `flexpath listen`: passive. Either binds the data port and counts what arrives — for a user who points
+ * SmartSDR at another port, or a second PC on a mirror port — or reads `tcpdump -w -` from an interface
+ * through the same pcap reader, to see both planes of the operator's real session. Nothing is sent.
+ */
+import { spawn } from 'node:child_process';
+import { readCaptureStream } from '../capture/reader.js';
+import { LiveEvidence } from './live.js';
+import { type DataSocket, openDataSocket } from './data-socket.js';
+
+export interface ListenOptions {
+  /** UDP port to bind (default 4991); ignored with `captureInterface`. */
+  port?: number;
+  host?: string;
+  /** Read this interface through tcpdump instead of binding a port. */
+  captureInterface?: string;
+  write?: string;
+}
+
+export interface Listening {
+  evidence: LiveEvidence;
+  /** What is being listened to, for the user. */
+  describe: string;
+  /** Resolves when the source ends by itself (tcpdump exits); rejects when it fails. */
+  ended: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What tcpdump sees of a FlexRadio session: the API, the broker, VITA-49 and registration, ICMP errors. */
+export const CAPTURE_FILTER = 'udp or tcp port 4992 or tcp port 443 or icmp or icmp6';
+
+export async function startListening(o: ListenOptions): Promise<Listening> {
+  if (o.captureInterface !== undefined) return captureInterface(o.captureInterface, o);
+  const ev = new LiveEvidence(`live: listening on UDP ${o.port ?? 4991}`, o.write);
+  let socket: DataSocket | undefined;
+  socket = await openDataSocket({
+    host: o.host ?? '0.0.0.0',
+    port: o.port ?? 4991,
+    onMessage: (payload, from) => ev.udp({ ip: from.address.replace(/^::ffff:/, ''), port: from.port }, socket?.local ?? { ip: '0.0.0.0', port: 0 }, payload),
+  });
+  const s = socket;
+  let stopped: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (stopped = resolve));
+  return {
+    evidence: ev,
+    describe: `UDP ${s.local.ip}:${s.local.port} (receive buffer ${Math.round(s.receiveBuffer / 1024)} KiB)`,
+    ended,
+    async stop() {
+      const drops = await s.kernelDrops();
+      if (drops) ev.analyzer.warn(`the kernel dropped ${drops} datagram(s) at this socket (receive buffer full)`);
+      await s.close();
+      await ev.close();
+      stopped();
+    },
+  };
+}
+
+async function captureInterface(iface: string, o: ListenOptions): Promise<Listening> {
+  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write);
+  // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout.
+  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', CAPTURE_FILTER], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4000) stderr += d.toString('utf8');
+  });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', () => resolve());
+    child.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? 'tcpdump is not installed (apt-get install tcpdump)' : `tcpdump: ${e.message}`)));
+  });
+  await spawned;
+  const reading = readCaptureStream(child.stdout, (e) => ev.feed(e));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let stopping = false;
+  const ended = (async () => {
+    const code = await exited;
+    await reading.catch(() => undefined);
+    if (!stopping && code !== 0) {
+      const why = stderr.split('\n').find((l) => /permission|denied|no such device|doesn't exist|not permitted/i.test(l)) ?? stderr.trim().split('\n').pop() ?? '';
+      throw new Error(`tcpdump on ${iface} ended (exit ${code}): ${why}${/permission|not permitted/i.test(why) ? ' — capturing needs root or CAP_NET_RAW' : ''}`);
+    }
+  })();
+  ended.catch(() => undefined);
+  return {
+    evidence: ev,
+    describe: `tcpdump on ${iface} (${CAPTURE_FILTER})`,
+    ended,
+    async stop() {
+      stopping = true;
+      child.kill('SIGTERM');
+      await ended.catch(() => undefined);
+      await ev.close();
+    },
+  };
+}
