@@ -142,7 +142,7 @@ function classFacts(streams: TrackedStream[]): ClassFacts {
   const f: ClassFacts = { streams, packets: 0, lost: 0, outOfOrder: 0, duplicates: 0, maxSize: 0, bytesPerS: 0, completed: 0, broken: 0, jitterS: 0, maxGapS: 0 };
   for (const st of streams) {
     f.packets += st.packets;
-    f.lost += st.seq.lost;
+    f.lost += st.seq.lost - st.seq.unsettled();
     f.outOfOrder += st.seq.outOfOrder;
     f.duplicates += st.seq.duplicates;
     f.maxSize = Math.max(f.maxSize, st.maxSize);

@@ -19,6 +19,17 @@ export class SequenceTracker {
   /** Bit c set: count c was skipped by a gap and has not turned up since. */
   private missing = 0;
 
+  /**
+   * Missing packets that may still turn up late: those less than half the counter behind the newest.
+   * A live judgement subtracts them, so datagrams merely in flight behind a reordered one are not loss.
+   */
+  unsettled(): number {
+    if (this.last < 0) return 0;
+    let n = 0;
+    for (let back = 1; back < 8; back++) if (this.missing & (1 << ((this.last - back) & 15))) n++;
+    return n;
+  }
+
   /** Returns how many packets this one reveals as lost (0 when in order). */
   push(count: number): number {
     const bit = 1 << count;

@@ -166,3 +166,15 @@ test('4-bit counter: 4 of every 5 packets dropped in a steady pattern (an MTU li
   assert.equal(t.lost, 39 * 4);
   assert.equal(t.outOfOrder, 0);
 });
+
+test('4-bit counter: packets overtaken by a later one are unsettled until they arrive or fall half a cycle behind', () => {
+  const t = new SequenceTracker();
+  for (const c of [0, 1, 2, 5]) t.push(c);
+  assert.equal(t.lost, 2);
+  assert.equal(t.unsettled(), 2, '3 and 4 may still come');
+  t.push(3);
+  assert.equal(t.unsettled(), 1);
+  for (const c of [6, 7, 8, 9, 10, 11, 12]) t.push(c);
+  assert.equal(t.unsettled(), 0, '4 is now 8 behind: lost for good');
+  assert.equal(t.lost, 1);
+});

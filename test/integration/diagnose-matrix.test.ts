@@ -1,0 +1,125 @@
+/**
+ * Live diagnosis against the simulator over loopback: one row per simulator fault and mode, each
+ * asserting the verdict's hop and cause. The expected values follow from what the fault does on the
+ * wire and the rules' definitions (DESIGN.md §2), e.g. an MTU of 1400 drops the 1436-byte waterfall
+ * tiles (reference §3.2) while meters pass. After every run the simulated radio must hold no client,
+ * pan or stream of FlexPath's.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AnalysisReport, Cause, HopId, VerdictStatus } from '../../src/analysis/model.js';
+import { startLanDiagnosis } from '../../src/diagnose/lan.js';
+import { startSmartLinkDiagnosis } from '../../src/diagnose/smartlink.js';
+import type { SimFaults } from '../../src/sim/faults.js';
+import { type Simulator, startSimulator } from '../../src/sim/radio-sim.js';
+import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../../src/sim/test-cert.js';
+
+interface Row {
+  mode: 'probe' | 'observer' | 'smartlink';
+  fault: string;
+  faults: SimFaults;
+  status: VerdictStatus;
+  /** Omitted where any data hop may be the first to show it (jitter, loss hit every class). */
+  hop?: HopId;
+  cause?: Cause;
+  /** Extra check on the report. */
+  also?(r: AnalysisReport): void;
+  /** The radio on another loopback address (hole punching needs the client and radio ports apart). */
+  host?: string;
+}
+
+const DATA_HOPS: HopId[] = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio'];
+const ALL: SimFaults['drop'] = ['meter', 'panadapter', 'waterfall', 'audio', 'dax'];
+const notTested = (r: AnalysisReport, hop: HopId): boolean => r.hops.some((h) => h.id === hop && h.status === 'unknown' && h.evidence[0]?.startsWith('not tested'));
+
+const ROWS: Row[] = [
+  // LAN, full probe.
+  { mode: 'probe', fault: 'none', faults: {}, status: 'healthy', cause: 'healthy' },
+  { mode: 'probe', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'blocked', hop: 'data:waterfall', cause: 'mtu' },
+  { mode: 'probe', fault: 'drop=all (UDP blocked)', faults: { drop: ALL }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
+  { mode: 'probe', fault: 'drop=audio', faults: { drop: ['audio'] }, status: 'blocked', hop: 'data:audio', cause: 'udp-blocked-inbound' },
+  { mode: 'probe', fault: 'drop=panadapter', faults: { drop: ['panadapter'] }, status: 'blocked', hop: 'data:panadapter', cause: 'udp-blocked-inbound' },
+  { mode: 'probe', fault: 'loss=5', faults: { lossPct: 5 }, status: 'degraded', cause: 'random-loss' },
+  { mode: 'probe', fault: 'rate=600', faults: { rateKbps: 600 }, status: 'blocked', hop: 'data:waterfall', cause: 'bandwidth' },
+  { mode: 'probe', fault: 'jitter=40', faults: { jitterMs: 40 }, status: 'degraded', cause: 'jitter' },
+  { mode: 'probe', fault: 'reorder=5', faults: { reorderPct: 5 }, status: 'degraded', cause: 'jitter' },
+  {
+    mode: 'probe', fault: 'duplicate=5', faults: { duplicatePct: 5 }, status: 'healthy', cause: 'healthy',
+    also: (r) => assert.ok(r.warnings.some((w) => /arrived twice/.test(w)), 'duplicates are warned about'),
+  },
+  { mode: 'probe', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
+  { mode: 'probe', fault: 'no-ping-reply', faults: { noPingReplyAfterS: 0 }, status: 'degraded', hop: 'control', cause: 'ping-timeout' },
+  { mode: 'probe', fault: 'tcp-reset=2', faults: { tcpResetAfterS: 2 }, status: 'blocked', hop: 'control', cause: 'control-timeout' },
+  { mode: 'probe', fault: 'udp-stop=1', faults: { udpStopAfterS: 1 }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
+  // LAN, observer beside a connected operator: what it can see it names; the rest is "not tested", never healthy.
+  {
+    mode: 'observer', fault: 'none', faults: {}, status: 'inconclusive',
+    also: (r) => {
+      assert.equal(r.hops.find((h) => h.id === 'data:meter')?.status, 'ok');
+      for (const h of ['data:panadapter', 'data:waterfall', 'data:audio'] as HopId[]) assert.ok(notTested(r, h), `${h} not tested`);
+    },
+  },
+  { mode: 'observer', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'inconclusive', also: (r) => assert.ok(notTested(r, 'data:waterfall')) },
+  { mode: 'observer', fault: 'drop=all', faults: { drop: ALL }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
+  { mode: 'observer', fault: 'loss=5', faults: { lossPct: 5 }, status: 'degraded', hop: 'data:meter', cause: 'random-loss' },
+  { mode: 'observer', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
+  // SmartLink.
+  { mode: 'smartlink', fault: 'none (port forward)', faults: {}, status: 'healthy', cause: 'healthy' },
+  { mode: 'smartlink', fault: 'no-forward (UPnP)', faults: { noForward: true }, status: 'healthy', cause: 'healthy' },
+  { mode: 'smartlink', fault: 'no-forward no-upnp (hole punch)', faults: { noForward: true, noUpnp: true }, status: 'healthy', cause: 'healthy', host: '127.0.0.2' },
+  { mode: 'smartlink', fault: 'broker-down', faults: { brokerDown: true }, status: 'blocked', hop: 'smartlink-server', cause: 'smartlink-unreachable' },
+  { mode: 'smartlink', fault: 'not-registered', faults: { notRegistered: true }, status: 'blocked', hop: 'radio-registration', cause: 'radio-not-registered' },
+  { mode: 'smartlink', fault: 'test-fail', faults: { testConnectionFail: true }, status: 'blocked', hop: 'radio-forwarding', cause: 'router-no-forwarding' },
+  { mode: 'smartlink', fault: 'refuse-wan-validate', faults: { refuseWanValidate: true }, status: 'blocked', hop: 'control', cause: 'radio-not-registered' },
+  { mode: 'smartlink', fault: 'ignore-udp-register', faults: { ignoreUdpRegister: true }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
+  { mode: 'smartlink', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'blocked', hop: 'data:waterfall', cause: 'mtu' },
+  { mode: 'smartlink', fault: 'loss=5', faults: { lossPct: 5 }, status: 'degraded', cause: 'random-loss' },
+  { mode: 'smartlink', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
+  { mode: 'smartlink', fault: 'udp-stop=1', faults: { udpStopAfterS: 1 }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
+  { mode: 'smartlink', fault: 'no-ping-reply', faults: { noPingReplyAfterS: 0 }, status: 'degraded', hop: 'control', cause: 'ping-timeout' },
+];
+
+async function diagnose(row: Row, sim: Simulator): Promise<AnalysisReport> {
+  const common = { flexlibRange: false, settleSeconds: 4, maxSeconds: 15, dataHost: '127.0.0.1' };
+  if (row.mode === 'smartlink') {
+    return startSmartLinkDiagnosis({
+      ...common,
+      token: 'matrix-token',
+      brokerHost: sim.host,
+      // broker-down: nothing listens on the port the broker would have had.
+      brokerPort: sim.ports.broker ?? sim.ports.api + 3,
+      brokerTls: { ca: SIM_CA_CERT, servername: SIM_TLS_SERVERNAME },
+    }).done;
+  }
+  return startLanDiagnosis({ ...common, host: sim.host, port: sim.ports.api, mode: row.mode, discoveryPort: false }).done;
+}
+
+for (const row of ROWS) {
+  const expect = `${row.status}${row.hop ? ` at ${row.hop}` : ''}${row.cause ? ` (${row.cause})` : ''}`;
+  test(`${row.mode}, fault ${row.fault} → ${expect}`, async () => {
+    const sim = await startSimulator({
+      host: row.host ?? '127.0.0.1',
+      portBase: 0,
+      discovery: false,
+      faults: row.faults,
+      broker: row.mode === 'smartlink',
+      operator: row.mode === 'observer',
+    });
+    try {
+      const r = await diagnose(row, sim);
+      const got = `${r.verdict.status}${r.verdict.hop ? ` at ${r.verdict.hop}` : ''}${r.verdict.cause ? ` (${r.verdict.cause})` : ''}`;
+      assert.equal(r.verdict.status, row.status, `got ${got}: ${r.verdict.summary}`);
+      if (row.hop) assert.equal(r.verdict.hop, row.hop, `got ${got}`);
+      else if (row.status === 'degraded') assert.ok(DATA_HOPS.includes(r.verdict.hop as HopId), `a data hop, got ${got}`);
+      if (row.cause) assert.equal(r.verdict.cause, row.cause, `got ${got}`);
+      row.also?.(r);
+      // Nothing of FlexPath's is left on the radio: only the simulated operator, if any.
+      const left = [...sim.core.clients.values()].filter((c) => c.peer !== undefined);
+      assert.deepEqual(left.map((c) => c.program), [], 'FlexPath clients left on the radio');
+      assert.equal([...sim.core.streams.values()].length, 0, 'streams left');
+      assert.equal([...sim.core.pans.values()].filter((p) => sim.core.clients.get(p.owner)?.peer !== undefined).length, 0, 'pans left');
+    } finally {
+      await sim.stop();
+    }
+  });
+}
