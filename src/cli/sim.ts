@@ -104,7 +104,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
   await sim.stop();
   out.write(`sent: ${beacons} beacons\n`);
   for (const s of stats) {
-    const dropped = Object.entries(s.dropped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+    const dropped = Object.entries({ ...s.dropped, 'send error': s.sendErrors }).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
     out.write(`  ${s.cls.padEnd(10)} ${formatStreamId(streamId(s.streamId))} → ${s.dst.ip}:${s.dst.port}  ${s.sent} datagrams${dropped.length ? `, dropped: ${dropped.join(', ')}` : ''}\n`);
   }
   if (values.write) out.write(`capture written to ${values.write}\n`);

@@ -38,8 +38,8 @@ export interface DataPlaneOptions {
   now(): number;
   /** Unix seconds, for VITA timestamps. */
   unixNow(): number;
-  /** Hands a shaped datagram to the client's socket. */
-  send(d: Datagram, client: Client): void;
+  /** Hands a shaped datagram to the client's socket; `failed` when the socket refuses it. */
+  send(d: Datagram, client: Client, failed: () => void): void;
 }
 
 export class DataPlane {
@@ -49,9 +49,9 @@ export class DataPlane {
   private readonly byDatagram = new WeakMap<Datagram, Client>();
 
   constructor(private readonly o: DataPlaneOptions) {
-    this.shaper = new Shaper(o.faults, o.rnd, o.now, (d) => {
+    this.shaper = new Shaper(o.faults, o.rnd, o.now, (d, failed) => {
       const c = this.byDatagram.get(d);
-      if (c) o.send(d, c);
+      if (c) o.send(d, c, failed);
     });
   }
 

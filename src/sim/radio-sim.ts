@@ -88,6 +88,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const registered = opts.broker === true && !faults.notRegistered;
   const now = (): number => performance.now();
   const closers: Array<() => Promise<void> | void> = [];
+  /** Set once stopping: late send callbacks must not write to a closing recorder. */
+  let closing = false;
 
   const wanHandles = new Set<string>();
   const wan: WanState = { serverConnected: registered, radioAuthenticated: registered, publicTlsPort: -1, publicUdpPort: -1, upnpSupported: wanMode === 'upnp' };
@@ -119,10 +121,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       rateScale: opts.rateScale ?? 1,
       now,
       unixNow,
-      send(d, client) {
+      send(d, client, failed) {
         const socket = udpSocketOf.get(client.handle) ?? data;
-        socket.send(d.payload, d.dst.port, d.dst.ip);
-        recorder?.event({ type: 'udp', ts: unixNow(), src: localEndpoint(socket), dst: d.dst, payload: d.payload, df: true, ipLength: d.payload.length + 28 });
+        const ts = unixNow();
+        socket.send(d.payload, d.dst.port, d.dst.ip, (err) => {
+          // Recorded only once the kernel took it, so the capture holds exactly what was sent.
+          if (err) failed();
+          else if (!closing) recorder?.event({ type: 'udp', ts, src: localEndpoint(socket), dst: d.dst, payload: d.payload, df: true, ipLength: d.payload.length + 28 });
+        });
       },
     });
     dataPlane.start();
@@ -224,6 +230,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       async stop() {
         if (stopped) return;
         stopped = true;
+        closing = true;
         for (const c of closers.reverse()) await c();
         await recorder?.close();
       },

@@ -21,9 +21,11 @@ export interface StreamCount {
   streamId: number;
   cls: DataClass;
   dst: Endpoint;
-  /** Datagrams handed to the socket, duplicates included. */
+  /** Datagrams the socket accepted, duplicates included. */
   sent: number;
   bytes: number;
+  /** Datagrams the local socket refused (a full send buffer on an overloaded machine). */
+  sendErrors: number;
   dropped: Record<DropReason, number>;
 }
 
@@ -44,7 +46,7 @@ export class Shaper {
     private readonly faults: SimFaults,
     private readonly rnd: Rng,
     private readonly now: () => number,
-    private readonly out: (d: Datagram) => void,
+    private readonly out: (d: Datagram, failed: () => void) => void,
   ) {}
 
   /** `startedMs`: when this client's data began (for udp-stop). */
@@ -114,7 +116,11 @@ export class Shaper {
     const c = this.count(d);
     c.sent++;
     c.bytes += d.payload.length;
-    this.out(d);
+    this.out(d, () => {
+      c.sent--;
+      c.bytes -= d.payload.length;
+      c.sendErrors++;
+    });
   }
 
   private takeTokens(bytes: number, now: number): boolean {
@@ -132,7 +138,7 @@ export class Shaper {
     const key = `${d.streamId}/${d.dst.ip}:${d.dst.port}`;
     let c = this.counts.get(key);
     if (!c) {
-      c = { streamId: d.streamId, cls: d.cls, dst: { ...d.dst }, sent: 0, bytes: 0, dropped: { stopped: 0, class: 0, mtu: 0, rate: 0, loss: 0 } };
+      c = { streamId: d.streamId, cls: d.cls, dst: { ...d.dst }, sent: 0, bytes: 0, sendErrors: 0, dropped: { stopped: 0, class: 0, mtu: 0, rate: 0, loss: 0 } };
       this.counts.set(key, c);
     }
     return c;
