@@ -36,7 +36,7 @@ export function newScan(): PacketScan {
  */
 export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   const len = buf.length;
-  if (len < 8) return false;
+  if (len < 4) return false;
   const w0 = buf.readUInt32BE(0);
   const type = (w0 >>> 28) as PacketType;
   if (type > 7) return false;
