@@ -7,35 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventCaptureWriter } from '../../src/capture/event-writer.js';
 import { NRB_RECORD, OPT, isb, nrb, opt } from '../../src/capture/pcapng.js';
-import { readCaptureRecords } from '../../src/capture/reader.js';
-import type { NetEvent } from '../../src/capture/types.js';
 import { PcapWriter, PcapngWriter } from '../../src/capture/writer.js';
+import { rewriteCapture, writeEventsCapture } from '../helpers/capture-files.js';
 import { fixture } from '../helpers/paths.js';
 import { CLIENT, RADIO, lanScenario } from '../helpers/scenario.js';
 
 export interface SeedCapture {
   name: string;
   bytes: Buffer;
-}
-
-type FrameWriter = { write(ts: bigint, frame: Buffer): unknown; close(): Promise<void> };
-
-async function writeEvents(file: string, events: NetEvent[]): Promise<Buffer> {
-  const w = new EventCaptureWriter(file);
-  for (const e of events) w.write(e);
-  await w.close();
-  return readFileSync(file);
-}
-
-/** Copies every frame of `from` into a new file through `writer`. */
-async function rewrite(from: string, to: string, writer: FrameWriter): Promise<Buffer> {
-  await readCaptureRecords(from, {
-    record: (_link, sec, nsec, buf, start, caplen) => writer.write(BigInt(sec) * 1_000_000_000n + BigInt(nsec), buf.subarray(start, start + caplen)),
-  });
-  await writer.close();
-  return readFileSync(to);
 }
 
 export async function buildSeedCaptures(): Promise<SeedCapture[]> {
@@ -46,10 +26,10 @@ export async function buildSeedCaptures(): Promise<SeedCapture[]> {
     const scenario = join(dir, 'scenario.pcapng');
     const seeds: SeedCapture[] = [
       { name: 'flex6600m-discovery.pcapng', bytes: readFileSync(fixture('flex6600m-discovery.pcapng')) },
-      { name: 'scenario-v4.pcapng', bytes: await writeEvents(scenario, v4) },
+      { name: 'scenario-v4.pcapng', bytes: await writeEventsCapture(scenario, v4) },
       {
         name: 'scenario-v6.pcapng',
-        bytes: await writeEvents(
+        bytes: await writeEventsCapture(
           join(dir, 'v6.pcapng'),
           lanScenario({ withAudio: true, seconds: 1.5, client: { ip: 'fd00::20', port: 53344 }, radio: { ip: 'fd00::27', port: 4992 }, pingsUnansweredAfter: 1 }),
         ),
@@ -59,11 +39,11 @@ export async function buildSeedCaptures(): Promise<SeedCapture[]> {
     const ng = new PcapngWriter(be, { littleEndian: false, interfaces: [{ linkType: 1, name: 'eth0', tsresol: 6 }] });
     ng.writeBlock((le) => nrb.encode({ records: [{ type: NRB_RECORD.IPV4, value: Buffer.from([192, 168, 10, 27, ...Buffer.from('flex-6600m\0')]) }], options: [] }, le));
     ng.writeBlock((le) => isb.encode({ interfaceId: 0, tsHigh: 0, tsLow: 0, options: [opt.u64(OPT.ISB_IFDROP, 3n, le), opt.u64(OPT.ISB_OSDROP, 1n, le)] }, le));
-    seeds.push({ name: 'scenario-be.pcapng', bytes: await rewrite(scenario, be, ng) });
+    seeds.push({ name: 'scenario-be.pcapng', bytes: await rewriteCapture(scenario, be, ng) });
     const us = join(dir, 'us.pcap');
-    seeds.push({ name: 'scenario-us-le.pcap', bytes: await rewrite(scenario, us, new PcapWriter(us, { littleEndian: true })) });
+    seeds.push({ name: 'scenario-us-le.pcap', bytes: await rewriteCapture(scenario, us, new PcapWriter(us, { littleEndian: true })) });
     const ns = join(dir, 'ns.pcap');
-    seeds.push({ name: 'scenario-ns-be.pcap', bytes: await rewrite(scenario, ns, new PcapWriter(ns, { littleEndian: false, nanosecond: true })) });
+    seeds.push({ name: 'scenario-ns-be.pcap', bytes: await rewriteCapture(scenario, ns, new PcapWriter(ns, { littleEndian: false, nanosecond: true })) });
     return seeds;
   } finally {
     rmSync(dir, { recursive: true, force: true });
