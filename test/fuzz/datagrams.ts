@@ -5,11 +5,12 @@
  * Invariants: only DecodeError leaves the codec, and it names an offset inside the datagram; decoded
  * arrays never outgrow the datagram; whatever the full decoder takes whole, the fast scan takes with the
  * same fields; decode → encode gives the datagram back; the tracker never throws, counts every datagram
- * the scan accepts exactly once, and its report renders.
+ * the scan accepts exactly once (in a stream, or as untracked past the stream bound), and its report renders.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { Analyzer } from '../../src/analysis/analyzer.js';
+import { MAX_STREAMS } from '../../src/analysis/stream-tracker.js';
 import type { Endpoint, UdpEvent } from '../../src/capture/types.js';
 import {
   DecodeError, FftFrameAssembler, PCC, type VitaPacket, WaterfallLineAssembler, decodePacket, encodePacket, header, readBeacon,
@@ -158,8 +159,9 @@ export function fuzzTracker(opts: FuzzOptions): FuzzResult {
     try {
       an.finish();
       const report = an.report({ file: 'fuzz', packets: an.events, bytes, durationS: 0 });
-      const counted = report.streams.reduce((n, s) => n + s.packets, 0);
-      if (counted !== accepted) throw `streams count ${counted} packets, the scan accepted ${accepted}`;
+      const counted = report.streams.reduce((n, s) => n + s.packets, 0) + an.streams.untracked.packets;
+      if (counted !== accepted) throw `streams count ${counted} packets (untracked included), the scan accepted ${accepted}`;
+      if (report.streams.length > MAX_STREAMS) throw `${report.streams.length} streams tracked, more than the bound of ${MAX_STREAMS}`;
       const problem = reportProblem(report);
       if (problem !== undefined) throw problem;
       rec.outcome('batch report ok');
