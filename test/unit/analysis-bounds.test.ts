@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
+import { MAX_METERS, MAX_OBJECTS, MAX_SESSIONS } from '../../src/analysis/control-tracker.js';
 import { MAX_RADIOS, MAX_STREAMS } from '../../src/analysis/stream-tracker.js';
 import { encodePacket } from '../../src/vita/index.js';
 import { flexHeader, meterPacket } from '../helpers/packets.js';
@@ -49,4 +50,28 @@ test('beacons of radios past the bound are counted, not kept', () => {
   const r = a.report({ file: 'x', packets: MAX_RADIOS + 5, bytes: 0, durationS: 0 });
   assert.equal(r.radios.length, MAX_RADIOS);
   assert.ok(r.warnings.includes(`5 discovery beacon(s) of radios beyond the first ${MAX_RADIOS} were not tracked`), r.warnings.join('\n'));
+});
+
+// Found the same way as the stream bound: every new TCP connection became a session (~1.6 kB each, 1 M
+// SYNs → 1.8 GB), and every new ID in a status line a map entry.
+test('TCP connections and status objects past their bounds are counted, not tracked, and the report says so', () => {
+  const a = new Analyzer();
+  const radioApi = { ip: '192.168.10.27', port: 4992 };
+  const extra = 10;
+  for (let i = 0; i < MAX_SESSIONS + extra; i++) {
+    a.feed({ type: 'tcp-open', ts: 1_700_000_000 + i / 1000, src: { ip: '192.168.10.20', port: 1024 + i }, dst: radioApi });
+  }
+  assert.equal(a.control.sessions.length, MAX_SESSIONS);
+  // The first session still takes data once the bound is reached.
+  const first = { ip: '192.168.10.20', port: 1024 };
+  const lines: string[] = [];
+  for (let i = 0; i < MAX_OBJECTS + 3; i++) lines.push(`S1|stream 0x${(0x04000000 + i).toString(16)} type=dax_rx client_handle=0x1`);
+  for (let i = 0; i < MAX_METERS + 4; i++) lines.push(`S1|meter ${i}.src=SLC#${i}.nam=LEVEL#`);
+  a.feed({ type: 'tcp-data', ts: 1_700_000_010, src: radioApi, dst: first, data: Buffer.from(lines.join('\n') + '\n') });
+  assert.equal(a.control.sessions[0]?.lines, lines.length);
+  assert.equal(a.control.streams.size, MAX_OBJECTS);
+  assert.equal(a.control.meters.size, MAX_METERS);
+  const w = a.report({ file: 'x', packets: 0, bytes: 0, durationS: 0 }).warnings;
+  assert.ok(w.includes(`${extra} TCP event(s) of connections beyond the first ${MAX_SESSIONS} were not tracked`), w.join('\n'));
+  assert.ok(w.includes(`7 status update(s) of objects beyond the first ${MAX_OBJECTS} (${MAX_METERS} meters) were not tracked`), w.join('\n'));
 });
