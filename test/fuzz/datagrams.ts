@@ -5,12 +5,12 @@
  * Invariants: only DecodeError leaves the codec, and it names an offset inside the datagram; decoded
  * arrays never outgrow the datagram; whatever the full decoder takes whole, the fast scan takes with the
  * same fields; decode → encode gives the datagram back; the tracker never throws, counts every datagram
- * the scan accepts exactly once (in a stream, or as untracked past the stream bound), and its report renders.
+ * the scan accepts exactly once (in a stream, or as untracked past the stream bound), keeps its state
+ * within its bounds, and its report renders.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { Analyzer } from '../../src/analysis/analyzer.js';
-import { MAX_STREAMS } from '../../src/analysis/stream-tracker.js';
 import type { Endpoint, UdpEvent } from '../../src/capture/types.js';
 import {
   DecodeError, FftFrameAssembler, PCC, type VitaPacket, WaterfallLineAssembler, decodePacket, encodePacket, header, readBeacon,
@@ -20,7 +20,7 @@ import { fftPacket, flexHeader, meterPacket, opusPacket, waterfallPacket } from 
 import { fixture } from '../helpers/paths.js';
 import { type FuzzOptions, type FuzzResult, Recorder, describeError, hexHead, inputRandom } from './harness.js';
 import { type Rnd, flipBytes, int, pick, randomBytes } from './mutate.js';
-import { reportProblem } from './report-check.js';
+import { reportProblem, stateProblem } from './report-check.js';
 
 let seedCache: Buffer[] | undefined;
 
@@ -138,53 +138,43 @@ export function fuzzCodec(opts: FuzzOptions): FuzzResult {
   return rec.result;
 }
 
-/** Datagrams per Analyzer: long enough for streams to build up sequence and frame state. */
-export const TRACKER_BATCH = 5000;
+/** Inputs between two checked reports of the run's one Analyzer. */
+export const SNAPSHOT_EVERY = 5000;
 const RADIOS: Endpoint[] = [{ ip: '192.168.10.27', port: 4993 }, { ip: '192.168.10.28', port: 4993 }, { ip: 'fe80::1', port: 4992 }];
 const CLIENTS: Endpoint[] = [{ ip: '192.168.10.20', port: 4991 }, { ip: '255.255.255.255', port: 4992 }];
 
+/**
+ * One Analyzer for the whole run, as for one long capture, so state that grows with the input shows:
+ * every SNAPSHOT_EVERY inputs its report is checked (accounting, bounds, rendering), and at the end
+ * after finish().
+ */
 export function fuzzTracker(opts: FuzzOptions): FuzzResult {
   const rec = new Recorder('tracker', opts);
   const scan = newScan();
-  let a: Analyzer | undefined;
-  let batchStart = 0;
+  const a = new Analyzer();
   let accepted = 0;
   let bytes = 0;
-  /** Ends the batch: settles the analyzer and checks its report. */
-  const close = (last: number): void => {
-    if (a === undefined) return;
-    const an = a;
-    a = undefined;
-    rec.begin(last);
+  const check = (i: number, final: boolean): void => {
+    rec.begin(i);
     try {
-      an.finish();
-      const report = an.report({ file: 'fuzz', packets: an.events, bytes, durationS: 0 });
-      const counted = report.streams.reduce((n, s) => n + s.packets, 0) + an.streams.untracked.packets;
+      if (final) a.finish();
+      const report = a.report({ file: 'fuzz', packets: a.events, bytes, durationS: 0 });
+      const counted = report.streams.reduce((n, st) => n + st.packets, 0) + a.streams.untracked.packets;
       if (counted !== accepted) throw `streams count ${counted} packets (untracked included), the scan accepted ${accepted}`;
-      if (report.streams.length > MAX_STREAMS) throw `${report.streams.length} streams tracked, more than the bound of ${MAX_STREAMS}`;
-      const problem = reportProblem(report);
+      const problem = stateProblem(a) ?? reportProblem(report);
       if (problem !== undefined) throw problem;
-      rec.outcome('batch report ok');
-      rec.outcome('malformed payloads the tracker noted', an.streams.streams.reduce((n, s) => n + s.payloadErrors, 0));
+      rec.outcome(final ? 'final report ok' : 'snapshot report ok');
     } catch (e) {
-      rec.fail(last, `batch ${batchStart}–${last}: ${typeof e === 'string' ? e : describeError(e)}`, last - batchStart + 1, batchStart);
+      rec.fail(i, `${final ? 'final' : 'snapshot'} report: ${typeof e === 'string' ? e : describeError(e)}`, true);
     }
-    rec.end(last, () => `report of batch ${batchStart}–${last}`, false);
+    rec.end(i, () => `${final ? 'final' : 'snapshot'} report after input ${i}`, false);
   };
   let last = -1;
   for (const i of rec.indices()) {
-    if (a !== undefined && i % TRACKER_BATCH === 0) close(last);
-    if (a === undefined) {
-      a = new Analyzer();
-      batchStart = i;
-      accepted = 0;
-      bytes = 0;
-      // Every other batch taps full frames, as the UI's panadapter does: that path decodes payloads.
-      if (Math.floor(i / TRACKER_BATCH) % 2 === 0) {
-        a.onFftFrame(() => undefined);
-        a.onWaterfallLine(() => undefined);
-      }
-    }
+    // Half the time the UI's panadapter taps full frames: that path decodes payloads.
+    const tap = Math.floor(i / SNAPSHOT_EVERY) % 2 === 0 ? (): void => undefined : undefined;
+    a.onFftFrame(tap);
+    a.onWaterfallLine(tap);
     const rnd = inputRandom(opts.seed, 'tracker', i);
     const payload = datagram(rnd);
     // Time mostly moves forward by 1 ms; now and then it jumps, backwards too (several interfaces).
@@ -198,12 +188,16 @@ export function fuzzTracker(opts: FuzzOptions): FuzzResult {
       a.feed(e);
       rec.outcome(vita ? 'fed: VITA-49, counted in a stream' : 'fed: not VITA-49');
     } catch (err) {
-      rec.fail(i, `Analyzer.feed threw ${describeError(err)}\n    datagram ${hexHead(payload, 96)}`, i - batchStart + 1, batchStart);
-      a = undefined;
+      // An analyzer that threw halfway cannot be judged any further.
+      rec.fail(i, `Analyzer.feed threw ${describeError(err)}\n    datagram ${hexHead(payload, 96)}`, true);
+      return rec.result;
     }
     rec.end(i, () => `${payload.length}-byte datagram ${hexHead(payload, 16)}`);
     last = i;
+    if ((i + 1) % SNAPSHOT_EVERY === 0) check(i, false);
   }
-  close(last);
+  check(last, true);
+  rec.outcome('malformed payloads the tracker noted', a.streams.streams.reduce((n, st) => n + st.payloadErrors, 0));
+  rec.outcome('VITA-49 packets of streams past the bound', a.streams.untracked.packets);
   return rec.result;
 }

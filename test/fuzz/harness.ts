@@ -92,10 +92,12 @@ export class Recorder {
     this.result.outcomes[kind] = (this.result.outcomes[kind] ?? 0) + n;
   }
 
-  fail(index: number, message: string, replayCount = 1, replayFrom = index): void {
+  /** Records a broken invariant. Inputs that build on earlier ones replay from the run's first input. */
+  fail(index: number, message: string, stateful = false): void {
     this.outcome('FAILURE');
+    const from = stateful ? (this.opts.from ?? 0) : index;
     if (this.result.failures.length < MAX_FAILURES) {
-      this.result.failures.push(`${this.category} input ${index}: ${message}\n    replay: ${replayHint(this.category, this.opts.seed, replayFrom, replayCount)}`);
+      this.result.failures.push(`${this.category} input ${index}: ${message}\n    replay: ${replayHint(this.category, this.opts.seed, from, index - from + 1)}`);
     }
   }
 }

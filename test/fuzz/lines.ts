@@ -4,7 +4,8 @@
  * registration datagrams).
  *
  * Invariants: parseLine throws only DecodeError, naming an offset inside the line; a line it accepts
- * formats back to one that parses to the same value; the tracker never throws and its report renders.
+ * formats back to one that parses to the same value; the tracker never throws, keeps its state within
+ * its bounds, and its report renders.
  */
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -15,7 +16,7 @@ import { DecodeError } from '../../src/vita/errors.js';
 import { fixture } from '../helpers/paths.js';
 import { type FuzzOptions, type FuzzResult, Recorder, describeError, inputRandom } from './harness.js';
 import { type Rnd, int, pick } from './mutate.js';
-import { reportProblem } from './report-check.js';
+import { reportProblem, stateProblem } from './report-check.js';
 
 /** Broker lines written from the message tables in reference §6.2 (there is no public broker capture). */
 const BROKER_LINES = [
@@ -85,18 +86,20 @@ function parseInput(line: string): string {
   return `parsed: ${parsed.type}`;
 }
 
-/** Lines per Analyzer: enough for a session to build state (commands waiting, streams announced). */
-export const LINE_SESSION = 200;
+/** Lines between two checked reports of the run's one Analyzer. */
+export const SNAPSHOT_EVERY = 1000;
 const CLIENT = '192.168.10.20';
+const API: Endpoint = { ip: '192.168.10.27', port: 4992 };
 const CONNECTIONS: Array<{ client: Endpoint; server: Endpoint }> = [
-  { client: { ip: CLIENT, port: 53344 }, server: { ip: '192.168.10.27', port: 4992 } },
+  { client: { ip: CLIENT, port: 53344 }, server: API },
   { client: { ip: CLIENT, port: 50000 }, server: { ip: '198.51.100.4', port: 443 } },
   { client: { ip: CLIENT, port: 50001 }, server: { ip: '192.168.10.27', port: 5000 } },
 ];
 
 /** The events that carry one line: which connection and direction, how it is cut, what comes before it. */
 function lineEvents(rnd: Rnd, line: string, ts: number): NetEvent[] {
-  const c = pick(rnd, CONNECTIONS);
+  // Now and then a new connection to the API port, so the number of sessions grows over the run.
+  const c = rnd() < 0.02 ? { client: { ip: CLIENT, port: 1024 + int(rnd, 64_000) }, server: API } : pick(rnd, CONNECTIONS);
   const fromClient = (/^(C|application |ping from)/.test(line) ? rnd() < 0.9 : rnd() < 0.1);
   const [src, dst] = fromClient ? [c.client, c.server] : [c.server, c.client];
   const ev: NetEvent[] = [];
@@ -120,46 +123,50 @@ function lineEvents(rnd: Rnd, line: string, ts: number): NetEvent[] {
   return ev;
 }
 
+/**
+ * One Analyzer for the whole run, as for one long capture, so state that grows with the input shows:
+ * every SNAPSHOT_EVERY lines its state and report are checked, and at the end after finish().
+ */
 export function fuzzLines(opts: FuzzOptions): FuzzResult {
   const rec = new Recorder('lines', opts);
-  let a: Analyzer | undefined;
-  let sessionStart = 0;
-  let last = -1;
-  const close = (): void => {
-    if (a === undefined) return;
-    const an = a;
-    a = undefined;
-    rec.begin(last);
+  const a = new Analyzer();
+  const check = (i: number, final: boolean): void => {
+    rec.begin(i);
     try {
-      an.finish();
-      const problem = reportProblem(an.report({ file: 'fuzz', packets: an.events, bytes: 0, durationS: 0 }));
+      if (final) a.finish();
+      const problem = stateProblem(a) ?? reportProblem(a.report({ file: 'fuzz', packets: a.events, bytes: 0, durationS: 0 }));
       if (problem !== undefined) throw problem;
-      rec.outcome('session report ok');
+      rec.outcome(final ? 'final report ok' : 'snapshot report ok');
     } catch (e) {
-      rec.fail(last, `session ${sessionStart}–${last}: ${typeof e === 'string' ? e : describeError(e)}`, last - sessionStart + 1, sessionStart);
+      rec.fail(i, `${final ? 'final' : 'snapshot'} report: ${typeof e === 'string' ? e : describeError(e)}`, true);
     }
-    rec.end(last, () => `report of session ${sessionStart}–${last}`, false);
+    rec.end(i, () => `${final ? 'final' : 'snapshot'} report after input ${i}`, false);
   };
+  let last = -1;
   for (const i of rec.indices()) {
-    if (a !== undefined && i % LINE_SESSION === 0) close();
-    if (a === undefined) {
-      a = new Analyzer();
-      sessionStart = i;
-    }
     const rnd = inputRandom(opts.seed, 'lines', i);
     const line = mutateLine(rnd);
     const events = lineEvents(rnd, line, 1_700_000_000 + i / 100);
     rec.begin(i);
     try {
       rec.outcome(parseInput(line));
+    } catch (e) {
+      rec.fail(i, `${typeof e === 'string' ? e : describeError(e)}\n    line ${JSON.stringify(line.slice(0, 300))}`);
+    }
+    try {
       for (const e of events) a.feed(e);
     } catch (e) {
-      rec.fail(i, `${typeof e === 'string' ? e : describeError(e)}\n    line ${JSON.stringify(line.slice(0, 300))}`, i - sessionStart + 1, sessionStart);
-      a = undefined;
+      // An analyzer that threw halfway cannot be judged any further.
+      rec.fail(i, `Analyzer.feed threw ${describeError(e)}\n    line ${JSON.stringify(line.slice(0, 300))}`, true);
+      return rec.result;
     }
     rec.end(i, () => `${line.length}-char line in ${events.length} event(s): ${JSON.stringify(line.slice(0, 60))}`);
     last = i;
+    if ((i + 1) % SNAPSHOT_EVERY === 0) check(i, false);
   }
-  close();
+  check(last, true);
+  const c = a.control;
+  rec.outcome('sessions tracked at the end', c.sessions.length);
+  rec.outcome('TCP events past the session bound', c.untracked.tcpEvents);
   return rec.result;
 }

@@ -1,9 +1,13 @@
 /**
- * What a report built from hostile input must still be: renderable in every format (the CLI's and the
+ * What an analysis of hostile input must still be: its state within the bounds the trackers declare
+ * (memory stays flat whatever the input), and its report renderable in every format (the CLI's and the
  * UI's paths), redactable, and free of NaN/Infinity, which JSON would turn into null behind the
  * contract's back (DESIGN.md §4 says numbers).
  */
+import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { MAX_METERS, MAX_OBJECTS, MAX_SESSIONS } from '../../src/analysis/control-tracker.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
+import { MAX_RADIOS, MAX_STREAMS } from '../../src/analysis/stream-tracker.js';
 import { formatReport } from '../../src/report/format.js';
 import { redactReport } from '../../src/report/redact.js';
 
@@ -14,6 +18,23 @@ export function reportProblem(r: AnalysisReport): string | undefined {
   for (const f of ['text', 'json', 'md', 'html'] as const) formatReport(r, f);
   formatReport(redactReport(r), 'json');
   return undefined;
+}
+
+/** Undefined when every tracked collection is within its bound, else which is not. */
+export function stateProblem(a: Analyzer): string | undefined {
+  const c = a.control;
+  const sizes: Array<[string, number, number]> = [
+    ['streams', a.streams.streams.length, MAX_STREAMS],
+    ['radios', a.streams.beacons.size, MAX_RADIOS],
+    ['TCP sessions', c.sessions.length, MAX_SESSIONS],
+    ['pans', c.pans.size, MAX_OBJECTS],
+    ['waterfalls', c.waterfalls.size, MAX_OBJECTS],
+    ['stream announcements', c.streams.size, MAX_OBJECTS],
+    ['clients', c.clients.size, MAX_OBJECTS],
+    ['meters', c.meters.size, MAX_METERS],
+  ];
+  const over = sizes.find(([, n, max]) => n > max);
+  return over === undefined ? undefined : `${over[1]} ${over[0]} tracked, more than the bound of ${over[2]}`;
 }
 
 function nonFinite(v: unknown, path: string): string | undefined {

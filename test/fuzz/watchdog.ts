@@ -78,10 +78,9 @@ export function runWatched(category: string, opts: Omit<FuzzOptions, 'onInput'>,
   Atomics.store(new Int32Array(beat), 0, -1);
   const job: WorkerJob = { category, opts, beat };
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
-  const batch = CATEGORIES[category]?.batch ?? 1;
   const hint = (i: number): string => {
-    const from = Math.max(opts.from ?? 0, i - (i % batch));
-    return replayHint(category, opts.seed, from, i - from + 1);
+    const from = CATEGORIES[category]?.stateful || i < 0 ? (opts.from ?? 0) : i;
+    return replayHint(category, opts.seed, from, Math.max(1, i - from + 1));
   };
   return watch(worker, new Int32Array(beat), category, limits, rss, hint);
 }

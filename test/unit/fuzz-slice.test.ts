@@ -32,7 +32,8 @@ test(`codec: 30 000 mutated datagrams → only DecodeError; scan, decode and enc
 test(`tracker: 20 000 datagrams through Analyzer.feed never throw; every scanned packet is counted (seed ${seed})`, () => {
   const r = fuzzTracker({ seed, count: 20_000, slowMs });
   assert.deepEqual(r.failures, []);
-  assert.equal(r.outcomes['batch report ok'], 4);
+  assert.equal(r.outcomes['snapshot report ok'], 4);
+  assert.equal(r.outcomes['final report ok'], 1);
   assert.ok(count(r, 'fed: VITA-49') > 2000 && count(r, 'fed: not VITA-49') > 2000);
   assert.ok(count(r, 'malformed payloads') > 0, 'payload checks in the tracker are reached');
 });
@@ -47,7 +48,8 @@ test(`captures: 40 mutated pcap/pcapng files → a report or a DecodeError with 
 test(`lines: 5000 mutated API and broker lines → parseLine throws only DecodeError; the control tracker never throws (seed ${seed})`, () => {
   const r = fuzzLines({ seed, count: 5000, slowMs });
   assert.deepEqual(r.failures, []);
-  assert.equal(r.outcomes['session report ok'], 25);
+  assert.equal(r.outcomes['snapshot report ok'], 5);
+  assert.equal(r.outcomes['final report ok'], 1);
   assert.ok(count(r, 'parsed') > 500 && count(r, 'DecodeError') > 500);
 });
 
