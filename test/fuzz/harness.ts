@@ -79,7 +79,7 @@ export class Recorder {
 
   /**
    * Ends the input begun last; `what` describes it for the slowest-input line. Work that is not an input
-   * of its own (a batch's report) is timed the same way with `isInput` false.
+   * of its own (a snapshot report) is timed the same way with `isInput` false.
    */
   end(index: number, what: () => string, isInput = true): void {
     const ms = performance.now() - this.started;

@@ -16,7 +16,7 @@ import { DecodeError } from '../../src/vita/errors.js';
 import { fixture } from '../helpers/paths.js';
 import { type FuzzOptions, type FuzzResult, Recorder, describeError, inputRandom } from './harness.js';
 import { type Rnd, int, pick } from './mutate.js';
-import { reportProblem, stateProblem } from './report-check.js';
+import { checkAnalyzer } from './report-check.js';
 
 /** Broker lines written from the message tables in reference §6.2 (there is no public broker capture). */
 const BROKER_LINES = [
@@ -130,18 +130,6 @@ function lineEvents(rnd: Rnd, line: string, ts: number): NetEvent[] {
 export function fuzzLines(opts: FuzzOptions): FuzzResult {
   const rec = new Recorder('lines', opts);
   const a = new Analyzer();
-  const check = (i: number, final: boolean): void => {
-    rec.begin(i);
-    try {
-      if (final) a.finish();
-      const problem = stateProblem(a) ?? reportProblem(a.report({ file: 'fuzz', packets: a.events, bytes: 0, durationS: 0 }));
-      if (problem !== undefined) throw problem;
-      rec.outcome(final ? 'final report ok' : 'snapshot report ok');
-    } catch (e) {
-      rec.fail(i, `${final ? 'final' : 'snapshot'} report: ${typeof e === 'string' ? e : describeError(e)}`, true);
-    }
-    rec.end(i, () => `${final ? 'final' : 'snapshot'} report after input ${i}`, false);
-  };
   let last = -1;
   for (const i of rec.indices()) {
     const rnd = inputRandom(opts.seed, 'lines', i);
@@ -162,9 +150,9 @@ export function fuzzLines(opts: FuzzOptions): FuzzResult {
     }
     rec.end(i, () => `${line.length}-char line in ${events.length} event(s): ${JSON.stringify(line.slice(0, 60))}`);
     last = i;
-    if ((i + 1) % SNAPSHOT_EVERY === 0) check(i, false);
+    if ((i + 1) % SNAPSHOT_EVERY === 0) checkAnalyzer(rec, i, a, false);
   }
-  check(last, true);
+  checkAnalyzer(rec, last, a, true);
   const c = a.control;
   rec.outcome('sessions tracked at the end', c.sessions.length);
   rec.outcome('TCP events past the session bound', c.untracked.tcpEvents);

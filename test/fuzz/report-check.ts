@@ -8,6 +8,26 @@ import type { Analyzer } from '../../src/analysis/analyzer.js';
 import { MAX_METERS, MAX_OBJECTS, MAX_SESSIONS } from '../../src/analysis/control-tracker.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import { MAX_RADIOS, MAX_STREAMS } from '../../src/analysis/stream-tracker.js';
+import { type Recorder, describeError } from './harness.js';
+
+/**
+ * Checks a run's one Analyzer after input `index` — its state bounds, its report, and `extra` (the
+ * category's own accounting) — settling it with finish() first when `final`. Problems are failures.
+ */
+export function checkAnalyzer(rec: Recorder, index: number, a: Analyzer, final: boolean, extra: (r: AnalysisReport) => string | undefined = () => undefined): void {
+  const name = final ? 'final report' : 'snapshot report';
+  rec.begin(index);
+  try {
+    if (final) a.finish();
+    const report = a.report({ file: 'fuzz', packets: a.events, bytes: 0, durationS: 0 });
+    const problem = extra(report) ?? stateProblem(a) ?? reportProblem(report);
+    if (problem !== undefined) rec.fail(index, `${name}: ${problem}`, true);
+    else rec.outcome(`${name} ok`);
+  } catch (e) {
+    rec.fail(index, `${name}: ${describeError(e)}`, true);
+  }
+  rec.end(index, () => `${name} after input ${index}`, false);
+}
 import { formatReport } from '../../src/report/format.js';
 import { redactReport } from '../../src/report/redact.js';
 
