@@ -5,10 +5,10 @@
 import type { NetEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
-import { ControlTracker } from './control-tracker.js';
+import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, HopId, RadioSummary, SourceSummary, StreamKind, StreamSummary } from './model.js';
 import { type Judged, judge, streamRate } from './rules.js';
-import { type FftTap, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
+import { type FftTap, MAX_RADIOS, MAX_STREAMS, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
 
 export interface AnalyzerOptions {
   /** Reads the SNI from the first bytes a TLS client sends (the capture layer's parser). */
@@ -184,6 +184,14 @@ export class Analyzer {
       if (s.tls && !s.sni?.includes('smartlink') && s.kind !== 'radio-api') w.push(`${s.id}: TLS, contents not readable — only timing and sizes are used`);
       if (s.gaps > 0) w.push(`${s.id}: ${s.gaps} gap(s) in the TCP stream (capture dropped packets); lines around them may be lost`);
     }
+    const u = this.streams.untracked;
+    if (u.packets > 0) {
+      w.push(`${u.packets} VITA-49 packet(s) of streams beyond the first ${MAX_STREAMS} were not tracked (this many streams is not the traffic of a few radios)`);
+    }
+    if (u.beacons > 0) w.push(`${u.beacons} discovery beacon(s) of radios beyond the first ${MAX_RADIOS} were not tracked`);
+    const c = this.control.untracked;
+    if (c.tcpEvents > 0) w.push(`${c.tcpEvents} TCP event(s) of connections beyond the first ${MAX_SESSIONS} were not tracked`);
+    if (c.objects > 0) w.push(`${c.objects} status update(s) of objects beyond the first ${MAX_OBJECTS} (${MAX_METERS} meters) were not tracked`);
     if (this.control.sessions.some((s) => s.kind === 'radio-api') && this.streams.streams.some((st) => st.seq.lost > 0)) {
       w.push('loss is counted from the 4-bit VITA-49 packet counter: bursts of 16 or more lost packets in a row are undercounted');
     }

@@ -16,6 +16,14 @@ export type { BrokerRadio };
 /** Commands remembered while waiting for their reply; more than this outstanding is not a real client. */
 const MAX_OUTSTANDING = 4096;
 const MAX_LIST = 200;
+/**
+ * TCP connections, and objects announced in status lines (pans, waterfalls, streams, clients; meters),
+ * tracked at most: without a bound, a capture of SYNs from new ports grew memory by ~1.6 kB per packet.
+ * What lies past a bound is counted in `untracked`.
+ */
+export const MAX_SESSIONS = 4096;
+export const MAX_OBJECTS = 1024;
+export const MAX_METERS = 4096;
 
 export interface CommandRecord {
   seq: number;
@@ -163,6 +171,8 @@ export class ControlTracker {
   readonly udpRegistrations: UdpRegistration[] = [];
   readonly icmp: IcmpEvent[] = [];
   radioInfo: Map<string, string> | undefined;
+  /** TCP events of connections past MAX_SESSIONS; status objects and meters past their bounds. */
+  readonly untracked = { tcpEvents: 0, objects: 0 };
   /**
    * `sniOf`: the capture layer's ClientHello parser (injected so this file stays pure). `apiPorts`: TCP
    * ports the radio's API listens on — 4992 on every radio; a live diagnosis adds the one it dialled.
@@ -189,6 +199,10 @@ export class ControlTracker {
 
   tcp(e: TcpDataEvent | TcpControlEvent | TcpGapEvent): void {
     const entry = this.entry(e);
+    if (entry === undefined) {
+      this.untracked.tcpEvents++;
+      return;
+    }
     const { session } = entry;
     session.lastTs = Math.max(session.lastTs, e.ts);
     const fromClient = sameEndpoint(e.src, session.client);
@@ -278,6 +292,7 @@ export class ControlTracker {
     const key = a < b ? `${a}|${b}` : `${b}|${a}`;
     let entry = this.byKey.get(key);
     if (!entry) {
+      if (this.sessions.length >= MAX_SESSIONS) return undefined;
       // The side that opens the connection is the client; failing that, whoever talks to the well-known
       // ports (the API, 443 broker) is.
       const well = (p: number): boolean => this.isApiPort(p) || this.brokerPorts.includes(p);
@@ -419,7 +434,7 @@ export class ControlTracker {
   private status(body: string, ts: number): void {
     if (body.startsWith('meter ')) {
       const { defs, removed } = parseMeterBody(body);
-      for (const d of defs) this.meters.set(d.id, { ...this.meters.get(d.id), ...d });
+      for (const d of defs) this.put(this.meters, d.id, { ...this.meters.get(d.id), ...d }, MAX_METERS);
       for (const id of removed) this.meters.delete(id);
       return;
     }
@@ -443,7 +458,7 @@ export class ControlTracker {
       if (fps !== undefined) next.fps = fps;
       const wf = f.get('waterfall') ?? f.get('panadapter');
       if (wf) next.waterfall = normaliseId(wf);
-      map.set(id, next);
+      this.put(map, id, next, MAX_OBJECTS);
       return;
     }
     if (o0 === 'stream' && o1) {
@@ -459,7 +474,7 @@ export class ControlTracker {
       if (ip) next.ip = ip;
       const c = f.get('compression');
       if (c) next.compression = c.toUpperCase();
-      this.streams.set(id, next);
+      this.put(this.streams, id, next, MAX_OBJECTS);
       return;
     }
     if (o0 === 'client' && o1) {
@@ -474,7 +489,7 @@ export class ControlTracker {
       if (program) next.program = program;
       const station = f.get('station');
       if (station) next.station = station.replaceAll('\x7f', ' ');
-      this.clients.set(handle, next);
+      this.put(this.clients, handle, next, MAX_OBJECTS);
       return;
     }
     if (o0 === 'wan') {
@@ -491,6 +506,12 @@ export class ControlTracker {
       if (upnp !== undefined) w.upnpSupported = upnp === '1';
       this.wan = w;
     }
+  }
+
+  /** Updates `key`, or adds it while the map holds fewer than `max`. */
+  private put<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+    if (map.size < max || map.has(key)) map.set(key, value);
+    else this.untracked.objects++;
   }
 
   private brokerLine(text: string, fromClient: boolean, ts: number): void {

@@ -21,6 +21,13 @@ import { SequenceTracker } from './sequence.js';
 
 /** Seconds of per-second history kept per stream for the UI's charts. */
 const SERIES_SECONDS = 120;
+/**
+ * Streams and radios tracked at most. A radio sends a few dozen streams and a LAN holds a few radios;
+ * without a bound, a capture of VITA-49 datagrams that each carry a new stream ID (60 bytes apiece)
+ * grew memory by ~0.9 kB per datagram. Datagrams past the bound are still counted, in `untracked`.
+ */
+export const MAX_STREAMS = 1024;
+export const MAX_RADIOS = 256;
 
 export interface SecondBucket {
   /** Whole Unix second. */
@@ -90,6 +97,8 @@ export class StreamTracker {
   /** Most recent beacon per radio (serial or source IP). */
   readonly beacons = new Map<string, Beacon & { count: number }>();
   beaconErrors = 0;
+  /** VITA-49 datagrams of streams past MAX_STREAMS, and beacons of radios past MAX_RADIOS. */
+  readonly untracked = { packets: 0, beacons: 0 };
   fftTap: FftTap | undefined;
   waterfallTap: WaterfallTap | undefined;
 
@@ -98,7 +107,11 @@ export class StreamTracker {
     const buf = e.payload;
     const s = this.scan;
     if (!scanPacket(buf, s)) return false;
-    const st = this.find(e, s) ?? this.create(e, s);
+    const st = this.find(e, s) ?? (this.streams.length < MAX_STREAMS ? this.create(e, s) : undefined);
+    if (st === undefined) {
+      this.untracked.packets++;
+      return true;
+    }
     const size = buf.length;
     st.packets++;
     st.bytes += size;
@@ -283,6 +296,10 @@ export class StreamTracker {
       const beacon = readBeacon(packet.payload);
       const key = beacon.serial ?? e.src.ip;
       const prev = this.beacons.get(key);
+      if (prev === undefined && this.beacons.size >= MAX_RADIOS) {
+        this.untracked.beacons++;
+        return;
+      }
       this.beacons.set(key, { ts: e.ts, src: { ...e.src }, beacon, count: (prev?.count ?? 0) + 1 });
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;

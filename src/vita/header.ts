@@ -16,6 +16,8 @@ export type Tsf = 0 | 1 | 2 | 3;
 export interface ClassId {
   /** Bits 31–27 of class word A (pad-bit count in VITA-49.0b/49.2); 0 for Flex. */
   padBits: number;
+  /** Bits 26–24 of class word A, reserved; present only when non-zero, kept so re-encoding gives the same bytes. */
+  reservedBits?: number;
   /** 24-bit organisationally unique identifier; 0x001C2D for FlexRadio. */
   oui: number;
   informationClassCode: number;
@@ -90,7 +92,8 @@ export const header = {
       o += 4;
     }
     if (h.classId) {
-      buf.writeUInt32BE((((h.classId.padBits & 0x1f) << 27) | (h.classId.oui & 0xffffff)) >>> 0, o);
+      const c = h.classId;
+      buf.writeUInt32BE((((c.padBits & 0x1f) << 27) | (((c.reservedBits ?? 0) & 7) << 24) | (c.oui & 0xffffff)) >>> 0, o);
       buf.writeUInt16BE(h.classId.informationClassCode & 0xffff, o + 4);
       buf.writeUInt16BE(h.classId.packetClassCode & 0xffff, o + 6);
       o += 8;
@@ -130,8 +133,10 @@ export const header = {
     if (word0 & (1 << 27)) {
       need(end, o, 8, 'class ID');
       const a = buf.readUInt32BE(o);
+      const reserved = (a >>> 24) & 7;
       h.classId = {
         padBits: a >>> 27,
+        ...(reserved !== 0 ? { reservedBits: reserved } : {}),
         oui: a & 0xffffff,
         informationClassCode: buf.readUInt16BE(o + 4),
         packetClassCode: buf.readUInt16BE(o + 6),

@@ -144,8 +144,9 @@ export function packetBounds(h: VitaHeader, datagramLength: number, opusClass: b
   }
   let length = declared;
   if (declared > available) {
-    // Opus encoders round the size up to whole words (reference §3.5): up to 3 bytes short is normal.
-    if (opusClass && declared - available < 4) length = available;
+    // Opus encoders round the size up to whole words (reference §3.5): up to 3 bytes short is normal —
+    // of the payload, never of the header or trailer.
+    if (opusClass && declared - available < 4 && available >= hl + (hasTrailer(h) ? 4 : 0)) length = available;
     else throw new DecodeError(offset + 2, 'packet size', `says ${declared} bytes but the datagram has ${available}`);
   }
   const end = offset + length;

@@ -36,7 +36,7 @@ export function newScan(): PacketScan {
  */
 export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   const len = buf.length;
-  if (len < 8) return false;
+  if (len < 4) return false;
   const w0 = buf.readUInt32BE(0);
   const type = (w0 >>> 28) as PacketType;
   if (type > 7) return false;
@@ -65,7 +65,7 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   }
   if (declared !== len) {
     const opus = hasClass && out.oui === FLEX_OUI && out.packetClassCode === PCC.opus;
-    if (!(opus && declared > len && declared - len < 4)) return false;
+    if (!(opus && declared > len && declared - len < 4 && len >= hl + trailer)) return false;
   }
   out.packetType = type;
   out.packetCount = (w0 >>> 16) & 0xf;

@@ -105,3 +105,22 @@ test('line splitter handles CR, LF, CRLF, chunk boundaries, NULs and a runaway l
   assert.deepEqual(out, ['V1.4.0.0', 'H1234', 'C1|ping', 'C2|ab', 'tail']);
   assert.equal(overflow, 100);
 });
+
+// Found by `npm run fuzz` (lines, seed 1, input 9759): a 74 kB status line in 1–4-byte TCP segments took
+// 3 s because every push rescanned the whole unfinished line; now only the new bytes are scanned.
+test('line splitter: a long line in tiny chunks comes out whole, and a runaway one overflows once', () => {
+  const long = 'S7F6B5B|stream 0x04000008 type=dax_rx dax_channel=1 ' + 'slice=A '.repeat(7000);
+  const out: string[] = [];
+  const sp = new LineSplitter();
+  const text = long + '\r\nR1|0|\n';
+  for (let o = 0; o < text.length; o += 3) sp.push(text.slice(o, o + 3), (l) => out.push(l));
+  assert.deepEqual(out, [long, 'R1|0|']);
+
+  const small = new LineSplitter(1000);
+  const overflows: number[] = [];
+  for (let i = 0; i < 2500; i++) small.push('x', (l) => out.push(l), (n) => overflows.push(n));
+  small.push('\nC2|ping\n', (l) => out.push(l), (n) => overflows.push(n));
+  // 1001 bytes overflow (dropped), then 1499 more are the start of a new unfinished line: 1001 again, 498 left.
+  assert.deepEqual(overflows, [1001, 1001]);
+  assert.deepEqual(out.slice(2), ['x'.repeat(498), 'C2|ping']);
+});

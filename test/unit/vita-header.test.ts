@@ -91,3 +91,15 @@ test('trailer fields sit where VITA-49 puts them (bits 31–20, 19–8, 7, 6–0
   assert.equal(t.contextCount, 5);
   assert.deepEqual(trailer.encode(t), Buffer.from([0xab, 0xcd, 0xef, 0x85]));
 });
+
+// Found by `npm run fuzz` (codec, seed 2, input 44): bits 26–24 of class word A are reserved, and were
+// dropped, so decode → encode changed byte 8 from 0x2e to 0x28.
+test('the reserved bits 26–24 of class word A survive decode → encode', () => {
+  const bytes = Buffer.from('3853000a000007002e000008534c80026553f1000000000000000000000183000000ff2000150080', 'hex');
+  const h = header.decode(bytes);
+  // 0x2e = 0b00101_110: pad-bit count 5, reserved bits 0b110.
+  assert.equal(h.classId?.padBits, 5);
+  assert.equal(h.classId?.reservedBits, 6);
+  assert.equal(h.classId?.oui, 0x000008);
+  assert.deepEqual(header.encode(h), bytes.subarray(0, 28));
+});

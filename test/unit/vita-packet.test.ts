@@ -5,6 +5,7 @@ import {
   DecodeError, PCC, type VitaPacket, decodePacket, encodePacket, encodingLength, readBeacon, scaleMeter,
   describeSampleClass, streamId, vitaFrequencyToHz,
 } from '../../src/vita/index.js';
+import { newScan, scanPacket } from '../../src/vita/scan.js';
 import { flexHeader } from '../helpers/packets.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -113,6 +114,21 @@ test('opus: payload length from the datagram; size field rounded up to whole wor
   assert.equal(bytes.length, 35);
   assert.equal(bytes.readUInt16BE(2), 9); // ceil(35 / 4)
   roundTrip(p);
+});
+
+// Found by `npm run fuzz` (codec, seed 217487615, input 685864): an Opus packet with a trailer flag,
+// 28-byte header, size 8 words, 31 bytes long. The Opus allowance (up to 3 bytes short) let the packet
+// end inside its trailer: the payload ended before it began and the trailer was read from header bytes.
+test('opus: the short-size allowance covers the payload only, never the header or trailer', () => {
+  const cut = Buffer.from('3c5200080400fd0900001c2d534c80056553f100000000000000000030be5a', 'hex');
+  assert.throws(() => decodePacket(cut), (e: unknown) => e instanceof DecodeError && e.offset === 2 && e.field === 'packet size');
+  assert.equal(scanPacket(cut, newScan()), false);
+  // With one payload byte and a trailer (28 + 1 + 4 = 33 bytes, size 9 words) the allowance still holds.
+  const p: VitaPacket = { kind: 'audio', header: { ...flexHeader(PCC.opus, 0x04000009, 1), trailerFlag: true }, payload: { format: 'opus', data: Buffer.from([7]) } };
+  const bytes = encodePacket(p);
+  assert.equal(bytes.length, 33);
+  assert.deepEqual(decodePacket(bytes).packet.payload, { format: 'opus', data: Buffer.from([7]) });
+  assert.equal(scanPacket(bytes, newScan()), true);
 });
 
 test('float32 stereo and int16 mono audio are big-endian (reference §3.6, §3.7)', () => {
