@@ -14,6 +14,8 @@ export interface ListenOptions {
   host?: string;
   /** Read this interface through tcpdump instead of binding a port. */
   captureInterface?: string;
+  /** The radio's API port when it is not 4992 (a port-forwarded radio, a simulator). */
+  apiPort?: number;
   write?: string;
 }
 
@@ -27,7 +29,9 @@ export interface Listening {
 }
 
 /** What tcpdump sees of a FlexRadio session: the API, the broker, VITA-49 and registration, ICMP errors. */
-export const CAPTURE_FILTER = 'udp or tcp port 4992 or tcp port 443 or icmp or icmp6';
+export function captureFilter(apiPort = 4992): string {
+  return `udp or tcp port ${apiPort === 4992 ? '4992' : `4992 or tcp port ${apiPort}`} or tcp port 443 or icmp or icmp6`;
+}
 
 export async function startListening(o: ListenOptions): Promise<Listening> {
   if (o.captureInterface !== undefined) return captureInterface(o.captureInterface, o);
@@ -56,9 +60,10 @@ export async function startListening(o: ListenOptions): Promise<Listening> {
 }
 
 async function captureInterface(iface: string, o: ListenOptions): Promise<Listening> {
-  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write);
+  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write, o.apiPort ? { apiPorts: [o.apiPort] } : {});
+  const filter = captureFilter(o.apiPort);
   // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout.
-  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', CAPTURE_FILTER], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', filter], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString('utf8');
@@ -82,7 +87,7 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
   ended.catch(() => undefined);
   return {
     evidence: ev,
-    describe: `tcpdump on ${iface} (${CAPTURE_FILTER})`,
+    describe: `tcpdump on ${iface} (${filter})`,
     ended,
     async stop() {
       stopping = true;
