@@ -27,3 +27,19 @@ export function toJson(value: unknown): string {
     2,
   );
 }
+
+/** Waits for Ctrl+C/SIGTERM, `seconds` (when given) or `ended` (when given), whichever comes first. */
+export function untilStopped(seconds: number | undefined, ended?: Promise<unknown>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = seconds !== undefined ? setTimeout(stop, seconds * 1000) : undefined;
+    function stop(): void {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    }
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    ended?.then(stop, stop);
+  });
+}

@@ -7,7 +7,7 @@ import { startListening } from '../diagnose/listen.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import type { AnalysisReport } from '../analysis/model.js';
-import { EXIT, UsageError, oneOf, parse } from './common.js';
+import { EXIT, UsageError, oneOf, parse, untilStopped } from './common.js';
 
 export const LISTEN_HELP = [
   'listen [--port P | --capture IFACE [--api-port P]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng]',
@@ -51,19 +51,8 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
       }, 1000)
     : undefined;
   let failure: unknown;
-  await new Promise<void>((resolve) => {
-    const timer = seconds !== undefined ? setTimeout(resolve, seconds * 1000) : undefined;
-    const stop = (): void => {
-      if (timer) clearTimeout(timer);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    l.ended.then(stop, (e: unknown) => {
-      failure = e;
-      stop();
-    });
-  });
+  l.ended.catch((e: unknown) => (failure = e));
+  await untilStopped(seconds, l.ended);
   if (draw) clearInterval(draw);
   const report = l.evidence.report();
   await l.stop();

@@ -7,7 +7,7 @@ import { formatStreamId, streamId } from '../vita/stream-id.js';
 import { FAULTS, FaultSpecError, formatFaults, parseFaults } from '../sim/faults.js';
 import { MODELS } from '../sim/model.js';
 import { startSimulator, type Simulator } from '../sim/radio-sim.js';
-import { EXIT, UsageError, parse } from './common.js';
+import { EXIT, UsageError, parse, untilStopped } from './common.js';
 
 export const SIM_HELP = [
   'sim [--port-base P] [--fault SPEC]... [--broker] [--seconds N] [--write F.pcapng] [--listen ADDR]',
@@ -90,15 +90,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
       (formatFaults(faults).length ? `   faults: ${formatFaults(faults).join(' ')}` : '   faults: none') +
       '\n',
   );
-  await new Promise<void>((resolve) => {
-    const timer = seconds !== undefined ? setTimeout(resolve, seconds * 1000) : undefined;
-    const stop = (): void => {
-      if (timer) clearTimeout(timer);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilStopped(seconds);
   const stats = sim.streamStats();
   const beacons = sim.beaconsSent();
   await sim.stop();

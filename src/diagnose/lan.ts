@@ -16,18 +16,12 @@ import type { AnalysisReport } from '../analysis/model.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
-import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, interfaceMtu, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
+import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, interfaceMtu, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
 
-export interface LanOptions {
+export interface LanOptions extends RunLimits {
   host: string;
   port?: number;
   mode?: DiagnoseMode;
-  /** Hard limit for the whole run, s (default 20). */
-  maxSeconds?: number;
-  /** How long a flowing session is watched before the run ends (default 10 s). */
-  settleSeconds?: number;
-  /** Run until stopped (the UI), not until decided. */
-  continuous?: boolean;
   /** Record what FlexPath sent and received as pcapng. */
   write?: string;
   /** Data socket: FlexLib's 4991…6010 (default), or false for any free port. */
@@ -106,26 +100,17 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       const mtu = await interfaceMtu(local.ip);
       if (mtu) ev.step('udp-return', `local interface ${mtu.name} MTU ${mtu.mtu}: the radio’s largest datagrams are 1464 B on the wire`);
       if (mode === 'probe') created.push(...(await createProbeStreams(cmd, data, o.probePixels)));
-      say(`watching the data plane (up to ${o.settleSeconds ?? SETTLE_S} s) …`);
-      report = await watchAndReport(ev, data, a, {
-        setupAt: performance.now(),
-        signal: abort.signal,
-        maxS: o.maxSeconds ?? (o.continuous ? Infinity : 20),
-        settleS: o.settleSeconds ?? SETTLE_S,
-        continuous: o.continuous === true,
-      });
+      report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
       return report;
     } catch (e) {
-      ev.analyzer.warn(`diagnosis stopped by an error: ${e instanceof Error ? e.message : String(e)}`);
-      report = ev.report();
-      return report;
+      return (report = failedReport(ev, e));
     } finally {
       stopPings();
       const tidy = await tidyUp(api, created);
       await data?.close();
       await discovery?.stop();
       await ev.close();
-      if (report && tidy.length > 0) report.hops.find((h) => h.id === 'stream-setup')?.evidence.push(`afterwards FlexPath tidied up: ${tidy.join('; ')}`);
+      noteTidy(report, tidy);
     }
   })();
 

@@ -18,7 +18,7 @@ import { newScan, scanPacket } from '../vita/scan.js';
 import { FLEX_OUI } from '../vita/classes.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
-import { connectControl, type DataPath, type Diagnosis, openDataPath, SETTLE_S, startPings, watchAndReport } from './walk.js';
+import { connectControl, type DataPath, type Diagnosis, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
 
 /** FlexLib's registration cadence and NAT keep-open interval (reference §5.7). */
 const REGISTER_MS = 50;
@@ -26,7 +26,7 @@ const UDP_PING_MS = 5000;
 /** How long the probe waits for registration to work before it creates its streams anyway. */
 const FIRST_DATA_WAIT_MS = 3000;
 
-export interface SmartLinkOptions {
+export interface SmartLinkOptions extends RunLimits {
   token: string;
   /** Radio serial; default the only (or first) radio on the account. */
   serial?: string;
@@ -34,9 +34,6 @@ export interface SmartLinkOptions {
   brokerPort?: number;
   /** Test only: trust this CA and expect this server name (the simulator's broker). */
   brokerTls?: { ca: string; servername: string };
-  maxSeconds?: number;
-  settleSeconds?: number;
-  continuous?: boolean;
   write?: string;
   flexlibRange?: boolean;
   /** Address the data socket binds to (default every address). */
@@ -173,19 +170,10 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       const flowing = await Promise.race([udp.flowing, sleep(FIRST_DATA_WAIT_MS).then(() => false)]);
       if (!flowing) say(`no data ${FIRST_DATA_WAIT_MS / 1000} s after the first UDP registration`);
       if (mode === 'probe') undo = await createProbeStreams(cmd, data);
-      say(`watching the data plane (up to ${o.settleSeconds ?? SETTLE_S} s) …`);
-      report = await watchAndReport(ev, data, a, {
-        setupAt: performance.now(),
-        signal: abort.signal,
-        maxS: o.maxSeconds ?? (o.continuous ? Infinity : 25),
-        settleS: o.settleSeconds ?? SETTLE_S,
-        continuous: o.continuous === true,
-      });
+      report = await watchAndReport(ev, data, a, o, 25, abort.signal, say);
       return report;
     } catch (e) {
-      ev.analyzer.warn(`diagnosis stopped by an error: ${e instanceof Error ? e.message : String(e)}`);
-      report = ev.report();
-      return report;
+      return (report = failedReport(ev, e));
     } finally {
       stopPings();
       stopUdp();
@@ -193,7 +181,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       broker?.close();
       await data?.close();
       await ev.close();
-      if (report && tidy.length > 0) report.hops.find((h) => h.id === 'stream-setup')?.evidence.push(`afterwards FlexPath tidied up: ${tidy.join('; ')}`);
+      noteTidy(report, tidy);
     }
   })();
 

@@ -235,20 +235,41 @@ export async function connectControl(ev: LiveEvidence, data: DataPath | undefine
   return api;
 }
 
-export interface WatchOptions {
-  setupAt: number;
-  signal: AbortSignal;
-  maxS: number;
-  settleS: number;
-  continuous: boolean;
+/** How long a diagnosis may run and watch; every walk takes these. */
+export interface RunLimits {
+  /** Hard limit for the whole run, s (default per walk; unlimited when continuous). */
+  maxSeconds?: number;
+  /** How long a flowing session is watched before the run ends (default 10 s). */
+  settleSeconds?: number;
+  /** Run until stopped (the UI), not until decided. */
+  continuous?: boolean;
 }
 
-/** Watches until decided, then takes the report — before anything is torn down, which would change it. */
-export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiClient, o: WatchOptions): Promise<AnalysisReport> {
-  const why = await runUntilDecided(ev, { setupAt: () => o.setupAt, signal: o.signal, maxS: o.maxS, settleS: o.settleS, continuous: o.continuous, closed: () => api.closed });
-  if (why === 'timeout') ev.analyzer.warn(`stopped after ${o.maxS} s before every hop was decided`);
-  if (why === 'aborted' && !o.continuous) ev.analyzer.warn('stopped by the user before every hop was decided');
+/**
+ * Watches from now until decided, then takes the report — before anything is torn down, which would
+ * change it.
+ */
+export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiClient, limits: RunLimits, defaultMaxS: number, signal: AbortSignal, say: (t: string) => void): Promise<AnalysisReport> {
+  const settleS = limits.settleSeconds ?? SETTLE_S;
+  const maxS = limits.maxSeconds ?? (limits.continuous ? Infinity : defaultMaxS);
+  const continuous = limits.continuous === true;
+  const setupAt = performance.now();
+  say(`watching the data plane (up to ${settleS} s) …`);
+  const why = await runUntilDecided(ev, { setupAt: () => setupAt, signal, maxS, settleS, continuous, closed: () => api.closed });
+  if (why === 'timeout') ev.analyzer.warn(`stopped after ${maxS} s before every hop was decided`);
+  if (why === 'aborted' && !continuous) ev.analyzer.warn('stopped by the user before every hop was decided');
   const drops = await data.socket.kernelDrops();
   if (drops) ev.analyzer.warn(`this computer’s kernel dropped ${drops} datagram(s) at FlexPath’s socket (receive buffer full): loss figures include them`);
   return ev.report();
+}
+
+/** An unexpected failure mid-walk still yields what was found, with the failure named. */
+export function failedReport(ev: LiveEvidence, e: unknown): AnalysisReport {
+  ev.analyzer.warn(`diagnosis stopped by an error: ${e instanceof Error ? e.message : String(e)}`);
+  return ev.report();
+}
+
+/** What the walk did to leave the radio as it found it, appended to the stream-setup evidence. */
+export function noteTidy(report: AnalysisReport | undefined, tidy: string[]): void {
+  if (report && tidy.length > 0) report.hops.find((h) => h.id === 'stream-setup')?.evidence.push(`afterwards FlexPath tidied up: ${tidy.join('; ')}`);
 }

@@ -44,4 +44,13 @@ export async function udpSink(): Promise<UdpSink> {
   };
 }
 
+/** A UDP port nobody uses right now (tests must not take the real 4991/4992). */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import { cliPath } from '../helpers/paths.js';
 import { guiSession, withSim } from '../helpers/sim.js';
-import { sleep } from '../helpers/udp-sink.js';
+import { freeUdpPort, sleep } from '../helpers/udp-sink.js';
 
 function listen(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [cliPath, 'listen', ...args, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,14 +26,6 @@ function listen(args: string[]): { done: Promise<{ code: number | null; stdout: 
       }),
     ),
   };
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const p = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
 }
 
 test('listen --port: counts every stream the radio sends to that port, per stream', async () => {

@@ -3,24 +3,14 @@
  * the beacon's GUI client lists kept true as clients come and go.
  */
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { test } from 'node:test';
 import { listenForRadios, type SeenRadio } from '../../src/diagnose/discovery.js';
 import { decodePacket } from '../../src/vita/packet.js';
 import { lanClient, withSim } from '../helpers/sim.js';
-import { sleep } from '../helpers/udp-sink.js';
-
-/** A free UDP port for the beacons (tests must not take the real 4992). */
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { freeUdpPort, sleep } from '../helpers/udp-sink.js';
 
 test('beacons from the simulator: header as a real radio sends it, key set, GUI clients kept true', async () => {
-  const port = await freePort();
+  const port = await freeUdpPort();
   const changes: SeenRadio[][] = [];
   const raw: Buffer[] = [];
   const listener = await listenForRadios({ port, onChange: (r) => changes.push(r), onDatagram: (p) => raw.push(p) });
