@@ -26,6 +26,8 @@ import { createThrottle, type Throttle } from './throttle.js';
 /** What a live source (demo, LAN, SmartLink) offers: the Analyzer's read side and its spectrum taps. */
 export interface LiveAnalyzer {
   report(): AnalysisReport;
+  /** Inter-arrival jitter per stream, ms, by `streamRowKey` (the analyze contract has no field for it). */
+  jitterMs?(): ReadonlyMap<string, number>;
   onFftFrame(cb: (streamId: string, frame: { frameIndex: number; bins: Uint16Array }) => void): void;
   onWaterfallLine(cb: (streamId: string, line: { timecode: number; bins: Uint16Array }) => void): void;
 }
@@ -40,8 +42,15 @@ export interface LiveRun {
   recordingPath?(): string | undefined;
 }
 
+/** A finished capture analysis: the report, and per-stream figures the report's contract does not carry. */
+export interface CaptureAnalysis {
+  report: AnalysisReport;
+  /** By `streamRowKey`, ms. */
+  jitterMs?: ReadonlyMap<string, number>;
+}
+
 export interface Backends {
-  analyzeCaptureFile?(path: string, opts: { onProgress?(done: number, total: number): void }): Promise<AnalysisReport>;
+  analyzeCaptureFile?(path: string, opts: { onProgress?(done: number, total: number): void }): Promise<CaptureAnalysis>;
   formatReport?(report: AnalysisReport, format: 'markdown' | 'html', opts: { redact: boolean }): string;
   startDemo?(faults: DemoFault[]): Promise<LiveRun>;
   diagnoseLan?(opts: { host?: string; mode: DiagnoseMode }): Promise<LiveRun>;
@@ -123,9 +132,9 @@ export function createSession(opts: SessionOptions): Session {
     setState({ phase: 'error', message });
     opts.emit({ type: 'error', message });
   };
-  const publish = (report: AnalysisReport, series: SeriesPoint[]): void => {
+  const publish = (report: AnalysisReport, series: SeriesPoint[], jitterMs?: ReadonlyMap<string, number>): void => {
     lastReport = report;
-    lastModel = modelFromReport(report, toStreamRows(report.streams), series);
+    lastModel = modelFromReport(report, toStreamRows(report.streams, jitterMs), series);
     modelOut.push(lastModel);
   };
 
@@ -157,13 +166,14 @@ export function createSession(opts: SessionOptions): Session {
     const gen = await begin('capture', label);
     capturePath = path;
     try {
-      const report = await analyze(path, {
+      const { report, jitterMs } = await analyze(path, {
         onProgress: (done, total) => {
           if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${label}` });
         },
       });
       if (gen !== generation) return;
-      publish(report, []);
+      // An upload is stored under a made-up name; the report names the file the user chose.
+      publish({ ...report, source: { ...report.source, file: label } }, [], jitterMs);
       modelOut.flush();
       setState({ phase: 'done' });
     } catch (err) {
@@ -207,7 +217,7 @@ export function createSession(opts: SessionOptions): Session {
         prevTotals = totals;
         prevAt = now;
       }
-      publish(report, series.slice());
+      publish(report, series.slice(), run.analyzer.jitterMs?.());
     };
     live = { run, timer: setInterval(tick, 1000 / MODEL_PER_SECOND) };
     run.ended.then(
