@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StreamKind } from '../../../src/analysis/model.js';
 import type { SeriesPoint } from '../../../src/bridge/protocol.js';
@@ -33,7 +34,16 @@ function Chart({ title, series, pick, unit }: { title: string; series: SeriesPoi
   );
 }
 
-export function SeriesCharts({ series, live }: { series: SeriesPoint[]; live: boolean }) {
+/**
+ * Model snapshots arrive up to 10/s but the series gains one point a second: redraw the charts only
+ * when a point was added (charting is the costliest part of a live render).
+ */
+export const SeriesCharts = memo(
+  SeriesChartsView,
+  (a, b) => a.live === b.live && a.series.length === b.series.length && a.series.at(-1)?.t === b.series.at(-1)?.t,
+);
+
+function SeriesChartsView({ series, live }: { series: SeriesPoint[]; live: boolean }) {
   return (
     <section className="panel charts" aria-label="Rate and loss over time">
       <h2>Rate and loss per class</h2>
