@@ -5,6 +5,7 @@
  * of one core, against the same page idle for the same time, measured in this run. Target: < 30 % of
  * one core while drawing; nothing is asserted.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
@@ -45,6 +46,10 @@ async function measure(page: Page, cdp: CDPSession, seconds: number): Promise<{ 
 }
 
 export async function benchRenderer(): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`renderer: skipped — ${CHROMIUM} is missing (Debian package chromium; scripts/ensure-system-deps.sh installs it)`);
+    return;
+  }
   const server = await startUiServer({ staticDir: join(distDir, 'renderer'), backends: productBackends() });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

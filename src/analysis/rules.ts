@@ -534,7 +534,8 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
   if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS) {
     for (const h of lossy) {
       h.cause = 'bandwidth';
-      h.evidence.push(`loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);
+      // Context across classes, not this hop's own finding: it goes before the deciding fact (kept last).
+      h.evidence.splice(-1, 0, `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);
     }
   }
 }

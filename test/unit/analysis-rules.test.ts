@@ -93,6 +93,10 @@ test('loss only on large packets (rate cap) → bandwidth', () => {
   assert.equal(r.verdict.status, 'degraded');
   assert.equal(r.verdict.hop, 'data:waterfall');
   assert.equal(r.verdict.cause, 'bandwidth');
+  // The hop's own loss leads; the comparison across classes that made it "bandwidth" follows.
+  const ev = r.hops.find((h) => h.id === 'data:waterfall')?.evidence ?? [];
+  assert.match(ev[0] ?? '', /^\d+\.\d+ % lost/);
+  assert.ok(ev.slice(1).some((l) => /loss grows with rate/.test(l)));
 });
 
 test('data to a port other than the announced one → wrong-port', () => {
