@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AnalysisReport } from '../analysis/model.js';
 import {
+  DEMO_FAULT_LABELS,
   modelFromReport,
   type Capabilities,
   type Command,
@@ -305,7 +306,9 @@ export function createSession(opts: SessionOptions): Session {
           case 'start-demo': {
             const start = backends.startDemo;
             if (!start) return fail('The demo simulator is not available in this build.');
-            const label = command.faults.length ? `Demo radio — ${command.faults.join(', ')}` : 'Demo radio — healthy';
+            // The fault names as the picker shows them, without their explanations in brackets.
+            const faults = command.faults.map((f) => DEMO_FAULT_LABELS[f].split(' (')[0]);
+            const label = faults.length ? `Demo radio — fault${faults.length > 1 ? 's' : ''}: ${faults.join(', ')}` : 'Demo radio — healthy';
             return await startLive('demo', label, () => start(command.faults), { faults: command.faults });
           }
           case 'diagnose-lan': {

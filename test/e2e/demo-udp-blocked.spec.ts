@@ -23,5 +23,6 @@ test('demo with inbound UDP blocked: the verdict names udp-return, blocked, udp-
   await expect(page.getByTestId('hop-udp-return')).toHaveAttribute('data-status', 'blocked');
   await expect(page.getByTestId('hop-control')).toHaveAttribute('data-status', 'ok');
   await expect(page.getByTestId('simulated-badge')).toBeVisible();
+  await expect(page.getByTestId('source')).toContainText('Demo radio — fault: Inbound UDP blocked');
   await screenshot(page, 'c-demo-udp-blocked');
 });

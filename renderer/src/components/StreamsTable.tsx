@@ -8,7 +8,7 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
     <section className="panel streams" aria-label="Streams">
       <h2>Streams</h2>
       {streams.length === 0 ? (
-        <p className="muted">No streams seen yet.</p>
+        <p className="muted">No VITA-49 stream seen yet.</p>
       ) : (
         <div className="table-wrap">
           <table data-testid="streams-table">
