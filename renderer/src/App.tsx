@@ -8,7 +8,7 @@ import { Spectrum } from './components/Spectrum.js';
 import { StreamsTable } from './components/StreamsTable.js';
 import { VerdictPanel } from './components/VerdictPanel.js';
 import { initialState, reduce } from './store.js';
-import { STATUS_WORD } from './vocab.js';
+import { hopCounts } from './vocab.js';
 
 export function App() {
   const bridge = useMemo(createBridge, []);
@@ -141,7 +141,7 @@ export function App() {
             <p className="muted small footer mono">
               {model.source.file ? `${model.source.file} · ` : ''}
               {model.source.packets} packets · {(model.source.bytes / 1e6).toFixed(2)} MB · {model.source.durationS.toFixed(1)} s ·{' '}
-              {model.hops.filter((h) => h.status !== 'ok').length} of {model.hops.length} hops not {STATUS_WORD.ok}
+              <span data-testid="hop-counts">{hopCounts(model.hops)}</span>
             </p>
           )}
         </main>

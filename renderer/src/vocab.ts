@@ -1,5 +1,5 @@
 /** Words the UI shows for the analysis vocabulary (src/analysis/model.ts). */
-import type { Cause, HopId, HopStatus, StreamKind, VerdictStatus } from '../../src/analysis/model.js';
+import type { Cause, Hop, HopId, HopStatus, StreamKind, VerdictStatus } from '../../src/analysis/model.js';
 
 export const HOP_LABEL: Record<HopId, string> = {
   discovery: 'Discovery (LAN beacons)',
@@ -8,7 +8,7 @@ export const HOP_LABEL: Record<HopId, string> = {
   'radio-forwarding': "Radio's router forwarding",
   control: 'Control channel (TCP/TLS)',
   'stream-setup': 'Stream setup',
-  'udp-return': 'UDP from this computer',
+  'udp-return': 'UDP data path',
   'data:meter': 'Meters',
   'data:panadapter': 'Panadapter (FFT)',
   'data:waterfall': 'Waterfall',
@@ -56,6 +56,25 @@ export const STATUS_WORD: Record<HopStatus, string> = { ok: 'OK', degraded: 'DEG
 export const STATUS_GLYPH: Record<HopStatus, string> = { ok: '✓', degraded: '!', blocked: '✕', unknown: '?' };
 export const VERDICT_WORD: Record<VerdictStatus, string> = { healthy: 'HEALTHY', degraded: 'DEGRADED', blocked: 'BLOCKED', inconclusive: 'INCONCLUSIVE' };
 
+/**
+ * "9 hops: 6 OK, 1 blocked · 3 not judged (not used by this session or no evidence)". Unknown is not a
+ * fault: a LAN session never uses the SmartLink hops, so it is counted apart from blocked and degraded.
+ */
+export function hopCounts(hops: readonly Hop[]): string {
+  const n = (s: HopStatus): number => hops.filter((h) => h.status === s).length;
+  const judged = hops.length - n('unknown');
+  const parts = [`${n('ok')} OK`];
+  if (n('blocked')) parts.push(`${n('blocked')} blocked`);
+  if (n('degraded')) parts.push(`${n('degraded')} degraded`);
+  const unknown = n('unknown') ? ` · ${n('unknown')} not judged (not used by this session, or no evidence)` : '';
+  return `${judged} hop${judged === 1 ? '' : 's'} judged: ${parts.join(', ')}${unknown}`;
+}
+
+/** The engine's summary ends "(hop udp-return: blocked)." for logs; the panel names the hop in words already. */
+export function summaryForPanel(summary: string): string {
+  return summary.replace(/\s*\(hop [\w:-]+: \w+\)(\.?)$/, '$1');
+}
+
 export const KIND_LABEL: Record<StreamKind, string> = {
   discovery: 'Discovery',
   meter: 'Meters',
@@ -65,6 +84,18 @@ export const KIND_LABEL: Record<StreamKind, string> = {
   'dax-audio': 'DAX audio',
   'dax-iq': 'DAX IQ',
   other: 'Other',
+};
+
+/** Line patterns, so the charts do not tell classes apart by colour alone. */
+export const KIND_DASH: Record<StreamKind, string | undefined> = {
+  discovery: '1 4',
+  meter: undefined,
+  panadapter: '7 3',
+  waterfall: '2 2',
+  audio: '10 3 2 3',
+  'dax-audio': '1 3',
+  'dax-iq': '12 5',
+  other: '3 6',
 };
 
 export const KIND_COLOR: Record<StreamKind, string> = {

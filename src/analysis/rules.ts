@@ -199,6 +199,11 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
     const h = hops.get(id);
     if (h && h.status !== 'blocked' && h.status !== 'degraded') hops.set(id, hop(id, 'unknown', [`not tested: ${reason}`, ...h.evidence]));
   }
+  // Every rule appends the fact that decided a failing hop last; a reader (the path diagram, the text
+  // report's first line per hop) needs it first.
+  for (const h of hops.values()) {
+    if ((h.status === 'blocked' || h.status === 'degraded') && h.evidence.length > 1) h.evidence.unshift(h.evidence.pop()!);
+  }
   // The judged facts lead; the timed steps of a live walk follow them.
   for (const [id, ev] of Object.entries(ctx.extraEvidence) as Array<[HopId, string[]]>) hops.get(id)?.evidence.push(...ev);
 
@@ -431,8 +436,9 @@ function judgeDataClass(
   s: ControlSession | undefined,
 ): Judged {
   const ev: string[] = [];
-  if (e) ev.push(`requested: ${e.announcedBy.join('; ')}`);
+  const requested = e ? `requested: ${e.announcedBy.join('; ')}` : undefined;
   if (f.packets === 0) {
+    if (requested) ev.push(requested);
     if (!e) return hop(id, 'unknown', [`no ${label} stream requested or seen`]);
     const waited = (e.until ?? ctx.now) - (e.announcedTs ?? ctx.now);
     if (waited < FIRST_PACKET_GRACE_S) return hop(id, 'unknown', [...ev, `requested ${secs(waited)} before the end: too early to judge`]);
@@ -456,6 +462,8 @@ function judgeDataClass(
     );
   }
   if (f.completed + f.broken > 0) ev.push(`${f.completed} complete ${id === 'data:waterfall' ? 'lines' : 'frames'}, ${f.broken} broken`);
+  // What arrived tells more than what was asked for: the request follows the measurements.
+  if (requested) ev.push(requested);
   const stopped = e ? stoppedFor(f.streams, s, e.until ?? ctx.now) : undefined;
   if (stopped !== undefined) return hop(id, 'blocked', [...ev, stopped], 'udp-blocked-inbound');
   if ((id === 'data:panadapter' || id === 'data:waterfall') && f.completed === 0 && f.broken > 0) {
@@ -526,7 +534,8 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
   if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS) {
     for (const h of lossy) {
       h.cause = 'bandwidth';
-      h.evidence.push(`loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);
+      // Context across classes, not this hop's own finding: it goes before the deciding fact (kept last).
+      h.evidence.splice(-1, 0, `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);
     }
   }
 }

@@ -5,7 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeCaptureFile } from '../analysis/analyze-file.js';
+import { analyzeCaptureFile, sniOf } from '../analysis/analyze-file.js';
+import { Analyzer } from '../analysis/analyzer.js';
+import { formatEndpoint } from '../capture/types.js';
 import { listenForRadios } from '../diagnose/discovery.js';
 import { startLanDiagnosis } from '../diagnose/lan.js';
 import type { LiveEvidence } from '../diagnose/live.js';
@@ -18,6 +20,7 @@ import { startSimulator } from '../sim/radio-sim.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import type { DemoFault, DiscoveredRadio } from './protocol.js';
 import type { Backends, LiveAnalyzer, LiveRun } from './session.js';
+import { streamRowKey } from './stream-rows.js';
 import { packTar } from './tar.js';
 
 /** What each demo fault does to the simulated radio (DESIGN.md §5). */
@@ -41,9 +44,23 @@ export function demoFaults(faults: DemoFault[]): SimFaults {
   return out;
 }
 
+/**
+ * The analyzer's smoothed inter-arrival jitter per stream (per FFT frame / waterfall line for those
+ * classes), for the streams table; a stream needs three units before it has one.
+ */
+export function jitterMsByStream(a: Analyzer): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const st of a.streams.streams) {
+    if (st.units < 3) continue;
+    out.set(streamRowKey({ id: formatStreamId(st.streamId), src: formatEndpoint(st.src), dst: formatEndpoint(st.dst) }), st.jitterS * 1000);
+  }
+  return out;
+}
+
 function liveAnalyzer(ev: LiveEvidence): LiveAnalyzer {
   return {
     report: () => ev.report(),
+    jitterMs: () => jitterMsByStream(ev.analyzer),
     onFftFrame: (cb) => ev.analyzer.onFftFrame((st, f) => cb(formatStreamId(st.streamId), { frameIndex: f.frameIndex, bins: f.bins })),
     onWaterfallLine: (cb) => ev.analyzer.onWaterfallLine((st, l) => cb(formatStreamId(st.streamId), { timecode: l.timecode, bins: l.bins })),
   };
@@ -68,8 +85,12 @@ function asLiveRun(d: Diagnosis, path: string, cleanup: () => Promise<void> = as
 
 export function productBackends(): Backends {
   return {
-    analyzeCaptureFile: (path, opts) =>
-      analyzeCaptureFile(path, opts.onProgress ? { onProgress: (done, total) => opts.onProgress?.(done, total ?? done) } : {}),
+    async analyzeCaptureFile(path, opts) {
+      const analyzer = new Analyzer({ sniOf });
+      const onProgress = opts.onProgress;
+      const report = await analyzeCaptureFile(path, { analyzer, ...(onProgress ? { onProgress: (done: number, total: number | undefined) => onProgress(done, total ?? done) } : {}) });
+      return { report, jitterMs: jitterMsByStream(analyzer) };
+    },
     formatReport: (report, format, opts) => formatReport(opts.redact ? redactReport(report) : report, format === 'markdown' ? 'md' : 'html'),
     bundle: (files) => packTar(files),
 

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AnalysisReport } from '../analysis/model.js';
 import {
+  DEMO_FAULT_LABELS,
   modelFromReport,
   type Capabilities,
   type Command,
@@ -26,6 +27,8 @@ import { createThrottle, type Throttle } from './throttle.js';
 /** What a live source (demo, LAN, SmartLink) offers: the Analyzer's read side and its spectrum taps. */
 export interface LiveAnalyzer {
   report(): AnalysisReport;
+  /** Inter-arrival jitter per stream, ms, by `streamRowKey` (the analyze contract has no field for it). */
+  jitterMs?(): ReadonlyMap<string, number>;
   onFftFrame(cb: (streamId: string, frame: { frameIndex: number; bins: Uint16Array }) => void): void;
   onWaterfallLine(cb: (streamId: string, line: { timecode: number; bins: Uint16Array }) => void): void;
 }
@@ -40,8 +43,15 @@ export interface LiveRun {
   recordingPath?(): string | undefined;
 }
 
+/** A finished capture analysis: the report, and per-stream figures the report's contract does not carry. */
+export interface CaptureAnalysis {
+  report: AnalysisReport;
+  /** By `streamRowKey`, ms. */
+  jitterMs?: ReadonlyMap<string, number>;
+}
+
 export interface Backends {
-  analyzeCaptureFile?(path: string, opts: { onProgress?(done: number, total: number): void }): Promise<AnalysisReport>;
+  analyzeCaptureFile?(path: string, opts: { onProgress?(done: number, total: number): void }): Promise<CaptureAnalysis>;
   formatReport?(report: AnalysisReport, format: 'markdown' | 'html', opts: { redact: boolean }): string;
   startDemo?(faults: DemoFault[]): Promise<LiveRun>;
   diagnoseLan?(opts: { host?: string; mode: DiagnoseMode }): Promise<LiveRun>;
@@ -123,9 +133,9 @@ export function createSession(opts: SessionOptions): Session {
     setState({ phase: 'error', message });
     opts.emit({ type: 'error', message });
   };
-  const publish = (report: AnalysisReport, series: SeriesPoint[]): void => {
+  const publish = (report: AnalysisReport, series: SeriesPoint[], jitterMs?: ReadonlyMap<string, number>): void => {
     lastReport = report;
-    lastModel = modelFromReport(report, toStreamRows(report.streams), series);
+    lastModel = modelFromReport(report, toStreamRows(report.streams, jitterMs), series);
     modelOut.push(lastModel);
   };
 
@@ -157,13 +167,14 @@ export function createSession(opts: SessionOptions): Session {
     const gen = await begin('capture', label);
     capturePath = path;
     try {
-      const report = await analyze(path, {
+      const { report, jitterMs } = await analyze(path, {
         onProgress: (done, total) => {
           if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${label}` });
         },
       });
       if (gen !== generation) return;
-      publish(report, []);
+      // An upload is stored under a made-up name; the report names the file the user chose.
+      publish({ ...report, source: { ...report.source, file: label } }, [], jitterMs);
       modelOut.flush();
       setState({ phase: 'done' });
     } catch (err) {
@@ -207,7 +218,7 @@ export function createSession(opts: SessionOptions): Session {
         prevTotals = totals;
         prevAt = now;
       }
-      publish(report, series.slice());
+      publish(report, series.slice(), run.analyzer.jitterMs?.());
     };
     live = { run, timer: setInterval(tick, 1000 / MODEL_PER_SECOND) };
     run.ended.then(
@@ -295,7 +306,9 @@ export function createSession(opts: SessionOptions): Session {
           case 'start-demo': {
             const start = backends.startDemo;
             if (!start) return fail('The demo simulator is not available in this build.');
-            const label = command.faults.length ? `Demo radio — ${command.faults.join(', ')}` : 'Demo radio — healthy';
+            // The fault names as the picker shows them, without their explanations in brackets.
+            const faults = command.faults.map((f) => DEMO_FAULT_LABELS[f].split(' (')[0]);
+            const label = faults.length ? `Demo radio — fault${faults.length > 1 ? 's' : ''}: ${faults.join(', ')}` : 'Demo radio — healthy';
             return await startLive('demo', label, () => start(command.faults), { faults: command.faults });
           }
           case 'diagnose-lan': {

@@ -21,12 +21,17 @@ export function expectedPps(pcc: string): number | undefined {
   return EXPECTED_PPS_BY_PCC[pcc.toUpperCase().replace(/^0X/, '0x')];
 }
 
+/** One stream ID can reach several destinations (two clients): a row is the ID and both endpoints. */
+export function streamRowKey(s: Pick<StreamSummary, 'id' | 'src' | 'dst'>): string {
+  return `${s.id} ${s.src} ${s.dst}`;
+}
+
 export function toStreamRows(streams: readonly StreamSummary[], jitterMs?: ReadonlyMap<string, number>): StreamRow[] {
   return streams.map((s) => {
     const row: StreamRow = { ...s };
     const exp = expectedPps(s.pcc);
     if (exp !== undefined) row.expectedPps = exp;
-    const j = jitterMs?.get(s.id);
+    const j = jitterMs?.get(streamRowKey(s));
     if (j !== undefined) row.jitterMs = j;
     return row;
   });

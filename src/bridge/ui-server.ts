@@ -73,7 +73,9 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (!allowedHosts().includes((req.headers.host ?? '').toLowerCase())) return 'foreign Host';
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedHosts().some((h) => origin.toLowerCase() === `http://${h}`)) return 'foreign Origin';
-    if (!tokenOk(requestToken(req, url))) return 'missing or wrong token';
+    if (!tokenOk(requestToken(req, url))) {
+      return 'missing or wrong token. Open the full address that `flexpath ui` (or `npm start`) printed — it ends in ?token=… and changes every time FlexPath starts.';
+    }
     return undefined;
   };
 

@@ -1,6 +1,7 @@
 /**
- * Starts the real web-mode server (compiled, from dist/) for a Playwright test, with the backends the
- * test chooses. Screenshots go to test-results/screens/.
+ * Starts the real web-mode server (compiled, from dist/) for a Playwright test, with the product's own
+ * engines (capture analysis, the simulator walked by FlexPath's probe, reports) unless a test needs
+ * none. Screenshots go to test-results/screens/.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,12 +13,35 @@ import type { UiServer } from '../../src/bridge/ui-server.js';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const screensDir = join(repoRoot, 'test-results', 'screens');
 
+/** A compiled module of this repository, typed from its source. */
+export function dist<T>(path: string): Promise<T> {
+  return import(join(repoRoot, 'dist', path)) as Promise<T>;
+}
+
 export async function startServer(backends: Backends, autoDemoMs = 0): Promise<UiServer> {
-  const mod = (await import(join(repoRoot, 'dist/src/bridge/ui-server.js'))) as typeof import('../../src/bridge/ui-server.js');
+  const mod = await dist<typeof import('../../src/bridge/ui-server.js')>('src/bridge/ui-server.js');
   return mod.startUiServer({ staticDir: join(repoRoot, 'dist/renderer'), backends, autoDemoMs });
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The server `flexpath ui` runs: every real backend. */
+export async function startProductServer(): Promise<UiServer> {
+  const { productBackends } = await dist<typeof import('../../src/bridge/backends.js')>('src/bridge/backends.js');
+  return startServer(productBackends());
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screensDir, { recursive: true });
-  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+  const path = join(screensDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Pixels of a canvas brighter than its dark background: 0 for a blank one. */
+export function canvasInk(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let bright = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 120) bright++;
+    return bright;
+  });
 }

@@ -1,11 +1,11 @@
 // (e) The token is required: the page, its assets and the WebSocket refuse a browser without it.
 import { expect, test } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
-import { screenshot, startServer } from './harness.js';
+import { screenshot, startProductServer } from './harness.js';
 
 let server: UiServer;
 test.beforeAll(async () => {
-  server = await startServer({});
+  server = await startProductServer();
 });
 test.afterAll(async () => {
   await server.close();
@@ -15,6 +15,7 @@ test('without the token the browser gets 403 and no app', async ({ page }) => {
   const res = await page.goto(`http://127.0.0.1:${server.port}/`);
   expect(res?.status()).toBe(403);
   await expect(page.locator('body')).toContainText('forbidden');
+  await expect(page.locator('body')).toContainText('?token=');
   await expect(page.locator('#root')).toHaveCount(0);
   await screenshot(page, 'e-no-token');
 });
@@ -22,8 +23,11 @@ test('without the token the browser gets 403 and no app', async ({ page }) => {
 test('with the token the app loads and connects', async ({ page }) => {
   await page.goto(server.url);
   await expect(page.getByRole('heading', { name: 'Verdict' })).toBeVisible();
-  await expect(page.locator('.phase')).toHaveText('IDLE');
+  // The product listens for radio beacons until a source is chosen.
+  await expect(page.locator('.phase')).toHaveText('DISCOVERING');
   await expect(page.getByText('Disconnected from FlexPath')).toHaveCount(0);
+  await expect(page.getByTestId('start-demo')).toBeEnabled();
+  await expect(page.getByTestId('open-capture')).toBeEnabled();
   await screenshot(page, 'e-with-token');
 });
 

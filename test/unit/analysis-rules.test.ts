@@ -47,6 +47,21 @@ test('UDP blocked inbound: control fine, zero VITA-49 → udp-return blocked, ud
   assert.match(r.hops.find((h) => h.id === 'udp-return')?.evidence.join('\n') ?? '', /no VITA-49 datagram from the radio in 2\.9 s/);
 });
 
+test('evidence order: a failing hop leads with the fact that decided it, a working data hop with what arrived', () => {
+  const blocked = analyze({ blockUdp: true });
+  const ev = (r: AnalysisReport, id: string): string[] => r.hops.find((h) => h.id === id)?.evidence ?? [];
+  assert.match(ev(blocked, 'udp-return')[0] ?? '', /^no VITA-49 datagram from the radio/);
+  assert.match(ev(blocked, 'data:panadapter')[0] ?? '', /^0 packets in /);
+  assert.ok(ev(blocked, 'data:panadapter').some((l) => l.startsWith('requested: ')), 'the request is still shown');
+  const mtu = analyze({ mtu: 1340, icmpFragNeeded: 2 });
+  assert.match(ev(mtu, 'data:waterfall')[0] ?? '', /next-hop MTU 1340|no frame is ever complete|Don't-Fragment/);
+  const healthy = analyze({ withAudio: true });
+  const meter = ev(healthy, 'data:meter');
+  // The scenario sends a meter packet every 36 ms: 27.8/s.
+  assert.match(meter[0] ?? '', /pkts, 27\.\d\/s/);
+  assert.ok(meter.slice(1).some((l) => l.startsWith('requested: ')));
+});
+
 test('MTU 1340 with DF: meters and 144-byte FFT pass, every waterfall tile (1316–1436 B) vanishes → data:waterfall mtu', () => {
   const r = analyze({ mtu: 1340, icmpFragNeeded: 2 });
   assert.equal(r.verdict.status, 'blocked');
@@ -78,6 +93,10 @@ test('loss only on large packets (rate cap) → bandwidth', () => {
   assert.equal(r.verdict.status, 'degraded');
   assert.equal(r.verdict.hop, 'data:waterfall');
   assert.equal(r.verdict.cause, 'bandwidth');
+  // The hop's own loss leads; the comparison across classes that made it "bandwidth" follows.
+  const ev = r.hops.find((h) => h.id === 'data:waterfall')?.evidence ?? [];
+  assert.match(ev[0] ?? '', /^\d+\.\d+ % lost/);
+  assert.ok(ev.slice(1).some((l) => /loss grows with rate/.test(l)));
 });
 
 test('data to a port other than the announced one → wrong-port', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { Snapshot } from '../../src/bridge/protocol.js';
-import { createSession, type LiveRun, type SessionHost } from '../../src/bridge/session.js';
+import { createSession, type CaptureAnalysis, type LiveRun, type SessionHost } from '../../src/bridge/session.js';
+import { streamRowKey } from '../../src/bridge/stream-rows.js';
 
 function report(summary: string): AnalysisReport {
   return {
@@ -37,7 +38,7 @@ test('open-capture: progress, then the model with expected rates, then phase don
     backends: {
       analyzeCaptureFile: async (_p, o) => {
         o.onProgress?.(1, 2);
-        return report('all good');
+        return { report: report('all good') };
       },
       formatReport: (r, fmt, o) => `${fmt} ${o.redact ? 'redacted' : 'plain'}: ${r.verdict.summary}`,
     },
@@ -59,20 +60,44 @@ test('open-capture: progress, then the model with expected rates, then phase don
   await s.close();
 });
 
+test('an uploaded capture is named by the file the user picked; jitter from the analyzer reaches the streams table', async () => {
+  const out: Snapshot[] = [];
+  const stored = '/tmp/flexpath-ui-x/upload-0123abcd.pcapng';
+  const r = report('ok');
+  r.source.file = 'upload-0123abcd.pcapng';
+  const meter = r.streams[0]!;
+  const s = createSession({
+    emit: (x) => out.push(x),
+    host: { ...host(), resolveUpload: (id) => (id === 'u1' ? stored : undefined) },
+    backends: {
+      analyzeCaptureFile: async (p) => {
+        assert.equal(p, stored);
+        return { report: r, jitterMs: new Map([[streamRowKey(meter), 3.5], ['0x00000700 a:4993 other:4991', 99]]) };
+      },
+    },
+  });
+  await s.handle({ type: 'open-upload', uploadId: 'u1', name: 'shack-vpn.pcapng' });
+  const model = out.find((x) => x.type === 'model');
+  assert.ok(model?.type === 'model');
+  assert.equal(model.source.file, 'shack-vpn.pcapng');
+  assert.equal(model.streams[0]?.jitterMs, 3.5);
+  await s.close();
+});
+
 test('a capture superseded by a newer one never shows its result', async () => {
   const out: Snapshot[] = [];
-  let releaseFirst: (r: AnalysisReport) => void = () => undefined;
+  let releaseFirst: (r: CaptureAnalysis) => void = () => undefined;
   const s = createSession({
     emit: (x) => out.push(x),
     host: host(),
     backends: {
-      analyzeCaptureFile: (p) => (p === '/slow.pcapng' ? new Promise((r) => (releaseFirst = r)) : Promise.resolve(report('second'))),
+      analyzeCaptureFile: (p) => (p === '/slow.pcapng' ? new Promise((r) => (releaseFirst = r)) : Promise.resolve({ report: report('second') })),
     },
   });
   const first = s.handle({ type: 'open-capture', path: '/slow.pcapng' });
   await waitFor(() => out.some((x) => x.type === 'state' && x.state.source?.label === 'slow.pcapng'));
   await s.handle({ type: 'open-capture', path: '/fast.pcapng' });
-  releaseFirst(report('first'));
+  releaseFirst({ report: report('first') });
   await first;
   const summaries = out.flatMap((x) => (x.type === 'model' ? [x.verdict.summary] : []));
   assert.deepEqual(summaries, ['second']);

@@ -1,7 +1,9 @@
 /**
  * The path as a map: six places packets pass, control hops drawn above them, data hops below, each
- * as a bar over the stretch of path it covers. Status shows as colour AND word AND glyph; selecting a
- * bar shows its evidence.
+ * as a bar over the stretch of path it covers. Status shows as colour AND word AND glyph (dashed
+ * outline for unknown). A bar shows the hop's leading evidence line (the engine puts the deciding fact
+ * first); all of it is in the tooltip, and in the panel below once the bar is clicked or activated
+ * from the keyboard.
  */
 import { useState } from 'react';
 import type { Hop, HopId, Verdict } from '../../../src/analysis/model.js';
@@ -17,7 +19,8 @@ const SPAN: Record<HopId, { from: number; to: number; dir: '→' | '←' | '⇄'
   'radio-forwarding': { from: 4, to: 5, dir: '⇄' },
   control: { from: 0, to: 5, dir: '⇄' },
   'stream-setup': { from: 0, to: 5, dir: '⇄' },
-  'udp-return': { from: 0, to: 5, dir: '→' },
+  // The client's registrations and pings go out, the radio's data comes back: both ways.
+  'udp-return': { from: 0, to: 5, dir: '⇄' },
   'data:meter': { from: 0, to: 5, dir: '←' },
   'data:panadapter': { from: 0, to: 5, dir: '←' },
   'data:waterfall': { from: 0, to: 5, dir: '←' },
@@ -34,7 +37,11 @@ export function PathDiagram({ hops, verdict }: { hops: Hop[]; verdict: Verdict |
   const bar = (h: Hop) => {
     const span = SPAN[h.id];
     const culprit = verdict?.hop === h.id && verdict.status !== 'healthy';
-    const label = `${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}${culprit && verdict?.cause ? `, cause ${CAUSE_LABEL[verdict.cause]}` : ''}`;
+    const headline = h.evidence[0];
+    const more = h.evidence.length - 1;
+    const label =
+      `${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}${culprit && verdict?.cause ? `, cause ${CAUSE_LABEL[verdict.cause]}` : ''}` +
+      `${headline ? ` — ${headline}` : ''}${more > 0 ? ` (${more} more evidence line${more > 1 ? 's' : ''}: activate to show)` : ''}`;
     return (
       <div className="lane-row" key={h.id} role="listitem">
         <span className="lane-name">{HOP_LABEL[h.id]}</span>
@@ -45,7 +52,8 @@ export function PathDiagram({ hops, verdict }: { hops: Hop[]; verdict: Verdict |
             style={{ gridColumn: `${span.from + 1} / ${span.to + 2}` }}
             aria-label={label}
             aria-pressed={sel?.id === h.id}
-            title={[label, ...h.evidence].join('\n')}
+            aria-controls="hop-evidence"
+            title={[`${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}`, ...h.evidence.map((e) => `• ${e}`)].join('\n')}
             data-testid={`hop-${h.id}`}
             data-status={h.status}
             onClick={() => setSelected(h.id)}
@@ -54,7 +62,12 @@ export function PathDiagram({ hops, verdict }: { hops: Hop[]; verdict: Verdict |
             <span className="hop-glyph" aria-hidden="true">{STATUS_GLYPH[h.status]}</span>
             <span className="hop-word">{STATUS_WORD[h.status]}</span>
             {culprit && verdict?.cause && <span className="hop-cause">{CAUSE_LABEL[verdict.cause]}</span>}
-            {!culprit && h.evidence[0] && <span className="hop-ev">{h.evidence[0]}</span>}
+            {headline && <span className="hop-ev">{headline}</span>}
+            {more > 0 && (
+              <span className="hop-more" aria-hidden="true">
+                +{more}
+              </span>
+            )}
           </button>
         </div>
       </div>
@@ -64,7 +77,7 @@ export function PathDiagram({ hops, verdict }: { hops: Hop[]; verdict: Verdict |
   return (
     <section className="panel path" aria-label="Path diagram">
       <h2>
-        Path <span className="muted small">— where the packets stop · click a hop for its evidence</span>
+        Path <span className="muted small">— where the packets stop · click a hop (or Tab to it and press Enter) for all its evidence</span>
       </h2>
       <div className="lane-title">Control plane</div>
       <div role="list" aria-label="Control plane hops">
@@ -85,7 +98,7 @@ export function PathDiagram({ hops, verdict }: { hops: Hop[]; verdict: Verdict |
         {data.map(bar)}
       </div>
       {sel && (
-        <div className="evidence" aria-live="polite" data-testid="evidence">
+        <div className="evidence" id="hop-evidence" aria-live="polite" data-testid="evidence">
           <h3>
             <span className={`tag tag-${sel.status}`}>
               {STATUS_GLYPH[sel.status]} {STATUS_WORD[sel.status]}

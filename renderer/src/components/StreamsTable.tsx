@@ -8,7 +8,7 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
     <section className="panel streams" aria-label="Streams">
       <h2>Streams</h2>
       {streams.length === 0 ? (
-        <p className="muted">No streams seen yet.</p>
+        <p className="muted">No VITA-49 stream seen yet.</p>
       ) : (
         <div className="table-wrap">
           <table data-testid="streams-table">
@@ -38,7 +38,7 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
                     </td>
                     <td className={`num mono${low ? ' warn' : ''}`}>{fmt(s.ratePps)}{low ? ' ▼' : ''}</td>
                     <td className="num mono muted">{s.expectedPps !== undefined ? `≈${fmt(s.expectedPps)}` : 'varies'}</td>
-                    <td className={`num mono${lossPct >= 1 ? ' warn' : ''}`}>{fmt(lossPct, 2)}</td>
+                    <td className={`num mono${lossPct >= 1 ? ' warn' : ''}`}>{fmt(lossPct, 2)}{lossPct >= 1 ? ' ▲' : ''}</td>
                     <td className="num mono">{s.jitterMs !== undefined ? fmt(s.jitterMs) : '—'}</td>
                     <td className="num mono">{s.minSize === s.maxSize ? s.maxSize : `${s.minSize}–${s.maxSize}`}</td>
                     <td className="num mono">{s.packets}</td>
@@ -47,6 +47,7 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
               })}
             </tbody>
           </table>
+          <p className="muted small">▼ rate below 80 % of what a healthy LAN delivers · ▲ 1 % or more lost · jitter: smoothed variation of the spacing between frames (panadapter, waterfall) or packets</p>
         </div>
       )}
     </section>

@@ -1,5 +1,5 @@
 import type { Verdict } from '../../../src/analysis/model.js';
-import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, VERDICT_WORD } from '../vocab.js';
+import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, summaryForPanel, VERDICT_WORD } from '../vocab.js';
 
 export function VerdictPanel({ verdict, running }: { verdict: Verdict | undefined; running: boolean }) {
   if (!verdict) {
@@ -27,7 +27,7 @@ export function VerdictPanel({ verdict, running }: { verdict: Verdict | undefine
         )}
         {running && <span className="live-dot" aria-label="updating live">LIVE</span>}
       </div>
-      <p className="verdict-summary">{verdict.summary}</p>
+      <p className="verdict-summary">{summaryForPanel(verdict.summary)}</p>
       <div className="verdict-cols">
         <div>
           <h3>What to do</h3>

@@ -1,0 +1,60 @@
+// (a) A capture of a simulated radio behind a 1400-byte path MTU, recorded in this test by the
+// simulator itself, uploaded through the page's file picker and analysed by the real engine.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { UiServer } from '../../src/bridge/ui-server.js';
+import { dist, screenshot, startProductServer } from './harness.js';
+
+let server: UiServer | undefined;
+let dir: string | undefined;
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('MTU capture: panadapter and waterfall BLOCKED with cause MTU, meters OK', async ({ page }) => {
+  dir = mkdtempSync(join(tmpdir(), 'flexpath-e2e-'));
+  const { recordedSession } = await dist<typeof import('../helpers/sim.js')>('test/helpers/sim.js');
+  // A 1024-pixel pan: its first FFT fragment and every waterfall tile exceed 1400 B (reference §3.9).
+  const { file } = await recordedSession(join(dir, 'vpn-mtu1400.pcapng'), { mtu: 1400 }, { ms: 3000 });
+  server = await startProductServer();
+  await page.goto(server.url);
+  await page.getByTestId('capture-input').setInputFiles(file);
+
+  await expect(page.getByTestId('source')).toContainText('vpn-mtu1400.pcapng');
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });
+  await expect(verdict).toHaveAttribute('data-cause', 'mtu');
+  await expect(verdict).toContainText('MTU');
+  for (const id of ['data:panadapter', 'data:waterfall']) {
+    const hop = page.getByTestId(`hop-${id}`);
+    await expect(hop).toHaveAttribute('data-status', 'blocked');
+    await expect(hop).toContainText('BLOCKED');
+  }
+  // The hop the verdict names carries the cause in words, not only in colour.
+  await expect(page.getByTestId('hop-data:panadapter')).toContainText('MTU');
+  await expect(page.getByTestId('hop-data:panadapter')).toHaveAttribute('aria-label', /Panadapter.*BLOCKED.*MTU/);
+  await expect(page.getByTestId('hop-data:meter')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('hop-data:meter')).toContainText('OK');
+  // The evidence of the named hop is open and says what never arrived.
+  await expect(page.getByTestId('evidence')).toContainText('no frame is ever complete');
+  await expect(page.getByTestId('simulated-badge')).toHaveCount(0);
+  // The footer counts faults apart from hops this LAN session never used.
+  await expect(page.getByTestId('hop-counts')).toContainText('2 blocked');
+  await expect(page.getByTestId('hop-counts')).toContainText('not judged');
+
+  // Every evidence line of a hop is reachable: on hover (tooltip) and from the keyboard (panel).
+  const wf = page.getByTestId('hop-data:waterfall');
+  await expect(wf).toHaveAttribute('title', /requested: display waterfall 0x42000000/);
+  await wf.focus();
+  await page.keyboard.press('Enter');
+  await expect(wf).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('evidence')).toContainText('Waterfall');
+  await expect(page.getByTestId('evidence')).toContainText('requested: display waterfall 0x42000000');
+  // Back to the hop the verdict names, for the screenshot.
+  await page.getByTestId('hop-data:panadapter').click();
+  await screenshot(page, 'a-capture-mtu');
+});

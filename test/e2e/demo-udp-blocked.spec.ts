@@ -1,0 +1,28 @@
+// (c) The demo with "Inbound UDP blocked": the control channel works, no VITA-49 datagram arrives.
+import { expect, test } from '@playwright/test';
+import type { UiServer } from '../../src/bridge/ui-server.js';
+import { screenshot, startProductServer } from './harness.js';
+
+let server: UiServer | undefined;
+test.afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+test('demo with inbound UDP blocked: the verdict names udp-return, blocked, udp-blocked-inbound', async ({ page }) => {
+  server = await startProductServer();
+  await page.goto(server.url);
+  await page.getByTestId('fault-udp-blocked').check();
+  await page.getByTestId('start-demo').click();
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });
+  await expect(verdict).toHaveAttribute('data-hop', 'udp-return');
+  await expect(verdict).toHaveAttribute('data-cause', 'udp-blocked-inbound');
+  await expect(verdict).toContainText('UDP data path');
+  await expect(verdict).toContainText('Inbound UDP blocked');
+  await expect(page.getByTestId('hop-udp-return')).toHaveAttribute('data-status', 'blocked');
+  await expect(page.getByTestId('hop-control')).toHaveAttribute('data-status', 'ok');
+  await expect(page.getByTestId('simulated-badge')).toBeVisible();
+  await expect(page.getByTestId('source')).toContainText('Demo radio — fault: Inbound UDP blocked');
+  await screenshot(page, 'c-demo-udp-blocked');
+});
