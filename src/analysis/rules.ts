@@ -189,7 +189,8 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
 
   const anyData = data.length > 0;
   const meters = byHop.get('data:meter');
-  const smallOk = meters !== undefined && meters.packets > 0 && lossFraction(meters) < LOSS_DEGRADED_FRACTION;
+  // Small packets get through (a lossy link may still drop some of them).
+  const smallOk = meters !== undefined && meters.packets > 0;
   for (const d of DATA_HOPS) {
     hops.set(d.hop, judgeDataClass(ctx, d.hop, d.label, byHop.get(d.hop) ?? classFacts([]), exp.get(d.hop), anyData, smallOk, s));
   }
@@ -473,7 +474,8 @@ function judgeDataClass(
     // but not all of them.
     const icmp = mtuEvidence(ctx);
     const neverFirst = f.streams.every((st) => st.units === 0);
-    const mtu = (smallOk && neverFirst) || icmp.length > 0;
+    // Enough frames started that "never a first fragment" is no accident of random loss.
+    const mtu = (smallOk && neverFirst && f.broken >= MTU_MIN_FRAMES) || icmp.length > 0;
     const why = neverFirst ? 'the first (full-size) fragment of a frame never arrives, only later ones' : 'fragments arrive but too many are lost for any frame to complete';
     return hop(id, 'blocked', [...ev, 'no frame is ever complete: ' + why, ...icmp], mtu ? 'mtu' : 'random-loss');
   }
@@ -484,6 +486,9 @@ function judgeDataClass(
   if (f.jitterS >= JITTER_DEGRADED_S) return hop(id, 'degraded', [...ev, `inter-arrival jitter ${(f.jitterS * 1000).toFixed(0)} ms`], 'jitter');
   return hop(id, 'ok', ev);
 }
+
+/** Broken frames without a single first fragment before that pattern is called MTU rather than loss. */
+export const MTU_MIN_FRAMES = 5;
 
 /** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
 export const STOPPED_AFTER_S = 3;
@@ -531,7 +536,12 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
   if (!light || !heavy) return;
   const lightLoss = lossFraction(light);
   const heavyLoss = lossFraction(heavy);
-  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS) {
+  // The light class must lose significantly less than the heavy class's rate would make it lose by
+  // chance: with ~100 meter packets, 1 or 2 lost under 5 % uniform loss is noise, not a pattern.
+  const n = light.packets + light.lost;
+  const expectedAtHeavyRate = n * heavyLoss;
+  const significantlyLess = light.lost < expectedAtHeavyRate - 3 * Math.sqrt(expectedAtHeavyRate * (1 - heavyLoss));
+  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && significantlyLess && heavy.bytesPerS >= 4 * light.bytesPerS) {
     for (const h of lossy) {
       h.cause = 'bandwidth';
       // Context across classes, not this hop's own finding: it goes before the deciding fact (kept last).

@@ -74,7 +74,7 @@ test('listen --capture lo: tcpdump shows both planes of another client’s sessi
       const report = JSON.parse(r.stdout) as AnalysisReport;
       assert.equal(report.hops.find((h) => h.id === 'control')?.status, 'ok', JSON.stringify(report.hops.find((h) => h.id === 'control')));
       assert.ok(report.streams.some((s) => s.kind === 'waterfall' && s.packets > 50));
-      assert.equal(report.verdict.status, 'healthy', report.verdict.summary);
+      assert.equal(report.verdict.status, 'healthy', JSON.stringify(report.hops.filter((h) => h.status !== 'ok' && h.status !== 'unknown')));
     });
   } finally {
     sink.close();

@@ -197,3 +197,15 @@ test('4-bit counter: packets overtaken by a later one are unsettled until they a
   assert.equal(t.unsettled(), 0, '4 is now 8 behind: lost for good');
   assert.equal(t.lost, 1);
 });
+
+test('uniform 5 % loss is random-loss for every seed: the meters losing a little by chance is not "loss grows with rate"', () => {
+  const causes = new Set<string>();
+  for (let seed = 1; seed <= 25; seed++) causes.add(analyze({ withAudio: true, loss: 0.05, seed }).verdict.cause ?? '');
+  assert.deepEqual([...causes], ['random-loss']);
+});
+
+test('an MTU limit on a lossy link is still MTU: meters losing 5 % do not hide that first fragments never arrive', () => {
+  const r = analyze({ mtu: 1400, loss: 0.05, seed: 3 });
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+});
