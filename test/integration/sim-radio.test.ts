@@ -138,3 +138,37 @@ test('closing the connection removes the client’s pans and streams (status `re
     await sink.close();
   }
 });
+
+test('uncompressed remote audio, DAX audio (full and reduced bandwidth) and DAX IQ: classes, sizes and rates of reference §3.6–§3.8', async () => {
+  const sink = await udpSink();
+  try {
+    await withSim({}, async (sim) => {
+      const c = await guiSession(sim, sink.port);
+      assert.equal((await c.command('stream create type=remote_audio_rx compression=none')).code, 0);
+      assert.equal((await c.command('stream create type=dax_iq daxiq_channel=1')).code, 0);
+      const t0 = performance.now();
+      await sleep(2000);
+      const secs = (performance.now() - t0) / 1000;
+      const of = (pcc: number): typeof sink.got => sink.got.filter((g) => g.pcc === pcc);
+      // 0x03E3: 128 stereo float32 frames = 1024 B + 28 header, 187.5/s.
+      assert.ok(of(0x03e3).every((g) => g.payload.length === 1052));
+      assert.ok(of(0x03e3).length / secs > 160 && of(0x03e3).length / secs < 200, `float audio ${of(0x03e3).length / secs}/s`);
+      // DAX IQ 24 kHz: packet type 1, PCC 0x02E3, 512 complex float32 = 4096 B + 28, 24000/512 = 46.9/s.
+      const iq = of(0x02e3);
+      assert.ok(iq.length > 0 && iq.every((g) => g.payload.length === 4124 && g.payload[0]! >> 4 === 1));
+      assert.ok(iq.length / secs > 38 && iq.length / secs < 52, `IQ ${iq.length / secs}/s`);
+      await c.close();
+      sink.got.length = 0;
+      // DAX RX follows `client set send_reduced_bw_dax`: int16 mono (0x0123, 256 B + 28) when set.
+      const d = await guiSession(sim, sink.port);
+      assert.equal((await d.command('client set send_reduced_bw_dax=1')).code, 0);
+      assert.equal((await d.command('stream create type=dax_rx dax_channel=1')).code, 0);
+      await sleep(500);
+      assert.ok(of(0x0123).length > 50 && of(0x0123).every((g) => g.payload.length === 284));
+      assert.equal(of(0x03e3).length, 0);
+      await d.close();
+    });
+  } finally {
+    await sink.close();
+  }
+});
