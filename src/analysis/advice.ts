@@ -61,6 +61,14 @@ export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
       'Log out and in again in SmartSDR to refresh the SmartLink login.',
     ],
   },
+  'smartlink-certificate': {
+    title: 'The server at the SmartLink address presented a certificate this computer does not trust, so no login was sent to it',
+    advice: [
+      'A TLS-inspecting proxy, antivirus “web shield” or company firewall is likely intercepting HTTPS: exempt smartlink.flexradio.com from inspection.',
+      'Check this computer’s date and time (a wrong clock makes valid certificates look expired or not yet valid).',
+      'Check that smartlink.flexradio.com resolves to FlexRadio’s server, not to a captive portal or a wrong DNS entry.',
+    ],
+  },
   'radio-not-registered': {
     title: 'The radio is not registered with SmartLink (or refused the brokered session)',
     advice: [

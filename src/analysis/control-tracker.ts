@@ -54,6 +54,8 @@ export interface ControlSession {
   lastTs: number;
   closeTs?: number;
   resetBy?: 'client' | 'server';
+  /** The side whose FIN or RST ended the connection first. */
+  closedBy?: 'client' | 'server';
   synOnly: boolean;
   bytesToServer: number;
   bytesToClient: number;
@@ -128,6 +130,8 @@ export interface BrokerFacts {
   connectSent: number;
   testConnection?: TestConnection;
   pingsFromClient: number;
+  /** Live only: the server's certificate was refused during the TLS handshake, and why. */
+  certificateRefused?: string;
 }
 
 export interface UdpRegistration {
@@ -198,9 +202,11 @@ export class ControlTracker {
         return;
       case 'tcp-close':
         session.closeTs ??= e.ts;
+        session.closedBy ??= fromClient ? 'client' : 'server';
         return;
       case 'tcp-reset':
         session.closeTs ??= e.ts;
+        session.closedBy ??= fromClient ? 'client' : 'server';
         session.resetBy ??= fromClient ? 'client' : 'server';
         return;
       case 'tcp-gap':

@@ -33,6 +33,7 @@ export const CAUSES = [
   'wrong-port',
   'host-firewall',
   'smartlink-unreachable',
+  'smartlink-certificate',
   'radio-not-registered',
   'router-no-forwarding',
   'double-nat',
