@@ -63,6 +63,7 @@ function asLiveRun(d: Diagnosis, path: string, cleanup: () => Promise<void> = as
     // A continuous run ends by itself only when its control channel drops.
     ended: d.done.then(() => undefined),
     recordingPath: () => path,
+    syncRecording: () => d.evidence.syncRecording(),
   };
 }
 
