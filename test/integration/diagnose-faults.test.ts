@@ -39,6 +39,7 @@ function parsed(r: CliResult): AnalysisReport {
   assert.equal(r.signal, null, r.stderr);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /at .+\.js:\d+|TypeError|ReferenceError|Unhandled/, 'no stack trace');
+  assert.doesNotMatch(r.stderr, /Warning:/, 'no runtime warnings for the user');
   return JSON.parse(r.stdout) as AnalysisReport;
 }
 
