@@ -42,7 +42,7 @@ export const CAPTURE_NEXT: Record<Cause, string> = {
   jitter: 'Capture 2 minutes while the link is busy (uploads, video calls) and while it is idle, to compare.',
   'wrong-port': 'Capture "udp or icmp" on this computer: ICMP port-unreachable replies name the port the radio sends to.',
   'host-firewall': 'Capture on this computer with the firewall briefly disabled, then enabled, to compare.',
-  'smartlink-unreachable': 'Capture "tcp port 443" while SmartSDR logs in to SmartLink.',
+  'smartlink-unreachable': 'Capture "tcp port 443" while SmartSDR logs in to SmartLink; if the certificate was refused, open https://smartlink.flexradio.com in a browser here and look at who issued its certificate (a proxy or antivirus name confirms interception).',
   'radio-not-registered': 'On the radio’s LAN, capture its TCP traffic to port 443 while it boots.',
   'router-no-forwarding': 'Capture on the radio’s LAN while SmartSDR connects from outside: the test_connection results show which ports fail.',
   'double-nat': 'Note the WAN address your router shows and compare it with the public address SmartLink reports.',

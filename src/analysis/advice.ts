@@ -55,9 +55,10 @@ export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
     ],
   },
   'smartlink-unreachable': {
-    title: 'The SmartLink server cannot be reached or did not accept the login',
+    title: 'The SmartLink server cannot be reached, is not trusted, or did not accept the login',
     advice: [
       'Check that this computer can reach smartlink.flexradio.com on TCP 443 (proxy, captive portal, firewall).',
+      'If the evidence says its certificate was refused: a TLS-inspecting proxy, antivirus “web shield” or company firewall is likely intercepting HTTPS — exempt smartlink.flexradio.com — or this computer’s clock is wrong.',
       'Log out and in again in SmartSDR to refresh the SmartLink login.',
     ],
   },

@@ -62,6 +62,8 @@ export interface ControlSession {
   lastTs: number;
   closeTs?: number;
   resetBy?: 'client' | 'server';
+  /** The side whose FIN or RST ended the connection first. */
+  closedBy?: 'client' | 'server';
   synOnly: boolean;
   bytesToServer: number;
   bytesToClient: number;
@@ -136,6 +138,8 @@ export interface BrokerFacts {
   connectSent: number;
   testConnection?: TestConnection;
   pingsFromClient: number;
+  /** Live only: the server's certificate was refused during the TLS handshake, and why. */
+  certificateRefused?: string;
 }
 
 export interface UdpRegistration {
@@ -212,9 +216,11 @@ export class ControlTracker {
         return;
       case 'tcp-close':
         session.closeTs ??= e.ts;
+        session.closedBy ??= fromClient ? 'client' : 'server';
         return;
       case 'tcp-reset':
         session.closeTs ??= e.ts;
+        session.closedBy ??= fromClient ? 'client' : 'server';
         session.resetBy ??= fromClient ? 'client' : 'server';
         return;
       case 'tcp-gap':

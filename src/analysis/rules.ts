@@ -230,6 +230,9 @@ function judgeBroker(ctx: RuleContext, wan: boolean): Judged {
   const c = ctx.control;
   const b = c.broker;
   const brokerSessions = c.sessions.filter((x) => x.kind === 'broker' || (x.tls && (x.sni?.includes('smartlink') || x.server.port === 443)));
+  if (b.certificateRefused !== undefined) {
+    return hop('smartlink-server', 'blocked', [`the server’s TLS certificate was refused (${b.certificateRefused}): FlexPath sent it no login`], 'smartlink-unreachable');
+  }
   if (brokerSessions.length === 0 && b.registerSent === 0) {
     return hop('smartlink-server', 'unknown', [wan ? 'no SmartLink server connection in the evidence' : 'not used: LAN session']);
   }
@@ -343,6 +346,8 @@ function judgeControl(ctx: RuleContext, s: ControlSession | undefined, wan: bool
   const pendingPing = p.sent >= 3 && p.answered < p.sent - 2 && outstandingS >= 3;
   if (pendingPing) return hop('control', 'degraded', [...ev, 'pings are going unanswered while the session is up'], 'ping-timeout');
   if (s.resetBy === 'server') return hop('control', 'blocked', ev, 'control-timeout');
+  // A radio ends a client's session itself only when it restarts, is switched off or drops the client.
+  if (s.closedBy === 'server') return hop('control', 'blocked', [...ev, `the radio closed the connection after ${secs((s.closeTs ?? s.lastTs) - s.firstTs)}`], 'control-timeout');
   const t = wan ? RTT_THRESHOLDS.wan : RTT_THRESHOLDS.lan;
   if (p.answered > 0 && p.sumMs / p.answered >= t.poor) {
     return hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');

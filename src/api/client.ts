@@ -49,6 +49,7 @@ export class ApiClient {
   handle: number | undefined;
   /** Why the connection ended, once it has. */
   closedBecause: string | undefined;
+  private closing = false;
   readonly local: { ip: string; port: number };
   readonly remote: { ip: string; port: number };
   private seq = 0;
@@ -74,7 +75,7 @@ export class ApiClient {
       this.splitter.push(text, (raw) => this.receive(raw));
     });
     socket.on('error', (e) => this.ended(e.message));
-    socket.on('close', () => this.ended('closed by the radio'));
+    socket.on('close', () => this.ended(this.closing ? 'closed by this client' : 'closed by the radio'));
   }
 
   static async connect(o: ConnectOptions): Promise<ApiClient> {
@@ -116,6 +117,11 @@ export class ApiClient {
         },
       };
     });
+  }
+
+  /** True once `close()` was called: the connection ends because this side ended it. */
+  get closedLocally(): boolean {
+    return this.closing;
   }
 
   get closed(): boolean {
@@ -160,6 +166,7 @@ export class ApiClient {
   /** Ends the session the way FlexLib does: a 0x04 byte, then FIN. Resolves when the socket is closed. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closing = true;
     await new Promise<void>((resolve) => {
       this.socket.once('close', () => resolve());
       this.write('\x04');

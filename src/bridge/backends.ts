@@ -11,12 +11,12 @@ import { formatEndpoint } from '../capture/types.js';
 import { listenForRadios } from '../diagnose/discovery.js';
 import { startLanDiagnosis } from '../diagnose/lan.js';
 import type { LiveEvidence } from '../diagnose/live.js';
-import { startSmartLinkDiagnosis } from '../diagnose/smartlink.js';
+import { type SmartLinkOptions, startSmartLinkDiagnosis } from '../diagnose/smartlink.js';
 import type { Diagnosis } from '../diagnose/walk.js';
 import { formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import type { SimFaults } from '../sim/faults.js';
-import { startSimulator } from '../sim/radio-sim.js';
+import { type Simulator, startSimulator } from '../sim/radio-sim.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import type { DemoFault, DiscoveredRadio } from './protocol.js';
 import type { Backends, LiveAnalyzer, LiveRun } from './session.js';
@@ -80,10 +80,20 @@ function asLiveRun(d: Diagnosis, path: string, cleanup: () => Promise<void> = as
     // A continuous run ends by itself only when its control channel drops.
     ended: d.done.then(() => undefined),
     recordingPath: () => path,
+    syncRecording: () => d.evidence.syncRecording(),
   };
 }
 
-export function productBackends(): Backends {
+export interface BackendOptions {
+  /** Multiplies the demo radio's stream rates (the soak runs an hour of packets in minutes). */
+  demoRateScale?: number;
+  /** Sees each demo run's simulator and diagnosis (the soak measures their structures). */
+  onDemo?(sim: Simulator, diagnosis: Diagnosis): void;
+  /** Another SmartLink server than FlexRadio's (the simulator's, with its test CA, for tests). */
+  smartLinkBroker?: Pick<SmartLinkOptions, 'brokerHost' | 'brokerPort' | 'brokerTls'>;
+}
+
+export function productBackends(o: BackendOptions = {}): Backends {
   return {
     async analyzeCaptureFile(path, opts) {
       const analyzer = new Analyzer({ sniOf });
@@ -96,9 +106,10 @@ export function productBackends(): Backends {
 
     async startDemo(faults) {
       // Free ports and no beacons: the demo must never be mistaken for, or collide with, a real radio.
-      const sim = await startSimulator({ portBase: 0, discovery: false, faults: demoFaults(faults) });
+      const sim = await startSimulator({ portBase: 0, discovery: false, faults: demoFaults(faults), ...(o.demoRateScale ? { rateScale: o.demoRateScale } : {}) });
       const path = recordingPath('demo');
       const d = startLanDiagnosis({ host: sim.host, port: sim.ports.api, mode: 'probe', continuous: true, flexlibRange: false, discoveryPort: false, write: path, probePixels: { x: 1024, y: 300 } });
+      o.onDemo?.(sim, d);
       return asLiveRun(d, path, () => sim.stop());
     },
 
@@ -120,7 +131,7 @@ export function productBackends(): Backends {
 
     async diagnoseSmartLink({ token }) {
       const path = recordingPath('smartlink');
-      return asLiveRun(startSmartLinkDiagnosis({ token, continuous: true, write: path }), path);
+      return asLiveRun(startSmartLinkDiagnosis({ ...o.smartLinkBroker, token, continuous: true, write: path }), path);
     },
 
     discoverRadios(onRadios) {

@@ -41,6 +41,8 @@ export interface LiveRun {
   ended: Promise<void>;
   /** The session's packets as pcapng, when the source records them (for the support bundle). */
   recordingPath?(): string | undefined;
+  /** Brings the recording on disk up to date; the bundle reads it while the source still runs. */
+  syncRecording?(): Promise<void>;
 }
 
 /** A finished capture analysis: the report, and per-stream figures the report's contract does not carry. */
@@ -253,6 +255,7 @@ export function createSession(opts: SessionOptions): Session {
         { name: 'report.html', data: Buffer.from(formatReport(report, 'html', { redact })) },
       ];
       const pcap = capturePath ?? live?.run.recordingPath?.();
+      if (pcap && !capturePath) await live?.run.syncRecording?.();
       if (pcap) {
         files.push({ name: pcap.toLowerCase().endsWith('.pcap') ? 'session.pcap' : 'session.pcapng', data: await readFile(pcap) });
       }

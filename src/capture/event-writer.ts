@@ -83,6 +83,11 @@ export class EventCaptureWriter {
     }
   }
 
+  /** Everything written so far is in the file when this resolves; writing may go on. */
+  sync(): Promise<void> {
+    return this.writer.sync();
+  }
+
   close(): Promise<void> {
     return this.writer.close();
   }

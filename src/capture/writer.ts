@@ -74,6 +74,15 @@ class Output {
     this.needsDrain = false;
   }
 
+  /** Resolves once everything written so far has reached the target (the file can be read while writing goes on). */
+  async sync(): Promise<void> {
+    this.flush();
+    if (this.error !== undefined) throw this.error;
+    if (this.stream.writableEnded) return;
+    // Writes complete in order: an empty one completes after every byte before it.
+    await new Promise<void>((resolve, reject) => this.stream.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+  }
+
   async close(): Promise<void> {
     this.flush();
     if (this.owned) {
@@ -168,6 +177,11 @@ export class PcapngWriter {
 
   drain(): Promise<void> {
     return this.out.drain();
+  }
+
+  /** Everything written so far is in the target when this resolves; writing may go on. */
+  sync(): Promise<void> {
+    return this.out.sync();
   }
 
   close(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readCaptureStream } from '../capture/reader.js';
+import type { Endpoint } from '../capture/types.js';
 import { LiveEvidence } from './live.js';
 import { type DataSocket, openDataSocket } from './data-socket.js';
 
@@ -23,6 +24,8 @@ export interface Listening {
   evidence: LiveEvidence;
   /** What is being listened to, for the user. */
   describe: string;
+  /** The bound data socket (not with `captureInterface`). */
+  local?: Endpoint;
   /** Resolves when the source ends by itself (tcpdump exits); rejects when it fails. */
   ended: Promise<void>;
   stop(): Promise<void>;
@@ -47,6 +50,7 @@ export async function startListening(o: ListenOptions): Promise<Listening> {
   const ended = new Promise<void>((resolve) => (stopped = resolve));
   return {
     evidence: ev,
+    local: s.local,
     describe: `UDP ${s.local.ip}:${s.local.port} (receive buffer ${Math.round(s.receiveBuffer / 1024)} KiB)`,
     ended,
     async stop() {

@@ -20,6 +20,7 @@ export class LiveEvidence {
   private packets = 0;
   private bytes = 0;
   private recorded = 0;
+  private closed = false;
 
   constructor(
     readonly label: string,
@@ -81,7 +82,13 @@ export class LiveEvidence {
     return this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
   }
 
+  /** The recording so far, complete on disk (for a support bundle taken while the session runs). */
+  async syncRecording(): Promise<void> {
+    if (!this.closed) await this.writer?.sync();
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     await this.writer?.close();
   }
 }

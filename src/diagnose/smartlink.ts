@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClient, Reply } from '../api/client.js';
 import type { AnalysisReport, HopId } from '../analysis/model.js';
 import type { Endpoint } from '../capture/types.js';
-import { BrokerClient, SMARTLINK_HOST, SMARTLINK_PORT } from '../smartlink/broker-client.js';
+import { BrokerClient, BrokerError, SMARTLINK_HOST, SMARTLINK_PORT } from '../smartlink/broker-client.js';
 import { type BrokerRadio, choosePorts } from '../smartlink/protocol.js';
 import { newScan, scanPacket } from '../vita/scan.js';
 import { FLEX_OUI } from '../vita/classes.js';
@@ -71,6 +71,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       try {
         broker = await BrokerClient.connect({ host, port: brokerPort, timeoutMs: 10_000, ...(o.brokerTls ? { tls: o.brokerTls } : {}) });
       } catch (e) {
+        if (e instanceof BrokerError && e.certificate) ev.analyzer.control.broker.certificateRefused = e.message;
         ev.tcpOpen(bLocal, bRemote);
         ev.step('smartlink-server', `no TLS session with ${host}:${brokerPort}: ${e instanceof Error ? e.message : String(e)}`);
         say(`SmartLink server unreachable: ${e instanceof Error ? e.message : String(e)}`);

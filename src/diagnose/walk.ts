@@ -229,7 +229,9 @@ export async function connectControl(ev: LiveEvidence, data: DataPath | undefine
     return undefined;
   }
   api.onClose((why) => {
-    ev.tcpClose(remote, local, /RESET/i.test(why));
+    // Who closed matters: the radio ending a session mid-run is a fault, FlexPath's own tidy-up is not.
+    const ours = api.closedLocally;
+    ev.tcpClose(ours ? local : remote, ours ? remote : local, /RESET/i.test(why));
     ev.step('control', `control channel ended: ${why}`);
   });
   return api;

@@ -40,6 +40,10 @@ export interface BrokerOptions {
   /** Accepted tokens; undefined accepts any non-empty token. */
   tokens?: string[];
   recorder?: Recorder;
+  /** The account's callsign in `application user_settings`. */
+  callsign?: string;
+  /** The address the broker says it sees the client at (a NAT's public side); default the socket's peer. */
+  clientPublicIp?: string;
 }
 
 export interface Broker {
@@ -82,8 +86,8 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
         const token = f.get('token') ?? '';
         registered = token.length > 0 && (o.tokens === undefined || o.tokens.includes(token));
         if (!registered) return send('application registration_invalid');
-        send('application user_settings callsign=N0CALL first_name=Demo last_name=Operator');
-        send(`application info public_ip=${client.ip}`);
+        send(`application user_settings callsign=${o.callsign ?? 'N0CALL'} first_name=Demo last_name=Operator`);
+        send(`application info public_ip=${o.clientPublicIp ?? client.ip}`);
         radioList();
         return;
       }
@@ -108,7 +112,7 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
           return;
         }
         case 'application info':
-          send(`application info public_ip=${client.ip}`);
+          send(`application info public_ip=${o.clientPublicIp ?? client.ip}`);
           return;
         default:
           return;

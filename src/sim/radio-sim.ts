@@ -15,7 +15,7 @@ import { type Broker, type TestConnectionResult, startBroker } from './broker.js
 import { DataPlane } from './data-plane.js';
 import { beaconPacket } from './discovery.js';
 import type { SimFaults } from './faults.js';
-import { DEFAULT_MODEL, simulatedIdentity } from './model.js';
+import { DEFAULT_MODEL, type RadioIdentity, simulatedIdentity } from './model.js';
 import type { WanState } from './objects.js';
 import { type Client, RadioCore } from './radio-core.js';
 import { unixNow } from '../capture/timestamp.js';
@@ -40,6 +40,10 @@ export interface SimOptions {
   broker?: boolean;
   /** The radio's public address in the broker's radio list (default `host`). */
   publicIp?: string;
+  /** The client's public address as the broker reports it (default the address it connects from). */
+  clientPublicIp?: string;
+  /** Identity fields to use instead of the obviously simulated ones (tests plant values to find). */
+  identity?: Partial<Pick<RadioIdentity, 'serial' | 'callsign' | 'nickname'>>;
   /** A GUI operator (SmartSDR on another PC) already connected, owning a pan and a slice. */
   operator?: boolean;
   /** Record everything as pcapng at this path. */
@@ -81,7 +85,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const base = opts.portBase ?? 4992;
   const port = (offset: number): number => (base === 0 ? 0 : base + offset);
   const faults = opts.faults ?? {};
-  const identity = simulatedIdentity(opts.model ?? DEFAULT_MODEL);
+  const identity: RadioIdentity = { ...simulatedIdentity(opts.model ?? DEFAULT_MODEL), ...opts.identity };
   const rnd = prng(opts.seed ?? 0x51a);
   const recorder: Recorder | undefined = opts.write ? pcapngRecorder(opts.write) : undefined;
   const wanMode: WanMode = faults.noForward ? (faults.noUpnp ? 'hole-punch' : 'upnp') : 'forward';
@@ -161,6 +165,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         cert: SIM_SERVER_CERT,
         key: SIM_SERVER_KEY,
         ...(opts.tokens ? { tokens: opts.tokens } : {}),
+        callsign: identity.callsign,
+        ...(opts.clientPublicIp ? { clientPublicIp: opts.clientPublicIp } : {}),
         ...(recorder ? { recorder } : {}),
         radio: {
           serial: identity.serial,

@@ -6,6 +6,7 @@
  * The login token lives only in this object's call to `register`: the text it reports to listeners
  * (for the analysis and the capture) has the token replaced, so it can reach no log, report or file.
  */
+import { isIP } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { LineSplitter } from '../api/lines.js';
 import { type BrokerRadio, isBrokerLine, pairs, parseRadioList, parseTestConnection, type TestConnection } from './protocol.js';
@@ -22,7 +23,20 @@ export interface BrokerConnectOptions {
   timeoutMs?: number;
 }
 
-export class BrokerError extends Error {}
+/**
+ * OpenSSL's verification failures as Node reports them (`err.code`): the server answered, but with a
+ * certificate this computer does not trust for that name.
+ */
+const CERTIFICATE_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_SIGNATURE_FAILURE',
+  'CERT_REJECTED', 'INVALID_CA', 'ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH',
+]);
+
+export class BrokerError extends Error {
+  /** The TLS handshake failed on the server's certificate (not trusted, expired, wrong name). */
+  certificate = false;
+}
 
 export interface Registration {
   publicIp?: string;
@@ -57,7 +71,9 @@ export class BrokerClient {
   static async connect(o: BrokerConnectOptions): Promise<BrokerClient> {
     const timeoutMs = o.timeoutMs ?? 10_000;
     const socket = await new Promise<TLSSocket>((resolve, reject) => {
-      const s = connect({ host: o.host, port: o.port, servername: o.tls?.servername ?? o.host, ...(o.tls?.ca ? { ca: o.tls.ca } : {}), rejectUnauthorized: true });
+      // SNI carries host names only (RFC 6066 §3); for an address the certificate is checked against the IP.
+      const servername = o.tls?.servername ?? (isIP(o.host) ? undefined : o.host);
+      const s = connect({ host: o.host, port: o.port, ...(servername ? { servername } : {}), ...(o.tls?.ca ? { ca: o.tls.ca } : {}), rejectUnauthorized: true });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new BrokerError(`no TLS session with ${o.host}:${o.port} within ${timeoutMs} ms`));
@@ -68,7 +84,9 @@ export class BrokerClient {
       });
       s.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new BrokerError(`${o.host}:${o.port}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`));
+        const err = new BrokerError(`${o.host}:${o.port}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`);
+        err.certificate = e.code !== undefined && CERTIFICATE_ERRORS.has(e.code);
+        reject(err);
       });
     });
     return new BrokerClient(socket);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,4 +151,32 @@ test('WebSocket: refused without token or with a foreign Origin; with both it se
   assert.equal(err.type, 'error');
   if (err.type === 'error') assert.match(err.message, /demo simulator is not available/);
   ok.ws.close();
+});
+
+test('WebSocket: a wrong token or a foreign Host is refused even with our Origin', async () => {
+  const origin = `http://127.0.0.1:${server.port}`;
+  assert.deepEqual(await openWs(`?token=${server.token.slice(0, -1)}X`, { origin }), { status: 403 });
+  assert.deepEqual(await openWs(`?${tok()}`, { origin, host: `rebind.example:${server.port}` }), { status: 403 });
+});
+
+test('an upload’s name cannot place the file: it only picks the extension inside the server’s own folder', async () => {
+  const target = join(tmpdir(), `flexpath-escape-${process.pid}.pcap`);
+  const name = encodeURIComponent(`../../../../../..${target}`);
+  const body = Buffer.from('not a capture');
+  const r = await new Promise<Reply>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/upload?${tok()}&name=${name}`, headers: { host: `127.0.0.1:${server.port}`, 'content-length': String(body.length) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(r.status, 200);
+  assert.match((JSON.parse(r.body) as { uploadId: string }).uploadId, /^[0-9a-f]{24}$/);
+  assert.equal(existsSync(target), false);
 });

@@ -209,3 +209,26 @@ test('an MTU limit on a lossy link is still MTU: meters losing 5 % do not hide t
   assert.equal(r.verdict.hop, 'data:waterfall');
   assert.equal(r.verdict.cause, 'mtu');
 });
+
+test('the radio ending the control connection (FIN first) blocks the control hop; the client ending it does not', () => {
+  const judgeAfterClose = (by: 'radio' | 'client'): AnalysisReport => {
+    const a = new Analyzer();
+    const events = lanScenario({});
+    for (const e of events) a.feed(e);
+    const s = a.control.sessions.find((x) => x.kind === 'radio-api');
+    assert.ok(s);
+    const ts = (a.lastTs ?? 0) + 0.01;
+    const [src, dst] = by === 'radio' ? [s.server, s.client] : [s.client, s.server];
+    a.feed({ type: 'tcp-close', ts, src, dst });
+    a.feed({ type: 'tcp-close', ts: ts + 0.001, src: dst, dst: src });
+    a.finish();
+    return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  };
+  const radio = judgeAfterClose('radio');
+  assert.equal(hopStatus(radio, 'control'), 'blocked');
+  assert.equal(radio.verdict.hop, 'control');
+  assert.match(radio.hops.find((h) => h.id === 'control')?.evidence.join('\n') ?? '', /the radio closed the connection/);
+  const client = judgeAfterClose('client');
+  assert.equal(hopStatus(client, 'control'), 'ok');
+  assert.equal(client.verdict.status, 'healthy');
+});
