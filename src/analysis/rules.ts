@@ -280,7 +280,9 @@ function judgeForwarding(ctx: RuleContext, wan: boolean): Judged {
     );
     if ((t.forwardTcp && t.forwardUdp) || (t.upnpTcp && t.upnpUdp)) return hop('radio-forwarding', 'ok', ev);
     if ((t.forwardTcp || t.upnpTcp) && !(t.forwardUdp || t.upnpUdp) && !t.holePunch) {
-      return hop('radio-forwarding', 'blocked', [...ev, 'TCP reaches the radio but UDP does not: typical of a second router in front of the radio'], 'double-nat');
+      // One router that passes the TLS port but not the UDP one: a forward (or UPnP mapping) made for TCP
+      // only. A second NAT would stop TCP too; only a private public_ip (above) points at one.
+      return hop('radio-forwarding', 'blocked', [...ev, 'TCP reaches the radio but UDP does not: the router forwards the TLS port but not the UDP port'], 'router-no-forwarding');
     }
     if (t.holePunch) return hop('radio-forwarding', 'ok', [...ev, 'no forwarded or UPnP ports: relying on hole punching']);
     return hop('radio-forwarding', 'blocked', [...ev, 'neither forwarding, UPnP nor hole punching can reach the radio'], 'router-no-forwarding');

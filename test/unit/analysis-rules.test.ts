@@ -166,3 +166,36 @@ test('4-bit counter: 4 of every 5 packets dropped in a steady pattern (an MTU li
   assert.equal(t.lost, 39 * 4);
   assert.equal(t.outOfOrder, 0);
 });
+
+/** A SmartLink broker session (plain lines, as FlexPath records its own) ending in a test_connection result. */
+function brokerSession(publicIp: string, test: string): AnalysisReport {
+  const a = new Analyzer();
+  const client = { ip: '198.51.100.7', port: 50123 };
+  const broker = { ip: '203.0.113.5', port: 443 };
+  const t0 = 1_700_000_000;
+  const line = (ts: number, fromClient: boolean, text: string): void =>
+    a.feed({ type: 'tcp-data', ts, src: fromClient ? client : broker, dst: fromClient ? broker : client, data: Buffer.from(text + '\r\n') });
+  a.feed({ type: 'tcp-open', ts: t0, src: client, dst: broker });
+  line(t0 + 0.1, true, 'application register name=FlexPath platform=linux token=***');
+  line(t0 + 0.2, false, `application info public_ip=${client.ip}`);
+  line(t0 + 0.2, false, `radio list radio_name=Shack serial=1234-5678-9012-3456 model=FLEX-6600 public_ip=${publicIp} public_tls_port=4994 public_udp_port=4993 upnp_supported=0 public_upnp_tls_port=-1 public_upnp_udp_port=-1|`);
+  line(t0 + 0.3, true, 'application test_connection serial=1234-5678-9012-3456');
+  line(t0 + 1.3, false, `radio test_connection serial=1234-5678-9012-3456 ${test}`);
+  a.finish();
+  return a.report({ file: 'broker', packets: a.events, bytes: 0, durationS: 0 });
+}
+
+test('forwarded TCP works, forwarded UDP does not (a forward made for TCP only) → radio-forwarding blocked, router-no-forwarding', () => {
+  // The radio advertises both forwarded ports, so FlexLib uses them (reference §6.4): the missing UDP
+  // forward is the fault, on one router — nothing in these facts points at a second NAT.
+  const r = brokerSession('203.0.113.77', 'upnp_tcp_port_working=false upnp_udp_port_working=false forward_tcp_port_working=true forward_udp_port_working=false nat_supports_hole_punch=false');
+  assert.equal(r.verdict.hop, 'radio-forwarding');
+  assert.equal(r.verdict.cause, 'router-no-forwarding');
+  assert.match(r.hops.find((h) => h.id === 'radio-forwarding')!.evidence.join(' '), /TCP reaches the radio but UDP does not/);
+});
+
+test('a private public_ip in the radio list is double NAT, whatever test_connection says (reference §8 #1)', () => {
+  const r = brokerSession('192.168.1.20', 'upnp_tcp_port_working=false upnp_udp_port_working=false forward_tcp_port_working=true forward_udp_port_working=false nat_supports_hole_punch=false');
+  assert.equal(r.verdict.hop, 'radio-forwarding');
+  assert.equal(r.verdict.cause, 'double-nat');
+});
