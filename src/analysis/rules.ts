@@ -511,8 +511,27 @@ function mtuEvidence(ctx: RuleContext): string[] {
 }
 
 /**
+ * Below this probability, the light class's few losses are too few to be the same random loss the heavy
+ * class suffers: the loss depends on the rate.
+ */
+const UNIFORM_LOSS_P = 0.001;
+
+/** P(X ≤ k) for X ~ Poisson(λ): the chance of at most k losses where λ were expected. */
+export function poissonCdf(k: number, lambda: number): number {
+  let term = Math.exp(-lambda);
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= lambda / i;
+    sum += term;
+  }
+  return Math.min(1, sum);
+}
+
+/**
  * Loss that grows with the stream's byte rate points at a bandwidth limit; loss spread evenly is random.
- * Compares the loss of the heaviest class with that of the lightest (meters).
+ * Compares the loss of the heaviest class with that of the lightest (meters) — and only when the light
+ * class has enough packets for its low loss to mean something: under uniform 1 % loss, 150 meter packets
+ * lose none one time in five, which is chance, not a rate limit.
  */
 function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts>): void {
   const lossy = [...hops.values()].filter((h) => h.cause === 'random-loss' && h.status !== 'ok');
@@ -525,7 +544,9 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
   if (!light || !heavy) return;
   const lightLoss = lossFraction(light);
   const heavyLoss = lossFraction(heavy);
-  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS) {
+  const lightExpected = heavyLoss * (light.packets + light.lost);
+  const rateDependent = poissonCdf(light.lost, lightExpected) < UNIFORM_LOSS_P;
+  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS && rateDependent) {
     for (const h of lossy) {
       h.cause = 'bandwidth';
       h.evidence.push(`loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);

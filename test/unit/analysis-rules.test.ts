@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
+import { poissonCdf } from '../../src/analysis/rules.js';
 import { SequenceTracker } from '../../src/analysis/sequence.js';
 import { type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
 
@@ -198,4 +199,21 @@ test('a private public_ip in the radio list is double NAT, whatever test_connect
   const r = brokerSession('192.168.1.20', 'upnp_tcp_port_working=false upnp_udp_port_working=false forward_tcp_port_working=true forward_udp_port_working=false nat_supports_hole_punch=false');
   assert.equal(r.verdict.hop, 'radio-forwarding');
   assert.equal(r.verdict.cause, 'double-nat');
+});
+
+test('uniform 1 % loss where the meters happen to lose nothing is random loss, not bandwidth', () => {
+  // Seed 5: meters 0 of 153 lost, waterfall 7 of 550, audio 7 of 550. With 1.3 % loss on every class,
+  // 153 meter packets lose none with probability e^(−2) ≈ 14 %: no evidence that loss grows with rate.
+  const r = analyze({ loss: 0.01, seconds: 6, seed: 5, withAudio: true });
+  const byKind = Object.fromEntries(r.streams.map((s) => [s.kind, s]));
+  assert.equal(byKind['meter']?.lost, 0);
+  assert.ok((byKind['waterfall']?.lost ?? 0) >= 6);
+  assert.equal(r.verdict.status, 'degraded');
+  assert.equal(r.verdict.cause, 'random-loss');
+});
+
+test('Poisson tail: P(X ≤ k) for small λ (values from the series e^−λ Σ λ^i/i!)', () => {
+  assert.ok(Math.abs(poissonCdf(0, 2) - Math.exp(-2)) < 1e-12);
+  assert.ok(Math.abs(poissonCdf(2, 8.4) - Math.exp(-8.4) * (1 + 8.4 + 8.4 ** 2 / 2)) < 1e-12);
+  assert.equal(poissonCdf(5, 0), 1);
 });
