@@ -547,9 +547,17 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
   const lightExpected = heavyLoss * (light.packets + light.lost);
   const rateDependent = poissonCdf(light.lost, lightExpected) < UNIFORM_LOSS_P;
   if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS && rateDependent) {
+    const why = `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`;
     for (const h of lossy) {
       h.cause = 'bandwidth';
-      h.evidence.push(`loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);
+      h.evidence.push(why);
+    }
+    // A bottleneck queues what it does not drop: the light classes' late, bunched arrivals come from the
+    // same full queue, and the cure is the same (less rate), not the jitter advice.
+    for (const h of hops.values()) {
+      if (h.plane !== 'data' || h.status !== 'degraded' || h.cause !== 'jitter') continue;
+      h.cause = 'bandwidth';
+      h.evidence.push(`${why}; the delay variation is the queue in front of that limit`);
     }
   }
 }

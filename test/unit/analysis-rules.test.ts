@@ -217,3 +217,20 @@ test('Poisson tail: P(X ≤ k) for small λ (values from the series e^−λ Σ �
   assert.ok(Math.abs(poissonCdf(2, 8.4) - Math.exp(-8.4) * (1 + 8.4 + 8.4 ** 2 / 2)) < 1e-12);
   assert.equal(poissonCdf(5, 0), 1);
 });
+
+test('a rate limit that drops the large packets and delays the meters → bandwidth, also on the jittery meter hop', () => {
+  // As a token-bucket shaper does: 30 % of the ≥ 1 kB packets dropped, meters kept but every other one
+  // held 32 ms longer in the queue — a FIFO, so still in order (meters are 36 ms apart) — which makes
+  // their RFC 3550 jitter ≈ 32 ms, above the 20 ms limit. The meters come first in path order.
+  const events = lanScenario({ lossLarge: 0.3, seconds: 6, seed: 5, withAudio: true });
+  let n = 0;
+  for (const e of events) if (e.type === 'udp' && e.payload.readUInt16BE(14) === 0x8002 && n++ % 2 === 1) e.ts += 0.032;
+  const a = new Analyzer();
+  for (const e of events.sort((x, y) => x.ts - y.ts)) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  assert.equal(r.streams.find((s) => s.kind === 'meter')?.lost, 0);
+  assert.equal(r.verdict.hop, 'data:meter');
+  assert.equal(r.verdict.cause, 'bandwidth');
+  assert.match(r.hops.find((h) => h.id === 'data:meter')!.evidence.join(' '), /inter-arrival jitter .*the delay variation is the queue in front of that limit/s);
+});
