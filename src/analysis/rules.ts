@@ -16,8 +16,22 @@ import type { RadioBeacon } from '../vita/payload/discovery.js';
 
 /** Time a stream gets, after it was announced, to deliver its first packet before we call it blocked. */
 export const FIRST_PACKET_GRACE_S = 2;
-/** Loss at or above this fraction makes a stream degraded (FlexLib drops quality on any loss on LAN). */
+/** Loss at or above this fraction makes a SmartLink stream degraded (FlexLib itself tolerates 2 %, §7.2). */
 export const LOSS_DEGRADED_FRACTION = 0.01;
+/**
+ * On a LAN FlexLib lowers the link's quality for any packet lost within a second (reference §7.2), so a
+ * steady loss well under 1 % already shows as Fair/Poor; a 1 % threshold missed a path losing 1 % of
+ * everything in about one 6-second run in 16. A LAN stream is degraded from half a percent, provided at
+ * least LOSS_MIN_LOST packets went missing: one stray datagram in a short run is not a verdict.
+ */
+export const LOSS_DEGRADED_LAN_FRACTION = 0.005;
+export const LOSS_MIN_LOST = 2;
+
+/** Does a stream that lost `lost` of `lost + packets` count as degraded? */
+export function lossDegrades(lost: number, packets: number, wan: boolean): boolean {
+  const f = lossFraction({ packets, lost });
+  return wan ? f >= LOSS_DEGRADED_FRACTION : f >= LOSS_DEGRADED_LAN_FRACTION && lost >= LOSS_MIN_LOST;
+}
 /** Out-of-order packets at or above this fraction: delay variation. */
 export const REORDER_DEGRADED_FRACTION = 0.01;
 /** RFC 3550-style smoothed inter-arrival variation above which audio stutters (a 10 ms frame cadence). */
@@ -191,7 +205,7 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
   const meters = byHop.get('data:meter');
   const smallOk = meters !== undefined && meters.packets > 0 && lossFraction(meters) < LOSS_DEGRADED_FRACTION;
   for (const d of DATA_HOPS) {
-    hops.set(d.hop, judgeDataClass(ctx, d.hop, d.label, byHop.get(d.hop) ?? classFacts([]), exp.get(d.hop), anyData, smallOk, s));
+    hops.set(d.hop, judgeDataClass(ctx, d.hop, d.label, byHop.get(d.hop) ?? classFacts([]), exp.get(d.hop), anyData, smallOk, s, wan));
   }
   refineLossCauses(hops, byHop);
 
@@ -431,6 +445,7 @@ function judgeDataClass(
   anyData: boolean,
   smallOk: boolean,
   s: ControlSession | undefined,
+  wan: boolean,
 ): Judged {
   const ev: string[] = [];
   if (e) ev.push(`requested: ${e.announcedBy.join('; ')}`);
@@ -472,7 +487,7 @@ function judgeDataClass(
     return hop(id, 'blocked', [...ev, 'no frame is ever complete: ' + why, ...icmp], mtu ? 'mtu' : 'random-loss');
   }
   const loss = lossFraction(f);
-  if (loss >= LOSS_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`], 'random-loss');
+  if (lossDegrades(f.lost, f.packets, wan)) return hop(id, 'degraded', [...ev, `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`], 'random-loss');
   if (f.completed + f.broken > 0 && f.broken / (f.completed + f.broken) >= 0.05) return hop(id, 'degraded', [...ev, `${pct(f.broken / (f.completed + f.broken))} of frames broken`], 'random-loss');
   if (f.outOfOrder / f.packets >= REORDER_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(f.outOfOrder / f.packets)} out of order`], 'jitter');
   if (f.jitterS >= JITTER_DEGRADED_S) return hop(id, 'degraded', [...ev, `inter-arrival jitter ${(f.jitterS * 1000).toFixed(0)} ms`], 'jitter');
