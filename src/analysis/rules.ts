@@ -39,6 +39,8 @@ export const JITTER_DEGRADED_S = 0.02;
 
 export interface Judged extends Hop {
   cause?: Cause;
+  /** Degraded by a long average round trip alone, every command answered: a full queue's doing when one is found. */
+  slowRoundTrip?: boolean;
 }
 
 export interface RuleContext {
@@ -355,7 +357,8 @@ function judgeControl(ctx: RuleContext, s: ControlSession | undefined, wan: bool
   if (s.resetBy === 'server') return hop('control', 'blocked', ev, 'control-timeout');
   const t = wan ? RTT_THRESHOLDS.wan : RTT_THRESHOLDS.lan;
   if (p.answered > 0 && p.sumMs / p.answered >= t.poor) {
-    return hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');
+    const slow = hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');
+    return { ...slow, slowRoundTrip: true };
   }
   const late = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))].filter((u) => !u.command.startsWith('ping') && ctx.now - u.ts > 5);
   if (late.length > 0) return hop('control', 'degraded', [...ev, `${late.length} command(s) never answered, e.g. "${late[0]?.command}"`], 'control-timeout');
@@ -567,12 +570,17 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
       h.cause = 'bandwidth';
       h.evidence.push(why);
     }
-    // A bottleneck queues what it does not drop: the light classes' late, bunched arrivals come from the
-    // same full queue, and the cure is the same (less rate), not the jitter advice.
+    // A bottleneck queues what it does not drop: the light classes' late, bunched arrivals and the pings'
+    // long round trips come from the same full queue, and the cure is the same (less rate) — not the
+    // jitter advice, nor "the radio does not answer".
     for (const h of hops.values()) {
-      if (h.plane !== 'data' || h.status !== 'degraded' || h.cause !== 'jitter') continue;
-      h.cause = 'bandwidth';
-      h.evidence.push(`${why}; the delay variation is the queue in front of that limit`);
+      if (h.plane === 'data' && h.status === 'degraded' && h.cause === 'jitter') {
+        h.cause = 'bandwidth';
+        h.evidence.push(`${why}; the delay variation is the queue in front of that limit`);
+      } else if (h.id === 'control' && h.slowRoundTrip) {
+        h.cause = 'bandwidth';
+        h.evidence.push(`${why}; the pings wait in the same queue as the radio's data`);
+      }
     }
   }
 }

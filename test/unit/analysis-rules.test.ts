@@ -257,3 +257,18 @@ test('LAN: a single lost datagram in a run is not a verdict', () => {
   assert.equal(r.streams.find((s) => s.kind === 'meter')?.lost, 1);
   assert.equal(r.verdict.status, 'healthy');
 });
+
+test('a bufferbloated rate limit: pings answered late because of the radio’s own data → bandwidth, not "the radio does not answer"', () => {
+  // 30 % of the large packets dropped by the shaper, and every ping reply (commands from C10 on) 150 ms
+  // late behind the queue: FlexLib's LAN "Poor" RTT (≥ 100 ms), every command still answered.
+  const events = lanScenario({ lossLarge: 0.3, seconds: 6, seed: 5, withAudio: true });
+  for (const e of events) if (e.type === 'tcp-data' && /^R(\d+)\|/.test(e.data.toString()) && Number(/^R(\d+)/.exec(e.data.toString())![1]) >= 10) e.ts += 0.15;
+  const a = new Analyzer();
+  for (const e of events.sort((x, y) => x.ts - y.ts)) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  assert.equal(r.verdict.hop, 'control');
+  assert.equal(r.verdict.cause, 'bandwidth');
+  assert.match(r.hops.find((h) => h.id === 'control')!.evidence.join(' '), /RTT min\/avg\/max 154\/154\/154 ms.*the pings wait in the same queue/s);
+  assert.ok(!('slowRoundTrip' in r.hops.find((h) => h.id === 'control')!), 'internal marks stay out of the report');
+});
