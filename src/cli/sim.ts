@@ -87,7 +87,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
   out.write(
     `simulated ${sim.core.identity.spec.model} "${sim.core.identity.nickname}" (SIMULATED) on ${sim.host}\n` +
       `  API tcp ${p.api}   data udp ${p.data}   WAN tls ${p.tls}` +
-      (p.broker !== undefined ? `   SmartLink broker tls ${p.broker}` : '') +
+      (p.broker !== undefined ? `   SmartLink broker tls ${sim.brokerHost ? `${sim.brokerHost}:${p.broker} (test_connection measured)` : p.broker}` : '') +
       (p.discovery !== undefined ? `   beacons from udp ${p.discovery}` : '') +
       `\n  router: ${sim.wanMode}` +
       (formatFaults(faults).length ? `   faults: ${formatFaults(faults).join(' ')}` : '   faults: none') +

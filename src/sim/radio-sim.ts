@@ -71,6 +71,8 @@ export interface SimPorts {
 
 export interface Simulator {
   host: string;
+  /** Where the broker listens, when it has an address of its own (test_connection is then measured). */
+  brokerHost?: string;
   ports: SimPorts;
   wanMode: WanMode;
   core: RadioCore;
@@ -231,6 +233,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     let stopped = false;
     return {
       host,
+      ...(broker && opts.brokerHost && opts.brokerHost !== host ? { brokerHost: opts.brokerHost } : {}),
       ports,
       wanMode,
       core,

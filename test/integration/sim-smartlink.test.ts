@@ -162,6 +162,7 @@ test('a broker on its own address measures test_connection: advertised ports tha
   for (const [publicIp, reachable] of [['127.0.0.1', true], ['127.0.0.3', false]] as const) {
     await withSim({ broker: true, brokerHost: '127.0.0.2', publicIp }, async (sim) => {
       assert.ok(sim.ports.broker);
+      assert.equal(sim.brokerHost, '127.0.0.2');
       const b = await BrokerClient.connect({ host: '127.0.0.2', port: sim.ports.broker, tls: TEST_TLS });
       const r = (await b.register('t')).radios[0]!;
       assert.deepEqual(await b.testConnection(r.serial), { serial: r.serial, upnpTcp: false, upnpUdp: false, forwardTcp: reachable, forwardUdp: reachable, holePunch: false });
