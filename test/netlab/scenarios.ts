@@ -79,8 +79,9 @@ table inet lab {
 
 /**
  * A NAT whose UDP mapping is refreshed by outbound packets only (RFC 4787 §4.3 requires outbound
- * refresh; inbound refresh is optional and many home routers lack it), with a 1 s lifetime — shorter
- * than FlexLib's 5 s keep-open ping. Linux conntrack refreshes on both directions, so the mapping is
+ * refresh; inbound refresh is optional and many home routers lack it), with a 0.5 s lifetime — shorter
+ * than FlexLib's 5 s keep-open ping (short, so the silence FlexPath needs, 3 s, comes well before the
+ * first ping reopens the mapping). Linux conntrack refreshes on both directions, so the mapping is
  * modelled as a pinhole set that only the client's outbound datagrams renew.
  */
 const OUTBOUND_REFRESH_NAT = `
@@ -88,7 +89,7 @@ table inet lab {
   set pinholes {
     type ipv4_addr . inet_service
     flags dynamic, timeout
-    timeout 1s
+    timeout 500ms
   }
   counter expired { }
   chain pinhole {
@@ -342,7 +343,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'smartlink-nat-timeout',
     why:
-      'The client’s NAT forgets a UDP mapping 1 s after the client last sent on it, and FlexLib keeps it open with a ping only every 5 s: data flows right after ' +
+      'The client’s NAT forgets a UDP mapping 0.5 s after the client last sent on it, and FlexLib keeps it open with a ping only every 5 s: data flows right after ' +
       'registration, then stops while the session goes on → udp-return/udp-blocked-inbound (data stopped: NAT mapping expired).',
     build(lab) {
       wanTopology(lab, FORWARDED);
