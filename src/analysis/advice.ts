@@ -70,7 +70,7 @@ export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
     ],
   },
   'router-no-forwarding': {
-    title: 'The radio’s router neither forwards the radio’s ports nor offers UPnP, and its NAT cannot be hole-punched',
+    title: 'The radio’s router does not let the radio’s ports through: no working forward or UPnP mapping for both TCP and UDP, and no hole punching',
     advice: [
       'Enable UPnP on the radio’s router, or forward TCP 4994 and UDP 4993 to the radio and enter them in SmartSDR → Settings → SmartLink → manual port forwarding.',
       'Then run SmartLink’s “Test” again: the UDP test must pass.',

@@ -102,7 +102,7 @@ export class Analyzer {
       source,
       radios: this.radios(),
       streams: this.streams.streams.map((st) => this.summary(st)),
-      hops: hops.map(({ cause: _cause, ...h }) => h),
+      hops: hops.map(({ cause: _cause, slowRoundTrip: _slow, ...h }) => h),
       verdict,
       warnings: [...this.warnings, ...this.derivedWarnings()],
     };

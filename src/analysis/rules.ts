@@ -16,15 +16,33 @@ import type { RadioBeacon } from '../vita/payload/discovery.js';
 
 /** Time a stream gets, after it was announced, to deliver its first packet before we call it blocked. */
 export const FIRST_PACKET_GRACE_S = 2;
-/** Loss at or above this fraction makes a stream degraded (FlexLib drops quality on any loss on LAN). */
+/** Loss at or above this fraction makes a SmartLink stream degraded (FlexLib itself tolerates 2 %, §7.2). */
 export const LOSS_DEGRADED_FRACTION = 0.01;
+/**
+ * On a LAN FlexLib lowers the link's quality for any packet lost within a second (reference §7.2), so a
+ * steady loss well under 1 % already shows as Fair/Poor; a 1 % threshold missed a path losing 1 % of
+ * everything in about one 6-second run in 16. A LAN stream is degraded from half a percent, provided at
+ * least LOSS_MIN_LOST packets went missing: one stray datagram in a short run is not a verdict.
+ */
+export const LOSS_DEGRADED_LAN_FRACTION = 0.005;
+export const LOSS_MIN_LOST = 2;
+
+/** Does a stream that lost `lost` of `lost + packets` count as degraded? */
+export function lossDegrades(lost: number, packets: number, wan: boolean): boolean {
+  const f = lossFraction({ packets, lost });
+  return wan ? f >= LOSS_DEGRADED_FRACTION : f >= LOSS_DEGRADED_LAN_FRACTION && lost >= LOSS_MIN_LOST;
+}
 /** Out-of-order packets at or above this fraction: delay variation. */
 export const REORDER_DEGRADED_FRACTION = 0.01;
+/** Out-of-order packets at or above this fraction make a class's counter loss unreliable. */
+export const HEAVY_REORDER_FRACTION = 0.1;
 /** RFC 3550-style smoothed inter-arrival variation above which audio stutters (a 10 ms frame cadence). */
 export const JITTER_DEGRADED_S = 0.02;
 
 export interface Judged extends Hop {
   cause?: Cause;
+  /** Degraded by a long average round trip alone, every command answered: a full queue's doing when one is found. */
+  slowRoundTrip?: boolean;
 }
 
 export interface RuleContext {
@@ -138,6 +156,16 @@ interface ClassFacts {
   maxGapS: number;
 }
 
+/**
+ * FFT frames and waterfall lines carry 32-bit indices; when (nearly) every one completes, nothing was
+ * lost, whatever gaps the 4-bit packet counter shows — those are packets too late for it to place.
+ */
+function framesWhole(f: ClassFacts): boolean {
+  let sent = 0;
+  for (const st of f.streams) if (st.firstIndex !== undefined && st.maxIndex !== undefined) sent += st.maxIndex - st.firstIndex + 1;
+  return sent >= 10 && f.completed >= 0.99 * sent;
+}
+
 function classFacts(streams: TrackedStream[]): ClassFacts {
   const f: ClassFacts = { streams, packets: 0, lost: 0, outOfOrder: 0, duplicates: 0, maxSize: 0, bytesPerS: 0, completed: 0, broken: 0, jitterS: 0, maxGapS: 0 };
   for (const st of streams) {
@@ -192,7 +220,7 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
   // Small packets get through (a lossy link may still drop some of them).
   const smallOk = meters !== undefined && meters.packets > 0;
   for (const d of DATA_HOPS) {
-    hops.set(d.hop, judgeDataClass(ctx, d.hop, d.label, byHop.get(d.hop) ?? classFacts([]), exp.get(d.hop), anyData, smallOk, s));
+    hops.set(d.hop, judgeDataClass(ctx, d.hop, d.label, byHop.get(d.hop) ?? classFacts([]), exp.get(d.hop), anyData, smallOk, s, wan));
   }
   refineLossCauses(hops, byHop);
 
@@ -289,7 +317,9 @@ function judgeForwarding(ctx: RuleContext, wan: boolean): Judged {
     );
     if ((t.forwardTcp && t.forwardUdp) || (t.upnpTcp && t.upnpUdp)) return hop('radio-forwarding', 'ok', ev);
     if ((t.forwardTcp || t.upnpTcp) && !(t.forwardUdp || t.upnpUdp) && !t.holePunch) {
-      return hop('radio-forwarding', 'blocked', [...ev, 'TCP reaches the radio but UDP does not: typical of a second router in front of the radio'], 'double-nat');
+      // One router that passes the TLS port but not the UDP one: a forward (or UPnP mapping) made for TCP
+      // only. A second NAT would stop TCP too; only a private public_ip (above) points at one.
+      return hop('radio-forwarding', 'blocked', [...ev, 'TCP reaches the radio but UDP does not: the router forwards the TLS port but not the UDP port'], 'router-no-forwarding');
     }
     if (t.holePunch) return hop('radio-forwarding', 'ok', [...ev, 'no forwarded or UPnP ports: relying on hole punching']);
     return hop('radio-forwarding', 'blocked', [...ev, 'neither forwarding, UPnP nor hole punching can reach the radio'], 'router-no-forwarding');
@@ -350,7 +380,8 @@ function judgeControl(ctx: RuleContext, s: ControlSession | undefined, wan: bool
   if (s.closedBy === 'server') return hop('control', 'blocked', [...ev, `the radio closed the connection after ${secs((s.closeTs ?? s.lastTs) - s.firstTs)}`], 'control-timeout');
   const t = wan ? RTT_THRESHOLDS.wan : RTT_THRESHOLDS.lan;
   if (p.answered > 0 && p.sumMs / p.answered >= t.poor) {
-    return hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');
+    const slow = hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');
+    return { ...slow, slowRoundTrip: true };
   }
   const late = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))].filter((u) => !u.command.startsWith('ping') && ctx.now - u.ts > 5);
   if (late.length > 0) return hop('control', 'degraded', [...ev, `${late.length} command(s) never answered, e.g. "${late[0]?.command}"`], 'control-timeout');
@@ -440,6 +471,7 @@ function judgeDataClass(
   anyData: boolean,
   smallOk: boolean,
   s: ControlSession | undefined,
+  wan: boolean,
 ): Judged {
   const ev: string[] = [];
   const requested = e ? `requested: ${e.announcedBy.join('; ')}` : undefined;
@@ -485,7 +517,15 @@ function judgeDataClass(
     return hop(id, 'blocked', [...ev, 'no frame is ever complete: ' + why, ...icmp], mtu ? 'mtu' : 'random-loss');
   }
   const loss = lossFraction(f);
-  if (loss >= LOSS_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`], 'random-loss');
+  if (framesWhole(f) && (lossDegrades(f.lost, f.packets, wan) || f.outOfOrder / f.packets >= REORDER_DEGRADED_FRACTION)) {
+    return hop(id, 'degraded', [...ev, `every ${id === 'data:waterfall' ? 'line' : 'frame'} completes although the packet counter shows ${f.lost} gap(s) and ${f.outOfOrder} out of order: packets arrive reordered, not lost`], 'jitter');
+  }
+  // Heavy reordering: a 4-bit counter cannot tell a packet late by 8 or more from a lost one, so the
+  // loss figure is the reordering's shadow; the fault is the delay variation.
+  if (f.outOfOrder >= f.lost && f.outOfOrder / f.packets >= HEAVY_REORDER_FRACTION) {
+    return hop(id, 'degraded', [...ev, `${pct(f.outOfOrder / f.packets)} out of order${f.lost > 0 ? ` (the ${f.lost} counted lost are likely packets later than the 4-bit counter can place)` : ''}`], 'jitter');
+  }
+  if (lossDegrades(f.lost, f.packets, wan)) return hop(id, 'degraded', [...ev, `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`], 'random-loss');
   if (f.completed + f.broken > 0 && f.broken / (f.completed + f.broken) >= 0.05) return hop(id, 'degraded', [...ev, `${pct(f.broken / (f.completed + f.broken))} of frames broken`], 'random-loss');
   if (f.outOfOrder / f.packets >= REORDER_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(f.outOfOrder / f.packets)} out of order`], 'jitter');
   if (f.jitterS >= JITTER_DEGRADED_S) return hop(id, 'degraded', [...ev, `inter-arrival jitter ${(f.jitterS * 1000).toFixed(0)} ms`], 'jitter');
@@ -527,13 +567,33 @@ function mtuEvidence(ctx: RuleContext): string[] {
 }
 
 /**
+ * Below this probability, the light class's few losses are too few to be the same random loss the heavy
+ * class suffers: the loss depends on the rate.
+ */
+const UNIFORM_LOSS_P = 0.001;
+
+/** P(X ≤ k) for X ~ Poisson(λ): the chance of at most k losses where λ were expected. */
+export function poissonCdf(k: number, lambda: number): number {
+  let term = Math.exp(-lambda);
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= lambda / i;
+    sum += term;
+  }
+  return Math.min(1, sum);
+}
+
+/**
  * Loss that grows with the stream's byte rate points at a bandwidth limit; loss spread evenly is random.
- * Compares the loss of the heaviest class with that of the lightest (meters).
+ * Compares the loss of the heaviest class with that of the lightest (meters) — and only when the light
+ * class has enough packets for its low loss to mean something: under uniform 1 % loss, 150 meter packets
+ * lose none one time in five, which is chance, not a rate limit.
  */
 function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts>): void {
   const lossy = [...hops.values()].filter((h) => h.cause === 'random-loss' && h.status !== 'ok');
   if (lossy.length === 0) return;
-  const classes = [...byHop.entries()].filter(([, f]) => f.packets >= 20);
+  // A class whose frames all complete lost nothing, whatever its counter says.
+  const classes = [...byHop.entries()].filter(([, f]) => f.packets >= 20 && !framesWhole(f));
   if (classes.length < 2) return;
   classes.sort((a, b) => a[1].bytesPerS - b[1].bytesPerS);
   const light = classes[0]?.[1];
@@ -541,16 +601,26 @@ function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts
   if (!light || !heavy) return;
   const lightLoss = lossFraction(light);
   const heavyLoss = lossFraction(heavy);
-  // The light class must lose significantly less than the heavy class's rate would make it lose by
-  // chance: with ~100 meter packets, 1 or 2 lost under 5 % uniform loss is noise, not a pattern.
-  const n = light.packets + light.lost;
-  const expectedAtHeavyRate = n * heavyLoss;
-  const significantlyLess = light.lost < expectedAtHeavyRate - 3 * Math.sqrt(expectedAtHeavyRate * (1 - heavyLoss));
-  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && significantlyLess && heavy.bytesPerS >= 4 * light.bytesPerS) {
+  const lightExpected = heavyLoss * (light.packets + light.lost);
+  const rateDependent = poissonCdf(light.lost, lightExpected) < UNIFORM_LOSS_P;
+  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS && rateDependent) {
+    const why = `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`;
     for (const h of lossy) {
       h.cause = 'bandwidth';
       // Context across classes, not this hop's own finding: it goes before the deciding fact (kept last).
-      h.evidence.splice(-1, 0, `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`);
+      h.evidence.splice(-1, 0, why);
+    }
+    // A bottleneck queues what it does not drop: the light classes' late, bunched arrivals and the pings'
+    // long round trips come from the same full queue, and the cure is the same (less rate) — not the
+    // jitter advice, nor "the radio does not answer".
+    for (const h of hops.values()) {
+      if (h.plane === 'data' && h.status === 'degraded' && h.cause === 'jitter') {
+        h.cause = 'bandwidth';
+        h.evidence.splice(-1, 0, `${why}; the delay variation is the queue in front of that limit`);
+      } else if (h.id === 'control' && h.slowRoundTrip) {
+        h.cause = 'bandwidth';
+        h.evidence.splice(-1, 0, `${why}; the pings wait in the same queue as the radio's data`);
+      }
     }
   }
 }

@@ -75,6 +75,9 @@ export interface TrackedStream {
   frameWidth?: number;
   /** Largest bins-per-packet seen: how the radio splits frames. */
   maxBinsPerPacket?: number;
+  /** Lowest and highest FFT frame index / waterfall timecode seen: how many frames the radio sent. */
+  firstIndex?: number;
+  maxIndex?: number;
   series: SecondBucket[];
   lastIat: number;
 }
@@ -225,6 +228,7 @@ export class StreamTracker {
       const numBins = buf.readUInt16BE(p + 2);
       const totalBins = buf.readUInt16BE(p + 6);
       const frameIndex = buf.readUInt32BE(p + 8);
+      noteIndex(st, frameIndex);
       if (buf.readUInt16BE(p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
         return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
       }
@@ -244,6 +248,7 @@ export class StreamTracker {
     const width = buf.readUInt16BE(p + 20);
     const height = buf.readUInt16BE(p + 22);
     const timecode = buf.readUInt32BE(p + 24);
+    noteIndex(st, timecode);
     const totalBins = buf.readUInt16BE(p + 32);
     const firstBin = buf.readUInt16BE(p + 34);
     if (firstBin + width > totalBins || WATERFALL_SUBHEADER + width * height * 2 > room) {
@@ -307,6 +312,12 @@ export class StreamTracker {
       this.payloadError(st, err.message);
     }
   }
+}
+
+/** Frame indices count up by one per frame (reference §3.1, §3.2); the span is how many were sent. */
+function noteIndex(st: TrackedStream, index: number): void {
+  if (st.firstIndex === undefined || index < st.firstIndex) st.firstIndex = index;
+  if (st.maxIndex === undefined || index > st.maxIndex) st.maxIndex = index;
 }
 
 /** The first fragment of an FFT frame or waterfall line (start bin 0); every packet of other classes. */

@@ -10,7 +10,7 @@ import type { AnalysisReport } from '../analysis/model.js';
 import { EXIT, UsageError, oneOf, parse, untilStopped } from './common.js';
 
 export const LISTEN_HELP = [
-  'listen [--port P | --capture IFACE [--api-port P]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng]',
+  'listen [--port P | --capture IFACE [--api-port P] [--filter EXPR]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng]',
   '    passive: count the VITA-49 arriving on a port, or read tcpdump on an interface (both planes)',
 ].join('\n');
 
@@ -23,7 +23,7 @@ function liveTable(r: AnalysisReport): string {
 export async function runListen(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const { values } = parse(
     argv,
-    { port: { type: 'string' }, capture: { type: 'string' }, 'api-port': { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, redact: { type: 'boolean' } },
+    { port: { type: 'string' }, capture: { type: 'string' }, 'api-port': { type: 'string' }, filter: { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, redact: { type: 'boolean' } },
     false,
   );
   const format = oneOf<ReportFormat>(values.format, ['text', 'json', 'md', 'html'], 'text', 'format');
@@ -36,7 +36,7 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError('--seconds must be a positive number');
   let l;
   try {
-    l = await startListening({ ...(port !== undefined ? { port } : {}), ...(values.capture ? { captureInterface: values.capture } : {}), ...(apiPort ? { apiPort } : {}), ...(values.write ? { write: values.write } : {}) });
+    l = await startListening({ ...(port !== undefined ? { port } : {}), ...(values.capture ? { captureInterface: values.capture } : {}), ...(apiPort ? { apiPort } : {}), ...(values.filter ? { filter: values.filter } : {}), ...(values.write ? { write: values.write } : {}) });
   } catch (e) {
     err.write(`flexpath listen: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.badInput;

@@ -10,9 +10,10 @@ import { startSimulator, type Simulator } from '../sim/radio-sim.js';
 import { EXIT, UsageError, parse, untilStopped } from './common.js';
 
 export const SIM_HELP = [
-  'sim [--port-base P] [--fault SPEC]... [--broker] [--seconds N] [--write F.pcapng] [--listen ADDR]',
+  'sim [--port-base P] [--fault SPEC]... [--broker [--broker-listen ADDR]] [--seconds N] [--write F.pcapng] [--listen ADDR]',
   '      [--model M] [--operator] [--public-ip IP] [--discovery ADDR:PORT|off] [--token T]... [--rate-scale X] [--seed N]',
-  '    a simulated radio on loopback; faults:',
+  '    a simulated radio on loopback; --broker-listen gives the broker an address of its own, from which',
+  '    test_connection measures the radio\'s ports at --public-ip (as the real server does); faults:',
   ...FAULTS.map((f) => `      ${f.help}`),
 ].join('\n');
 
@@ -30,6 +31,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
       'port-base': { type: 'string' },
       fault: { type: 'string', multiple: true },
       broker: { type: 'boolean' },
+      'broker-listen': { type: 'string' },
       seconds: { type: 'string' },
       write: { type: 'string' },
       listen: { type: 'string' },
@@ -67,6 +69,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
       portBase,
       faults,
       broker: values.broker === true,
+      ...(values['broker-listen'] ? { brokerHost: values['broker-listen'] } : {}),
       operator: values.operator === true,
       rateScale: num(values['rate-scale'], 'rate-scale', 0.01, 1000) ?? 1,
       ...(values.model ? { model: values.model } : {}),
@@ -84,7 +87,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
   out.write(
     `simulated ${sim.core.identity.spec.model} "${sim.core.identity.nickname}" (SIMULATED) on ${sim.host}\n` +
       `  API tcp ${p.api}   data udp ${p.data}   WAN tls ${p.tls}` +
-      (p.broker !== undefined ? `   SmartLink broker tls ${p.broker}` : '') +
+      (p.broker !== undefined ? `   SmartLink broker tls ${sim.brokerHost ? `${sim.brokerHost}:${p.broker} (test_connection measured)` : p.broker}` : '') +
       (p.discovery !== undefined ? `   beacons from udp ${p.discovery}` : '') +
       `\n  router: ${sim.wanMode}` +
       (formatFaults(faults).length ? `   faults: ${formatFaults(faults).join(' ')}` : '   faults: none') +

@@ -17,6 +17,8 @@ export interface ListenOptions {
   captureInterface?: string;
   /** The radio's API port when it is not 4992 (a port-forwarded radio, a simulator). */
   apiPort?: number;
+  /** A tcpdump filter expression that narrows the capture further (e.g. `host 192.168.1.50`). */
+  filter?: string;
   write?: string;
 }
 
@@ -65,7 +67,7 @@ export async function startListening(o: ListenOptions): Promise<Listening> {
 
 async function captureInterface(iface: string, o: ListenOptions): Promise<Listening> {
   const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write, o.apiPort ? { apiPorts: [o.apiPort] } : {});
-  const filter = captureFilter(o.apiPort);
+  const filter = o.filter ? `(${captureFilter(o.apiPort)}) and (${o.filter})` : captureFilter(o.apiPort);
   // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout.
   const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', filter], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -26,7 +26,7 @@ export interface BrokerRadio {
   registered(): boolean;
   /** `radio list` fields in the real order (reference §6.3). */
   listFields(): Array<[string, string]>;
-  testConnection(): TestConnectionResult;
+  testConnection(): TestConnectionResult | Promise<TestConnectionResult>;
   /** Prepares the radio for a brokered client and returns the WAN handle for `wan validate`. */
   connect(holePunchPort: number): Promise<string>;
 }
@@ -104,7 +104,7 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
         }
         case 'application test_connection': {
           if (!serialOk) return;
-          const t = o.radio.testConnection();
+          const t = await o.radio.testConnection();
           send(
             `radio test_connection serial=${o.radio.serial} upnp_tcp_port_working=${t.upnpTcp} upnp_udp_port_working=${t.upnpUdp} ` +
               `forward_tcp_port_working=${t.forwardTcp} forward_udp_port_working=${t.forwardUdp} nat_supports_hole_punch=${t.holePunch}`,

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { connect as tcpConnect } from 'node:net';
 import type { Endpoint } from '../capture/types.js';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { type Broker, type TestConnectionResult, startBroker } from './broker.js';
@@ -38,6 +39,13 @@ export interface SimOptions {
   discovery?: { address: string; port: number; intervalMs?: number } | false;
   /** Run the SmartLink broker too. */
   broker?: boolean;
+  /**
+   * Address the broker listens on (default `host`). Given one of its own — routed so that it reaches
+   * the radio from the internet side, as in the network lab — the broker stands for the real SmartLink
+   * server: `test_connection` then measures whether the radio's advertised ports answer at `publicIp`
+   * instead of answering from the faults.
+   */
+  brokerHost?: string;
   /** The radio's public address in the broker's radio list (default `host`). */
   publicIp?: string;
   /** The client's public address as the broker reports it (default the address it connects from). */
@@ -67,6 +75,8 @@ export interface SimPorts {
 
 export interface Simulator {
   host: string;
+  /** Where the broker listens, when it has an address of its own (test_connection is then measured). */
+  brokerHost?: string;
   ports: SimPorts;
   wanMode: WanMode;
   core: RadioCore;
@@ -96,6 +106,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   let closing = false;
 
   const wanHandles = new Set<string>();
+  /** Nonces of the broker's UDP reachability probes that reached one of the radio's sockets. */
+  const probesSeen = new Set<string>();
   const wan: WanState = { serverConnected: registered, radioAuthenticated: registered, publicTlsPort: -1, publicUdpPort: -1, upnpSupported: wanMode === 'upnp' };
   const udpSocketOf = new Map<number, UdpSocket>();
   let beacons = 0;
@@ -117,7 +129,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   try {
     const data = await bindUdp(host, port(1), false);
     closers.push(() => void data.close());
-    listenUdp(data, core, recorder, udpSocketOf);
+    listenUdp(data, core, recorder, udpSocketOf, probesSeen);
 
     dataPlane = new DataPlane({
       faults,
@@ -159,8 +171,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     let broker: Broker | undefined;
     if (opts.broker && !faults.brokerDown) {
       const publicIp = opts.publicIp ?? host;
+      const brokerHost = opts.brokerHost ?? host;
+      const measured = brokerHost !== host;
       broker = await startBroker({
-        host,
+        host: brokerHost,
         port: port(3),
         cert: SIM_SERVER_CERT,
         key: SIM_SERVER_KEY,
@@ -172,14 +186,17 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
           serial: identity.serial,
           registered: () => registered,
           listFields: () => radioListFields(core, publicIp, wanMode, wanServer.port, dataPort),
-          testConnection: () => testConnection(faults, wanMode),
+          testConnection: () =>
+            measured && !faults.testConnectionFail
+              ? measureTestConnection({ from: brokerHost, publicIp, mode: wanMode, tlsPort: wanServer.port, udpPort: dataPort, seen: probesSeen })
+              : testConnection(faults, wanMode),
           async connect(holePunchPort) {
             // Hole punching: the radio meets the client on the negotiated port, TLS and UDP alike (§6.4).
             if (wanMode === 'hole-punch' && holePunchPort > 0 && !holePunch.some((s) => s.port === holePunchPort)) {
               try {
                 holePunch.push(await startApiServer({ core, host, port: holePunchPort, tls: { cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY }, ...(recorder ? { recorder } : {}) }));
                 const punched = await bindUdp(host, holePunchPort, false);
-                listenUdp(punched, core, recorder, udpSocketOf);
+                listenUdp(punched, core, recorder, udpSocketOf, probesSeen);
                 closers.push(() => void punched.close());
               } catch {
                 // Port taken on this host: the client's TLS connect will fail, as a failed punch does.
@@ -228,6 +245,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     let stopped = false;
     return {
       host,
+      ...(broker && opts.brokerHost && opts.brokerHost !== host ? { brokerHost: opts.brokerHost } : {}),
       ports,
       wanMode,
       core,
@@ -268,13 +286,21 @@ function localEndpoint(s: UdpSocket): Endpoint {
   return { ip: a.address, port: a.port };
 }
 
-/** Registration and keep-open datagrams from WAN clients (reference §5.7). */
-function listenUdp(s: UdpSocket, core: RadioCore, recorder: Recorder | undefined, socketOf: Map<number, UdpSocket>): void {
+/** The simulated broker's UDP reachability probe (our own format: the real server's is not known). */
+const PROBE_PREFIX = 'flexpath-sim test_connection nonce=';
+
+/** Registration and keep-open datagrams from WAN clients (reference §5.7), and the broker's probes. */
+function listenUdp(s: UdpSocket, core: RadioCore, recorder: Recorder | undefined, socketOf: Map<number, UdpSocket>, probesSeen: Set<string>): void {
   s.on('message', (msg, rinfo) => {
     const from: Endpoint = { ip: rinfo.address.replace(/^::ffff:/, ''), port: rinfo.port };
     recorder?.event({ type: 'udp', ts: unixNow(), src: from, dst: localEndpoint(s), payload: msg });
     if (msg.length > 200) return;
-    const r = core.udpText(msg.toString('latin1'), from);
+    const text = msg.toString('latin1');
+    if (text.startsWith(PROBE_PREFIX)) {
+      if (probesSeen.size < 1000) probesSeen.add(text.slice(PROBE_PREFIX.length));
+      return;
+    }
+    const r = core.udpText(text, from);
     if (r.registered) socketOf.set(r.registered.handle, s);
   });
 }
@@ -314,4 +340,69 @@ function radioListFields(core: RadioCore, publicIp: string, mode: WanMode, tlsPo
 function testConnection(f: SimFaults, mode: WanMode): TestConnectionResult {
   if (f.testConnectionFail) return { upnpTcp: false, upnpUdp: false, forwardTcp: false, forwardUdp: false, holePunch: false };
   return { upnpTcp: mode === 'upnp', upnpUdp: mode === 'upnp', forwardTcp: mode === 'forward', forwardUdp: mode === 'forward', holePunch: mode === 'hole-punch' };
+}
+
+interface Measure {
+  /** The broker's address: probes leave from here. */
+  from: string;
+  publicIp: string;
+  mode: WanMode;
+  tlsPort: number;
+  udpPort: number;
+  seen: Set<string>;
+}
+
+const PROBE_TIMEOUT_MS = 1500;
+
+/**
+ * test_connection as the SmartLink server runs it, from outside: does a TCP connection to the advertised
+ * TLS port reach the radio, and does a datagram to the advertised UDP port reach one of its sockets?
+ * The forwarded pair is tested when the radio advertises forwarded ports, else the UPnP pair. Whether
+ * the NAT preserves ports (hole punching) needs the radio's own outbound flow through its router, which
+ * a broker in the radio's process cannot observe: that one is still answered from the router mode.
+ */
+async function measureTestConnection(m: Measure): Promise<TestConnectionResult> {
+  const none: TestConnectionResult = { upnpTcp: false, upnpUdp: false, forwardTcp: false, forwardUdp: false, holePunch: false };
+  if (m.mode === 'hole-punch') return { ...none, holePunch: true };
+  const [tcp, udp] = await Promise.all([tcpReaches(m), udpReaches(m)]);
+  return m.mode === 'forward' ? { ...none, forwardTcp: tcp, forwardUdp: udp } : { ...none, upnpTcp: tcp, upnpUdp: udp };
+}
+
+function tcpReaches(m: Measure): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = tcpConnect({ host: m.publicIp, port: m.tlsPort, localAddress: m.from });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), PROBE_TIMEOUT_MS);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+async function udpReaches(m: Measure): Promise<boolean> {
+  const nonce = randomBytes(8).toString('hex');
+  const s = await bindUdp(m.from, 0, false);
+  try {
+    const payload = Buffer.from(PROBE_PREFIX + nonce, 'latin1');
+    // Three tries 100 ms apart, so that one lost datagram does not fail the test.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      s.send(payload, m.udpPort, m.publicIp);
+      if (await seenWithin(m.seen, nonce, 100)) return true;
+    }
+    return await seenWithin(m.seen, nonce, PROBE_TIMEOUT_MS);
+  } finally {
+    s.close();
+  }
+}
+
+async function seenWithin(seen: Set<string>, nonce: string, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  for (;;) {
+    if (seen.delete(nonce)) return true;
+    if (performance.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -64,7 +64,8 @@ test('listen --capture lo: tcpdump shows both planes of another client’s sessi
   await new Promise<void>((r) => sink.bind(port, '127.0.0.1', () => r()));
   try {
     await withSim({ portBase: 0 }, async (sim) => {
-      const l = listen(['--capture', 'lo', '--api-port', String(sim.ports.api), '--seconds', '4']);
+      // Only this session: other programs on this machine may be talking over loopback too.
+      const l = listen(['--capture', 'lo', '--api-port', String(sim.ports.api), '--filter', `port ${sim.ports.api} or port ${sim.ports.data}`, '--seconds', '4']);
       await sleep(1200);
       const c = await guiSession(sim, port, { audio: true });
       await sleep(2000);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SimFaults } from '../../src/sim/faults.js';
 import { guiSession, lanClient, withSim } from '../helpers/sim.js';
+import { counterGaps } from '../helpers/counter-gaps.js';
 import { type Received, sleep, udpSink, type UdpSink } from '../helpers/udp-sink.js';
 
 const PCC = { meter: 0x8002, fft: 0x8003, waterfall: 0x8004, opus: 0x8005 };
@@ -24,24 +25,6 @@ async function runWith(faults: SimFaults, ms = 2000, extra?: (sink: UdpSink) => 
     await sink.close();
   }
   return { got: sink.got, sink };
-}
-
-/** Packets missing per the 4-bit counter of each stream (reference §10 derivation). */
-function counterGaps(got: Received[]): { lost: number; received: number; backwards: number; repeats: number } {
-  const byStream = new Map<number, number[]>();
-  for (const g of got) if (g.streamId !== undefined) (byStream.get(g.streamId) ?? byStream.set(g.streamId, []).get(g.streamId)!).push(g.count!);
-  let lost = 0;
-  let backwards = 0;
-  let repeats = 0;
-  for (const counts of byStream.values()) {
-    for (let i = 1; i < counts.length; i++) {
-      const d = ((counts[i]! - counts[i - 1]!) + 16) % 16;
-      if (d === 0) repeats++;
-      else if (d > 8) backwards++;
-      else lost += d - 1;
-    }
-  }
-  return { lost, received: got.length, backwards, repeats };
 }
 
 test('drop=panadapter: no FFT packet arrives, every other class does', async () => {

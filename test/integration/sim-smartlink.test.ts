@@ -155,3 +155,25 @@ test('ignore-udp-register: registrations go unanswered, no data; broker-down: no
     assert.equal(sim.ports.broker, undefined);
   });
 });
+
+test('a broker on its own address measures test_connection: advertised ports that answer pass, ports at an address nobody serves fail', async () => {
+  // The broker at 127.0.0.2 probes the radio's ports at publicIp, the way the SmartLink server probes
+  // from the internet. At 127.0.0.1 the radio listens (TLS 4994-equivalent, data port); 127.0.0.3 has nothing.
+  for (const [publicIp, reachable] of [['127.0.0.1', true], ['127.0.0.3', false]] as const) {
+    await withSim({ broker: true, brokerHost: '127.0.0.2', publicIp }, async (sim) => {
+      assert.ok(sim.ports.broker);
+      assert.equal(sim.brokerHost, '127.0.0.2');
+      const b = await BrokerClient.connect({ host: '127.0.0.2', port: sim.ports.broker, tls: TEST_TLS });
+      const r = (await b.register('t')).radios[0]!;
+      assert.deepEqual(await b.testConnection(r.serial), { serial: r.serial, upnpTcp: false, upnpUdp: false, forwardTcp: reachable, forwardUdp: reachable, holePunch: false });
+      b.close();
+    });
+  }
+  // UPnP mode tests the UPnP pair instead.
+  await withSim({ broker: true, brokerHost: '127.0.0.2', publicIp: '127.0.0.1', faults: { noForward: true } }, async (sim) => {
+    const b = await BrokerClient.connect({ host: '127.0.0.2', port: sim.ports.broker!, tls: TEST_TLS });
+    const r = (await b.register('t')).radios[0]!;
+    assert.deepEqual(await b.testConnection(r.serial), { serial: r.serial, upnpTcp: true, upnpUdp: true, forwardTcp: false, forwardUdp: false, holePunch: false });
+    b.close();
+  });
+});

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
+import { poissonCdf } from '../../src/analysis/rules.js';
 import { SequenceTracker } from '../../src/analysis/sequence.js';
 import { type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
 
@@ -232,3 +233,126 @@ test('the radio ending the control connection (FIN first) blocks the control hop
   assert.equal(hopStatus(client, 'control'), 'ok');
   assert.equal(client.verdict.status, 'healthy');
 });
+
+/** A SmartLink broker session (plain lines, as FlexPath records its own) ending in a test_connection result. */
+function brokerSession(publicIp: string, test: string): AnalysisReport {
+  const a = new Analyzer();
+  const client = { ip: '198.51.100.7', port: 50123 };
+  const broker = { ip: '203.0.113.5', port: 443 };
+  const t0 = 1_700_000_000;
+  const line = (ts: number, fromClient: boolean, text: string): void =>
+    a.feed({ type: 'tcp-data', ts, src: fromClient ? client : broker, dst: fromClient ? broker : client, data: Buffer.from(text + '\r\n') });
+  a.feed({ type: 'tcp-open', ts: t0, src: client, dst: broker });
+  line(t0 + 0.1, true, 'application register name=FlexPath platform=linux token=***');
+  line(t0 + 0.2, false, `application info public_ip=${client.ip}`);
+  line(t0 + 0.2, false, `radio list radio_name=Shack serial=1234-5678-9012-3456 model=FLEX-6600 public_ip=${publicIp} public_tls_port=4994 public_udp_port=4993 upnp_supported=0 public_upnp_tls_port=-1 public_upnp_udp_port=-1|`);
+  line(t0 + 0.3, true, 'application test_connection serial=1234-5678-9012-3456');
+  line(t0 + 1.3, false, `radio test_connection serial=1234-5678-9012-3456 ${test}`);
+  a.finish();
+  return a.report({ file: 'broker', packets: a.events, bytes: 0, durationS: 0 });
+}
+
+test('forwarded TCP works, forwarded UDP does not (a forward made for TCP only) → radio-forwarding blocked, router-no-forwarding', () => {
+  // The radio advertises both forwarded ports, so FlexLib uses them (reference §6.4): the missing UDP
+  // forward is the fault, on one router — nothing in these facts points at a second NAT.
+  const r = brokerSession('203.0.113.77', 'upnp_tcp_port_working=false upnp_udp_port_working=false forward_tcp_port_working=true forward_udp_port_working=false nat_supports_hole_punch=false');
+  assert.equal(r.verdict.hop, 'radio-forwarding');
+  assert.equal(r.verdict.cause, 'router-no-forwarding');
+  assert.match(r.hops.find((h) => h.id === 'radio-forwarding')!.evidence.join(' '), /TCP reaches the radio but UDP does not/);
+});
+
+test('a private public_ip in the radio list is double NAT, whatever test_connection says (reference §8 #1)', () => {
+  const r = brokerSession('192.168.1.20', 'upnp_tcp_port_working=false upnp_udp_port_working=false forward_tcp_port_working=true forward_udp_port_working=false nat_supports_hole_punch=false');
+  assert.equal(r.verdict.hop, 'radio-forwarding');
+  assert.equal(r.verdict.cause, 'double-nat');
+});
+
+test('uniform 1 % loss where the meters happen to lose nothing is random loss, not bandwidth', () => {
+  // Seed 5: meters 0 of 153 lost, waterfall 7 of 550, audio 7 of 550. With 1.3 % loss on every class,
+  // 153 meter packets lose none with probability e^(−2) ≈ 14 %: no evidence that loss grows with rate.
+  const r = analyze({ loss: 0.01, seconds: 6, seed: 5, withAudio: true });
+  const byKind = Object.fromEntries(r.streams.map((s) => [s.kind, s]));
+  assert.equal(byKind['meter']?.lost, 0);
+  assert.ok((byKind['waterfall']?.lost ?? 0) >= 6);
+  assert.equal(r.verdict.status, 'degraded');
+  assert.equal(r.verdict.cause, 'random-loss');
+});
+
+test('Poisson tail: P(X ≤ k) for small λ (values from the series e^−λ Σ λ^i/i!)', () => {
+  assert.ok(Math.abs(poissonCdf(0, 2) - Math.exp(-2)) < 1e-12);
+  assert.ok(Math.abs(poissonCdf(2, 8.4) - Math.exp(-8.4) * (1 + 8.4 + 8.4 ** 2 / 2)) < 1e-12);
+  assert.equal(poissonCdf(5, 0), 1);
+});
+
+test('a rate limit that drops the large packets and delays the meters → bandwidth, also on the jittery meter hop', () => {
+  // As a token-bucket shaper does: 30 % of the ≥ 1 kB packets dropped, meters kept but every other one
+  // held 32 ms longer in the queue — a FIFO, so still in order (meters are 36 ms apart) — which makes
+  // their RFC 3550 jitter ≈ 32 ms, above the 20 ms limit. The meters come first in path order.
+  const events = lanScenario({ lossLarge: 0.3, seconds: 6, seed: 5, withAudio: true });
+  let n = 0;
+  for (const e of events) if (e.type === 'udp' && e.payload.readUInt16BE(14) === 0x8002 && n++ % 2 === 1) e.ts += 0.032;
+  const a = new Analyzer();
+  for (const e of events.sort((x, y) => x.ts - y.ts)) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  assert.equal(r.streams.find((s) => s.kind === 'meter')?.lost, 0);
+  assert.equal(r.verdict.hop, 'data:meter');
+  assert.equal(r.verdict.cause, 'bandwidth');
+  assert.match(r.hops.find((h) => h.id === 'data:meter')!.evidence.join(' '), /inter-arrival jitter .*the delay variation is the queue in front of that limit/s);
+});
+
+test('LAN: a path losing 1 % of everything is degraded even when no class reaches 1 % in the run', () => {
+  // Seed 25: meters 0/153, FFT 0/138, waterfall 3/550 (0.55 %), audio 4/550 (0.73 %). FlexLib on a LAN
+  // marks quality down for any second with a loss (reference §7.2); a 1 % bar called this healthy.
+  const r = analyze({ loss: 0.01, seconds: 6, seed: 25, withAudio: true });
+  const byKind = Object.fromEntries(r.streams.map((s) => [s.kind, s]));
+  assert.deepEqual([byKind['meter']?.lost, byKind['panadapter']?.lost, byKind['waterfall']?.lost, byKind['audio']?.lost], [0, 0, 3, 4]);
+  assert.equal(r.verdict.status, 'degraded');
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'random-loss');
+});
+
+test('LAN: a single lost datagram in a run is not a verdict', () => {
+  const a = new Analyzer();
+  const events = lanScenario({ seconds: 4, withAudio: true });
+  // Drop exactly one meter packet (the 20th): 1 of ~100 is 1 %, but one stray loss proves no pattern.
+  let meters = 0;
+  for (const e of events) if (!(e.type === 'udp' && e.payload.readUInt16BE(14) === 0x8002 && ++meters === 20)) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  assert.equal(r.streams.find((s) => s.kind === 'meter')?.lost, 1);
+  assert.equal(r.verdict.status, 'healthy');
+});
+
+test('a bufferbloated rate limit: pings answered late because of the radio’s own data → bandwidth, not "the radio does not answer"', () => {
+  // 30 % of the large packets dropped by the shaper, and every ping reply (commands from C10 on) 150 ms
+  // late behind the queue: FlexLib's LAN "Poor" RTT (≥ 100 ms), every command still answered.
+  const events = lanScenario({ lossLarge: 0.3, seconds: 6, seed: 5, withAudio: true });
+  for (const e of events) if (e.type === 'tcp-data' && /^R(\d+)\|/.test(e.data.toString()) && Number(/^R(\d+)/.exec(e.data.toString())![1]) >= 10) e.ts += 0.15;
+  const a = new Analyzer();
+  for (const e of events.sort((x, y) => x.ts - y.ts)) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  assert.equal(r.verdict.hop, 'control');
+  assert.equal(r.verdict.cause, 'bandwidth');
+  assert.match(r.hops.find((h) => h.id === 'control')!.evidence.join(' '), /RTT min\/avg\/max 154\/154\/154 ms.*the pings wait in the same queue/s);
+  assert.ok(!('slowRoundTrip' in r.hops.find((h) => h.id === 'control')!), 'internal marks stay out of the report');
+});
+
+for (const spreadMs of [60, 90, 120]) {
+test(`waterfall tiles each delayed 0–${spreadMs} ms: every line completes, so it is jitter, whatever the 4-bit counter books as loss`, () => {
+  const events = lanScenario({ withAudio: true, seconds: 4, seed: 9 });
+  // Lines 50 ms apart interleave; tiles late by 8 packets or more alias in the counter.
+  let k = 0;
+  for (const e of events) if (e.type === 'udp' && e.payload.readUInt16BE(14) === 0x8004) e.ts += ((k++ * 7919) % (spreadMs + 1)) / 1000;
+  const a = new Analyzer();
+  for (const e of events.sort((x, y) => x.ts - y.ts)) a.feed(e);
+  a.finish();
+  const r = a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+  const wf = r.streams.find((s) => s.kind === 'waterfall')!;
+  assert.ok(wf.outOfOrder + wf.lost > wf.packets * 0.05, 'the counter is thrown off');
+  assert.equal(r.hops.find((h) => h.id === 'data:waterfall')?.status, 'degraded');
+  assert.match(r.hops.find((h) => h.id === 'data:waterfall')!.evidence[0] ?? '', /out of order/);
+  assert.equal(r.verdict.cause, 'jitter');
+});
+}

@@ -1,0 +1,78 @@
+/**
+ * FlexPath against real kernel faults (DESIGN.md §6 netlab): for each scenario a network of namespaces
+ * is built, the simulated radio runs in the radio's namespace, `flexpath diagnose --write` in the
+ * client's, and then
+ *   1. the live verdict must name the expected hop and cause (scenarios.ts says why each is right);
+ *   2. `flexpath analyze` of the diagnosis's own recording must give the same hop and cause.
+ * Needs root and ip/nft/tc; skipped with the reason otherwise. Prints a table at the end.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { tsharkMissing } from '../helpers/tshark.js';
+import { formatLoss } from './class-loss.js';
+import { labUnavailable, removeStaleNamespaces } from './lab.js';
+import { type Outcome, expectedText, runScenario, tcpdumpMissing, verdictText } from './runner.js';
+import { SCENARIOS } from './scenarios.js';
+
+interface Row {
+  scenario: string;
+  expected: string;
+  live: string;
+  capture: string;
+  pass: boolean;
+}
+
+const rows: Row[] = [];
+
+function printTable(): void {
+  if (rows.length === 0) return;
+  const head: Row = { scenario: 'scenario', expected: 'expected hop/cause', live: 'live got', capture: 'capture got', pass: true };
+  const cols: Array<keyof Omit<Row, 'pass'>> = ['scenario', 'expected', 'live', 'capture'];
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[head, ...rows].map((r) => r[c].length))])) as Record<(typeof cols)[number], number>;
+  const line = (r: Row, pass: string): string => cols.map((c) => r[c].padEnd(width[c])).join('  ') + '  ' + pass;
+  const out = ['', 'netlab results', line(head, 'pass'), ...rows.map((r) => line(r, r.pass ? 'yes' : 'NO'))];
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+const unavailable = labUnavailable();
+if (unavailable) {
+  process.stdout.write(`netlab skipped: ${unavailable}\n`);
+  test('netlab: network-namespace fault lab', { skip: unavailable }, () => undefined);
+} else {
+  before(() => {
+    const stale = removeStaleNamespaces();
+    if (stale.length > 0) process.stdout.write(`netlab: removed ${stale.length} namespace(s) left by an earlier run: ${stale.join(', ')}\n`);
+  });
+  after(printTable);
+
+  for (const s of SCENARIOS) {
+    const needsTshark = s.expect.hop === 'first-lossy-class' ? tsharkMissing : undefined;
+    const hopText = s.expect.hop === 'first-lossy-class' ? 'first lossy class/' : s.expect.hop ? `${s.expect.hop}/` : '';
+    test(`${s.name}: ${hopText}${s.expect.cause}`, { ...(needsTshark ? { skip: needsTshark } : {}) }, async () => {
+      let o: Outcome | undefined;
+      try {
+        o = await runScenario(s);
+      } catch (e) {
+        rows.push({ scenario: s.name, expected: s.expect.cause, live: 'error', capture: 'error', pass: false });
+        throw e;
+      }
+      const row: Row = { scenario: s.name, expected: expectedText(o.expected), live: verdictText(o.live), capture: verdictText(o.capture), pass: false };
+      rows.push(row);
+      const context = `${s.why}\nlive verdict: ${JSON.stringify(o.live.verdict)}${o.loss ? `\nloss by tshark: ${formatLoss(o.loss)}` : ''}\ndiagnose log:\n${o.diagnoseLog}\nsimulator:\n${o.simOutput}`;
+      assert.equal(row.live, row.expected, `live verdict\n${context}`);
+      assert.equal(row.capture, row.live, `analyze of the recording disagrees with the live verdict\ncapture verdict: ${JSON.stringify(o.capture.verdict)}\n${context}`);
+      if (o.checkError) throw o.checkError;
+      row.pass = true;
+      if (s.wireCapture) {
+        if (!o.wire) {
+          process.stdout.write(`netlab: ${s.name}: no interface capture (${tcpdumpMissing ?? 'tcpdump did not run'})\n`);
+          return;
+        }
+        const wire: Row = { scenario: `${s.name} (tcpdump)`, expected: expectedText(s.wireCapture), live: '-', capture: verdictText(o.wire), pass: false };
+        rows.push(wire);
+        assert.equal(wire.capture, wire.expected, `analyze of the client-interface capture\ncapture verdict: ${JSON.stringify(o.wire.verdict)}\n${s.why}`);
+        wire.pass = true;
+      }
+    });
+  }
+}

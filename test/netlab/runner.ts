@@ -1,0 +1,161 @@
+/**
+ * Runs one lab scenario: builds its namespaces, starts the simulated radio (and broker) in the radio's
+ * namespace, runs `flexpath diagnose --write` in the client's, analyses the recording with
+ * `flexpath analyze`, and tears everything down — also when any step fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnalysisReport, Cause, HopId } from '../../src/analysis/model.js';
+import { runCli } from '../helpers/cli.js';
+import { type ClassLoss, classLoss, firstLossyHop } from './class-loss.js';
+import { Lab } from './lab.js';
+import { ADDR, CLIENT_DATA_PORT, PORT_BASE, PORTS } from './topology.js';
+
+export interface Expected {
+  /** Absent for a healthy path. */
+  hop?: HopId;
+  cause: Cause;
+}
+
+/**
+ * Random loss hits every class alike, so which class first shows it is chance: `first-lossy-class` is
+ * resolved from the recording by tshark (see class-loss.ts).
+ */
+export interface Expectation {
+  hop?: HopId | 'first-lossy-class';
+  cause: Cause;
+}
+
+export interface Scenario {
+  name: string;
+  /** How the network is built and why the expected verdict is the right one. */
+  why: string;
+  build(lab: Lab): void;
+  /** Simulator arguments beyond address, ports and discovery. */
+  sim?: string[];
+  /** LAN: `diagnose --host IP --probe`; SmartLink: `diagnose --smartlink` against the lab's broker. */
+  diagnose: { mode: 'lan'; host: string } | { mode: 'smartlink' };
+  /** How long a flowing session is watched (`--settle`). */
+  settleS: number;
+  expect: Expectation;
+  /**
+   * Also capture on the client's interface with tcpdump — what a support agent would ask for — and
+   * expect this verdict from `flexpath analyze` of that capture (it sees what the client's kernel sends).
+   */
+  wireCapture?: Expected;
+  /** Further facts about the run (kernel counters, hops), checked after the verdicts. */
+  check?(lab: Lab, live: AnalysisReport): void;
+}
+
+export interface Outcome {
+  /** The expectation, with a hop read from the recording where it depends on chance. */
+  expected: Expected;
+  /** Loss per class as tshark counts it, where the expectation needed it. */
+  loss?: ClassLoss[];
+  live: AnalysisReport;
+  capture: AnalysisReport;
+  /** `flexpath analyze` of the tcpdump capture, when the scenario asks for one and tcpdump exists. */
+  wire?: AnalysisReport;
+  /** What the scenario's `check` found wrong in the lab's own facts (read before teardown). */
+  checkError?: Error;
+  simOutput: string;
+  diagnoseLog: string;
+}
+
+const SIM_SECONDS = 60;
+const DIAGNOSE_MAX_S = 20;
+
+/** Beacons go to the radio's own LAN broadcast address, as a radio's do: they never cross a router. */
+function simArgs(s: Scenario): string[] {
+  return ['sim', '--listen', ADDR.radio, '--port-base', String(PORT_BASE), '--discovery', `${ADDR.radioBroadcast}:4992`, '--seconds', String(SIM_SECONDS), ...(s.sim ?? [])];
+}
+
+function diagnoseArgs(s: Scenario, file: string): { args: string[]; env?: NodeJS.ProcessEnv } {
+  const common = ['--format', 'json', '--settle', String(s.settleS), '--seconds', String(DIAGNOSE_MAX_S), '--write', file];
+  if (s.diagnose.mode === 'lan') return { args: ['diagnose', '--host', s.diagnose.host, '--probe', ...common] };
+  return {
+    args: ['diagnose', '--smartlink', '--broker', `${ADDR.broker}:${PORTS.broker}`, '--broker-test-ca', ...common],
+    // The simulated broker accepts any non-empty token.
+    env: { FLEXPATH_SMARTLINK_TOKEN: 'netlab-token' },
+  };
+}
+
+export async function runScenario(s: Scenario): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'flexpath-netlab-'));
+  const file = join(dir, `${s.name}.pcapng`);
+  const lab = new Lab();
+  try {
+    s.build(lab);
+    const sim = lab.flexpath('radio', simArgs(s), { timeoutMs: (SIM_SECONDS + 10) * 1000, label: `${s.name}: sim` });
+    await sim.waitFor(/API tcp \d+/, 10_000);
+    const wireFile = join(dir, `${s.name}-tcpdump.pcap`);
+    // -Z root: Debian's tcpdump drops to its own user, which may not write into this private directory.
+    const tcpdump = s.wireCapture && !tcpdumpMissing ? lab.start('client', 'tcpdump', ['-i', 'lan0', '-U', '--immediate-mode', '-Z', 'root', '-w', wireFile], { timeoutMs: (DIAGNOSE_MAX_S + 15) * 1000, label: `${s.name}: tcpdump` }) : undefined;
+    await tcpdump?.waitFor(/listening on/, 5000, 'stderr');
+    const d = diagnoseArgs(s, file);
+    const diag = lab.flexpath('client', d.args, { timeoutMs: (DIAGNOSE_MAX_S + 15) * 1000, label: `${s.name}: diagnose`, ...(d.env ? { env: d.env } : {}) });
+    const r = await diag.done;
+    if (r.code !== 0 || r.timedOut) throw new Error(`${s.name}: diagnose exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\n${r.stderr}`);
+    const live = JSON.parse(r.stdout) as AnalysisReport;
+    let checkError: Error | undefined;
+    try {
+      s.check?.(lab, live);
+    } catch (e) {
+      checkError = e instanceof Error ? e : new Error(String(e));
+    }
+    await tcpdump?.stop();
+    const simDone = await sim.stop();
+    // The recording is analysed like any customer's capture: outside the lab, no network involved.
+    const a = await analyze(s, file);
+    const wire = tcpdump ? await analyze(s, wireFile) : undefined;
+    let expected: Expected = { cause: s.expect.cause };
+    let loss: ClassLoss[] | undefined;
+    if (s.expect.hop === 'first-lossy-class') {
+      loss = classLoss(file, CLIENT_DATA_PORT);
+      const hop = firstLossyHop(loss);
+      // No class lossy enough in this run: then the path must be called healthy.
+      expected = hop ? { hop, cause: s.expect.cause } : { cause: 'healthy' };
+    } else if (s.expect.hop) {
+      expected = { hop: s.expect.hop, cause: s.expect.cause };
+    }
+    return {
+      expected,
+      ...(loss ? { loss } : {}),
+      live,
+      capture: a,
+      ...(wire ? { wire } : {}),
+      ...(checkError ? { checkError } : {}),
+      simOutput: simDone.stdout + simDone.stderr,
+      diagnoseLog: r.stderr,
+    };
+  } finally {
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function analyze(s: Scenario, file: string): Promise<AnalysisReport> {
+  const a = await runCli(['analyze', file, '--format', 'json'], { timeoutMs: 60_000 });
+  if (a.code !== 0) throw new Error(`${s.name}: analyze ${file} exit ${a.code}\n${a.stderr}`);
+  return JSON.parse(a.stdout) as AnalysisReport;
+}
+
+/** Why tcpdump cannot be used here, or undefined when it can. */
+export const tcpdumpMissing: string | undefined = (() => {
+  const r = spawnSync('tcpdump', ['--version'], { timeout: 10_000 });
+  return r.error || r.status !== 0 ? 'tcpdump is not installed' : undefined;
+})();
+
+/** `hop/cause` of a verdict, `healthy` for a healthy one, the status otherwise. */
+export function verdictText(r: { verdict: AnalysisReport['verdict'] }): string {
+  const v = r.verdict;
+  if (v.status === 'healthy') return 'healthy';
+  if (v.hop && v.cause) return `${v.hop}/${v.cause}`;
+  return v.status;
+}
+
+export function expectedText(e: Expected): string {
+  return e.hop ? `${e.hop}/${e.cause}` : e.cause;
+}
