@@ -496,7 +496,7 @@ function judgeDataClass(
         `, ${st.minSize}–${st.maxSize} B, lost ${st.seq.lost} (${pct(lossFraction({ packets: st.packets, lost: st.seq.lost }))})` +
         (st.seq.outOfOrder ? `, ${st.seq.outOfOrder} out of order` : '') +
         (st.seq.duplicates ? `, ${st.seq.duplicates} duplicates` : '') +
-        (st.units > 2 ? `, jitter ${(st.jitterS * 1000).toFixed(1)} ms` : ""),
+        (st.units > 2 ? `, jitter ${(st.jitterS * 1000).toFixed(1)} ms` : ''),
     );
   }
   if (f.completed + f.broken > 0) ev.push(`${f.completed} complete ${id === 'data:waterfall' ? 'lines' : 'frames'}, ${f.broken} broken`);
