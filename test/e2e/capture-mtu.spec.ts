@@ -1,25 +1,20 @@
 // (a) A capture of a simulated radio behind a 1400-byte path MTU, recorded in this test by the
 // simulator itself, uploaded through the page's file picker and analysed by the real engine.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
-import { dist, screenshot, startProductServer } from './harness.js';
+import { mtuCapture, screenshot, startProductServer } from './harness.js';
 
 let server: UiServer | undefined;
-let dir: string | undefined;
+let capture: { file: string; remove(): void } | undefined;
 test.afterEach(async () => {
   await server?.close();
   server = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  capture?.remove();
 });
 
 test('MTU capture: panadapter and waterfall BLOCKED with cause MTU, meters OK', async ({ page }) => {
-  dir = mkdtempSync(join(tmpdir(), 'flexpath-e2e-'));
-  const { recordedSession } = await dist<typeof import('../helpers/sim.js')>('test/helpers/sim.js');
-  // A 1024-pixel pan: its first FFT fragment and every waterfall tile exceed 1400 B (reference §3.9).
-  const { file } = await recordedSession(join(dir, 'vpn-mtu1400.pcapng'), { mtu: 1400 }, { ms: 3000 });
+  capture = await mtuCapture('vpn-mtu1400.pcapng');
+  const file = capture.file;
   server = await startProductServer();
   await page.goto(server.url);
   await page.getByTestId('capture-input').setInputFiles(file);

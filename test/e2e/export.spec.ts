@@ -1,24 +1,21 @@
 // (d) Export, the support-ticket way: a customer's capture goes in, a Markdown report comes out as a
 // download, carrying the verdict shown on screen and the customer's file name.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
-import { dist, screenshot, startProductServer } from './harness.js';
+import { mtuCapture, screenshot, startProductServer } from './harness.js';
 
 let server: UiServer | undefined;
-let dir: string | undefined;
+let capture: { file: string; remove(): void } | undefined;
 test.afterEach(async () => {
   await server?.close();
   server = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  capture?.remove();
 });
 
 test('export Markdown: a .md download containing the verdict shown on screen', async ({ page }) => {
-  dir = mkdtempSync(join(tmpdir(), 'flexpath-e2e-'));
-  const { recordedSession } = await dist<typeof import('../helpers/sim.js')>('test/helpers/sim.js');
-  const { file } = await recordedSession(join(dir, 'ticket-4711.pcapng'), { mtu: 1400 }, { ms: 3000 });
+  capture = await mtuCapture('ticket-4711.pcapng');
+  const file = capture.file;
   server = await startProductServer();
   await page.goto(server.url);
   await expect(page.getByTestId('export')).toBeDisabled();

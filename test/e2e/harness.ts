@@ -3,7 +3,8 @@
  * engines (capture analysis, the simulator walked by FlexPath's probe, reports) unless a test needs
  * none. Screenshots go to test-results/screens/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -44,4 +45,16 @@ export function canvasInk(page: Page, testId: string): Promise<number> {
     for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 120) bright++;
     return bright;
   });
+}
+
+/**
+ * A customer-style capture: a simulated radio behind a 1400-byte path MTU, recorded by the simulator
+ * during a short GUI session with a 1024-pixel pan (its first FFT fragment and every full waterfall
+ * tile exceed 1400 B, reference §3.9). `remove` deletes it.
+ */
+export async function mtuCapture(name: string): Promise<{ file: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'flexpath-e2e-'));
+  const { recordedSession } = await dist<typeof import('../helpers/sim.js')>('test/helpers/sim.js');
+  const { file } = await recordedSession(join(dir, name), { mtu: 1400 }, { ms: 3000 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
