@@ -2,6 +2,14 @@
 // The CLI is compiled to dist/ by `npm run build` (run by `prepare` on npm ci/install).
 import { main } from '../dist/src/cli/main.js';
 
+// A reader that goes away (`flexpath sim | head`) is no reason to crash or to skip tidying up on the
+// radio: further output is simply dropped and the command finishes as it would have.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {

@@ -35,3 +35,17 @@ test('flexpath sim: a port already taken is a clear error, exit 1', async () => 
     s.close();
   }
 });
+
+test('flexpath sim piped into a reader that stops early (| head -1) still exits 0', async () => {
+  const { spawn } = await import('node:child_process');
+  const { cliPath } = await import('../helpers/paths.js');
+  const child = spawn(process.execPath, [cliPath, 'sim', '--port-base', '0', '--seconds', '1', '--discovery', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Read the first chunk, then close our end of the pipe, as `head -1` does.
+  await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|internal error/);
+});
