@@ -233,12 +233,8 @@ export class StreamTracker {
         return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
       }
       this.noteWidth(st, totalBins, numBins);
-      const frags = st.frames as FftFrameAssembler;
-      if (!wantBins) {
-        frags.push({ frameIndex, startBin, numBins, totalBins });
-        return;
-      }
-      frags.push({ frameIndex, startBin, numBins, totalBins });
+      (st.frames as FftFrameAssembler).count(frameIndex, startBin, numBins, totalBins);
+      if (!wantBins) return;
       const decoded = decodeForTap(buf);
       const frame = decoded?.kind === 'panadapter' ? this.tapFft(st).push(decoded.payload) : undefined;
       if (frame && this.fftTap) this.fftTap(st, frame);
@@ -255,8 +251,7 @@ export class StreamTracker {
       return this.payloadError(st, 'waterfall tile header inconsistent with the packet');
     }
     this.noteWidth(st, totalBins, width);
-    const tiles = st.frames as WaterfallLineAssembler;
-    tiles.push({ timecode, firstBin, width, height, totalBins });
+    (st.frames as WaterfallLineAssembler).count(timecode, firstBin, width, height, totalBins);
     if (wantBins) {
       const decoded = decodeForTap(buf);
       const line = decoded?.kind === 'waterfall' ? this.tapWf(st).push(decoded.payload) : undefined;
