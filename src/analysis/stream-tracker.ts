@@ -8,6 +8,7 @@
  */
 import type { Endpoint, UdpEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
+import { u16be, u32be } from '../vita/bytes.js';
 import { type AudioFormat, FLEX_OUI, type FlexClass, type PacketKind, classifyCodes } from '../vita/classes.js';
 import { DecodeError } from '../vita/errors.js';
 import { type VitaPacket, decodePacket } from '../vita/packet.js';
@@ -224,12 +225,12 @@ export class StreamTracker {
     const wantBins = st.classKind === 'panadapter' ? this.fftTap !== undefined : this.waterfallTap !== undefined;
     if (st.classKind === 'panadapter') {
       if (room < FFT_SUBHEADER) return this.payloadError(st, `FFT sub-header needs 12 bytes, packet has ${room}`);
-      const startBin = buf.readUInt16BE(p);
-      const numBins = buf.readUInt16BE(p + 2);
-      const totalBins = buf.readUInt16BE(p + 6);
-      const frameIndex = buf.readUInt32BE(p + 8);
+      const startBin = u16be(buf, p);
+      const numBins = u16be(buf, p + 2);
+      const totalBins = u16be(buf, p + 6);
+      const frameIndex = u32be(buf, p + 8);
       noteIndex(st, frameIndex);
-      if (buf.readUInt16BE(p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
+      if (u16be(buf, p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
         return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
       }
       this.noteWidth(st, totalBins, numBins);
@@ -241,12 +242,12 @@ export class StreamTracker {
       return;
     }
     if (room < WATERFALL_SUBHEADER) return this.payloadError(st, `waterfall tile header needs 36 bytes, packet has ${room}`);
-    const width = buf.readUInt16BE(p + 20);
-    const height = buf.readUInt16BE(p + 22);
-    const timecode = buf.readUInt32BE(p + 24);
+    const width = u16be(buf, p + 20);
+    const height = u16be(buf, p + 22);
+    const timecode = u32be(buf, p + 24);
     noteIndex(st, timecode);
-    const totalBins = buf.readUInt16BE(p + 32);
-    const firstBin = buf.readUInt16BE(p + 34);
+    const totalBins = u16be(buf, p + 32);
+    const firstBin = u16be(buf, p + 34);
     if (firstBin + width > totalBins || WATERFALL_SUBHEADER + width * height * 2 > room) {
       return this.payloadError(st, 'waterfall tile header inconsistent with the packet');
     }

@@ -5,6 +5,7 @@
  * a capture of a port scan cannot grow memory without limit.
  */
 import type { Endpoint } from './types.js';
+import { u32be } from '../vita/bytes.js';
 
 const CACHE_LIMIT = 65_536;
 
@@ -66,7 +67,7 @@ function formatIpv6(buf: Buffer, off: number): string {
 
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
 export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
-  const key = buf.readUInt32BE(off) * 65_536 + port;
+  const key = u32be(buf, off) * 65_536 + port;
   let e = v4Endpoints.get(key);
   if (e === undefined) {
     e = Object.freeze({ ip: ipv4Text(buf, off), port });
