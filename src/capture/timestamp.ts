@@ -34,7 +34,17 @@ export function splitTicks(hi: number, lo: number, ticksPerSecond: number): void
   r = cur - qd * ticksPerSecond;
   q = q * 65_536 + qd;
   split.sec = q;
-  split.nsec = ticksPerSecond === 1_000_000_000 ? r : Math.floor((r * 1_000_000_000) / ticksPerSecond);
+  split.nsec = ticksPerSecond === 1_000_000_000 ? r : nanos(r, ticksPerSecond);
+}
+
+/**
+ * floor(r · 10^9 / tps) for a remainder r < tps, exact up to tps = 2^37: r · 10^9 itself can exceed 2^53
+ * (finer than nanosecond resolutions), so it is taken in two steps, 10^9 = 31 250 × 32 000.
+ */
+function nanos(r: number, tps: number): number {
+  const a = r * 31_250;
+  const q = Math.floor(a / tps);
+  return q * 32_000 + Math.floor(((a - q * tps) * 32_000) / tps);
 }
 
 /** Inverse of splitTicks for writers: the 64-bit tick count of a (sec, nsec) time as [hi, lo]. */
