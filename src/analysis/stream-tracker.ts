@@ -161,6 +161,8 @@ export class StreamTracker {
 
   private create(e: UdpEvent, s: PacketScan): TrackedStream {
     const cls: FlexClass = s.hasClassId ? classifyCodes(s.oui, s.packetClassCode) : { kind: 'other' };
+    // Every stream object gets every field, in one order, from the start: one hidden class for all, so
+    // the per-packet code in push() stays monomorphic (absent optional fields are undefined).
     const st: TrackedStream = {
       streamId: toStreamId(s.streamId),
       pcc: s.packetClassCode,
@@ -168,8 +170,8 @@ export class StreamTracker {
       informationClassCode: s.informationClassCode,
       packetType: s.packetType,
       classKind: cls.kind,
-      ...(cls.audioFormat ? { audioFormat: cls.audioFormat } : {}),
-      ...(cls.sampleRate ? { sampleRate: cls.sampleRate } : {}),
+      audioFormat: cls.audioFormat || undefined,
+      sampleRate: cls.sampleRate || undefined,
       src: { ip: e.src.ip, port: e.src.port },
       dst: { ip: e.dst.ip, port: e.dst.port },
       packets: 0,
@@ -185,11 +187,14 @@ export class StreamTracker {
       lastUnitTs: e.ts,
       maxGapS: 0,
       payloadErrors: 0,
+      lastPayloadError: undefined,
+      frames:
+        cls.kind === 'panadapter' ? new FftFrameAssembler({ keepBins: false }) : cls.kind === 'waterfall' ? new WaterfallLineAssembler({ keepBins: false }) : undefined,
+      frameWidth: undefined,
+      maxBinsPerPacket: undefined,
       series: [],
       lastIat: 0,
     };
-    if (cls.kind === 'panadapter') st.frames = new FftFrameAssembler({ keepBins: false });
-    if (cls.kind === 'waterfall') st.frames = new WaterfallLineAssembler({ keepBins: false });
     const key = s.streamId * 65536 + s.packetClassCode;
     const list = this.byKey.get(key);
     if (list) list.push(st);
