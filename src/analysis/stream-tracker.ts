@@ -324,8 +324,8 @@ function noteIndex(st: TrackedStream, index: number): void {
 /** The first fragment of an FFT frame or waterfall line (start bin 0); every packet of other classes. */
 function startsUnit(st: TrackedStream, buf: Buffer, s: PacketScan): boolean {
   const p = s.payloadStart;
-  if (st.classKind === 'panadapter') return s.payloadEnd - p >= 2 && buf.readUInt16BE(p) === 0;
-  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && buf.readUInt16BE(p + 34) === 0;
+  if (st.classKind === 'panadapter') return s.payloadEnd - p >= 2 && u16be(buf, p) === 0;
+  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && u16be(buf, p + 34) === 0;
   return true;
 }
 
