@@ -104,12 +104,12 @@ export async function benchAnalyze(): Promise<void> {
     console.log(`analyze: generated Flex LAN capture, ${mb} MB target, in ${dir}; peak RSS via ${rssMethod}`);
     const main = await generate(dir, 'flex.pcapng', mb * MB, 'flex');
     warm(main.file);
-    const ours = await bestOf(2, () => analyze(main.file));
+    const ours = await bestOf(3, () => analyze(main.file));
     reportCheck(checkCounts(ours, main.written));
     const floor = await bestOf(3, () => cat(main.file));
     const ref = tsharkMissing === undefined ? await tshark(main.file) : undefined;
     const mbOurs = main.size / MB / ours.wallS;
-    console.log(`  analyze --format json  ${ours.wallS.toFixed(2)} s  ${mbps(main.size, ours.wallS)}  peak RSS ${rssText(ours)} (best of 2)`);
+    console.log(`  analyze --format json  ${ours.wallS.toFixed(2)} s  ${mbps(main.size, ours.wallS)}  peak RSS ${rssText(ours)} (best of 3)`);
     console.log(`  cat > /dev/null        ${floor.wallS.toFixed(2)} s  ${mbps(main.size, floor.wallS)} (best of 3, reference)`);
     if (ref !== undefined) {
       if (ref.exitCode !== 0) console.log(`  tshark exited ${ref.exitCode}: ${ref.stderr.trim().split('\n').slice(-3).join(' / ')}`);
@@ -126,11 +126,14 @@ export async function benchAnalyze(): Promise<void> {
     const meterBytes = Math.round((2_000_000 * METER_FILE_BYTES * mb) / 1024);
     const small = await generate(dir, 'meters.pcapng', meterBytes, 'meters');
     warm(small.file);
-    const oursSmall = await bestOf(2, () => analyze(small.file));
+    const oursSmall = await bestOf(3, () => analyze(small.file));
     reportCheck(checkCounts(oursSmall, small.written));
     const floorSmall = await bestOf(3, () => cat(small.file));
     const meterPackets = small.written.perStream.get('0x00000700') ?? 0;
-    console.log(`  meters only: analyze ${oursSmall.wallS.toFixed(2)} s  ${((small.written.frames / oursSmall.wallS) / 1e6).toFixed(2)} M packets/s (${meterPackets} meter packets)  ${mbps(small.size, oursSmall.wallS)}  peak RSS ${rssText(oursSmall)}`);
+    console.log(
+      `  meters only: analyze ${oursSmall.wallS.toFixed(2)} s  ${(small.written.frames / oursSmall.wallS / 1e6).toFixed(2)} M packets/s ` +
+        `(${small.written.frames} frames, ${meterPackets} of them meters)  ${mbps(small.size, oursSmall.wallS)}  peak RSS ${rssText(oursSmall)} (best of 3)`,
+    );
     console.log(`  meters only: cat ${mbps(small.size, floorSmall.wallS)}; ratio analyze/cat = ${(floorSmall.wallS / oursSmall.wallS).toFixed(3)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
