@@ -192,6 +192,8 @@ export class StreamTracker {
         cls.kind === 'panadapter' ? new FftFrameAssembler({ keepBins: false }) : cls.kind === 'waterfall' ? new WaterfallLineAssembler({ keepBins: false }) : undefined,
       frameWidth: undefined,
       maxBinsPerPacket: undefined,
+      firstIndex: undefined,
+      maxIndex: undefined,
       series: [],
       lastIat: 0,
     };
