@@ -8,6 +8,7 @@
  */
 import type { Endpoint, UdpEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
+import { u16be, u32be } from '../vita/bytes.js';
 import { type AudioFormat, FLEX_OUI, type FlexClass, type PacketKind, classifyCodes } from '../vita/classes.js';
 import { DecodeError } from '../vita/errors.js';
 import { type VitaPacket, decodePacket } from '../vita/packet.js';
@@ -160,6 +161,8 @@ export class StreamTracker {
 
   private create(e: UdpEvent, s: PacketScan): TrackedStream {
     const cls: FlexClass = s.hasClassId ? classifyCodes(s.oui, s.packetClassCode) : { kind: 'other' };
+    // Every stream object gets every field, in one order, from the start: one hidden class for all, so
+    // the per-packet code in push() stays monomorphic (absent optional fields are undefined).
     const st: TrackedStream = {
       streamId: toStreamId(s.streamId),
       pcc: s.packetClassCode,
@@ -167,8 +170,8 @@ export class StreamTracker {
       informationClassCode: s.informationClassCode,
       packetType: s.packetType,
       classKind: cls.kind,
-      ...(cls.audioFormat ? { audioFormat: cls.audioFormat } : {}),
-      ...(cls.sampleRate ? { sampleRate: cls.sampleRate } : {}),
+      audioFormat: cls.audioFormat || undefined,
+      sampleRate: cls.sampleRate || undefined,
       src: { ip: e.src.ip, port: e.src.port },
       dst: { ip: e.dst.ip, port: e.dst.port },
       packets: 0,
@@ -184,11 +187,16 @@ export class StreamTracker {
       lastUnitTs: e.ts,
       maxGapS: 0,
       payloadErrors: 0,
+      lastPayloadError: undefined,
+      frames:
+        cls.kind === 'panadapter' ? new FftFrameAssembler({ keepBins: false }) : cls.kind === 'waterfall' ? new WaterfallLineAssembler({ keepBins: false }) : undefined,
+      frameWidth: undefined,
+      maxBinsPerPacket: undefined,
+      firstIndex: undefined,
+      maxIndex: undefined,
       series: [],
       lastIat: 0,
     };
-    if (cls.kind === 'panadapter') st.frames = new FftFrameAssembler({ keepBins: false });
-    if (cls.kind === 'waterfall') st.frames = new WaterfallLineAssembler({ keepBins: false });
     const key = s.streamId * 65536 + s.packetClassCode;
     const list = this.byKey.get(key);
     if (list) list.push(st);
@@ -224,39 +232,34 @@ export class StreamTracker {
     const wantBins = st.classKind === 'panadapter' ? this.fftTap !== undefined : this.waterfallTap !== undefined;
     if (st.classKind === 'panadapter') {
       if (room < FFT_SUBHEADER) return this.payloadError(st, `FFT sub-header needs 12 bytes, packet has ${room}`);
-      const startBin = buf.readUInt16BE(p);
-      const numBins = buf.readUInt16BE(p + 2);
-      const totalBins = buf.readUInt16BE(p + 6);
-      const frameIndex = buf.readUInt32BE(p + 8);
+      const startBin = u16be(buf, p);
+      const numBins = u16be(buf, p + 2);
+      const totalBins = u16be(buf, p + 6);
+      const frameIndex = u32be(buf, p + 8);
       noteIndex(st, frameIndex);
-      if (buf.readUInt16BE(p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
+      if (u16be(buf, p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
         return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
       }
       this.noteWidth(st, totalBins, numBins);
-      const frags = st.frames as FftFrameAssembler;
-      if (!wantBins) {
-        frags.push({ frameIndex, startBin, numBins, totalBins });
-        return;
-      }
-      frags.push({ frameIndex, startBin, numBins, totalBins });
+      (st.frames as FftFrameAssembler).count(frameIndex, startBin, numBins, totalBins);
+      if (!wantBins) return;
       const decoded = decodeForTap(buf);
       const frame = decoded?.kind === 'panadapter' ? this.tapFft(st).push(decoded.payload) : undefined;
       if (frame && this.fftTap) this.fftTap(st, frame);
       return;
     }
     if (room < WATERFALL_SUBHEADER) return this.payloadError(st, `waterfall tile header needs 36 bytes, packet has ${room}`);
-    const width = buf.readUInt16BE(p + 20);
-    const height = buf.readUInt16BE(p + 22);
-    const timecode = buf.readUInt32BE(p + 24);
+    const width = u16be(buf, p + 20);
+    const height = u16be(buf, p + 22);
+    const timecode = u32be(buf, p + 24);
     noteIndex(st, timecode);
-    const totalBins = buf.readUInt16BE(p + 32);
-    const firstBin = buf.readUInt16BE(p + 34);
+    const totalBins = u16be(buf, p + 32);
+    const firstBin = u16be(buf, p + 34);
     if (firstBin + width > totalBins || WATERFALL_SUBHEADER + width * height * 2 > room) {
       return this.payloadError(st, 'waterfall tile header inconsistent with the packet');
     }
     this.noteWidth(st, totalBins, width);
-    const tiles = st.frames as WaterfallLineAssembler;
-    tiles.push({ timecode, firstBin, width, height, totalBins });
+    (st.frames as WaterfallLineAssembler).count(timecode, firstBin, width, height, totalBins);
     if (wantBins) {
       const decoded = decodeForTap(buf);
       const line = decoded?.kind === 'waterfall' ? this.tapWf(st).push(decoded.payload) : undefined;
@@ -323,8 +326,8 @@ function noteIndex(st: TrackedStream, index: number): void {
 /** The first fragment of an FFT frame or waterfall line (start bin 0); every packet of other classes. */
 function startsUnit(st: TrackedStream, buf: Buffer, s: PacketScan): boolean {
   const p = s.payloadStart;
-  if (st.classKind === 'panadapter') return s.payloadEnd - p >= 2 && buf.readUInt16BE(p) === 0;
-  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && buf.readUInt16BE(p + 34) === 0;
+  if (st.classKind === 'panadapter') return s.payloadEnd - p >= 2 && u16be(buf, p) === 0;
+  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && u16be(buf, p + 34) === 0;
   return true;
 }
 

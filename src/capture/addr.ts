@@ -5,6 +5,7 @@
  * a capture of a port scan cannot grow memory without limit.
  */
 import type { Endpoint } from './types.js';
+import { u32be } from '../vita/bytes.js';
 
 const CACHE_LIMIT = 65_536;
 
@@ -64,15 +65,33 @@ function formatIpv6(buf: Buffer, off: number): string {
   return `${hex(0, bestAt)}::${hex(bestAt + bestLen, 8)}`;
 }
 
+/**
+ * The last two endpoints handed out, checked before the map: a capture is mostly one source and one
+ * destination (the radio's data to the client), so this spares a map lookup per address.
+ */
+let key0 = -1;
+let ep0: Endpoint | undefined;
+let key1 = -1;
+let ep1: Endpoint | undefined;
+
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
 export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
-  const key = buf.readUInt32BE(off) * 65_536 + port;
+  const key = u32be(buf, off) * 65_536 + port;
+  if (key === key0) return ep0!;
+  if (key === key1) return ep1!;
   let e = v4Endpoints.get(key);
   if (e === undefined) {
     e = Object.freeze({ ip: ipv4Text(buf, off), port });
-    if (v4Endpoints.size >= CACHE_LIMIT) v4Endpoints.clear();
+    if (v4Endpoints.size >= CACHE_LIMIT) {
+      v4Endpoints.clear();
+      key0 = key1 = -1;
+    }
     v4Endpoints.set(key, e);
   }
+  key1 = key0;
+  ep1 = ep0;
+  key0 = key;
+  ep0 = e;
   return e;
 }
 

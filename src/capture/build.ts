@@ -4,6 +4,7 @@
  * correct header checksums (RFC 1071) so Wireshark shows them as valid. The IP version follows the
  * addresses given.
  */
+import { u16be } from '../vita/bytes.js';
 import { ipv4Text, ipv6Text, parseIp } from './addr.js';
 import { IPPROTO } from './ip.js';
 import { TCP_FLAG } from './tcp.js';
@@ -51,7 +52,8 @@ export interface IcmpSpec extends IpOptions {
 /** RFC 1071 one's-complement sum of buf[start, end) added to `sum` (not folded). */
 function sum16(buf: Buffer, start: number, end: number, sum = 0): number {
   let i = start;
-  for (; i + 1 < end; i += 2) sum += buf.readUInt16BE(i);
+  // Plain byte reads: this loop covers every payload byte of every frame a capture writer builds.
+  for (; i + 1 < end; i += 2) sum += u16be(buf, i);
   if (i < end) sum += buf[i]! << 8;
   return sum;
 }

@@ -6,6 +6,7 @@
  * object; `payload` is a view into the reader's buffer, valid only while the sink runs.
  */
 import { endpointAt, ipv4Text, ipv6Text } from './addr.js';
+import { u16be, u32be } from '../vita/bytes.js';
 import type { RecordSink } from './format.js';
 import { decodeIcmp } from './icmp.js';
 import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
@@ -92,13 +93,13 @@ export class Dissector implements RecordSink {
           this.problem('udp-header');
           return;
         }
-        const udpLength = l4.readUInt16BE(start + 4);
+        const udpLength = u16be(l4, start + 4);
         const payloadEnd = udpLength >= 8 && start + udpLength < end ? start + udpLength : end;
         this.sink({
           type: 'udp',
           ts,
-          src: endpointAt(ip.version, addrBuf, ip.srcOff, l4.readUInt16BE(start)),
-          dst: endpointAt(ip.version, addrBuf, ip.dstOff, l4.readUInt16BE(start + 2)),
+          src: endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start)),
+          dst: endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + 2)),
           payload: l4.subarray(start + 8, payloadEnd),
           df: ip.df,
           ipLength,
@@ -117,9 +118,9 @@ export class Dissector implements RecordSink {
         }
         this.tcp.segment(
           ts,
-          endpointAt(ip.version, addrBuf, ip.srcOff, l4.readUInt16BE(start)),
-          endpointAt(ip.version, addrBuf, ip.dstOff, l4.readUInt16BE(start + 2)),
-          l4.readUInt32BE(start + 4),
+          endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start)),
+          endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + 2)),
+          u32be(l4, start + 4),
           l4[start + 13]!,
           l4.subarray(start + dataOff, end),
         );

@@ -2,6 +2,8 @@
  * IPv4 (RFC 791) and IPv6 (RFC 8200) headers, decoded into one reused view so the hot path allocates
  * nothing, plus bounded fragment reassembly.
  */
+import { u16be } from '../vita/bytes.js';
+
 
 export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
 
@@ -60,9 +62,9 @@ export function decodeIp(buf: Buffer, start: number, end: number, out: IpView): 
 function decodeIpv4(buf: Buffer, start: number, end: number, out: IpView): IpProblem | null {
   if (end - start < 20) return 'ipv4-header';
   const ihl = (buf[start]! & 0x0f) * 4;
-  const total = buf.readUInt16BE(start + 2);
+  const total = u16be(buf, start + 2);
   if (ihl < 20 || total < ihl || start + ihl > end) return 'ipv4-header';
-  const flagsFrag = buf.readUInt16BE(start + 6);
+  const flagsFrag = u16be(buf, start + 6);
   out.version = 4;
   out.protocol = buf[start + 9]!;
   out.srcOff = start + 12;
@@ -76,7 +78,7 @@ function decodeIpv4(buf: Buffer, start: number, end: number, out: IpView): IpPro
   out.moreFragments = (flagsFrag & 0x2000) !== 0;
   out.fragOffset = (flagsFrag & 0x1fff) * 8;
   out.isFragment = out.moreFragments || out.fragOffset !== 0;
-  out.fragId = buf.readUInt16BE(start + 4);
+  out.fragId = u16be(buf, start + 4);
   return null;
 }
 
@@ -84,7 +86,7 @@ const MAX_EXT_HEADERS = 16;
 
 function decodeIpv6(buf: Buffer, start: number, end: number, out: IpView): IpProblem | null {
   if (end - start < 40) return 'ipv6-header';
-  const payloadLength = buf.readUInt16BE(start + 4);
+  const payloadLength = u16be(buf, start + 4);
   out.version = 6;
   out.srcOff = start + 8;
   out.dstOff = start + 24;

@@ -3,6 +3,7 @@
  * LINKTYPE registry (https://www.tcpdump.org/linktypes.html) and its per-type pages (LINKTYPE_LINUX_SLL,
  * LINKTYPE_LINUX_SLL2, LINKTYPE_NULL/LOOP); VLAN tags per IEEE 802.1Q / 802.1ad.
  */
+import { u16be, u32be, u32le } from '../vita/bytes.js';
 
 export const LINKTYPE = {
   NULL: 0,
@@ -42,11 +43,11 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
     case LINKTYPE.ETHERNET: {
       if (end - start < 14) return -1;
       let off = start + 12;
-      let type = buf.readUInt16BE(off);
+      let type = u16be(buf, off);
       for (let tags = 0; (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ || type === ETHERTYPE_QINQ_OLD) && tags < MAX_VLAN_TAGS; tags++) {
         off += 4;
         if (off + 2 > end) return -1;
-        type = buf.readUInt16BE(off);
+        type = u16be(buf, off);
       }
       return ipByEthertype(type, off + 2);
     }
@@ -57,20 +58,20 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
     case LINKTYPE.NULL: {
       // Host byte order of the capturing machine: accept either.
       if (end - start < 4) return -1;
-      const af = buf.readUInt32LE(start);
-      return isInetFamily(af) || isInetFamily(buf.readUInt32BE(start)) ? start + 4 : -1;
+      const af = u32le(buf, start);
+      return isInetFamily(af) || isInetFamily(u32be(buf, start)) ? start + 4 : -1;
     }
     case LINKTYPE.LOOP:
       if (end - start < 4) return -1;
-      return isInetFamily(buf.readUInt32BE(start)) ? start + 4 : -1;
+      return isInetFamily(u32be(buf, start)) ? start + 4 : -1;
     case LINKTYPE.LINUX_SLL:
       // packet type(2) ARPHRD(2) address length(2) address(8) protocol(2)
       if (end - start < 16) return -1;
-      return ipByEthertype(buf.readUInt16BE(start + 14), start + 16);
+      return ipByEthertype(u16be(buf, start + 14), start + 16);
     case LINKTYPE.LINUX_SLL2:
       // protocol(2) reserved(2) interface index(4) ARPHRD(2) packet type(1) address length(1) address(8)
       if (end - start < 20) return -1;
-      return ipByEthertype(buf.readUInt16BE(start), start + 20);
+      return ipByEthertype(u16be(buf, start), start + 20);
     default:
       return -1;
   }

@@ -4,6 +4,7 @@
  * ns 0xA1B23C4D), then records of a 16-byte header (seconds, fraction, captured length, original length)
  * followed by the captured bytes.
  */
+import { u32be, u32le } from '../vita/bytes.js';
 import { DecodeError } from '../vita/errors.js';
 import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
 
@@ -141,7 +142,7 @@ export class PcapParser implements FormatParser {
         this.want = 16;
         return pos;
       }
-      const caplen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+      const caplen = le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
       if (caplen > MAX_RECORD) {
         this.warnings.push(
           `corrupt pcap record #${this.records + 1} at offset ${base + pos}: captured length ${caplen} is impossible; stopped reading there`,
@@ -153,9 +154,9 @@ export class PcapParser implements FormatParser {
         this.want = 16 + caplen;
         return pos;
       }
-      const sec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const frac = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
-      const origLen = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+      const sec = le ? u32le(buf, pos) : u32be(buf, pos);
+      const frac = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
+      const origLen = le ? u32le(buf, pos + 12) : u32be(buf, pos + 12);
       this.records++;
       sink.record(linkType, sec, frac * fracToNs, buf, pos + 16, caplen, origLen, 0);
       pos += 16 + caplen;

@@ -4,6 +4,7 @@
  * section, which the Section Header Block's byte-order magic 0x1A2B3C4D announces. Block bodies are
  * padded to 32 bits; options are (code u16, length u16, value padded to 32 bits), ended by code 0.
  */
+import { u16be, u16le, u32be, u32le } from '../vita/bytes.js';
 import { DecodeError } from '../vita/errors.js';
 import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
 import { split, splitTicks } from './timestamp.js';
@@ -449,7 +450,7 @@ export class PcapngParser implements FormatParser {
         return pos;
       }
       let le = this.le;
-      let type = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
+      let type = le ? u32le(buf, pos) : u32be(buf, pos);
       if (type === BLOCK.SHB) {
         try {
           le = byteOrderOf(buf, pos);
@@ -460,8 +461,8 @@ export class PcapngParser implements FormatParser {
       } else if (!this.sawSection) {
         throw new DecodeError(base + pos, 'magic', 'file does not start with a pcapng section header block');
       }
-      type = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const total = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+      type = le ? u32le(buf, pos) : u32be(buf, pos);
+      const total = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
       if (total < 12 || total % 4 !== 0 || total > MAX_RECORD) {
         return this.corrupt(pos, base + pos + 4, `${blockName(type)} #${this.blocks + 1} declares block total length ${total}`);
       }
@@ -471,22 +472,22 @@ export class PcapngParser implements FormatParser {
         this.want = total;
         return pos;
       }
-      const trailer = le ? buf.readUInt32LE(pos + total - 4) : buf.readUInt32BE(pos + total - 4);
+      const trailer = le ? u32le(buf, pos + total - 4) : u32be(buf, pos + total - 4);
       if (trailer !== total) {
         return this.corrupt(pos, base + pos + total - 4, `${blockName(type)} #${this.blocks + 1} at offset ${base + pos} ends with length ${trailer}, not ${total}`);
       }
       this.blocks++;
       if (type === BLOCK.EPB || type === BLOCK.OBSOLETE_PACKET) {
         if (total < 32) return this.corrupt(pos, base + pos + 4, `${blockName(type)} #${this.blocks} is ${total} bytes, shorter than its fixed fields`);
-        const ifid = type === BLOCK.EPB ? (le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8)) : le ? buf.readUInt16LE(pos + 8) : buf.readUInt16BE(pos + 8);
-        const caplen = le ? buf.readUInt32LE(pos + 20) : buf.readUInt32BE(pos + 20);
+        const ifid = type === BLOCK.EPB ? (le ? u32le(buf, pos + 8) : u32be(buf, pos + 8)) : (le ? u16le(buf, pos + 8) : u16be(buf, pos + 8));
+        const caplen = le ? u32le(buf, pos + 20) : u32be(buf, pos + 20);
         const iface = this.ifaces[ifid];
         if (iface === undefined || 32 + caplen > total) {
           this.skipPacket(base + pos, iface === undefined ? `interface ${ifid} was never described` : `captured length ${caplen} exceeds the block`);
         } else {
-          const hi = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
-          const lo = le ? buf.readUInt32LE(pos + 16) : buf.readUInt32BE(pos + 16);
-          const origLen = le ? buf.readUInt32LE(pos + 24) : buf.readUInt32BE(pos + 24);
+          const hi = le ? u32le(buf, pos + 12) : u32be(buf, pos + 12);
+          const lo = le ? u32le(buf, pos + 16) : u32be(buf, pos + 16);
+          const origLen = le ? u32le(buf, pos + 24) : u32be(buf, pos + 24);
           splitTicks(hi, lo, iface.ticksPerSecond);
           this.lastSec = split.sec + iface.tsOffset;
           this.lastNsec = split.nsec;
@@ -497,7 +498,7 @@ export class PcapngParser implements FormatParser {
         if (iface === undefined || total < 16) {
           this.skipPacket(base + pos, iface === undefined ? 'no interface was described' : 'block too short');
         } else {
-          const origLen = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+          const origLen = le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
           sink.record(iface.linkType, this.lastSec, this.lastNsec, buf, pos + 12, simpleCaplen(origLen, total, iface.snaplen), origLen, 0);
         }
       } else {

@@ -66,11 +66,13 @@ export interface PumpResult {
 export interface PumpOptions {
   onProgress?(bytesRead: number, totalBytes: number | undefined): void;
   totalBytes?: number;
+  /** Bytes per read (default CHUNK_SIZE); tests use small ones to put many records across boundaries. */
+  chunkSize?: number;
 }
 
 /** Reads `source` to its end, feeding every record to `sink`; warnings are appended to `warnings`. */
 export async function pump(source: ChunkSource, sink: RecordSink, warnings: string[], opts: PumpOptions = {}): Promise<PumpResult> {
-  let buf = Buffer.allocUnsafe(CHUNK_SIZE);
+  let buf = Buffer.allocUnsafe(opts.chunkSize ?? CHUNK_SIZE);
   let filled = 0;
   /** File offset of buf[0]. */
   let base = 0;

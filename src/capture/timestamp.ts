@@ -7,6 +7,16 @@
 /** Result of splitTicks, reused between calls (read it before the next call). */
 export const split = { sec: 0, nsec: 0 };
 
+/** Resolutions up to this many ticks per second are split through the per-`hi` cache below. */
+const CACHEABLE_TPS = 2 ** 37;
+/** hi·2^32 = qHi·tps + rHi for the last (hi, tps) seen: `hi` changes only every 4.3 s of nanosecond ticks. */
+let cachedHi = -1;
+let cachedTps = 0;
+let qHi = 0;
+let rHi = 0;
+/** Remainder of the last longDivide. */
+let remainder = 0;
+
 /**
  * Splits hi·2^32 + lo ticks of `ticksPerSecond` into split.sec and split.nsec. Exact for resolutions up to
  * 2^37 ticks per second (the remainder times 65 536 stays below 2^53), which covers 10^-9 and 2^-32.
@@ -17,24 +27,56 @@ export function splitTicks(hi: number, lo: number, ticksPerSecond: number): void
     split.nsec = (lo % 1_000_000) * 1000;
     return;
   }
-  // Long division by 16-bit digits, unrolled: this runs once per packet.
+  let r: number;
+  if (ticksPerSecond <= CACHEABLE_TPS) {
+    // This runs once per packet: hi·2^32 is divided once per distinct hi, then only rHi + lo (< 2^38).
+    if (hi !== cachedHi || ticksPerSecond !== cachedTps) {
+      longDivide(hi, 0, ticksPerSecond);
+      qHi = split.sec;
+      rHi = remainder;
+      cachedHi = hi;
+      cachedTps = ticksPerSecond;
+    }
+    const x = rHi + lo;
+    const q = Math.floor(x / ticksPerSecond);
+    r = x - q * ticksPerSecond;
+    split.sec = qHi + q;
+  } else {
+    longDivide(hi, lo, ticksPerSecond);
+    r = remainder;
+  }
+  split.nsec = ticksPerSecond === 1_000_000_000 ? r : nanos(r, ticksPerSecond);
+}
+
+/** floor((hi·2^32 + lo) / d) into split.sec and the remainder into `remainder`, by 16-bit digits. */
+function longDivide(hi: number, lo: number, d: number): void {
   let cur = hi >>> 16;
-  let q = Math.floor(cur / ticksPerSecond);
-  let r = cur - q * ticksPerSecond;
+  let q = Math.floor(cur / d);
+  let r = cur - q * d;
   cur = r * 65_536 + (hi & 0xffff);
-  let qd = Math.floor(cur / ticksPerSecond);
-  r = cur - qd * ticksPerSecond;
+  let qd = Math.floor(cur / d);
+  r = cur - qd * d;
   q = q * 65_536 + qd;
   cur = r * 65_536 + (lo >>> 16);
-  qd = Math.floor(cur / ticksPerSecond);
-  r = cur - qd * ticksPerSecond;
+  qd = Math.floor(cur / d);
+  r = cur - qd * d;
   q = q * 65_536 + qd;
   cur = r * 65_536 + (lo & 0xffff);
-  qd = Math.floor(cur / ticksPerSecond);
-  r = cur - qd * ticksPerSecond;
+  qd = Math.floor(cur / d);
+  r = cur - qd * d;
   q = q * 65_536 + qd;
   split.sec = q;
-  split.nsec = ticksPerSecond === 1_000_000_000 ? r : Math.floor((r * 1_000_000_000) / ticksPerSecond);
+  remainder = r;
+}
+
+/**
+ * floor(r · 10^9 / tps) for a remainder r < tps, exact up to tps = 2^37: r · 10^9 itself can exceed 2^53
+ * (finer than nanosecond resolutions), so it is taken in two steps, 10^9 = 31 250 × 32 000.
+ */
+function nanos(r: number, tps: number): number {
+  const a = r * 31_250;
+  const q = Math.floor(a / tps);
+  return q * 32_000 + Math.floor(((a - q * tps) * 32_000) / tps);
 }
 
 /** Inverse of splitTicks for writers: the 64-bit tick count of a (sec, nsec) time as [hi, lo]. */

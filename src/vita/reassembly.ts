@@ -33,21 +33,36 @@ class Coverage {
 
   add(start: number, end: number): void {
     if (end <= start) return;
+    const starts = this.starts;
+    const ends = this.ends;
+    const n = starts.length;
     let i = 0;
-    while (i < this.starts.length && (this.ends[i] ?? 0) < start) i++;
+    while (i < n && ends[i]! < start) i++;
     let s = start;
     let e = end;
     let j = i;
-    while (j < this.starts.length && (this.starts[j] ?? 0) <= e) {
-      s = Math.min(s, this.starts[j] ?? s);
-      e = Math.max(e, this.ends[j] ?? e);
-      this.covered -= (this.ends[j] ?? 0) - (this.starts[j] ?? 0);
+    while (j < n && starts[j]! <= e) {
+      const sj = starts[j]!;
+      const ej = ends[j]!;
+      if (sj < s) s = sj;
+      if (ej > e) e = ej;
+      this.covered -= ej - sj;
       j++;
     }
-    this.starts.splice(i, j - i, s);
-    this.ends.splice(i, j - i, e);
+    // Intervals [i, j) become [s, e). Written without splice in the usual cases (a fragment extending
+    // one interval, or appended after the last): this runs once per FFT/waterfall packet.
+    if (j === i + 1) {
+      starts[i] = s;
+      ends[i] = e;
+    } else if (j === i && i === n) {
+      starts.push(s);
+      ends.push(e);
+    } else {
+      starts.splice(i, j - i, s);
+      ends.splice(i, j - i, e);
+    }
     this.covered += e - s;
-    if (this.starts.length > 64) this.overflow = true;
+    if (starts.length > 64) this.overflow = true;
   }
 }
 
@@ -66,6 +81,9 @@ export interface AssembledFrame<M> {
   meta: M;
 }
 
+/** Completed frame indices remembered, so late duplicates do not open them again. */
+const DONE_KEPT = 8;
+
 /**
  * Shared core: fragments keyed by index; complete when the coverage spans `total`. At most `maxPending`
  * frames are open; the oldest beyond that, or older than `staleAfter` indices behind the newest, are
@@ -76,7 +94,9 @@ class FragmentAssembler<M> {
   broken = 0;
   private readonly pending = new Map<number, Pending>();
   private newest: number | undefined;
-  private readonly done: number[] = [];
+  /** Indices are uint32, so -1 marks an empty slot. */
+  private readonly done: number[] = new Array<number>(DONE_KEPT).fill(-1);
+  private doneAt = 0;
 
   constructor(
     private readonly keepBins: boolean,
@@ -85,34 +105,41 @@ class FragmentAssembler<M> {
   ) {}
 
   push(f: Fragment, meta: M): AssembledFrame<M> | undefined {
-    if (f.count === 0 || f.start + f.count > f.total) return undefined;
-    if (this.newest === undefined || isNewer(f.index, this.newest)) this.newest = f.index;
+    const p = this.add(f.index, f.start, f.count, f.total, f.bins, meta);
+    return p ? { index: p.index, bins: p.bins, meta: p.meta as M } : undefined;
+  }
+
+  /** One fragment as plain values (no object per packet on the counting path); returns the frame it completed. */
+  add(index: number, start: number, count: number, total: number, bins: Uint16Array | undefined, meta: M): Pending | undefined {
+    if (count === 0 || start + count > total) return undefined;
+    if (this.newest === undefined || isNewer(index, this.newest)) this.newest = index;
     // A fragment of a frame already completed (duplicate) or far behind is ignored, as FlexLib does.
-    if (this.done.includes(f.index) || distance(this.newest, f.index) > this.staleAfter) return undefined;
-    let p = this.pending.get(f.index);
-    if (p && p.total !== f.total) {
-      this.pending.delete(f.index);
+    if (this.done.includes(index) || distance(this.newest, index) > this.staleAfter) return undefined;
+    let p = this.pending.get(index);
+    if (p && p.total !== total) {
+      this.pending.delete(index);
       this.broken++;
       p = undefined;
     }
     if (!p) {
-      p = { index: f.index, total: f.total, coverage: new Coverage(), bins: this.keepBins ? new Uint16Array(f.total) : undefined, meta };
-      this.pending.set(f.index, p);
+      p = { index, total, coverage: new Coverage(), bins: this.keepBins ? new Uint16Array(total) : undefined, meta };
+      this.pending.set(index, p);
       this.expire();
     }
-    if (p.bins && f.bins) p.bins.set(f.bins.subarray(0, f.count), f.start);
-    p.coverage.add(f.start, f.start + f.count);
+    if (p.bins && bins) p.bins.set(bins.subarray(0, count), start);
+    p.coverage.add(start, start + count);
     if (p.coverage.overflow) {
-      this.pending.delete(f.index);
+      this.pending.delete(index);
       this.broken++;
       return undefined;
     }
     if (p.coverage.covered < p.total) return undefined;
-    this.pending.delete(f.index);
+    this.pending.delete(index);
     this.completed++;
-    this.done.push(f.index);
-    if (this.done.length > 8) this.done.shift();
-    return { index: f.index, bins: p.bins, meta: p.meta as M };
+    // The last DONE_KEPT completed indices, in a ring.
+    this.done[this.doneAt] = index;
+    this.doneAt = (this.doneAt + 1) % DONE_KEPT;
+    return p;
   }
 
   /** End of input: every frame still open is broken. */
@@ -168,8 +195,13 @@ export class FftFrameAssembler {
   }
 
   push(p: { frameIndex: number; startBin: number; numBins: number; totalBins: number; bins?: Uint16Array }): FftFrame | undefined {
-    const done = this.core.push({ index: p.frameIndex, start: p.startBin, count: p.numBins, total: p.totalBins, ...(p.bins ? { bins: p.bins } : {}) }, null);
+    const done = this.core.add(p.frameIndex, p.startBin, p.numBins, p.totalBins, p.bins, null);
     return done ? { frameIndex: done.index, bins: done.bins ?? new Uint16Array(0) } : undefined;
+  }
+
+  /** Counting only, from the sub-header fields: true when this fragment completed its frame. */
+  count(frameIndex: number, startBin: number, numBins: number, totalBins: number): boolean {
+    return this.core.add(frameIndex, startBin, numBins, totalBins, undefined, null) !== undefined;
   }
 
   finish(): void {
@@ -219,9 +251,9 @@ export class WaterfallLineAssembler {
       p.frameLowFreq !== undefined
         ? { frameLowFreq: p.frameLowFreq, binBandwidth: p.binBandwidth ?? 0n, lineDurationMs: p.lineDurationMs ?? 0, autoBlackLevel: p.autoBlackLevel ?? 0 }
         : null;
-    const done = this.core.push({ index: p.timecode, start: p.firstBin, count: p.width, total: p.totalBins, ...(p.bins ? { bins: p.bins } : {}) }, meta);
+    const done = this.core.add(p.timecode, p.firstBin, p.width, p.totalBins, p.bins, meta);
     if (!done) return undefined;
-    const m = done.meta;
+    const m = done.meta as LineMeta | null;
     return {
       timecode: done.index,
       firstBinHz: m ? vitaFrequencyToHz(m.frameLowFreq) : 0,
@@ -230,6 +262,12 @@ export class WaterfallLineAssembler {
       autoBlackLevel: m?.autoBlackLevel ?? 0,
       bins: done.bins ?? new Uint16Array(0),
     };
+  }
+
+  /** Counting only, from the tile header fields: true when this tile completed its line. */
+  count(timecode: number, firstBin: number, width: number, height: number, totalBins: number): boolean {
+    if (height !== 1) return false;
+    return this.core.add(timecode, firstBin, width, totalBins, undefined, null) !== undefined;
   }
 
   finish(): void {

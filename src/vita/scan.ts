@@ -4,6 +4,7 @@
  * `decodePacket` stays the reference; a test checks the two agree on every field they share.
  */
 import { hasStreamId, headerLength, type PacketType } from './header.js';
+import { u16be, u32be } from './bytes.js';
 import { FLEX_OUI, PCC } from './classes.js';
 
 export interface PacketScan {
@@ -37,7 +38,7 @@ export function newScan(): PacketScan {
 export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   const len = buf.length;
   if (len < 4) return false;
-  const w0 = buf.readUInt32BE(0);
+  const w0 = u32be(buf, 0);
   const type = (w0 >>> 28) as PacketType;
   if (type > 7) return false;
   const hasClass = (w0 & 0x08000000) !== 0;
@@ -50,14 +51,14 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   let o = 4;
   out.streamId = 0;
   if (hasStreamId(type)) {
-    out.streamId = buf.readUInt32BE(o);
+    out.streamId = u32be(buf, o);
     o += 4;
   }
   out.hasClassId = hasClass;
   if (hasClass) {
-    out.oui = buf.readUInt32BE(o) & 0xffffff;
-    out.informationClassCode = buf.readUInt16BE(o + 4);
-    out.packetClassCode = buf.readUInt16BE(o + 6);
+    out.oui = u32be(buf, o) & 0xffffff;
+    out.informationClassCode = u16be(buf, o + 4);
+    out.packetClassCode = u16be(buf, o + 6);
   } else {
     out.oui = 0;
     out.informationClassCode = 0;

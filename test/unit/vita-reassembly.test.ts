@@ -101,3 +101,47 @@ test('waterfall pending lines stay bounded under a flood of distinct timecodes',
   assert.equal(a.broken, 5000);
   assert.equal(a.completed, 0);
 });
+
+test('count(), the analysis path, takes plain header fields and completes/breaks exactly what push() does', () => {
+  // Waterfall: 30 lines of 4 × 684 + 624 tiles. Line 4 loses its middle tile, line 9 arrives in reverse,
+  // line 12's first tile comes again after the line completed, line 20 is a two-row tile (not reassembled).
+  const starts = [0, 684, 1368, 2052, 2736];
+  const tiles: Array<{ timecode: number; firstBin: number; width: number; height: number; totalBins: number }> = [];
+  for (let tc = 0; tc < 30; tc++) {
+    const order = tc === 9 ? [...starts].reverse() : starts;
+    for (const s of order) {
+      if (tc === 4 && s === 1368) continue;
+      tiles.push({ timecode: tc, firstBin: s, width: s === 2736 ? 624 : 684, height: tc === 20 ? 2 : 1, totalBins: 3360 });
+    }
+    if (tc === 12) tiles.push({ timecode: 12, firstBin: 0, width: 684, height: 1, totalBins: 3360 });
+  }
+  const byPush = new WaterfallLineAssembler({ keepBins: false });
+  const byCount = new WaterfallLineAssembler({ keepBins: false });
+  const completedAt: number[] = [];
+  for (const [i, t] of tiles.entries()) {
+    const pushed = byPush.push(t) !== undefined;
+    const counted = byCount.count(t.timecode, t.firstBin, t.width, t.height, t.totalBins);
+    assert.equal(counted, pushed, `tile #${i}`);
+    if (counted) completedAt.push(t.timecode);
+  }
+  // 30 lines less line 4 (a tile lost) and line 20 (two rows); line 4 goes stale once line 15 starts.
+  assert.deepEqual(completedAt, [...Array(30).keys()].filter((tc) => tc !== 4 && tc !== 20));
+  assert.equal(byCount.completed, 28);
+  assert.equal(byCount.broken, 1);
+
+  // FFT: 20 frames of 3 × 684 bins; frame 5 loses its middle fragment; frame 8's last fragment comes
+  // after frame 9's first (tolerated: a frame stays open until one two indices newer starts).
+  const frags: Array<[number, number]> = [];
+  for (let f = 0; f < 20; f++) for (const s of [0, 684, 1368]) if (!(f === 5 && s === 684)) frags.push([f, s]);
+  const late = frags.findIndex(([f, s]) => f === 8 && s === 1368);
+  const [moved] = frags.splice(late, 1);
+  frags.splice(late + 1, 0, moved!);
+  const fftPush = new FftFrameAssembler({ keepBins: false });
+  const fftCount = new FftFrameAssembler({ keepBins: false });
+  for (const [f, s] of frags) {
+    assert.equal(fftCount.count(f, s, 684, 2052), fftPush.push({ frameIndex: f, startBin: s, numBins: 684, totalBins: 2052 }) !== undefined);
+  }
+  fftCount.finish();
+  assert.equal(fftCount.completed, 19);
+  assert.equal(fftCount.broken, 1);
+});
