@@ -9,6 +9,9 @@
  * counter behind": the real discovery fixture jumps by 9 across a 9-second gap, which the half-space
  * rule would misread as reordering and then cascade.
  */
+/** How many packets before the first one, and how early in the stream, may still turn up late. */
+const PRE_START = 3;
+
 export class SequenceTracker {
   lost = 0;
   outOfOrder = 0;
@@ -18,6 +21,13 @@ export class SequenceTracker {
   private last = -1;
   /** Bit c set: count c was skipped by a gap and has not turned up since. */
   private missing = 0;
+  /**
+   * The counts just before the first one seen: packets the radio sent earlier may still arrive, behind
+   * the first, when the path reorders. Only for the first few packets: later, a count that far back is
+   * a jump forward (the discovery fixture jumps 4 → 13 five packets in).
+   */
+  private beforeFirst = 0;
+  private pushed = 0;
 
   /**
    * Missing packets that may still turn up late: those less than half the counter behind the newest.
@@ -35,8 +45,10 @@ export class SequenceTracker {
     const bit = 1 << count;
     if (this.last < 0) {
       this.last = count;
+      for (let back = 1; back <= PRE_START; back++) this.beforeFirst |= 1 << ((count - back) & 15);
       return 0;
     }
+    if (++this.pushed > PRE_START) this.beforeFirst = 0;
     const expected = (this.last + 1) & 15;
     if (count === expected) {
       // In order: clears any stale mark from a gap 16 packets ago.
@@ -55,6 +67,11 @@ export class SequenceTracker {
       this.missing &= ~bit;
       this.outOfOrder++;
       this.lost--;
+      return 0;
+    }
+    if (this.beforeFirst & bit && ((this.last - count) & 15) < 8) {
+      this.beforeFirst &= ~bit;
+      this.outOfOrder++;
       return 0;
     }
     const d = (count - expected) & 15;

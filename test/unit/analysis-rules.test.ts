@@ -356,3 +356,10 @@ test(`waterfall tiles each delayed 0–${spreadMs} ms: every line completes, so 
   assert.equal(r.verdict.cause, 'jitter');
 });
 }
+
+test('4-bit counter: the first two packets swapped (1, 0, 2, …) are one out of order, not 15 lost', () => {
+  const t = new SequenceTracker();
+  for (const c of [1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10]) t.push(c);
+  assert.equal(t.lost, 0);
+  assert.equal(t.outOfOrder, 1);
+});
