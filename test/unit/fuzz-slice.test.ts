@@ -20,10 +20,10 @@ function count(r: FuzzResult, prefix: string): number {
   return Object.entries(r.outcomes).reduce((n, [k, v]) => (k.startsWith(prefix) ? n + v : n), 0);
 }
 
-test(`codec: 30 000 mutated datagrams → only DecodeError; scan, decode and encode agree (seed ${seed})`, () => {
-  const r = fuzzCodec({ seed, count: 30_000, slowMs });
+test(`codec: 100 000 mutated and truncated datagrams → only DecodeError; scan, decode and encode agree (seed ${seed})`, () => {
+  const r = fuzzCodec({ seed, count: 100_000, slowMs });
   assert.deepEqual(r.failures, []);
-  assert.equal(r.inputs, 30_000);
+  assert.equal(r.inputs, 100_000);
   assert.ok(count(r, 'DecodeError') > 3000, 'mutations reach the error paths');
   assert.ok(count(r, 'decoded') > 3000, 'mutations reach the decode paths');
   for (const kind of ['panadapter', 'waterfall', 'meter', 'discovery', 'audio', 'dax-iq']) assert.ok(count(r, `decoded: ${kind}`) > 0, kind);
