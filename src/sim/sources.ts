@@ -43,6 +43,13 @@ export function waterfallBinsPerPacket(networkMtu: number): number {
   return Math.floor((maxPayload(networkMtu) - VITA_HEADER - WATERFALL_SUBHEADER - TRAILING_ZEROS.length) / 2);
 }
 
+/** A frame or line split into packets of at most `per` bins, in order; the last one carries the rest. */
+function fragments(bins: Uint16Array, per: number, packet: (start: number, slice: Uint16Array) => Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let start = 0; start < bins.length; start += per) out.push(packet(start, bins.subarray(start, Math.min(bins.length, start + per))));
+  return out;
+}
+
 export interface Source {
   readonly key: string;
   readonly streamId: number;
@@ -156,18 +163,13 @@ export class FftSource extends Counted {
     toFftBins(this.dbm, p.yPixels, p.minDbm, p.maxDbm, this.bins);
     const per = fftBinsPerPacket(this.mtu());
     const frameIndex = this.frame++;
-    const out: Buffer[] = [];
-    for (let start = 0; start < p.xPixels; start += per) {
-      const bins = this.bins.subarray(start, Math.min(p.xPixels, start + per));
-      out.push(
-        this.encode(
-          { kind: 'panadapter', payload: { startBin: start, numBins: bins.length, binSize: 2, totalBins: p.xPixels, frameIndex, bins }, padding: TRAILING_ZEROS },
-          PCC.fft,
-          t,
-        ),
-      );
-    }
-    return out;
+    return fragments(this.bins, per, (start, bins) =>
+      this.encode(
+        { kind: 'panadapter', payload: { startBin: start, numBins: bins.length, binSize: 2, totalBins: p.xPixels, frameIndex, bins }, padding: TRAILING_ZEROS },
+        PCC.fft,
+        t,
+      ),
+    );
   }
 }
 
@@ -198,25 +200,20 @@ export class WaterfallSource extends Counted {
     const timecode = this.timecode++;
     const frameLowFreq = hzToVitaFrequency(p.centerMhz * 1e6 - bandwidthHz / 2);
     const binBandwidth = hzToVitaFrequency(bandwidthHz / WATERFALL_LINE_BINS);
-    const out: Buffer[] = [];
-    for (let first = 0; first < WATERFALL_LINE_BINS; first += per) {
-      const bins = this.bins.subarray(first, Math.min(WATERFALL_LINE_BINS, first + per));
-      out.push(
-        this.encode(
-          {
-            kind: 'waterfall',
-            payload: {
-              frameLowFreq, binBandwidth, lineDurationMs: p.lineDurationMs, width: bins.length, height: 1, timecode,
-              autoBlackLevel: 0, totalBins: WATERFALL_LINE_BINS, firstBin: first, bins,
-            },
-            padding: TRAILING_ZEROS,
+    return fragments(this.bins, per, (first, bins) =>
+      this.encode(
+        {
+          kind: 'waterfall',
+          payload: {
+            frameLowFreq, binBandwidth, lineDurationMs: p.lineDurationMs, width: bins.length, height: 1, timecode,
+            autoBlackLevel: 0, totalBins: WATERFALL_LINE_BINS, firstBin: first, bins,
           },
-          PCC.waterfall,
-          t,
-        ),
-      );
-    }
-    return out;
+          padding: TRAILING_ZEROS,
+        },
+        PCC.waterfall,
+        t,
+      ),
+    );
   }
 }
 
