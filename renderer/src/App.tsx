@@ -123,7 +123,7 @@ export function App() {
             </section>
           )}
           <div className="two-col">
-            <Spectrum bridge={bridge} live={running} emptyHint={emptyHint} />
+            <Spectrum bridge={bridge} run={session?.run} live={running} emptyHint={emptyHint} />
             <SeriesCharts series={model?.series ?? []} live={running} />
           </div>
           <StreamsTable streams={model?.streams ?? []} />

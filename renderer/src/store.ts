@@ -36,9 +36,10 @@ export function reduce(state: AppState, action: Action): AppState {
       const s = action.snapshot;
       switch (s.type) {
         case 'state': {
-          // A new source clears the previous model: never show one source's verdict under another's name.
-          const changed = s.state.source?.label !== state.session?.source?.label;
-          return { ...state, session: s.state, model: changed ? null : state.model, progress: s.state.phase === 'running' ? state.progress : null };
+          // A new run (another source, or the same demo started again) clears everything of the last
+          // one: never show one source's verdict, charts or progress under another's name.
+          if (s.state.run !== state.session?.run) return { ...state, session: s.state, model: null, progress: null, lastExport: null };
+          return { ...state, session: s.state, progress: s.state.phase === 'running' ? state.progress : null };
         }
         case 'radios':
           return { ...state, radios: s.radios };

@@ -64,6 +64,11 @@ export interface Capabilities {
 
 export interface SessionState {
   phase: Phase;
+  /**
+   * Bumped by every new source (demo, capture, radio, SmartLink, and each demo run): the renderer
+   * clears every panel when it changes and drops snapshots tagged with an older run.
+   */
+  run: number;
   source: { kind: SourceKind; label: string } | null;
   /** True whenever the data comes from the built-in simulator: the UI must say SIMULATED. */
   simulated: boolean;
@@ -112,6 +117,8 @@ export interface WaterfallLineView {
 /** The latest complete FFT frame and every waterfall line since the last spectrum snapshot. */
 export interface SpectrumSnapshot {
   type: 'spectrum';
+  /** The source run these frames belong to (SessionState.run). */
+  run: number;
   streamId: string;
   fft?: FftFrameView;
   lines: WaterfallLineView[];

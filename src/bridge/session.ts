@@ -104,7 +104,7 @@ export function createSession(opts: SessionOptions): Session {
     export: backends.formatReport !== undefined,
     nativeDialogs: host.nativeDialogs,
   };
-  let state: SessionState = { phase: 'idle', source: null, simulated: false, faults: [], capabilities };
+  let state: SessionState = { phase: 'idle', run: 0, source: null, simulated: false, faults: [], capabilities };
   let radios: DiscoveredRadio[] = [];
   let lastModel: Extract<Snapshot, { type: 'model' }> | undefined;
   let lastReport: AnalysisReport | undefined;
@@ -122,7 +122,7 @@ export function createSession(opts: SessionOptions): Session {
     maxPerSecond: SPECTRUM_PER_SECOND,
     send: (s) => opts.emit(s),
     merge: (p, n) =>
-      p.streamId !== n.streamId
+      p.streamId !== n.streamId || p.run !== n.run
         ? n
         : { ...n, fft: n.fft ?? p.fft, lines: [...p.lines, ...n.lines].slice(-MAX_LINES_PER_SNAPSHOT) },
   });
@@ -159,7 +159,7 @@ export function createSession(opts: SessionOptions): Session {
     stopDiscovery();
     lastModel = undefined;
     lastReport = undefined;
-    setState({ phase: 'running', source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, ...extra });
+    setState({ phase: 'running', run: generation, source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, ...extra });
     return generation;
   }
 
@@ -205,10 +205,10 @@ export function createSession(opts: SessionOptions): Session {
     let shownStream: string | undefined;
     const show = (id: string): boolean => (shownStream ??= id) === id && gen === generation;
     run.analyzer.onFftFrame((id, frame) => {
-      if (show(id)) spectrumOut.push({ type: 'spectrum', streamId: id, fft: { frameIndex: frame.frameIndex, bins: Array.from(frame.bins) }, lines: [] });
+      if (show(id)) spectrumOut.push({ type: 'spectrum', run: gen, streamId: id, fft: { frameIndex: frame.frameIndex, bins: Array.from(frame.bins) }, lines: [] });
     });
     run.analyzer.onWaterfallLine((id, line) => {
-      if (gen === generation) spectrumOut.push({ type: 'spectrum', streamId: shownStream ?? id, lines: [{ timecode: line.timecode, bins: Array.from(line.bins) }] });
+      if (gen === generation) spectrumOut.push({ type: 'spectrum', run: gen, streamId: shownStream ?? id, lines: [{ timecode: line.timecode, bins: Array.from(line.bins) }] });
     });
     const tick = (): void => {
       const report = run.analyzer.report();

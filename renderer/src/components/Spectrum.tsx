@@ -46,7 +46,7 @@ function resample(bins: number[], width: number, pick: (a: number, b: number) =>
   return out;
 }
 
-export function Spectrum({ bridge, live, emptyHint }: { bridge: RendererBridge; live: boolean; emptyHint: string }) {
+export function Spectrum({ bridge, run, live, emptyHint }: { bridge: RendererBridge; run: number | undefined; live: boolean; emptyHint: string }) {
   const panRef = useRef<HTMLCanvasElement>(null);
   const wfRef = useRef<HTMLCanvasElement>(null);
   const [info, setInfo] = useState<{ streamId: string; frames: number; lines: number; gaps: number } | null>(null);
@@ -143,10 +143,13 @@ export function Spectrum({ bridge, live, emptyHint }: { bridge: RendererBridge; 
         }
       }
     };
+    // Every run starts blank: nothing of an earlier source is drawn under a new one.
     clear();
+    setInfo(null);
+    setStale(false);
 
     const off = bridge.onSnapshot((s) => {
-      if (s.type !== 'spectrum') return;
+      if (s.type !== 'spectrum' || s.run !== run) return;
       const snap: SpectrumSnapshot = s;
       if (snap.streamId !== counts.streamId) {
         counts.streamId = snap.streamId;
@@ -176,7 +179,7 @@ export function Spectrum({ bridge, live, emptyHint }: { bridge: RendererBridge; 
       off();
       clearInterval(staleTimer);
     };
-  }, [bridge]);
+  }, [bridge, run]);
 
   const overlay = info === null ? emptyHint : stale && live ? 'No panadapter or waterfall data for more than 2 s' : null;
   return (
