@@ -22,6 +22,8 @@ interface Conn {
   b: Direction;
   /** Endpoint that opened the connection (the "a" side). */
   opener: Endpoint;
+  /** Sides whose FIN was written; at two the connection is over and a new open starts afresh. */
+  fins: number;
 }
 
 const key = (x: Endpoint, y: Endpoint): string => `${x.ip}:${x.port}>${y.ip}:${y.port}`;
@@ -31,6 +33,8 @@ export class EventCaptureWriter {
   private readonly writer: PcapngWriter;
   private readonly conns = new Map<string, Conn>();
   private ipId = 1;
+  /** Connections drawn so far: each gets its own initial sequence numbers. */
+  private opened = 0;
   written = 0;
 
   constructor(target: string | Writable, application = 'FlexPath') {
@@ -51,6 +55,9 @@ export class EventCaptureWriter {
         return;
       }
       case 'tcp-open': {
+        // A capture's reader reports the SYN and again the SYN-ACK: the handshake drawn for the first
+        // already holds the second, and drawing it again reversed would make the radio the opener.
+        if (this.open(e.src, e.dst)) return;
         const c = this.conn(e.src, e.dst);
         this.frame(e.ts, buildTcp({ src: e.src, dst: e.dst, seq: c.a.seq - 1, flags: { syn: true }, df: true, ipId: this.nextId() }));
         this.frame(e.ts, buildTcp({ src: e.dst, dst: e.src, seq: c.b.seq - 1, ack: c.a.seq, flags: { syn: true, ack: true }, df: true, ipId: this.nextId() }));
@@ -72,6 +79,8 @@ export class EventCaptureWriter {
         const flags = e.type === 'tcp-close' ? { fin: true, ack: true } : { rst: true, ack: true };
         this.frame(e.ts, buildTcp({ src: e.src, dst: e.dst, seq: me.seq, ack: peer.seq, flags, df: true, ipId: this.nextId() }));
         if (e.type === 'tcp-close') me.seq = (me.seq + 1) >>> 0;
+        const c = this.conn(e.src, e.dst);
+        if (e.type === 'tcp-reset' || ++c.fins >= 2) this.forget(e.src, e.dst);
         return;
       }
       case 'tcp-gap': {
@@ -102,13 +111,22 @@ export class EventCaptureWriter {
     return this.ipId;
   }
 
+  private open(src: Endpoint, dst: Endpoint): boolean {
+    return this.conns.has(key(src, dst)) || this.conns.has(key(dst, src));
+  }
+
+  private forget(src: Endpoint, dst: Endpoint): void {
+    this.conns.delete(key(src, dst));
+    this.conns.delete(key(dst, src));
+  }
+
   private conn(src: Endpoint, dst: Endpoint): Conn {
     const k = key(src, dst);
     let c = this.conns.get(k) ?? this.conns.get(key(dst, src));
     if (!c) {
       // Deterministic initial sequence numbers keep generated captures byte-identical run to run.
-      const isn = (this.conns.size * 7919 + 1000) >>> 0;
-      c = { a: { seq: isn + 1 }, b: { seq: isn + 500_001 }, opener: { ...src } };
+      const isn = (this.opened++ * 7919 + 1000) >>> 0;
+      c = { a: { seq: isn + 1 }, b: { seq: isn + 500_001 }, opener: { ...src }, fins: 0 };
       this.conns.set(k, c);
     }
     return c;

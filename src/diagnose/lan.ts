@@ -10,9 +10,11 @@
  *   are ~1436-byte DF packets, the MTU probe — and an Opus stream, then removes everything it created.
  * Either way it disconnects cleanly, also when stopped or failing half-way.
  */
+import type { RemoteInfo } from 'node:dgram';
 import { REPLY, formatCode } from '../api/codes.js';
 import type { ApiClient } from '../api/client.js';
 import type { AnalysisReport } from '../analysis/model.js';
+import type { Endpoint } from '../capture/types.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
@@ -53,13 +55,20 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
     const created: string[] = [];
     let report: AnalysisReport | undefined;
     try {
+      // Until the data path is open, what reaches the discovery port is recorded as it came.
+      let atDiscovery = (payload: Buffer, from: RemoteInfo, to: Endpoint): void => ev.udp({ ip: from.address, port: from.port }, to, payload);
       if (o.discoveryPort !== false) {
         discovery = await listenForRadios({
           port: o.discoveryPort ?? DISCOVERY_PORT,
-          onDatagram: (payload, from, to) => ev.udp({ ip: from.address, port: from.port }, to, payload),
+          onDatagram: (payload, from, to) => atDiscovery(payload, from, to),
         }).catch(() => undefined);
       }
       data = await openDataPath(ev, { ...(o.flexlibRange !== undefined ? { flexlibRange: o.flexlibRange } : {}), ...(o.dataHost ? { host: o.dataHost } : {}) });
+      if (discovery) {
+        // The discovery socket is the sentinel of its port: data sent there is data at this computer.
+        const sentinel = data.receiverAt(discovery.port);
+        atDiscovery = (payload, from) => sentinel(payload, from);
+      }
       say(`data socket bound to UDP ${data.socket.local.port} (receive buffer ${Math.round(data.socket.receiveBuffer / 1024)} KiB)`);
 
       api = await connectControl(ev, data, { host: o.host, port, say });
@@ -106,7 +115,9 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       return (report = failedReport(ev, e));
     } finally {
       stopPings();
+      // Streams removed and the client gone, the radio stops; its last packets land before the socket closes.
       const tidy = await tidyUp(api, created);
+      await data?.drained();
       await data?.close();
       await discovery?.stop();
       await ev.close();

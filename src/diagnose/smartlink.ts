@@ -178,8 +178,10 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
     } finally {
       stopPings();
       stopUdp();
+      // Streams removed and the client gone, the radio stops; its last packets land before the socket closes.
       const tidy = await tidyUp(api, undo);
       broker?.close();
+      await data?.drained();
       await data?.close();
       await ev.close();
       noteTidy(report, tidy);

@@ -31,6 +31,14 @@ export interface Diagnosis {
 /** How long a flowing session is watched for loss and jitter figures before the run ends (issue target ≤ 10 s). */
 export const SETTLE_S = 10;
 const SENTINELS = 3;
+/**
+ * Silence that means the radio has stopped sending to us: meters alone come ~28 times a second
+ * (reference §3.3, observed), so 0.5 s without a datagram is ≥ 14 missing meter packets — stopped, not a gap —
+ * and it covers a one-way delay up to 0.5 s (satellite paths are ~0.3 s).
+ */
+export const DRAIN_QUIET_MS = 500;
+/** A radio that goes on sending (another client's streams to this port) does not hold the exit longer. */
+export const DRAIN_MAX_MS = 3000;
 const PING_MS = 1000;
 const DECIDE_MS = 250;
 
@@ -52,8 +60,19 @@ export interface DataPath {
   setLocalIp(ip: string): void;
   /** The data socket as the radio addresses it. */
   localEndpoint(): Endpoint;
+  /**
+   * Datagrams another of our sockets receives on `port`, taken in as a sentinel's: the discovery
+   * listener holds 4992 — the port next to FlexLib's first data port — so no sentinel can bind there.
+   */
+  receiverAt(port: number): (payload: Buffer, from: RemoteInfo) => void;
   /** When each data hop was asked for (performance.now() ms), for first-packet latency. */
   requested(hop: HopId): void;
+  /**
+   * Resolves once no datagram has arrived for DRAIN_QUIET_MS (or after DRAIN_MAX_MS): the radio's last
+   * packets are still on the way when it stops sending, and a socket closed under them makes this
+   * computer answer each with ICMP port-unreachable — which a capture then shows as a firewall.
+   */
+  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,7 +82,9 @@ export async function openDataPath(ev: LiveEvidence, o: { host?: string; port?: 
   let localIp: string | undefined;
   const seen = new Set<HopId>();
   const scan = newScan();
+  let lastArrival = performance.now();
   const receiver = (local: () => Endpoint) => (payload: Buffer, from: RemoteInfo): void => {
+    lastArrival = performance.now();
     const src = { ip: from.address.replace(/^::ffff:/, ''), port: from.port };
     const me = local();
     ev.udp(src, localIp !== undefined ? { ip: localIp, port: me.port } : me, payload);
@@ -100,6 +121,11 @@ export async function openDataPath(ev: LiveEvidence, o: { host?: string; port?: 
       localIp = ip;
     },
     localEndpoint: () => ({ ip: localIp ?? m.local.ip, port: m.local.port }),
+    receiverAt: (port) => receiver(() => ({ ip: m.local.ip, port })),
+    async drained() {
+      const until = performance.now() + DRAIN_MAX_MS;
+      while (performance.now() - lastArrival < DRAIN_QUIET_MS && performance.now() < until) await sleep(DRAIN_QUIET_MS / 5);
+    },
     async close() {
       for (const s of sentinels) await s.close();
       await m.close();
