@@ -182,7 +182,13 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES });
+  // Past start-up, errors belong to one connection (or are a transient accept failure such as EMFILE):
+  // never a reason for the whole server, and its temp files, to go.
+  server.on('error', () => undefined);
+  wss.on('error', () => undefined);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A reset during the handshake would otherwise be an unhandled 'error' on the raw socket.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
     // Browsers always send Origin on WebSocket handshakes; a missing one is not a page of ours.
     const why = url.pathname !== '/ws' ? 'not found' : req.headers.origin === undefined ? 'missing Origin' : refusal(req, url);
@@ -193,6 +199,11 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // A frame over maxPayload or a text frame that is not UTF-8: `ws` has already sent the close
+      // (1009/1007) and reports it here; only this socket goes.
+      ws.on('error', () => {
+        if (ws.readyState === ws.OPEN) ws.terminate();
+      });
       ws.on('message', (data, isBinary) => {
         let parsed: unknown;
         try {

@@ -180,3 +180,31 @@ test('an upload’s name cannot place the file: it only picks the extension insi
   assert.match((JSON.parse(r.body) as { uploadId: string }).uploadId, /^[0-9a-f]{24}$/);
   assert.equal(existsSync(target), false);
 });
+
+/** An open, authenticated socket and the close code it ends with. */
+async function openAuthed(): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+  const r = await openWs(`?${tok()}`, { origin: `http://127.0.0.1:${server.port}` });
+  assert.ok('ws' in r, 'the authenticated socket opens');
+  const closed = new Promise<number>((resolve) => r.ws.once('close', (code) => resolve(code)));
+  r.ws.on('error', () => undefined);
+  return { ws: r.ws, closed };
+}
+
+test('WebSocket: a frame over 64 KiB or invalid UTF-8 closes that socket only; the server and its other sockets keep serving', async () => {
+  const bystander = await openAuthed();
+  // RFC 6455 §7.4.1: 1009 message too big, 1007 inconsistent data (not UTF-8 in a text frame).
+  const big = await openAuthed();
+  big.ws.send(JSON.stringify({ type: 'stop', pad: 'x'.repeat(64 * 1024) }));
+  assert.equal(await big.closed, 1009);
+  const bad = await openAuthed();
+  bad.ws.send(Buffer.from([0xc3, 0x28]), { binary: false });
+  assert.equal(await bad.closed, 1007);
+  assert.equal(bystander.ws.readyState, WebSocket.OPEN, 'the other socket stays open');
+  const fresh = await openAuthed();
+  const reply = new Promise<Snapshot>((resolve) => fresh.ws.on('message', (d) => resolve(JSON.parse(d.toString()) as Snapshot)));
+  fresh.ws.send('{"type":"nonsense"}');
+  assert.deepEqual(await reply, { type: 'error', message: 'malformed command ignored' });
+  assert.equal((await get(`/?${tok()}`)).status, 200, 'HTTP still answers');
+  bystander.ws.close();
+  fresh.ws.close();
+});
