@@ -68,6 +68,12 @@ export interface Backends {
 export interface SessionHost {
   nativeDialogs: boolean;
   pickCapture?(): Promise<string | undefined>;
+  /**
+   * Whether `open-capture` may read this path. Without it the host opens nothing by path: a page that
+   * can name any server-side file learns whether it exists, its first bytes from the error text, and
+   * gets it back in the support bundle. Electron answers from its allow-list of dialog/drop paths.
+   */
+  mayOpenCapture?(path: string): boolean;
   resolveUpload?(uploadId: string): string | undefined;
   deliverExport(file: { name: string; mime: string; data: Buffer }): Promise<{ url?: string; savedTo?: string }>;
 }
@@ -300,6 +306,9 @@ export function createSession(opts: SessionOptions): Session {
             return;
           }
           case 'open-capture':
+            if (!host.mayOpenCapture?.(command.path)) {
+              return fail(host.resolveUpload ? 'This window opens uploaded captures only: use the file picker in the page.' : 'Open the capture with the file dialog or drop it on the window.');
+            }
             return await openCapture(command.path, baseName(command.path));
           case 'open-upload': {
             const path = host.resolveUpload?.(command.uploadId);

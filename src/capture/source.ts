@@ -52,7 +52,8 @@ export function detectFormat(buf: Buffer, length: number): 'pcap' | 'pcapng' {
   throw new DecodeError(
     0,
     'magic',
-    `0x${be.toString(16).padStart(8, '0')} is neither a pcap magic (0xa1b2c3d4, 0xa1b23c4d, either byte order) nor a pcapng section header (0x0a0d0d0a)`,
+    // The bytes themselves are not echoed: they may be the start of any file the reader was pointed at.
+    'not a capture: the first 4 bytes are neither a pcap magic (0xa1b2c3d4, 0xa1b23c4d, either byte order) nor a pcapng section header (0x0a0d0d0a)',
   );
 }
 

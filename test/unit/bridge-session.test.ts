@@ -18,6 +18,8 @@ function report(summary: string): AnalysisReport {
 
 const host = (delivered: { name: string; data: Buffer }[] = []): SessionHost => ({
   nativeDialogs: false,
+  // These tests are about what happens once a path may be opened (test/unit/bridge-capture-paths.test.ts: which may).
+  mayOpenCapture: () => true,
   deliverExport: async (f) => {
     delivered.push(f);
     return { url: `/download/${f.name}` };
