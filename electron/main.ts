@@ -11,6 +11,7 @@ import { ELECTRON_CSP } from '../src/bridge/csp.js';
 import { IPC_CHANNELS, parseCommand, type Command, type Snapshot } from '../src/bridge/protocol.js';
 import { createSession, type Session } from '../src/bridge/session.js';
 import { contentTypeFor, resolveStaticFile } from '../src/bridge/static-files.js';
+import { createCaptureAllowList } from './capture-allow-list.js';
 import { APP_ORIGIN, APP_SCHEME, APP_START_URL, buildWindowOptions, hardenWebContents, isAllowedRequest } from './window-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/electron
@@ -22,6 +23,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 
 let win: BrowserWindow | undefined;
 let core: Session | undefined;
+/** The captures the user chose in this session: the only paths open-capture may read. */
+const chosenCaptures = createCaptureAllowList();
 
 function emit(snapshot: Snapshot): void {
   if (win && !win.isDestroyed()) win.webContents.send(IPC_CHANNELS.snapshot, snapshot);
@@ -74,8 +77,11 @@ async function start(): Promise<void> {
           properties: ['openFile'],
           filters: [{ name: 'Packet captures', extensions: ['pcap', 'pcapng', 'cap'] }, { name: 'All files', extensions: ['*'] }],
         });
-        return r.canceled ? undefined : r.filePaths[0];
+        const path = r.canceled ? undefined : r.filePaths[0];
+        if (path) chosenCaptures.grant(path);
+        return path;
       },
+      mayOpenCapture: (path) => chosenCaptures.mayOpen(path),
       async deliverExport(file) {
         const r = await dialog.showSaveDialog({ title: 'Export', defaultPath: file.name });
         if (r.canceled || !r.filePath) return {};
@@ -85,9 +91,13 @@ async function start(): Promise<void> {
     },
   });
 
+  const fromOurPage = (event: Electron.IpcMainEvent): boolean => !!event.senderFrame && new URL(event.senderFrame.url).origin === APP_ORIGIN;
+  ipcMain.on(IPC_CHANNELS.chosenFile, (event, path: unknown) => {
+    if (fromOurPage(event) && typeof path === 'string') chosenCaptures.grant(path);
+  });
   ipcMain.on(IPC_CHANNELS.command, (event, raw: unknown) => {
     // Only our own page may drive the core.
-    if (!event.senderFrame || new URL(event.senderFrame.url).origin !== APP_ORIGIN) return;
+    if (!fromOurPage(event)) return;
     const command = parseCommand(raw);
     if (command) run(command);
     else emit({ type: 'error', message: 'malformed command ignored' });

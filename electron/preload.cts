@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { BridgeApi, Command, Snapshot, IPC_CHANNELS } from '../src/bridge/protocol.js' with { 'resolution-mode': 'import' };
 
-const CHANNELS: typeof IPC_CHANNELS = { command: 'flexpath:command', snapshot: 'flexpath:snapshot' };
+const CHANNELS: typeof IPC_CHANNELS = { command: 'flexpath:command', snapshot: 'flexpath:snapshot', chosenFile: 'flexpath:chosen-file' };
 
 const api: BridgeApi = {
   send(command: Command) {
@@ -20,7 +20,11 @@ const api: BridgeApi = {
     };
   },
   pathForFile(file: File) {
-    return webUtils.getPathForFile(file);
+    // Only a File the user dropped or picked has a path (the page cannot make one up), so this is the
+    // one place that may tell the main process "the user chose this file" (electron/capture-allow-list.ts).
+    const path = webUtils.getPathForFile(file);
+    if (path) ipcRenderer.send(CHANNELS.chosenFile, path);
+    return path;
   },
 };
 

@@ -137,7 +137,12 @@ export type Snapshot =
 export type SnapshotType = Snapshot['type'];
 
 /** Electron IPC channel names; the preload repeats them as literals, checked against this type. */
-export const IPC_CHANNELS = { command: 'flexpath:command', snapshot: 'flexpath:snapshot' } as const;
+export const IPC_CHANNELS = {
+  command: 'flexpath:command',
+  snapshot: 'flexpath:snapshot',
+  /** Preload → main: the path of a File the user dropped or picked in the page (grants it for open-capture). */
+  chosenFile: 'flexpath:chosen-file',
+} as const;
 
 /** What the preload exposes as `window.flexpath` (Electron) and what the WebSocket client mimics. */
 export interface BridgeApi {
