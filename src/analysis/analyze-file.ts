@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { readCaptureFile, readCaptureStream, type CaptureStats } from '../capture/reader.js';
+import { type InputSpec, openInput } from '../capture/inputs.js';
 import { parseClientHello } from '../capture/tls.js';
 import type { Readable } from 'node:stream';
 import { Analyzer } from './analyzer.js';
@@ -13,6 +14,8 @@ export interface AnalyzeOptions {
   onProgress?(bytesRead: number, totalBytes: number | undefined): void;
   /** Lets the caller tap frames (UI) or add context before the report is built. */
   analyzer?: Analyzer;
+  /** The name the report shows (default: the file's base name). */
+  name?: string;
 }
 
 export function sniOf(firstBytes: Buffer): string | undefined {
@@ -23,7 +26,7 @@ export function sniOf(firstBytes: Buffer): string | undefined {
 export async function analyzeCaptureFile(path: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
   const a = opts.analyzer ?? new Analyzer({ sniOf });
   const stats = await readCaptureFile(path, (e) => a.feed(e), opts.onProgress ? { onProgress: opts.onProgress } : {});
-  return finish(a, stats, basename(path));
+  return finish(a, stats, opts.name ?? basename(path));
 }
 
 export async function analyzeCaptureStream(stream: Readable, name: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
@@ -32,10 +35,29 @@ export async function analyzeCaptureStream(stream: Readable, name: string, opts:
   return finish(a, stats, name);
 }
 
+/** One capture of `flexpath analyze`'s arguments (see capture/inputs.ts): a file, a .gz, a zip entry or stdin. */
+export async function analyzeInput(spec: InputSpec, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
+  const warnings: string[] = [];
+  const opened = await openInput(spec, warnings);
+  if (opened.kind === 'path') return analyzeCaptureFile(opened.path, opts);
+  try {
+    const a = opts.analyzer ?? new Analyzer({ sniOf });
+    const stats = await readCaptureStream(opened.stream, (e) => a.feed(e), opts.onProgress ? { onProgress: opts.onProgress } : {});
+    // Read after the stream ended: a cut gzip stream says so only then.
+    stats.warnings.push(...warnings);
+    return finish(a, stats, spec.name);
+  } finally {
+    opened.close();
+  }
+}
+
 function finish(a: Analyzer, stats: CaptureStats, name: string): AnalysisReport {
   for (const w of stats.warnings) a.warn(w);
   if (stats.captureDropped) a.warn(`the capturing machine dropped ${stats.captureDropped} packet(s): loss figures may include them`);
   a.finish();
   const durationS = stats.firstTs !== undefined && stats.lastTs !== undefined ? stats.lastTs - stats.firstTs : 0;
-  return a.report({ file: name, packets: stats.packets, bytes: stats.bytes, durationS: Math.round(durationS * 1000) / 1000 });
+  const source: AnalysisReport['source'] = { file: name, packets: stats.packets, bytes: stats.bytes, durationS: Math.round(durationS * 1000) / 1000 };
+  const start = stats.firstTs === undefined ? undefined : new Date(stats.firstTs * 1000);
+  if (start !== undefined && !Number.isNaN(start.getTime())) source.start = start.toISOString();
+  return a.report(source);
 }

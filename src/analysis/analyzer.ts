@@ -5,9 +5,10 @@
 import type { NetEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
+import { flexpathVersion } from '../version.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_SESSIONS } from './control-tracker.js';
-import type { AnalysisReport, HopId, RadioSummary, SourceSummary, StreamKind, StreamSummary } from './model.js';
-import { type Judged, judge, streamRate } from './rules.js';
+import type { AnalysisReport, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
+import { type Judged, isWan, judge, primarySession, streamRate } from './rules.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
 
 export interface AnalyzerOptions {
@@ -17,6 +18,12 @@ export interface AnalyzerOptions {
   apiPorts?: number[];
   /** TCP ports of the SmartLink broker besides 443 (a live diagnosis against another broker). */
   brokerPorts?: number[];
+}
+
+/** Seconds since the epoch → ISO 8601 UTC; a timestamp Date cannot hold (corrupt capture) gives undefined. */
+function isoUtc(ts: number): string | undefined {
+  const d = new Date(ts * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 export class Analyzer {
@@ -99,13 +106,20 @@ export class Analyzer {
   report(source: SourceSummary, now?: number): AnalysisReport {
     const { hops, verdict } = this.judge(now);
     return {
-      source,
+      flexpath: { version: flexpathVersion() },
+      source: source.start === undefined && this.firstTs !== undefined ? { ...source, start: isoUtc(this.firstTs) } : source,
+      mode: this.mode(),
       radios: this.radios(),
       streams: this.streams.streams.map((st) => this.summary(st)),
       hops: hops.map(({ cause: _cause, slowRoundTrip: _slow, ...h }) => h),
       verdict,
       warnings: [...this.warnings, ...this.derivedWarnings()],
     };
+  }
+
+  mode(): SessionMode {
+    if (isWan(this.control, primarySession(this.control))) return 'smartlink';
+    return this.control.apiSessions().length > 0 ? 'lan' : 'none';
   }
 
   summary(st: TrackedStream): StreamSummary {

@@ -96,10 +96,18 @@ export interface SourceSummary {
   packets: number;
   bytes: number;
   durationS: number;
+  /** Time of the first packet, ISO 8601 UTC (`2026-11-30T09:02:05.123Z`); absent without packets. */
+  start?: string;
 }
 
+export type SessionMode = 'lan' | 'smartlink' | 'none';
+
 export interface AnalysisReport {
+  /** Which FlexPath build wrote the report (a ticket keeps reports for months). */
+  flexpath?: { version: string };
   source: SourceSummary;
+  /** How the client reached the radio in this evidence: `none` when no FlexRadio control session was seen. */
+  mode?: SessionMode;
   radios: RadioSummary[];
   streams: StreamSummary[];
   hops: Hop[];
@@ -120,4 +128,20 @@ export const HOP_PLANE: Record<HopId, Plane> = {
   'data:waterfall': 'data',
   'data:audio': 'data',
   'data:dax': 'data',
+};
+
+/** Names a reader understands, for reports and tables (the ids stay the contract). */
+export const HOP_LABEL: Record<HopId, string> = {
+  discovery: 'Discovery (beacons)',
+  'smartlink-server': 'SmartLink server',
+  'radio-registration': 'Radio registration (SmartLink)',
+  'radio-forwarding': 'Port forwarding to the radio',
+  control: 'Control channel',
+  'stream-setup': 'Stream setup',
+  'udp-return': 'UDP towards the radio',
+  'data:meter': 'Meters',
+  'data:panadapter': 'Panadapter (FFT)',
+  'data:waterfall': 'Waterfall',
+  'data:audio': 'Audio',
+  'data:dax': 'DAX',
 };

@@ -201,7 +201,7 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
   const s = primarySession(c);
   const exp = expectations(ctx, s);
   const data = dataStreams(ctx);
-  const wan = isWan(ctx, s);
+  const wan = isWan(c, s);
   const hops = new Map<HopId, Judged>();
 
   hops.set('discovery', judgeDiscovery(ctx));
@@ -240,8 +240,8 @@ export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
   return { hops: ordered, verdict: verdictOf(ordered, ctx, s, anyData) };
 }
 
-function isWan(ctx: RuleContext, s: ControlSession | undefined): boolean {
-  const c = ctx.control;
+/** A SmartLink (WAN) session: `wan validate`, UDP registration or a broker connection in the evidence. */
+export function isWan(c: ControlTracker, s: ControlSession | undefined): boolean {
   return Boolean(s?.wanValidate) || c.udpRegistrations.length > 0 || c.sessions.some((x) => x.kind === 'broker' || (x.tls && x.server.port === 443));
 }
 

@@ -1,39 +1,131 @@
 /**
- * `flexpath analyze FILE [--format text|json|md|html] [--out F] [--redact]`: a customer's capture → which
- * hop stops the packets. Exit 0 whatever the verdict; 1 when the file is not a capture we can read.
+ * `flexpath analyze FILE… | DIR | -`: customers' captures → which hop stops the packets.
+ * One capture (a file, a .gz, a zip holding one, or stdin): the full report, as before. Several: a
+ * triage table, one row per capture, and on request each full report in a folder. Exit 0 whatever the
+ * verdicts; 1 when a file is not a capture we can read (the table says which).
  */
-import { writeFile } from 'node:fs/promises';
-import { analyzeCaptureFile } from '../analysis/analyze-file.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeInput } from '../analysis/analyze-file.js';
+import { type BatchOutcome, analyzeBatch } from '../analysis/batch.js';
+import { describeInputError } from '../analysis/input-error.js';
+import { type InputSpec, expandInputs } from '../capture/inputs.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
-import { DecodeError } from '../vita/errors.js';
+import { type TriageFormat, formatTriage } from '../report/triage.js';
 import { EXIT, UsageError, oneOf, parse } from './common.js';
-import { progressBar } from './progress.js';
+import { progressBar, statusLine } from './progress.js';
+
+export const ANALYZE_HELP = [
+  'analyze FILE… | DIR | - [--format F] [--out F] [--out-dir D] [--report-format F] [--redact]',
+  '      a capture (.pcap/.pcapng, also .gz, .zip, or - for stdin) → verdict; --format text|json|md|html.',
+  '      Several captures or a folder → a triage table, --format text|md|csv|jsonl; --out-dir D also',
+  '      writes each full report there (--report-format text|json|md|html, default md).',
+].join('\n');
+
+const REPORT_FORMATS = ['text', 'json', 'md', 'html'] as const;
+const TRIAGE_FORMATS = ['text', 'md', 'csv', 'jsonl'] as const;
+const EXT: Record<ReportFormat, string> = { text: 'txt', json: 'json', md: 'md', html: 'html' };
 
 export async function runAnalyze(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     format: { type: 'string' },
     out: { type: 'string' },
+    'out-dir': { type: 'string' },
+    'report-format': { type: 'string' },
     redact: { type: 'boolean' },
   });
-  if (positionals.length !== 1) throw new UsageError('give exactly one capture file');
-  const file = positionals[0] ?? '';
-  const format = oneOf<ReportFormat>(values.format, ['text', 'json', 'md', 'html'], 'text', 'format');
+  if (positionals.length === 0) throw new UsageError('give one or more capture files, a folder, or - for stdin');
+  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  const { specs, failures } = await expandInputs(positionals);
+  // One argument that is one capture (not a folder that happens to hold one) gets the full report.
+  const arg = positionals[0];
+  const only = specs[0];
+  const single =
+    positionals.length === 1 &&
+    values['out-dir'] === undefined &&
+    ((specs.length === 1 && failures.length === 0 && only !== undefined && (only.kind === 'stdin' || only.path === arg)) ||
+      (specs.length === 0 && failures.length === 1 && failures[0]?.name === arg));
+  if (single) {
+    const spec = specs[0];
+    if (spec === undefined) {
+      const f = failures[0];
+      process.stderr.write(`flexpath analyze: ${f?.name ?? ''}: ${f?.error ?? ''}\n`);
+      return EXIT.badInput;
+    }
+    return analyzeOne(spec, oneOf<ReportFormat>(values.format, REPORT_FORMATS, 'text', 'format'), values.out, values.redact === true);
+  }
+  const format = oneOf<TriageFormat>(values.format === 'json-lines' ? 'jsonl' : values.format, TRIAGE_FORMATS, 'text', 'format');
+  const reportFormat = oneOf<ReportFormat>(values['report-format'], REPORT_FORMATS, 'md', 'report-format');
+  const outcomes = await analyzeMany(specs);
+  const all: BatchOutcome[] = [...failures.map((f): BatchOutcome => ({ name: f.name, ok: false, error: f.error })), ...outcomes];
+  const redact = values.redact === true;
+  const shown = redact ? all.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : all;
+  const outDir = values['out-dir'];
+  if (outDir !== undefined) await writeReports(outDir, shown, reportFormat);
+  const table = formatTriage(shown, format);
+  if (values.out) await writeFile(values.out, table);
+  else process.stdout.write(table);
+  return all.some((o) => !o.ok) ? EXIT.badInput : EXIT.ok;
+}
+
+async function analyzeOne(spec: InputSpec, format: ReportFormat, out: string | undefined, redact: boolean): Promise<number> {
   const bar = progressBar('analyzing');
   let report;
   try {
-    report = await analyzeCaptureFile(file, { onProgress: (done, total) => bar.update(done, total) });
+    report = await analyzeInput(spec, { onProgress: (done, total) => bar.update(done, total) });
   } catch (e) {
     bar.end();
-    const code = (e as NodeJS.ErrnoException).code;
-    if (e instanceof DecodeError) process.stderr.write(`flexpath analyze: ${file}: ${e.message}\n`);
-    else if (typeof code === 'string') process.stderr.write(`flexpath analyze: ${file}: ${code}\n`);
-    else throw e;
+    process.stderr.write(`flexpath analyze: ${spec.name}: ${await describeInputError(e, spec.kind === 'file' ? spec.path : undefined)}\n`);
     return EXIT.badInput;
   }
   bar.end();
-  const text = formatReport(values.redact ? redactReport(report) : report, format);
-  if (values.out) await writeFile(values.out, text);
+  const text = formatReport(redact ? redactReport(report) : report, format);
+  if (out) await writeFile(out, text);
   else process.stdout.write(text);
   return EXIT.ok;
+}
+
+/** All files on worker threads, with one status line for the whole batch. */
+async function analyzeMany(specs: InputSpec[]): Promise<BatchOutcome[]> {
+  const line = statusLine();
+  const started = Date.now();
+  let bytes = 0;
+  let done = 0;
+  const text = (): string => {
+    const mbs = bytes / 1e6 / Math.max(0.001, (Date.now() - started) / 1000);
+    return `analyzing: ${done}/${specs.length} captures done, ${(bytes / 1e6).toFixed(1)} MB read, ${mbs.toFixed(0)} MB/s`;
+  };
+  try {
+    return await analyzeBatch(specs, {
+      onProgress: (n) => {
+        bytes += n;
+        line.update(text);
+      },
+      onOutcome: () => {
+        done++;
+        line.update(text);
+      },
+    });
+  } finally {
+    line.end();
+  }
+}
+
+/** A file name for a capture's report: its name without folder separators, unique within the folder. */
+function reportName(name: string, ext: string, taken: Set<string>): string {
+  const base = name.replace(/^[./\\]+/, '').replace(/[/\\:*?"<>|]+/g, '_') || 'stdin';
+  let candidate = `${base}.${ext}`;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${base}-${n}.${ext}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+async function writeReports(dir: string, outcomes: BatchOutcome[], format: ReportFormat): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const taken = new Set<string>();
+  for (const o of outcomes) {
+    if (!o.ok) continue;
+    await writeFile(join(dir, reportName(o.name, EXT[format], taken)), formatReport(o.report, format));
+  }
 }

@@ -11,7 +11,7 @@ type Runner = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Runner; help: () => Promise<string> }> = {
   analyze: {
     run: async (argv) => (await import('./analyze.js')).runAnalyze(argv),
-    help: async () => 'analyze FILE [--format text|json|md|html] [--out F] [--redact]   a pcap/pcapng capture → verdict',
+    help: async () => (await import('./analyze.js')).ANALYZE_HELP,
   },
   decode: {
     run: async (argv) => (await import('./decode.js')).runDecode(argv),

@@ -29,3 +29,20 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     },
   };
 }
+
+/** A one-line status on stderr for work that is not one file (a batch): same TTY-only, 10-per-second rule. */
+export function statusLine(stream: NodeJS.WriteStream = process.stderr): { update(text: () => string): void; end(): void } {
+  if (!stream.isTTY) return { update() {}, end() {} };
+  let last = 0;
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      stream.write(`\r${text()}\x1b[K`);
+    },
+    end() {
+      stream.write('\r\x1b[K');
+    },
+  };
+}

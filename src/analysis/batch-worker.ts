@@ -1,0 +1,26 @@
+/**
+ * One worker thread of a batch analysis (batch.ts): takes input specs one at a time, posts progress
+ * (bytes read since the last message) and then the report or a readable error.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { InputSpec } from '../capture/inputs.js';
+import { analyzeInput } from './analyze-file.js';
+import { describeInputError } from './input-error.js';
+import type { WorkerReply } from './batch.js';
+
+const port = parentPort;
+if (port !== null) {
+  port.on('message', (spec: InputSpec) => {
+    let last = 0;
+    const post = (m: WorkerReply): void => port.postMessage(m);
+    analyzeInput(spec, {
+      onProgress: (done) => {
+        post({ type: 'progress', bytes: done - last });
+        last = done;
+      },
+    }).then(
+      (report) => post({ type: 'done', report }),
+      async (e: unknown) => post({ type: 'failed', error: await describeInputError(e, 'path' in spec && spec.kind === 'file' ? spec.path : undefined) }),
+    );
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Many captures at once (a ticket with a folder of them): each one analysed on its own worker thread,
+ * one per core, so a batch uses every core while one big file uses one. stdin cannot move to a
+ * worker and is read on this thread alongside.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { InputSpec } from '../capture/inputs.js';
+import { analyzeInput } from './analyze-file.js';
+import { describeInputError } from './input-error.js';
+import type { AnalysisReport } from './model.js';
+
+export type BatchOutcome = { name: string; ok: true; report: AnalysisReport } | { name: string; ok: false; error: string };
+
+/** What a worker posts back (batch-worker.ts). */
+export type WorkerReply = { type: 'progress'; bytes: number } | { type: 'done'; report: AnalysisReport } | { type: 'failed'; error: string };
+
+export interface BatchOptions {
+  /** Worker threads (default: one per core, never more than there are files). */
+  workers?: number;
+  /** Bytes read since the last call, summed over all files. */
+  onProgress?(bytes: number): void;
+  /** A file finished (in completion order). */
+  onOutcome?(o: BatchOutcome): void;
+}
+
+const WORKER_URL = new URL('./batch-worker.js', import.meta.url);
+
+/** Outcomes in the order of `specs`, whatever order they finished in. */
+export async function analyzeBatch(specs: readonly InputSpec[], opts: BatchOptions = {}): Promise<BatchOutcome[]> {
+  const outcomes = new Array<BatchOutcome>(specs.length);
+  const settle = (i: number, o: BatchOutcome): void => {
+    outcomes[i] = o;
+    opts.onOutcome?.(o);
+  };
+  const queue = specs.map((spec, i) => ({ spec, i })).filter((x) => x.spec.kind !== 'stdin');
+  const local = specs.map((spec, i) => ({ spec, i })).filter((x) => x.spec.kind === 'stdin');
+  const n = Math.max(0, Math.min(opts.workers ?? availableParallelism(), queue.length));
+  const runs: Promise<void>[] = [];
+  for (let w = 0; w < n; w++) runs.push(workerLoop(queue, settle, opts));
+  for (const { spec, i } of local) runs.push(inThread(spec, i, settle, opts));
+  await Promise.all(runs);
+  return outcomes;
+}
+
+async function inThread(spec: InputSpec, i: number, settle: (i: number, o: BatchOutcome) => void, opts: BatchOptions): Promise<void> {
+  let last = 0;
+  try {
+    const report = await analyzeInput(spec, {
+      onProgress: (done) => {
+        opts.onProgress?.(done - last);
+        last = done;
+      },
+    });
+    settle(i, { name: spec.name, ok: true, report });
+  } catch (e) {
+    settle(i, { name: spec.name, ok: false, error: await describeInputError(e, undefined) });
+  }
+}
+
+/** One worker taking files off the shared queue until it is empty; a worker that dies is replaced. */
+async function workerLoop(queue: Array<{ spec: InputSpec; i: number }>, settle: (i: number, o: BatchOutcome) => void, opts: BatchOptions): Promise<void> {
+  let worker: Worker | undefined;
+  try {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+      worker ??= new Worker(WORKER_URL);
+      const { spec, i } = job;
+      const w = worker;
+      const outcome = await new Promise<BatchOutcome>((resolve) => {
+        const onMessage = (m: WorkerReply): void => {
+          if (m.type === 'progress') return opts.onProgress?.(m.bytes);
+          cleanup();
+          resolve(m.type === 'done' ? { name: spec.name, ok: true, report: m.report } : { name: spec.name, ok: false, error: m.error });
+        };
+        const onError = (e: Error): void => {
+          cleanup();
+          resolve({ name: spec.name, ok: false, error: `internal error: ${e.message}` });
+        };
+        const onExit = (code: number): void => {
+          cleanup();
+          resolve({ name: spec.name, ok: false, error: `internal error: the analysis thread stopped (exit ${code})` });
+        };
+        const cleanup = (): void => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+        };
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        w.postMessage(spec);
+      });
+      if (!outcome.ok && outcome.error.startsWith('internal error')) {
+        await worker.terminate();
+        worker = undefined;
+      }
+      settle(i, outcome);
+    }
+  } finally {
+    await worker?.terminate();
+  }
+}
