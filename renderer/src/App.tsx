@@ -14,6 +14,12 @@ export function App() {
   const bridge = useMemo(createBridge, []);
   const [state, dispatch] = useReducer(reduce, initialState);
   const [dragging, setDragging] = useState(false);
+  const [sourcesOpen, setSourcesOpen] = useState(true);
+  const run = state.session?.run;
+  // A narrow window folds the sources away when a run starts, so the verdict is what shows first.
+  useEffect(() => {
+    if (run) setSourcesOpen(false);
+  }, [run]);
 
   useEffect(() => {
     const offSnap = bridge.onSnapshot((snapshot) => {
@@ -108,14 +114,17 @@ export function App() {
       </div>
 
       <div className="layout">
-        <aside>
+        <aside className={sourcesOpen ? 'open' : 'collapsed'}>
+          <button type="button" className="sources-toggle" aria-expanded={sourcesOpen} onClick={() => setSourcesOpen(!sourcesOpen)} data-testid="sources-toggle">
+            {sourcesOpen ? '▾' : '▸'} Sources: radio, capture file, demo
+          </button>
           <SourcesPanel bridge={bridge} caps={caps} radios={state.radios} discovering={session?.phase === 'discovering'} onOpenFile={openFile} />
           <ExportPanel bridge={bridge} enabled={!!caps?.export} hasData={!!model} lastExport={state.lastExport} />
         </aside>
         <main>
           <VerdictPanel verdict={model?.verdict} running={running} />
           {model ? (
-            <PathDiagram hops={model.hops} verdict={model.verdict} />
+            <PathDiagram hops={model.hops} verdict={model.verdict} sourceKind={session?.source?.kind} streams={model.streams} />
           ) : (
             <section className="panel path" aria-label="Path diagram">
               <h2>Path</h2>

@@ -108,3 +108,28 @@ export const KIND_COLOR: Record<StreamKind, string> = {
   'dax-iq': '#ff9bce',
   other: '#6e7681',
 };
+
+/** The stream classes behind each data hop. */
+const HOP_KINDS: Partial<Record<HopId, StreamKind[]>> = {
+  'data:meter': ['meter'],
+  'data:panadapter': ['panadapter'],
+  'data:waterfall': ['waterfall'],
+  'data:audio': ['audio'],
+  'data:dax': ['dax-audio', 'dax-iq'],
+};
+
+/** Loss % of one stream or many: lost / (received + lost), the 4-bit counter's count (reference §3.3). */
+export function lossPct(s: { packets: number; lost: number }): number {
+  return s.packets + s.lost > 0 ? (100 * s.lost) / (s.packets + s.lost) : 0;
+}
+
+/**
+ * The one loss figure of a data hop, from the same stream rows the table shows, so the hop and the
+ * table never disagree. Undefined when no stream of the hop's classes arrived.
+ */
+export function classLossPct(streams: readonly { kind: StreamKind; packets: number; lost: number }[], hop: HopId): number | undefined {
+  const kinds = HOP_KINDS[hop];
+  const mine = streams.filter((s) => kinds?.includes(s.kind));
+  if (mine.length === 0) return undefined;
+  return lossPct({ packets: mine.reduce((n, s) => n + s.packets, 0), lost: mine.reduce((n, s) => n + s.lost, 0) });
+}

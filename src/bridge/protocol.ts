@@ -83,6 +83,8 @@ export interface StreamRow extends StreamSummary {
   expectedPps?: number;
   /** Mean deviation of inter-arrival time, ms, when the source measured it. */
   jitterMs?: number;
+  /** Live sessions: packets/s over the last second (ratePps averages the stream's whole life). */
+  nowPps?: number;
 }
 
 /** One point of the per-class time series: packets/s and loss % over the last interval. */

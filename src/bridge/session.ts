@@ -21,7 +21,8 @@ import {
   type SourceKind,
   type SpectrumSnapshot,
 } from './protocol.js';
-import { seriesPoint, toStreamRows, totalsByKind } from './stream-rows.js';
+import { seriesPoint, streamRowKey, toStreamRows, totalsByKind } from './stream-rows.js';
+import { createVerdictHold } from './verdict-hold.js';
 import { createThrottle, type Throttle } from './throttle.js';
 
 /** What a live source (demo, LAN, SmartLink) offers: the Analyzer's read side and its spectrum taps. */
@@ -141,9 +142,11 @@ export function createSession(opts: SessionOptions): Session {
     setState({ phase: 'error', message });
     opts.emit({ type: 'error', message });
   };
-  const publish = (report: AnalysisReport, series: SeriesPoint[], jitterMs?: ReadonlyMap<string, number>): void => {
+  const publish = (report: AnalysisReport, series: SeriesPoint[], jitterMs?: ReadonlyMap<string, number>, nowPps?: ReadonlyMap<string, number>): void => {
     lastReport = report;
-    lastModel = modelFromReport(report, toStreamRows(report.streams, jitterMs), series);
+    const rows = toStreamRows(report.streams, jitterMs);
+    if (nowPps) for (const r of rows) r.nowPps = nowPps.get(streamRowKey(r)) ?? 0;
+    lastModel = modelFromReport(report, rows, series);
     modelOut.push(lastModel);
   };
 
@@ -207,6 +210,11 @@ export function createSession(opts: SessionOptions): Session {
     const series: SeriesPoint[] = [];
     let prevTotals = totalsByKind([]);
     let prevAt = started;
+    // Live: the verdict on screen changes only once a new judgement has held (verdict-hold.ts).
+    const hold = createVerdictHold();
+    // Packets per stream at the last series sample, and the rate since the one before: what flows now.
+    let prevPackets = new Map<string, number>();
+    let nowPps = new Map<string, number>();
     // Show one panadapter: the first stream that delivers a frame.
     let shownStream: string | undefined;
     const show = (id: string): boolean => (shownStream ??= id) === id && gen === generation;
@@ -221,12 +229,16 @@ export function createSession(opts: SessionOptions): Session {
       const now = performance.now();
       if (now - prevAt >= SERIES_INTERVAL_MS) {
         const totals = totalsByKind(report.streams);
-        series.push(seriesPoint(prevTotals, totals, (now - started) / 1000, (now - prevAt) / 1000));
+        const dt = (now - prevAt) / 1000;
+        series.push(seriesPoint(prevTotals, totals, (now - started) / 1000, dt));
         if (series.length > SERIES_POINTS) series.shift();
+        const packets = new Map(report.streams.map((st) => [streamRowKey(st), st.packets] as const));
+        nowPps = new Map([...packets].map(([k, n]) => [k, Math.max(0, n - (prevPackets.get(k) ?? 0)) / dt] as const));
+        prevPackets = packets;
         prevTotals = totals;
         prevAt = now;
       }
-      publish(report, series.slice(), run.analyzer.jitterMs?.());
+      publish(hold.apply(report, now), series.slice(), run.analyzer.jitterMs?.(), series.length ? nowPps : undefined);
     };
     live = { run, timer: setInterval(tick, 1000 / MODEL_PER_SECOND) };
     run.ended.then(

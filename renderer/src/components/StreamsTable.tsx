@@ -1,5 +1,5 @@
 import type { StreamRow } from '../../../src/bridge/protocol.js';
-import { KIND_LABEL } from '../vocab.js';
+import { KIND_LABEL, lossPct as lossOf } from '../vocab.js';
 
 const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
@@ -17,7 +17,7 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
                 <th scope="col">Kind</th>
                 <th scope="col">Stream ID</th>
                 <th scope="col">Source → destination</th>
-                <th scope="col" className="num">Pkts/s</th>
+                <th scope="col" className="num" title="Live: over the last second; capture: average over the stream's life">Pkts/s</th>
                 <th scope="col" className="num">Expected</th>
                 <th scope="col" className="num">Loss %</th>
                 <th scope="col" className="num">Jitter ms</th>
@@ -27,8 +27,10 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
             </thead>
             <tbody>
               {streams.map((s) => {
-                const lossPct = s.packets + s.lost > 0 ? (100 * s.lost) / (s.packets + s.lost) : 0;
-                const low = s.expectedPps !== undefined && s.ratePps < 0.8 * s.expectedPps;
+                const lossPct = lossOf(s);
+                // Live: what flows now, so a stream that stopped reads 0, not its lifetime average.
+                const pps = s.nowPps ?? s.ratePps;
+                const low = s.expectedPps !== undefined && pps < 0.8 * s.expectedPps;
                 return (
                   <tr key={`${s.id}-${s.src}-${s.dst}`}>
                     <td>{KIND_LABEL[s.kind]}</td>
@@ -36,7 +38,7 @@ export function StreamsTable({ streams }: { streams: StreamRow[] }) {
                     <td className="mono">
                       {s.src} → {s.dst}
                     </td>
-                    <td className={`num mono${low ? ' warn' : ''}`}>{fmt(s.ratePps)}{low ? ' ▼' : ''}</td>
+                    <td className={`num mono${low ? ' warn' : ''}`}>{fmt(pps)}{low ? ' ▼' : ''}</td>
                     <td className="num mono muted">{s.expectedPps !== undefined ? `≈${fmt(s.expectedPps)}` : 'varies'}</td>
                     <td className={`num mono${lossPct >= 1 ? ' warn' : ''}`}>{fmt(lossPct, 2)}{lossPct >= 1 ? ' ▲' : ''}</td>
                     <td className="num mono">{s.jitterMs !== undefined ? fmt(s.jitterMs) : '—'}</td>
