@@ -111,7 +111,7 @@ export class Analyzer {
       mode: this.mode(),
       radios: this.radios(),
       streams: this.streams.streams.map((st) => this.summary(st)),
-      hops: hops.map(({ cause: _cause, slowRoundTrip: _slow, ...h }) => h),
+      hops: hops.map(({ slowRoundTrip: _slow, ...h }) => h),
       verdict,
       warnings: [...this.warnings, ...this.derivedWarnings()],
     };

@@ -46,6 +46,8 @@ export interface Hop {
   id: HopId;
   plane: Plane;
   status: HopStatus;
+  /** Why a blocked or degraded hop fails (the verdict's cause when it is the verdict's hop). */
+  cause?: Cause;
   /** Human-readable facts: counts, times, sizes, the status line seen. */
   evidence: string[];
 }
