@@ -6,7 +6,7 @@ import type { NetEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import { flexpathVersion } from '../version.js';
-import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_SESSIONS } from './control-tracker.js';
+import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
 import { type Judged, isWan, judge, primarySession, streamRate } from './rules.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
@@ -26,10 +26,25 @@ function isoUtc(ts: number): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/**
+ * Warnings a report lists; the rest are counted in a last line. Empirical: a real capture gives a handful;
+ * a hostile one (thousands of unreadable TLS sessions or broken streams) must not make the report that long.
+ */
+export const MAX_WARNINGS = 50;
+
+/** The first MAX_WARNINGS − 1 warnings, then "… and N more" for the rest (and `alreadyDropped`). */
+export function capWarnings(all: string[], alreadyDropped = 0): string[] {
+  if (all.length <= MAX_WARNINGS && alreadyDropped === 0) return all;
+  const kept = all.slice(0, MAX_WARNINGS - 1);
+  return [...kept, `… and ${all.length - kept.length + alreadyDropped} more warning(s)`];
+}
+
 export class Analyzer {
   readonly streams = new StreamTracker();
   readonly control: ControlTracker;
   readonly warnings: string[] = [];
+  /** Warnings past MAX_WARNINGS: counted, not kept. */
+  private moreWarnings = 0;
   private readonly notTested: Partial<Record<HopId, string>> = {};
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
@@ -76,7 +91,9 @@ export class Analyzer {
   }
 
   warn(text: string): void {
-    if (this.warnings.length < 100 && !this.warnings.includes(text)) this.warnings.push(text);
+    if (this.warnings.includes(text)) return;
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(text);
+    else this.moreWarnings++;
   }
 
   /** Call once at the end of a finite source (capture file): open frames and pending commands settle. */
@@ -113,7 +130,7 @@ export class Analyzer {
       streams: this.streams.streams.map((st) => this.summary(st)),
       hops: hops.map(({ slowRoundTrip: _slow, ...h }) => h),
       verdict,
-      warnings: [...this.warnings, ...this.derivedWarnings()],
+      warnings: capWarnings([...this.warnings, ...this.derivedWarnings()], this.moreWarnings),
     };
   }
 
@@ -205,6 +222,7 @@ export class Analyzer {
     if (u.beacons > 0) w.push(`${u.beacons} discovery beacon(s) of radios beyond the first ${MAX_RADIOS} were not tracked`);
     const c = this.control.untracked;
     if (c.tcpEvents > 0) w.push(`${c.tcpEvents} TCP event(s) of connections beyond the first ${MAX_SESSIONS} were not tracked`);
+    if (c.commands > 0) w.push(`${c.commands} command(s) without a reply were forgotten: more were waiting than a real client sends (bounds: ${MAX_OUTSTANDING} per session, ${MAX_OUTSTANDING_TOTAL} in all)`);
     if (c.objects > 0) w.push(`${c.objects} status update(s) of objects beyond the first ${MAX_OBJECTS} (${MAX_METERS} meters) were not tracked`);
     if (this.control.sessions.some((s) => s.kind === 'radio-api') && this.streams.streams.some((st) => st.seq.lost > 0)) {
       w.push('loss is counted from the 4-bit VITA-49 packet counter: bursts of 16 or more lost packets in a row are undercounted');

@@ -14,7 +14,12 @@ import { formatStreamId, parseStreamId } from '../vita/stream-id.js';
 export type { BrokerRadio };
 
 /** Commands remembered while waiting for their reply; more than this outstanding is not a real client. */
-const MAX_OUTSTANDING = 4096;
+export const MAX_OUTSTANDING = 4096;
+/**
+ * The same across all sessions: MAX_SESSIONS × MAX_OUTSTANDING would be 16 M records. The oldest waiting
+ * command of any session is forgotten first, so a flooding session cannot push out a real client's ping.
+ */
+export const MAX_OUTSTANDING_TOTAL = 16_384;
 const MAX_LIST = 200;
 /**
  * TCP connections, and objects announced in status lines (pans, waterfalls, streams, clients; meters),
@@ -176,7 +181,9 @@ export class ControlTracker {
   readonly icmp: IcmpEvent[] = [];
   radioInfo: Map<string, string> | undefined;
   /** TCP events of connections past MAX_SESSIONS; status objects and meters past their bounds. */
-  readonly untracked = { tcpEvents: 0, objects: 0 };
+  readonly untracked = { tcpEvents: 0, objects: 0, commands: 0 };
+  /** Every command waiting for its reply, oldest first, with its session: the global bound's queue. */
+  private readonly outstanding = new Map<CommandRecord, ControlSession>();
   /**
    * `sniOf`: the capture layer's ClientHello parser (injected so this file stays pure). `apiPorts`: TCP
    * ports the radio's API listens on — 4992 on every radio; a live diagnosis adds the one it dialled.
@@ -390,12 +397,19 @@ export class ControlTracker {
   }
 
   private command(s: ControlSession, seq: number, command: string, ts: number): void {
+    const again = s.commands.get(seq);
+    if (again !== undefined) this.forget(s, again);
     if (s.commands.size >= MAX_OUTSTANDING) {
-      const oldest = s.commands.keys().next().value;
-      if (oldest !== undefined) s.commands.delete(oldest);
+      const oldest = s.commands.values().next().value;
+      if (oldest !== undefined) this.forget(s, oldest, true);
+    }
+    if (this.outstanding.size >= MAX_OUTSTANDING_TOTAL) {
+      const [oldest, owner] = this.outstanding.entries().next().value as [CommandRecord, ControlSession];
+      this.forget(owner, oldest, true);
     }
     const rec: CommandRecord = { seq, command, ts };
     s.commands.set(seq, rec);
+    this.outstanding.set(rec, s);
     const words = command.split(' ');
     const [w0, w1] = words;
     if (w0 === 'ping') {
@@ -415,6 +429,13 @@ export class ControlTracker {
     }
   }
 
+  /** Stops waiting for `rec`'s reply (answered, re-sent, or forgotten to stay within the bounds). */
+  private forget(s: ControlSession, rec: CommandRecord, dropped = false): void {
+    s.commands.delete(rec.seq);
+    this.outstanding.delete(rec);
+    if (dropped) this.untracked.commands++;
+  }
+
   private reply(s: ControlSession, seq: number, code: number, message: string, ts: number): void {
     s.replies++;
     const rec = s.commands.get(seq);
@@ -422,7 +443,7 @@ export class ControlTracker {
     rec.code = code;
     rec.message = message;
     rec.replyTs = ts;
-    s.commands.delete(seq);
+    this.forget(s, rec);
     if (code !== 0 && s.failed.length < MAX_LIST) s.failed.push(rec);
     if (/^ping\b/.test(rec.command)) {
       const p = s.pings;

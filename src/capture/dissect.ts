@@ -7,6 +7,7 @@
  */
 import { endpointAt, ipv4Text, ipv6Text } from './addr.js';
 import { u16be, u32be } from '../vita/bytes.js';
+import { DEFAULT_REASSEMBLY_BUDGET, ReassemblyBudget } from './budget.js';
 import type { RecordSink } from './format.js';
 import { decodeIcmp } from './icmp.js';
 import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
@@ -17,6 +18,8 @@ import type { NetEvent } from './types.js';
 export interface DissectOptions {
   tcp?: TcpLimits;
   defrag?: DefragLimits;
+  /** Bytes held at once by IP and TCP reassembly together (default DEFAULT_REASSEMBLY_BUDGET). */
+  reassemblyBytes?: number;
 }
 
 type Problem = IpProblem | 'udp-header' | 'tcp-header';
@@ -39,14 +42,19 @@ export class Dissector implements RecordSink {
   private readonly ip = newIpView();
   private readonly tcp: TcpReassembler;
   private readonly defrag: Defragmenter;
+  private readonly defragLimits: DefragLimits;
+  /** One budget for IP fragments and TCP segments waiting behind holes. */
+  readonly budget: ReassemblyBudget;
   private readonly problems = new Map<Problem, { count: number; firstPacket: number }>();
 
   constructor(
     private readonly sink: (e: NetEvent) => void,
     opts: DissectOptions = {},
   ) {
-    this.tcp = new TcpReassembler(sink, opts.tcp ?? DEFAULT_TCP_LIMITS);
-    this.defrag = new Defragmenter(opts.defrag ?? DEFAULT_DEFRAG_LIMITS);
+    this.budget = new ReassemblyBudget(opts.reassemblyBytes ?? DEFAULT_REASSEMBLY_BUDGET);
+    this.tcp = new TcpReassembler(sink, opts.tcp ?? DEFAULT_TCP_LIMITS, this.budget);
+    this.defragLimits = opts.defrag ?? DEFAULT_DEFRAG_LIMITS;
+    this.defrag = new Defragmenter(this.defragLimits, this.budget);
   }
 
   record(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number): void {
@@ -157,6 +165,8 @@ export class Dissector implements RecordSink {
     if (c.incomplete > 0) out.push(`${c.incomplete} fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)`);
     if (c.overlapping > 0) out.push(`${c.overlapping} IP fragment(s) overlapped earlier ones (earlier bytes kept)`);
     if (c.invalid > 0) out.push(`${c.invalid} IP fragment(s) invalid (beyond 65535 bytes or inconsistent end)`);
+    if (c.tooManyFragments > 0) out.push(`${c.tooManyFragments} IP datagram(s) dropped: more than ${this.defragLimits.maxFragments} fragments each`);
+    out.push(...this.budget.warnings());
     return out;
   }
 }

@@ -3,6 +3,7 @@
  * nothing, plus bounded fragment reassembly.
  */
 import { u16be } from '../vita/bytes.js';
+import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 
 
 export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
@@ -142,56 +143,134 @@ function decodeIpv6(buf: Buffer, start: number, end: number, out: IpView): IpPro
   return null;
 }
 
+
 export interface DefragLimits {
   /** Datagrams waiting for fragments at once; the oldest is dropped beyond this. */
   maxPending: number;
-  /** Bytes held in fragments at once. */
-  maxBytes: number;
+  /**
+   * Fragments accepted per datagram. RFC 791 cuts payloads at 8-byte boundaries, so a 65 535-byte
+   * datagram has at most 8192 distinct fragments: more than that are repeats or overlaps, i.e. an attack.
+   */
+  maxFragments: number;
   /** Capture seconds after the first fragment when an incomplete datagram is dropped (Linux uses 30 s). */
   timeoutS: number;
 }
 
-export const DEFAULT_DEFRAG_LIMITS: DefragLimits = { maxPending: 256, maxBytes: 8 * 1024 * 1024, timeoutS: 30 };
+export const DEFAULT_DEFRAG_LIMITS: DefragLimits = { maxPending: 256, maxFragments: 8192, timeoutS: 30 };
 
 /** Largest reassembled payload: offset (13 bits × 8) + length must fit the 16-bit length field. */
 const MAX_DATAGRAM = 65_535;
-
-interface Pending {
-  firstTs: number;
-  /** Fragments in arrival order, each a copy (the capture buffer is reused). */
-  parts: Array<{ offset: number; data: Buffer }>;
-  bytes: number;
-  /** Payload length, known once the last fragment (MF = 0) arrived. */
-  total: number;
-}
 
 export interface DefragCounters {
   /** Datagrams dropped incomplete: timed out, evicted by the limits, or left at the end of the capture. */
   incomplete: number;
   /** Fragments whose bytes overlapped an earlier fragment (earlier bytes kept, as Linux does). */
   overlapping: number;
-  /** Fragments that claim bytes beyond 65 535 or a second, different end. */
+  /** Fragments that claim bytes beyond 65 535, beyond the datagram's end, or a second, different end. */
   invalid: number;
+  /** Datagrams dropped because they came in more than `maxFragments` pieces. */
+  tooManyFragments: number;
+}
+
+/**
+ * One datagram being reassembled. `spans` holds the byte ranges received so far as merged intervals
+ * [start, end) (flat, sorted, disjoint, never touching), so each fragment costs O(log n + spans it
+ * merges) whatever the order fragments come in; `parts` keeps only bytes not received before (the
+ * first copy of a byte wins), so memory is what arrived, once.
+ */
+class Pending implements Holder {
+  readonly kind = 'ip-fragments';
+  readonly parts: Array<{ offset: number; data: Buffer }> = [];
+  readonly spans: number[] = [];
+  held = 0;
+  fragments = 0;
+  /** Payload length, known once the last fragment (MF = 0) arrived. */
+  total = -1;
+
+  constructor(
+    readonly key: string,
+    readonly firstTs: number,
+    private readonly owner: Defragmenter,
+  ) {}
+
+  evict(): void {
+    this.owner.evicted(this);
+  }
+
+  /** Highest byte offset received + 1. */
+  get end(): number {
+    return this.spans.length === 0 ? 0 : this.spans[this.spans.length - 1]!;
+  }
+
+  get complete(): boolean {
+    return this.total >= 0 && this.spans.length === 2 && this.spans[0] === 0 && this.spans[1]! >= this.total;
+  }
+
+  get accounted(): number {
+    return this.held + this.parts.length * PIECE_OVERHEAD;
+  }
+
+  /** Keeps the bytes of [a, a + data.length) not received before; true if any had been. */
+  insert(a: number, data: Buffer): boolean {
+    const b = a + data.length;
+    const s = this.spans;
+    // First span that ends at or after `a` (touching spans merge too).
+    let lo = 0;
+    for (let hi = s.length / 2; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid * 2 + 1]! < a) lo = mid + 1;
+      else hi = mid;
+    }
+    let start = a;
+    let end = b;
+    let cursor = a;
+    let overlapped = false;
+    let j = lo;
+    for (; j * 2 < s.length && s[j * 2]! <= b; j++) {
+      const ss = s[j * 2]!;
+      const se = s[j * 2 + 1]!;
+      if (cursor < ss) this.keep(cursor, data.subarray(cursor - a, ss - a));
+      if (ss < b && se > a) overlapped = true;
+      if (se > cursor) cursor = se;
+      if (ss < start) start = ss;
+      if (se > end) end = se;
+    }
+    if (cursor < b) this.keep(cursor, data.subarray(cursor - a));
+    s.splice(lo * 2, (j - lo) * 2, start, end);
+    return overlapped;
+  }
+
+  assemble(): Buffer {
+    const out = Buffer.alloc(this.total);
+    for (const p of this.parts) p.data.copy(out, p.offset);
+    return out;
+  }
+
+  private keep(offset: number, bytes: Buffer): void {
+    // Its own allocation: a pooled copy would keep the pool's whole slab alive.
+    const data = Buffer.allocUnsafeSlow(bytes.length);
+    bytes.copy(data);
+    this.parts.push({ offset, data });
+    this.held += data.length;
+  }
 }
 
 /**
  * Reassembles fragmented IP payloads (IPv4 and IPv6 share it; the caller builds the key from
- * addresses, id and protocol). Memory is bounded by `limits`; overlapping fragments keep the bytes that
- * arrived first.
+ * addresses, id and protocol). Memory is bounded by the pending and fragment limits and by the shared
+ * reassembly budget; overlapping fragments keep the bytes that arrived first.
  */
 export class Defragmenter {
   private readonly pending = new Map<string, Pending>();
-  private bytes = 0;
-  readonly counters: DefragCounters = { incomplete: 0, overlapping: 0, invalid: 0 };
+  readonly counters: DefragCounters = { incomplete: 0, overlapping: 0, invalid: 0, tooManyFragments: 0 };
 
-  constructor(private readonly limits: DefragLimits = DEFAULT_DEFRAG_LIMITS) {}
+  constructor(
+    private readonly limits: DefragLimits = DEFAULT_DEFRAG_LIMITS,
+    private readonly budget: ReassemblyBudget = new ReassemblyBudget(),
+  ) {}
 
   get pendingCount(): number {
     return this.pending.size;
-  }
-
-  get pendingBytes(): number {
-    return this.bytes;
   }
 
   /** Adds one fragment; returns the whole payload when this fragment completed it. */
@@ -204,72 +283,64 @@ export class Defragmenter {
     }
     let p = this.pending.get(key);
     if (p === undefined) {
-      p = { firstTs: ts, parts: [], bytes: 0, total: -1 };
+      p = new Pending(key, ts, this);
       this.pending.set(key, p);
+      this.enforcePending();
     }
-    if (!more) {
-      if (p.total >= 0 && p.total !== end) {
-        this.counters.invalid++;
-        return undefined;
-      }
-      p.total = end;
+    if (++p.fragments > this.limits.maxFragments) {
+      this.counters.tooManyFragments++;
+      this.drop(p);
+      return undefined;
     }
-    if (p.parts.some((q) => offset < q.offset + q.data.length && q.offset < end)) this.counters.overlapping++;
-    p.parts.push({ offset, data: Buffer.from(data) });
-    p.bytes += data.length;
-    this.bytes += data.length;
-    const whole = p.total >= 0 ? assembleIfComplete(p) : undefined;
-    if (whole !== undefined) {
-      this.remove(key, p);
-      return whole;
+    // A datagram has one end: a second, different last fragment, or bytes past it, are invalid.
+    if (!more ? (p.total >= 0 && p.total !== end) || p.end > end : p.total >= 0 && end > p.total) {
+      this.counters.invalid++;
+      return undefined;
     }
-    this.enforceLimits();
+    if (!more) p.total = end;
+    if (data.length > 0 && p.insert(offset, data)) this.counters.overlapping++;
+    if (p.complete) {
+      this.release(p);
+      return p.assemble();
+    }
+    this.budget.set(p, p.accounted);
+    this.budget.enforce(p);
     return undefined;
   }
 
   /** Drops everything still pending (end of capture), counting it as incomplete. */
   finish(): void {
-    this.counters.incomplete += this.pending.size;
-    this.pending.clear();
-    this.bytes = 0;
+    for (const p of this.pending.values()) this.drop(p);
   }
 
-  private remove(key: string, p: Pending): void {
-    this.pending.delete(key);
-    this.bytes -= p.bytes;
+  /** The budget evicted `p`: it is already released there. */
+  evicted(p: Pending): void {
+    this.pending.delete(p.key);
+    this.counters.incomplete++;
+  }
+
+  private release(p: Pending): void {
+    this.pending.delete(p.key);
+    this.budget.set(p, 0);
+  }
+
+  private drop(p: Pending): void {
+    this.release(p);
+    this.counters.incomplete++;
   }
 
   private expire(now: number): void {
     // Map iteration is insertion order, so the oldest datagrams come first.
-    for (const [key, p] of this.pending) {
+    for (const p of this.pending.values()) {
       if (now - p.firstTs <= this.limits.timeoutS) break;
-      this.remove(key, p);
-      this.counters.incomplete++;
+      this.drop(p);
     }
   }
 
-  private enforceLimits(): void {
-    for (const [key, p] of this.pending) {
-      if (this.pending.size <= this.limits.maxPending && this.bytes <= this.limits.maxBytes) break;
-      this.remove(key, p);
-      this.counters.incomplete++;
+  private enforcePending(): void {
+    for (const p of this.pending.values()) {
+      if (this.pending.size <= this.limits.maxPending) break;
+      this.drop(p);
     }
   }
-}
-
-function assembleIfComplete(p: Pending): Buffer | undefined {
-  const sorted = p.parts.map((x, i) => ({ ...x, i })).sort((a, b) => a.offset - b.offset || a.i - b.i);
-  let covered = 0;
-  for (const f of sorted) {
-    if (f.offset > covered) return undefined;
-    covered = Math.max(covered, f.offset + f.data.length);
-  }
-  if (covered < p.total) return undefined;
-  const out = Buffer.alloc(p.total);
-  // Latest arrival first so that earlier arrivals overwrite it: the first copy of a byte wins.
-  for (let i = p.parts.length - 1; i >= 0; i--) {
-    const f = p.parts[i]!;
-    if (f.offset < p.total) f.data.copy(out, f.offset, 0, Math.min(f.data.length, p.total - f.offset));
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  * Sequence numbers are compared modulo 2^32 (`(a - b) | 0` is the signed distance), so streams that wrap
  * need no special case. A direction whose SYN was not captured starts at the first sequence number seen.
  */
+import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 import type { Endpoint, NetEvent } from './types.js';
 
 export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
@@ -33,40 +34,62 @@ interface Segment {
   ts: number;
 }
 
-interface Direction {
-  src: Endpoint;
-  dst: Endpoint;
+class Direction implements Holder {
+  readonly kind = 'tcp-segments';
   /** Next sequence number expected in order (uint32). */
   next: number;
-  /** Initial sequence number when the SYN was seen, else -1. */
-  isn: number;
   /** Sequence number the FIN occupies, once a FIN was seen, else -1. */
-  finSeq: number;
-  closed: boolean;
-  pending: Segment[];
-  pendingBytes: number;
+  finSeq = -1;
+  closed = false;
+  /** Segments waiting behind a hole, sorted by sequence number (all lie ahead of `next`). */
+  pending: Segment[] = [];
+  pendingBytes = 0;
+  /** Capture time the oldest waiting segment arrived (the hole has been open since). */
+  holeSince = 0;
+
+  constructor(
+    readonly src: Endpoint,
+    readonly dst: Endpoint,
+    next: number,
+    /** Initial sequence number when the SYN was seen, else -1. */
+    readonly isn: number,
+    private readonly owner: TcpReassembler,
+  ) {
+    this.next = next;
+  }
+
+  evict(): void {
+    this.owner.evicted(this);
+  }
 }
 
 export class TcpReassembler {
   private readonly dirs = new Map<string, Direction>();
+  /** Capture time of the segment being handled, for events raised by an eviction. */
+  private now = 0;
 
   constructor(
     private readonly sink: (e: NetEvent) => void,
     private readonly limits: TcpLimits = DEFAULT_TCP_LIMITS,
+    private readonly budget: ReassemblyBudget = new ReassemblyBudget(),
   ) {}
 
   /** One TCP segment. `data` may be a view into a reused buffer: it is delivered during this call or copied. */
   segment(ts: number, src: Endpoint, dst: Endpoint, seq: number, flags: number, data: Buffer): void {
+    this.now = ts;
     const key = `${src.ip}|${src.port}|${dst.ip}|${dst.port}`;
     let d = this.dirs.get(key);
     if (flags & TCP_FLAG.RST) {
       this.sink({ type: 'tcp-reset', ts, src, dst });
-      if (d !== undefined) this.dirs.delete(key);
+      if (d !== undefined) this.forget(key, d);
       return;
     }
     if (flags & TCP_FLAG.SYN) {
       if (d === undefined || d.isn !== seq) {
-        if (d !== undefined) this.flush(d, ts);
+        if (d !== undefined) {
+          this.flush(d, ts);
+          this.forget(key, d);
+        }
         d = this.create(key, src, dst, (seq + 1) >>> 0, seq, ts);
         this.sink({ type: 'tcp-open', ts, src, dst });
       }
@@ -83,35 +106,75 @@ export class TcpReassembler {
       if (-rel < data.length) this.deliver(d, ts, data.subarray(-rel));
       this.drain(d, ts);
     } else if (data.length > 0) {
-      d.pending.push({ seq, data: Buffer.from(data), ts });
-      d.pendingBytes += data.length;
-      const oldest = d.pending.reduce((t, s) => Math.min(t, s.ts), ts);
+      this.hold(d, seq, data, ts);
       if (
         d.pendingBytes > this.limits.maxBufferedBytes ||
         d.pending.length > this.limits.maxBufferedSegments ||
-        ts - oldest > this.limits.holeTimeoutS
+        ts - d.holeSince > this.limits.holeTimeoutS
       ) {
         this.skipHole(d, ts);
       }
+      this.account(d);
+      this.budget.enforce(d);
     }
     this.checkFin(d, ts);
   }
 
   /** End of input: every hole still open is reported, then the bytes behind it. */
   finish(ts: number): void {
-    for (const d of this.dirs.values()) this.flush(d, ts);
+    for (const d of this.dirs.values()) {
+      this.flush(d, ts);
+      this.budget.set(d, 0);
+    }
     this.dirs.clear();
+  }
+
+  /** The budget gave up on the hole of `d` (already released there): deliver what waits behind it. */
+  evicted(d: Direction): void {
+    while (d.pending.length > 0) this.skipHole(d, this.now);
+    this.checkFin(d, this.now);
   }
 
   private create(key: string, src: Endpoint, dst: Endpoint, next: number, isn: number, ts: number): Direction {
     if (this.dirs.size >= this.limits.maxDirections) {
       const [oldKey, old] = this.dirs.entries().next().value as [string, Direction];
       this.flush(old, ts);
-      this.dirs.delete(oldKey);
+      this.forget(oldKey, old);
     }
-    const d: Direction = { src, dst, next, isn, finSeq: -1, closed: false, pending: [], pendingBytes: 0 };
+    const d = new Direction(src, dst, next, isn, this);
     this.dirs.set(key, d);
     return d;
+  }
+
+  private forget(key: string, d: Direction): void {
+    this.dirs.delete(key);
+    this.budget.set(d, 0);
+  }
+
+  /** Queues a segment that lies beyond a hole, in sequence order, as a copy. */
+  private hold(d: Direction, seq: number, data: Buffer, ts: number): void {
+    const p = d.pending;
+    if (p.length === 0) d.holeSince = ts;
+    const rel = (seq - d.next) | 0;
+    let lo = 0;
+    // Sorted by distance from `next`: segments arrive mostly in order, so look from the end first.
+    if (p.length > 0 && ((p[p.length - 1]!.seq - d.next) | 0) <= rel) lo = p.length;
+    else {
+      for (let hi = p.length; lo < hi; ) {
+        const mid = (lo + hi) >> 1;
+        if (((p[mid]!.seq - d.next) | 0) <= rel) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    // Its own allocation: a pooled copy would keep the pool's whole slab alive.
+    const copy = Buffer.allocUnsafeSlow(data.length);
+    data.copy(copy);
+    p.splice(lo, 0, { seq, data: copy, ts });
+    d.pendingBytes += data.length;
+  }
+
+  private account(d: Direction): void {
+    this.budget.set(d, d.pendingBytes + d.pending.length * PIECE_OVERHEAD);
   }
 
   private flush(d: Direction, ts: number): void {
@@ -130,25 +193,26 @@ export class TcpReassembler {
 
   /** Delivers buffered segments that the in-order point has reached. */
   private drain(d: Direction, ts: number): void {
-    for (let progress = true; progress && d.pending.length > 0; ) {
-      progress = false;
-      for (let i = 0; i < d.pending.length; i++) {
-        const s = d.pending[i]!;
-        const rel = (s.seq - d.next) | 0;
-        if (rel > 0) continue;
-        d.pending.splice(i, 1);
-        d.pendingBytes -= s.data.length;
-        if (-rel < s.data.length) this.deliver(d, ts, s.data.subarray(-rel));
-        progress = true;
-        break;
-      }
+    const p = d.pending;
+    if (p.length === 0) return;
+    let i = 0;
+    for (; i < p.length; i++) {
+      const s = p[i]!;
+      const rel = (s.seq - d.next) | 0;
+      if (rel > 0) break;
+      d.pendingBytes -= s.data.length;
+      if (-rel < s.data.length) this.deliver(d, ts, s.data.subarray(-rel));
     }
+    if (i === 0) return;
+    p.splice(0, i);
+    // The hole now in front (if any) has been open since the earliest of the remaining segments arrived.
+    d.holeSince = p.reduce((t, s) => Math.min(t, s.ts), ts);
+    this.account(d);
   }
 
   /** Gives up on the bytes in front of the earliest buffered segment and carries on from there. */
   private skipHole(d: Direction, ts: number): void {
-    let first = d.pending[0]!;
-    for (const s of d.pending) if (((s.seq - first.seq) | 0) < 0) first = s;
+    const first = d.pending[0]!;
     const missing = (first.seq - d.next) | 0;
     if (missing > 0) {
       this.sink({ type: 'tcp-gap', ts, src: d.src, dst: d.dst, missingBytes: missing });

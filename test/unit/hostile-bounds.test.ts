@@ -1,0 +1,60 @@
+/**
+ * Bounds on what a hostile capture can make the analysis keep (issue 13): commands waiting for a reply
+ * across all sessions, and the number of warnings a report lists.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Analyzer, MAX_WARNINGS } from '../../src/analysis/analyzer.js';
+import { MAX_OUTSTANDING_TOTAL } from '../../src/analysis/control-tracker.js';
+import type { Endpoint } from '../../src/capture/types.js';
+
+const RADIO_API: Endpoint = { ip: '192.168.1.20', port: 4992 };
+const T0 = 1_700_000_000;
+const source = { file: 'hostile.pcap', packets: 0, bytes: 0, durationS: 0 };
+
+function text(a: Analyzer, ts: number, src: Endpoint, dst: Endpoint, s: string): void {
+  a.feed({ type: 'tcp-data', ts, src, dst, data: Buffer.from(s, 'latin1') });
+}
+
+test('commands without replies are bounded across sessions; the oldest go first, a real client\'s ping still pairs with its reply', () => {
+  const a = new Analyzer();
+  const floods = 8;
+  const perSession = 4096;
+  for (let k = 0; k < floods; k++) {
+    const client = { ip: '192.168.1.66', port: 50_000 + k };
+    let lines = '';
+    for (let i = 1; i <= perSession; i++) lines += `C${i}|info\n`;
+    text(a, T0 + k, client, RADIO_API, lines);
+  }
+  const waiting = (): number => a.control.sessions.reduce((n, s) => n + a.control.pending(s).length, 0);
+  // 8 × 4096 sent, none answered: only the newest 16 384 are still remembered.
+  assert.equal(waiting(), MAX_OUTSTANDING_TOTAL);
+  const real = { ip: '192.168.1.10', port: 60_000 };
+  text(a, T0 + 10, real, RADIO_API, 'C1|ping\n');
+  text(a, T0 + 10.02, RADIO_API, real, 'R1|0|\n');
+  // The ping pushed out one more flood command, then was answered.
+  assert.equal(waiting(), MAX_OUTSTANDING_TOTAL - 1);
+  const pendingOf = (port: number): number => a.control.pending(a.control.sessions.find((s) => s.client.port === port)!).length;
+  assert.equal(pendingOf(50_000), 0, 'the oldest session\'s commands were forgotten first');
+  assert.equal(pendingOf(50_007), perSession, 'the newest flood is whole');
+  const realSession = a.control.sessions.find((s) => s.client.port === real.port)!;
+  assert.equal(realSession.pings.sent, 1);
+  assert.equal(realSession.pings.answered, 1);
+  const r = a.report(source);
+  assert.ok(r.warnings.some((w) => w.startsWith(`${floods * perSession - MAX_OUTSTANDING_TOTAL + 1} command(s) without a reply were forgotten`)), r.warnings.join('\n'));
+});
+
+test(`a report lists at most ${MAX_WARNINGS} warnings and counts the rest`, () => {
+  const a = new Analyzer();
+  const sessions = 300;
+  // Each session opens with a TLS record the analysis cannot read: one warning per session.
+  for (let i = 0; i < sessions; i++) {
+    a.feed({ type: 'tcp-data', ts: T0 + i, src: { ip: '192.168.1.10', port: 40_000 + i }, dst: { ip: '198.51.100.7', port: 8443 }, data: Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5]) });
+  }
+  for (let i = 0; i < 120; i++) a.warn(`direct warning ${i}`);
+  const r = a.report(source);
+  assert.equal(r.warnings.length, MAX_WARNINGS);
+  assert.equal(r.warnings[0], 'direct warning 0');
+  // 120 direct + 300 per-session warnings, of which MAX_WARNINGS − 1 are listed.
+  assert.equal(r.warnings[MAX_WARNINGS - 1], `… and ${120 + sessions - (MAX_WARNINGS - 1)} more warning(s)`);
+});
