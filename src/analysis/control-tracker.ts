@@ -85,6 +85,10 @@ export interface ControlSession {
   failed: CommandRecord[];
   replies: number;
   udpport?: CommandRecord;
+  /** `keepalive enable` sent (its time): only then does the radio drop a client for silence (reference §11). */
+  keepaliveEnabledTs?: number;
+  /** The reply to `client ip`: the address the radio sees this client at (reference §5.10). */
+  clientIpSeen?: string;
   pings: PingStats;
   wanValidate?: CommandRecord;
   /** Commands whose reply never came (bounded list, filled at finish). */
@@ -249,6 +253,8 @@ export class ControlTracker {
         if (fromClient) {
           const sni = this.sniOf(e.data);
           if (sni !== undefined) session.sni = sni;
+          // Port 443 alone is any HTTPS; the broker's name is what marks a TLS session as SmartLink's.
+          if (sni !== undefined && isBrokerName(sni)) session.kind = 'broker';
         }
       }
     }
@@ -422,6 +428,9 @@ export class ControlTracker {
       else if (w1 === 'gui') s.gui = true;
       else if (w1 === 'bind') s.gui = false;
       else if (w1 === 'udpport') s.udpport = rec;
+    } else if (w0 === 'keepalive') {
+      if (w1 === 'enable') s.keepaliveEnabledTs = ts;
+      else if (w1 === 'disable') delete s.keepaliveEnabledTs;
     } else if (w0 === 'wan' && w1 === 'validate') {
       s.wanValidate = rec;
     } else if ((w0 === 'stream' && (w1 === 'create' || w1 === 'c')) || (w0 === 'display' && (w1 === 'pan' || w1 === 'panafall' || w1 === 'panf') && (words[2] === 'create' || words[2] === 'c'))) {
@@ -456,6 +465,7 @@ export class ControlTracker {
       p.maxOutstandingS = Math.max(p.maxOutstandingS, ts - rec.ts);
     }
     if (/^info\b/.test(rec.command) && code === 0) this.radioInfo = parseInfo(message);
+    if (rec.command === 'client ip' && code === 0 && message.trim() !== '') s.clientIpSeen = message.trim();
   }
 
   private status(body: string, ts: number): void {
@@ -571,6 +581,14 @@ interface Side {
 
 function newSide(): Side {
   return { splitter: new LineSplitter(), firstChunk: true };
+}
+
+/** The SmartLink server's name (reference §6.1: `smartlink.flexradio.com`, port 443). */
+export const BROKER_HOST = 'smartlink.flexradio.com';
+
+function isBrokerName(sni: string): boolean {
+  const name = sni.toLowerCase().replace(/\.$/, '');
+  return name === BROKER_HOST || name.endsWith(`.${BROKER_HOST}`);
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

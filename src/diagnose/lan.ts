@@ -80,6 +80,9 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
 
       const operators = trackGuiClients(a);
       const cmd = commander(a, say);
+      // First, as FlexLib does (reference §5.6): the address the radio sees us at — another than our own
+      // means a NAT between us, and the radio's data goes to it.
+      await cmd('client ip');
       await cmd('client program FlexPath');
       await cmd('sub client all');
       const beaconGui = discovery?.radios().find((r) => r.from.ip === remote.ip || r.beacon.ip === remote.ip)?.beacon.guiClients.length ?? 0;
