@@ -7,12 +7,15 @@
  * Needs root and ip/nft/tc; skipped with the reason otherwise. Prints a table at the end.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { tsharkMissing } from '../helpers/tshark.js';
 import { formatLoss } from './class-loss.js';
 import { labUnavailable, removeStaleNamespaces } from './lab.js';
 import { type Outcome, expectedText, runScenario, tcpdumpMissing, verdictText } from './runner.js';
 import { SCENARIOS } from './scenarios.js';
+import { PATH_SCENARIOS } from './scenarios-paths.js';
 
 interface Row {
   scenario: string;
@@ -45,7 +48,9 @@ if (unavailable) {
   });
   after(printTable);
 
-  for (const s of SCENARIOS) {
+  // NETLAB_ONLY=name,name runs just those (for working on one scenario).
+  const only = process.env.NETLAB_ONLY?.split(',');
+  for (const s of [...SCENARIOS, ...PATH_SCENARIOS].filter((x) => !only || only.includes(x.name))) {
     const needsTshark = s.expect.hop === 'first-lossy-class' ? tsharkMissing : undefined;
     const hopText = s.expect.hop === 'first-lossy-class' ? 'first lossy class/' : s.expect.hop ? `${s.expect.hop}/` : '';
     test(`${s.name}: ${hopText}${s.expect.cause}`, { ...(needsTshark ? { skip: needsTshark } : {}) }, async () => {
@@ -56,6 +61,8 @@ if (unavailable) {
         rows.push({ scenario: s.name, expected: s.expect.cause, live: 'error', capture: 'error', pass: false });
         throw e;
       }
+      // NETLAB_DUMP=dir keeps every report of the scenario there, for reading what a verdict rested on.
+      if (process.env.NETLAB_DUMP) writeFileSync(join(process.env.NETLAB_DUMP, `${s.name}.json`), JSON.stringify({ live: o.live, recording: o.capture, wire: o.wire, listen: o.listen }, null, 1));
       const row: Row = { scenario: s.name, expected: expectedText(o.expected), live: verdictText(o.live), capture: verdictText(o.capture), pass: false };
       rows.push(row);
       const context = `${s.why}\nlive verdict: ${JSON.stringify(o.live.verdict)}${o.loss ? `\nloss by tshark: ${formatLoss(o.loss)}` : ''}\ndiagnose log:\n${o.diagnoseLog}\nsimulator:\n${o.simOutput}`;
@@ -63,6 +70,14 @@ if (unavailable) {
       assert.equal(row.capture, row.live, `analyze of the recording disagrees with the live verdict\ncapture verdict: ${JSON.stringify(o.capture.verdict)}\n${context}`);
       if (o.checkError) throw o.checkError;
       row.pass = true;
+      if (s.listen && o.listen) {
+        for (const [what, report] of [['listen --capture', o.listen.live], ['listen --write recording', o.listen.recording]] as const) {
+          const lr: Row = { scenario: `${s.name} (${what})`, expected: expectedText(s.listen), live: '-', capture: verdictText(report), pass: false };
+          rows.push(lr);
+          assert.equal(lr.capture, lr.expected, `${what}: ${JSON.stringify(report.verdict)}\n${s.why}`);
+          lr.pass = true;
+        }
+      }
       if (s.wireCapture) {
         if (!o.wire) {
           process.stdout.write(`netlab: ${s.name}: no interface capture (${tcpdumpMissing ?? 'tcpdump did not run'})\n`);

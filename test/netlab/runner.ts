@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AnalysisReport, Cause, HopId } from '../../src/analysis/model.js';
 import { runCli } from '../helpers/cli.js';
 import { type ClassLoss, classLoss, firstLossyHop } from './class-loss.js';
-import { Lab } from './lab.js';
+import { Lab, type LabProcess } from './lab.js';
 import { ADDR, CLIENT_DATA_PORT, PORT_BASE, PORTS } from './topology.js';
 
 export interface Expected {
@@ -47,6 +47,17 @@ export interface Scenario {
   wireCapture?: Expected;
   /** Further facts about the run (kernel counters, hops), checked after the verdicts. */
   check?(lab: Lab, live: AnalysisReport): void;
+  /** Processes the path needs (a relay), started once the simulator is up. */
+  start?(lab: Lab): Promise<void>;
+  /** Done to the network while the diagnosis runs (an outage), started with it. */
+  during?(lab: Lab): Promise<void>;
+  /**
+   * Also run `flexpath listen --capture lan0 --write` on the client for the whole session (started
+   * `listenLateS` after the diagnosis, default before it): its live verdict and the analysis of its
+   * recording must both be this.
+   */
+  listen?: Expected;
+  listenLateS?: number;
 }
 
 export interface Outcome {
@@ -58,6 +69,8 @@ export interface Outcome {
   capture: AnalysisReport;
   /** `flexpath analyze` of the tcpdump capture, when the scenario asks for one and tcpdump exists. */
   wire?: AnalysisReport;
+  /** `flexpath listen --capture`: its own verdict and the analysis of its recording. */
+  listen?: { live: AnalysisReport; recording: AnalysisReport };
   /** What the scenario's `check` found wrong in the lab's own facts (read before teardown). */
   checkError?: Error;
   simOutput: string;
@@ -94,9 +107,21 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
     // -Z root: Debian's tcpdump drops to its own user, which may not write into this private directory.
     const tcpdump = s.wireCapture && !tcpdumpMissing ? lab.start('client', 'tcpdump', ['-i', 'lan0', '-U', '--immediate-mode', '-Z', 'root', '-w', wireFile], { timeoutMs: (DIAGNOSE_MAX_S + 15) * 1000, label: `${s.name}: tcpdump` }) : undefined;
     await tcpdump?.waitFor(/listening on/, 5000, 'stderr');
+    await s.start?.(lab);
+    const listenFile = join(dir, `${s.name}-listen.pcapng`);
+    const startListen = (): LabProcess =>
+      lab.flexpath('client', ['listen', '--capture', 'lan0', '--format', 'json', '--write', listenFile], { timeoutMs: (DIAGNOSE_MAX_S + 25) * 1000, label: `${s.name}: listen` });
+    let listen = s.listen && !tcpdumpMissing && s.listenLateS === undefined ? startListen() : undefined;
+    await listen?.waitFor(/listening on/, 5000, 'stderr');
     const d = diagnoseArgs(s, file);
     const diag = lab.flexpath('client', d.args, { timeoutMs: (DIAGNOSE_MAX_S + 15) * 1000, label: `${s.name}: diagnose`, ...(d.env ? { env: d.env } : {}) });
+    const during = s.during?.(lab);
+    if (s.listen && !tcpdumpMissing && s.listenLateS !== undefined) {
+      await new Promise((res) => setTimeout(res, s.listenLateS! * 1000));
+      listen = startListen();
+    }
     const r = await diag.done;
+    await during;
     if (r.code !== 0 || r.timedOut) throw new Error(`${s.name}: diagnose exit ${r.code}${r.timedOut ? ' (timed out)' : ''}\n${r.stderr}`);
     const live = JSON.parse(r.stdout) as AnalysisReport;
     let checkError: Error | undefined;
@@ -106,10 +131,14 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
       checkError = e instanceof Error ? e : new Error(String(e));
     }
     await tcpdump?.stop();
+    // SIGTERM ends listen the way Ctrl+C does: it prints its report and closes its recording.
+    const listened = listen ? await listen.stop(10_000) : undefined;
+    if (listened && (listened.code !== 0 || listened.timedOut)) throw new Error(`${s.name}: listen exit ${listened.code}\n${listened.stderr}`);
     const simDone = await sim.stop();
     // The recording is analysed like any customer's capture: outside the lab, no network involved.
     const a = await analyze(s, file);
     const wire = tcpdump ? await analyze(s, wireFile) : undefined;
+    const listenOutcome = listened ? { live: JSON.parse(listened.stdout) as AnalysisReport, recording: await analyze(s, listenFile) } : undefined;
     let expected: Expected = { cause: s.expect.cause };
     let loss: ClassLoss[] | undefined;
     if (s.expect.hop === 'first-lossy-class') {
@@ -126,6 +155,7 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
       live,
       capture: a,
       ...(wire ? { wire } : {}),
+      ...(listenOutcome ? { listen: listenOutcome } : {}),
       ...(checkError ? { checkError } : {}),
       simOutput: simDone.stdout + simDone.stderr,
       diagnoseLog: r.stderr,

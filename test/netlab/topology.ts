@@ -52,6 +52,21 @@ export function lanTopology(lab: Lab): void {
   lab.link({ role: 'radio', dev: 'lan0', addr: `${ADDR.radio}/24` }, { role: 'client', dev: 'lan0', addr: `${ADDR.lanClient}/24` });
 }
 
+/** Relay shape: the middle namespace's two legs (it does not forward; only the relay process carries traffic). */
+export const RELAY = { radioSide: '198.18.1.1', clientSide: '198.18.4.1' } as const;
+
+/**
+ *   RELAY: radio ──── [mid: relay process] ──── client
+ * The client talks to the relay's address as if it were the radio; the radio sees the relay as its client.
+ */
+export function relayTopology(lab: Lab): void {
+  lab.addNamespace('radio');
+  lab.addNamespace('mid');
+  lab.addNamespace('client');
+  lab.link({ role: 'radio', dev: 'lan0', addr: `${ADDR.radio}/24` }, { role: 'mid', dev: 'rad0', addr: `${RELAY.radioSide}/24` });
+  lab.link({ role: 'mid', dev: 'cl0', addr: `${RELAY.clientSide}/24` }, { role: 'client', dev: 'lan0', addr: `${ADDR.client}/24` });
+}
+
 export type NatMode = 'none' | 'nat' | 'double-nat';
 
 export interface WanOptions {
