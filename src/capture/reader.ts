@@ -8,6 +8,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { CopyFilter } from './copies.js';
 import { type DissectOptions, Dissector } from './dissect.js';
 import type { RecordSink } from './format.js';
 import { isSupportedLinkType } from './link.js';
@@ -52,8 +53,12 @@ export async function readCaptureStream(stream: Readable, sink: (e: NetEvent) =>
 async function readFrom(source: ChunkSource, sink: (e: NetEvent) => void, opts: ReadOptions, size: number | undefined): Promise<CaptureStats> {
   const warnings: string[] = [];
   const dissector = new Dissector(sink, opts);
-  const pumped = await pump(source, dissector, warnings, size === undefined ? opts : { ...opts, totalBytes: size });
+  const copies = new CopyFilter(dissector);
+  const pumped = await pump(source, copies, warnings, size === undefined ? opts : { ...opts, totalBytes: size });
+  copies.flush();
   warnings.push(...dissector.finish());
+  const copied = copies.warning(dissector.packets + copies.copies);
+  if (copied !== undefined) warnings.push(copied);
   linkTypeWarnings(pumped, dissector, warnings);
   const stats: CaptureStats = {
     format: pumped.format,

@@ -1,0 +1,115 @@
+/**
+ * Frames recorded more than once by the capturing machine, counted once. Windows `pktmon` logs a packet
+ * at every networking component it passes (adapter, filter drivers, protocol), and `pktmon etl2pcap`
+ * writes every one of those copies into a single Ethernet interface of the pcapng: "Pcapng format
+ * doesn't distinguish between different networking components where a packet was captured" (Microsoft,
+ * "pktmon etl2pcap", Windows Server docs). A port mirror of both directions does the same. Left in,
+ * each copy reads as a duplicate datagram and as a TCP retransmission.
+ *
+ * A copy is the same link type and the same bytes as one of the last few frames, within COPY_WINDOW_NS.
+ * Identity is checked on the length and the first FINGERPRINT bytes: for IP these hold the IPv4 id and
+ * header checksum or the IPv6 flow, the ports and the UDP/TCP checksum, which differ between two packets
+ * a sender really sent (a retransmission is a later frame, outside the window).
+ */
+import type { RecordSink } from './format.js';
+
+/** empirical: pktmon's copies of one packet are logged within microseconds of each other; 1 ms leaves room under load. */
+export const COPY_WINDOW_NS = 1_000_000;
+/** Ethernet (14) + IPv4 (20) or IPv6 (40) + UDP/TCP ports and checksum: 64 bytes cover the identity fields. */
+const FINGERPRINT = 64;
+/** Copies of other packets may interleave with a packet's own copies on a busy machine. */
+const RECENT = 4;
+
+interface Recent {
+  linkType: number;
+  length: number;
+  sec: number;
+  nsec: number;
+  bytes: Buffer;
+  used: number;
+}
+
+/** Frames looked at before deciding whether this capture records copies at all. */
+export const LEARN_FRAMES = 32;
+/**
+ * empirical: pktmon with its default three components makes 2 of 3 frames copies, two components 1 of 2;
+ * a normal capture has none, or a rare pair (two identical ICMP errors from a router, a mirror's echo).
+ * A quarter of the first frames sets the mode apart from the rare pair.
+ */
+export const COPY_MODE_FRACTION = 0.25;
+
+interface Held {
+  linkType: number;
+  sec: number;
+  nsec: number;
+  bytes: Buffer;
+  origLen: number;
+  interfaceId: number;
+  copy: boolean;
+}
+
+/**
+ * Decides on the first LEARN_FRAMES frames (held, copied) whether the capture records copies; only
+ * then are copies dropped, all through the file. A capture without the pattern passes untouched, so
+ * real duplicates on the wire stay visible to the analysis.
+ */
+export class CopyFilter implements RecordSink {
+  /** Frames dropped as copies. */
+  copies = 0;
+  private readonly recent: Recent[] = Array.from({ length: RECENT }, () => ({ linkType: -1, length: -1, sec: 0, nsec: 0, bytes: Buffer.alloc(FINGERPRINT), used: 0 }));
+  private next = 0;
+  private mode: 'learning' | 'on' | 'off' = 'learning';
+  private held: Held[] = [];
+
+  constructor(private readonly sink: RecordSink) {}
+
+  record(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number, origLen: number, interfaceId: number): void {
+    if (this.mode === 'off') return this.sink.record(linkType, sec, nsec, buf, start, caplen, origLen, interfaceId);
+    const copy = this.isCopy(linkType, sec, nsec, buf, start, caplen, origLen);
+    if (this.mode === 'on') {
+      if (copy) this.copies++;
+      else this.sink.record(linkType, sec, nsec, buf, start, caplen, origLen, interfaceId);
+      return;
+    }
+    this.held.push({ linkType, sec, nsec, bytes: Buffer.from(buf.subarray(start, start + caplen)), origLen, interfaceId, copy });
+    if (this.held.length >= LEARN_FRAMES) this.flush();
+  }
+
+  /** Decides on what is held and passes it on; call at the end of input too. */
+  flush(): void {
+    if (this.mode !== 'learning') return;
+    const held = this.held;
+    this.held = [];
+    const copies = held.filter((h) => h.copy).length;
+    this.mode = held.length > 1 && copies >= held.length * COPY_MODE_FRACTION ? 'on' : 'off';
+    for (const h of held) {
+      if (this.mode === 'on' && h.copy) this.copies++;
+      else this.sink.record(h.linkType, h.sec, h.nsec, h.bytes, 0, h.bytes.length, h.origLen, h.interfaceId);
+    }
+  }
+
+  private isCopy(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number, origLen: number): boolean {
+    const used = Math.min(caplen, FINGERPRINT);
+    for (const r of this.recent) {
+      if (r.length !== origLen || r.linkType !== linkType || r.used !== used) continue;
+      const dt = (sec - r.sec) * 1e9 + (nsec - r.nsec);
+      if (dt < 0 || dt > COPY_WINDOW_NS) continue;
+      if (buf.compare(r.bytes, 0, used, start, start + used) === 0) return true;
+    }
+    const slot = this.recent[this.next] as Recent;
+    this.next = (this.next + 1) % RECENT;
+    slot.linkType = linkType;
+    slot.length = origLen;
+    slot.sec = sec;
+    slot.nsec = nsec;
+    slot.used = used;
+    buf.copy(slot.bytes, 0, start, start + used);
+    return false;
+  }
+
+  /** The warning for the report, when copies were dropped. */
+  warning(frames: number): string | undefined {
+    if (this.copies === 0) return undefined;
+    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, and a port mirror can do the same`;
+  }
+}
