@@ -4,6 +4,8 @@
  * imports these types too, so nothing here may touch Node, Electron or the DOM.
  */
 
+import type { LocalFacts } from '../local/types.js';
+
 export const HOP_IDS = [
   'discovery',
   'smartlink-server',
@@ -115,6 +117,8 @@ export interface AnalysisReport {
   hops: Hop[];
   verdict: Verdict;
   warnings: string[];
+  /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall (src/local). */
+  local?: LocalFacts;
 }
 
 export const HOP_PLANE: Record<HopId, Plane> = {

@@ -5,6 +5,7 @@
  * up on the radio, and still prints what was found. Exit 0 whatever the verdict.
  */
 import { writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnalysisReport } from '../analysis/model.js';
 import { listenForRadios } from '../diagnose/discovery.js';
@@ -19,8 +20,11 @@ import { NoSecretError, readSecret } from './secret.js';
 
 export const DIAGNOSE_HELP = [
   'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--seconds N]',
-  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--redact]',
-  '    live: walk the path to the radio and say where packets stop',
+  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--redact] [--data-port N] [--bind IP]',
+  '    live: walk the path to the radio and say where packets stop, and check this computer\'s side',
+  '    (route and adapter, MTU, who holds the UDP ports, host firewall: read only)',
+  '    --data-port N  bind exactly this UDP port, as your client does (SmartSDR: 4991); name who holds it',
+  '    --bind IP      bind the data socket to this local address, as a client bound to one adapter does',
   '    --smartlink reads the token from FLEXPATH_SMARTLINK_TOKEN or asks for it (never shown or stored)',
 ].join('\n');
 
@@ -49,6 +53,8 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       broker: { type: 'string' },
       'broker-test-ca': { type: 'boolean' },
       'discovery-port': { type: 'string' },
+      'data-port': { type: 'string' },
+      bind: { type: 'string' },
     },
     false,
   );
@@ -65,7 +71,11 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
   const seconds = num(values.seconds, 'seconds');
   const settle = num(values.settle, 'settle');
   const say = (t: string): void => void err.write(`flexpath: ${t}\n`);
+  const dataPort = values['data-port'] === undefined ? undefined : Number(values['data-port']);
+  if (dataPort !== undefined && (!Number.isInteger(dataPort) || dataPort < 1 || dataPort > 65535)) throw new UsageError(`--data-port must be a UDP port 1–65535 (got "${values['data-port']}")`);
+  if (values.bind !== undefined && isIP(values.bind) === 0) throw new UsageError(`--bind must be a local IP address (got "${values.bind}")`);
   const common = {
+    ...(values.bind ? { dataHost: values.bind } : {}),
     onStep: say,
     ...(seconds !== undefined ? { maxSeconds: seconds } : {}),
     ...(settle !== undefined ? { settleSeconds: settle } : {}),
@@ -113,7 +123,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       target = { host: r.beacon.ip ?? r.from.ip, port: r.beacon.port ?? 4992 };
       say(`found ${r.beacon.model ?? 'a radio'} ${r.beacon.serial ?? ''} at ${target.host}:${target.port}`);
     }
-    run = startLanDiagnosis({ ...common, host: target.host, port: target.port, mode, ...(discoveryPort ? { discoveryPort } : {}) });
+    run = startLanDiagnosis({ ...common, host: target.host, port: target.port, mode, ...(discoveryPort ? { discoveryPort } : {}), ...(dataPort !== undefined ? { dataPort } : {}) });
   }
 
   // Ctrl+C: stop early but still tidy up on the radio and print what was found.

@@ -61,7 +61,7 @@ export async function openDataSocket(o: DataSocketOptions): Promise<DataSocket> 
       await s.close().catch(() => undefined);
     }
   }
-  throw new Error(`no free UDP port for the data socket (${candidates.length === 1 ? candidates[0] : `${candidates[0]}–${candidates[candidates.length - 1]}`}): ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  throw new Error(`no free UDP port for the data socket (${candidates.length === 1 ? candidates[0] : `${candidates[0]}–${candidates[candidates.length - 1]}`}): ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
 }
 
 function range(a: number, b: number): number[] {

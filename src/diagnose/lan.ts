@@ -18,7 +18,7 @@ import type { Endpoint } from '../capture/types.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
-import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, interfaceMtu, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
+import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
 
 export interface LanOptions extends RunLimits {
   host: string;
@@ -30,6 +30,11 @@ export interface LanOptions extends RunLimits {
   flexlibRange?: boolean;
   /** Address the data socket binds to (default every address). */
   dataHost?: string;
+  /**
+   * Bind exactly this UDP port, as the user's client does (SmartSDR binds 4991): when another program
+   * holds it, the run says which (reference §12 #10) instead of moving to the next free port.
+   */
+  dataPort?: number;
   /** Where beacons arrive (default 4992); false: do not listen. */
   discoveryPort?: number | false;
   /** Pan size for the probe's panafall (default FlexLib's 100 × 100). */
@@ -63,7 +68,15 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
           onDatagram: (payload, from, to) => atDiscovery(payload, from, to),
         }).catch(() => undefined);
       }
-      data = await openDataPath(ev, { ...(o.flexlibRange !== undefined ? { flexlibRange: o.flexlibRange } : {}), ...(o.dataHost ? { host: o.dataHost } : {}) });
+      try {
+        data = await openDataPath(ev, { ...(o.flexlibRange !== undefined ? { flexlibRange: o.flexlibRange } : {}), ...(o.dataHost ? { host: o.dataHost } : {}), ...(o.dataPort !== undefined ? { port: o.dataPort } : {}) });
+      } catch (e) {
+        const code = ((e as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+        if (o.dataPort === undefined || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw e;
+        say(`UDP ${o.dataPort} cannot be bound (${code}): looking for the program that holds it`);
+        await noteLocalFacts(ev, { radio: o.host, bindError: { port: o.dataPort, code } });
+        return (report = ev.report());
+      }
       if (discovery) {
         // The discovery socket is the sentinel of its port: data sent there is data at this computer.
         const sentinel = data.receiverAt(discovery.port);
@@ -109,8 +122,7 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       if (udpport.code === REPLY.portInUse) say('  another client on this computer already uses that UDP port with this radio');
       await cmd('keepalive enable');
       stopPings = startPings(a);
-      const mtu = await interfaceMtu(local.ip);
-      if (mtu) ev.step('udp-return', `local interface ${mtu.name} MTU ${mtu.mtu}: the radio’s largest datagrams are 1464 B on the wire`);
+      await noteLocalFacts(ev, { radio: remote.ip, bound: data.socket.local, controlSource: local.ip });
       if (mode === 'probe') created.push(...(await createProbeStreams(cmd, data, o.probePixels)));
       report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
       return report;

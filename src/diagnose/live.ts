@@ -8,6 +8,7 @@ import type { AnalysisReport, HopId } from '../analysis/model.js';
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
 import { unixNow } from '../capture/timestamp.js';
+import type { LocalFacts } from '../local/types.js';
 import { redactSecrets } from '../report/redact.js';
 
 /** A session left running (the UI) records at most this much, then analyses on without recording. */
@@ -21,6 +22,8 @@ export class LiveEvidence {
   private bytes = 0;
   private recorded = 0;
   private closed = false;
+  /** This computer's side, once gathered (src/local). */
+  local: LocalFacts | undefined;
 
   constructor(
     readonly label: string,
@@ -79,7 +82,8 @@ export class LiveEvidence {
 
   report(): AnalysisReport {
     const now = unixNow();
-    return this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
+    const r = this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
+    return this.local ? { ...r, local: this.local } : r;
   }
 
   /** The recording so far, complete on disk (for a support bundle taken while the session runs). */

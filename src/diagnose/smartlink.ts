@@ -18,7 +18,7 @@ import { newScan, scanPacket } from '../vita/scan.js';
 import { FLEX_OUI } from '../vita/classes.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
-import { connectControl, type DataPath, type Diagnosis, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
+import { connectControl, type DataPath, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
 
 /** FlexLib's registration cadence and NAT keep-open interval (reference §5.7). */
 const REGISTER_MS = 50;
@@ -138,6 +138,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       api = await connectControl(ev, data, { host: publicIp, port: tlsPort, tls: true, ...(punch ? { localPort: punch, ...(o.dataHost ? { localAddress: o.dataHost } : {}) } : {}), say });
       if (!api) return (report = ev.report());
       const a = api;
+      await noteLocalFacts(ev, { radio: publicIp, bound: data.socket.local, controlSource: a.local.ip, radioPort: udpPort });
       const cmd = commander(a, say);
       const validated = await cmd(`wan validate handle=${handle}`).catch(() => undefined);
       if (!validated || validated.code !== 0) {

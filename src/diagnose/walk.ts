@@ -5,12 +5,12 @@
  * loop that ends the run as soon as every hop is decided.
  */
 import type { RemoteInfo } from 'node:dgram';
-import { readFile } from 'node:fs/promises';
-import { networkInterfaces } from 'node:os';
 import { ApiClient } from '../api/client.js';
 import type { AnalysisReport, Hop, HopId } from '../analysis/model.js';
 import { FIRST_PACKET_GRACE_S } from '../analysis/rules.js';
 import type { Endpoint } from '../capture/types.js';
+import { gatherLocalFacts, probeFor } from '../local/gather.js';
+import type { LocalFacts } from '../local/types.js';
 import { classifyCodes } from '../vita/classes.js';
 import { newScan, scanPacket } from '../vita/scan.js';
 import { type DataSocket, openDataSocket } from './data-socket.js';
@@ -195,17 +195,33 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The MTU of the interface that owns `ip` (Linux /sys), for "packet sizes vs the local MTU". */
-export async function interfaceMtu(ip: string): Promise<{ name: string; mtu: number } | undefined> {
-  for (const [name, addrs] of Object.entries(networkInterfaces())) {
-    if (!addrs?.some((a) => a.address === ip)) continue;
-    try {
-      return { name, mtu: Number((await readFile(`/sys/class/net/${name}/mtu`, 'utf8')).trim()) };
-    } catch {
-      return undefined;
-    }
+/**
+ * Reads this computer's side of the path (src/local: route, adapters, who holds the radio's ports, host
+ * firewall) once the addresses are known, keeps it with the evidence for the rules and the report, and
+ * notes the essentials as timed steps.
+ */
+export async function noteLocalFacts(
+  ev: LiveEvidence,
+  o: { radio: string; bound?: Endpoint; controlSource?: string; radioPort?: number; bindError?: { port: number; code: string } },
+): Promise<LocalFacts> {
+  const f = await gatherLocalFacts(probeFor(), {
+    radio: o.radio,
+    ...(o.bound ? { bound: o.bound } : {}),
+    ...(o.controlSource ? { controlSource: o.controlSource } : {}),
+    ...(o.radioPort ? { radioPort: o.radioPort } : {}),
+    ...(o.bindError ? { bindError: o.bindError } : {}),
+  });
+  ev.local = f;
+  const ifs = f.interfaces.checked ? f.interfaces.list : [];
+  if (f.route.checked) {
+    const r = f.route.value;
+    const i = ifs.find((x) => x.name === r.interface);
+    ev.step('udp-return', `this computer: the route to ${o.radio} leaves by ${r.interface}${i ? ` (${i.kind}${i.mtu ? `, MTU ${i.mtu}` : ''})` : ''}${r.source ? ` from ${r.source}` : ''}${f.bound ? `; FlexPath's data socket is ${f.bound.ip}:${f.bound.port}${f.bound.interface ? ` on ${f.bound.interface}` : ''}` : ''}`);
+  } else ev.step('udp-return', `this computer: route to ${o.radio} not checked (${f.route.reason})`);
+  for (const fw of f.firewalls) {
+    if (!fw.checked) ev.step('udp-return', `host firewall ${fw.tool}: ${fw.reason}`);
   }
-  return undefined;
+  return f;
 }
 
 export interface ControlOptions {

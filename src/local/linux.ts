@@ -37,8 +37,8 @@ export const realLinuxSys: LinuxSys = {
 
 /** iproute2's `linkinfo.info_kind` values by what they are to a user. */
 const VPN_KINDS = new Set(['wireguard', 'tun']);
-const TUNNEL_KINDS = new Set(['ipip', 'gre', 'gretap', 'ip6gre', 'ip6gretap', 'sit', 'ip6tnl', 'vti', 'vti6', 'erspan', 'ip6erspan']);
-const VIRTUAL_KINDS = new Set(['veth', 'bridge', 'macvlan', 'macvtap', 'ipvlan', 'dummy', 'ifb', 'vrf', 'vxlan', 'geneve', 'nlmon', 'netkit']);
+const TUNNEL_KINDS = new Set(['ipip', 'gre', 'gretap', 'ip6gre', 'ip6gretap', 'sit', 'ip6tnl', 'vti', 'vti6', 'erspan', 'ip6erspan', 'vxlan', 'geneve']);
+const VIRTUAL_KINDS = new Set(['veth', 'bridge', 'macvlan', 'macvtap', 'ipvlan', 'dummy', 'ifb', 'vrf', 'nlmon', 'netkit']);
 
 export function linuxInterfaceKind(o: { name: string; linkType?: string; infoKind?: string; wireless: boolean }): InterfaceKind {
   if (o.linkType === 'loopback') return 'loopback';
