@@ -32,7 +32,7 @@ const METER_FILE_BYTES = 142;
 const mbps = (bytes: number, s: number): string => `${(bytes / MB / s).toFixed(0)} MB/s`;
 const rssText = (t: Timed): string => (t.peakRss === undefined ? 'n/a' : `${(t.peakRss / MIB).toFixed(0)} MiB`);
 
-function sizeMb(dir: string): number {
+export function sizeMb(dir: string): number {
   const asked = process.env.FLEXPATH_BENCH_MB;
   if (asked !== undefined && asked !== '') {
     const n = Number(asked);
@@ -61,7 +61,7 @@ async function generate(dir: string, name: string, bytes: number, mix: Mix): Pro
 }
 
 /** Reads the file once so every timed run starts from the page cache. */
-function warm(file: string): void {
+export function warm(file: string): void {
   execFileSync('sh', ['-c', 'cat "$1" > /dev/null', 'sh', file]);
 }
 

@@ -79,7 +79,7 @@ function extraControl(): NetEvent[] {
  * A Writable that writes each staged chunk synchronously: the generator can never run ahead of the disk,
  * so a gigabyte passes through without queueing in memory.
  */
-function syncFileStream(fd: number): Writable {
+export function syncFileStream(fd: number): Writable {
   return new Writable({
     write(chunk: Buffer, _enc, done) {
       let at = 0;

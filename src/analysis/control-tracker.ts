@@ -6,6 +6,7 @@
 import type { Endpoint, IcmpEvent, TcpControlEvent, TcpDataEvent, TcpGapEvent, UdpEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { type ApiLine, LineSplitter, parseLine } from '../api/lines.js';
+import { AgeQueue } from '../common/age-queue.js';
 import { type MeterDefinition, parseMeterBody, parseStatusBody } from '../api/status.js';
 import { DecodeError } from '../vita/errors.js';
 import { type BrokerRadio, type TestConnection as BrokerTestConnection, isBrokerLine, pairs, parseRadioList, parseTestConnection } from '../smartlink/protocol.js';
@@ -20,6 +21,8 @@ export const MAX_OUTSTANDING = 4096;
  * command of any session is forgotten first, so a flooding session cannot push out a real client's ping.
  */
 export const MAX_OUTSTANDING_TOTAL = 16_384;
+/** Status objects `status()` reads (meters are handled before it looks). */
+const STATUS_OBJECTS = /^ *(display|stream|client|wan)\b/;
 const MAX_LIST = 200;
 /**
  * TCP connections, and objects announced in status lines (pans, waterfalls, streams, clients; meters),
@@ -186,8 +189,9 @@ export class ControlTracker {
   radioInfo: Map<string, string> | undefined;
   /** TCP events of connections past MAX_SESSIONS; status objects and meters past their bounds. */
   readonly untracked = { tcpEvents: 0, objects: 0, commands: 0 };
-  /** Every command waiting for its reply, oldest first, with its session: the global bound's queue. */
-  private readonly outstanding = new Map<CommandRecord, ControlSession>();
+  /** Every command waiting for its reply, oldest first (the global bound's queue), and its session. */
+  private readonly outstanding = new AgeQueue<CommandRecord>();
+  private readonly ownerOf = new Map<CommandRecord, ControlSession>();
   /**
    * `sniOf`: the capture layer's ClientHello parser (injected so this file stays pure). `apiPorts`: TCP
    * ports the radio's API listens on — 4992 on every radio; a live diagnosis adds the one it dialled.
@@ -409,13 +413,12 @@ export class ControlTracker {
       const oldest = s.commands.values().next().value;
       if (oldest !== undefined) this.forget(s, oldest, true);
     }
-    if (this.outstanding.size >= MAX_OUTSTANDING_TOTAL) {
-      const [oldest, owner] = this.outstanding.entries().next().value as [CommandRecord, ControlSession];
-      this.forget(owner, oldest, true);
-    }
+    const oldest = this.outstanding.size >= MAX_OUTSTANDING_TOTAL ? this.outstanding.oldest() : undefined;
+    if (oldest !== undefined) this.forget(this.ownerOf.get(oldest)!, oldest, true);
     const rec: CommandRecord = { seq, command, ts };
     s.commands.set(seq, rec);
-    this.outstanding.set(rec, s);
+    this.outstanding.add(rec);
+    this.ownerOf.set(rec, s);
     const words = command.split(' ');
     const [w0, w1] = words;
     if (w0 === 'ping') {
@@ -442,6 +445,7 @@ export class ControlTracker {
   private forget(s: ControlSession, rec: CommandRecord, dropped = false): void {
     s.commands.delete(rec.seq);
     this.outstanding.delete(rec);
+    this.ownerOf.delete(rec);
     if (dropped) this.untracked.commands++;
   }
 
@@ -475,6 +479,9 @@ export class ControlTracker {
       for (const id of removed) this.meters.delete(id);
       return;
     }
+    // Only these objects carry facts; the others (slices, transmit, …) are most of a session's status
+    // text, and splitting them into fields cost more than everything else the capture path does.
+    if (!STATUS_OBJECTS.test(body)) return;
     const st = parseStatusBody(body);
     const [o0, o1, o2] = st.object;
     const f = st.fields;

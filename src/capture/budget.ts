@@ -5,6 +5,7 @@
  * given up on), whatever its kind, so a flood of one kind cannot keep memory for itself and memory stays
  * bounded however many flows a capture opens.
  */
+import { AgeQueue } from '../common/age-queue.js';
 
 /** What may be evicted: its owner frees it (and calls `release`) when `evict` runs. */
 export interface Holder {
@@ -28,8 +29,10 @@ export const DEFAULT_REASSEMBLY_BUDGET = 32 * 1024 * 1024;
 export const PIECE_OVERHEAD = 256;
 
 export class ReassemblyBudget {
-  /** Holders in the order they started holding bytes: Map iteration is insertion order, oldest first. */
+  /** What each holder holds now. */
   private readonly holders = new Map<Holder, number>();
+  /** Holders in the order they started holding bytes. */
+  private readonly order = new AgeQueue<Holder>();
   private used = 0;
   private evicting = false;
   /** Evictions so far, per kind, for the capture's warnings. */
@@ -49,11 +52,13 @@ export class ReassemblyBudget {
       if (before !== undefined) {
         this.used -= before;
         this.holders.delete(h);
+        this.order.delete(h);
       }
       return;
     }
     this.used += bytes - (before ?? 0);
     this.holders.set(h, bytes);
+    this.order.add(h);
     if (this.used > this.peak) this.peak = this.used;
   }
 
@@ -65,11 +70,7 @@ export class ReassemblyBudget {
     if (this.used <= this.maxBytes || this.evicting) return;
     this.evicting = true;
     try {
-      for (const h of this.holders.keys()) {
-        if (this.used <= this.maxBytes) break;
-        if (h === keep) continue;
-        this.evictOne(h);
-      }
+      for (let h = this.order.oldest(keep); h !== undefined && this.used > this.maxBytes; h = this.order.oldest(keep)) this.evictOne(h);
       if (this.used > this.maxBytes && keep !== undefined && this.holders.has(keep)) this.evictOne(keep);
     } finally {
       this.evicting = false;

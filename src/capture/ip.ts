@@ -3,6 +3,7 @@
  * nothing, plus bounded fragment reassembly.
  */
 import { u16be } from '../vita/bytes.js';
+import { AgeQueue } from '../common/age-queue.js';
 import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 
 
@@ -262,6 +263,7 @@ class Pending implements Holder {
  */
 export class Defragmenter {
   private readonly pending = new Map<string, Pending>();
+  private readonly order = new AgeQueue<Pending>();
   readonly counters: DefragCounters = { incomplete: 0, overlapping: 0, invalid: 0, tooManyFragments: 0 };
 
   constructor(
@@ -285,6 +287,7 @@ export class Defragmenter {
     if (p === undefined) {
       p = new Pending(key, ts, this);
       this.pending.set(key, p);
+      this.order.add(p);
       this.enforcePending();
     }
     if (++p.fragments > this.limits.maxFragments) {
@@ -310,17 +313,19 @@ export class Defragmenter {
 
   /** Drops everything still pending (end of capture), counting it as incomplete. */
   finish(): void {
-    for (const p of this.pending.values()) this.drop(p);
+    for (const p of this.order.values()) this.drop(p);
   }
 
   /** The budget evicted `p`: it is already released there. */
   evicted(p: Pending): void {
     this.pending.delete(p.key);
+    this.order.delete(p);
     this.counters.incomplete++;
   }
 
   private release(p: Pending): void {
     this.pending.delete(p.key);
+    this.order.delete(p);
     this.budget.set(p, 0);
   }
 
@@ -330,17 +335,10 @@ export class Defragmenter {
   }
 
   private expire(now: number): void {
-    // Map iteration is insertion order, so the oldest datagrams come first.
-    for (const p of this.pending.values()) {
-      if (now - p.firstTs <= this.limits.timeoutS) break;
-      this.drop(p);
-    }
+    for (let p = this.order.oldest(); p !== undefined && now - p.firstTs > this.limits.timeoutS; p = this.order.oldest()) this.drop(p);
   }
 
   private enforcePending(): void {
-    for (const p of this.pending.values()) {
-      if (this.pending.size <= this.limits.maxPending) break;
-      this.drop(p);
-    }
+    for (let p = this.order.oldest(); p !== undefined && this.pending.size > this.limits.maxPending; p = this.order.oldest()) this.drop(p);
   }
 }

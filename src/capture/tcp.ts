@@ -5,6 +5,7 @@
  * Sequence numbers are compared modulo 2^32 (`(a - b) | 0` is the signed distance), so streams that wrap
  * need no special case. A direction whose SYN was not captured starts at the first sequence number seen.
  */
+import { AgeQueue } from '../common/age-queue.js';
 import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 import type { Endpoint, NetEvent } from './types.js';
 
@@ -48,6 +49,7 @@ class Direction implements Holder {
   holeSince = 0;
 
   constructor(
+    readonly key: string,
     readonly src: Endpoint,
     readonly dst: Endpoint,
     next: number,
@@ -65,6 +67,8 @@ class Direction implements Holder {
 
 export class TcpReassembler {
   private readonly dirs = new Map<string, Direction>();
+  /** Directions oldest first: the one forgotten past maxDirections. */
+  private readonly order = new AgeQueue<Direction>();
   /** Capture time of the segment being handled, for events raised by an eviction. */
   private now = 0;
 
@@ -81,14 +85,14 @@ export class TcpReassembler {
     let d = this.dirs.get(key);
     if (flags & TCP_FLAG.RST) {
       this.sink({ type: 'tcp-reset', ts, src, dst });
-      if (d !== undefined) this.forget(key, d);
+      if (d !== undefined) this.forget(d);
       return;
     }
     if (flags & TCP_FLAG.SYN) {
       if (d === undefined || d.isn !== seq) {
         if (d !== undefined) {
           this.flush(d, ts);
-          this.forget(key, d);
+          this.forget(d);
         }
         d = this.create(key, src, dst, (seq + 1) >>> 0, seq, ts);
         this.sink({ type: 'tcp-open', ts, src, dst });
@@ -122,11 +126,12 @@ export class TcpReassembler {
 
   /** End of input: every hole still open is reported, then the bytes behind it. */
   finish(ts: number): void {
-    for (const d of this.dirs.values()) {
+    for (const d of this.order.values()) {
       this.flush(d, ts);
       this.budget.set(d, 0);
     }
     this.dirs.clear();
+    this.order.clear();
   }
 
   /** The budget gave up on the hole of `d` (already released there): deliver what waits behind it. */
@@ -136,18 +141,20 @@ export class TcpReassembler {
   }
 
   private create(key: string, src: Endpoint, dst: Endpoint, next: number, isn: number, ts: number): Direction {
-    if (this.dirs.size >= this.limits.maxDirections) {
-      const [oldKey, old] = this.dirs.entries().next().value as [string, Direction];
+    const old = this.dirs.size >= this.limits.maxDirections ? this.order.oldest() : undefined;
+    if (old !== undefined) {
       this.flush(old, ts);
-      this.forget(oldKey, old);
+      this.forget(old);
     }
-    const d = new Direction(src, dst, next, isn, this);
+    const d = new Direction(key, src, dst, next, isn, this);
     this.dirs.set(key, d);
+    this.order.add(d);
     return d;
   }
 
-  private forget(key: string, d: Direction): void {
-    this.dirs.delete(key);
+  private forget(d: Direction): void {
+    this.dirs.delete(d.key);
+    this.order.delete(d);
     this.budget.set(d, 0);
   }
 

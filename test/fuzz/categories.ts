@@ -2,6 +2,7 @@
 import { fuzzCaptures } from './captures.js';
 import { fuzzCodec, fuzzTracker } from './datagrams.js';
 import type { FuzzOptions, FuzzResult } from './harness.js';
+import { fuzzHostile } from './hostile.js';
 import { fuzzLines } from './lines.js';
 
 export interface Category {
@@ -17,4 +18,5 @@ export const CATEGORIES: Record<string, Category> = {
   tracker: { run: fuzzTracker, count: 1_000_000, stateful: true },
   captures: { run: fuzzCaptures, count: 1_500 },
   lines: { run: fuzzLines, count: 300_000, stateful: true },
+  hostile: { run: fuzzHostile, count: 200 },
 };

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { fuzzCaptures } from '../fuzz/captures.js';
 import { fuzzCodec, fuzzTracker } from '../fuzz/datagrams.js';
 import type { FuzzResult } from '../fuzz/harness.js';
+import { fuzzHostile } from '../fuzz/hostile.js';
 import { fuzzLines } from '../fuzz/lines.js';
 import { DEFAULT_LIMITS, RssMeter, runWatched, watch } from '../fuzz/watchdog.js';
 
@@ -51,6 +52,12 @@ test(`lines: 5000 mutated API and broker lines → parseLine throws only DecodeE
   assert.equal(r.outcomes['snapshot report ok'], 5);
   assert.equal(r.outcomes['final report ok'], 1);
   assert.ok(count(r, 'parsed') > 500 && count(r, 'DecodeError') > 500);
+});
+
+test(`hostile: 8 captures of fragment floods, TCP holes, many sessions, many stream IDs → a sound report within the bounds (seed ${seed})`, async () => {
+  const r = await fuzzHostile({ seed, count: 8, slowMs });
+  assert.deepEqual(r.failures, []);
+  assert.equal(count(r, 'report: '), 8);
 });
 
 test('the watched runner returns a worker\'s result', async () => {

@@ -1,0 +1,60 @@
+/**
+ * Items in the order they were added, with O(1) add, delete and "oldest": what bounded trackers evict
+ * from. A Map would keep the order too, but V8 leaves deleted entries in place until it rehashes, so
+ * finding the oldest after many deletions from the front walks over all of them — a quadratic cost under
+ * the floods the bounds exist for. Here deletion is lazy and the backing array is compacted once at
+ * least half of it is dead.
+ */
+export class AgeQueue<T extends object> {
+  private items: T[] = [];
+  private head = 0;
+  private readonly live = new Set<T>();
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  has(x: T): boolean {
+    return this.live.has(x);
+  }
+
+  /** Adds `x` as the newest; an item already present keeps its age. */
+  add(x: T): void {
+    if (this.live.has(x)) return;
+    this.live.add(x);
+    this.items.push(x);
+  }
+
+  delete(x: T): void {
+    if (!this.live.delete(x)) return;
+    const stored = this.items.length - this.head;
+    if (stored > 64 && stored > 2 * this.live.size) {
+      this.items = this.items.filter((y, i) => i >= this.head && this.live.has(y));
+      this.head = 0;
+    }
+  }
+
+  /** The oldest item other than `except`, or undefined. */
+  oldest(except?: T): T | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      const x = this.items[i]!;
+      if (!this.live.has(x)) {
+        if (i === this.head) this.head++;
+        continue;
+      }
+      if (x !== except) return x;
+    }
+    return undefined;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+    this.live.clear();
+  }
+
+  /** Live items, oldest first (a snapshot: deleting while iterating is safe). */
+  values(): T[] {
+    return this.items.filter((y, i) => i >= this.head && this.live.has(y));
+  }
+}
