@@ -30,6 +30,11 @@ export const CAUSE_LABEL: Record<Cause, string> = {
   'double-nat': 'Double NAT',
   'control-timeout': 'Control channel timed out',
   'ping-timeout': 'Radio stopped answering pings',
+  outage: 'Outage: data stopped for a stretch',
+  'radio-refused': 'The radio refused a request',
+  nat: 'NAT between this computer and the radio',
+  'port-in-use': 'Data port in use by another program',
+  'wrong-interface': 'Route leaves by another adapter',
   healthy: 'Healthy',
 };
 
@@ -48,6 +53,11 @@ export const CAPTURE_NEXT: Record<Cause, string> = {
   'double-nat': 'Note the WAN address your router shows and compare it with the public address SmartLink reports.',
   'control-timeout': 'Capture "tcp port 4992 or tcp port 4994" from connect until the timeout.',
   'ping-timeout': 'Capture "tcp port 4992 or tcp port 4994" until the disconnect: the last ping lines show who stopped answering.',
+  outage: 'Capture for as long as it takes to see two outages ("udp or tcp port 4992"): their start times and lengths tell a fixed timer (NAT, DHCP) from a flaky link.',
+  'radio-refused': 'Capture "tcp port 4992" while the client creates the panadapter or stream: the reply code names the reason.',
+  nat: 'Compare this computer’s address with the `client ip` the radio reports, and capture on both sides of the router.',
+  'port-in-use': 'List the programs holding UDP ports on this computer (netstat -ano -p udp on Windows, ss -uapn on Linux, lsof -iUDP on macOS).',
+  'wrong-interface': 'Show the route to the radio (route print / ip route get <radio-ip> / route get <radio-ip>) and the adapter FlexPath listens on.',
   healthy: 'Nothing needed. If the problem comes and goes, capture while it happens.',
 };
 

@@ -97,6 +97,40 @@ export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
       'If it happens at fixed intervals, a NAT or firewall is expiring idle connections: shorten its timeout or keep-alives.',
     ],
   },
+  outage: {
+    title: 'Data flowed, stopped for a stretch, and came back: an outage on the path, not steady loss',
+    advice: [
+      'Look for what drops the link for seconds at a time: Wi-Fi roaming or interference, a flapping cable or port, a router or modem rebooting, a VPN reconnecting.',
+      'If the outages come at fixed intervals, a NAT or firewall may be expiring and rebuilding its state: check its UDP timeout.',
+    ],
+  },
+  'radio-refused': {
+    title: 'The radio refused a request with an error code: not a network fault',
+    advice: [
+      'The radio answered, so the path works: the code names the reason (licence, resources in use by another client, permission).',
+      'Close panadapters or slices another client holds, check the radio’s licence and feature list, or restart the client and try again.',
+    ],
+  },
+  nat: {
+    title: 'A NAT sits between this computer and the radio on a LAN-mode path: the radio sends its data to an address that is not this computer’s',
+    advice: [
+      'Connect from the radio’s own network, or route between the two networks without NAT.',
+      'From across a NAT, use SmartLink (it registers the UDP path through the NAT) or a VPN that places this computer on the radio’s LAN.',
+    ],
+  },
+  'port-in-use': {
+    title: 'Another program on this computer holds the radio’s data port',
+    advice: [
+      'Close the other client using the radio (SmartSDR, DAX, CAT or a third-party program) or give FlexPath another port with `--port`.',
+      'Only one program on a computer can receive a given UDP port from the radio.',
+    ],
+  },
+  'wrong-interface': {
+    title: 'The route to the radio leaves by another network adapter than the one receiving the radio’s data',
+    advice: [
+      'Disconnect the other adapter (Wi-Fi and Ethernet at once, a VPN), or give the radio’s network the lower route metric.',
+    ],
+  },
   healthy: {
     title: 'Both planes are healthy: control answers and every requested stream arrives complete',
     advice: ['Nothing to fix on the network path. If the display still stays blank, check the client software’s panadapter/audio settings.'],

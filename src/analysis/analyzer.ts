@@ -7,8 +7,9 @@ import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import { flexpathVersion } from '../version.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
-import type { AnalysisReport, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
-import { type Judged, isWan, judge, primarySession, streamRate } from './rules.js';
+import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
+import { deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
+import { judge } from './judge.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
 
 export interface AnalyzerOptions {
@@ -108,16 +109,20 @@ export class Analyzer {
     return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
   }
 
-  judge(now = this.lastTs ?? 0): { hops: Judged[]; verdict: AnalysisReport['verdict'] } {
-    return judge({
+  /** The facts the rules read, at analysis time `now`. */
+  facts(now = this.lastTs ?? 0): PathFacts {
+    return deriveFacts({
       control: this.control,
       streams: this.streams.streams,
       now,
       notTested: this.notTested,
-      extraEvidence: this.extraEvidence,
       kindOf: (st) => this.kindOf(st),
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
     });
+  }
+
+  judge(now = this.lastTs ?? 0): { hops: Hop[]; verdict: AnalysisReport['verdict'] } {
+    return judge(this.facts(now), this.extraEvidence);
   }
 
   report(source: SourceSummary, now?: number): AnalysisReport {
@@ -128,7 +133,7 @@ export class Analyzer {
       mode: this.mode(),
       radios: this.radios(),
       streams: this.streams.streams.map((st) => this.summary(st)),
-      hops: hops.map(({ slowRoundTrip: _slow, ...h }) => h),
+      hops,
       verdict,
       warnings: capWarnings([...this.warnings, ...this.derivedWarnings()], this.moreWarnings),
     };

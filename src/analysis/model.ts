@@ -40,6 +40,11 @@ export const CAUSES = [
   'double-nat',
   'control-timeout',
   'ping-timeout',
+  'outage',
+  'radio-refused',
+  'nat',
+  'port-in-use',
+  'wrong-interface',
   'healthy',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
@@ -50,7 +55,9 @@ export interface Hop {
   status: HopStatus;
   /** Why a blocked or degraded hop fails (the verdict's cause when it is the verdict's hop). */
   cause?: Cause;
-  /** Human-readable facts: counts, times, sizes, the status line seen. */
+  /** Id of the rule that decided this hop (`flexpath rules`). */
+  rule: string;
+  /** Human-readable facts: counts, times, sizes, the status line seen; the deciding fact first. */
   evidence: string[];
 }
 
@@ -60,6 +67,8 @@ export interface Verdict {
   status: VerdictStatus;
   hop?: HopId;
   cause?: Cause;
+  /** Id of the rule that decided the verdict: the failing hop's rule, or a verdict rule (`flexpath rules`). */
+  rule: string;
   summary: string;
   advice: string[];
 }

@@ -1,578 +1,111 @@
 /**
- * Facts → path model → verdict. Each hop is judged from the trackers' evidence; the verdict names the
- * first failing hop in path order (DESIGN.md §2) with its cause from the closed vocabulary.
+ * The rule table: facts (facts.ts) → hop statuses. `flexpath rules` prints it; every report names the
+ * rule that decided each hop and the verdict ("decided by <id> (<source>)"; JSON `hops[].rule`,
+ * `verdict.rule`).
  *
- * Thresholds: FlexLib's (reference §7) where they exist; the others are stated next to their constant.
+ * How a hop is decided (judge.ts): its rules — those with `hop` equal to it, or 'data:*' for every data
+ * class — are tried in table order, blocked and degraded ones first, then `hop-not-tested` (a hop a live
+ * diagnosis could not exercise is never ok), then ok/unknown ones. The first whose `when` holds decides.
+ * The evidence is the rule's `summary` (the deciding fact), its `evidence`, then the hop's own facts in
+ * words (describe.ts). Nothing changes a hop after it is decided: a judgement across classes (loss that
+ * grows with the rate) is a rule of its own that reads the other classes' facts.
+ *
+ * To add a rule:
+ *  1. Its facts. If the facts it needs are not in `PathFacts` (facts.ts), add them there: plain data
+ *     (numbers, strings, booleans, arrays, records; no Maps, no tracker objects), counted in
+ *     `deriveFacts` from the trackers (or, for facts about this computer, from their own module that the
+ *     caller passes in). Facts count; they never compare with a threshold.
+ *  2. The rule. Add an entry below, in the group of its hop, before the rules it must take precedence
+ *     over: a unique kebab-case `id` (reports and tests refer to it), `hop`, `status`, `cause` (every
+ *     blocked or degraded rule names one from model.ts CAUSES, with advice in advice.ts), `thresholds`
+ *     (every number it compares with, as a named constant declared just above it), `source` ("reference
+ *     §…", "FlexLib <file>", or "empirical: <why, with the data that set it>"), `when` (a pure function
+ *     of the facts, complete on its own: do not rely on an earlier rule having failed), `summary` (the
+ *     deciding fact in one line, or undefined when the hop's facts say it all) and `evidence` (further
+ *     lines the rule relied on).
+ *  3. Boundary tests in test/unit/analysis-rule-table.test.ts: hand-made facts just below and just
+ *     above every threshold. The table test fails for a rule without them.
  */
 import { REPLY } from '../api/codes.js';
-import { formatEndpoint } from '../capture/types.js';
-import { formatStreamId } from '../vita/stream-id.js';
 import { ADVICE } from './advice.js';
-import type { ControlSession, ControlTracker } from './control-tracker.js';
-import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS, WATERFALL_BINS_PER_PACKET, expectedRate } from './expected.js';
-import { type Cause, HOP_IDS, HOP_PLANE, type Hop, type HopId, type HopStatus, type StreamKind, type Verdict } from './model.js';
-import type { TrackedStream } from './stream-tracker.js';
-import type { RadioBeacon } from '../vita/payload/discovery.js';
+import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
+import { type ClassFacts, type DataHopId, type PathFacts, isDataHop, lossFraction } from './facts.js';
+import { pct, secs } from './describe.js';
+import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
+
+export interface Rule {
+  id: string;
+  /** The hop it decides; 'data:*' decides each data class (data:meter … data:dax) on its own facts; '*' any hop. */
+  hop: HopId | 'data:*' | '*';
+  status: HopStatus;
+  /** Required for blocked and degraded rules. */
+  cause?: Cause;
+  /** Every number `when` compares with, by name. */
+  thresholds: Readonly<Record<string, number>>;
+  source: string;
+  when(f: PathFacts, hop: HopId): boolean;
+  summary(f: PathFacts, hop: HopId): string | undefined;
+  evidence(f: PathFacts, hop: HopId): string[];
+}
+
+const none = (): string[] => [];
+const silent = (): undefined => undefined;
+
+/** The facts of the data class a 'data:*' rule is deciding. */
+function cls(f: PathFacts, hop: HopId): ClassFacts {
+  if (!isDataHop(hop)) throw new Error(`${hop} is not a data class`);
+  return f.data[hop];
+}
+
+/** Data classes that were requested or arrived, for rules that compare classes. */
+function classesOf(f: PathFacts): Array<[DataHopId, ClassFacts]> {
+  return Object.entries(f.data) as Array<[DataHopId, ClassFacts]>;
+}
+
+// ─── shared thresholds ───────────────────────────────────────────────────────────────────────────────
 
 /** Time a stream gets, after it was announced, to deliver its first packet before we call it blocked. */
 export const FIRST_PACKET_GRACE_S = 2;
+/** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
+export const STOPPED_AFTER_S = 3;
 /** Loss at or above this fraction makes a SmartLink stream degraded (FlexLib itself tolerates 2 %, §7.2). */
 export const LOSS_DEGRADED_FRACTION = 0.01;
 /**
  * On a LAN FlexLib lowers the link's quality for any packet lost within a second (reference §7.2), so a
- * steady loss well under 1 % already shows as Fair/Poor; a 1 % threshold missed a path losing 1 % of
- * everything in about one 6-second run in 16. A LAN stream is degraded from half a percent, provided at
- * least LOSS_MIN_LOST packets went missing: one stray datagram in a short run is not a verdict.
+ * steady loss well under 1 % already shows as Fair/Poor. A LAN stream is degraded from half a percent,
+ * provided at least LOSS_MIN_LOST packets went missing: one stray datagram in a short run is not a verdict.
  */
 export const LOSS_DEGRADED_LAN_FRACTION = 0.005;
 export const LOSS_MIN_LOST = 2;
-
-/** Does a stream that lost `lost` of `lost + packets` count as degraded? */
-export function lossDegrades(lost: number, packets: number, wan: boolean): boolean {
-  const f = lossFraction({ packets, lost });
-  return wan ? f >= LOSS_DEGRADED_FRACTION : f >= LOSS_DEGRADED_LAN_FRACTION && lost >= LOSS_MIN_LOST;
-}
 /** Out-of-order packets at or above this fraction: delay variation. */
 export const REORDER_DEGRADED_FRACTION = 0.01;
 /** Out-of-order packets at or above this fraction make a class's counter loss unreliable. */
 export const HEAVY_REORDER_FRACTION = 0.1;
 /** RFC 3550-style smoothed inter-arrival variation above which audio stutters (a 10 ms frame cadence). */
 export const JITTER_DEGRADED_S = 0.02;
+/** Broken frames without a single first fragment before that pattern is called MTU rather than loss. */
+export const MTU_MIN_FRAMES = 5;
+/** Frames broken at or above this fraction of those started: the display visibly drops frames. */
+export const BROKEN_FRAMES_FRACTION = 0.05;
+/** Frames sent at least, and complete at least this share of them, for "every frame completes". */
+export const WHOLE_MIN_FRAMES = 10;
+export const WHOLE_FRACTION = 0.99;
 
-export interface Judged extends Hop {
-  cause?: Cause;
-  /** Degraded by a long average round trip alone, every command answered: a full queue's doing when one is found. */
-  slowRoundTrip?: boolean;
-}
-
-export interface RuleContext {
-  control: ControlTracker;
-  streams: TrackedStream[];
-  /** Analysis time: end of capture, or now for live sessions. */
-  now: number;
-  /** Hops a live diagnosis could not exercise, with why (observer mode). */
-  notTested: Partial<Record<HopId, string>>;
-  /** Evidence a live diagnosis adds (timed steps). */
-  extraEvidence: Partial<Record<HopId, string[]>>;
-  /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
-  kindOf(st: TrackedStream): StreamKind;
-  /** Latest beacon per radio. */
-  beacons(): RadioBeacon[];
-}
-
-const DATA_HOPS: Array<{ hop: HopId; kinds: StreamKind[]; label: string }> = [
-  { hop: 'data:meter', kinds: ['meter'], label: 'meters' },
-  { hop: 'data:panadapter', kinds: ['panadapter'], label: 'panadapter (FFT)' },
-  { hop: 'data:waterfall', kinds: ['waterfall'], label: 'waterfall' },
-  { hop: 'data:audio', kinds: ['audio'], label: 'audio' },
-  { hop: 'data:dax', kinds: ['dax-audio', 'dax-iq'], label: 'DAX' },
-];
-
-const pct = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)} %`;
-const secs = (x: number): string => `${x.toFixed(x < 10 ? 1 : 0)} s`;
-
-function hop(id: HopId, status: HopStatus, evidence: string[], cause?: Cause): Judged {
-  return { id, plane: HOP_PLANE[id], status, evidence, ...(cause ? { cause } : {}) };
-}
-
-/** The API session the verdict is about: the one that set up UDP or created streams, else the busiest. */
-export function primarySession(c: ControlTracker): ControlSession | undefined {
-  const api = c.apiSessions();
-  const score = (s: ControlSession): number => (s.udpport ? 1000 : 0) + s.streamCreates.length * 100 + (s.wanValidate ? 500 : 0) + s.lines;
-  return api.sort((a, b) => score(b) - score(a))[0];
-}
-
-interface Expectation {
-  announcedTs?: number;
-  /** When the client removed it again (the evidence is judged up to then); undefined while it lives. */
-  until?: number;
-  announcedBy: string[];
-}
-
-/** Which data classes the control plane asked the radio to send to our client, and when. */
-function expectations(ctx: RuleContext, s: ControlSession | undefined): Map<HopId, Expectation> {
-  const c = ctx.control;
-  const out = new Map<HopId, Expectation>();
-  const mine = (h: number | undefined): boolean => s?.handle === undefined || h === undefined || h === s.handle;
-  const add = (id: HopId, ts: number, why: string, removedTs?: number): void => {
-    const e = out.get(id) ?? { announcedBy: [] };
-    e.announcedTs = Math.min(e.announcedTs ?? ts, ts);
-    // A class lives as long as its longest-lived object; one still alive has no end.
-    const prevUntil = out.has(id) ? e.until : removedTs;
-    e.until = prevUntil === undefined || removedTs === undefined ? undefined : Math.max(prevUntil, removedTs);
-    if (e.announcedBy.length < 3) e.announcedBy.push(why + (removedTs !== undefined ? ' (removed later)' : ''));
-    out.set(id, e);
-  };
-  const udpReady = udpDestinationTs(ctx, s);
-  if (udpReady !== undefined && s) {
-    const subMeters = [...s.commands.values(), ...s.failed, ...s.unanswered].some((r) => r.command.startsWith('sub meter'));
-    if (subMeters || c.meters.size > 0) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`);
-  }
-  // Objects removed again are still judged over their lifetime: a pan that never drew before the user
-  // closed it is the evidence, not something to forget.
-  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, p.removedTs);
-  for (const w of c.waterfalls.values()) if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, w.removedTs);
-  for (const st of c.streams.values()) {
-    if (!mine(st.clientHandle)) continue;
-    if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, st.removedTs);
-    if (st.type === 'dax_rx' || st.type === 'dax_iq' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, st.removedTs);
-  }
-  return out;
-}
-
-/** When the radio learned where to send UDP: the `client udpport` reply (LAN) or the first registration (WAN). */
-function udpDestinationTs(ctx: RuleContext, s: ControlSession | undefined): number | undefined {
-  if (s?.udpport?.code === 0) return s.udpport.replyTs ?? s.udpport.ts;
-  const reg = ctx.control.udpRegistrations[0];
-  return reg?.firstTs;
-}
-
-function lossFraction(st: { packets: number; lost: number }): number {
-  return st.packets + st.lost === 0 ? 0 : st.lost / (st.packets + st.lost);
-}
-
-/** Packets per second between the first and the last packet. */
-export function streamRate(st: TrackedStream): number {
-  const d = st.lastTs - st.firstTs;
-  return d > 0 ? (st.packets - 1) / d : 0;
-}
-
-/** Radio → client VITA-49 streams of Flex classes, excluding discovery broadcasts. */
-function dataStreams(ctx: RuleContext): TrackedStream[] {
-  return ctx.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
-}
-
-interface ClassFacts {
-  streams: TrackedStream[];
-  packets: number;
-  lost: number;
-  outOfOrder: number;
-  duplicates: number;
-  maxSize: number;
-  bytesPerS: number;
-  completed: number;
-  broken: number;
-  jitterS: number;
-  maxGapS: number;
+/** Does a class that lost `lost` of `lost + packets` count as degraded, on this kind of path? */
+export function lossDegrades(lost: number, packets: number, mode: PathFacts['mode']): boolean {
+  const f = lossFraction({ packets, lost });
+  return mode === 'wan' ? f >= LOSS_DEGRADED_FRACTION : f >= LOSS_DEGRADED_LAN_FRACTION && lost >= LOSS_MIN_LOST;
 }
 
 /**
  * FFT frames and waterfall lines carry 32-bit indices; when (nearly) every one completes, nothing was
  * lost, whatever gaps the 4-bit packet counter shows — those are packets too late for it to place.
  */
-function framesWhole(f: ClassFacts): boolean {
-  let sent = 0;
-  for (const st of f.streams) if (st.firstIndex !== undefined && st.maxIndex !== undefined) sent += st.maxIndex - st.firstIndex + 1;
-  return sent >= 10 && f.completed >= 0.99 * sent;
+export function framesWhole(c: Pick<ClassFacts, 'framesSent' | 'framesComplete'>): boolean {
+  return c.framesSent >= WHOLE_MIN_FRAMES && c.framesComplete >= WHOLE_FRACTION * c.framesSent;
 }
 
-function classFacts(streams: TrackedStream[]): ClassFacts {
-  const f: ClassFacts = { streams, packets: 0, lost: 0, outOfOrder: 0, duplicates: 0, maxSize: 0, bytesPerS: 0, completed: 0, broken: 0, jitterS: 0, maxGapS: 0 };
-  for (const st of streams) {
-    f.packets += st.packets;
-    f.lost += st.seq.lost - st.seq.unsettled();
-    f.outOfOrder += st.seq.outOfOrder;
-    f.duplicates += st.seq.duplicates;
-    f.maxSize = Math.max(f.maxSize, st.maxSize);
-    const d = st.lastTs - st.firstTs;
-    if (d > 0) f.bytesPerS += st.bytes / d;
-    f.completed += st.frames?.completed ?? 0;
-    f.broken += st.frames?.broken ?? 0;
-    f.jitterS = Math.max(f.jitterS, st.jitterS);
-    f.maxGapS = Math.max(f.maxGapS, st.maxGapS);
-  }
-  return f;
-}
-
-/** Would this class's packets be ≥ 1 kB? Waterfall tiles always (684 bins); FFT when the pan is wide. */
-function expectsLargePackets(hopId: HopId, ctx: RuleContext, s: ControlSession | undefined): boolean {
-  if (hopId === 'data:waterfall') return 36 + 28 + WATERFALL_BINS_PER_PACKET * 2 >= LARGE_PACKET_BYTES;
-  if (hopId === 'data:panadapter') {
-    for (const p of ctx.control.pans.values()) {
-      if (p.removed || (s?.handle !== undefined && p.clientHandle !== undefined && p.clientHandle !== s.handle)) continue;
-      if (40 + 2 * (p.xPixels ?? 50) >= LARGE_PACKET_BYTES) return true;
-    }
-  }
-  return false;
-}
-
-export function judge(ctx: RuleContext): { hops: Judged[]; verdict: Verdict } {
-  const c = ctx.control;
-  const s = primarySession(c);
-  const exp = expectations(ctx, s);
-  const data = dataStreams(ctx);
-  const wan = isWan(c, s);
-  const hops = new Map<HopId, Judged>();
-
-  hops.set('discovery', judgeDiscovery(ctx));
-  hops.set('smartlink-server', judgeBroker(ctx, wan));
-  hops.set('radio-registration', judgeRegistration(ctx, wan));
-  hops.set('radio-forwarding', judgeForwarding(ctx, wan));
-  hops.set('control', judgeControl(ctx, s, wan));
-  hops.set('stream-setup', judgeSetup(ctx, s, exp));
-
-  const byHop = new Map<HopId, ClassFacts>();
-  for (const d of DATA_HOPS) byHop.set(d.hop, classFacts(data.filter((st) => d.kinds.includes(ctx.kindOf(st)))));
-  hops.set('udp-return', judgeUdpReturn(ctx, s, exp, data));
-
-  const anyData = data.length > 0;
-  const meters = byHop.get('data:meter');
-  // Small packets get through (a lossy link may still drop some of them).
-  const smallOk = meters !== undefined && meters.packets > 0;
-  for (const d of DATA_HOPS) {
-    hops.set(d.hop, judgeDataClass(ctx, d.hop, d.label, byHop.get(d.hop) ?? classFacts([]), exp.get(d.hop), anyData, smallOk, s, wan));
-  }
-  refineLossCauses(hops, byHop);
-
-  for (const [id, reason] of Object.entries(ctx.notTested) as Array<[HopId, string]>) {
-    const h = hops.get(id);
-    if (h && h.status !== 'blocked' && h.status !== 'degraded') hops.set(id, hop(id, 'unknown', [`not tested: ${reason}`, ...h.evidence]));
-  }
-  // Every rule appends the fact that decided a failing hop last; a reader (the path diagram, the text
-  // report's first line per hop) needs it first.
-  for (const h of hops.values()) {
-    if ((h.status === 'blocked' || h.status === 'degraded') && h.evidence.length > 1) h.evidence.unshift(h.evidence.pop()!);
-  }
-  // The judged facts lead; the timed steps of a live walk follow them.
-  for (const [id, ev] of Object.entries(ctx.extraEvidence) as Array<[HopId, string[]]>) hops.get(id)?.evidence.push(...ev);
-
-  const ordered = HOP_IDS.map((id) => hops.get(id) ?? hop(id, 'unknown', ['no evidence']));
-  return { hops: ordered, verdict: verdictOf(ordered, ctx, s, anyData) };
-}
-
-/** A SmartLink (WAN) session: `wan validate`, UDP registration or a broker connection in the evidence. */
-export function isWan(c: ControlTracker, s: ControlSession | undefined): boolean {
-  return Boolean(s?.wanValidate) || c.udpRegistrations.length > 0 || c.sessions.some((x) => x.kind === 'broker' || (x.tls && x.server.port === 443));
-}
-
-function judgeDiscovery(ctx: RuleContext): Judged {
-  const beacons = [...(ctx.streams.filter((st) => st.classKind === 'discovery'))];
-  if (beacons.length === 0) {
-    return hop('discovery', 'unknown', ['no discovery beacons seen: normal across routers, VPNs and SmartLink (beacons are LAN broadcasts)']);
-  }
-  const ev = beacons.map((st) => `${st.packets} beacons from ${formatEndpoint(st.src)} over ${secs(st.lastTs - st.firstTs)}`);
-  return hop('discovery', 'ok', ev);
-}
-
-function judgeBroker(ctx: RuleContext, wan: boolean): Judged {
-  const c = ctx.control;
-  const b = c.broker;
-  const brokerSessions = c.sessions.filter((x) => x.kind === 'broker' || (x.tls && (x.sni?.includes('smartlink') || x.server.port === 443)));
-  if (b.certificateRefused !== undefined) {
-    return hop('smartlink-server', 'blocked', [`the server’s TLS certificate was refused (${b.certificateRefused}): FlexPath sent it no login`], 'smartlink-unreachable');
-  }
-  if (brokerSessions.length === 0 && b.registerSent === 0) {
-    return hop('smartlink-server', 'unknown', [wan ? 'no SmartLink server connection in the evidence' : 'not used: LAN session']);
-  }
-  const ev: string[] = brokerSessions.map(
-    (x) => `${x.tls ? 'TLS' : 'TCP'} ${x.id}${x.sni ? ` (SNI ${x.sni})` : ''}: ${x.bytesToServer} B sent, ${x.bytesToClient} B received${x.resetBy ? `, reset by ${x.resetBy}` : ''}`,
-  );
-  if (b.registrationInvalid) return hop('smartlink-server', 'blocked', [...ev, 'server answered `application registration_invalid`: the login token was refused'], 'smartlink-unreachable');
-  const answered = brokerSessions.some((x) => x.bytesToClient > 0);
-  if (!answered) return hop('smartlink-server', 'blocked', [...ev, 'the SmartLink server never answered'], 'smartlink-unreachable');
-  if (b.radios.length > 0) ev.push(`radio list: ${b.radios.map((r) => r.serial).join(', ')}`);
-  if (b.publicIp) ev.push(`server sees this client at ${b.publicIp}`);
-  return hop('smartlink-server', 'ok', ev);
-}
-
-function judgeRegistration(ctx: RuleContext, wan: boolean): Judged {
-  const c = ctx.control;
-  const ev: string[] = [];
-  const w = c.wan;
-  if (w) {
-    ev.push(`radio wan status: server_connected=${fmtBool(w.serverConnected)} radio_authenticated=${fmtBool(w.radioAuthenticated)}`);
-    // Every radio reports its SmartLink state, also to LAN clients: "not registered" matters only for a WAN session.
-    if (wan && (w.serverConnected === false || w.radioAuthenticated === false)) return hop('radio-registration', 'blocked', ev, 'radio-not-registered');
-  }
-  if (c.broker.radios.length > 0 || c.broker.registerSent > 0) {
-    const listed = c.broker.radios.length;
-    ev.push(listed > 0 ? `${listed} radio(s) listed by the SmartLink server` : 'the SmartLink server listed no radio for this account');
-    if (listed === 0 && c.broker.registerSent > 0 && !c.broker.registrationInvalid) return hop('radio-registration', 'blocked', ev, 'radio-not-registered');
-  }
-  const beaconWan = ctx.beacons().filter((b) => b.wanConnected !== undefined);
-  for (const b of beaconWan) ev.push(`beacon of ${b.model ?? 'radio'} ${b.serial ?? ''}: wan_connected=${b.wanConnected ? 1 : 0}`);
-  if (!wan) return hop('radio-registration', 'unknown', ['not used: LAN session', ...ev]);
-  if (ev.length === 0) return hop('radio-registration', 'unknown', ['no radio registration facts in the evidence']);
-  if (w?.serverConnected && w.radioAuthenticated) return hop('radio-registration', 'ok', ev);
-  if (c.broker.radios.length > 0) return hop('radio-registration', 'ok', ev);
-  return beaconWan.some((b) => !b.wanConnected) ? hop('radio-registration', 'blocked', ev, 'radio-not-registered') : hop('radio-registration', 'unknown', ev);
-}
-
-function judgeForwarding(ctx: RuleContext, wan: boolean): Judged {
-  const c = ctx.control;
-  const ev: string[] = [];
-  const r = c.broker.radios[0];
-  if (r) {
-    const f = r.fields;
-    ev.push(`radio list: public_ip=${f.get('public_ip') ?? '?'} public_tls_port=${f.get('public_tls_port') ?? '?'} public_udp_port=${f.get('public_udp_port') ?? '?'} upnp_supported=${f.get('upnp_supported') ?? '?'}`);
-    const pub = f.get('public_ip');
-    if (pub && isSharedOrPrivate(pub)) {
-      return hop('radio-forwarding', 'blocked', [...ev, `${pub} is a private or carrier-grade NAT address: more than one NAT sits in front of the radio`], 'double-nat');
-    }
-  }
-  const t = c.broker.testConnection;
-  if (t) {
-    ev.push(
-      `test_connection: upnp tcp=${fmtBool(t.upnpTcp)} udp=${fmtBool(t.upnpUdp)}, forwarded tcp=${fmtBool(t.forwardTcp)} udp=${fmtBool(t.forwardUdp)}, NAT preserves ports=${fmtBool(t.holePunch)}`,
-    );
-    if ((t.forwardTcp && t.forwardUdp) || (t.upnpTcp && t.upnpUdp)) return hop('radio-forwarding', 'ok', ev);
-    if ((t.forwardTcp || t.upnpTcp) && !(t.forwardUdp || t.upnpUdp) && !t.holePunch) {
-      // One router that passes the TLS port but not the UDP one: a forward (or UPnP mapping) made for TCP
-      // only. A second NAT would stop TCP too; only a private public_ip (above) points at one.
-      return hop('radio-forwarding', 'blocked', [...ev, 'TCP reaches the radio but UDP does not: the router forwards the TLS port but not the UDP port'], 'router-no-forwarding');
-    }
-    if (t.holePunch) return hop('radio-forwarding', 'ok', [...ev, 'no forwarded or UPnP ports: relying on hole punching']);
-    return hop('radio-forwarding', 'blocked', [...ev, 'neither forwarding, UPnP nor hole punching can reach the radio'], 'router-no-forwarding');
-  }
-  if (ev.length > 0) return hop('radio-forwarding', 'unknown', [...ev, 'no test_connection result in the evidence']);
-  return hop('radio-forwarding', 'unknown', [wan ? 'no port-forwarding facts in the evidence' : 'not used: LAN session']);
-}
-
-function judgeControl(ctx: RuleContext, s: ControlSession | undefined, wan: boolean): Judged {
-  const c = ctx.control;
-  if (!s) {
-    const tried = c.sessions.filter((x) => x.kind !== 'broker' && (c.isApiPort(x.server.port) || x.tls) && !(x.sni?.includes('smartlink')));
-    const dead = tried.filter((x) => x.bytesToClient === 0);
-    if (dead.length > 0) {
-      const ev = dead.map((x) => `${x.id}: ${x.synOnly ? 'connection attempts, no answer' : `${x.bytesToServer} B sent, nothing received`}${x.resetBy ? `, reset by ${x.resetBy}` : ''}`);
-      return hop('control', 'blocked', ev, 'control-timeout');
-    }
-    const tls = tried.filter((x) => x.tls);
-    if (tls.length > 0) {
-      return hop('control', 'ok', tls.map((x) => `TLS ${x.id}: ${x.bytesToServer} B sent, ${x.bytesToClient} B received (encrypted: replies not readable)`));
-    }
-    return hop('control', 'unknown', ['no control channel (TCP 4992 or TLS to the radio) in the evidence']);
-  }
-  const ev: string[] = [`${s.id}${s.tls ? ' (TLS)' : ''}: ${s.version ? `V${s.version}` : 'no prologue'}${s.handle !== undefined ? `, handle 0x${s.handle.toString(16).toUpperCase()}` : ''}${s.program ? `, program ${s.program}` : ''}, ${s.replies} replies`];
-  if (s.wanValidate) {
-    const code = s.wanValidate.code;
-    ev.push(`wan validate: ${code === undefined ? 'no reply' : code === 0 ? 'accepted' : `refused (0x${code.toString(16).toUpperCase()})`}`);
-  }
-  const failedWan = [...c.clients.values()].some((cl) => cl.wanValidationFailed && (s.handle === undefined || cl.handle === s.handle));
-  if (failedWan || (s.wanValidate?.code !== undefined && s.wanValidate.code !== 0)) {
-    return hop('control', 'blocked', [...ev, 'the radio refused the brokered session (wan_validation_failed)'], 'radio-not-registered');
-  }
-  if (s.replies === 0 && s.version === undefined) {
-    return hop('control', 'blocked', [...ev, `${s.bytesToServer} B sent, the radio never answered`], 'control-timeout');
-  }
-  if (s.resetBy) ev.push(`connection reset by the ${s.resetBy === 'server' ? 'radio' : 'client'} after ${secs((s.closeTs ?? s.lastTs) - s.firstTs)}`);
-  const p = s.pings;
-  if (p.sent > 0) {
-    ev.push(
-      `pings: ${p.sent} sent, ${p.answered} answered` +
-        (p.answered > 0 ? `, RTT min/avg/max ${p.minMs.toFixed(0)}/${(p.sumMs / p.answered).toFixed(0)}/${p.maxMs.toFixed(0)} ms` : '') +
-        `, longest wait ${secs(p.maxOutstandingS)}, longest gap between pings ${secs(p.maxGapS)}`,
-    );
-  }
-  if (p.maxOutstandingS > PING_TIMEOUT_S) return hop('control', 'blocked', [...ev, `a ping went unanswered for more than ${PING_TIMEOUT_S} s: FlexLib drops the session`], 'ping-timeout');
-  if (p.maxGapS > PING_TIMEOUT_S) return hop('control', 'blocked', [...ev, `the client sent no ping for more than ${PING_TIMEOUT_S} s`], 'ping-timeout');
-  // Live sessions judge while commands are still in flight: their age counts as much as a late reply.
-  const inFlight = c.pending(s);
-  const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
-  const outstandingS = Math.max(p.maxOutstandingS, oldestPing ? ctx.now - oldestPing.ts : 0);
-  if (outstandingS > PING_TIMEOUT_S && p.maxOutstandingS <= PING_TIMEOUT_S) {
-    return hop('control', 'blocked', [...ev, `a ping has waited ${secs(outstandingS)} for its reply: FlexLib drops the session after ${PING_TIMEOUT_S} s`], 'ping-timeout');
-  }
-  const pendingPing = p.sent >= 3 && p.answered < p.sent - 2 && outstandingS >= 3;
-  if (pendingPing) return hop('control', 'degraded', [...ev, 'pings are going unanswered while the session is up'], 'ping-timeout');
-  if (s.resetBy === 'server') return hop('control', 'blocked', ev, 'control-timeout');
-  // A radio ends a client's session itself only when it restarts, is switched off or drops the client.
-  if (s.closedBy === 'server') return hop('control', 'blocked', [...ev, `the radio closed the connection after ${secs((s.closeTs ?? s.lastTs) - s.firstTs)}`], 'control-timeout');
-  const t = wan ? RTT_THRESHOLDS.wan : RTT_THRESHOLDS.lan;
-  if (p.answered > 0 && p.sumMs / p.answered >= t.poor) {
-    const slow = hop('control', 'degraded', [...ev, `average RTT at or above FlexLib's ${wan ? 'SmartLink' : 'LAN'} "Poor" threshold (${t.poor} ms)`], 'control-timeout');
-    return { ...slow, slowRoundTrip: true };
-  }
-  const late = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))].filter((u) => !u.command.startsWith('ping') && ctx.now - u.ts > 5);
-  if (late.length > 0) return hop('control', 'degraded', [...ev, `${late.length} command(s) never answered, e.g. "${late[0]?.command}"`], 'control-timeout');
-  if (s.lineErrors > 0) ev.push(`${s.lineErrors} line(s) not in the API format (${s.lastLineError ?? ''})`);
-  return hop('control', 'ok', ev);
-}
-
-function judgeSetup(ctx: RuleContext, s: ControlSession | undefined, exp: Map<HopId, Expectation>): Judged {
-  if (!s) return hop('stream-setup', 'unknown', ['no readable control session: stream setup not in the evidence']);
-  const ev: string[] = [];
-  if (s.udpport) {
-    const port = s.udpport.command.split(' ')[2];
-    const code = s.udpport.code;
-    ev.push(`client udpport ${port}: ${code === undefined ? 'no reply' : code === 0 ? 'accepted' : `refused (0x${code.toString(16).toUpperCase()}${s.udpport.message ? ` ${s.udpport.message}` : ''})`}`);
-    if (code === REPLY.portInUse) return hop('stream-setup', 'blocked', [...ev, 'port/IP pair already in use: another client on this computer holds that port'], 'wrong-port');
-  }
-  const regs = ctx.control.udpRegistrations;
-  for (const r of regs) ev.push(`${r.registers} UDP registrations and ${r.pings} UDP pings sent ${formatEndpoint(r.client)} → ${formatEndpoint(r.radio)}`);
-  for (const c of s.streamCreates) {
-    ev.push(`${c.command}: ${c.code === undefined ? 'no reply' : c.code === 0 ? `ok ${c.message ?? ''}`.trim() : `error 0x${c.code.toString(16).toUpperCase()}`}`);
-  }
-  for (const [id, e] of exp) ev.push(`${id.slice(5)} announced: ${e.announcedBy.join('; ')}`);
-  const refused = s.streamCreates.filter((c) => c.code !== undefined && c.code !== 0);
-  if (refused.some((c) => c.code === REPLY.noIpOrPort)) {
-    // On SmartLink the client did tell the radio, by UDP: the registrations are what got lost (udp-return).
-    if (regs.some((r) => r.registers > 0)) return hop('stream-setup', 'degraded', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT") although UDP registrations were sent'], 'udp-blocked-inbound');
-    return hop('stream-setup', 'blocked', [...ev, 'the radio has no UDP destination for this client ("No IP or PORT")'], 'udp-blocked-inbound');
-  }
-  if (refused.length > 0 && refused.length === s.streamCreates.length) return hop('stream-setup', 'blocked', ev, 'control-timeout');
-  if (!s.udpport && regs.length === 0 && exp.size === 0) return hop('stream-setup', 'unknown', [...ev, 'the client never told the radio where to send UDP in this evidence']);
-  return hop('stream-setup', refused.length > 0 ? 'degraded' : 'ok', ev);
-}
-
-function judgeUdpReturn(ctx: RuleContext, s: ControlSession | undefined, exp: Map<HopId, Expectation>, data: TrackedStream[]): Judged {
-  const c = ctx.control;
-  const ev: string[] = [];
-  // Where the client asked for data: `client udpport` on a LAN, the source port of its registrations on WAN.
-  const announced = s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
-  const clientIp = s?.client.ip;
-  const radioIp = s?.server.ip;
-  const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
-  const sources = [...new Set(toClient.map((st) => formatEndpoint(st.src)))];
-  const dsts = [...new Set(toClient.map((st) => st.dst.port))];
-  if (sources.length > 0) ev.push(`VITA-49 arrives from ${sources.slice(0, 3).join(', ')} to port(s) ${dsts.slice(0, 4).join(', ')}`);
-  for (const r of c.udpRegistrations) ev.push(`client sent ${r.registers} udp_register + ${r.pings} ping datagrams to ${formatEndpoint(r.radio)}`);
-  const unreach = c.icmp.filter((i) => i.reason === 'port-unreachable' || i.reason === 'admin-prohibited');
-  for (const i of unreach.slice(0, 3)) {
-    ev.push(`ICMP ${i.reason} from ${i.from} for ${i.original.protocol} ${formatEndpoint(i.original.src)} → ${formatEndpoint(i.original.dst)}`);
-  }
-  // ICMP about datagrams from the radio to this client: the client's host refused them.
-  const aboutData = unreach.filter((i) => i.original.protocol === 'udp' && (radioIp === undefined || i.original.src.ip === radioIp || i.original.src.port === 4993 || i.original.src.port === 4991));
-  if (aboutData.length > 0) {
-    const port = aboutData[0]?.original.dst.port;
-    if (aboutData.some((i) => i.reason === 'admin-prohibited') || (announced !== undefined && port === announced) || announced === undefined) {
-      return hop('udp-return', 'blocked', [...ev, `this computer answered the radio's data to port ${port} with ICMP errors`], 'host-firewall');
-    }
-    return hop('udp-return', 'blocked', [...ev, `data sent to port ${port}, the client announced ${announced}`], 'wrong-port');
-  }
-  if (announced !== undefined && toClient.length > 0 && !dsts.includes(announced)) {
-    return hop('udp-return', 'blocked', [...ev, `data goes to port(s) ${dsts.join(', ')} but the client announced ${announced}`], 'wrong-port');
-  }
-  const firstExpected = Math.min(...[...exp.values()].map((e) => e.announcedTs ?? Infinity));
-  const lives = [...exp.values()].map((e) => e.until);
-  // When the client removed everything it asked for, the evidence ends there.
-  const end = lives.length > 0 && lives.every((u) => u !== undefined) ? Math.max(...(lives as number[])) : ctx.now;
-  if (toClient.length === 0) {
-    if (exp.size === 0 && c.udpRegistrations.length === 0) return hop('udp-return', 'unknown', ['no data stream was set up in the evidence']);
-    const waited = end - (Number.isFinite(firstExpected) ? firstExpected : (c.udpRegistrations[0]?.firstTs ?? ctx.now));
-    if (waited < FIRST_PACKET_GRACE_S) return hop('udp-return', 'unknown', [...ev, `streams set up ${secs(waited)} before the end of the evidence: too early to judge`]);
-    const noDest = s?.streamCreates.some((x) => x.code === REPLY.noIpOrPort) && c.udpRegistrations.some((r) => r.registers > 0);
-    if (noDest) ev.push('the radio answered "No IP or PORT": none of the registrations reached it, or the radio ignored them');
-    return hop('udp-return', 'blocked', [...ev, `no VITA-49 datagram from the radio in ${secs(waited)} after stream setup`], 'udp-blocked-inbound');
-  }
-  const stopped = stoppedFor(toClient, s, end);
-  if (exp.size > 0 && stopped !== undefined) {
-    return hop('udp-return', 'blocked', [...ev, stopped], 'udp-blocked-inbound');
-  }
-  return hop('udp-return', 'ok', ev);
-}
-
-function judgeDataClass(
-  ctx: RuleContext,
-  id: HopId,
-  label: string,
-  f: ClassFacts,
-  e: Expectation | undefined,
-  anyData: boolean,
-  smallOk: boolean,
-  s: ControlSession | undefined,
-  wan: boolean,
-): Judged {
-  const ev: string[] = [];
-  const requested = e ? `requested: ${e.announcedBy.join('; ')}` : undefined;
-  if (f.packets === 0) {
-    if (requested) ev.push(requested);
-    if (!e) return hop(id, 'unknown', [`no ${label} stream requested or seen`]);
-    const waited = (e.until ?? ctx.now) - (e.announcedTs ?? ctx.now);
-    if (waited < FIRST_PACKET_GRACE_S) return hop(id, 'unknown', [...ev, `requested ${secs(waited)} before the end: too early to judge`]);
-    ev.push(`0 packets in ${secs(waited)}`);
-    const large = expectsLargePackets(id, ctx, s);
-    if (anyData && large) {
-      return hop(id, 'blocked', [...ev, `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`, ...mtuEvidence(ctx)], 'mtu');
-    }
-    return hop(id, 'blocked', ev, 'udp-blocked-inbound');
-  }
-  for (const st of f.streams.slice(0, 4)) {
-    const r = streamRate(st);
-    const x = expectedRate(ctx.kindOf(st), { ...(st.audioFormat ? { audioFormat: st.audioFormat } : {}), ...(st.sampleRate ? { sampleRate: st.sampleRate } : {}), ...panOpts(ctx, st) });
-    ev.push(
-      `${formatStreamId(st.streamId)} ${formatEndpoint(st.src)} → ${formatEndpoint(st.dst)}: ${st.packets} pkts, ${r.toFixed(1)}/s` +
-        (x ? ` (expected ≈${x.pps.toFixed(x.pps < 10 ? 1 : 0)}/s)` : '') +
-        `, ${st.minSize}–${st.maxSize} B, lost ${st.seq.lost} (${pct(lossFraction({ packets: st.packets, lost: st.seq.lost }))})` +
-        (st.seq.outOfOrder ? `, ${st.seq.outOfOrder} out of order` : '') +
-        (st.seq.duplicates ? `, ${st.seq.duplicates} duplicates` : '') +
-        (st.units > 2 ? `, jitter ${(st.jitterS * 1000).toFixed(1)} ms` : ''),
-    );
-  }
-  if (f.completed + f.broken > 0) ev.push(`${f.completed} complete ${id === 'data:waterfall' ? 'lines' : 'frames'}, ${f.broken} broken`);
-  // What arrived tells more than what was asked for: the request follows the measurements.
-  if (requested) ev.push(requested);
-  const stopped = e ? stoppedFor(f.streams, s, e.until ?? ctx.now) : undefined;
-  if (stopped !== undefined) return hop(id, 'blocked', [...ev, stopped], 'udp-blocked-inbound');
-  if ((id === 'data:panadapter' || id === 'data:waterfall') && f.completed === 0 && f.broken > 0) {
-    // A frame's first fragment is a full-size packet whenever the frame is split (the remainder comes
-    // last). If first fragments never arrive while the later, smaller ones and the meters do, the same
-    // packets — the largest — are dropped every time: the MTU signature. Heavy loss drops them too,
-    // but not all of them.
-    const icmp = mtuEvidence(ctx);
-    const neverFirst = f.streams.every((st) => st.units === 0);
-    // Enough frames started that "never a first fragment" is no accident of random loss.
-    const mtu = (smallOk && neverFirst && f.broken >= MTU_MIN_FRAMES) || icmp.length > 0;
-    const why = neverFirst ? 'the first (full-size) fragment of a frame never arrives, only later ones' : 'fragments arrive but too many are lost for any frame to complete';
-    return hop(id, 'blocked', [...ev, 'no frame is ever complete: ' + why, ...icmp], mtu ? 'mtu' : 'random-loss');
-  }
-  const loss = lossFraction(f);
-  if (framesWhole(f) && (lossDegrades(f.lost, f.packets, wan) || f.outOfOrder / f.packets >= REORDER_DEGRADED_FRACTION)) {
-    return hop(id, 'degraded', [...ev, `every ${id === 'data:waterfall' ? 'line' : 'frame'} completes although the packet counter shows ${f.lost} gap(s) and ${f.outOfOrder} out of order: packets arrive reordered, not lost`], 'jitter');
-  }
-  // Heavy reordering: a 4-bit counter cannot tell a packet late by 8 or more from a lost one, so the
-  // loss figure is the reordering's shadow; the fault is the delay variation.
-  if (f.outOfOrder >= f.lost && f.outOfOrder / f.packets >= HEAVY_REORDER_FRACTION) {
-    return hop(id, 'degraded', [...ev, `${pct(f.outOfOrder / f.packets)} out of order${f.lost > 0 ? ` (the ${f.lost} counted lost are likely packets later than the 4-bit counter can place)` : ''}`], 'jitter');
-  }
-  if (lossDegrades(f.lost, f.packets, wan)) return hop(id, 'degraded', [...ev, `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`], 'random-loss');
-  if (f.completed + f.broken > 0 && f.broken / (f.completed + f.broken) >= 0.05) return hop(id, 'degraded', [...ev, `${pct(f.broken / (f.completed + f.broken))} of frames broken`], 'random-loss');
-  if (f.outOfOrder / f.packets >= REORDER_DEGRADED_FRACTION) return hop(id, 'degraded', [...ev, `${pct(f.outOfOrder / f.packets)} out of order`], 'jitter');
-  if (f.jitterS >= JITTER_DEGRADED_S) return hop(id, 'degraded', [...ev, `inter-arrival jitter ${(f.jitterS * 1000).toFixed(0)} ms`], 'jitter');
-  return hop(id, 'ok', ev);
-}
-
-/** Broken frames without a single first fragment before that pattern is called MTU rather than loss. */
-export const MTU_MIN_FRAMES = 5;
-
-/** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
-export const STOPPED_AFTER_S = 3;
-
-/**
- * Data that flowed and then stopped while the session went on: the signature of a NAT mapping or
- * firewall state timing out (reference §5.7: FlexLib pings every 5 s "to maintain the NAT rule").
- */
-function stoppedFor(streams: TrackedStream[], s: ControlSession | undefined, until: number): string | undefined {
-  if (streams.length === 0) return undefined;
-  const first = Math.min(...streams.map((st) => st.firstTs));
-  const last = Math.max(...streams.map((st) => st.lastTs));
-  // Once the client has hung up, the radio stopping is expected.
-  const silent = Math.min(until, s?.closeTs ?? Infinity) - last;
-  if (silent < STOPPED_AFTER_S) return undefined;
-  return `data stopped ${secs(silent)} ago after flowing for ${secs(last - first)}: a NAT mapping or firewall state may have expired`;
-}
-
-function panOpts(ctx: RuleContext, st: TrackedStream): { fps?: number; packetsPerFrame?: number } {
-  if (st.classKind !== 'panadapter') return {};
-  const pan = ctx.control.pans.get(formatStreamId(st.streamId));
-  const per = st.frameWidth && st.maxBinsPerPacket ? Math.ceil(st.frameWidth / st.maxBinsPerPacket) : undefined;
-  return { ...(pan?.fps !== undefined ? { fps: pan.fps } : {}), ...(per !== undefined ? { packetsPerFrame: per } : {}) };
-}
-
-function mtuEvidence(ctx: RuleContext): string[] {
-  return ctx.control.icmp
-    .filter((i) => i.reason === 'frag-needed')
-    .slice(0, 2)
-    .map((i) => `ICMP fragmentation needed from ${i.from}${i.mtu ? `: next-hop MTU ${i.mtu}` : ''} for ${formatEndpoint(i.original.src)} → ${formatEndpoint(i.original.dst)}`);
-}
-
-/**
- * Below this probability, the light class's few losses are too few to be the same random loss the heavy
- * class suffers: the loss depends on the rate.
- */
-const UNIFORM_LOSS_P = 0.001;
-
-/** P(X ≤ k) for X ~ Poisson(λ): the chance of at most k losses where λ were expected. */
+/** P(X ≤ k) for X ~ Poisson(λ): the chance of at most k events where λ were expected. */
 export function poissonCdf(k: number, lambda: number): number {
   let term = Math.exp(-lambda);
   let sum = term;
@@ -583,102 +116,999 @@ export function poissonCdf(k: number, lambda: number): number {
   return Math.min(1, sum);
 }
 
+// ─── control ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** Pings sent at least, more of them than this unanswered, and one waiting at least PING_WAIT_S. */
+const PINGS_MIN = 3;
+const PINGS_MISSING_MORE_THAN = 2;
+const PING_WAIT_S = 3;
+/** A command other than ping older than this without a reply is late. */
+const REPLY_WAIT_S = 5;
+
+// ─── loss that grows with the rate (a judgement across classes) ──────────────────────────────────────
+
+/** Classes with fewer packets say nothing about a rate. */
+const RATE_MIN_PACKETS = 20;
+/** The heavy class loses at least this much … */
+const RATE_HEAVY_LOSS = LOSS_DEGRADED_FRACTION;
+/** … at least this many times the light class's loss … */
+const RATE_LOSS_RATIO = 3;
+/** … on at least this many times its byte rate … */
+const RATE_BYTES_RATIO = 4;
+/** … and the light class's few losses are this improbable under the heavy class's loss rate. */
+const RATE_UNIFORM_P = 0.001;
+const RATE_THRESHOLDS = { RATE_MIN_PACKETS, RATE_HEAVY_LOSS, RATE_LOSS_RATIO, RATE_BYTES_RATIO, RATE_UNIFORM_P };
+const RATE_SOURCE =
+  'empirical: a token bucket drops the large packets of the heavy classes first (netlab routed-rate-limit); under uniform 1 % loss, 150 meter packets lose none one time in five, so "lighter class lost less" alone is chance — the Poisson bound at 0.1 % keeps uniform 5 % loss random-loss for 25 of 25 seeds';
+
 /**
  * Loss that grows with the stream's byte rate points at a bandwidth limit; loss spread evenly is random.
- * Compares the loss of the heaviest class with that of the lightest (meters) — and only when the light
- * class has enough packets for its low loss to mean something: under uniform 1 % loss, 150 meter packets
- * lose none one time in five, which is chance, not a rate limit.
+ * Compares the heaviest class by byte rate with the lightest; a class whose frames all complete lost
+ * nothing and takes no part.
  */
-function refineLossCauses(hops: Map<HopId, Judged>, byHop: Map<HopId, ClassFacts>): void {
-  const lossy = [...hops.values()].filter((h) => h.cause === 'random-loss' && h.status !== 'ok');
-  if (lossy.length === 0) return;
-  // A class whose frames all complete lost nothing, whatever its counter says.
-  const classes = [...byHop.entries()].filter(([, f]) => f.packets >= 20 && !framesWhole(f));
-  if (classes.length < 2) return;
-  classes.sort((a, b) => a[1].bytesPerS - b[1].bytesPerS);
-  const light = classes[0]?.[1];
-  const heavy = classes[classes.length - 1]?.[1];
-  if (!light || !heavy) return;
+export function rateLimit(f: PathFacts): string | undefined {
+  const usable = classesOf(f).filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c));
+  if (usable.length < 2) return undefined;
+  usable.sort((a, b) => a[1].bytesPerS - b[1].bytesPerS);
+  const light = usable[0]![1];
+  const heavy = usable[usable.length - 1]![1];
   const lightLoss = lossFraction(light);
   const heavyLoss = lossFraction(heavy);
-  const lightExpected = heavyLoss * (light.packets + light.lost);
-  const rateDependent = poissonCdf(light.lost, lightExpected) < UNIFORM_LOSS_P;
-  if (heavyLoss >= LOSS_DEGRADED_FRACTION && heavyLoss >= 3 * lightLoss && heavy.bytesPerS >= 4 * light.bytesPerS && rateDependent) {
-    const why = `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`;
-    for (const h of lossy) {
-      h.cause = 'bandwidth';
-      // Context across classes, not this hop's own finding: it goes before the deciding fact (kept last).
-      h.evidence.splice(-1, 0, why);
-    }
-    // A bottleneck queues what it does not drop: the light classes' late, bunched arrivals and the pings'
-    // long round trips come from the same full queue, and the cure is the same (less rate) — not the
-    // jitter advice, nor "the radio does not answer".
-    for (const h of hops.values()) {
-      if (h.plane === 'data' && h.status === 'degraded' && h.cause === 'jitter') {
-        h.cause = 'bandwidth';
-        h.evidence.splice(-1, 0, `${why}; the delay variation is the queue in front of that limit`);
-      } else if (h.id === 'control' && h.slowRoundTrip) {
-        h.cause = 'bandwidth';
-        h.evidence.splice(-1, 0, `${why}; the pings wait in the same queue as the radio's data`);
-      }
-    }
-  }
+  const pUniform = poissonCdf(light.lost, heavyLoss * (light.packets + light.lost));
+  const limited = heavyLoss >= RATE_HEAVY_LOSS && heavyLoss >= RATE_LOSS_RATIO * lightLoss && heavy.bytesPerS >= RATE_BYTES_RATIO * light.bytesPerS && pUniform < RATE_UNIFORM_P;
+  if (!limited) return undefined;
+  return `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`;
 }
 
-function verdictOf(hops: Judged[], ctx: RuleContext, s: ControlSession | undefined, anyData: boolean): Verdict {
-  const failing = hops.find((h) => h.status === 'blocked') ?? hops.find((h) => h.status === 'degraded');
-  if (failing) {
-    const cause = failing.cause ?? 'udp-blocked-inbound';
-    const a = ADVICE[cause];
-    const status = failing.status === 'blocked' ? 'blocked' : 'degraded';
-    return { status, hop: failing.id, cause, summary: `${a.title} (hop ${failing.id}: ${failing.status}).`, advice: a.advice };
-  }
-  const control = hops.find((h) => h.id === 'control');
-  const okData = hops.filter((h) => h.plane === 'data' && h.id !== 'udp-return' && h.status === 'ok');
-  const notTested = Object.keys(ctx.notTested) as HopId[];
-  if (notTested.length > 0) {
-    return {
-      status: 'inconclusive',
-      summary: `No fault on the paths tested (${hops.filter((h) => h.status === 'ok').map((h) => h.id).join(', ') || 'none'}); not tested: ${notTested.join(', ')}.`,
-      advice: Object.values(ctx.notTested).filter((v): v is string => typeof v === 'string'),
-    };
-  }
-  if (control?.status === 'ok' && okData.length > 0) {
-    return { status: 'healthy', cause: 'healthy', summary: `${ADVICE.healthy.title}: ${okData.map((h) => h.id.slice(5)).join(', ')}.`, advice: ADVICE.healthy.advice };
-  }
-  if (!s && anyData && okData.length > 0) {
-    return {
-      status: 'inconclusive',
-      summary: `The data plane looks healthy (${okData.map((h) => h.id.slice(5)).join(', ')}), but the evidence holds no readable control channel, so whether every requested stream arrives cannot be told.`,
-      advice: ['Capture on the client while SmartSDR connects (TCP 4992 on the LAN) to see both planes: e.g. `tcpdump -i any -w ticket.pcapng udp or tcp port 4992`.'],
-    };
-  }
-  if (s && !anyData) {
-    return {
-      status: 'inconclusive',
-      summary: 'The control channel is up but no data stream was requested in the evidence, so the data path could not be judged.',
-      advice: ['Capture while the panadapter and audio are open, or run `flexpath diagnose --probe`.'],
-    };
-  }
-  const beacons = ctx.beacons();
-  return {
+// ─── data classes: predicates the rules share ────────────────────────────────────────────────────────
+
+const waited = (c: ClassFacts): number => c.requested?.waitedS ?? 0;
+const unitWord = (c: ClassFacts): string => (c.unit === 'line' ? 'line' : 'frame');
+/** Reassembled classes (FFT, waterfall) where not one frame completed although fragments came. */
+const noFrameCompletes = (c: ClassFacts): boolean => c.unit !== undefined && c.framesComplete === 0 && c.framesBroken > 0;
+/** Small packets get through: the meters arrive (a lossy link may still drop some of them). */
+const smallOk = (f: PathFacts): boolean => f.data['data:meter'].packets > 0;
+const fragNeededLines = (f: PathFacts): string[] =>
+  f.fragNeeded.map((i) => `ICMP fragmentation needed from ${i.from}${i.mtu ? `: next-hop MTU ${i.mtu}` : ''} for ${i.src} → ${i.dst}`);
+const firstFragmentsMissing = (f: PathFacts, c: ClassFacts): boolean => noFrameCompletes(c) && ((smallOk(f) && c.neverFirstFragment && c.framesBroken >= MTU_MIN_FRAMES) || f.fragNeeded.length > 0);
+const noFrameWhy = (c: ClassFacts): string =>
+  'no frame is ever complete: ' + (c.neverFirstFragment ? 'the first (full-size) fragment of a frame never arrives, only later ones' : 'fragments arrive but too many are lost for any frame to complete');
+const lossy = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && lossDegrades(c.lost, c.packets, f.mode);
+const reordered = (c: ClassFacts): boolean => c.packets > 0 && c.outOfOrder / c.packets >= REORDER_DEGRADED_FRACTION;
+const wholeButGaps = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && framesWhole(c) && (lossy(f, c) || reordered(c));
+const heavyReorder = (c: ClassFacts): boolean => c.packets > 0 && c.outOfOrder >= c.lost && c.outOfOrder / c.packets >= HEAVY_REORDER_FRACTION;
+const brokenShare = (c: ClassFacts): number => (c.framesComplete + c.framesBroken > 0 ? c.framesBroken / (c.framesComplete + c.framesBroken) : 0);
+const manyBroken = (c: ClassFacts): boolean => brokenShare(c) >= BROKEN_FRAMES_FRACTION;
+const jittery = (c: ClassFacts): boolean => c.packets > 0 && c.jitterS >= JITTER_DEGRADED_S;
+/** Delay variation is what the class shows first: before loss when frames complete or reordering is heavy, else after it. */
+const jitterDecides = (f: PathFacts, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, c) && !manyBroken(c) && (reordered(c) || jittery(c)));
+/** Flowing, requested, and not stopped or cut to pieces: the classes whose quality the later rules grade. */
+const flowing = (c: ClassFacts): boolean => c.packets > 0 && !(c.requested && c.stopped && c.stopped.silentS >= STOPPED_AFTER_S) && !noFrameCompletes(c);
+const lossSummary = (c: ClassFacts): string => {
+  const loss = lossFraction(c);
+  return `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`;
+};
+const jitterSummary = (f: PathFacts, c: ClassFacts): string => {
+  if (wholeButGaps(f, c)) return `every ${unitWord(c)} completes although the packet counter shows ${c.lost} gap(s) and ${c.outOfOrder} out of order: packets arrive reordered, not lost`;
+  if (heavyReorder(c)) return `${pct(c.outOfOrder / c.packets)} out of order${c.lost > 0 ? ` (the ${c.lost} counted lost are likely packets later than the 4-bit counter can place)` : ''}`;
+  if (reordered(c)) return `${pct(c.outOfOrder / c.packets)} out of order`;
+  return `inter-arrival jitter ${(c.jitterS * 1000).toFixed(0)} ms`;
+};
+
+const LOSS_SOURCE =
+  'reference §7.2 (FlexLib Radio.cs: on a LAN any loss within a 1-s tick lowers the quality; SmartLink tolerates 2 %) and empirical: 1 % on SmartLink, 0.5 % with ≥ 2 lost on a LAN';
+
+// ─── the table ───────────────────────────────────────────────────────────────────────────────────────
+
+export const RULES: readonly Rule[] = [
+  // discovery
+  {
+    id: 'discovery-beacons',
+    hop: 'discovery',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §4.1 (beacons are LAN broadcasts on UDP 4992)',
+    when: (f) => f.discovery.beacons.length > 0,
+    summary: silent,
+    evidence: none,
+  },
+  {
+    id: 'discovery-none',
+    hop: 'discovery',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §8 #9 (beacons do not cross routers, VPNs or SmartLink)',
+    when: () => true,
+    summary: () => 'no discovery beacons seen: normal across routers, VPNs and SmartLink (beacons are LAN broadcasts)',
+    evidence: none,
+  },
+
+  // smartlink-server
+  {
+    id: 'broker-certificate-refused',
+    hop: 'smartlink-server',
+    status: 'blocked',
+    cause: 'smartlink-unreachable',
+    thresholds: {},
+    source: 'reference §6.1 (the broker is TLS to smartlink.flexradio.com:443)',
+    when: (f) => f.broker.certificateRefused !== undefined,
+    summary: (f) => `the server’s TLS certificate was refused (${f.broker.certificateRefused ?? ''}): FlexPath sent it no login`,
+    evidence: none,
+  },
+  {
+    id: 'broker-login-refused',
+    hop: 'smartlink-server',
+    status: 'blocked',
+    cause: 'smartlink-unreachable',
+    thresholds: {},
+    source: 'reference §6.2 (`application registration_invalid`)',
+    when: (f) => f.broker.registrationInvalid,
+    summary: () => 'server answered `application registration_invalid`: the login token was refused',
+    evidence: none,
+  },
+  {
+    id: 'broker-silent',
+    hop: 'smartlink-server',
+    status: 'blocked',
+    cause: 'smartlink-unreachable',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 1',
+    when: (f) => f.broker.sessions.length > 0 && f.broker.sessions.every((x) => x.bytesToClient === 0),
+    summary: () => 'the SmartLink server never answered',
+    evidence: none,
+  },
+  {
+    id: 'broker-not-used',
+    hop: 'smartlink-server',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §6.1',
+    when: (f) => f.broker.sessions.length === 0 && f.broker.registerSent === 0,
+    summary: (f) => (f.mode === 'wan' ? 'no SmartLink server connection in the evidence' : 'not used: LAN session'),
+    evidence: none,
+  },
+  {
+    id: 'broker-answers',
+    hop: 'smartlink-server',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 1',
+    when: () => true,
+    summary: silent,
+    evidence: (f) => [...(f.broker.radios.length > 0 ? [`radio list: ${f.broker.radios.join(', ')}`] : []), ...(f.broker.publicIp ? [`server sees this client at ${f.broker.publicIp}`] : [])],
+  },
+
+  // radio-registration
+  {
+    id: 'registration-radio-not-connected',
+    hop: 'radio-registration',
+    status: 'blocked',
+    cause: 'radio-not-registered',
+    thresholds: {},
+    source: 'reference §6.6 (`wan server_connected`, `radio_authenticated`); every radio reports it, also to LAN clients, so it counts on SmartLink only',
+    when: (f) => f.mode === 'wan' && (f.registration.radioWan?.serverConnected === false || f.registration.radioWan?.radioAuthenticated === false),
+    summary: () => 'the radio reports it is not connected to, or not authenticated with, the SmartLink server',
+    evidence: none,
+  },
+  {
+    id: 'registration-not-listed',
+    hop: 'radio-registration',
+    status: 'blocked',
+    cause: 'radio-not-registered',
+    thresholds: {},
+    source: 'reference §6.2 (`radio list` after `application register`)',
+    when: (f) => f.registration.brokerRadios === 0 && f.registration.registerSent > 0 && !f.registration.registrationInvalid,
+    summary: () => 'the SmartLink server accepted the login but lists no radio for this account',
+    evidence: none,
+  },
+  {
+    id: 'registration-beacon-offline',
+    hop: 'radio-registration',
+    status: 'blocked',
+    cause: 'radio-not-registered',
+    thresholds: {},
+    source: 'reference §4.2 (discovery `wan_connected`)',
+    when: (f) =>
+      f.mode === 'wan' &&
+      !(f.registration.radioWan?.serverConnected && f.registration.radioWan.radioAuthenticated) &&
+      f.registration.brokerRadios === 0 &&
+      f.registration.beacons.some((b) => !b.wanConnected),
+    summary: () => 'a beacon says the radio is not connected to SmartLink (wan_connected=0)',
+    evidence: none,
+  },
+  {
+    id: 'registration-lan',
+    hop: 'radio-registration',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §6.6',
+    when: (f) => f.mode === 'lan',
+    summary: () => 'not used: LAN session',
+    evidence: none,
+  },
+  {
+    id: 'registration-ok',
+    hop: 'radio-registration',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §6.6, §8.1 checkpoint 2',
+    when: (f) => Boolean(f.registration.radioWan?.serverConnected && f.registration.radioWan.radioAuthenticated) || f.registration.brokerRadios > 0,
+    summary: silent,
+    evidence: none,
+  },
+  {
+    id: 'registration-no-facts',
+    hop: 'radio-registration',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 2',
+    when: () => true,
+    summary: (f) => (f.registration.radioWan || f.registration.beacons.length > 0 || f.registration.registerSent > 0 ? undefined : 'no radio registration facts in the evidence'),
+    evidence: none,
+  },
+
+  // radio-forwarding
+  {
+    id: 'forwarding-double-nat',
+    hop: 'radio-forwarding',
+    status: 'blocked',
+    cause: 'double-nat',
+    thresholds: {},
+    source: 'reference §8 #1 (FlexRadio helpdesk: one NAT only; CGNAT 100.64.0.0/10, 192.0.0.0/29)',
+    when: (f) => f.forwarding.publicIpPrivate,
+    summary: (f) => `${f.forwarding.radio?.publicIp ?? '?'} is a private or carrier-grade NAT address: more than one NAT sits in front of the radio`,
+    evidence: none,
+  },
+  {
+    id: 'forwarding-tcp-only',
+    hop: 'radio-forwarding',
+    status: 'blocked',
+    cause: 'router-no-forwarding',
+    thresholds: {},
+    source: 'reference §6.7 (FlexLib WanTestConnectionResults.cs); one router passing the TLS port but not the UDP one (a second NAT would stop TCP too)',
+    when: (f) => {
+      const t = f.forwarding.test;
+      return t !== undefined && !pairWorks(t) && Boolean(t.forwardTcp || t.upnpTcp) && !(t.forwardUdp || t.upnpUdp) && !t.holePunch;
+    },
+    summary: () => 'TCP reaches the radio but UDP does not: the router forwards the TLS port but not the UDP port',
+    evidence: none,
+  },
+  {
+    id: 'forwarding-unreachable',
+    hop: 'radio-forwarding',
+    status: 'blocked',
+    cause: 'router-no-forwarding',
+    thresholds: {},
+    source: 'reference §6.4, §6.7, §8 #3',
+    when: (f) => f.forwarding.test !== undefined && !pairWorks(f.forwarding.test) && !f.forwarding.test.holePunch,
+    summary: () => 'neither forwarding, UPnP nor hole punching can reach the radio',
+    evidence: none,
+  },
+  {
+    id: 'forwarding-ok',
+    hop: 'radio-forwarding',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §6.7 (K3TZR: the forward pair or the UPnP pair)',
+    when: (f) => f.forwarding.test !== undefined && pairWorks(f.forwarding.test),
+    summary: silent,
+    evidence: none,
+  },
+  {
+    id: 'forwarding-hole-punch',
+    hop: 'radio-forwarding',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §6.4 (FlexLib falls back to hole punching)',
+    when: (f) => Boolean(f.forwarding.test?.holePunch),
+    summary: () => 'no forwarded or UPnP ports: relying on hole punching',
+    evidence: none,
+  },
+  {
+    id: 'forwarding-no-test',
+    hop: 'radio-forwarding',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §6.7',
+    when: (f) => f.forwarding.radio !== undefined,
+    summary: () => 'no test_connection result in the evidence',
+    evidence: none,
+  },
+  {
+    id: 'forwarding-no-facts',
+    hop: 'radio-forwarding',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §6.3',
+    when: () => true,
+    summary: (f) => (f.mode === 'wan' ? 'no port-forwarding facts in the evidence' : 'not used: LAN session'),
+    evidence: none,
+  },
+
+  // control
+  {
+    id: 'control-no-answer',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source: 'reference §5.2 (the radio sends its V/H prologue on connect)',
+    when: (f) => !f.control.session && f.control.attempts.some((x) => x.bytesToClient === 0),
+    summary: (f) => attemptLines(f)[0],
+    evidence: (f) => attemptLines(f).slice(1),
+  },
+  {
+    id: 'control-wan-refused',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'radio-not-registered',
+    thresholds: {},
+    source: 'reference §8 #15 (`client … wan_validation_failed=1`), §6.5 (`wan validate`)',
+    when: (f) => {
+      const s = f.control.session;
+      return s !== undefined && (s.wanValidationFailed || (s.wanValidate?.code !== undefined && s.wanValidate.code !== 0));
+    },
+    summary: () => 'the radio refused the brokered session (wan_validation_failed)',
+    evidence: none,
+  },
+  {
+    id: 'control-silent',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source: 'reference §5.2',
+    when: (f) => f.control.session !== undefined && f.control.session.replies === 0 && f.control.session.version === undefined,
+    summary: (f) => `${f.control.session?.bytesToServer ?? 0} B sent, the radio never answered`,
+    evidence: none,
+  },
+  {
+    id: 'control-ping-lost',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'ping-timeout',
+    thresholds: { PING_TIMEOUT_S },
+    source: 'reference §5.5 (FlexLib drops the session when a ping is outstanding > 17 s)',
+    when: (f) => (f.control.session?.pings.longestWaitS ?? 0) > PING_TIMEOUT_S,
+    summary: () => `a ping went unanswered for more than ${PING_TIMEOUT_S} s: FlexLib drops the session`,
+    evidence: none,
+  },
+  {
+    id: 'control-pings-stopped',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'ping-timeout',
+    thresholds: { PING_TIMEOUT_S },
+    source: 'reference §5.5',
+    when: (f) => (f.control.session?.pings.maxGapS ?? 0) > PING_TIMEOUT_S,
+    summary: () => `the client sent no ping for more than ${PING_TIMEOUT_S} s`,
+    evidence: none,
+  },
+  {
+    id: 'control-ping-waiting',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'ping-timeout',
+    thresholds: { PING_TIMEOUT_S },
+    source: 'reference §5.5; live sessions judge while commands are in flight, whose age counts as much as a late reply',
+    when: (f) => (f.control.session?.pings.waitingNowS ?? 0) > PING_TIMEOUT_S,
+    summary: (f) => `a ping has waited ${secs(f.control.session?.pings.waitingNowS ?? 0)} for its reply: FlexLib drops the session after ${PING_TIMEOUT_S} s`,
+    evidence: none,
+  },
+  {
+    id: 'control-pings-unanswered',
+    hop: 'control',
+    status: 'degraded',
+    cause: 'ping-timeout',
+    thresholds: { PINGS_MIN, PINGS_MISSING_MORE_THAN, PING_WAIT_S },
+    source: 'empirical: FlexLib pings once a second (reference §5.5); more than 2 of ≥ 3 pings unanswered, one waiting ≥ 3 s, is not a reply merely in flight',
+    when: (f) => {
+      const p = f.control.session?.pings;
+      return p !== undefined && p.sent >= PINGS_MIN && p.answered < p.sent - PINGS_MISSING_MORE_THAN && Math.max(p.longestWaitS, p.waitingNowS) >= PING_WAIT_S;
+    },
+    summary: () => 'pings are going unanswered while the session is up',
+    evidence: none,
+  },
+  {
+    id: 'control-reset-by-radio',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source: 'reference §5.1 (one TCP connection per session)',
+    when: (f) => f.control.session?.resetBy === 'server',
+    summary: (f) => `connection reset by the radio after ${secs(f.control.session?.durationS ?? 0)}`,
+    evidence: none,
+  },
+  {
+    id: 'control-closed-by-radio',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source: 'reference §5.1; a radio ends a client’s session itself only when it restarts, is switched off or drops the client',
+    when: (f) => f.control.session?.closedBy === 'server',
+    summary: (f) => `the radio closed the connection after ${secs(f.control.session?.durationS ?? 0)}`,
+    evidence: none,
+  },
+  {
+    id: 'control-rtt-rate-limit',
+    hop: 'control',
+    status: 'degraded',
+    cause: 'bandwidth',
+    thresholds: { LAN_POOR_MS: RTT_THRESHOLDS.lan.poor, WAN_POOR_MS: RTT_THRESHOLDS.wan.poor, ...RATE_THRESHOLDS },
+    source: `reference §7.3 (FlexLib RTT Poor) and ${RATE_SOURCE}: a bottleneck queues what it does not drop, so the pings wait behind the radio’s data`,
+    when: (f) => slowRoundTrip(f) && rateLimit(f) !== undefined,
+    summary: (f) => rttSummary(f),
+    evidence: (f) => [`${rateLimit(f) ?? ''}; the pings wait in the same queue as the radio's data`],
+  },
+  {
+    id: 'control-rtt-poor',
+    hop: 'control',
+    status: 'degraded',
+    cause: 'control-timeout',
+    thresholds: { LAN_POOR_MS: RTT_THRESHOLDS.lan.poor, WAN_POOR_MS: RTT_THRESHOLDS.wan.poor },
+    source: 'reference §7.3 (FlexLib Radio.cs: LAN Poor ≥ 100 ms, SmartLink Poor ≥ 500 ms)',
+    when: (f) => slowRoundTrip(f),
+    summary: (f) => rttSummary(f),
+    evidence: none,
+  },
+  {
+    id: 'control-commands-unanswered',
+    hop: 'control',
+    status: 'degraded',
+    cause: 'control-timeout',
+    thresholds: { REPLY_WAIT_S },
+    source: 'empirical: the radio answers a command within milliseconds on a LAN (reference §5.6 sequences); 5 s leaves room for a slow path',
+    when: (f) => lateCommands(f).length > 0,
+    summary: (f) => `${lateCommands(f).length} command(s) never answered, e.g. "${lateCommands(f)[0]?.command ?? ''}"`,
+    evidence: none,
+  },
+  {
+    id: 'control-tls-unreadable',
+    hop: 'control',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §6.5 (the WAN control channel is TLS)',
+    when: (f) => !f.control.session && f.control.attempts.some((x) => x.tls),
+    summary: silent,
+    evidence: (f) =>
+      f.control.attempts.filter((x) => x.tls).map((x) => `TLS ${x.id}: ${x.bytesToServer} B sent, ${x.bytesToClient} B received (encrypted: replies not readable)`),
+  },
+  {
+    id: 'control-not-seen',
+    hop: 'control',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §0 (TCP 4992 on the LAN, TLS to the radio remotely)',
+    when: (f) => !f.control.session,
+    summary: () => 'no control channel (TCP 4992 or TLS to the radio) in the evidence',
+    evidence: none,
+  },
+  {
+    id: 'control-ok',
+    hop: 'control',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 4',
+    when: () => true,
+    summary: silent,
+    evidence: none,
+  },
+
+  // stream-setup
+  {
+    id: 'setup-port-in-use',
+    hop: 'stream-setup',
+    status: 'blocked',
+    cause: 'port-in-use',
+    thresholds: {},
+    source: 'reference §8 #10 (`client udpport` → 0x500000A9 "Port/IP pair already in use")',
+    when: (f) => f.setup.udpport?.code === REPLY.portInUse,
+    summary: () => 'port/IP pair already in use: another client on this computer holds that port',
+    evidence: none,
+  },
+  {
+    id: 'setup-no-destination-registered',
+    hop: 'stream-setup',
+    status: 'degraded',
+    cause: 'udp-blocked-inbound',
+    thresholds: {},
+    source: 'reference §8 #11 (`stream create` → 0x50000064 "No IP or PORT"), §5.7: on SmartLink the client did tell the radio, by UDP, so the registrations are what got lost',
+    when: (f) => noDestination(f) && f.setup.registrations.some((r) => r.registers > 0),
+    summary: () => 'the radio has no UDP destination for this client ("No IP or PORT") although UDP registrations were sent',
+    evidence: none,
+  },
+  {
+    id: 'setup-no-destination',
+    hop: 'stream-setup',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: {},
+    source: 'reference §8 #11',
+    when: (f) => noDestination(f),
+    summary: () => 'the radio has no UDP destination for this client ("No IP or PORT")',
+    evidence: none,
+  },
+  {
+    id: 'setup-all-refused',
+    hop: 'stream-setup',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source: 'reference §5.4 (error codes of `stream create` / `display pan create`)',
+    when: (f) => refused(f).length > 0 && refused(f).length === f.setup.creates.length,
+    summary: (f) => `every stream or pan create (${refused(f).length}) was refused`,
+    evidence: none,
+  },
+  {
+    id: 'setup-some-refused',
+    hop: 'stream-setup',
+    status: 'degraded',
+    cause: 'radio-refused',
+    thresholds: {},
+    source: 'reference §5.4',
+    when: (f) => refused(f).length > 0,
+    summary: (f) => `${refused(f).length} of ${f.setup.creates.length} stream or pan creates refused by the radio`,
+    evidence: none,
+  },
+  {
+    id: 'setup-no-session',
+    hop: 'stream-setup',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §5.7, §5.8',
+    when: (f) => !f.setup.hasSession,
+    summary: () => 'no readable control session: stream setup not in the evidence',
+    evidence: none,
+  },
+  {
+    id: 'setup-no-destination-told',
+    hop: 'stream-setup',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §5.7 (`client udpport` on a LAN, `client udp_register` on SmartLink)',
+    when: (f) => !f.setup.udpport && f.setup.registrations.length === 0 && f.setup.announced.length === 0,
+    summary: () => 'the client never told the radio where to send UDP in this evidence',
+    evidence: none,
+  },
+  {
+    id: 'setup-ok',
+    hop: 'stream-setup',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §8.1 checkpoints 5–6',
+    when: () => true,
+    summary: silent,
+    evidence: none,
+  },
+
+  // udp-return
+  {
+    id: 'udp-return-host-rejects',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'host-firewall',
+    thresholds: {},
+    source: 'reference §8 #6 (a host firewall answers the radio’s unsolicited datagrams)',
+    when: (f) => {
+      const a = f.udpReturn.aboutData;
+      return a.count > 0 && (a.adminProhibited || f.udpReturn.announcedPort === undefined || a.port === f.udpReturn.announcedPort);
+    },
+    summary: (f) => `this computer answered the radio's data to port ${f.udpReturn.aboutData.port ?? '?'} with ICMP errors`,
+    evidence: none,
+  },
+  {
+    id: 'udp-return-icmp-other-port',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'wrong-port',
+    thresholds: {},
+    source: 'reference §8 #10 (data to a port nobody listens on comes back as port-unreachable)',
+    when: (f) => f.udpReturn.aboutData.count > 0,
+    summary: (f) => `data sent to port ${f.udpReturn.aboutData.port ?? '?'}, the client announced ${f.udpReturn.announcedPort ?? '?'}`,
+    evidence: none,
+  },
+  {
+    id: 'udp-return-other-port',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'wrong-port',
+    thresholds: {},
+    source: 'reference §5.7 (the radio sends to the announced port)',
+    when: (f) => f.udpReturn.announcedPort !== undefined && f.udpReturn.streamsToClient > 0 && !f.udpReturn.dstPorts.includes(f.udpReturn.announcedPort),
+    summary: (f) => `data goes to port(s) ${f.udpReturn.dstPorts.join(', ')} but the client announced ${f.udpReturn.announcedPort ?? '?'}`,
+    evidence: none,
+  },
+  {
+    id: 'udp-return-no-data',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { FIRST_PACKET_GRACE_S },
+    source: 'reference §8 #5–7, §8.1 checkpoint 6; empirical grace: the radio’s first meter packet follows `client udpport` within ~40 ms (sim and the SmartSDR fixture), 2 s is ample',
+    when: (f) => f.udpReturn.streamsToClient === 0 && (f.udpReturn.requestedClasses > 0 || f.setup.registrations.length > 0) && f.udpReturn.waitedS >= FIRST_PACKET_GRACE_S,
+    summary: (f) => `no VITA-49 datagram from the radio in ${secs(f.udpReturn.waitedS)} after stream setup`,
+    evidence: (f) =>
+      f.udpReturn.noDestinationDespiteRegistrations ? ['the radio answered "No IP or PORT": none of the registrations reached it, or the radio ignored them'] : [],
+  },
+  {
+    id: 'udp-return-stopped',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { STOPPED_AFTER_S },
+    source: 'reference §5.7 (FlexLib pings every 5 s "to maintain the NAT rule"): data that flowed and stopped while the session went on is a NAT mapping or firewall state timing out',
+    when: (f) => f.udpReturn.streamsToClient > 0 && (f.udpReturn.stopped?.silentS ?? 0) >= STOPPED_AFTER_S,
+    summary: (f) => stoppedLine(f.udpReturn.stopped),
+    evidence: none,
+  },
+  {
+    id: 'udp-return-nothing-requested',
+    hop: 'udp-return',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §5.8',
+    when: (f) => f.udpReturn.streamsToClient === 0 && f.udpReturn.requestedClasses === 0 && f.setup.registrations.length === 0,
+    summary: () => 'no data stream was set up in the evidence',
+    evidence: none,
+  },
+  {
+    id: 'udp-return-too-early',
+    hop: 'udp-return',
+    status: 'unknown',
+    thresholds: { FIRST_PACKET_GRACE_S },
+    source: 'see udp-return-no-data',
+    when: (f) => f.udpReturn.streamsToClient === 0 && f.udpReturn.waitedS < FIRST_PACKET_GRACE_S,
+    summary: (f) => `streams set up ${secs(f.udpReturn.waitedS)} before the end of the evidence: too early to judge`,
+    evidence: none,
+  },
+  {
+    id: 'udp-return-ok',
+    hop: 'udp-return',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 8',
+    when: () => true,
+    summary: silent,
+    evidence: none,
+  },
+
+  // data:* — each data class on its own facts
+  {
+    id: 'data-missing-large',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'mtu',
+    thresholds: { FIRST_PACKET_GRACE_S, LARGE_PACKET_BYTES },
+    source: 'reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6',
+    when: (f, h) => {
+      const c = cls(f, h);
+      return c.packets === 0 && c.requested !== undefined && waited(c) >= FIRST_PACKET_GRACE_S && f.anyData && c.expectsLarge;
+    },
+    summary: () => `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`,
+    evidence: (f, h) => [`0 packets in ${secs(waited(cls(f, h)))}`, ...fragNeededLines(f)],
+  },
+  {
+    id: 'data-missing',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { FIRST_PACKET_GRACE_S },
+    source: 'reference §8.1 checkpoint 6 (the first announced-but-silent stream localises the block)',
+    when: (f, h) => {
+      const c = cls(f, h);
+      return c.packets === 0 && c.requested !== undefined && waited(c) >= FIRST_PACKET_GRACE_S;
+    },
+    summary: (f, h) => `0 packets in ${secs(waited(cls(f, h)))}`,
+    evidence: none,
+  },
+  {
+    id: 'data-stopped',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { STOPPED_AFTER_S },
+    source: 'see udp-return-stopped',
+    when: (f, h) => {
+      const c = cls(f, h);
+      return c.packets > 0 && c.requested !== undefined && (c.stopped?.silentS ?? 0) >= STOPPED_AFTER_S;
+    },
+    summary: (f, h) => stoppedLine(cls(f, h).stopped),
+    evidence: none,
+  },
+  {
+    id: 'data-first-fragments-missing',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'mtu',
+    thresholds: { MTU_MIN_FRAMES },
+    source:
+      'reference §3.1–3.2, §8 #8: a split frame’s first fragment is a full-size packet (the remainder comes last); if first fragments never arrive while later, smaller ones and the meters do, the largest packets are dropped every time. Empirical: 5 broken frames without one first fragment is no accident of random loss (P < 10⁻⁵ at 10 % loss)',
+    when: (f, h) => firstFragmentsMissing(f, cls(f, h)),
+    summary: (f, h) => noFrameWhy(cls(f, h)),
+    evidence: (f) => fragNeededLines(f),
+  },
+  {
+    id: 'data-frames-lost-rate-limit',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'bandwidth',
+    thresholds: RATE_THRESHOLDS,
+    source: RATE_SOURCE,
+    when: (f, h) => noFrameCompletes(cls(f, h)) && rateLimit(f) !== undefined,
+    summary: (f, h) => noFrameWhy(cls(f, h)),
+    evidence: (f) => [rateLimit(f) ?? ''],
+  },
+  {
+    id: 'data-frames-lost',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'random-loss',
+    thresholds: {},
+    source: 'DESIGN §2 (blocked: no complete FFT frame or waterfall line reaches the client, even if fragments do)',
+    when: (f, h) => noFrameCompletes(cls(f, h)),
+    summary: (f, h) => noFrameWhy(cls(f, h)),
+    evidence: none,
+  },
+  {
+    id: 'data-jitter-rate-limit',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'bandwidth',
+    thresholds: { ...RATE_THRESHOLDS, REORDER_DEGRADED_FRACTION, HEAVY_REORDER_FRACTION, JITTER_DEGRADED_S },
+    source: `${RATE_SOURCE}; a bottleneck queues what it does not drop: the light classes’ late, bunched arrivals come from the same full queue`,
+    when: (f, h) => {
+      const c = cls(f, h);
+      return flowing(c) && jitterDecides(f, c) && rateLimit(f) !== undefined;
+    },
+    summary: (f, h) => jitterSummary(f, cls(f, h)),
+    evidence: (f) => [`${rateLimit(f) ?? ''}; the delay variation is the queue in front of that limit`],
+  },
+  {
+    id: 'data-reordered-not-lost',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'jitter',
+    thresholds: { WHOLE_MIN_FRAMES, WHOLE_FRACTION, REORDER_DEGRADED_FRACTION },
+    source: 'reference §3.1–3.2 (frame_index / timecode count frames exactly); empirical: 99 % of ≥ 10 frames leaves room for the capture’s edges',
+    when: (f, h) => flowing(cls(f, h)) && wholeButGaps(f, cls(f, h)),
+    summary: (f, h) => jitterSummary(f, cls(f, h)),
+    evidence: none,
+  },
+  {
+    id: 'data-heavy-reorder',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'jitter',
+    thresholds: { HEAVY_REORDER_FRACTION },
+    source:
+      'reference §10 (a 4-bit counter cannot tell a packet late by 8 or more from a lost one); empirical: at ≥ 10 % out of order, with no more counted lost than out of order, the loss figure is the reordering’s shadow',
+    when: (f, h) => flowing(cls(f, h)) && heavyReorder(cls(f, h)),
+    summary: (f, h) => jitterSummary(f, cls(f, h)),
+    evidence: none,
+  },
+  {
+    id: 'data-loss-rate-limit',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'bandwidth',
+    thresholds: { LOSS_DEGRADED_FRACTION, LOSS_DEGRADED_LAN_FRACTION, LOSS_MIN_LOST, BROKEN_FRAMES_FRACTION, ...RATE_THRESHOLDS },
+    source: RATE_SOURCE,
+    when: (f, h) => flowing(cls(f, h)) && (lossy(f, cls(f, h)) || manyBroken(cls(f, h))) && rateLimit(f) !== undefined,
+    summary: (f, h) => (lossy(f, cls(f, h)) ? lossSummary(cls(f, h)) : `${pct(brokenShare(cls(f, h)))} of frames broken`),
+    evidence: (f) => [rateLimit(f) ?? ''],
+  },
+  {
+    id: 'data-loss',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'random-loss',
+    thresholds: { LOSS_DEGRADED_FRACTION, LOSS_DEGRADED_LAN_FRACTION, LOSS_MIN_LOST },
+    source: LOSS_SOURCE,
+    when: (f, h) => flowing(cls(f, h)) && lossy(f, cls(f, h)),
+    summary: (f, h) => lossSummary(cls(f, h)),
+    evidence: none,
+  },
+  {
+    id: 'data-frames-broken',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'random-loss',
+    thresholds: { BROKEN_FRAMES_FRACTION },
+    source: 'reference §7.1 (FlexLib counts an FFT frame left incomplete as one error); empirical: 1 frame in 20 broken is a visibly stuttering display',
+    when: (f, h) => flowing(cls(f, h)) && manyBroken(cls(f, h)),
+    summary: (f, h) => `${pct(brokenShare(cls(f, h)))} of frames broken`,
+    evidence: none,
+  },
+  {
+    id: 'data-reordered',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'jitter',
+    thresholds: { REORDER_DEGRADED_FRACTION },
+    source: 'empirical: 1 % of packets out of order is a path that reorders (a LAN reorders none)',
+    when: (f, h) => flowing(cls(f, h)) && reordered(cls(f, h)),
+    summary: (f, h) => jitterSummary(f, cls(f, h)),
+    evidence: none,
+  },
+  {
+    id: 'data-jitter',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'jitter',
+    thresholds: { JITTER_DEGRADED_S },
+    source: 'RFC 3550 §6.4.1 inter-arrival jitter; empirical: 20 ms is two of the audio’s 10-ms frames (reference §3.5)',
+    when: (f, h) => flowing(cls(f, h)) && jittery(cls(f, h)),
+    summary: (f, h) => jitterSummary(f, cls(f, h)),
+    evidence: none,
+  },
+  {
+    id: 'data-not-requested',
+    hop: 'data:*',
+    status: 'unknown',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 6',
+    when: (f, h) => cls(f, h).packets === 0 && cls(f, h).requested === undefined,
+    summary: (f, h) => `no ${cls(f, h).label} stream requested or seen`,
+    evidence: none,
+  },
+  {
+    id: 'data-too-early',
+    hop: 'data:*',
+    status: 'unknown',
+    thresholds: { FIRST_PACKET_GRACE_S },
+    source: 'see udp-return-no-data',
+    when: (f, h) => cls(f, h).packets === 0 && waited(cls(f, h)) < FIRST_PACKET_GRACE_S,
+    summary: (f, h) => `requested ${secs(waited(cls(f, h)))} before the end: too early to judge`,
+    evidence: none,
+  },
+  {
+    id: 'data-arrives',
+    hop: 'data:*',
+    status: 'ok',
+    thresholds: {},
+    source: 'reference §3.9 (expected rates), §8.1 checkpoint 7',
+    when: () => true,
+    summary: silent,
+    evidence: none,
+  },
+];
+
+/** A hop a live diagnosis could not exercise (observer mode) is never ok; blocked and degraded rules go first. */
+export const NOT_TESTED_RULE: Rule = {
+  id: 'hop-not-tested',
+  hop: '*',
+  status: 'unknown',
+  thresholds: {},
+  source: 'DESIGN §2 (a hop the session needed but the evidence did not exercise is never ok)',
+  when: (f, h) => f.notTested[h] !== undefined,
+  summary: (f, h) => `not tested: ${f.notTested[h] ?? ''}`,
+  evidence: none,
+};
+
+function pairWorks(t: NonNullable<PathFacts['forwarding']['test']>): boolean {
+  return Boolean((t.forwardTcp && t.forwardUdp) || (t.upnpTcp && t.upnpUdp));
+}
+
+function attemptLines(f: PathFacts): string[] {
+  return f.control.attempts
+    .filter((x) => x.bytesToClient === 0)
+    .map((x) => `${x.id}: ${x.synOnly ? 'connection attempts, no answer' : `${x.bytesToServer} B sent, nothing received`}${x.resetBy ? `, reset by ${x.resetBy}` : ''}`);
+}
+
+function slowRoundTrip(f: PathFacts): boolean {
+  const p = f.control.session?.pings;
+  return p !== undefined && p.answered > 0 && p.avgMs >= RTT_THRESHOLDS[f.mode].poor;
+}
+
+function rttSummary(f: PathFacts): string {
+  return `average RTT at or above FlexLib's ${f.mode === 'wan' ? 'SmartLink' : 'LAN'} "Poor" threshold (${RTT_THRESHOLDS[f.mode].poor} ms)`;
+}
+
+function lateCommands(f: PathFacts): Array<{ command: string; ageS: number }> {
+  return (f.control.session?.unanswered ?? []).filter((u) => u.ageS > REPLY_WAIT_S);
+}
+
+function refused(f: PathFacts): PathFacts['setup']['creates'] {
+  return f.setup.hasSession ? f.setup.creates.filter((c) => c.code !== undefined && c.code !== 0) : [];
+}
+
+function noDestination(f: PathFacts): boolean {
+  return refused(f).some((c) => c.code === REPLY.noIpOrPort);
+}
+
+function stoppedLine(s: PathFacts['udpReturn']['stopped']): string {
+  return `data stopped ${secs(s?.silentS ?? 0)} ago after flowing for ${secs(s?.flowedS ?? 0)}: a NAT mapping or firewall state may have expired`;
+}
+
+// ─── the verdict, when no hop is blocked or degraded ─────────────────────────────────────────────────
+
+/** A verdict rule: decides the verdict when no hop is blocked or degraded. */
+export interface VerdictRule {
+  id: string;
+  status: VerdictStatus;
+  cause?: Cause;
+  thresholds: Readonly<Record<string, number>>;
+  source: string;
+  when(f: PathFacts, hops: Hop[]): boolean;
+  summary(f: PathFacts, hops: Hop[]): string;
+  advice(f: PathFacts, hops: Hop[]): string[];
+}
+
+const okData = (hops: Hop[]): Hop[] => hops.filter((h) => h.plane === 'data' && h.id !== 'udp-return' && h.status === 'ok');
+const names = (hops: Hop[]): string => hops.map((h) => h.id.slice(5)).join(', ');
+
+export const VERDICT_RULES: readonly VerdictRule[] = [
+  {
+    id: 'verdict-not-tested',
     status: 'inconclusive',
-    summary:
-      beacons.length > 0
-        ? `Only discovery beacons (${beacons.map((b) => b.model ?? 'radio').join(', ')}) in the evidence: no control channel or data stream to judge.`
+    thresholds: {},
+    source: 'DESIGN §2 (a hop the session needed but the evidence did not exercise is never ok)',
+    when: (f) => Object.keys(f.notTested).length > 0,
+    summary: (f, hops) =>
+      `No fault on the paths tested (${hops.filter((h) => h.status === 'ok').map((h) => h.id).join(', ') || 'none'}); not tested: ${Object.keys(f.notTested).join(', ')}.`,
+    advice: (f) => Object.values(f.notTested).filter((v): v is string => typeof v === 'string'),
+  },
+  {
+    id: 'verdict-healthy',
+    status: 'healthy',
+    cause: 'healthy',
+    thresholds: {},
+    source: 'DESIGN §2 (both planes: control answers and every requested stream arrives)',
+    when: (_f, hops) => hops.find((h) => h.id === 'control')?.status === 'ok' && okData(hops).length > 0,
+    summary: (_f, hops) => `${ADVICE.healthy.title}: ${names(okData(hops))}.`,
+    advice: () => ADVICE.healthy.advice,
+  },
+  {
+    id: 'verdict-no-control',
+    status: 'inconclusive',
+    thresholds: {},
+    source: 'reference §8.1 checkpoint 6 (what was requested is known only from the control plane)',
+    when: (f, hops) => !f.hasSession && f.anyData && okData(hops).length > 0,
+    summary: (_f, hops) =>
+      `The data plane looks healthy (${names(okData(hops))}), but the evidence holds no readable control channel, so whether every requested stream arrives cannot be told.`,
+    advice: () => ['Capture on the client while SmartSDR connects (TCP 4992 on the LAN) to see both planes: e.g. `tcpdump -i any -w ticket.pcapng udp or tcp port 4992`.'],
+  },
+  {
+    id: 'verdict-no-streams',
+    status: 'inconclusive',
+    thresholds: {},
+    source: 'reference §5.8 (streams exist only once requested)',
+    when: (f) => f.hasSession && !f.anyData,
+    summary: () => 'The control channel is up but no data stream was requested in the evidence, so the data path could not be judged.',
+    advice: () => ['Capture while the panadapter and audio are open, or run `flexpath diagnose --probe`.'],
+  },
+  {
+    id: 'verdict-no-session',
+    status: 'inconclusive',
+    thresholds: {},
+    source: 'DESIGN §2 (inconclusive is an honest answer when evidence is missing: say what to capture next)',
+    when: () => true,
+    summary: (f) =>
+      f.beaconModels.length > 0
+        ? `Only discovery beacons (${f.beaconModels.join(', ')}) in the evidence: no control channel or data stream to judge.`
         : 'No FlexRadio session (control channel or VITA-49 data) in the evidence.',
-    advice: ['Capture on the computer running SmartSDR while it connects: `tcpdump -i any -w ticket.pcapng udp or tcp port 4992 or tcp port 443`.'],
-  };
+    advice: () => ['Capture on the computer running SmartSDR while it connects: `tcpdump -i any -w ticket.pcapng udp or tcp port 4992 or tcp port 443`.'],
+  },
+];
+
+/** Any rule of the table, hop or verdict, by id. */
+export function ruleById(id: string): Rule | VerdictRule | undefined {
+  return id === NOT_TESTED_RULE.id ? NOT_TESTED_RULE : (RULES.find((r) => r.id === id) ?? VERDICT_RULES.find((r) => r.id === id));
 }
 
-function fmtBool(b: boolean | undefined): string {
-  return b === undefined ? '?' : b ? '1' : '0';
+export interface RuleRow {
+  id: string;
+  hop: string;
+  status: string;
+  cause?: Cause;
+  thresholds: Readonly<Record<string, number>>;
+  source: string;
 }
 
-/** RFC 1918, CGNAT 100.64.0.0/10 and 192.0.0.0/29 (reference §8 #1). */
-function isSharedOrPrivate(ip: string): boolean {
-  const p = ip.split('.').map(Number);
-  if (p.length !== 4 || p.some((x) => !Number.isInteger(x))) return false;
-  const [a = 0, b = 0, c = 0, d = 0] = p;
-  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 192 && b === 0 && c === 0 && d < 8);
+/** The whole table as plain rows, in the order hops are tried (`flexpath rules`). */
+export function ruleTable(): RuleRow[] {
+  const row = (r: Rule | VerdictRule, hop: string): RuleRow => ({ id: r.id, hop, status: r.status, ...(r.cause ? { cause: r.cause } : {}), thresholds: r.thresholds, source: r.source });
+  return [...RULES.map((r) => row(r, r.hop)), row(NOT_TESTED_RULE, NOT_TESTED_RULE.hop), ...VERDICT_RULES.map((r) => row(r, 'verdict'))];
 }

@@ -3,12 +3,20 @@
  * streams), Markdown (pasted into a ticket as is), HTML (self-contained, no scripts), JSON (the contract).
  */
 import type { AnalysisReport, Hop } from '../analysis/model.js';
+import { ruleById } from '../analysis/rules.js';
 
 const STATUS_MARK: Record<Hop['status'], string> = { ok: 'OK', degraded: 'DEGRADED', blocked: 'BLOCKED', unknown: '—' };
 
 function verdictLine(r: AnalysisReport): string {
   const v = r.verdict;
   return `${v.status.toUpperCase()}${v.hop ? ` at ${v.hop}` : ''}${v.cause && v.cause !== 'healthy' ? ` (${v.cause})` : ''}`;
+}
+
+/** "decided by <id> (<source>)": which rule of `flexpath rules` made this call, and on what authority. */
+export function decidedBy(rule: string | undefined): string | undefined {
+  if (!rule) return undefined;
+  const r = ruleById(rule);
+  return `decided by ${rule}${r ? ` (${r.source})` : ''}`;
 }
 
 function mb(bytes: number): string {
@@ -34,12 +42,16 @@ export function formatText(r: AnalysisReport): string {
   const out: string[] = [];
   out.push(`VERDICT: ${verdictLine(r)}`, r.verdict.summary);
   for (const a of r.verdict.advice) out.push(`  → ${a}`);
+  const why = decidedBy(r.verdict.rule);
+  if (why) out.push(`  (${why})`);
   out.push('', `Source: ${r.source.file} — ${r.source.packets} packets, ${mb(r.source.bytes)}, ${r.source.durationS.toFixed(1)} s`);
   for (const radio of r.radios) out.push(`Radio: ${radio.model} ${radio.serial} v${radio.version} ${radio.ip}${radio.nickname ? ` "${radio.nickname}"` : ''}${radio.callsign ? ` ${radio.callsign}` : ''}`);
   out.push('', 'Path (radio ⇄ computer):');
   for (const h of r.hops) {
     out.push(`  ${STATUS_MARK[h.status].padEnd(8)} ${h.id.padEnd(18)} ${h.evidence[0] ?? ''}`);
-    if (h.status === 'blocked' || h.status === 'degraded') for (const e of h.evidence.slice(1, 5)) out.push(`  ${''.padEnd(8)} ${''.padEnd(18)} ${e}`);
+    if (h.status === 'blocked' || h.status === 'degraded') {
+      for (const e of [...h.evidence.slice(1, 5), decidedBy(h.rule)]) if (e) out.push(`  ${''.padEnd(8)} ${''.padEnd(18)} ${e}`);
+    }
   }
   if (r.streams.length > 0) out.push('', 'Streams:', ...table(streamRows(r)).map((l) => '  ' + l));
   if (r.warnings.length > 0) out.push('', 'Warnings:', ...r.warnings.map((w) => `  ! ${w}`));
@@ -51,6 +63,8 @@ const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' '
 export function formatMarkdown(r: AnalysisReport): string {
   const out: string[] = [];
   out.push('## FlexPath report', '', `**Verdict: ${verdictLine(r)}** — ${r.verdict.summary}`, '');
+  const why = decidedBy(r.verdict.rule);
+  if (why) out.push(`_${mdCell(why)}_`, '');
   if (r.verdict.advice.length > 0) out.push('**What to do:**', '', ...r.verdict.advice.map((a, i) => `${i + 1}. ${a}`), '');
   out.push(`Source: \`${r.source.file}\` — ${r.source.packets} packets, ${mb(r.source.bytes)}, ${r.source.durationS.toFixed(1)} s`, '');
   if (r.radios.length > 0) {
@@ -59,7 +73,7 @@ export function formatMarkdown(r: AnalysisReport): string {
     out.push('');
   }
   out.push('### Path', '', '| hop | status | evidence |', '|---|---|---|');
-  for (const h of r.hops) out.push(`| ${h.id} | ${STATUS_MARK[h.status]} | ${mdCell(h.evidence.join('; '))} |`);
+  for (const h of r.hops) out.push(`| ${h.id} | ${STATUS_MARK[h.status]} | ${mdCell([...h.evidence, decidedBy(h.rule)].filter(Boolean).join('; '))} |`);
   if (r.streams.length > 0) {
     const rows = streamRows(r);
     out.push('', '### Streams', '', `| ${rows[0]?.join(' | ')} |`, `|${rows[0]?.map(() => '---').join('|')}|`);
@@ -81,12 +95,13 @@ export function formatHtml(r: AnalysisReport): string {
 </head><body>
 <h1>FlexPath report</h1>
 <p><strong>Verdict: ${esc(verdictLine(r))}</strong> — ${esc(r.verdict.summary)}</p>
+${r.verdict.rule ? `<p><em>${esc(decidedBy(r.verdict.rule) ?? '')}</em></p>` : ''}
 ${r.verdict.advice.length ? `<ol>${r.verdict.advice.map((a) => `<li>${esc(a)}</li>`).join('')}</ol>` : ''}
 <p>Source: <code>${esc(r.source.file)}</code> — ${r.source.packets} packets, ${esc(mb(r.source.bytes))}, ${r.source.durationS.toFixed(1)} s</p>
 ${r.radios.map((x) => `<p>Radio: ${esc(`${x.model} ${x.serial} v${x.version} ${x.ip} ${x.nickname} ${x.callsign}`)}</p>`).join('\n')}
 <h2>Path</h2>
 <table><tr><th>hop</th><th>status</th><th>evidence</th></tr>
-${r.hops.map((h) => `<tr><td>${esc(h.id)}</td><td><span class="st" style="background:${color[h.status]}">${STATUS_MARK[h.status]}</span></td><td>${h.evidence.map(esc).join('<br>')}</td></tr>`).join('\n')}
+${r.hops.map((h) => `<tr><td>${esc(h.id)}</td><td><span class="st" style="background:${color[h.status]}">${STATUS_MARK[h.status]}</span></td><td>${[...h.evidence, decidedBy(h.rule)].filter((e): e is string => Boolean(e)).map(esc).join('<br>')}</td></tr>`).join('\n')}
 </table>
 ${rows.length > 1 ? `<h2>Streams</h2><table>${rows.map((row, i) => `<tr>${row.map((c) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</table>` : ''}
 ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}

@@ -42,7 +42,7 @@ export function classLoss(file: string, port: number): ClassLoss[] {
 
 /** The first class in path order whose loss FlexPath's LAN rule calls degraded, if any. */
 export function firstLossyHop(loss: ClassLoss[]): HopId | undefined {
-  return loss.find((c) => c.received > 0 && lossDegrades(c.lost, c.received, false))?.hop;
+  return loss.find((c) => c.received > 0 && lossDegrades(c.lost, c.received, 'lan'))?.hop;
 }
 
 export function formatLoss(loss: ClassLoss[]): string {

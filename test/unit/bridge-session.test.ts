@@ -11,7 +11,7 @@ function report(summary: string): AnalysisReport {
     radios: [],
     streams: [{ id: '0x00000700', kind: 'meter', pcc: '0x8002', src: 'a:4993', dst: 'b:4991', packets: 3, bytes: 180, lost: 0, outOfOrder: 0, duplicates: 0, ratePps: 28, minSize: 60, maxSize: 60 }],
     hops: [],
-    verdict: { status: 'healthy', cause: 'healthy', summary, advice: [] },
+    verdict: { status: 'healthy', cause: 'healthy', rule: 'verdict-healthy', summary, advice: [] },
     warnings: [],
   };
 }

@@ -9,8 +9,8 @@ function report(pan: HopStatus, v: VerdictStatus, cause?: Cause): AnalysisReport
     source: { file: 'live', packets: 1, bytes: 1, durationS: 1 },
     radios: [],
     streams: [],
-    hops: [{ id: 'data:panadapter', plane: 'data', status: pan, evidence: [`pan ${pan}`] } as AnalysisReport['hops'][number]],
-    verdict: { status: v, ...(v === 'healthy' ? {} : { hop: 'data:panadapter' as const }), ...(cause ? { cause } : {}), summary: v, advice: [] } as AnalysisReport['verdict'],
+    hops: [{ id: 'data:panadapter', plane: 'data', status: pan, rule: 'hand-made', evidence: [`pan ${pan}`] } as AnalysisReport['hops'][number]],
+    verdict: { status: v, ...(v === 'healthy' ? {} : { hop: 'data:panadapter' as const }), ...(cause ? { cause } : {}), rule: 'hand-made', summary: v, advice: [] } as AnalysisReport['verdict'],
     warnings: [],
   };
 }

@@ -1,0 +1,561 @@
+/**
+ * Trackers → facts: everything the rule table (rules.ts) may read, as plain serialisable data (numbers,
+ * strings, booleans, arrays, records — no Maps, no tracker objects), per hop and per data class. Rules
+ * never look at a tracker; a test can hand-make these facts and put every rule at its boundaries.
+ *
+ * Deriving facts is counting and arithmetic, never judging: no threshold of a rule lives here. The one
+ * exception is named where it sits (the grace before "too early to judge" is a rule's threshold, so the
+ * facts carry the waited time and the rules compare).
+ */
+import { REPLY } from '../api/codes.js';
+import { formatEndpoint } from '../capture/types.js';
+import { formatStreamId } from '../vita/stream-id.js';
+import type { RadioBeacon } from '../vita/payload/discovery.js';
+import type { ControlSession, ControlTracker } from './control-tracker.js';
+import { LARGE_PACKET_BYTES, WATERFALL_BINS_PER_PACKET, expectedRate } from './expected.js';
+import type { HopId, StreamKind } from './model.js';
+import type { TrackedStream } from './stream-tracker.js';
+
+/** What the analyzer hands over: the trackers and how the session is being judged. */
+export interface FactSources {
+  control: ControlTracker;
+  streams: TrackedStream[];
+  /** Analysis time: end of capture, or now for live sessions. */
+  now: number;
+  /** Hops a live diagnosis could not exercise, with why (observer mode). */
+  notTested: Partial<Record<HopId, string>>;
+  /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
+  kindOf(st: TrackedStream): StreamKind;
+  /** Latest beacon per radio. */
+  beacons(): RadioBeacon[];
+}
+
+export const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
+export type DataHopId = (typeof DATA_HOP_IDS)[number];
+
+export function isDataHop(id: HopId): id is DataHopId {
+  return (DATA_HOP_IDS as readonly HopId[]).includes(id);
+}
+
+const DATA_CLASSES: Record<DataHopId, { kinds: StreamKind[]; label: string; unit: 'frame' | 'line' | undefined }> = {
+  'data:meter': { kinds: ['meter'], label: 'meters', unit: undefined },
+  'data:panadapter': { kinds: ['panadapter'], label: 'panadapter (FFT)', unit: 'frame' },
+  'data:waterfall': { kinds: ['waterfall'], label: 'waterfall', unit: 'line' },
+  'data:audio': { kinds: ['audio'], label: 'audio', unit: undefined },
+  'data:dax': { kinds: ['dax-audio', 'dax-iq'], label: 'DAX', unit: undefined },
+};
+
+export interface StreamFacts {
+  id: string;
+  src: string;
+  dst: string;
+  packets: number;
+  ratePps: number;
+  /** From the announced objects and reference §3.9 rates, where known. */
+  expectedPps?: number;
+  minSize: number;
+  maxSize: number;
+  /** Per the 4-bit counter, including packets that may still turn up late. */
+  lost: number;
+  outOfOrder: number;
+  duplicates: number;
+  /** Smoothed inter-arrival variation, ms; only where more than two units arrived. */
+  jitterMs?: number;
+}
+
+/** One data class (a data:* hop) as the client saw it. */
+export interface ClassFacts {
+  label: string;
+  /** 'frame' (FFT), 'line' (waterfall): classes whose units carry a 32-bit index and are reassembled. */
+  unit: 'frame' | 'line' | undefined;
+  /** The control plane asked the radio for this class (for this client). */
+  requested?: {
+    by: string[];
+    /** Seconds from the request to the end of the evidence (or to the class's removal). */
+    waitedS: number;
+  };
+  streams: StreamFacts[];
+  packets: number;
+  /** Settled loss per the 4-bit counter: packets that may still arrive late are not counted yet. */
+  lost: number;
+  outOfOrder: number;
+  duplicates: number;
+  maxSize: number;
+  bytesPerS: number;
+  framesComplete: number;
+  framesBroken: number;
+  /** Frames/lines the radio sent, from the span of their indices (FFT frame_index, waterfall timecode). */
+  framesSent: number;
+  /** No stream of the class ever delivered a unit's first fragment (start bin 0). */
+  neverFirstFragment: boolean;
+  jitterS: number;
+  /** Would this class's packets be ≥ LARGE_PACKET_BYTES? Waterfall tiles always; FFT when the pan is wide. */
+  expectsLarge: boolean;
+  /** Data that flowed and went silent while still requested. */
+  stopped?: Silence;
+}
+
+export interface Silence {
+  silentS: number;
+  flowedS: number;
+}
+
+export interface IcmpFact {
+  reason: string;
+  from: string;
+  protocol: string;
+  src: string;
+  dst: string;
+  /** Seconds after the first event of the evidence. */
+  atS: number;
+  mtu?: number;
+}
+
+export interface CommandFact {
+  command: string;
+  code?: number;
+  message?: string;
+}
+
+export interface ControlFacts {
+  /** The primary API session, when one is readable. */
+  session?: {
+    id: string;
+    tls: boolean;
+    version?: string;
+    handle?: number;
+    program?: string;
+    replies: number;
+    bytesToServer: number;
+    resetBy?: 'client' | 'server';
+    closedBy?: 'client' | 'server';
+    /** From the first packet to the close (or the last packet). */
+    durationS: number;
+    lineErrors: number;
+    lastLineError?: string;
+    wanValidate?: { code?: number };
+    /** A client status line of this session's handle carried wan_validation_failed=1. */
+    wanValidationFailed: boolean;
+    pings: {
+      sent: number;
+      answered: number;
+      minMs: number;
+      avgMs: number;
+      maxMs: number;
+      /** Longest a ping waited for its reply (or until the end of a finished capture). */
+      longestWaitS: number;
+      /** Age of the oldest ping still in flight at the time of judging (live sessions). */
+      waitingNowS: number;
+      /** Longest time between two pings the client sent. */
+      maxGapS: number;
+    };
+    /** Commands other than ping never answered, or in flight, with their age. */
+    unanswered: Array<{ command: string; ageS: number }>;
+  };
+  /** Without a readable session: connections to the radio's API port or TLS ones, as far as seen. */
+  attempts: Array<{ id: string; tls: boolean; synOnly: boolean; bytesToServer: number; bytesToClient: number; resetBy?: 'client' | 'server' }>;
+}
+
+export interface PathFacts {
+  now: number;
+  mode: 'lan' | 'wan';
+  notTested: Partial<Record<HopId, string>>;
+  discovery: { beacons: Array<{ src: string; packets: number; spanS: number }> };
+  broker: {
+    certificateRefused?: string;
+    sessions: Array<{ id: string; tls: boolean; sni?: string; bytesToServer: number; bytesToClient: number; resetBy?: 'client' | 'server' }>;
+    registerSent: number;
+    registrationInvalid: boolean;
+    radios: string[];
+    publicIp?: string;
+  };
+  registration: {
+    radioWan?: { serverConnected?: boolean; radioAuthenticated?: boolean };
+    brokerRadios: number;
+    registerSent: number;
+    registrationInvalid: boolean;
+    beacons: Array<{ model?: string; serial?: string; wanConnected: boolean }>;
+  };
+  forwarding: {
+    radio?: { publicIp?: string; publicTlsPort?: string; publicUdpPort?: string; upnpSupported?: string };
+    /** RFC 1918, CGNAT 100.64.0.0/10 or 192.0.0.0/29 (reference §8 #1). */
+    publicIpPrivate: boolean;
+    test?: { upnpTcp?: boolean; upnpUdp?: boolean; forwardTcp?: boolean; forwardUdp?: boolean; holePunch?: boolean };
+  };
+  control: ControlFacts;
+  setup: {
+    hasSession: boolean;
+    udpport?: { port: string; code?: number; message?: string };
+    registrations: Array<{ registers: number; pings: number; client: string; radio: string }>;
+    creates: CommandFact[];
+    announced: Array<{ hop: DataHopId; by: string[] }>;
+  };
+  udpReturn: {
+    /** Where the client asked for data: `client udpport` (LAN), or its registrations' source port (WAN). */
+    announcedPort?: number;
+    sources: string[];
+    dstPorts: number[];
+    /** VITA-49 streams to this client. */
+    streamsToClient: number;
+    /** Data classes the control plane requested. */
+    requestedClasses: number;
+    /** Seconds from the first request (or registration) to the end of the evidence. */
+    waitedS: number;
+    /** ICMP port-unreachable / admin-prohibited seen (the first few, for the evidence). */
+    unreachable: IcmpFact[];
+    /** Of those, the ones about the radio's datagrams to this client. */
+    aboutData: { count: number; adminProhibited: boolean; port?: number };
+    /** The radio answered "No IP or PORT" although the client sent UDP registrations. */
+    noDestinationDespiteRegistrations: boolean;
+    stopped?: Silence;
+  };
+  data: Record<DataHopId, ClassFacts>;
+  /** Any VITA-49 data stream (not discovery) reached this computer. */
+  anyData: boolean;
+  /** ICMP "fragmentation needed" seen (the first two). */
+  fragNeeded: IcmpFact[];
+  /** Discovery beacons (for the verdict's "only beacons" summary). */
+  beaconModels: string[];
+  /** A readable primary API session exists. */
+  hasSession: boolean;
+}
+
+/** The API session the verdict is about: the one that set up UDP or created streams, else the busiest. */
+export function primarySession(c: ControlTracker): ControlSession | undefined {
+  const api = c.apiSessions();
+  const score = (s: ControlSession): number => (s.udpport ? 1000 : 0) + s.streamCreates.length * 100 + (s.wanValidate ? 500 : 0) + s.lines;
+  return api.sort((a, b) => score(b) - score(a))[0];
+}
+
+/** Packets per second between the first and the last packet. */
+export function streamRate(st: TrackedStream): number {
+  const d = st.lastTs - st.firstTs;
+  return d > 0 ? (st.packets - 1) / d : 0;
+}
+
+export function lossFraction(x: { packets: number; lost: number }): number {
+  return x.packets + x.lost === 0 ? 0 : x.lost / (x.packets + x.lost);
+}
+
+interface Expectation {
+  announcedTs: number;
+  /** When the client removed it again (the evidence is judged up to then); undefined while it lives. */
+  until?: number;
+  by: string[];
+}
+
+export function deriveFacts(src: FactSources): PathFacts {
+  const c = src.control;
+  const s = primarySession(c);
+  const t0 = Math.min(...[...c.sessions.map((x) => x.firstTs), ...src.streams.map((x) => x.firstTs)].filter(Number.isFinite), src.now);
+  const exp = expectations(src, s);
+  const data = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
+  const classes = {} as Record<DataHopId, ClassFacts>;
+  for (const id of DATA_HOP_IDS) {
+    const streams = data.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
+    classes[id] = classFacts(src, id, streams, exp.get(id), s);
+  }
+  const icmp = (i: ControlTracker['icmp'][number]): IcmpFact => ({
+    reason: i.reason,
+    from: i.from,
+    protocol: i.original.protocol,
+    src: formatEndpoint(i.original.src),
+    dst: formatEndpoint(i.original.dst),
+    atS: i.ts - t0,
+    ...(i.mtu !== undefined ? { mtu: i.mtu } : {}),
+  });
+  return {
+    now: src.now,
+    mode: isWan(c, s) ? 'wan' : 'lan',
+    notTested: { ...src.notTested },
+    discovery: {
+      beacons: src.streams.filter((st) => st.classKind === 'discovery').map((st) => ({ src: formatEndpoint(st.src), packets: st.packets, spanS: st.lastTs - st.firstTs })),
+    },
+    broker: brokerFacts(c),
+    registration: {
+      ...(c.wan ? { radioWan: { ...(c.wan.serverConnected !== undefined ? { serverConnected: c.wan.serverConnected } : {}), ...(c.wan.radioAuthenticated !== undefined ? { radioAuthenticated: c.wan.radioAuthenticated } : {}) } } : {}),
+      brokerRadios: c.broker.radios.length,
+      registerSent: c.broker.registerSent,
+      registrationInvalid: c.broker.registrationInvalid,
+      beacons: src
+        .beacons()
+        .filter((b) => b.wanConnected !== undefined)
+        .map((b) => ({ ...(b.model !== undefined ? { model: b.model } : {}), ...(b.serial !== undefined ? { serial: b.serial } : {}), wanConnected: Boolean(b.wanConnected) })),
+    },
+    forwarding: forwardingFacts(c),
+    control: controlFacts(src, s),
+    setup: setupFacts(c, s, exp),
+    udpReturn: udpReturnFacts(src, s, exp, data, icmp),
+    data: classes,
+    anyData: data.length > 0,
+    fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
+    beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
+    hasSession: s !== undefined,
+  };
+}
+
+/** A SmartLink (WAN) session: `wan validate`, UDP registration or a broker connection in the evidence. */
+export function isWan(c: ControlTracker, s: ControlSession | undefined): boolean {
+  return Boolean(s?.wanValidate) || c.udpRegistrations.length > 0 || c.sessions.some((x) => x.kind === 'broker' || (x.tls && x.server.port === 443));
+}
+
+/** Which data classes the control plane asked the radio to send to our client, and when. */
+function expectations(src: FactSources, s: ControlSession | undefined): Map<DataHopId, Expectation> {
+  const c = src.control;
+  const out = new Map<DataHopId, Expectation>();
+  const mine = (h: number | undefined): boolean => s?.handle === undefined || h === undefined || h === s.handle;
+  const add = (id: DataHopId, ts: number, why: string, removedTs?: number): void => {
+    const prev = out.get(id);
+    const e: Expectation = prev ?? { announcedTs: ts, by: [] };
+    e.announcedTs = Math.min(e.announcedTs, ts);
+    // A class lives as long as its longest-lived object; one still alive has no end.
+    const prevUntil = prev ? e.until : removedTs;
+    if (prevUntil === undefined || removedTs === undefined) delete e.until;
+    else e.until = Math.max(prevUntil, removedTs);
+    if (e.by.length < 3) e.by.push(why + (removedTs !== undefined ? ' (removed later)' : ''));
+    out.set(id, e);
+  };
+  const udpReady = udpDestinationTs(c, s);
+  if (udpReady !== undefined && s) {
+    const subMeters = [...s.commands.values(), ...s.failed, ...s.unanswered].some((r) => r.command.startsWith('sub meter'));
+    if (subMeters || c.meters.size > 0) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`);
+  }
+  // Objects removed again are still judged over their lifetime: a pan that never drew before the user
+  // closed it is the evidence, not something to forget.
+  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, p.removedTs);
+  for (const w of c.waterfalls.values()) if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, w.removedTs);
+  for (const st of c.streams.values()) {
+    if (!mine(st.clientHandle)) continue;
+    if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, st.removedTs);
+    if (st.type === 'dax_rx' || st.type === 'dax_iq' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, st.removedTs);
+  }
+  return out;
+}
+
+/** When the radio learned where to send UDP: the `client udpport` reply (LAN) or the first registration (WAN). */
+function udpDestinationTs(c: ControlTracker, s: ControlSession | undefined): number | undefined {
+  if (s?.udpport?.code === 0) return s.udpport.replyTs ?? s.udpport.ts;
+  return c.udpRegistrations[0]?.firstTs;
+}
+
+function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e: Expectation | undefined, s: ControlSession | undefined): ClassFacts {
+  const def = DATA_CLASSES[id];
+  const f: ClassFacts = {
+    label: def.label,
+    unit: def.unit,
+    streams: streams.map((st) => streamFacts(src, st)),
+    packets: 0,
+    lost: 0,
+    outOfOrder: 0,
+    duplicates: 0,
+    maxSize: 0,
+    bytesPerS: 0,
+    framesComplete: 0,
+    framesBroken: 0,
+    framesSent: 0,
+    neverFirstFragment: streams.every((st) => st.units === 0),
+    jitterS: 0,
+    expectsLarge: expectsLargePackets(id, src.control, s),
+  };
+  if (e) f.requested = { by: e.by, waitedS: (e.until ?? src.now) - e.announcedTs };
+  for (const st of streams) {
+    f.packets += st.packets;
+    f.lost += st.seq.lost - st.seq.unsettled();
+    f.outOfOrder += st.seq.outOfOrder;
+    f.duplicates += st.seq.duplicates;
+    f.maxSize = Math.max(f.maxSize, st.maxSize);
+    const d = st.lastTs - st.firstTs;
+    if (d > 0) f.bytesPerS += st.bytes / d;
+    f.framesComplete += st.frames?.completed ?? 0;
+    f.framesBroken += st.frames?.broken ?? 0;
+    if (st.firstIndex !== undefined && st.maxIndex !== undefined) f.framesSent += st.maxIndex - st.firstIndex + 1;
+    f.jitterS = Math.max(f.jitterS, st.jitterS);
+  }
+  const stopped = e ? silence(streams, s, e.until ?? src.now) : undefined;
+  if (stopped) f.stopped = stopped;
+  return f;
+}
+
+function streamFacts(src: FactSources, st: TrackedStream): StreamFacts {
+  const x = expectedRate(src.kindOf(st), { ...(st.audioFormat ? { audioFormat: st.audioFormat } : {}), ...(st.sampleRate ? { sampleRate: st.sampleRate } : {}), ...panOpts(src.control, st) });
+  return {
+    id: formatStreamId(st.streamId),
+    src: formatEndpoint(st.src),
+    dst: formatEndpoint(st.dst),
+    packets: st.packets,
+    ratePps: streamRate(st),
+    ...(x ? { expectedPps: x.pps } : {}),
+    minSize: st.minSize,
+    maxSize: st.maxSize,
+    lost: st.seq.lost,
+    outOfOrder: st.seq.outOfOrder,
+    duplicates: st.seq.duplicates,
+    ...(st.units > 2 ? { jitterMs: st.jitterS * 1000 } : {}),
+  };
+}
+
+function panOpts(c: ControlTracker, st: TrackedStream): { fps?: number; packetsPerFrame?: number } {
+  if (st.classKind !== 'panadapter') return {};
+  const pan = c.pans.get(formatStreamId(st.streamId));
+  const per = st.frameWidth && st.maxBinsPerPacket ? Math.ceil(st.frameWidth / st.maxBinsPerPacket) : undefined;
+  return { ...(pan?.fps !== undefined ? { fps: pan.fps } : {}), ...(per !== undefined ? { packetsPerFrame: per } : {}) };
+}
+
+/** Would this class's packets be ≥ 1 kB? Waterfall tiles always (684 bins); FFT when the pan is wide. */
+function expectsLargePackets(id: DataHopId, c: ControlTracker, s: ControlSession | undefined): boolean {
+  if (id === 'data:waterfall') return 36 + 28 + WATERFALL_BINS_PER_PACKET * 2 >= LARGE_PACKET_BYTES;
+  if (id === 'data:panadapter') {
+    for (const p of c.pans.values()) {
+      if (p.removed || (s?.handle !== undefined && p.clientHandle !== undefined && p.clientHandle !== s.handle)) continue;
+      if (40 + 2 * (p.xPixels ?? 50) >= LARGE_PACKET_BYTES) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * How long data that flowed has been silent at `until` (or at the client's hang-up, after which the
+ * radio stopping is expected).
+ */
+function silence(streams: TrackedStream[], s: ControlSession | undefined, until: number): Silence | undefined {
+  if (streams.length === 0) return undefined;
+  const first = Math.min(...streams.map((st) => st.firstTs));
+  const last = Math.max(...streams.map((st) => st.lastTs));
+  return { silentS: Math.min(until, s?.closeTs ?? Infinity) - last, flowedS: last - first };
+}
+
+function brokerFacts(c: ControlTracker): PathFacts['broker'] {
+  const b = c.broker;
+  const sessions = c.sessions.filter((x) => x.kind === 'broker' || (x.tls && (x.sni?.includes('smartlink') || x.server.port === 443)));
+  return {
+    ...(b.certificateRefused !== undefined ? { certificateRefused: b.certificateRefused } : {}),
+    sessions: sessions.map((x) => ({
+      id: x.id,
+      tls: x.tls,
+      ...(x.sni ? { sni: x.sni } : {}),
+      bytesToServer: x.bytesToServer,
+      bytesToClient: x.bytesToClient,
+      ...(x.resetBy ? { resetBy: x.resetBy } : {}),
+    })),
+    registerSent: b.registerSent,
+    registrationInvalid: b.registrationInvalid,
+    radios: b.radios.map((r) => r.serial),
+    ...(b.publicIp ? { publicIp: b.publicIp } : {}),
+  };
+}
+
+function forwardingFacts(c: ControlTracker): PathFacts['forwarding'] {
+  const f = c.broker.radios[0]?.fields;
+  const t = c.broker.testConnection;
+  const pub = f?.get('public_ip');
+  const radio: NonNullable<PathFacts['forwarding']['radio']> = {};
+  for (const [key, field] of [['publicIp', 'public_ip'], ['publicTlsPort', 'public_tls_port'], ['publicUdpPort', 'public_udp_port'], ['upnpSupported', 'upnp_supported']] as const) {
+    const v = f?.get(field);
+    if (v !== undefined) radio[key] = v;
+  }
+  const test: NonNullable<PathFacts['forwarding']['test']> = {};
+  if (t) for (const k of ['upnpTcp', 'upnpUdp', 'forwardTcp', 'forwardUdp', 'holePunch'] as const) if (t[k] !== undefined) test[k] = t[k];
+  return { ...(f ? { radio } : {}), publicIpPrivate: pub !== undefined && isSharedOrPrivate(pub), ...(t ? { test } : {}) };
+}
+
+function controlFacts(src: FactSources, s: ControlSession | undefined): ControlFacts {
+  const c = src.control;
+  const attempts = s
+    ? []
+    : c.sessions
+        .filter((x) => x.kind !== 'broker' && (c.isApiPort(x.server.port) || x.tls) && !x.sni?.includes('smartlink'))
+        .map((x) => ({ id: x.id, tls: x.tls, synOnly: x.synOnly, bytesToServer: x.bytesToServer, bytesToClient: x.bytesToClient, ...(x.resetBy ? { resetBy: x.resetBy } : {}) }));
+  if (!s) return { attempts };
+  const p = s.pings;
+  const inFlight = c.pending(s);
+  const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
+  const unanswered = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))]
+    .filter((u) => !u.command.startsWith('ping'))
+    .map((u) => ({ command: u.command, ageS: src.now - u.ts }));
+  return {
+    attempts,
+    session: {
+      id: s.id,
+      tls: s.tls,
+      ...(s.version !== undefined ? { version: s.version } : {}),
+      ...(s.handle !== undefined ? { handle: s.handle } : {}),
+      ...(s.program !== undefined ? { program: s.program } : {}),
+      replies: s.replies,
+      bytesToServer: s.bytesToServer,
+      ...(s.resetBy ? { resetBy: s.resetBy } : {}),
+      ...(s.closedBy ? { closedBy: s.closedBy } : {}),
+      durationS: (s.closeTs ?? s.lastTs) - s.firstTs,
+      lineErrors: s.lineErrors,
+      ...(s.lastLineError !== undefined ? { lastLineError: s.lastLineError } : {}),
+      ...(s.wanValidate ? { wanValidate: s.wanValidate.code !== undefined ? { code: s.wanValidate.code } : {} } : {}),
+      wanValidationFailed: [...c.clients.values()].some((cl) => cl.wanValidationFailed && (s.handle === undefined || cl.handle === s.handle)),
+      pings: {
+        sent: p.sent,
+        answered: p.answered,
+        minMs: p.answered > 0 ? p.minMs : 0,
+        avgMs: p.answered > 0 ? p.sumMs / p.answered : 0,
+        maxMs: p.maxMs,
+        longestWaitS: p.maxOutstandingS,
+        waitingNowS: oldestPing ? src.now - oldestPing.ts : 0,
+        maxGapS: p.maxGapS,
+      },
+      unanswered,
+    },
+  };
+}
+
+function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<DataHopId, Expectation>): PathFacts['setup'] {
+  return {
+    hasSession: s !== undefined,
+    ...(s?.udpport
+      ? {
+          udpport: {
+            port: s.udpport.command.split(' ')[2] ?? '',
+            ...(s.udpport.code !== undefined ? { code: s.udpport.code } : {}),
+            ...(s.udpport.message ? { message: s.udpport.message } : {}),
+          },
+        }
+      : {}),
+    registrations: c.udpRegistrations.map((r) => ({ registers: r.registers, pings: r.pings, client: formatEndpoint(r.client), radio: formatEndpoint(r.radio) })),
+    creates: (s?.streamCreates ?? []).map((x) => ({ command: x.command, ...(x.code !== undefined ? { code: x.code } : {}), ...(x.message !== undefined ? { message: x.message } : {}) })),
+    announced: [...exp].map(([hop, e]) => ({ hop, by: e.by })),
+  };
+}
+
+function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Map<DataHopId, Expectation>, data: TrackedStream[], icmp: (i: ControlTracker['icmp'][number]) => IcmpFact): PathFacts['udpReturn'] {
+  const c = src.control;
+  const announced = s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
+  const clientIp = s?.client.ip;
+  const radioIp = s?.server.ip;
+  const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
+  const unreach = c.icmp.filter((i) => i.reason === 'port-unreachable' || i.reason === 'admin-prohibited');
+  // ICMP about datagrams from the radio to this client: the client's host refused them.
+  const aboutData = unreach.filter((i) => i.original.protocol === 'udp' && (radioIp === undefined || i.original.src.ip === radioIp || i.original.src.port === 4993 || i.original.src.port === 4991));
+  const firstExpected = Math.min(...[...exp.values()].map((e) => e.announcedTs));
+  const lives = [...exp.values()].map((e) => e.until);
+  // When the client removed everything it asked for, the evidence ends there.
+  const end = lives.length > 0 && lives.every((u) => u !== undefined) ? Math.max(...(lives as number[])) : src.now;
+  const start = Number.isFinite(firstExpected) ? firstExpected : (c.udpRegistrations[0]?.firstTs ?? src.now);
+  const stopped = exp.size > 0 ? silence(toClient, s, end) : undefined;
+  const port = aboutData[0]?.original.dst.port;
+  return {
+    ...(announced !== undefined ? { announcedPort: announced } : {}),
+    sources: [...new Set(toClient.map((st) => formatEndpoint(st.src)))],
+    dstPorts: [...new Set(toClient.map((st) => st.dst.port))],
+    streamsToClient: toClient.length,
+    requestedClasses: exp.size,
+    waitedS: end - start,
+    unreachable: unreach.slice(0, 3).map(icmp),
+    aboutData: { count: aboutData.length, adminProhibited: aboutData.some((i) => i.reason === 'admin-prohibited'), ...(port !== undefined ? { port } : {}) },
+    noDestinationDespiteRegistrations: Boolean(s?.streamCreates.some((x) => x.code === REPLY.noIpOrPort) && c.udpRegistrations.some((r) => r.registers > 0)),
+    ...(stopped ? { stopped } : {}),
+  };
+}
+
+/** RFC 1918, CGNAT 100.64.0.0/10 and 192.0.0.0/29 (reference §8 #1). */
+function isSharedOrPrivate(ip: string): boolean {
+  const p = ip.split('.').map(Number);
+  if (p.length !== 4 || p.some((x) => !Number.isInteger(x))) return false;
+  const [a = 0, b = 0, c = 0, d = 0] = p;
+  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 192 && b === 0 && c === 0 && d < 8);
+}

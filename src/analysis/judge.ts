@@ -1,0 +1,52 @@
+/**
+ * Facts → hops → verdict, by the rule table (rules.ts). Each hop is decided by the first rule of its own
+ * that matches (blocked and degraded ones tried first, then "not tested", then ok/unknown); the verdict
+ * names the first failing hop in path order (DESIGN.md §2), or a verdict rule below decides.
+ */
+import { ADVICE } from './advice.js';
+import { describeHop } from './describe.js';
+import { type PathFacts, isDataHop } from './facts.js';
+import { HOP_IDS, HOP_PLANE, type Hop, type HopId, type Verdict } from './model.js';
+import { NOT_TESTED_RULE, RULES, type Rule, VERDICT_RULES } from './rules.js';
+
+const failing = (r: Rule): boolean => r.status === 'blocked' || r.status === 'degraded';
+
+/** The rules deciding `hop`, in the order they are tried. */
+export function rulesFor(hop: HopId): Rule[] {
+  const own = RULES.filter((r) => r.hop === hop || r.hop === '*' || (r.hop === 'data:*' && isDataHop(hop)));
+  return [...own.filter(failing), NOT_TESTED_RULE, ...own.filter((r) => !failing(r))];
+}
+
+export function judgeHop(f: PathFacts, hop: HopId): Hop {
+  const rule = rulesFor(hop).find((r) => r.when(f, hop));
+  // Every hop's rules end in one that always holds; a table without it is a bug the unit tests catch.
+  if (!rule) throw new Error(`no rule decides ${hop}`);
+  const summary = rule.summary(f, hop);
+  return {
+    id: hop,
+    plane: HOP_PLANE[hop],
+    status: rule.status,
+    rule: rule.id,
+    evidence: [...(summary !== undefined ? [summary] : []), ...rule.evidence(f, hop), ...describeHop(f, hop)],
+    ...(rule.cause ? { cause: rule.cause } : {}),
+  };
+}
+
+export function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
+  const bad = hops.find((h) => h.status === 'blocked') ?? hops.find((h) => h.status === 'degraded');
+  if (bad) {
+    // Blocked and degraded rules always name a cause (the table test checks it).
+    const cause = bad.cause ?? 'udp-blocked-inbound';
+    const a = ADVICE[cause];
+    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${a.title} (hop ${bad.id}: ${bad.status}).`, advice: a.advice };
+  }
+  const rule = VERDICT_RULES.find((r) => r.when(f, hops))!;
+  return { status: rule.status, ...(rule.cause ? { cause: rule.cause } : {}), rule: rule.id, summary: rule.summary(f, hops), advice: rule.advice(f, hops) };
+}
+
+/** Every hop in path order, then the verdict. `extraEvidence`: a live walk's timed steps, after the judged facts. */
+export function judge(f: PathFacts, extraEvidence: Partial<Record<HopId, string[]>> = {}): { hops: Hop[]; verdict: Verdict } {
+  const hops = HOP_IDS.map((id) => judgeHop(f, id));
+  for (const h of hops) h.evidence.push(...(extraEvidence[h.id] ?? []));
+  return { hops, verdict: judgeVerdict(f, hops) };
+}
