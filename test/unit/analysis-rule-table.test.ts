@@ -1,0 +1,346 @@
+/**
+ * The rule table on hand-made facts: every rule decides just above its threshold and not just below, and
+ * the table itself keeps its promises (a cause for every failing rule, a source for every threshold, a
+ * rule for every hop whatever the facts). Facts are written out by hand (test/helpers/facts.ts), so the
+ * expected rule comes from the threshold's arithmetic, never from the analyzer.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { PathFacts } from '../../src/analysis/facts.js';
+import { judge, judgeHop } from '../../src/analysis/judge.js';
+import { HOP_IDS, type HopId } from '../../src/analysis/model.js';
+import { RULES, VERDICT_RULES, ruleTable } from '../../src/analysis/rules.js';
+import { healthyLan, withLoss } from '../helpers/facts.js';
+
+const decide = (f: PathFacts, hop: HopId): string => judgeHop(f, hop).rule;
+/** Rule ids a test below showed deciding a hop: every rule of the table must be among them. */
+const seen = new Set<string>();
+function expectRule(f: PathFacts, hop: HopId, id: string, why = ''): void {
+  const got = judgeHop(f, hop);
+  assert.equal(got.rule, id, `${hop}: ${why} — evidence: ${got.evidence.join(' | ')}`);
+  seen.add(id);
+}
+function bend(change: (f: PathFacts) => void): PathFacts {
+  const f = healthyLan();
+  change(f);
+  return f;
+}
+
+test('the hand-made healthy LAN session is healthy, hop by hop', () => {
+  const f = healthyLan();
+  expectRule(f, 'control', 'control-ok');
+  expectRule(f, 'stream-setup', 'setup-ok');
+  expectRule(f, 'udp-return', 'udp-return-ok');
+  for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) expectRule(f, h, 'data-arrives');
+  expectRule(f, 'data:audio', 'data-not-requested');
+  expectRule(f, 'discovery', 'discovery-none');
+  expectRule(f, 'smartlink-server', 'broker-not-used');
+  expectRule(f, 'radio-registration', 'registration-lan');
+  expectRule(f, 'radio-forwarding', 'forwarding-no-facts');
+  const { verdict } = judge(f);
+  assert.equal(verdict.status, 'healthy');
+  assert.equal(verdict.rule, 'verdict-healthy');
+  seen.add('verdict-healthy');
+});
+
+test('grace for the first packet: 2 s after the request (FIRST_PACKET_GRACE_S)', () => {
+  const noData = (waitedS: number): PathFacts =>
+    bend((f) => {
+      f.udpReturn = { ...f.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS };
+      f.anyData = false;
+      for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) f.data[h] = { ...f.data[h], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, requested: { by: ['x'], waitedS } };
+    });
+  expectRule(noData(1.99), 'udp-return', 'udp-return-too-early');
+  expectRule(noData(2), 'udp-return', 'udp-return-no-data');
+  expectRule(noData(1.99), 'data:meter', 'data-too-early');
+  expectRule(noData(2), 'data:meter', 'data-missing');
+  // Nothing arrives at all: no smaller class proves the path, so a missing waterfall is not MTU.
+  expectRule(noData(2), 'data:waterfall', 'data-missing');
+  const nothingRequested = bend((f) => {
+    f.udpReturn = { ...f.udpReturn, streamsToClient: 0, requestedClasses: 0 };
+  });
+  expectRule(nothingRequested, 'udp-return', 'udp-return-nothing-requested');
+});
+
+test('a large class missing while smaller ones arrive is MTU, after the grace', () => {
+  const f = (waitedS: number, large: boolean): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, expectsLarge: large, requested: { by: ['x'], waitedS } };
+    });
+  expectRule(f(2, true), 'data:waterfall', 'data-missing-large');
+  expectRule(f(1.99, true), 'data:waterfall', 'data-too-early');
+  expectRule(f(2, false), 'data:waterfall', 'data-missing', 'small packets expected: not an MTU signature');
+});
+
+test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)', () => {
+  const f = (silentS: number): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], stopped: { silentS, flowedS: 3 } };
+      x.udpReturn = { ...x.udpReturn, stopped: { silentS, flowedS: 3 } };
+    });
+  expectRule(f(2.99), 'udp-return', 'udp-return-ok');
+  expectRule(f(3), 'udp-return', 'udp-return-stopped');
+  expectRule(f(2.99), 'data:meter', 'data-arrives');
+  expectRule(f(3), 'data:meter', 'data-stopped');
+});
+
+test('LAN loss: degraded from 0.5 % with at least 2 lost (LOSS_DEGRADED_LAN_FRACTION, LOSS_MIN_LOST)', () => {
+  // 2 lost of 400 sent = 0.5 %; 2 of 401 = 0.499 %; 1 of 200 = 0.5 % but a single loss.
+  expectRule(withLoss(healthyLan(), 'data:meter', 2, 398), 'data:meter', 'data-loss');
+  expectRule(withLoss(healthyLan(), 'data:meter', 2, 399), 'data:meter', 'data-arrives');
+  expectRule(withLoss(healthyLan(), 'data:meter', 1, 199), 'data:meter', 'data-arrives');
+});
+
+test('SmartLink loss: degraded from 1 % (LOSS_DEGRADED_FRACTION)', () => {
+  const wan = (lost: number, packets: number): PathFacts => withLoss(bend((f) => (f.mode = 'wan')), 'data:meter', lost, packets);
+  expectRule(wan(1, 99), 'data:meter', 'data-loss');
+  expectRule(wan(1, 100), 'data:meter', 'data-arrives');
+});
+
+test('reordering: 1 % out of order is jitter (REORDER_DEGRADED_FRACTION)', () => {
+  const f = (ooo: number, packets: number): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], outOfOrder: ooo, packets }));
+  expectRule(f(3, 300), 'data:meter', 'data-reordered');
+  expectRule(f(3, 301), 'data:meter', 'data-arrives');
+});
+
+test('heavy reordering: at 10 % out of order the counted loss is the reordering’s shadow (HEAVY_REORDER_FRACTION)', () => {
+  const f = (n: number): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], outOfOrder: n, lost: n, packets: 100 }));
+  expectRule(f(10), 'data:meter', 'data-heavy-reorder');
+  expectRule(f(9), 'data:meter', 'data-loss', '9 % out of order: the 9 lost of 109 count as loss');
+});
+
+test('jitter: 20 ms smoothed inter-arrival variation (JITTER_DEGRADED_S)', () => {
+  const f = (j: number): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: j }));
+  expectRule(f(0.02), 'data:meter', 'data-jitter');
+  expectRule(f(0.0199), 'data:meter', 'data-arrives');
+});
+
+test('whole frames despite counter gaps: ≥ 10 frames sent and 99 % complete (WHOLE_MIN_FRAMES, WHOLE_FRACTION)', () => {
+  const f = (sent: number, complete: number): PathFacts =>
+    bend((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], framesSent: sent, framesComplete: complete, lost: 5, packets: 500 }));
+  expectRule(f(100, 99), 'data:waterfall', 'data-reordered-not-lost');
+  expectRule(f(100, 98), 'data:waterfall', 'data-loss', '98 % complete: the gaps are loss');
+  expectRule(f(10, 10), 'data:waterfall', 'data-reordered-not-lost');
+  expectRule(f(9, 9), 'data:waterfall', 'data-loss', 'too few frames to vouch for the counter');
+});
+
+test('broken frames: 5 % of frames started (BROKEN_FRAMES_FRACTION)', () => {
+  const f = (broken: number): PathFacts =>
+    bend((x) => (x.data['data:panadapter'] = { ...x.data['data:panadapter'], framesComplete: 100 - broken, framesBroken: broken, framesSent: 100 }));
+  expectRule(f(5), 'data:panadapter', 'data-frames-broken');
+  expectRule(f(4), 'data:panadapter', 'data-arrives');
+});
+
+test('no frame completes: MTU when first fragments never arrive in 5 frames or ICMP says so (MTU_MIN_FRAMES), else loss', () => {
+  const f = (broken: number, neverFirst: boolean, meters = true): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], framesComplete: 0, framesBroken: broken, neverFirstFragment: neverFirst };
+      if (!meters) x.data['data:meter'] = { ...x.data['data:meter'], packets: 0 };
+    });
+  expectRule(f(5, true), 'data:waterfall', 'data-first-fragments-missing');
+  expectRule(f(4, true), 'data:waterfall', 'data-frames-lost');
+  expectRule(f(50, false), 'data:waterfall', 'data-frames-lost', 'first fragments do arrive');
+  expectRule(f(50, true, false), 'data:waterfall', 'data-frames-lost', 'no small class proves the path');
+  const icmp = f(1, false);
+  icmp.fragNeeded = [{ reason: 'frag-needed', from: '10.8.0.1', protocol: 'udp', src: '192.168.10.27:4993', dst: '192.168.10.20:4991', atS: 1, mtu: 1400 }];
+  expectRule(icmp, 'data:waterfall', 'data-first-fragments-missing');
+  assert.match(judgeHop(icmp, 'data:waterfall').evidence.join('\n'), /next-hop MTU 1400/);
+});
+
+/**
+ * Loss that grows with the rate: heavy class (waterfall, 143.6 kB/s) against the light one (meters,
+ * 1.68 kB/s). Each case bends one of RATE_* to its boundary, the others comfortably met.
+ */
+test('rate limit: heavy class loses ≥ 1 %, ≥ 3× the light class, on ≥ 4× the bytes, and the light loss is improbable (RATE_*)', () => {
+  const f = (o: { heavyLost: number; heavyPackets: number; lightLost: number; lightPackets: number; heavyBytes?: number; lightBytes?: number }): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: o.heavyLost, packets: o.heavyPackets, framesComplete: 0, framesBroken: 0, framesSent: 0, bytesPerS: o.heavyBytes ?? 143_600 };
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: o.lightLost, packets: o.lightPackets, bytesPerS: o.lightBytes ?? 1_680 };
+      // The pan's FFT frames all complete: it lost nothing and takes no part.
+    });
+  // RATE_HEAVY_LOSS: 10 of 1000 = 1 % vs 9 of 1000 = 0.9 %; light 2000 packets, none lost (P = e^−20).
+  expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
+  expectRule(f({ heavyLost: 9, heavyPackets: 991, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss');
+  // RATE_LOSS_RATIO: heavy 10 %; light 68 of 2068 (×3 = 9.86 %) vs 69 of 2069 (×3 = 10.005 %).
+  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 68, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
+  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 69, lightPackets: 2000 }), 'data:waterfall', 'data-loss');
+  // RATE_BYTES_RATIO: 4000 vs 1000 B/s, then 3999.
+  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 0, lightPackets: 2000, heavyBytes: 4000, lightBytes: 1000 }), 'data:waterfall', 'data-loss-rate-limit');
+  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 0, lightPackets: 2000, heavyBytes: 3999, lightBytes: 1000 }), 'data:waterfall', 'data-loss');
+  // RATE_UNIFORM_P: heavy 1 %; light with none lost of n: e^(−0.01·n) < 0.001 from n = 691 (e^−6.90 = 0.00101 at 690).
+  expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 691 }), 'data:waterfall', 'data-loss-rate-limit');
+  expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 690 }), 'data:waterfall', 'data-loss');
+  // RATE_MIN_PACKETS: a heavy class of 20 packets (2 lost) takes part, one of 19 does not.
+  expectRule(f({ heavyLost: 2, heavyPackets: 20, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
+  const tooFew = f({ heavyLost: 2, heavyPackets: 19, lightLost: 0, lightPackets: 2000 });
+  assert.notEqual(decide(tooFew, 'data:waterfall'), 'data-loss-rate-limit');
+});
+
+test('rate limit across classes: the light class’s jitter, the pings’ round trip and frames cut to pieces share the cause', () => {
+  const limited = (change: (f: PathFacts) => void): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: 100, packets: 900, framesComplete: 0, framesBroken: 0, framesSent: 0 };
+      x.data['data:meter'] = { ...x.data['data:meter'], packets: 2000 };
+      change(x);
+    });
+  expectRule(limited((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: 0.03 })), 'data:meter', 'data-jitter-rate-limit');
+  expectRule(limited((x) => (x.control.session!.pings.avgMs = 150)), 'control', 'control-rtt-rate-limit');
+  expectRule(limited((x) => (x.control.session!.pings.avgMs = 99)), 'control', 'control-ok');
+  expectRule(
+    limited((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], framesBroken: 80, framesComplete: 0 })),
+    'data:waterfall',
+    'data-frames-lost-rate-limit',
+  );
+  expectRule(limited((x) => (x.data['data:panadapter'] = { ...x.data['data:panadapter'], framesComplete: 90, framesBroken: 10, framesSent: 100 })), 'data:panadapter', 'data-loss-rate-limit');
+});
+
+test('control: pings (PING_TIMEOUT_S = 17 s, reference §5.5)', () => {
+  const p = (change: Partial<NonNullable<PathFacts['control']['session']>['pings']>): PathFacts => bend((x) => Object.assign(x.control.session!.pings, change));
+  expectRule(p({ longestWaitS: 17.01 }), 'control', 'control-ping-lost');
+  expectRule(p({ longestWaitS: 17 }), 'control', 'control-ok');
+  expectRule(p({ maxGapS: 17.01 }), 'control', 'control-pings-stopped');
+  expectRule(p({ maxGapS: 17 }), 'control', 'control-ok');
+  expectRule(p({ waitingNowS: 17.01 }), 'control', 'control-ping-waiting');
+  // PINGS_MIN / PINGS_MISSING_MORE_THAN / PING_WAIT_S: 3 sent, none answered, one waiting 3 s.
+  expectRule(p({ sent: 3, answered: 0, longestWaitS: 3 }), 'control', 'control-pings-unanswered');
+  expectRule(p({ sent: 3, answered: 0, longestWaitS: 2.99 }), 'control', 'control-ok');
+  expectRule(p({ sent: 3, answered: 1, longestWaitS: 3 }), 'control', 'control-ok');
+  expectRule(p({ sent: 2, answered: 0, longestWaitS: 3 }), 'control', 'control-ok');
+  expectRule(p({ sent: 3, answered: 0, waitingNowS: 3 }), 'control', 'control-pings-unanswered');
+});
+
+test('control: round trip at FlexLib’s Poor threshold (reference §7.3: LAN 100 ms, SmartLink 500 ms)', () => {
+  const f = (mode: PathFacts['mode'], avgMs: number): PathFacts => bend((x) => ((x.mode = mode), (x.control.session!.pings.avgMs = avgMs)));
+  expectRule(f('lan', 100), 'control', 'control-rtt-poor');
+  expectRule(f('lan', 99.9), 'control', 'control-ok');
+  expectRule(f('wan', 500), 'control', 'control-rtt-poor');
+  expectRule(f('wan', 499.9), 'control', 'control-ok');
+});
+
+test('control: commands unanswered for more than 5 s (REPLY_WAIT_S)', () => {
+  const f = (ageS: number): PathFacts => bend((x) => (x.control.session!.unanswered = [{ command: 'sub slice all', ageS }]));
+  expectRule(f(5.01), 'control', 'control-commands-unanswered');
+  expectRule(f(5), 'control', 'control-ok');
+});
+
+test('control: refused, silent, reset or closed by the radio; no session at all', () => {
+  expectRule(bend((x) => (x.control.session!.wanValidationFailed = true)), 'control', 'control-wan-refused');
+  expectRule(bend((x) => (x.control.session!.wanValidate = { code: 0x50000001 })), 'control', 'control-wan-refused');
+  expectRule(bend((x) => (x.control.session!.wanValidate = { code: 0 })), 'control', 'control-ok');
+  expectRule(bend((x) => ((x.control.session!.replies = 0), delete x.control.session!.version)), 'control', 'control-silent');
+  expectRule(bend((x) => (x.control.session!.replies = 0)), 'control', 'control-ok', 'the prologue came');
+  expectRule(bend((x) => (x.control.session!.resetBy = 'server')), 'control', 'control-reset-by-radio');
+  expectRule(bend((x) => (x.control.session!.resetBy = 'client')), 'control', 'control-ok');
+  expectRule(bend((x) => (x.control.session!.closedBy = 'server')), 'control', 'control-closed-by-radio');
+  expectRule(bend((x) => (x.control.session!.closedBy = 'client')), 'control', 'control-ok');
+  const attempt = { id: 'a → b', tls: false, synOnly: true, bytesToServer: 0, bytesToClient: 0 };
+  expectRule(bend((x) => ((x.control = { attempts: [attempt] }), (x.hasSession = false))), 'control', 'control-no-answer');
+  expectRule(bend((x) => (x.control = { attempts: [{ ...attempt, tls: true, synOnly: false, bytesToClient: 900 }] })), 'control', 'control-tls-unreadable');
+  expectRule(bend((x) => (x.control = { attempts: [] })), 'control', 'control-not-seen');
+});
+
+test('stream setup: port in use, no destination, refused creates, nothing told', () => {
+  expectRule(bend((x) => (x.setup.udpport = { port: '4991', code: 0x500000a9 })), 'stream-setup', 'setup-port-in-use');
+  const noDest = { command: 'stream create type=remote_audio_rx', code: 0x50000064 };
+  expectRule(bend((x) => (x.setup.creates = [noDest])), 'stream-setup', 'setup-no-destination');
+  expectRule(
+    bend((x) => ((x.setup.creates = [noDest]), (x.setup.registrations = [{ registers: 3, pings: 0, client: 'c:1', radio: 'r:4993' }]))),
+    'stream-setup',
+    'setup-no-destination-registered',
+  );
+  expectRule(bend((x) => (x.setup.creates = [{ command: 'display panafall create', code: 0x50000003 }])), 'stream-setup', 'setup-all-refused');
+  expectRule(bend((x) => x.setup.creates.push({ command: 'stream create type=dax_rx', code: 0x5000008e })), 'stream-setup', 'setup-some-refused');
+  expectRule(bend((x) => ((x.setup = { ...x.setup, creates: [], announced: [] }), delete x.setup.udpport)), 'stream-setup', 'setup-no-destination-told');
+  expectRule(bend((x) => (x.setup = { hasSession: false, registrations: [], creates: [], announced: [] })), 'stream-setup', 'setup-no-session');
+});
+
+test('UDP return: ICMP from this computer, data to another port', () => {
+  const icmp = (port: number, adminProhibited = false): PathFacts => bend((x) => (x.udpReturn.aboutData = { count: 3, adminProhibited, port }));
+  expectRule(icmp(4991), 'udp-return', 'udp-return-host-rejects');
+  expectRule(icmp(5002, true), 'udp-return', 'udp-return-host-rejects');
+  expectRule(icmp(5002), 'udp-return', 'udp-return-icmp-other-port');
+  expectRule(bend((x) => (x.udpReturn.dstPorts = [5002])), 'udp-return', 'udp-return-other-port');
+});
+
+test('SmartLink server, registration and forwarding', () => {
+  const wan = (change: (f: PathFacts) => void): PathFacts => bend((x) => ((x.mode = 'wan'), change(x)));
+  const session = { id: 'c → broker', tls: true, bytesToServer: 300, bytesToClient: 0 };
+  expectRule(wan((x) => (x.broker.certificateRefused = 'self-signed')), 'smartlink-server', 'broker-certificate-refused');
+  expectRule(wan((x) => ((x.broker.sessions = [session]), (x.broker.registrationInvalid = true))), 'smartlink-server', 'broker-login-refused');
+  expectRule(wan((x) => (x.broker.sessions = [session])), 'smartlink-server', 'broker-silent');
+  expectRule(wan((x) => (x.broker.sessions = [{ ...session, bytesToClient: 900 }])), 'smartlink-server', 'broker-answers');
+  expectRule(wan((x) => (x.registration.radioWan = { serverConnected: false, radioAuthenticated: true })), 'radio-registration', 'registration-radio-not-connected');
+  expectRule(bend((x) => (x.registration.radioWan = { serverConnected: false })), 'radio-registration', 'registration-lan', 'a LAN session ignores the radio’s SmartLink state');
+  expectRule(wan((x) => (x.registration.registerSent = 1)), 'radio-registration', 'registration-not-listed');
+  expectRule(wan((x) => (x.registration.beacons = [{ wanConnected: false }])), 'radio-registration', 'registration-beacon-offline');
+  expectRule(wan((x) => (x.registration.radioWan = { serverConnected: true, radioAuthenticated: true })), 'radio-registration', 'registration-ok');
+  expectRule(wan(() => undefined), 'radio-registration', 'registration-no-facts');
+  expectRule(wan((x) => ((x.forwarding.publicIpPrivate = true), (x.forwarding.radio = { publicIp: '100.64.1.1' }))), 'radio-forwarding', 'forwarding-double-nat');
+  const t = (test: NonNullable<PathFacts['forwarding']['test']>): PathFacts => wan((x) => ((x.forwarding.radio = { publicIp: '203.0.113.7' }), (x.forwarding.test = test)));
+  expectRule(t({ forwardTcp: true, forwardUdp: false, holePunch: false }), 'radio-forwarding', 'forwarding-tcp-only');
+  expectRule(t({ forwardTcp: false, forwardUdp: false, holePunch: false }), 'radio-forwarding', 'forwarding-unreachable');
+  expectRule(t({ upnpTcp: true, upnpUdp: true }), 'radio-forwarding', 'forwarding-ok');
+  expectRule(t({ holePunch: true }), 'radio-forwarding', 'forwarding-hole-punch');
+  expectRule(wan((x) => (x.forwarding.radio = { publicIp: '203.0.113.7' })), 'radio-forwarding', 'forwarding-no-test');
+  expectRule(bend((x) => (x.discovery.beacons = [{ src: '192.168.10.27:4992', packets: 5, spanS: 4 }])), 'discovery', 'discovery-beacons');
+});
+
+test('a hop a live diagnosis could not exercise is not tested, unless it failed', () => {
+  const f = bend((x) => (x.notTested['data:audio'] = 'observer mode'));
+  expectRule(f, 'data:audio', 'hop-not-tested');
+  const failing = bend((x) => ((x.notTested['data:meter'] = 'observer mode'), withLoss(x, 'data:meter', 10, 100)));
+  expectRule(failing, 'data:meter', 'data-loss');
+  assert.equal(judge(f).verdict.rule, 'verdict-not-tested');
+  seen.add('verdict-not-tested');
+});
+
+test('verdicts without a failing hop: no control channel, no streams, nothing', () => {
+  const noControl = bend((x) => ((x.control = { attempts: [] }), (x.hasSession = false), (x.setup = { hasSession: false, registrations: [], creates: [], announced: [] })));
+  assert.equal(judge(noControl).verdict.rule, 'verdict-no-control');
+  const noStreams = bend((x) => {
+    x.anyData = false;
+    x.udpReturn = { ...x.udpReturn, streamsToClient: 0, requestedClasses: 0 };
+    x.setup.announced = [];
+    for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) {
+      const { requested: _r, ...c } = x.data[h];
+      x.data[h] = { ...c, packets: 0, framesComplete: 0, framesSent: 0 };
+    }
+  });
+  assert.equal(judge(noStreams).verdict.rule, 'verdict-no-streams');
+  const nothing = bend((x) => {
+    Object.assign(x, { ...noStreams, control: { attempts: [] }, hasSession: false, setup: { hasSession: false, registrations: [], creates: [], announced: [] } });
+  });
+  assert.equal(judge(nothing).verdict.rule, 'verdict-no-session');
+  for (const id of ['verdict-no-control', 'verdict-no-streams', 'verdict-no-session']) seen.add(id);
+});
+
+test('the verdict names the first failing hop in path order and its rule', () => {
+  const f = withLoss(bend((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], jitterS: 0.05 })), 'data:meter', 10, 100);
+  const { verdict, hops } = judge(f);
+  assert.equal(verdict.hop, 'data:meter');
+  assert.equal(verdict.rule, 'data-loss');
+  assert.equal(verdict.cause, 'random-loss');
+  assert.equal(hops.find((h) => h.id === 'data:waterfall')?.rule, 'data-jitter');
+});
+
+test('the table: ids unique, a cause for every failing rule, a source for every threshold, a decision for every hop', () => {
+  const ids = ruleTable().map((r) => r.id);
+  assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
+  for (const r of RULES) {
+    if (r.status === 'blocked' || r.status === 'degraded') assert.ok(r.cause, `${r.id} names a cause`);
+    assert.match(r.id, /^[a-z]+(-[a-z]+)*$/);
+    if (Object.keys(r.thresholds).length > 0) assert.match(r.source, /reference §|FlexLib|empirical: /, `${r.id}: the source of its thresholds`);
+  }
+  // Even facts with nothing in them decide every hop (each hop's rules end in one that always holds).
+  const empty = bend((x) => {
+    x.control = { attempts: [] };
+    x.hasSession = false;
+  });
+  for (const hop of HOP_IDS) assert.ok(decide(empty, hop));
+});
+
+test('every rule of the table is put to the test above', { todo: false }, () => {
+  // Runs last (node:test keeps file order): the rules no test above showed deciding anything.
+  const untested = [...RULES.map((r) => r.id), 'hop-not-tested', ...VERDICT_RULES.map((r) => r.id)].filter((id) => !seen.has(id));
+  assert.deepEqual(untested, []);
+});
