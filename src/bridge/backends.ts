@@ -2,8 +2,8 @@
  * The engines the UI drives, wired in one place: capture analysis, reports, the demo (the simulator
  * with FlexPath's own probe walking it), live diagnosis on the LAN and through SmartLink, discovery.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeCaptureFile, sniOf } from '../analysis/analyze-file.js';
 import { Analyzer } from '../analysis/analyzer.js';
@@ -21,7 +21,8 @@ import { formatStreamId } from '../vita/stream-id.js';
 import type { DemoFault, DiscoveredRadio } from './protocol.js';
 import type { Backends, LiveAnalyzer, LiveRun } from './session.js';
 import { streamRowKey } from './stream-rows.js';
-import { packTar } from './tar.js';
+import { packTarStream } from './tar.js';
+import { makeTempDir, removeTempDir } from './temp-dirs.js';
 
 /** What each demo fault does to the simulated radio (DESIGN.md §5). */
 export const DEMO_FAULT_SPECS: Record<DemoFault, SimFaults> = {
@@ -66,9 +67,27 @@ function liveAnalyzer(ev: LiveEvidence): LiveAnalyzer {
   };
 }
 
-/** A fresh pcapng path per live run, for the support bundle. */
-function recordingPath(kind: string): string {
-  return join(mkdtempSync(join(tmpdir(), 'flexpath-')), `${kind}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.pcapng`);
+/**
+ * Where live runs record (for the support bundle): one pcapng per run, each capped by the live
+ * evidence (CONTINUOUS_RECORD_BYTES), and only the latest kept — a new run's file replaces the last
+ * one, which the session no longer offers once another source has begun.
+ */
+function recordings(dir: string | undefined): { next(kind: string): string; dispose(): void } {
+  let own: string | undefined;
+  let last: string | undefined;
+  return {
+    next(kind) {
+      if (last) void rm(last, { force: true }).catch(() => undefined);
+      const folder = dir ?? (own ??= makeTempDir('flexpath-rec-'));
+      last = join(folder, `${kind}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}-${randomBytes(4).toString('hex')}.pcapng`);
+      return last;
+    },
+    dispose() {
+      if (last) void rm(last, { force: true }).catch(() => undefined);
+      if (own) removeTempDir(own);
+      last = own = undefined;
+    },
+  };
 }
 
 function asLiveRun(d: Diagnosis, path: string, cleanup: () => Promise<void> = async () => undefined): LiveRun {
@@ -89,12 +108,17 @@ export interface BackendOptions {
   demoRateScale?: number;
   /** Sees each demo run's simulator and diagnosis (the soak measures their structures). */
   onDemo?(sim: Simulator, diagnosis: Diagnosis): void;
+  /** Folder for live recordings (the web server's work dir); default: a private temp folder of their own. */
+  recordingDir?: string;
   /** Another SmartLink server than FlexRadio's (the simulator's, with its test CA, for tests). */
   smartLinkBroker?: Pick<SmartLinkOptions, 'brokerHost' | 'brokerPort' | 'brokerTls'>;
 }
 
 export function productBackends(o: BackendOptions = {}): Backends {
+  const recorded = recordings(o.recordingDir);
+  const recordingPath = (kind: string): string => recorded.next(kind);
   return {
+    dispose: async () => recorded.dispose(),
     async analyzeCaptureFile(path, opts) {
       const analyzer = new Analyzer({ sniOf });
       const onProgress = opts.onProgress;
@@ -102,7 +126,7 @@ export function productBackends(o: BackendOptions = {}): Backends {
       return { report, jitterMs: jitterMsByStream(analyzer) };
     },
     formatReport: (report, format, opts) => formatReport(opts.redact ? redactReport(report) : report, format === 'markdown' ? 'md' : 'html'),
-    bundle: (files) => packTar(files),
+    bundle: (files) => packTarStream(files),
 
     async startDemo(faults) {
       // Free ports and no beacons: the demo must never be mistaken for, or collide with, a real radio.

@@ -4,7 +4,7 @@
  * The engines it drives (capture analysis, simulator, diagnose, report formatters) come in as
  * `Backends`, so a way in that this build lacks is shown as unavailable instead of faked.
  */
-import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { AnalysisReport } from '../analysis/model.js';
 import {
   DEMO_FAULT_LABELS,
@@ -61,8 +61,20 @@ export interface Backends {
   diagnoseSmartLink?(opts: { token: string }): Promise<LiveRun>;
   /** Listens for discovery beacons until stopped. */
   discoverRadios?(onRadios: (radios: DiscoveredRadio[]) => void): { stop(): void };
-  /** Packs files into one support bundle (report + session capture). */
-  bundle?(files: { name: string; data: Buffer }[]): Buffer;
+  /** Packs files into one support bundle (report + session capture), streamed: a capture can be large. */
+  bundle?(files: BundleEntry[]): Readable;
+  /** Releases what the engines keep between runs (the last live recording); called by close(). */
+  dispose?(): Promise<void>;
+}
+
+/** A bundle member: in memory (a report) or read from disk while the bundle streams out (a capture). */
+export type BundleEntry = { name: string; data: Buffer } | { name: string; path: string };
+
+/** An export for the host to hand over; `data` is streamed when it may be large (the bundle). */
+export interface ExportFile {
+  name: string;
+  mime: string;
+  data: Buffer | Readable;
 }
 
 /** What only the transport can do: native dialogs, resolving uploads, handing a file to the user. */
@@ -76,7 +88,7 @@ export interface SessionHost {
    */
   mayOpenCapture?(path: string): boolean;
   resolveUpload?(uploadId: string): string | undefined;
-  deliverExport(file: { name: string; mime: string; data: Buffer }): Promise<{ url?: string; savedTo?: string }>;
+  deliverExport(file: ExportFile): Promise<{ url?: string; savedTo?: string }>;
 }
 
 export interface SessionOptions {
@@ -116,6 +128,8 @@ export function createSession(opts: SessionOptions): Session {
   let lastModel: Extract<Snapshot, { type: 'model' }> | undefined;
   let lastReport: AnalysisReport | undefined;
   let capturePath: string | undefined;
+  /** The recording of the live run stopped last: still the session's packets for a bundle. */
+  let stoppedRecording: string | undefined;
   let live: { run: LiveRun; timer: ReturnType<typeof setInterval> } | undefined;
   /** Bumped by every new source, so results of a superseded run are dropped. */
   let generation = 0;
@@ -158,6 +172,7 @@ export function createSession(opts: SessionOptions): Session {
       live = undefined;
       clearInterval(timer);
       await run.stop();
+      stoppedRecording = run.recordingPath?.();
     }
     modelOut.flush();
     spectrumOut.discard();
@@ -168,6 +183,7 @@ export function createSession(opts: SessionOptions): Session {
     stopDiscovery();
     lastModel = undefined;
     lastReport = undefined;
+    stoppedRecording = undefined;
     setState({ phase: 'running', run: generation, source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, ...extra });
     return generation;
   }
@@ -260,7 +276,7 @@ export function createSession(opts: SessionOptions): Session {
     const report = live ? live.run.analyzer.report() : lastReport;
     if (!report) return fail('Nothing to export yet: open a capture, diagnose a radio or start the demo first.');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    let file: { name: string; mime: string; data: Buffer };
+    let file: ExportFile;
     if (format === 'markdown') {
       file = { name: `flexpath-report-${stamp}.md`, mime: 'text/markdown; charset=utf-8', data: Buffer.from(formatReport(report, 'markdown', { redact })) };
     } else if (format === 'html') {
@@ -268,15 +284,13 @@ export function createSession(opts: SessionOptions): Session {
     } else {
       const pack = backends.bundle;
       if (!pack) return fail('Support bundles are not available in this build.');
-      const files = [
+      const files: BundleEntry[] = [
         { name: 'report.md', data: Buffer.from(formatReport(report, 'markdown', { redact })) },
         { name: 'report.html', data: Buffer.from(formatReport(report, 'html', { redact })) },
       ];
-      const pcap = capturePath ?? live?.run.recordingPath?.();
+      const pcap = capturePath ?? live?.run.recordingPath?.() ?? stoppedRecording;
       if (pcap && !capturePath) await live?.run.syncRecording?.();
-      if (pcap) {
-        files.push({ name: pcap.toLowerCase().endsWith('.pcap') ? 'session.pcap' : 'session.pcapng', data: await readFile(pcap) });
-      }
+      if (pcap) files.push({ name: pcap.toLowerCase().endsWith('.pcap') ? 'session.pcap' : 'session.pcapng', path: pcap });
       file = { name: `flexpath-support-${stamp}.tar`, mime: 'application/x-tar', data: pack(files) };
     }
     const where = await host.deliverExport(file);
@@ -369,6 +383,7 @@ export function createSession(opts: SessionOptions): Session {
       await stopCurrent();
       modelOut.close();
       spectrumOut.close();
+      await backends.dispose?.();
     },
   };
   return session;

@@ -4,7 +4,12 @@
  * `pax` "ustar Interchange Format": 512-byte header, octal numeric fields, checksum over the header
  * with the checksum field read as spaces, data padded to 512, two zero blocks at the end.
  */
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { BundleEntry } from './session.js';
+
 const BLOCK = 512;
+const READ_CHUNK = 1024 * 1024;
 
 function octal(value: number, width: number): string {
   // width includes the terminating NUL
@@ -31,13 +36,39 @@ export function tarHeader(name: string, size: number, mtimeS: number): Buffer {
   return h;
 }
 
-export function packTar(files: readonly { name: string; data: Buffer }[], mtimeS = Date.now() / 1000): Buffer {
-  const parts: Buffer[] = [];
-  for (const f of files) {
-    parts.push(tarHeader(f.name, f.data.length, mtimeS), f.data);
-    const pad = (BLOCK - (f.data.length % BLOCK)) % BLOCK;
-    if (pad) parts.push(Buffer.alloc(pad));
+/**
+ * The archive as a stream: a file entry is read from disk while it goes out, never held whole in
+ * memory. Its size is taken when its turn comes and exactly that many bytes are sent, so a recording
+ * that grows meanwhile still makes a well-formed archive (it is cut where it stood).
+ */
+export function packTarStream(files: readonly BundleEntry[], mtimeS = Date.now() / 1000): Readable {
+  async function* blocks(): AsyncGenerator<Buffer> {
+    for (const f of files) {
+      if ('data' in f) {
+        yield Buffer.concat([tarHeader(f.name, f.data.length, mtimeS), f.data, padding(f.data.length)]);
+        continue;
+      }
+      const fh = await open(f.path, 'r');
+      try {
+        const size = (await fh.stat()).size;
+        yield tarHeader(f.name, size, mtimeS);
+        for (let at = 0; at < size; ) {
+          const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, size - at));
+          const { bytesRead } = await fh.read(chunk, 0, chunk.length, at);
+          if (bytesRead === 0) throw new Error(`${f.name} shrank while it was packed`);
+          at += bytesRead;
+          yield chunk.subarray(0, bytesRead);
+        }
+        if (size % BLOCK) yield padding(size);
+      } finally {
+        await fh.close();
+      }
+    }
+    yield Buffer.alloc(2 * BLOCK);
   }
-  parts.push(Buffer.alloc(2 * BLOCK));
-  return Buffer.concat(parts);
+  return Readable.from(blocks(), { objectMode: false });
+}
+
+function padding(size: number): Buffer {
+  return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
 }

@@ -1,18 +1,20 @@
 /**
- * `flexpath ui [--port P] [--open]`: web mode. Serves the built renderer and the bridge on 127.0.0.1
- * with a per-run token, prints the URL, runs until interrupted.
+ * `flexpath ui [--port P] [--open]`: web mode. Serves the built renderer and the bridge on 127.0.0.1,
+ * prints a one-time sign-in address, runs until interrupted.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { productBackends } from '../bridge/backends.js';
-import { startUiServer } from '../bridge/ui-server.js';
+import { startUiServer, type UiServer } from '../bridge/ui-server.js';
 import { EXIT, parse, UsageError } from './common.js';
 
 /** dist/src/cli/ui.js → dist/renderer */
 const RENDERER_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer');
 const AUTO_DEMO_MS = 4000;
+/** The code handed to the browser on its command line (readable in `ps`) is dead after this, used or not. */
+const OPEN_CODE_TTL_MS = 60_000;
 
 export async function runUi(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const { values } = parse(argv, { port: { type: 'string' }, open: { type: 'boolean' } }, false);
@@ -23,15 +25,24 @@ export async function runUi(argv: string[], out: NodeJS.WritableStream = process
     err.write(`flexpath ui: the renderer is not built (${RENDERER_DIR} missing); run npm run build\n`);
     return EXIT.badInput;
   }
-  let server;
+  let server: UiServer | undefined;
   try {
-    server = await startUiServer({ port, staticDir: RENDERER_DIR, backends: productBackends(), autoDemoMs: AUTO_DEMO_MS });
+    server = await startUiServer({
+      port,
+      staticDir: RENDERER_DIR,
+      backends: (workDir) => productBackends({ recordingDir: workDir }),
+      autoDemoMs: AUTO_DEMO_MS,
+      // Each address works once: after a browser signs in, give the next one for another browser or window.
+      onSignIn: () => server && out.write(`Signed in. For another browser or window: ${server.signInUrl()}\n`),
+    });
   } catch (e) {
-    err.write(`flexpath ui: cannot listen on 127.0.0.1:${port}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT.badInput;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is in use (another FlexPath?); choose another with --port, or leave it out for a free one' : e instanceof Error ? e.message : String(e);
+    err.write(`flexpath ui: cannot listen on 127.0.0.1:${port}: ${why}\n`);
+    return EXIT.usage;
   }
-  out.write(`FlexPath is running at ${server.url}\n(only this computer can connect; press Ctrl+C to stop)\n`);
-  if (open) openBrowser(server.url, err);
+  out.write(`FlexPath is running at ${server.url}\n(only this computer can connect; the address works once; press Ctrl+C to stop)\n`);
+  if (open) openBrowser(server.signInUrl(OPEN_CODE_TTL_MS), err);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,6 +20,7 @@ import type { Simulator } from '../../src/sim/radio-sim.js';
 import { startSimulator } from '../../src/sim/radio-sim.js';
 import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../../src/sim/test-cert.js';
 import { runCli } from '../helpers/cli.js';
+import { http, signIn } from '../helpers/ui-client.js';
 import { sleep } from '../helpers/udp-sink.js';
 
 /** JWT-shaped like a real SmartLink token, with a marker no other text contains. */
@@ -106,19 +106,6 @@ test('--redact: no public IP, serial or callsign in any report format; private a
   }
 });
 
-function httpGet(port: number, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}` }, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** Entry names of a ustar archive (name field, 100 bytes at each header). */
 function tarNames(tar: Buffer): Array<{ name: string; data: Buffer }> {
   const out: Array<{ name: string; data: Buffer }> = [];
@@ -135,15 +122,16 @@ function tarNames(tar: Buffer): Array<{ name: string; data: Buffer }> {
 
 test('web mode: SmartLink run, snapshots, exports and support bundle carry no token; hostile export formats are refused', async () => {
   const staticDir = mkdtempSync(join(dir, 'renderer-'));
-  const before = new Set(readdirSync(tmpdir()));
   const server = await startUiServer({
     staticDir,
-    backends: productBackends({ smartLinkBroker: { brokerHost: '127.0.0.1', brokerPort: sim.ports.broker!, brokerTls: { ca: SIM_CA_CERT, servername: SIM_TLS_SERVERNAME } } }),
+    backends: (workDir) =>
+      productBackends({ recordingDir: workDir, smartLinkBroker: { brokerHost: '127.0.0.1', brokerPort: sim.ports.broker!, brokerTls: { ca: SIM_CA_CERT, servername: SIM_TLS_SERVERNAME } } }),
   });
   const received: string[] = [];
   try {
+    const me = await signIn(server);
     const origin = `http://127.0.0.1:${server.port}`;
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { headers: { origin } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${me.base}ws`, { headers: { origin, cookie: me.cookie } });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -181,8 +169,9 @@ test('web mode: SmartLink run, snapshots, exports and support bundle carry no to
       const s = await ready;
       assert.ok(s.type === 'export-ready' && s.url);
       assert.match(s.fileName, /^flexpath-(report|support)-[0-9T-]+\.(md|html|tar)$/, 'FlexPath names the file, with no path in it');
-      const r = await httpGet(server.port, `${s.url}?token=${server.token}`);
+      const r = await http(server.port, s.url, { headers: { cookie: me.cookie } });
       assert.equal(r.status, 200);
+      assert.equal((await http(server.port, s.url, { headers: { cookie: me.cookie } })).status, 404, 'an export is fetched once');
       assert.match(String(r.headers['content-disposition']), /^attachment; filename="[\w.-]+"$/);
       downloads.push({ format, body: r.body, name: s.fileName });
     }
@@ -202,12 +191,14 @@ test('web mode: SmartLink run, snapshots, exports and support bundle carry no to
     assert.ok(pcap.includes(PLANTED.serial), 'and the brokered session');
     assertNoToken('every WebSocket message', received.join('\n'));
 
-    // The session's own recording, left in a fresh temp folder, holds no token either.
-    const fresh = readdirSync(tmpdir()).filter((n) => !before.has(n) && n.startsWith('flexpath-'));
-    for (const f of fresh) {
-      for (const name of readdirSync(join(tmpdir(), f)).filter((n) => n.startsWith('smartlink-'))) assertNoToken(`recording ${name}`, readFileSync(join(tmpdir(), f, name)));
-    }
+    // The session's own recording, in the server's work dir, holds no token either.
+    const recorded = readdirSync(server.workDir).filter((n) => n.startsWith('smartlink-'));
+    assert.equal(recorded.length, 1, 'the stopped run’s recording is kept (for a bundle), in the server’s own folder');
+    assertNoToken(`recording ${recorded[0]}`, readFileSync(join(server.workDir, recorded[0]!)));
+    // Fetched exports do not linger on disk.
+    assert.deepEqual(readdirSync(server.workDir).filter((n) => n.startsWith('export-')), []);
   } finally {
     await server.close();
   }
+  assert.equal(existsSync(server.workDir), false, 'close() removes uploads, exports and recordings');
 });

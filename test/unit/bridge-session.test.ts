@@ -21,7 +21,8 @@ const host = (delivered: { name: string; data: Buffer }[] = []): SessionHost => 
   // These tests are about what happens once a path may be opened (test/unit/bridge-capture-paths.test.ts: which may).
   mayOpenCapture: () => true,
   deliverExport: async (f) => {
-    delivered.push(f);
+    assert.ok(Buffer.isBuffer(f.data), 'a report export is one buffer');
+    delivered.push({ name: f.name, data: f.data });
     return { url: `/download/${f.name}` };
   },
 });
