@@ -22,13 +22,16 @@ export interface RendererBridge extends BridgeApi {
 function webSocketBridge(): RendererBridge {
   const listeners = new Set<(s: Snapshot) => void>();
   const connListeners = new Set<(c: boolean) => void>();
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  // The server's session cookie is scoped to the path the app is served under: address the socket and
+  // the uploads relative to the page, never from the root.
+  const wsUrl = new URL('ws', location.href);
+  wsUrl.protocol = 'ws:';
   const queue: Command[] = [];
   let ws: WebSocket | undefined;
   let retry = 500;
 
   const connect = (): void => {
-    const sock = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+    const sock = new WebSocket(wsUrl.href);
     ws = sock;
     sock.onopen = () => {
       retry = 500;
@@ -69,7 +72,7 @@ function webSocketBridge(): RendererBridge {
     upload(file, onProgress) {
       return new Promise((resolve, reject) => {
         const xhr = new XMLHttpRequest();
-        xhr.open('POST', `/upload?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`);
+        xhr.open('POST', `upload?name=${encodeURIComponent(file.name)}`);
         xhr.upload.onprogress = (e) => {
           if (e.lengthComputable) onProgress?.(e.loaded / e.total);
         };
