@@ -47,6 +47,11 @@ export interface SimFaults {
   udpStopAfterS?: number;
   /** The SmartLink broker does not listen at all. */
   brokerDown?: boolean;
+  /**
+   * `display pan create` and `stream create` are refused with this reply code, as a radio without the
+   * licence or the resources refuses them (reference §5.4, §11: e.g. 0x50000003, 0x5000008E).
+   */
+  refuseCreate?: number;
 }
 
 interface FaultSyntax {
@@ -78,6 +83,7 @@ export const FAULTS: FaultSyntax[] = [
   { name: 'ignore-udp-register', value: 'none', help: 'ignore-udp-register  ignore `client udp_register` datagrams', apply: (f) => { f.ignoreUdpRegister = true; } },
   { name: 'udp-stop', value: 'number', help: 'udp-stop=N  data stops N s after it started (NAT mapping expiry)', apply: (f, v) => { f.udpStopAfterS = num(v); } },
   { name: 'broker-down', value: 'none', help: 'broker-down  the SmartLink broker does not listen', apply: (f) => { f.brokerDown = true; } },
+  { name: 'refuse-create', value: 'number', help: 'refuse-create=0x5000008E  refuse pan and stream creation with this reply code (licence, resources)', apply: (f, v) => { f.refuseCreate = num(v); } },
 ];
 
 export class FaultSpecError extends Error {}
@@ -142,5 +148,6 @@ export function formatFaults(f: SimFaults): string[] {
   if (f.ignoreUdpRegister) out.push('ignore-udp-register');
   if (f.udpStopAfterS !== undefined) out.push(`udp-stop=${f.udpStopAfterS}`);
   if (f.brokerDown) out.push('broker-down');
+  if (f.refuseCreate !== undefined) out.push(`refuse-create=0x${f.refuseCreate.toString(16).toUpperCase()}`);
   return out;
 }

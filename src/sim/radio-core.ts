@@ -450,6 +450,7 @@ export class RadioCore {
    */
   private createPan(c: Client, f: Map<string, string>): Result {
     if (!c.gui) return fail(REPLY.unknown, 'only GUI clients may create panadapters');
+    if (this.o.faults.refuseCreate !== undefined) return fail(this.o.faults.refuseCreate);
     if (this.pans.size >= this.o.identity.spec.maxPanadapters) return fail(REPLY.allSlicesInUse, 'no panadapter available');
     const x = intOr(f.get('x') ?? f.get('xpixels'), 50);
     const y = intOr(f.get('y') ?? f.get('ypixels'), 20);
@@ -563,6 +564,7 @@ export class RadioCore {
     const rx = type === 'remote_audio_rx' || type === 'dax_rx' || type === 'dax_iq' || type === 'dax_mic';
     // Streams to the client need a UDP destination first (reference §5.8: 0x50000064 "No IP or PORT").
     if (rx && !c.udpDest) return fail(REPLY.noIpOrPort, 'No IP or PORT');
+    if (this.o.faults.refuseCreate !== undefined) return fail(this.o.faults.refuseCreate);
     const s: RadioStream = { id: 0, type, owner: c.handle, ip: c.udpDest?.ip ?? c.ip };
     if (type === 'remote_audio_rx') {
       const comp = (f.get('compression') ?? 'none').toUpperCase();
