@@ -15,7 +15,7 @@ import { REPLY, formatCode } from '../api/codes.js';
 import type { ApiClient } from '../api/client.js';
 import type { AnalysisReport } from '../analysis/model.js';
 import type { Endpoint } from '../capture/types.js';
-import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT } from './discovery.js';
+import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT, type SeenRadio } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
 import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
@@ -85,7 +85,11 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       say(`data socket bound to UDP ${data.socket.local.port} (receive buffer ${Math.round(data.socket.receiveBuffer / 1024)} KiB)`);
 
       api = await connectControl(ev, data, { host: o.host, port, say });
-      if (!api) return (report = ev.report());
+      if (!api) {
+        // A wrong --host is the commonest cause: give the radios on this LAN time to announce themselves.
+        if (discovery) await beaconsBesides(discovery, o.host, ev, say);
+        return (report = ev.report());
+      }
       const a = api;
       const local = a.local;
       const remote = a.remote;
@@ -149,4 +153,21 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       return done;
     },
   };
+}
+
+/** Beacons come about once a second (reference §4: median 1.001 s over 83 beacons); two intervals and a half. */
+export const BEACON_WAIT_MS = 2500;
+
+/** Waits (bounded) for beacons of radios at another address than `host`, and names them in the evidence. */
+async function beaconsBesides(discovery: DiscoveryListener, host: string, ev: LiveEvidence, say: (t: string) => void): Promise<void> {
+  const elsewhere = (): SeenRadio[] => discovery.radios().filter((r) => (r.beacon.ip ?? r.from.ip) !== host && r.from.ip !== host);
+  const until = performance.now() + BEACON_WAIT_MS;
+  while (elsewhere().length === 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+  for (const r of elsewhere()) {
+    const where = `${r.beacon.ip ?? r.from.ip}:${r.beacon.port ?? 4992}`;
+    const what = `${r.beacon.model ?? 'a radio'}${r.beacon.serial ? ` ${r.beacon.serial}` : ''}${r.beacon.nickname ? ` “${r.beacon.nickname}”` : ''}`;
+    ev.step('control', `no radio answered at ${host}, but ${what} announces itself at ${where}: is --host right?`);
+    ev.analyzer.warn(`${what} announces itself at ${where}, not at ${host}: try \`flexpath diagnose --host ${r.beacon.ip ?? r.from.ip}\``);
+    say(`${what} announces itself at ${where}`);
+  }
 }

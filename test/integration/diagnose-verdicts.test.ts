@@ -31,3 +31,18 @@ test('class 4: wrong-port with discovery on — data sent to the port the discov
     await sim.stop();
   }
 });
+
+test('a wrong --host while a radio beacons elsewhere: the report names the radio that is there', async () => {
+  const beaconPort = await freeUdpPort();
+  const sim = await startSimulator({ host: '127.0.0.1', portBase: 0, discovery: { address: '127.255.255.255', port: beaconPort, intervalMs: 1000 } });
+  try {
+    // 127.0.0.9 is loopback too, with nothing listening: the connection is refused at once.
+    const r = await startLanDiagnosis({ host: '127.0.0.9', port: sim.ports.api, mode: 'probe', discoveryPort: beaconPort, flexlibRange: false, dataHost: '127.0.0.1', maxSeconds: 10 }).done;
+    assert.equal(r.verdict.hop, 'control', r.verdict.summary);
+    const radio = `127.0.0.1:${sim.ports.api}`;
+    assert.ok(r.warnings.some((w) => w.includes(`announces itself at ${radio}`) && w.includes('--host 127.0.0.1')), r.warnings.join(' | '));
+    assert.ok(r.hops.find((h) => h.id === 'control')?.evidence.some((e) => e.includes(radio)), 'the control hop names where the radio is');
+  } finally {
+    await sim.stop();
+  }
+});
