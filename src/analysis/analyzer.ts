@@ -10,7 +10,7 @@ import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDI
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
 import { deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
 import { judge } from './judge.js';
-import { type FftTap, MAX_RADIOS, MAX_STREAMS, StreamTracker, type TrackedStream, type WaterfallTap } from './stream-tracker.js';
+import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex } from './stream-tracker.js';
 
 export interface AnalyzerOptions {
   /** Reads the SNI from the first bytes a TLS client sends (the capture layer's parser). */
@@ -148,7 +148,9 @@ export class Analyzer {
     return {
       id: formatStreamId(st.streamId),
       kind: this.kindOf(st),
-      pcc: '0x' + st.pcc.toString(16).toUpperCase().padStart(4, '0'),
+      pcc: st.hasClassId ? '0x' + st.pcc.toString(16).toUpperCase().padStart(4, '0') : 'absent',
+      ...(st.hasClassId ? { oui: '0x' + st.oui.toString(16).padStart(6, '0') } : {}),
+      packetType: PACKET_CATEGORIES[categoryIndex(st.packetType)],
       src: formatEndpoint(st.src),
       dst: formatEndpoint(st.dst),
       packets: st.packets,
@@ -211,6 +213,9 @@ export class Analyzer {
       if (st.packets >= 100 && st.seq.duplicates >= st.packets * 0.01 && st.seq.duplicates < st.packets * 0.9) {
         // Not a cause of a blank display on its own, but a sign of a switching loop or a mirrored port.
         w.push(`${formatStreamId(st.streamId)}: ${((st.seq.duplicates / st.packets) * 100).toFixed(1)} % of its datagrams arrived twice (a switching loop, a mirrored port or a misbehaving VPN)`);
+      }
+      if (st.pccChanges > 0) {
+        w.push(`${formatStreamId(st.streamId)}: its class code changed ${st.pccChanges} time(s) (first 0x${st.pcc.toString(16).padStart(4, '0')}, last 0x${st.lastPcc.toString(16).padStart(4, '0')}); counted as one stream`);
       }
       if (st.packets >= 16 && st.seq.duplicates >= st.packets * 0.9) {
         w.push(`${formatStreamId(st.streamId)}: its packet counter never advances, so loss cannot be measured for it`);

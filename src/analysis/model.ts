@@ -79,8 +79,12 @@ export interface StreamSummary {
   /** `0x40000000`. */
   id: string;
   kind: StreamKind;
-  /** Packet class code, `0x8003`. */
+  /** Packet class code, `0x8003`; `absent` when the packets carry no class ID. */
   pcc: string;
+  /** Organisationally unique identifier of the class ID, `0x001c2d` for FlexRadio; absent without a class ID. */
+  oui?: string;
+  /** VITA-49 packet category: data and context packets of one stream ID are separate streams. */
+  packetType?: 'data' | 'context' | 'command';
   /** `ip:port`. */
   src: string;
   dst: string;

@@ -1,6 +1,11 @@
 /**
  * Per-stream statistics for VITA-49 over UDP, recognised by header and class, never by port
- * (reference §10: the radio's source port varies). A stream is (src, dst, stream ID, packet class).
+ * (reference §10: the radio's source port varies). A stream is (src, dst, stream ID, packet class,
+ * packet category): VITA-49 keeps a separate 4-bit count for the data and the context packets of one
+ * stream ID (VITA 49.2 §5.1.1.4, packet count "per packet stream" of each packet type), so a context
+ * packet on a data stream's ID is a stream of its own, not a jump of the data counter. For senders
+ * other than FlexRadio the class code is not part of the key: a DIFI or other VITA-49.2 sender that
+ * puts a varying value there is still one stream (with a warning), not one row per packet.
  *
  * Hot path: one `scanPacket` per datagram into a reused struct; FFT/waterfall sub-header fields are read
  * in place for frame counting. Full payload decoding happens only for streams a tap asks for (the UI's
@@ -38,9 +43,22 @@ export interface SecondBucket {
   lost: number;
 }
 
+/** Data (types 0–3), context (4–5) or command (6–7): each counts its packets separately. */
+export const PACKET_CATEGORIES = ['data', 'context', 'command'] as const;
+export type PacketCategory = (typeof PACKET_CATEGORIES)[number];
+
+export function categoryIndex(type: number): 0 | 1 | 2 {
+  return type < 4 ? 0 : type < 6 ? 1 : 2;
+}
+
 export interface TrackedStream {
   streamId: StreamId;
+  /** Class code of the first packet (0 without a class ID: see hasClassId). */
   pcc: number;
+  hasClassId: boolean;
+  /** Packets whose class code differed from the packet before (non-FlexRadio senders only). */
+  pccChanges: number;
+  lastPcc: number;
   oui: number;
   informationClassCode: number;
   packetType: number;
@@ -122,6 +140,10 @@ export class StreamTracker {
     if (size < st.minSize) st.minSize = size;
     if (size > st.maxSize) st.maxSize = size;
     if (e.df) st.dfPackets++;
+    if (s.packetClassCode !== st.lastPcc) {
+      st.pccChanges++;
+      st.lastPcc = s.packetClassCode;
+    }
     const lost = st.seq.push(s.packetCount);
     if (st.packets > 1 && e.ts - st.lastTs > st.maxGapS) st.maxGapS = e.ts - st.lastTs;
     if (startsUnit(st, buf, s)) {
@@ -151,10 +173,10 @@ export class StreamTracker {
   }
 
   private find(e: UdpEvent, s: PacketScan): TrackedStream | undefined {
-    const list = this.byKey.get(s.streamId * 65536 + s.packetClassCode);
+    const list = this.byKey.get(streamKey(s));
     if (!list) return undefined;
     for (const st of list) {
-      if (st.src.port === e.src.port && st.dst.port === e.dst.port && st.src.ip === e.src.ip && st.dst.ip === e.dst.ip && st.oui === s.oui) return st;
+      if (st.src.port === e.src.port && st.dst.port === e.dst.port && st.src.ip === e.src.ip && st.dst.ip === e.dst.ip && st.oui === s.oui && st.hasClassId === s.hasClassId) return st;
     }
     return undefined;
   }
@@ -166,7 +188,10 @@ export class StreamTracker {
     const st: TrackedStream = {
       streamId: toStreamId(s.streamId),
       pcc: s.packetClassCode,
-      oui: s.oui,
+      hasClassId: s.hasClassId,
+      pccChanges: 0,
+      lastPcc: s.packetClassCode,
+      oui: s.hasClassId ? s.oui : 0,
       informationClassCode: s.informationClassCode,
       packetType: s.packetType,
       classKind: cls.kind,
@@ -197,7 +222,7 @@ export class StreamTracker {
       series: [],
       lastIat: 0,
     };
-    const key = s.streamId * 65536 + s.packetClassCode;
+    const key = streamKey(s);
     const list = this.byKey.get(key);
     if (list) list.push(st);
     else this.byKey.set(key, [st]);
@@ -315,6 +340,15 @@ export class StreamTracker {
       this.payloadError(st, err.message);
     }
   }
+}
+
+/**
+ * One number per (stream ID, class code for FlexRadio, packet category): below 2^51, so exact. The class
+ * code keys FlexRadio streams because the radio's class table gives each its meaning (reference §3).
+ */
+function streamKey(s: PacketScan): number {
+  const flex = s.hasClassId && s.oui === FLEX_OUI;
+  return (s.streamId * 65537 + (flex ? s.packetClassCode : 65536)) * 3 + categoryIndex(s.packetType);
 }
 
 /** Frame indices count up by one per frame (reference §3.1, §3.2); the span is how many were sent. */
