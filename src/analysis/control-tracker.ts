@@ -106,6 +106,11 @@ export interface PanInfo {
   xPixels?: number;
   yPixels?: number;
   fps?: number;
+  /** Display span and level scale from the pan's status (`center`, `bandwidth` in MHz; `min_dbm`, `max_dbm`). */
+  centerMhz?: number;
+  bandwidthMhz?: number;
+  minDbm?: number;
+  maxDbm?: number;
   waterfall?: string;
   removed: boolean;
   /** First status line (creation, as far as the evidence goes). */
@@ -500,6 +505,10 @@ export class ControlTracker {
       if (y !== undefined) next.yPixels = y;
       const fps = intField(f.get('fps'));
       if (fps !== undefined) next.fps = fps;
+      for (const [key, field] of [['centerMhz', 'center'], ['bandwidthMhz', 'bandwidth'], ['minDbm', 'min_dbm'], ['maxDbm', 'max_dbm']] as const) {
+        const v = floatField(f.get(field));
+        if (v !== undefined) next[key] = v;
+      }
       const wf = f.get('waterfall') ?? f.get('panadapter');
       if (wf) next.waterfall = normaliseId(wf);
       this.put(map, id, next, MAX_OBJECTS);
@@ -621,6 +630,10 @@ function hexField(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const m = /^(?:0x)?([0-9a-fA-F]{1,8})$/.exec(v);
   return m?.[1] ? parseInt(m[1], 16) >>> 0 : undefined;
+}
+
+function floatField(v: string | undefined): number | undefined {
+  return v !== undefined && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
 }
 
 function intField(v: string | undefined): number | undefined {
