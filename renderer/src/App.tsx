@@ -53,7 +53,7 @@ export function App() {
     : panHop?.status === 'blocked'
       ? 'No panadapter frames arrived — see the path above.'
       : session?.source?.kind === 'capture'
-        ? 'The panadapter is drawn for live and demo sessions.'
+        ? 'This capture holds no panadapter frame or waterfall line.'
         : 'Waiting for panadapter frames…';
 
   return (
@@ -132,7 +132,7 @@ export function App() {
             </section>
           )}
           <div className="two-col">
-            <Spectrum bridge={bridge} run={session?.run} live={running} emptyHint={emptyHint} />
+            <Spectrum bridge={bridge} run={session?.run} live={running} emptyHint={emptyHint} replay={state.replay} />
             <SeriesCharts series={model?.series ?? []} live={running} />
           </div>
           <StreamsTable streams={model?.streams ?? []} />

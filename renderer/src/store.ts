@@ -1,5 +1,5 @@
 /** Application state in the renderer: the latest of every snapshot kind, folded by one reducer. */
-import type { DiscoveredRadio, ModelSnapshot, SessionState, Snapshot, SpectrumSnapshot } from '../../src/bridge/protocol.js';
+import type { DiscoveredRadio, ModelSnapshot, ReplaySnapshot, SessionState, Snapshot, SpectrumSnapshot } from '../../src/bridge/protocol.js';
 
 export interface Notice {
   id: number;
@@ -12,13 +12,15 @@ export interface AppState {
   session: SessionState | null;
   radios: DiscoveredRadio[];
   model: ModelSnapshot | null;
+  /** A capture's own panadapter and waterfall, for replay. */
+  replay: ReplaySnapshot | null;
   progress: { done: number; total: number; label: string } | null;
   notices: Notice[];
   /** Last export, for the Export panel to offer or confirm. */
   lastExport: Extract<Snapshot, { type: 'export-ready' }> | null;
 }
 
-export const initialState: AppState = { connected: false, session: null, radios: [], model: null, progress: null, notices: [], lastExport: null };
+export const initialState: AppState = { connected: false, session: null, radios: [], model: null, replay: null, progress: null, notices: [], lastExport: null };
 
 export type Action = { type: 'snapshot'; snapshot: Exclude<Snapshot, SpectrumSnapshot> } | { type: 'connected'; value: boolean } | { type: 'dismiss'; id: number } | { type: 'notice'; kind: Notice['kind']; text: string };
 
@@ -38,9 +40,11 @@ export function reduce(state: AppState, action: Action): AppState {
         case 'state': {
           // A new run (another source, or the same demo started again) clears everything of the last
           // one: never show one source's verdict, charts or progress under another's name.
-          if (s.state.run !== state.session?.run) return { ...state, session: s.state, model: null, progress: null, lastExport: null };
+          if (s.state.run !== state.session?.run) return { ...state, session: s.state, model: null, replay: null, progress: null, lastExport: null };
           return { ...state, session: s.state, progress: s.state.phase === 'running' ? state.progress : null };
         }
+        case 'replay':
+          return s.run === state.session?.run ? { ...state, replay: s } : state;
         case 'radios':
           return { ...state, radios: s.radios };
         case 'model':

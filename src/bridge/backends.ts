@@ -18,9 +18,11 @@ import { redactReport } from '../report/redact.js';
 import type { SimFaults } from '../sim/faults.js';
 import { type Simulator, startSimulator } from '../sim/radio-sim.js';
 import { formatStreamId } from '../vita/stream-id.js';
-import type { DemoFault, DiscoveredRadio } from './protocol.js';
+import type { NetEvent } from '../capture/types.js';
+import type { DemoFault, DiscoveredRadio, PanScale } from './protocol.js';
+import { createReplayCollector, type ReplayCollector } from './replay.js';
 import type { Backends, LiveAnalyzer, LiveRun } from './session.js';
-import { streamRowKey } from './stream-rows.js';
+import { streamRowKey, totalsByKind } from './stream-rows.js';
 import { packTarStream } from './tar.js';
 import { makeTempDir, removeTempDir } from './temp-dirs.js';
 
@@ -58,9 +60,28 @@ export function jitterMsByStream(a: Analyzer): Map<string, number> {
   return out;
 }
 
+/** An Analyzer that also hands every packet's capture time to the replay collector (1-s series points). */
+class ReplayAnalyzer extends Analyzer {
+  constructor(private readonly collector: ReplayCollector) {
+    super({ sniOf });
+  }
+  override feed(e: NetEvent): void {
+    super.feed(e);
+    this.collector.tick(e.ts, () => totalsByKind(this.streams.streams.map((st) => this.summary(st))));
+  }
+}
+
+/** The display scale of a pan from its status lines, when they were seen (FFT stream id = pan id). */
+export function panScale(a: Analyzer, streamId: string): PanScale | undefined {
+  const p = a.control.pans.get(streamId);
+  if (!p || p.centerMhz === undefined || p.bandwidthMhz === undefined || p.minDbm === undefined || p.maxDbm === undefined || !p.yPixels) return undefined;
+  return { centerMhz: p.centerMhz, bandwidthMhz: p.bandwidthMhz, minDbm: p.minDbm, maxDbm: p.maxDbm, yPixels: p.yPixels };
+}
+
 function liveAnalyzer(ev: LiveEvidence): LiveAnalyzer {
   return {
     report: () => ev.report(),
+    pan: (id) => panScale(ev.analyzer, id),
     jitterMs: () => jitterMsByStream(ev.analyzer),
     onFftFrame: (cb) => ev.analyzer.onFftFrame((st, f) => cb(formatStreamId(st.streamId), { frameIndex: f.frameIndex, bins: f.bins })),
     onWaterfallLine: (cb) => ev.analyzer.onWaterfallLine((st, l) => cb(formatStreamId(st.streamId), { timecode: l.timecode, bins: l.bins })),
@@ -120,10 +141,15 @@ export function productBackends(o: BackendOptions = {}): Backends {
   return {
     dispose: async () => recorded.dispose(),
     async analyzeCaptureFile(path, opts) {
-      const analyzer = new Analyzer({ sniOf });
+      const collector = createReplayCollector();
+      const analyzer = new ReplayAnalyzer(collector);
+      analyzer.onFftFrame((st, f) => collector.fft(formatStreamId(st.streamId), analyzer.lastTs ?? 0, f.bins));
+      analyzer.onWaterfallLine((st, l) => collector.line(formatStreamId(st.streamId), analyzer.lastTs ?? 0, l.timecode, l.bins));
       const onProgress = opts.onProgress;
       const report = await analyzeCaptureFile(path, { analyzer, ...(onProgress ? { onProgress: (done: number, total: number | undefined) => onProgress(done, total ?? done) } : {}) });
-      return { report, jitterMs: jitterMsByStream(analyzer) };
+      const { replay, series } = collector.result(analyzer.firstTs, analyzer.lastTs, report.streams.some((s) => s.kind === 'waterfall'));
+      const pan = replay ? panScale(analyzer, replay.streamId) : undefined;
+      return { report, jitterMs: jitterMsByStream(analyzer), series, ...(replay ? { replay: pan ? { ...replay, pan } : replay } : {}) };
     },
     formatReport: (report, format, opts) => formatReport(opts.redact ? redactReport(report) : report, format === 'markdown' ? 'md' : 'html'),
     bundle: (files) => packTarStream(files),

@@ -116,6 +116,16 @@ export interface WaterfallLineView {
   bins: number[];
 }
 
+/** What the pan's status says about its display: span (MHz) and level scale of its bins. */
+export interface PanScale {
+  centerMhz: number;
+  bandwidthMhz: number;
+  minDbm: number;
+  maxDbm: number;
+  /** Bins are y pixels from the top, 0 = max_dbm, y_pixels − 1 = min_dbm (reference §3.1). */
+  yPixels: number;
+}
+
 /** The latest complete FFT frame and every waterfall line since the last spectrum snapshot. */
 export interface SpectrumSnapshot {
   type: 'spectrum';
@@ -124,6 +134,26 @@ export interface SpectrumSnapshot {
   streamId: string;
   fft?: FftFrameView;
   lines: WaterfallLineView[];
+  pan?: PanScale;
+}
+
+/**
+ * A capture's own panadapter and waterfall, for replay with a time scrubber. `t` is seconds since the
+ * capture's first packet. Long captures are thinned (every 2nd, 4th … frame kept) and bins narrowed
+ * to at most REPLAY_MAX_BINS columns, so the message stays a few MB whatever the capture's size.
+ */
+export interface ReplaySnapshot {
+  type: 'replay';
+  run: number;
+  streamId: string;
+  durationS: number;
+  fft: { t: number; bins: number[] }[];
+  lines: { t: number; timecode: number; bins: number[] }[];
+  /** Median spacing of waterfall lines, s: a longer hole between two lines is drawn as a gap. */
+  lineIntervalS?: number;
+  /** Waterfall datagrams arrived although maybe no line completed (an MTU capture): holes are gaps. */
+  waterfallSeen: boolean;
+  pan?: PanScale;
 }
 
 export type Snapshot =
@@ -131,6 +161,7 @@ export type Snapshot =
   | { type: 'radios'; radios: DiscoveredRadio[] }
   | ModelSnapshot
   | SpectrumSnapshot
+  | ReplaySnapshot
   | { type: 'progress'; done: number; total: number; label: string }
   /** An export is ready: a download URL (web mode) or the path it was saved to (Electron). */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; url?: string; savedTo?: string }

@@ -19,6 +19,8 @@ import {
   type SessionState,
   type Snapshot,
   type SourceKind,
+  type PanScale,
+  type ReplaySnapshot,
   type SpectrumSnapshot,
 } from './protocol.js';
 import { seriesPoint, streamRowKey, toStreamRows, totalsByKind } from './stream-rows.js';
@@ -32,6 +34,8 @@ export interface LiveAnalyzer {
   jitterMs?(): ReadonlyMap<string, number>;
   onFftFrame(cb: (streamId: string, frame: { frameIndex: number; bins: Uint16Array }) => void): void;
   onWaterfallLine(cb: (streamId: string, line: { timecode: number; bins: Uint16Array }) => void): void;
+  /** The display scale of a pan by its FFT stream id, once its status line was seen. */
+  pan?(streamId: string): PanScale | undefined;
 }
 
 export interface LiveRun {
@@ -51,6 +55,10 @@ export interface CaptureAnalysis {
   report: AnalysisReport;
   /** By `streamRowKey`, ms. */
   jitterMs?: ReadonlyMap<string, number>;
+  /** Per-class rate and loss over capture time (t = s since the first packet). */
+  series?: SeriesPoint[];
+  /** The capture's own panadapter frames and waterfall lines, for replay. */
+  replay?: Omit<ReplaySnapshot, 'run'>;
 }
 
 export interface Backends {
@@ -127,6 +135,7 @@ export function createSession(opts: SessionOptions): Session {
   let radios: DiscoveredRadio[] = [];
   let lastModel: Extract<Snapshot, { type: 'model' }> | undefined;
   let lastReport: AnalysisReport | undefined;
+  let lastReplay: ReplaySnapshot | undefined;
   let capturePath: string | undefined;
   /** The recording of the live run stopped last: still the session's packets for a bundle. */
   let stoppedRecording: string | undefined;
@@ -145,7 +154,7 @@ export function createSession(opts: SessionOptions): Session {
     merge: (p, n) =>
       p.streamId !== n.streamId || p.run !== n.run
         ? n
-        : { ...n, fft: n.fft ?? p.fft, lines: [...p.lines, ...n.lines].slice(-MAX_LINES_PER_SNAPSHOT) },
+        : { ...n, fft: n.fft ?? p.fft, pan: n.pan ?? p.pan, lines: [...p.lines, ...n.lines].slice(-MAX_LINES_PER_SNAPSHOT) },
   });
 
   const setState = (patch: Partial<SessionState>): void => {
@@ -184,6 +193,7 @@ export function createSession(opts: SessionOptions): Session {
     lastModel = undefined;
     lastReport = undefined;
     stoppedRecording = undefined;
+    lastReplay = undefined;
     setState({ phase: 'running', run: generation, source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, ...extra });
     return generation;
   }
@@ -194,15 +204,19 @@ export function createSession(opts: SessionOptions): Session {
     const gen = await begin('capture', label);
     capturePath = path;
     try {
-      const { report, jitterMs } = await analyze(path, {
+      const { report, jitterMs, series, replay } = await analyze(path, {
         onProgress: (done, total) => {
           if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${label}` });
         },
       });
       if (gen !== generation) return;
       // An upload is stored under a made-up name; the report names the file the user chose.
-      publish({ ...report, source: { ...report.source, file: label } }, [], jitterMs);
+      publish({ ...report, source: { ...report.source, file: label } }, series ?? [], jitterMs);
       modelOut.flush();
+      if (replay) {
+        lastReplay = { ...replay, run: gen };
+        opts.emit(lastReplay);
+      }
       setState({ phase: 'done' });
     } catch (err) {
       if (gen === generation) fail(`${label}: ${errorText(err)}`);
@@ -235,7 +249,9 @@ export function createSession(opts: SessionOptions): Session {
     let shownStream: string | undefined;
     const show = (id: string): boolean => (shownStream ??= id) === id && gen === generation;
     run.analyzer.onFftFrame((id, frame) => {
-      if (show(id)) spectrumOut.push({ type: 'spectrum', run: gen, streamId: id, fft: { frameIndex: frame.frameIndex, bins: Array.from(frame.bins) }, lines: [] });
+      if (!show(id)) return;
+      const pan = run.analyzer.pan?.(id);
+      spectrumOut.push({ type: 'spectrum', run: gen, streamId: id, fft: { frameIndex: frame.frameIndex, bins: Array.from(frame.bins) }, lines: [], ...(pan ? { pan } : {}) });
     });
     run.analyzer.onWaterfallLine((id, line) => {
       if (gen === generation) spectrumOut.push({ type: 'spectrum', run: gen, streamId: shownStream ?? id, lines: [{ timecode: line.timecode, bins: Array.from(line.bins) }] });
@@ -375,6 +391,7 @@ export function createSession(opts: SessionOptions): Session {
     current() {
       const out: Snapshot[] = [{ type: 'state', state }, { type: 'radios', radios }];
       if (lastModel) out.push(lastModel);
+      if (lastReplay) out.push(lastReplay);
       return out;
     },
     async close() {

@@ -48,7 +48,7 @@ function SeriesChartsView({ series, live }: { series: SeriesPoint[]; live: boole
     <section className="panel charts" aria-label="Rate and loss over time">
       <h2>Rate and loss per class</h2>
       {series.length < 2 ? (
-        <p className="muted">{live ? 'Collecting… the first points appear after two seconds.' : 'Time series are drawn for live and demo sessions; a capture file is summarised in the table.'}</p>
+        <p className="muted">{live ? 'Collecting… the first points appear after two seconds.' : 'This capture is shorter than two seconds: see the table.'}</p>
       ) : (
         <div className="chart-row" data-testid="charts">
           <Chart title="Packets per second" series={series} pick={(p) => p.rate} unit="" />

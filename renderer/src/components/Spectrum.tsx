@@ -1,55 +1,67 @@
 /**
- * Panadapter trace and waterfall, drawn from the decoded FFT frames and waterfall lines the core
- * pushes. Drawn straight to canvas outside React's render cycle. A jump in the waterfall timecode is
- * painted as a red band — a gap is shown as a gap, never smoothed over.
+ * Panadapter trace and waterfall. Live: drawn from the FFT frames and waterfall lines the core pushes,
+ * straight to canvas outside React's render cycle; a jump in the waterfall timecode is painted as a
+ * red band — a gap is shown as a gap, never smoothed over. Capture: the capture's own frames and lines
+ * (a replay snapshot), the waterfall laid out over capture time with holes hatched red, and a time
+ * scrubber choosing the panadapter frame. Axes in MHz (pan center ± bandwidth/2) and dBm (min/max_dbm).
  */
-import { useEffect, useRef, useState } from 'react';
-import type { SpectrumSnapshot } from '../../../src/bridge/protocol.js';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { PanScale, ReplaySnapshot, SpectrumSnapshot } from '../../../src/bridge/protocol.js';
 import type { RendererBridge } from '../bridge-client.js';
+import { clearCanvas, dbTicks, drawFft, freqTicks, paintGapRow, paintRow } from '../spectrum-draw.js';
 
 const GAP_ROWS_MAX = 24;
+const WF_ROWS = 160;
 
-/** Black → blue → cyan → yellow → red → white, 256 entries of [r, g, b]. */
-const PALETTE: [number, number, number][] = (() => {
-  const stops: [number, [number, number, number]][] = [
-    [0, [0, 0, 8]],
-    [0.25, [10, 40, 160]],
-    [0.5, [0, 200, 220]],
-    [0.7, [240, 230, 40]],
-    [0.88, [250, 60, 20]],
-    [1, [255, 255, 255]],
-  ];
-  const out: [number, number, number][] = [];
-  for (let i = 0; i < 256; i++) {
-    const x = i / 255;
-    let k = 0;
-    while (k < stops.length - 2 && x > stops[k + 1]![0]) k++;
-    const [x0, c0] = stops[k]!;
-    const [x1, c1] = stops[k + 1]!;
-    const f = (x - x0) / (x1 - x0);
-    out.push([0, 1, 2].map((j) => Math.round(c0[j]! + (c1[j]! - c0[j]!) * f)) as [number, number, number]);
-  }
-  return out;
-})();
-
-/** Max of the bins that fall into each of `width` columns. */
-function resample(bins: number[], width: number, pick: (a: number, b: number) => number): Float32Array {
-  const out = new Float32Array(width);
-  const n = bins.length;
-  for (let x = 0; x < width; x++) {
-    const a = Math.floor((x * n) / width);
-    const b = Math.max(a + 1, Math.floor(((x + 1) * n) / width));
-    let v = bins[a] ?? 0;
-    for (let i = a + 1; i < b && i < n; i++) v = pick(v, bins[i]!);
-    out[x] = v;
-  }
-  return out;
+function Axes({ pan, timeTicks, children }: { pan: PanScale | undefined; timeTicks: { at: number; label: string }[]; children: [ReactNode, ReactNode] }) {
+  return (
+    <div className="spectrum-stack">
+      <div className="plot">
+        {children[0]}
+        {pan && (
+          <div className="axis db-axis" aria-hidden="true">
+            {dbTicks(pan).map((t) => (
+              <span key={t.at} style={{ top: `${t.at * 100}%` }}>
+                {t.at === 0 ? `${t.label} dBm` : t.label}
+              </span>
+            ))}
+          </div>
+        )}
+      </div>
+      {pan ? (
+        <div className="axis freq-axis" data-testid="freq-axis" aria-label={`Frequency axis ${freqTicks(pan)[0]!.label} to ${freqTicks(pan).at(-1)!.label} MHz, level axis ${pan.maxDbm} to ${pan.minDbm} dBm`}>
+          {freqTicks(pan).map((t) => (
+            <span key={t.at} style={{ left: `${t.at * 100}%` }}>
+              {t.at === 1 ? `${t.label} MHz` : t.label}
+            </span>
+          ))}
+        </div>
+      ) : (
+        <div className="axis freq-axis muted small">frequency and level scale appear once the pan's status line is seen</div>
+      )}
+      <div className="plot">
+        {children[1]}
+        <div className="axis time-axis" aria-hidden="true">
+          {timeTicks.map((t) => (
+            <span key={t.at} style={{ top: `${t.at * 100}%` }}>
+              {t.label}
+            </span>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
 }
 
-export function Spectrum({ bridge, run, live, emptyHint }: { bridge: RendererBridge; run: number | undefined; live: boolean; emptyHint: string }) {
+export function Spectrum({ bridge, run, live, emptyHint, replay }: { bridge: RendererBridge; run: number | undefined; live: boolean; emptyHint: string; replay: ReplaySnapshot | null }) {
+  return replay ? <Replay replay={replay} /> : <LiveSpectrum bridge={bridge} run={run} live={live} emptyHint={emptyHint} />;
+}
+
+function LiveSpectrum({ bridge, run, live, emptyHint }: { bridge: RendererBridge; run: number | undefined; live: boolean; emptyHint: string }) {
   const panRef = useRef<HTMLCanvasElement>(null);
   const wfRef = useRef<HTMLCanvasElement>(null);
   const [info, setInfo] = useState<{ streamId: string; frames: number; lines: number; gaps: number } | null>(null);
+  const [pan, setPan] = useState<PanScale | undefined>(undefined);
   const [stale, setStale] = useState(false);
 
   useEffect(() => {
@@ -58,39 +70,8 @@ export function Spectrum({ bridge, run, live, emptyHint }: { bridge: RendererBri
     let hi = -Infinity;
     let lastTimecode: number | undefined;
     let lastAt = 0;
+    let panKey = '';
     const counts = { frames: 0, lines: 0, gaps: 0, streamId: '' };
-
-    const drawFft = (bins: number[]): void => {
-      const c = panRef.current;
-      const ctx = c?.getContext('2d');
-      if (!c || !ctx) return;
-      const { width: W, height: H } = c;
-      // Bins are y pixels counted from the top (0 = strongest), reference §3.1; scale to our height.
-      for (const b of bins) if (b > yMax) yMax = b;
-      const col = resample(bins, W, Math.min);
-      ctx.fillStyle = '#05080c';
-      ctx.fillRect(0, 0, W, H);
-      ctx.strokeStyle = '#1b2430';
-      ctx.lineWidth = 1;
-      for (let i = 1; i < 5; i++) {
-        const y = Math.round((i * H) / 5) + 0.5;
-        ctx.beginPath();
-        ctx.moveTo(0, y);
-        ctx.lineTo(W, y);
-        ctx.stroke();
-      }
-      ctx.beginPath();
-      ctx.moveTo(0, H);
-      for (let x = 0; x < W; x++) ctx.lineTo(x, (col[x]! / yMax) * (H - 2) + 1);
-      ctx.lineTo(W, H);
-      ctx.closePath();
-      ctx.fillStyle = 'rgba(88,166,255,0.25)';
-      ctx.fill();
-      ctx.beginPath();
-      for (let x = 0; x < W; x++) ctx.lineTo(x, (col[x]! / yMax) * (H - 2) + 1);
-      ctx.strokeStyle = '#79c0ff';
-      ctx.stroke();
-    };
 
     const scrollAndPaint = (row: (img: ImageData) => void): void => {
       const c = wfRef.current;
@@ -107,45 +88,21 @@ export function Spectrum({ bridge, run, live, emptyHint }: { bridge: RendererBri
         // Lines that never arrived; an older or repeated timecode (reorder) is not a gap.
         const missing = timecode > lastTimecode ? Math.min(GAP_ROWS_MAX, timecode - lastTimecode - 1) : 0;
         if (missing > 0) counts.gaps++;
-        for (let i = 0; i < missing; i++) {
-          scrollAndPaint((img) => {
-            for (let x = 0; x < img.width; x++) {
-              const stripe = (x >> 2) % 2 === 0;
-              img.data.set(stripe ? [120, 20, 28, 255] : [60, 10, 14, 255], x * 4);
-            }
-          });
-        }
+        for (let i = 0; i < missing; i++) scrollAndPaint((img) => paintGapRow(img, 0));
       }
       lastTimecode = timecode;
       for (const b of bins) {
         if (b < lo) lo = b;
         if (b > hi) hi = b;
       }
-      const span = Math.max(1, hi - lo);
-      scrollAndPaint((img) => {
-        const col = resample(bins, img.width, Math.max);
-        for (let x = 0; x < img.width; x++) {
-          const [r, g, b] = PALETTE[Math.max(0, Math.min(255, Math.round(((col[x]! - lo) / span) * 255)))]!;
-          img.data[x * 4] = r;
-          img.data[x * 4 + 1] = g;
-          img.data[x * 4 + 2] = b;
-          img.data[x * 4 + 3] = 255;
-        }
-      });
+      scrollAndPaint((img) => paintRow(img, 0, bins, lo, hi));
     };
 
-    const clear = (): void => {
-      for (const c of [panRef.current, wfRef.current]) {
-        const ctx = c?.getContext('2d');
-        if (c && ctx) {
-          ctx.fillStyle = '#05080c';
-          ctx.fillRect(0, 0, c.width, c.height);
-        }
-      }
-    };
     // Every run starts blank: nothing of an earlier source is drawn under a new one.
-    clear();
+    clearCanvas(panRef.current);
+    clearCanvas(wfRef.current);
     setInfo(null);
+    setPan(undefined);
     setStale(false);
 
     const off = bridge.onSnapshot((s) => {
@@ -158,11 +115,22 @@ export function Spectrum({ bridge, run, live, emptyHint }: { bridge: RendererBri
         yMax = 1;
         lo = Infinity;
         hi = -Infinity;
-        clear();
+        clearCanvas(panRef.current);
+        clearCanvas(wfRef.current);
+      }
+      if (snap.pan) {
+        const key = JSON.stringify(snap.pan);
+        if (key !== panKey) {
+          panKey = key;
+          setPan(snap.pan);
+        }
       }
       if (snap.fft) {
         counts.frames++;
-        drawFft(snap.fft.bins);
+        // With the pan's y_pixels known the scale is fixed; else the largest bin seen is the bottom.
+        if (snap.pan) yMax = snap.pan.yPixels - 1;
+        else for (const b of snap.fft.bins) if (b > yMax) yMax = b;
+        drawFft(panRef.current, snap.fft.bins, yMax);
       }
       for (const l of snap.lines) {
         counts.lines++;
@@ -192,15 +160,110 @@ export function Spectrum({ bridge, run, live, emptyHint }: { bridge: RendererBri
           </span>
         )}
       </h2>
-      <div className="spectrum-stack">
-        <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label="Panadapter: signal level across the band, latest FFT frame" role="img" />
-        <canvas ref={wfRef} width={800} height={160} data-testid="waterfall" aria-label="Waterfall: newest line at the top; red bands are missing lines" role="img" />
+      <div className="spectrum-wrap">
+        <Axes pan={pan} timeTicks={[{ at: 0, label: 'newest' }, { at: 0.93, label: 'older' }]}>
+          <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label="Panadapter: signal level across the band, latest FFT frame" role="img" />
+          <canvas ref={wfRef} width={800} height={WF_ROWS} data-testid="waterfall" aria-label="Waterfall: newest line at the top; red bands are missing lines" role="img" />
+        </Axes>
         {overlay && (
           <div className="spectrum-overlay" role="status">
             {overlay}
           </div>
         )}
       </div>
+    </section>
+  );
+}
+
+/** Index of the last entry with t ≤ `t`, or -1. */
+function lastAtOrBefore(items: readonly { t: number }[], t: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.t <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+function Replay({ replay }: { replay: ReplaySnapshot }) {
+  const panRef = useRef<HTMLCanvasElement>(null);
+  const wfRef = useRef<HTMLCanvasElement>(null);
+  const duration = Math.max(replay.durationS, 0.001);
+  const [t, setT] = useState(0);
+  const yMax = useMemo(() => (replay.pan ? replay.pan.yPixels - 1 : Math.max(1, ...replay.fft.flatMap((f) => f.bins))), [replay]);
+
+  // The waterfall over the whole capture: row r is capture time r/rows × duration, top to bottom.
+  const [gapRows, setGapRows] = useState(0);
+  useEffect(() => {
+    const c = wfRef.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    clearCanvas(c);
+    const img = ctx.createImageData(c.width, c.height);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const l of replay.lines) for (const b of l.bins) (lo = Math.min(lo, b)), (hi = Math.max(hi, b));
+    // A hole longer than two line spacings (or any time without lines, when waterfall datagrams did
+    // arrive) is a gap; shorter ones take the previous line, as a live waterfall would show it.
+    const maxHole = 2 * (replay.lineIntervalS ?? duration);
+    let gaps = 0;
+    for (let r = 0; r < c.height; r++) {
+      const mid = ((r + 0.5) * duration) / c.height;
+      const i = lastAtOrBefore(replay.lines, mid);
+      const line = i >= 0 ? replay.lines[i] : undefined;
+      // Before the first line the display was still being set up, unless no line ever completed.
+      const hole = line ? mid - line.t > maxHole : replay.lines.length === 0;
+      if (line && !hole) paintRow(img, r, line.bins, lo, hi);
+      else if (hole && replay.waterfallSeen) {
+        paintGapRow(img, r);
+        gaps++;
+      } else {
+        for (let x = 0; x < c.width; x++) img.data.set([5, 8, 12, 255], (r * c.width + x) * 4);
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    setGapRows(gaps);
+  }, [replay, duration]);
+
+  useEffect(() => {
+    const i = lastAtOrBefore(replay.fft, t);
+    const frame = replay.fft[Math.max(0, i)];
+    if (frame) drawFft(panRef.current, frame.bins, yMax);
+    else clearCanvas(panRef.current);
+  }, [replay, t, yMax]);
+
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ at: f * 0.93, label: `${(f * duration).toFixed(duration < 10 ? 1 : 0)} s` }));
+  const frameIdx = lastAtOrBefore(replay.fft, t);
+  return (
+    <section className="panel spectrum" aria-label="Panadapter and waterfall, replayed from the capture" data-testid="replay">
+      <h2>
+        Panadapter &amp; waterfall{' '}
+        <span className="muted small mono">
+          {replay.streamId} · from the capture · {replay.fft.length} frames · {replay.lines.length} lines{gapRows ? ` · gaps hatched red` : ''}
+        </span>
+      </h2>
+      <div className="spectrum-wrap">
+        <Axes pan={replay.pan} timeTicks={ticks}>
+          <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label={`Panadapter at ${t.toFixed(2)} s of the capture`} role="img" />
+          <div className="wf-replay">
+            <canvas ref={wfRef} width={800} height={240} data-testid="waterfall" aria-label="Waterfall over the whole capture, time downwards; red hatching: no complete line arrived" role="img" />
+            <div className="scrub-mark" style={{ top: `${(t / duration) * 100}%` }} aria-hidden="true" />
+          </div>
+        </Axes>
+        {replay.fft.length === 0 && <div className="spectrum-overlay" role="status">No panadapter frame of this capture is complete: see the path above.</div>}
+      </div>
+      <label className="scrubber">
+        <span className="small">Capture time</span>
+        <input type="range" min={0} max={duration} step={duration / 1000} value={t} onChange={(e) => setT(Number(e.target.value))} data-testid="scrubber" />
+        <span className="mono small" data-testid="scrub-time">
+          {t.toFixed(2)} s / {duration.toFixed(2)} s{frameIdx >= 0 ? ` · frame ${frameIdx + 1} of ${replay.fft.length}` : ''}
+        </span>
+      </label>
     </section>
   );
 }
