@@ -1,6 +1,7 @@
 /** `flexpath diff` output: text, Markdown or JSON of a ReportDiff (analysis/diff.ts). */
 import type { HopChange, HopState, ReportDiff } from '../analysis/diff.js';
 import type { Verdict } from '../analysis/model.js';
+import { escapeControls, jsonSafe, mapStrings, mdCode } from './escape.js';
 
 export type DiffFormat = 'text' | 'md' | 'json';
 
@@ -12,7 +13,8 @@ export function changeLine(h: HopChange): string {
   return `${h.id} ${state(h.before)} → ${state(h.after)}`;
 }
 
-function text(d: ReportDiff): string {
+function text(diff: ReportDiff): string {
+  const d = mapStrings(diff, escapeControls);
   const out = [`Before: ${d.before.file} — ${verdict(d.before.verdict)}`, `After:  ${d.after.file} — ${verdict(d.after.verdict)}`, ''];
   const changed = d.hops.filter((h) => h.changed);
   out.push(changed.length === 0 ? 'No hop changed.' : 'Changed:');
@@ -29,7 +31,7 @@ function text(d: ReportDiff): string {
   return out.join('\n') + '\n';
 }
 
-const cell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const cell = (s: string): string => mdCode(s, true);
 
 function markdown(d: ReportDiff): string {
   const out = [
@@ -56,6 +58,6 @@ export function formatDiff(d: ReportDiff, format: DiffFormat): string {
     case 'md':
       return markdown(d);
     case 'json':
-      return JSON.stringify(d, null, 2) + '\n';
+      return jsonSafe(JSON.stringify(d, null, 2)) + '\n';
   }
 }

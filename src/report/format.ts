@@ -4,6 +4,7 @@
  */
 import type { AnalysisReport, Hop } from '../analysis/model.js';
 import { ruleById } from '../analysis/rules.js';
+import { escapeControls, htmlText, jsonSafe, mapStrings, mdCode } from './escape.js';
 
 const STATUS_MARK: Record<Hop['status'], string> = { ok: 'OK', degraded: 'DEGRADED', blocked: 'BLOCKED', unknown: '—' };
 
@@ -38,7 +39,9 @@ function streamRows(r: AnalysisReport): string[][] {
   ];
 }
 
-export function formatText(r: AnalysisReport): string {
+export function formatText(report: AnalysisReport): string {
+  // Capture text reaches a terminal here: no control character gets through (escape.ts).
+  const r = mapStrings(report, escapeControls);
   const out: string[] = [];
   out.push(`VERDICT: ${verdictLine(r)}`, r.verdict.summary);
   for (const a of r.verdict.advice) out.push(`  → ${a}`);
@@ -58,32 +61,33 @@ export function formatText(r: AnalysisReport): string {
   return out.join('\n') + '\n';
 }
 
-const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Capture-derived text in a Markdown table cell: a code span (escape.ts). */
+const mdCell = (s: string): string => mdCode(s, true);
 
 export function formatMarkdown(r: AnalysisReport): string {
   const out: string[] = [];
-  out.push('## FlexPath report', '', `**Verdict: ${verdictLine(r)}** — ${r.verdict.summary}`, '');
+  out.push('## FlexPath report', '', `**Verdict: ${verdictLine(r)}** — ${mdCode(r.verdict.summary)}`, '');
   const why = decidedBy(r.verdict.rule);
-  if (why) out.push(`_${mdCell(why)}_`, '');
-  if (r.verdict.advice.length > 0) out.push('**What to do:**', '', ...r.verdict.advice.map((a, i) => `${i + 1}. ${a}`), '');
-  out.push(`Source: \`${r.source.file}\` — ${r.source.packets} packets, ${mb(r.source.bytes)}, ${r.source.durationS.toFixed(1)} s`, '');
+  if (why) out.push(`_${mdCode(why)}_`, '');
+  if (r.verdict.advice.length > 0) out.push('**What to do:**', '', ...r.verdict.advice.map((a, i) => `${i + 1}. ${mdCode(a)}`), '');
+  out.push(`Source: ${mdCode(r.source.file)} — ${r.source.packets} packets, ${mb(r.source.bytes)}, ${r.source.durationS.toFixed(1)} s`, '');
   if (r.radios.length > 0) {
     out.push('| radio | serial | version | IP | nickname | callsign |', '|---|---|---|---|---|---|');
     for (const x of r.radios) out.push(`| ${mdCell(x.model)} | ${mdCell(x.serial)} | ${mdCell(x.version)} | ${mdCell(x.ip)} | ${mdCell(x.nickname)} | ${mdCell(x.callsign)} |`);
     out.push('');
   }
   out.push('### Path', '', '| hop | status | evidence |', '|---|---|---|');
-  for (const h of r.hops) out.push(`| ${h.id} | ${STATUS_MARK[h.status]} | ${mdCell([...h.evidence, decidedBy(h.rule)].filter(Boolean).join('; '))} |`);
+  for (const h of r.hops) out.push(`| ${h.id} | ${STATUS_MARK[h.status]} | ${[...h.evidence, decidedBy(h.rule)].filter(Boolean).map(mdCell).join('; ')} |`);
   if (r.streams.length > 0) {
     const rows = streamRows(r);
     out.push('', '### Streams', '', `| ${rows[0]?.join(' | ')} |`, `|${rows[0]?.map(() => '---').join('|')}|`);
     for (const row of rows.slice(1)) out.push(`| ${row.map(mdCell).join(' | ')} |`);
   }
-  if (r.warnings.length > 0) out.push('', '### Warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  if (r.warnings.length > 0) out.push('', '### Warnings', '', ...r.warnings.map((w) => `- ${mdCode(w)}`));
   return out.join('\n') + '\n';
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = htmlText;
 
 export function formatHtml(r: AnalysisReport): string {
   const color: Record<Hop['status'], string> = { ok: '#1f7a3a', degraded: '#9a6700', blocked: '#b3261e', unknown: '#555' };
@@ -110,7 +114,7 @@ ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w
 }
 
 export function formatJson(r: AnalysisReport): string {
-  return JSON.stringify(r, null, 2) + '\n';
+  return jsonSafe(JSON.stringify(r, null, 2)) + '\n';
 }
 
 export type ReportFormat = 'text' | 'json' | 'md' | 'html';

@@ -4,6 +4,7 @@
  * makes the path readable and identify nobody.
  */
 import type { AnalysisReport } from '../analysis/model.js';
+import { mapStrings } from './escape.js';
 
 const SERIAL = /\b\d{4}-\d{4}-\d{4}-\d{4}\b/g;
 const IPV4 = /\b(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\b/g;
@@ -37,11 +38,5 @@ export function redactReport(r: AnalysisReport): AnalysisReport {
     for (const c of callsigns) out = out.split(c).join('<callsign>');
     return out;
   };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return text(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(r) as AnalysisReport;
+  return mapStrings(r, text);
 }

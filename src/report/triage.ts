@@ -5,6 +5,7 @@
  */
 import type { BatchOutcome } from '../analysis/batch.js';
 import type { AnalysisReport } from '../analysis/model.js';
+import { escapeControls, jsonSafe, mdCode } from './escape.js';
 
 export interface TriageRow {
   file: string;
@@ -51,7 +52,7 @@ export type TriageFormat = 'text' | 'md' | 'csv' | 'jsonl';
 const HEAD = ['file', 'radio', 'mode', 'verdict', 'hop', 'cause', 'key figure'];
 
 function cells(r: TriageRow): string[] {
-  return [r.file, r.radio, r.mode, r.verdict, r.hop, r.cause, r.readable ? r.figure : (r.error ?? '')];
+  return [r.file, r.radio, r.mode, r.verdict, r.hop, r.cause, r.readable ? r.figure : (r.error ?? '')].map(escapeControls);
 }
 
 /** A terminal line stays readable: long evidence is cut (the CSV and JSON keep it whole). */
@@ -67,15 +68,19 @@ function textTable(rows: TriageRow[]): string {
   return grid.map((g) => g.map((c, i) => (i === g.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const mdCell = (s: string): string => mdCode(s, true);
 
 function mdTable(rows: TriageRow[]): string {
   return [`| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cells(r).map(mdCell).join(' | ')} |`)].join('\n') + '\n';
 }
 
-/** RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside. */
+/**
+ * RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside. A field that a
+ * spreadsheet would run as a formula (= + - @, OWASP "CSV injection") is prefixed with an apostrophe.
+ */
 function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const t = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
 function csvTable(rows: TriageRow[]): string {
@@ -92,6 +97,6 @@ export function formatTriage(outcomes: readonly BatchOutcome[], format: TriageFo
     case 'csv':
       return csvTable(rows);
     case 'jsonl':
-      return rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      return rows.map((r) => jsonSafe(JSON.stringify(r))).join('\n') + '\n';
   }
 }
