@@ -77,7 +77,7 @@ export function formatMarkdown(r: AnalysisReport): string {
     out.push('');
   }
   out.push('### Path', '', '| hop | status | evidence |', '|---|---|---|');
-  for (const h of r.hops) out.push(`| ${h.id} | ${STATUS_MARK[h.status]} | ${[...h.evidence, decidedBy(h.rule)].filter(Boolean).map(mdCell).join('; ')} |`);
+  for (const h of r.hops) out.push(`| ${h.id} | ${STATUS_MARK[h.status]} | ${[...h.evidence, decidedBy(h.rule)].filter((e): e is string => Boolean(e)).map((e) => mdCell(e)).join('; ')} |`);
   if (r.streams.length > 0) {
     const rows = streamRows(r);
     out.push('', '### Streams', '', `| ${rows[0]?.join(' | ')} |`, `|${rows[0]?.map(() => '---').join('|')}|`);
