@@ -14,7 +14,7 @@ import type { RadioBeacon } from '../vita/payload/discovery.js';
 import type { ControlSession, ControlTracker } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, WATERFALL_BINS_PER_PACKET, expectedRate } from './expected.js';
 import type { HopId, StreamKind } from './model.js';
-import type { TrackedStream } from './stream-tracker.js';
+import { type TrackedStream, isFlexStream } from './stream-tracker.js';
 
 /** What the analyzer hands over: the trackers and how the session is being judged. */
 export interface FactSources {
@@ -216,6 +216,8 @@ export interface PathFacts {
   fragNeeded: IcmpFact[];
   /** Discovery beacons (for the verdict's "only beacons" summary). */
   beaconModels: string[];
+  /** VITA-49 streams of another sender than FlexRadio (DIFI, other VITA-49.2 equipment): no class ID or another OUI. */
+  foreignVita: { streams: number; ouis: string[] };
   /** A readable primary API session exists. */
   hasSession: boolean;
 }
@@ -290,8 +292,15 @@ export function deriveFacts(src: FactSources): PathFacts {
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
+    foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,
   };
+}
+
+function foreignVitaFacts(streams: readonly TrackedStream[]): PathFacts['foreignVita'] {
+  const foreign = streams.filter((st) => !isFlexStream(st));
+  const ouis = [...new Set(foreign.map((st) => (st.hasClassId ? `0x${st.oui.toString(16).padStart(6, '0')}` : 'no class ID')))];
+  return { streams: foreign.length, ouis };
 }
 
 /** A SmartLink (WAN) session: `wan validate`, UDP registration or a broker connection in the evidence. */

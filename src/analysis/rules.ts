@@ -49,6 +49,8 @@ export interface Rule {
 }
 
 const none = (): string[] => [];
+/** A SmartLink hop outside a SmartLink session: unused on a LAN session, and nothing to say without any session. */
+const notUsed = (f: PathFacts): string => (f.hasSession ? 'not used: LAN session' : 'no FlexRadio session in the evidence');
 const silent = (): undefined => undefined;
 
 /** The facts of the data class a 'data:*' rule is deciding. */
@@ -270,7 +272,7 @@ export const RULES: readonly Rule[] = [
     thresholds: {},
     source: 'reference §6.1',
     when: (f) => f.broker.sessions.length === 0 && f.broker.registerSent === 0,
-    summary: (f) => (f.mode === 'wan' ? 'no SmartLink server connection in the evidence' : 'not used: LAN session'),
+    summary: (f) => (f.mode === 'wan' ? 'no SmartLink server connection in the evidence' : notUsed(f)),
     evidence: none,
   },
   {
@@ -329,7 +331,7 @@ export const RULES: readonly Rule[] = [
     thresholds: {},
     source: 'reference §6.6',
     when: (f) => f.mode === 'lan',
-    summary: () => 'not used: LAN session',
+    summary: notUsed,
     evidence: none,
   },
   {
@@ -427,7 +429,7 @@ export const RULES: readonly Rule[] = [
     thresholds: {},
     source: 'reference §6.3',
     when: () => true,
-    summary: (f) => (f.mode === 'wan' ? 'no port-forwarding facts in the evidence' : 'not used: LAN session'),
+    summary: (f) => (f.mode === 'wan' ? 'no port-forwarding facts in the evidence' : notUsed(f)),
     evidence: none,
   },
 
@@ -1084,6 +1086,19 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     when: (f) => f.hasSession && !f.anyData,
     summary: () => 'The control channel is up but no data stream was requested in the evidence, so the data path could not be judged.',
     advice: () => ['Capture while the panadapter and audio are open, or run `flexpath diagnose --probe`.'],
+  },
+  {
+    id: 'verdict-foreign-vita',
+    status: 'inconclusive',
+    thresholds: {},
+    source: 'VITA 49.2 §5.1 class ID (OUI); reference §3 (FlexRadio streams carry OUI 0x001C2D)',
+    when: (f) => !f.hasSession && !f.anyData && f.foreignVita.streams > 0,
+    summary: (f) =>
+      `VITA-49 streams from a non-FlexRadio source (${f.foreignVita.streams} stream(s), class ID ${f.foreignVita.ouis.join(', ')}): no FlexRadio session to judge; each stream's figures are in the stream table.`,
+    advice: () => [
+      'If a FlexRadio session should be in this capture, capture on the computer running SmartSDR while it connects: `tcpdump -i any -w ticket.pcapng udp or tcp port 4992 or tcp port 443`.',
+      'To look inside one datagram, save its UDP payload and run `flexpath decode FILE`.',
+    ],
   },
   {
     id: 'verdict-no-session',

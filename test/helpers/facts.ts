@@ -94,6 +94,7 @@ export function healthyLan(): PathFacts {
     anyData: true,
     fragNeeded: [],
     beaconModels: [],
+    foreignVita: { streams: 0, ouis: [] },
     hasSession: true,
   };
 }

@@ -311,7 +311,17 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
     Object.assign(x, { ...noStreams, control: { attempts: [] }, hasSession: false, setup: { hasSession: false, registrations: [], creates: [], announced: [] } });
   });
   assert.equal(judge(nothing).verdict.rule, 'verdict-no-session');
-  for (const id of ['verdict-no-control', 'verdict-no-streams', 'verdict-no-session']) seen.add(id);
+  // The same, with VITA-49 of another sender: say what it is instead of "no session".
+  const foreign = bend((x) => Object.assign(x, { ...nothing, foreignVita: { streams: 3, ouis: ['0x6a621e'] } }));
+  const v = judge(foreign).verdict;
+  assert.equal(v.rule, 'verdict-foreign-vita');
+  assert.match(v.summary, /^VITA-49 streams from a non-FlexRadio source \(3 stream\(s\), class ID 0x6a621e\)/);
+  // A FlexRadio session beside them keeps its own verdict.
+  assert.equal(judge(bend((x) => (x.foreignVita = { streams: 3, ouis: ['0x6a621e'] }))).verdict.rule, 'verdict-healthy');
+  // No session at all: the SmartLink hops do not claim a LAN session.
+  assert.deepEqual(judgeHop(nothing, 'radio-registration').evidence, ['no FlexRadio session in the evidence']);
+  assert.deepEqual(judgeHop(healthyLan(), 'radio-registration').evidence, ['not used: LAN session']);
+  for (const id of ['verdict-no-control', 'verdict-no-streams', 'verdict-no-session', 'verdict-foreign-vita']) seen.add(id);
 });
 
 test('the verdict names the first failing hop in path order and its rule', () => {

@@ -46,6 +46,12 @@ test('a context packet on a data stream’s ID is its own stream: neither counte
     ['0x00000001', 'data', '0x0000', '0x6a621e', 200, 0, 0],
     ['0x00000001', 'context', '0x0000', '0x6a621e', 20, 0, 0],
   ]);
+  // Said for what it is, not "no FlexRadio session", and no SmartLink hop claims a LAN session.
+  assert.equal(r.verdict.status, 'inconclusive');
+  assert.match(r.verdict.summary, /^VITA-49 streams from a non-FlexRadio source \(2 stream\(s\), class ID 0x6a621e\)/);
+  for (const id of ['smartlink-server', 'radio-registration', 'radio-forwarding'] as const) {
+    assert.deepEqual(r.hops.find((h) => h.id === id)?.evidence, ['no FlexRadio session in the evidence'], id);
+  }
 });
 
 test('packets without a class ID: the class shows as absent, not 0x0000', () => {
