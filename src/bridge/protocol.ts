@@ -4,6 +4,7 @@
  * compiles this file too, so it may import nothing but other plain-type modules.
  */
 import type { AnalysisReport, Hop, RadioSummary, SourceSummary, StreamKind, StreamSummary, Verdict } from '../analysis/model.js';
+import type { LocalFacts } from '../local/types.js';
 
 /** Faults the demo simulator can show; each maps to one or more simulator fault specs. */
 export const DEMO_FAULTS = ['mtu', 'udp-blocked', 'loss', 'bandwidth', 'jitter', 'wrong-port', 'ping-timeout', 'nat-expiry'] as const;
@@ -104,6 +105,12 @@ export interface ModelSnapshot {
   streams: StreamRow[];
   series: SeriesPoint[];
   warnings: string[];
+  /**
+   * This computer's side, from a live diagnosis (src/local/types.ts LocalFacts): route and adapter,
+   * adapters with kind/MTU/address classes, UDP port holders, host firewall state and the rules that
+   * would drop the radio's datagram. Absent for capture files.
+   */
+  local?: LocalFacts;
 }
 
 export interface FftFrameView {
@@ -197,6 +204,7 @@ export function modelFromReport(report: AnalysisReport, streams: StreamRow[], se
     streams,
     series,
     warnings: report.warnings,
+    ...(report.local ? { local: report.local } : {}),
   };
 }
 
