@@ -6,6 +6,7 @@ import { SeriesCharts } from './components/SeriesCharts.js';
 import { SourcesPanel } from './components/SourcesPanel.js';
 import { Spectrum } from './components/Spectrum.js';
 import { StreamsTable } from './components/StreamsTable.js';
+import { LocalPanel } from './components/LocalPanel.js';
 import { VerdictPanel } from './components/VerdictPanel.js';
 import { initialState, reduce } from './store.js';
 import { hopCounts } from './vocab.js';
@@ -136,6 +137,7 @@ export function App() {
             <SeriesCharts series={model?.series ?? []} live={running} />
           </div>
           <StreamsTable streams={model?.streams ?? []} />
+          {model?.local && <LocalPanel local={model.local} />}
           {model && model.warnings.length > 0 && (
             <section className="panel" aria-label="Warnings">
               <h2>Warnings</h2>
