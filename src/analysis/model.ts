@@ -120,6 +120,8 @@ export interface SourceSummary {
 export type SessionMode = 'lan' | 'smartlink' | 'none';
 
 export interface AnalysisReport {
+  /** Set by --redact: what was hidden, shown as a note at the top of every format. */
+  redacted?: string;
   /** Which FlexPath build wrote the report (a ticket keeps reports for months). */
   flexpath?: { version: string };
   source: SourceSummary;
