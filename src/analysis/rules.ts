@@ -1014,8 +1014,9 @@ function rttSummary(f: PathFacts): string {
   return `average RTT at or above FlexLib's ${f.mode === 'wan' ? 'SmartLink' : 'LAN'} "Poor" threshold (${RTT_THRESHOLDS[f.mode].poor} ms)`;
 }
 
+/** A `wan validate` left unanswered is not late: FlexLib and AetherSDR never wait for that reply (reference §11). */
 function lateCommands(f: PathFacts): Array<{ command: string; ageS: number }> {
-  return (f.control.session?.unanswered ?? []).filter((u) => u.ageS > REPLY_WAIT_S);
+  return (f.control.session?.unanswered ?? []).filter((u) => u.ageS > REPLY_WAIT_S && !u.command.startsWith('wan validate'));
 }
 
 function refused(f: PathFacts): PathFacts['setup']['creates'] {
