@@ -14,6 +14,7 @@ import { type DiscoveryPayload, discovery } from './payload/discovery.js';
 import { type FftPayload, fft } from './payload/fft.js';
 import { type MeterPayload, meter } from './payload/meter.js';
 import { type WaterfallPayload, waterfall } from './payload/waterfall.js';
+import { OPUS_SIZE_SLACK_WORDS } from './scan.js';
 
 interface PacketBase {
   header: VitaHeader;
@@ -143,12 +144,12 @@ export function packetBounds(h: VitaHeader, datagramLength: number, opusClass: b
     throw new DecodeError(offset + 2, 'packet size', `${h.packetSize} words is smaller than the ${hl}-byte header`);
   }
   let length = declared;
-  if (declared > available) {
-    // Opus encoders round the size up to whole words (reference §3.5): up to 3 bytes short is normal —
-    // of the payload, never of the header or trailer.
-    if (opusClass && declared - available < 4 && available >= hl + (hasTrailer(h) ? 4 : 0)) length = available;
-    else throw new DecodeError(offset + 2, 'packet size', `says ${declared} bytes but the datagram has ${available}`);
-  }
+  // Opus: the payload is the datagram minus the header, whatever the size field says (FlexLib
+  // VitaOpusDataPacket.cs: bytes − 28; K3TZR Vita.swift and AetherSDR PanadapterStream.cpp likewise,
+  // reference §3.5, §11). How the radio rounds the field is undocumented, so a field a few words short
+  // of or past the datagram is accepted; further off, the datagram is not this packet.
+  if (opusClass && Math.abs(declared - available) <= OPUS_SIZE_SLACK_WORDS * 4 && available >= hl + (hasTrailer(h) ? 4 : 0)) length = available;
+  else if (declared > available) throw new DecodeError(offset + 2, 'packet size', `says ${declared} bytes but the datagram has ${available}`);
   const end = offset + length;
   return { payloadStart: offset + hl, payloadEnd: end - (hasTrailer(h) ? 4 : 0), excess: available - length };
 }

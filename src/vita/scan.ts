@@ -31,10 +31,18 @@ export function newScan(): PacketScan {
 
 /**
  * True when `buf` is a plausible VITA-49 packet: the flags' header fits, and the size field matches the
- * datagram (exactly, or up to 3 bytes over for Opus, whose size is rounded up — reference §3.5).
+ * datagram (exactly; for Opus within OPUS_SIZE_SLACK_WORDS either way — its payload runs to the end of
+ * the datagram whatever the field says, reference §3.5, §11).
  * Trailing bytes past the declared size are not accepted here: real radios never send them, and
  * requiring an exact match keeps random UDP from being taken for VITA-49.
  */
+/**
+ * How far (in 32-bit words) an Opus size field may miss the datagram. Reference clients ignore the field
+ * (FlexLib VitaOpusDataPacket.cs: payload = datagram − 28 bytes); how the radio rounds it is
+ * UNCONFIRMED (reference §11), so "a few words" either way is accepted and anything further rejected.
+ */
+export const OPUS_SIZE_SLACK_WORDS = 3;
+
 export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   const len = buf.length;
   if (len < 4) return false;
@@ -64,15 +72,15 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
     out.informationClassCode = 0;
     out.packetClassCode = 0;
   }
+  const opus = hasClass && out.oui === FLEX_OUI && out.packetClassCode === PCC.opus;
   if (declared !== len) {
-    const opus = hasClass && out.oui === FLEX_OUI && out.packetClassCode === PCC.opus;
-    if (!(opus && declared > len && declared - len < 4 && len >= hl + trailer)) return false;
+    if (!(opus && Math.abs(declared - len) <= OPUS_SIZE_SLACK_WORDS * 4 && len >= hl + trailer)) return false;
   }
   out.packetType = type;
   out.packetCount = (w0 >>> 16) & 0xf;
   out.declaredBytes = declared;
   out.payloadStart = hl;
-  out.payloadEnd = Math.min(declared, len) - trailer;
+  out.payloadEnd = (opus ? len : Math.min(declared, len)) - trailer;
   return true;
 }
 

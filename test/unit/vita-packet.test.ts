@@ -57,7 +57,8 @@ test('a 3.1.0.4-style beacon with GUI clients (reference §4.2 example lists), s
   };
   roundTrip({ ...p, padding: Buffer.alloc((4 - (Buffer.byteLength(text) % 4)) % 4) });
   const b = readBeacon(p.payload);
-  assert.equal(b.nickname, 'My Radio');
+  // Verbatim: FlexLib keeps the nickname as sent (reference §11 "Discovery text").
+  assert.equal(b.nickname, 'My_Radio');
   assert.equal(b.guiClients.length, 2);
   assert.deepEqual(b.guiClients[1], { program: 'SmartSDR-M', station: 'Maestro Shack', handle: '0x7C88FB0C', ip: '10.0.0.10', host: undefined });
   assert.equal(b.extra['license_is_unknown'], '0');

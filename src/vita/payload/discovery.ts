@@ -3,7 +3,6 @@
  * spaces, NUL-padded to a word boundary. Tokens are kept in order and verbatim (including ones without
  * `=`, which FlexLib skips) so that decode → encode reproduces the radio's bytes.
  */
-import { DecodeError } from '../errors.js';
 
 export interface DiscoveryPayload {
   /** [key, value]; value is null for a token that had no `=`. Keys as sent (FlexLib lower-cases them). */
@@ -48,10 +47,10 @@ export const discovery = {
   decode(buf: Buffer, offset = 0, end = buf.length): DiscoveryPayload {
     let stop = buf.indexOf(0, offset);
     if (stop < 0 || stop > end) stop = end;
-    const text = buf.toString('utf8', offset, stop);
-    if (text.includes('\uFFFD')) {
-      throw new DecodeError(offset, 'discovery text', 'is not valid UTF-8');
-    }
+    // FlexLib decodes leniently rather than drop the beacon (reference §11 "Discovery text"); bytes that
+    // are not UTF-8 are read as latin1, so a nickname typed in a legacy code page still shows.
+    let text = buf.toString('utf8', offset, stop);
+    if (text.includes('\uFFFD')) text = buf.toString('latin1', offset, stop);
     const tokens: Array<[string, string | null]> = text.length === 0 ? [] : text.split(' ').map((tok) => {
       const eq = tok.indexOf('=');
       return eq < 0 ? [tok, null] : [tok.slice(0, eq), tok.slice(eq + 1)];
@@ -106,7 +105,8 @@ export function readBeacon(p: DiscoveryPayload): RadioBeacon {
   set('model', f.get('model'));
   set('serial', f.get('serial'));
   set('version', f.get('version'));
-  set('nickname', (f.get('nickname') ?? f.get('name'))?.replaceAll('_', ' '));
+  // Verbatim, as FlexLib keeps it (reference §11): an underscore may be the owner's own.
+  set('nickname', f.get('nickname') ?? f.get('name'));
   set('callsign', f.get('callsign'));
   set('ip', f.get('ip'));
   set('port', int(f.get('port')));
