@@ -37,6 +37,8 @@ export interface ConnectOptions {
   onOpen?(local: { ip: string; port: number }, remote: { ip: string; port: number }): void;
   /** Every byte in and out from the very first (the prologue included). */
   onText?: TextListener;
+  /** Every parsed line from the very first, so the connect burst (M lines, radio status) is not missed. */
+  onLine?: LineListener;
 }
 
 export class ApiError extends Error {}
@@ -62,12 +64,13 @@ export class ApiClient {
 
   private constructor(
     private readonly socket: Socket,
-    o: Pick<ConnectOptions, 'onOpen' | 'onText'>,
+    o: Pick<ConnectOptions, 'onOpen' | 'onText' | 'onLine'>,
   ) {
     this.local = { ip: (socket.localAddress ?? '').replace(/^::ffff:/, ''), port: socket.localPort ?? 0 };
     this.remote = { ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''), port: socket.remotePort ?? 0 };
     o.onOpen?.(this.local, this.remote);
     if (o.onText) this.textListeners.add(o.onText);
+    if (o.onLine) this.lineListeners.add(o.onLine);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1');

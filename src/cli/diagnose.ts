@@ -15,14 +15,17 @@ import { startSmartLinkDiagnosis } from '../diagnose/smartlink.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../sim/test-cert.js';
+import type { RadioBeacon } from '../vita/payload/discovery.js';
 import { EXIT, UsageError, oneOf, parse } from './common.js';
 import { NoSecretError, readSecret } from './secret.js';
 
 export const DIAGNOSE_HELP = [
-  'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--seconds N]',
+  'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--mtu N] [--audio] [--seconds N]',
   '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--redact] [--data-port N] [--bind IP]',
   '    live: walk the path to the radio and say where packets stop, and check this computer\'s side',
   '    (route and adapter, MTU, who holds the UDP ports, host firewall: read only)',
+  '    --mtu N        the network MTU your SmartSDR uses (default 1450, SmartSDR v4\'s)',
+  '    --audio        open an audio stream even where it would silence the radio\'s own speaker',
   '    --data-port N  bind exactly this UDP port, as your client does (SmartSDR: 4991); name who holds it',
   '    --bind IP      bind the data socket to this local address, as a client bound to one adapter does',
   '    --smartlink reads the token from FLEXPATH_SMARTLINK_TOKEN or asks for it (never shown or stored)',
@@ -50,6 +53,8 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       out: { type: 'string' },
       write: { type: 'string' },
       redact: { type: 'boolean' },
+      mtu: { type: 'string' },
+      audio: { type: 'boolean' },
       broker: { type: 'string' },
       'broker-test-ca': { type: 'boolean' },
       'discovery-port': { type: 'string' },
@@ -74,9 +79,17 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
   const dataPort = values['data-port'] === undefined ? undefined : Number(values['data-port']);
   if (dataPort !== undefined && (!Number.isInteger(dataPort) || dataPort < 1 || dataPort > 65535)) throw new UsageError(`--data-port must be a UDP port 1–65535 (got "${values['data-port']}")`);
   if (values.bind !== undefined && isIP(values.bind) === 0) throw new UsageError(`--bind must be a local IP address (got "${values.bind}")`);
+  let mtu: number | undefined;
+  if (values.mtu !== undefined) {
+    mtu = Number(values.mtu);
+    // 576: the IPv4 minimum every host must accept; 9000: jumbo frames (what the radio accepts is UNCONFIRMED).
+    if (!Number.isInteger(mtu) || mtu < 576 || mtu > 9000) throw new UsageError(`--mtu must be a whole number of bytes from 576 to 9000 (got "${values.mtu}")`);
+  }
   const common = {
     ...(values.bind ? { dataHost: values.bind } : {}),
     onStep: say,
+    ...(mtu !== undefined ? { mtu } : {}),
+    ...(values.audio ? { audio: true } : {}),
     ...(seconds !== undefined ? { maxSeconds: seconds } : {}),
     ...(settle !== undefined ? { settleSeconds: settle } : {}),
     ...(values.write ? { write: values.write } : {}),
@@ -103,6 +116,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
   } else {
     const discoveryPort = values['discovery-port'] === undefined ? undefined : Number(values['discovery-port']);
     let target = values.host ? hostPort(values.host) : undefined;
+    let found: RadioBeacon | undefined;
     if (!target) {
       say('no --host given: listening 3 s for radios on this network …');
       const listener = await listenForRadios(discoveryPort ? { port: discoveryPort } : {}).catch((e: unknown) => {
@@ -121,9 +135,11 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       }
       const r = radios[0]!;
       target = { host: r.beacon.ip ?? r.from.ip, port: r.beacon.port ?? 4992 };
+      found = r.beacon;
       say(`found ${r.beacon.model ?? 'a radio'} ${r.beacon.serial ?? ''} at ${target.host}:${target.port}`);
     }
-    run = startLanDiagnosis({ ...common, host: target.host, port: target.port, mode, ...(discoveryPort ? { discoveryPort } : {}), ...(dataPort !== undefined ? { dataPort } : {}) });
+    // The beacon already collected decides observer vs probe too: it is not thrown away.
+    run = startLanDiagnosis({ ...common, host: target.host, port: target.port, mode, ...(discoveryPort ? { discoveryPort } : {}), ...(dataPort !== undefined ? { dataPort } : {}), ...(found ? { beacon: found } : {}) });
   }
 
   // Ctrl+C: stop early but still tidy up on the radio and print what was found.

@@ -7,17 +7,23 @@
  *   prove the small-packet UDP path, and changes nothing of the operator's. What it cannot prove (the
  *   large-packet MTU path, audio) is reported as not tested.
  * - probe: a GUI client (only with a free GUI slot) that creates a small panafall — its waterfall tiles
- *   are ~1436-byte DF packets, the MTU probe — and an Opus stream, then removes everything it created.
- * Either way it disconnects cleanly, also when stopped or failing half-way.
+ *   are the large DF packets, the MTU probe — and an Opus stream, then removes everything it created.
+ * Which one is decided before `client gui`, from the beacon, the status lines and the M lines
+ * (preflight.ts): `client gui` is the step that could disturb an operator. Either way it disconnects
+ * cleanly, also when stopped or failing half-way, and never sends a transmit command.
  */
 import type { RemoteInfo } from 'node:dgram';
 import { REPLY, formatCode } from '../api/codes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiClient } from '../api/client.js';
 import type { AnalysisReport } from '../analysis/model.js';
 import type { Endpoint } from '../capture/types.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT, type SeenRadio } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
-import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
+import { type RadioBeacon } from '../vita/payload/discovery.js';
+import { SMARTSDR_DEFAULT_MTU, mtuSuspected, noteMtuSteps, stepMtu } from './mtu-step.js';
+import { type RadioFacts, decideMode, describeFacts, factsFromBeacon, firmwareFromVersionReply, mergeGuiClients, radioFactsCollector } from './preflight.js';
+import { becomeObserver, commander, type Created, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
 import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
 
 export interface LanOptions extends RunLimits {
@@ -39,10 +45,26 @@ export interface LanOptions extends RunLimits {
   discoveryPort?: number | false;
   /** Pan size for the probe's panafall (default FlexLib's 100 × 100). */
   probePixels?: { x: number; y: number };
+  /** The beacon the caller already has for this host (the CLI's discovery), so it need not be awaited. */
+  beacon?: RadioBeacon;
+  /** Client MTU to probe at, as the user's SmartSDR sets it (default SmartSDR v4's 1450). */
+  mtu?: number;
+  /** Open an audio stream even where it would mute the radio's own outputs. */
+  audio?: boolean;
   /** Progress lines for a terminal. */
   onStep?(text: string): void;
 }
 
+
+/** The beacon of `host`, from the caller or the listener, waiting until `deadline` (performance.now()). */
+async function beaconOf(host: string, o: LanOptions, discovery: DiscoveryListener | undefined, deadline: number): Promise<RadioBeacon | undefined> {
+  if (o.beacon) return o.beacon;
+  for (;;) {
+    const r = discovery?.radios().find((x) => x.from.ip === host || x.beacon.ip === host);
+    if (r || !discovery || performance.now() >= deadline) return r?.beacon;
+    await sleep(100);
+  }
+}
 
 export function startLanDiagnosis(o: LanOptions): Diagnosis {
   const port = o.port ?? 4992;
@@ -51,14 +73,16 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
   const abort = new AbortController();
   let mode: 'observer' | 'probe' | undefined;
   const say = (text: string): void => o.onStep?.(text);
+  const mtu = o.mtu ?? SMARTSDR_DEFAULT_MTU;
 
   const done = (async (): Promise<AnalysisReport> => {
     let discovery: DiscoveryListener | undefined;
     let data: DataPath | undefined;
     let api: ApiClient | undefined;
     let stopPings = (): void => undefined;
-    const created: string[] = [];
+    let created: Created[] = [];
     let report: AnalysisReport | undefined;
+    const beaconDeadline = performance.now() + BEACON_WAIT_MS;
     try {
       // Until the data path is open, what reaches the discovery port is recorded as it came.
       let atDiscovery = (payload: Buffer, from: RemoteInfo, to: Endpoint): void => ev.udp({ ip: from.address, port: from.port }, to, payload);
@@ -84,7 +108,8 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       }
       say(`data socket bound to UDP ${data.socket.local.port} (receive buffer ${Math.round(data.socket.receiveBuffer / 1024)} KiB)`);
 
-      api = await connectControl(ev, data, { host: o.host, port, say });
+      const seen = radioFactsCollector();
+      api = await connectControl(ev, data, { host: o.host, port, say, onLine: (l) => seen.line(l) });
       if (!api) {
         // A wrong --host is the commonest cause: give the radios on this LAN time to announce themselves.
         if (discovery) await beaconsBesides(discovery, o.host, ev, say);
@@ -102,24 +127,27 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       await cmd('client ip');
       await cmd('client program FlexPath');
       await cmd('sub client all');
-      const beaconGui = discovery?.radios().find((r) => r.from.ip === remote.ip || r.beacon.ip === remote.ip)?.beacon.guiClients.length ?? 0;
-      const operator = operators.size > 0 || beaconGui > 0;
+      const beacon = await beaconOf(o.host, o, discovery, beaconDeadline);
+      const facts = await gatherFacts(cmd, seen.facts(a.handle), beacon, a.handle);
+      for (const line of describeFacts(facts)) ev.step('control', line);
 
-      mode = requestedMode === 'observer' || (requestedMode === 'auto' && operator) ? 'observer' : 'probe';
+      let decision = decideMode(facts, requestedMode, o.audio === true);
+      mode = decision.mode;
       if (mode === 'probe') {
         // No saved session restored for us: everything the probe owns, it creates (reference §5.6).
         await cmd('client start_persistence off');
         const gui = await cmd('client gui');
         if (gui.code !== 0) {
+          const msgs = seen.facts(a.handle).messages.filter((m) => !facts.messages.includes(m));
+          decision = { mode: 'observer', why: `no GUI slot free (client gui → ${formatCode(gui.code)}${msgs.length ? `; ${msgs.join('; ')}` : ''}): observer mode`, audio: false };
           mode = 'observer';
-          ev.step('stream-setup', `no GUI slot free (client gui → ${formatCode(gui.code)}): falling back to observer mode`);
         }
       }
-      ev.step('stream-setup', mode === 'probe' ? 'probe mode: a GUI client with its own small panafall and Opus stream, removed afterwards' : `observer mode: a non-GUI client${operator ? ' beside the operator’s session' : ''}; nothing of the operator’s is changed`);
-      say(`mode: ${mode}${operator ? ' (an operator is connected)' : ''}`);
+      ev.step('stream-setup', decision.why);
+      say(`mode: ${mode} — ${decision.why}`);
       if (mode === 'observer') await becomeObserver(cmd, ev, operators);
-      // Full-size packets, so the waterfall tiles are the ~1436-byte MTU probe (reference §3.2).
-      else await cmd('client set enforce_network_mtu=1 network_mtu=1500');
+      // Packets sized as the user's client asks for them: the large ones are the MTU probe (reference §3.2).
+      else await cmd(`client set enforce_network_mtu=1 network_mtu=${mtu}`);
       await cmd('sub meter all');
       data.requested('data:meter');
       const udpport = await cmd(`client udpport ${data.socket.local.port}`);
@@ -127,8 +155,14 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       await cmd('keepalive enable');
       stopPings = startPings(a);
       await noteLocalFacts(ev, { radio: remote.ip, bound: data.socket.local, controlSource: local.ip });
-      if (mode === 'probe') created.push(...(await createProbeStreams(cmd, data, o.probePixels)));
+      if (mode === 'probe') created = await createProbeStreams(a, cmd, ev, data, { ...(o.probePixels ? { pixels: o.probePixels } : {}), audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) });
       report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
+      if (mode === 'probe' && !a.closed && !abort.signal.aborted && mtuSuspected(report)) {
+        say('large packets did not arrive: stepping the client MTU down …');
+        // The recording ends with the judged run: the steps after it would read as an outage.
+        ev.pause(true);
+        noteMtuSteps(report, await stepMtu(cmd, data, (ms) => sleep(ms)), mtu);
+      }
       return report;
     } catch (e) {
       return (report = failedReport(ev, e));
@@ -170,4 +204,23 @@ async function beaconsBesides(discovery: DiscoveryListener, host: string, ev: Li
     ev.analyzer.warn(`${what} announces itself at ${where}, not at ${host}: try \`flexpath diagnose --host ${r.beacon.ip ?? r.from.ip}\``);
     say(`${what} announces itself at ${where}`);
   }
+}
+
+/** The facts before `client gui`: beacon, status lines, M lines, and the firmware version (asked when no beacon told it). */
+async function gatherFacts(cmd: (c: string) => Promise<{ code: number; message: string }>, seen: ReturnType<ReturnType<typeof radioFactsCollector>['facts']>, beacon: RadioBeacon | undefined, ourHandle: number | undefined): Promise<RadioFacts> {
+  const fromBeacon = factsFromBeacon(beacon);
+  const facts: RadioFacts = {
+    ...fromBeacon,
+    ...seen,
+    // mf_enable from the radio's status line, else from the beacon.
+    ...(seen.multiFlex === undefined && fromBeacon.multiFlex !== undefined ? { multiFlex: fromBeacon.multiFlex } : {}),
+    beaconSeen: beacon !== undefined,
+    guiClients: mergeGuiClients(seen.guiClients, beacon?.guiClients ?? [], ourHandle),
+  };
+  if (!facts.firmware) {
+    const v = await cmd('version');
+    const fw = v.code === 0 ? firmwareFromVersionReply(v.message) : undefined;
+    if (fw) facts.firmware = fw;
+  }
+  return facts;
 }

@@ -24,6 +24,7 @@ export class LiveEvidence {
   private closed = false;
   /** This computer's side, once gathered (src/local). */
   local: LocalFacts | undefined;
+  private paused = false;
 
   constructor(
     readonly label: string,
@@ -41,7 +42,16 @@ export class LiveEvidence {
     return ts - this.t0;
   }
 
+  /**
+   * Leaves what happens from now on out of the analysis and the recording: the MTU steps after the
+   * report would otherwise make the recorded capture judge differently from the run it documents.
+   */
+  pause(on: boolean): void {
+    this.paused = on;
+  }
+
   feed(e: NetEvent): void {
+    if (this.paused) return;
     this.packets++;
     if (e.type === 'udp') this.bytes += e.payload.length;
     else if (e.type === 'tcp-data') this.bytes += e.data.length;

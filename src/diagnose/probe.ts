@@ -42,29 +42,115 @@ export function trackGuiClients(api: ApiClient): Map<number, { clientId?: string
   return gui;
 }
 
+/** What the probe created and how to remove it, in removal order (streams, then slices, then pans). */
+export interface Created {
+  what: string;
+  undo: string;
+}
+
+/** `0x40000000`, `40000000`, `pan=0x40000000`: the IDs a pan-create reply may carry (reference §11). */
+export function panIdsFromReply(message: string): number[] {
+  const ids: number[] = [];
+  for (const tok of message.split(/[,\s]+/)) {
+    // Object IDs are large numbers (0x04000008 and up): fewer than 4 digits is a word, not an ID.
+    const m = /^(?:[a-z_]+=)?(?:0x)?([0-9a-f]{4,8})$/i.exec(tok);
+    if (m?.[1]) ids.push(parseInt(m[1], 16) >>> 0);
+  }
+  return ids;
+}
+
+const hex8 = (n: number): string => '0x' + n.toString(16).toUpperCase().padStart(8, '0');
+
+/**
+ * Pans and slices the radio announces as ours (`client_handle=<our handle>`): FlexLib learns its pan from
+ * the `display pan` status, not the reply (reference §11), and the firmware puts a slice on a new pan.
+ */
+export function watchOwnObjects(api: ApiClient): { pans(): number[]; slices(): Array<{ index: number; tx: boolean; freq?: string }>; stop(): void } {
+  const pans = new Set<number>();
+  const slices = new Map<number, { index: number; tx: boolean; freq?: string }>();
+  const stop = api.onLine((l) => {
+    if (l.type !== 'status') return;
+    const st = parseStatusBody(l.body);
+    const owner = st.fields.get('client_handle');
+    const ours = owner !== undefined && api.handle !== undefined && parseInt(owner.replace(/^0x/i, ''), 16) >>> 0 === api.handle;
+    if (st.object[0] === 'display' && st.object[1] === 'pan' && st.object[2]) {
+      const id = parseInt(st.object[2].replace(/^0x/i, ''), 16) >>> 0;
+      if (st.flags.includes('removed')) pans.delete(id);
+      else if (ours) pans.add(id);
+    } else if (st.object[0] === 'slice' && st.object[1] !== undefined && /^\d+$/.test(st.object[1])) {
+      const index = Number(st.object[1]);
+      if (st.fields.get('in_use') === '0') slices.delete(index);
+      else if (ours) {
+        const freq = st.fields.get('RF_frequency');
+        slices.set(index, { index, tx: st.fields.get('tx') === '1', ...(freq ? { freq } : {}) });
+      }
+    }
+  });
+  return { pans: () => [...pans], slices: () => [...slices.values()], stop };
+}
+
+export interface ProbeOptions {
+  /** Pan size (default FlexLib's 100 × 100). */
+  pixels?: { x: number; y: number };
+  /** Open the Opus stream; false with the reason (local audio would be muted). */
+  audio: boolean;
+  audioWhy?: string;
+}
+
 /**
  * The probe's objects: a small panafall (FlexLib's own size, x=100 y=100 — its waterfall tiles are the
- * ~1436-byte MTU probe) and an Opus stream. Returns the commands that remove what was created.
+ * large-packet MTU probe) and, when allowed, an Opus stream. Never a transmit command: the slice the
+ * firmware puts on the new pan is looked at (is it the TX slice?) and removed with the pan. Returns
+ * what was created, so that all of it is removed afterwards.
  */
-export async function createProbeStreams(cmd: (c: string) => Promise<Reply>, data: DataPath, pixels?: { x: number; y: number }): Promise<string[]> {
-  const undo: string[] = [];
-  await cmd('sub pan all');
-  await cmd('sub audio_stream all');
-  const pan = await cmd('display panafall create x=100 y=100');
-  const panId = pan.code === 0 ? pan.message.split(',').find((x) => /^0x[0-9a-f]+$/i.test(x)) : undefined;
-  if (panId) {
-    undo.push(`display pan remove ${panId}`);
-    // A display-sized pan (the demo) makes FFT frames full-size packets too.
-    if (pixels) await cmd(`display pan set ${panId} xpixels=${pixels.x} ypixels=${pixels.y}`);
-    data.requested('data:panadapter');
-    data.requested('data:waterfall');
+export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Promise<Reply>, ev: LiveEvidence, data: DataPath, o: ProbeOptions): Promise<Created[]> {
+  const created: Created[] = [];
+  const own = watchOwnObjects(api);
+  try {
+    await cmd('sub pan all');
+    await cmd('sub slice all');
+    await cmd('sub audio_stream all');
+    const before = new Set(own.pans());
+    const pan = await cmd('display panafall create x=100 y=100');
+    let panId: number | undefined;
+    if (pan.code === 0) {
+      const [fromReply] = panIdsFromReply(pan.message);
+      panId = fromReply;
+      if (panId === undefined) {
+        // No ID in the reply: the `display pan … client_handle=<ours>` status names it.
+        for (let i = 0; i < 20 && panId === undefined; i++) {
+          panId = own.pans().find((p) => !before.has(p));
+          if (panId === undefined) await new Promise((r) => setTimeout(r, 50));
+        }
+        ev.step('stream-setup', panId === undefined ? `the pan-create reply (“${pan.message}”) named no panadapter and no status line announced one` : `the pan-create reply (“${pan.message}”) named no panadapter; found ${hex8(panId)} from its status line`);
+      }
+    }
+    if (panId !== undefined) {
+      created.push({ what: `panadapter ${hex8(panId)}`, undo: `display pan remove ${hex8(panId)}` });
+      // A display-sized pan (the demo) makes FFT frames full-size packets too.
+      if (o.pixels) await cmd(`display pan set ${hex8(panId)} xpixels=${o.pixels.x} ypixels=${o.pixels.y}`);
+      data.requested('data:panadapter');
+      data.requested('data:waterfall');
+      await new Promise((r) => setTimeout(r, 100));
+      for (const s of own.slices()) {
+        ev.step('stream-setup', `the radio put slice ${s.index}${s.freq ? ` (${s.freq} MHz)` : ''} on FlexPath’s panadapter${s.tx ? '; it is the transmit slice, and FlexPath sends no transmit command' : ''}; it is removed with the panadapter`);
+        created.unshift({ what: `slice ${s.index}`, undo: `slice remove ${s.index}` });
+      }
+    }
+    if (!o.audio) {
+      if (o.audioWhy) ev.analyzer.markNotTested('data:audio', o.audioWhy);
+      return created;
+    }
+    const audio = await cmd('stream create type=remote_audio_rx compression=opus');
+    const audioId = audio.code === 0 ? panIdsFromReply(audio.message)[0] : undefined;
+    if (audioId !== undefined) {
+      created.unshift({ what: `audio stream ${hex8(audioId)}`, undo: `stream remove ${hex8(audioId)}` });
+      data.requested('data:audio');
+    }
+    return created;
+  } finally {
+    own.stop();
   }
-  const audio = await cmd('stream create type=remote_audio_rx compression=opus');
-  if (audio.code === 0 && /^[0-9a-f]{1,8}$/i.test(audio.message)) {
-    undo.unshift(`stream remove 0x${audio.message.toUpperCase().padStart(8, '0')}`);
-    data.requested('data:audio');
-  }
-  return undo;
 }
 
 /** Observer mode: bind to the operator's GUI client when there is one; say what cannot be tested. */
@@ -74,15 +160,40 @@ export async function becomeObserver(cmd: (c: string) => Promise<Reply>, ev: Liv
   for (const [hop, why] of NOT_TESTED_IN_OBSERVER) ev.analyzer.markNotTested(hop, why);
 }
 
-/** Removes what the probe created and hangs up; returns what was done, for the report. */
-export async function tidyUp(api: ApiClient | undefined, undo: string[]): Promise<string[]> {
-  const done: string[] = [];
-  if (!api || api.closed) return done;
-  for (const c of undo) {
-    const r = await api.command(c, 2000).catch(() => undefined);
-    done.push(`${c}: ${r === undefined ? 'no reply' : r.code === 0 ? 'done' : formatCode(r.code)}`);
+/** What the walk did to leave the radio as it found it. */
+export interface TidyResult {
+  /** Removal commands and their outcome. */
+  done: string[];
+  /** What could not be removed (the connection died, or the radio refused). */
+  left: string[];
+  /** Why the connection could not be used for the rest, when it could not. */
+  connectionGone?: string;
+}
+
+/**
+ * Removes what the probe created and hangs up. When the path died mid-run nothing can be removed over
+ * it: the result says what was left, and the radio drops a client's objects with the client.
+ */
+export async function tidyUp(api: ApiClient | undefined, created: Created[]): Promise<TidyResult> {
+  const r: TidyResult = { done: [], left: [] };
+  if (!api) return r;
+  for (const c of created) {
+    if (api.closed) {
+      r.left.push(c.what);
+      continue;
+    }
+    const reply = await api.command(c.undo, 2000).catch(() => undefined);
+    if (reply?.code === 0) r.done.push(`${c.undo}: done`);
+    else {
+      r.done.push(`${c.undo}: ${reply === undefined ? 'no reply' : formatCode(reply.code)}`);
+      r.left.push(c.what);
+    }
+  }
+  if (api.closed) {
+    r.connectionGone = api.closedBecause ?? 'closed';
+    return r;
   }
   await api.close();
-  done.push('disconnected');
-  return done;
+  r.done.push('disconnected');
+  return r;
 }

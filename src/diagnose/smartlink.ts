@@ -17,7 +17,9 @@ import { type BrokerRadio, choosePorts } from '../smartlink/protocol.js';
 import { newScan, scanPacket } from '../vita/scan.js';
 import { FLEX_OUI } from '../vita/classes.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
-import { becomeObserver, commander, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
+import { SMARTSDR_DEFAULT_MTU } from './mtu-step.js';
+import { type RadioFacts, decideMode, describeFacts, factsFromRadioList } from './preflight.js';
+import { becomeObserver, commander, type Created, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
 import { connectControl, type DataPath, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
 
 /** FlexLib's registration cadence and NAT keep-open interval (reference §5.7). */
@@ -25,6 +27,8 @@ const REGISTER_MS = 50;
 const UDP_PING_MS = 5000;
 /** How long the probe waits for registration to work before it creates its streams anyway. */
 const FIRST_DATA_WAIT_MS = 3000;
+/** How long a `wan validate` reply is awaited before going on without it (a refusal comes at once). */
+const WAN_VALIDATE_WAIT_MS = 2000;
 
 export interface SmartLinkOptions extends RunLimits {
   token: string;
@@ -38,6 +42,10 @@ export interface SmartLinkOptions extends RunLimits {
   flexlibRange?: boolean;
   /** Address the data socket binds to (default every address). */
   dataHost?: string;
+  /** Client MTU to probe at (default SmartSDR v4's 1450). */
+  mtu?: number;
+  /** Open an audio stream even where it would mute the radio's own outputs. */
+  audio?: boolean;
   onStep?(text: string): void;
 }
 
@@ -61,7 +69,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
     let api: ApiClient | undefined;
     let stopPings = (): void => undefined;
     let stopUdp = (): void => undefined;
-    let undo: string[] = [];
+    let undo: Created[] = [];
     let report: AnalysisReport | undefined;
     try {
       // 1. The broker.
@@ -109,12 +117,14 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       });
       if (test) ev.step('radio-forwarding', 'test_connection answered');
 
-      // 3. A GUI slot: a remote session is a GUI client (reference §5.8).
-      const licensed = Number(radio.fields.get('licensed_clients') ?? '2');
-      const inUse = (radio.fields.get('gui_client_handles') ?? '').split(',').filter((x) => x.length > 0).length;
-      if (inUse >= licensed) {
-        for (const [hop, why] of NO_SLOT) ev.analyzer.markNotTested(hop, why);
-        say('no GUI slot free: stopping after the port test');
+      // 3. A GUI slot: a remote session is a GUI client (reference §5.8). Decided from the radio list
+      // before anything touches the radio; a missing licensed_clients is FlexLib's default (preflight.ts).
+      const listed: RadioFacts = { guiClients: [], messages: [], beaconSeen: false, ...factsFromRadioList(radio.fields) };
+      ev.step('control', describeFacts(listed)[0]!.replace('no beacon; status lines only', 'SmartLink radio list'));
+      const decision = decideMode(listed, 'probe', o.audio === true);
+      if (decision.mode === 'observer') {
+        for (const [hop, why] of NO_SLOT) ev.analyzer.markNotTested(hop, `${why} (${decision.why})`);
+        say(`${decision.why}: stopping after the port test`);
         return (report = ev.report());
       }
 
@@ -140,17 +150,21 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       const a = api;
       await noteLocalFacts(ev, { radio: publicIp, bound: data.socket.local, controlSource: a.local.ip, radioPort: udpPort });
       const cmd = commander(a, say);
-      const validated = await cmd(`wan validate handle=${handle}`).catch(() => undefined);
-      if (!validated || validated.code !== 0) {
+      // FlexLib and AetherSDR do not wait for this reply (reference §11): a refusal counts, silence does not.
+      const validating = cmd(`wan validate handle=${handle}`).catch(() => undefined);
+      const validated = await Promise.race([validating, sleep(WAN_VALIDATE_WAIT_MS).then(() => 'silent' as const)]);
+      if (validated === undefined || a.closed || (validated !== 'silent' && validated.code !== 0)) {
         ev.step('control', 'the radio refused `wan validate`');
         await sleep(300);
         return (report = ev.report());
       }
+      if (validated === 'silent') ev.step('control', `no reply to \`wan validate\` within ${WAN_VALIDATE_WAIT_MS / 1000} s; going on as FlexLib does`);
       // V/H may arrive before or after `wan validate` (reference §5.2, UNCONFIRMED); wait for them either way.
       await a.waitForPrologue(5000);
       const operators = trackGuiClients(a);
       await cmd('client ip');
       await cmd('client program FlexPath');
+      await cmd('sub client all');
       await cmd('client start_persistence off');
       const gui: Reply = await cmd('client gui');
       if (gui.code !== 0) {
@@ -158,7 +172,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
         ev.step('stream-setup', 'the radio refused a GUI session: observer mode (meters only)');
       } else {
         mode = 'probe';
-        await cmd('client set enforce_network_mtu=1 network_mtu=1500');
+        await cmd(`client set enforce_network_mtu=1 network_mtu=${o.mtu ?? SMARTSDR_DEFAULT_MTU}`);
       }
       await cmd('sub meter all');
       data.requested('data:meter');
@@ -171,7 +185,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       // Streams need the radio to know where to send (else 0x50000064): wait for the meters to arrive.
       const flowing = await Promise.race([udp.flowing, sleep(FIRST_DATA_WAIT_MS).then(() => false)]);
       if (!flowing) say(`no data ${FIRST_DATA_WAIT_MS / 1000} s after the first UDP registration`);
-      if (mode === 'probe') undo = await createProbeStreams(cmd, data);
+      if (mode === 'probe') undo = await createProbeStreams(a, cmd, ev, data, { audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) });
       report = await watchAndReport(ev, data, a, o, 25, abort.signal, say);
       return report;
     } catch (e) {

@@ -5,7 +5,7 @@
  * loop that ends the run as soon as every hop is decided.
  */
 import type { RemoteInfo } from 'node:dgram';
-import { ApiClient } from '../api/client.js';
+import { ApiClient, type ConnectOptions } from '../api/client.js';
 import type { AnalysisReport, Hop, HopId } from '../analysis/model.js';
 import { FIRST_PACKET_GRACE_S } from '../analysis/rules.js';
 import type { Endpoint } from '../capture/types.js';
@@ -232,6 +232,8 @@ export interface ControlOptions {
   /** Local port and address (hole punching). */
   localPort?: number;
   localAddress?: string;
+  /** Every line from the first, before any command is sent (the connect burst). */
+  onLine?: ConnectOptions['onLine'];
   say(text: string): void;
 }
 
@@ -254,6 +256,7 @@ export async function connectControl(ev: LiveEvidence, data: DataPath | undefine
       ...(o.tls ? { tls: { rejectUnauthorized: false } } : {}),
       ...(o.localPort ? { localPort: o.localPort } : {}),
       ...(o.localAddress ? { localAddress: o.localAddress } : {}),
+      ...(o.onLine ? { onLine: o.onLine } : {}),
       onOpen: (l, r) => {
         local = l;
         remote = r;
@@ -313,7 +316,18 @@ export function failedReport(ev: LiveEvidence, e: unknown): AnalysisReport {
   return ev.report();
 }
 
-/** What the walk did to leave the radio as it found it, appended to the stream-setup evidence. */
-export function noteTidy(report: AnalysisReport | undefined, tidy: string[]): void {
-  if (report && tidy.length > 0) report.hops.find((h) => h.id === 'stream-setup')?.evidence.push(`afterwards FlexPath tidied up: ${tidy.join('; ')}`);
+/**
+ * What the walk did to leave the radio as it found it, appended to the stream-setup evidence. Removal
+ * that failed is said plainly: what was left, and that the radio drops a client's objects when that
+ * client disconnects or times out (15 s without a ping after `keepalive enable`, reference §11).
+ */
+export function noteTidy(report: AnalysisReport | undefined, tidy: { done: string[]; left: string[]; connectionGone?: string }): void {
+  const hop = report?.hops.find((h) => h.id === 'stream-setup');
+  if (!report || !hop) return;
+  if (tidy.left.length > 0) {
+    const text = `FlexPath could not remove ${tidy.left.join(', ')}${tidy.connectionGone ? ` (the control connection was ${tidy.connectionGone})` : ''}: the radio drops what a client created when that client disconnects or times out`;
+    hop.evidence.push(text);
+    report.warnings.push(text);
+  }
+  if (tidy.done.length > 0) hop.evidence.push(`afterwards: ${tidy.done.join('; ')}`);
 }

@@ -19,6 +19,8 @@ export interface BeaconState {
   guiClients: Client[];
   pansInUse: number;
   slicesInUse: number;
+  /** Leave out `licensed_clients`/`available_clients`, as older firmware does. */
+  withoutClientCounts?: boolean;
 }
 
 const list = (xs: string[]): string => xs.join(',');
@@ -27,7 +29,7 @@ export function beaconTokens(s: BeaconState): Array<[string, string]> {
   const id = s.identity;
   const gui = s.guiClients;
   const hosts = gui.map((c) => (c.station || c.ip).replaceAll(' ', '_'));
-  return [
+  const tokens: Array<[string, string]> = [
     ['discovery_protocol_version', id.discoveryProtocolVersion],
     ['model', id.spec.model],
     ['serial', id.serial],
@@ -59,6 +61,7 @@ export function beaconTokens(s: BeaconState): Array<[string, string]> {
     ['min_software_version', '3.0.0.0'],
     ['external_port_link', '0'],
   ];
+  return s.withoutClientCounts ? tokens.filter(([k]) => k !== 'licensed_clients' && k !== 'available_clients') : tokens;
 }
 
 export function beaconPacket(s: BeaconState, count: number, unixSeconds: number): Buffer {

@@ -30,6 +30,8 @@ export interface Slice {
   freqMhz: number;
   mode: string;
   daxChannel: number;
+  /** The transmit slice. */
+  tx: boolean;
 }
 
 export type StreamType = 'remote_audio_rx' | 'remote_audio_tx' | 'dax_rx' | 'dax_tx' | 'dax_mic' | 'dax_iq';
@@ -77,7 +79,7 @@ export function sliceStatus(s: Slice): string {
   return (
     `slice ${s.index} in_use=1 sample_rate=24000 RF_frequency=${mhz(s.freqMhz)} client_handle=${formatHandle(s.owner)} index_letter=${letter} ` +
     `rit_on=0 rit_freq=0 xit_on=0 xit_freq=0 rxant=ANT1 mode=${s.mode} wide=0 filter_lo=100 filter_hi=2900 step=10 ` +
-    `agc_mode=med agc_threshold=65 pan=${id(s.pan)} txant=ANT1 dax=${s.daxChannel} dax_clients=0 lock=0 tx=1 active=1 ` +
+    `agc_mode=med agc_threshold=65 pan=${id(s.pan)} txant=ANT1 dax=${s.daxChannel} dax_clients=0 lock=0 tx=${s.tx ? 1 : 0} active=1 ` +
     `audio_level=50 audio_pan=50 audio_mute=0`
   );
 }
@@ -159,12 +161,12 @@ export function infoReply(r: RadioInfo, slices: number): string {
   );
 }
 
-export function radioStatus(r: RadioInfo, freeSlices: number, freePans: number): string {
+export function radioStatus(r: RadioInfo, freeSlices: number, freePans: number, muteLocalAudioWhenRemote = true): string {
   return (
     `radio slices=${freeSlices} panadapters=${freePans} lineout_gain=60 lineout_mute=0 headphone_gain=50 headphone_mute=0 ` +
     `remote_on_enabled=0 pll_done=0 freq_error_ppb=0 cal_freq=15.000000 tnf_enabled=0 snap_tune_enabled=1 nickname=${r.nickname} ` +
     `callsign=${r.callsign} binaural_rx=0 full_duplex_enabled=0 band_persistence_enabled=1 rtty_mark_default=2125 ` +
-    `enforce_private_ip_connections=1 backlight=50 mute_local_audio_when_remote=1 daxiq_capacity=16 daxiq_available=16`
+    `enforce_private_ip_connections=1 backlight=50 mute_local_audio_when_remote=${muteLocalAudioWhenRemote ? 1 : 0} daxiq_capacity=16 daxiq_available=16`
   );
 }
 

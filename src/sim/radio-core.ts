@@ -77,7 +77,23 @@ export interface RadioCoreOptions {
   takeWanHandle(handle: string): boolean;
   /** Radio-side keepalive limit after `keepalive enable`, s. UNCONFIRMED on real radios (reference §5.5); FlexLib uses 17 s client-side. */
   keepaliveTimeoutS?: number;
+  /** How the pan-create reply spells the new IDs (reference §11 "Pan-create reply"): default `0x…,0x…`. */
+  panReply?: PanReplyForm;
+  /** Radio setting `mute_local_audio_when_remote` (firmware default 1, reference §11). */
+  muteLocalAudioWhenRemote?: boolean;
+  /** Extra `M` lines sent after the prologue (e.g. `F3000001|…`), for tests of what a client reads before `client gui`. */
+  connectMessages?: Array<{ code: number; text: string }>;
+  /** WAN: V/H only after `wan validate` (AetherSDR's account) instead of on connect (K3TZR's); reference §5.2. */
+  wanPrologueAfterValidate?: boolean;
+  /** WAN: accept `wan validate` without replying to it (FlexLib does not wait for the reply, reference §11). */
+  wanValidateSilent?: boolean;
 }
+
+/** Pan-create reply forms clients meet: documented `0x…,0x…`, bare hex, keyed, or nothing useful. */
+export type PanReplyForm = 'hex' | 'bare' | 'keyed' | 'empty';
+
+/** Commands that key the transmitter or start a transmission; a diagnosis must never send one. */
+export const TRANSMIT_COMMAND = /^(xmit\b|mox\b|transmit\s+(tune|mox|xmit)\b|cw\s+(key|ptt)\b|cwx\s+send\b|atu\s+start\b|dax\s+tx\b)/i;
 
 /** `sub X all` objects SmartSDR and FlexLib subscribe to (reference §5.6); anything else is 0x500000A3. */
 const SUBSCRIPTIONS = new Set([
@@ -112,6 +128,10 @@ export class RadioCore {
   private nextRxStream = 0x04000008;
   private nextTxStream = 0x84000000;
   private nextIqStream = 0x20000000;
+  /** Every command each client sent, in order (bounded): tests check what a diagnosis asked of the radio. */
+  readonly commandLog: Array<{ handle: number; program: string; command: string }> = [];
+  /** GUI clients that lost their GUI status to another client's `client gui` (sole-GUI firmware). */
+  readonly displaced: number[] = [];
 
   constructor(o: RadioCoreOptions) {
     this.o = o;
@@ -138,13 +158,21 @@ export class RadioCore {
       persistence: true, validated: !peer.wan, keepalive: false, lastHeardMs: now, connectedMs: now,
     };
     this.clients.set(handle, c);
+    if (!peer.wan || !this.o.wanPrologueAfterValidate) this.prologue(c);
+    return c;
+  }
+
+  private prologue(c: Client): void {
+    const peer = c.peer;
+    if (!peer) return;
+    const handle = c.handle;
     peer.sendLine(formatLine({ type: 'version', version: this.o.identity.apiVersion }));
     peer.sendLine(formatLine({ type: 'handle', handle }));
     peer.sendLine(formatLine({ type: 'message', code: 0x10000001, text: `Client connected from IP ${peer.ip}` }));
+    for (const m of this.o.connectMessages ?? []) peer.sendLine(formatLine({ type: 'message', code: m.code, text: m.text }));
     this.send(c, handle, this.radioLine());
     this.send(c, handle, interlockStatus());
     this.send(c, handle, wanStatus(this.o.wan));
-    return c;
   }
 
   /** A virtual GUI client with no connection: the operator whose session an observer must not disturb. */
@@ -184,6 +212,7 @@ export class RadioCore {
     if (!m?.[1] || m[2] === undefined) return;
     const seq = Number(m[1]);
     const command = m[2].trim();
+    if (this.commandLog.length < 10_000) this.commandLog.push({ handle, program: c.program, command });
     const r = this.execute(c, command);
     if (r === undefined) return;
     c.peer?.sendLine(formatLine({ type: 'reply', seq, code: r.code, message: r.message ?? '' }));
@@ -219,7 +248,7 @@ export class RadioCore {
   private execute(c: Client, command: string): Result | undefined {
     const words = command.split(/\s+/);
     const [w0 = '', w1 = '', w2 = ''] = words;
-    if (c.peer?.wan && !c.validated && !(w0 === 'wan' && w1 === 'validate')) return fail(REPLY.unknown, 'wan validate first');
+    if (c.peer?.wan && !c.validated && !(w0 === 'wan' && w1 === 'validate')) return fail(REPLY.handlerNoAnswer, 'wan validate first');
     switch (w0) {
       case 'ping':
         return this.ping(c);
@@ -327,13 +356,30 @@ export class RadioCore {
    */
   private gui(c: Client, clientId: string | undefined): Result {
     if (c.gui) return ok(c.clientId ?? '');
-    if (this.guiClients().length >= this.o.identity.spec.licensedClients) return fail(REPLY.unknown, 'no GUI client slot available');
+    if (this.soleGui()) {
+      // Pre-multiFLEX firmware: the newcomer becomes the sole GUI and takes the displays (reference §11).
+      for (const other of this.guiClients()) {
+        other.gui = false;
+        this.displaced.push(other.handle);
+        for (const p of this.pans.values()) if (p.owner === other.handle) p.owner = c.handle;
+        for (const s of this.slices.values()) if (s.owner === other.handle) s.owner = c.handle;
+      }
+    } else if (this.guiClients().length >= this.o.identity.spec.licensedClients) {
+      // "Maximum clients reached" is an M message (reference §5.4, §11); no R code is documented.
+      c.peer?.sendLine(formatLine({ type: 'message', code: 0xf3000001, text: 'Max number of clients reached' }));
+      return fail(REPLY.handlerNoAnswer, 'no GUI client slot available');
+    }
     c.gui = true;
     c.clientId = clientId && /^[0-9A-Fa-f-]{36}$/.test(clientId) ? clientId.toUpperCase() : uuid(c.handle);
     this.broadcast(c.handle, clientStatus(c));
     if (c.persistence) this.restorePersistence(c);
     this.o.onClientsChange();
     return ok(c.clientId);
+  }
+
+  /** Firmware 1.x/2.x: one GUI client, and `client gui` hands the radio to the newcomer. */
+  soleGui(): boolean {
+    return /^[12]\./.test(this.o.identity.version);
   }
 
   /** Non-GUI clients bind to a GUI client by its client_id; the reply is that client's handle (reference §5.10). */
@@ -354,7 +400,7 @@ export class RadioCore {
         continue;
       }
       // `client set udpport=…` is the wrong form (reference §5.4: SL_RESP_UNKNOWN).
-      return fail(REPLY.unknown);
+      return fail(REPLY.handlerNoAnswer);
     }
     if (f.get('enforce_network_mtu') === '1' && f.has('network_mtu')) c.networkMtu = Number(f.get('network_mtu'));
     if (f.get('enforce_network_mtu') === '0') c.networkMtu = 1500;
@@ -374,19 +420,20 @@ export class RadioCore {
     return ok();
   }
 
-  private wan(c: Client, words: string[]): Result {
+  private wan(c: Client, words: string[]): Result | undefined {
     if (words[1] !== 'validate') return ok();
     const handle = pairs(words.slice(2)).get('handle');
-    if (!c.peer?.wan) return fail(REPLY.unknown, 'not a WAN connection');
+    if (!c.peer?.wan) return fail(REPLY.handlerNoAnswer, 'not a WAN connection');
     if (this.o.faults.refuseWanValidate || handle === undefined || !this.o.takeWanHandle(handle)) {
       // FlexLib learns of the failure from the client status (reference §5.9, §6.5), then the radio hangs up.
       c.peer.sendLine(formatLine({ type: 'status', handle: c.handle, body: clientGone(c.handle, { wanValidationFailed: true }) }));
       const peer = c.peer;
       setTimeout(() => peer.close(), 50);
-      return fail(REPLY.unknown, 'wan validation failed');
+      return fail(REPLY.handlerNoAnswer, 'wan validation failed');
     }
     c.validated = true;
-    return ok();
+    if (this.o.wanPrologueAfterValidate) this.prologue(c);
+    return this.o.wanValidateSilent ? undefined : ok();
   }
 
   private sub(c: Client, on: boolean, what: string, all: string): Result {
@@ -449,20 +496,31 @@ export class RadioCore {
    * not in the reference (UNCONFIRMED): SL_RESP_UNKNOWN with the reason.
    */
   private createPan(c: Client, f: Map<string, string>): Result {
-    if (!c.gui) return fail(REPLY.unknown, 'only GUI clients may create panadapters');
+    if (!c.gui) return fail(REPLY.handlerNoAnswer, 'only GUI clients may create panadapters');
     if (this.o.faults.refuseCreate !== undefined) return fail(this.o.faults.refuseCreate);
     if (this.pans.size >= this.o.identity.spec.maxPanadapters) return fail(REPLY.allSlicesInUse, 'no panadapter available');
     const x = intOr(f.get('x') ?? f.get('xpixels'), 50);
     const y = intOr(f.get('y') ?? f.get('ypixels'), 20);
     const freq = Number(f.get('freq') ?? '14.1');
     const p = this.addPan(c, Number.isFinite(freq) ? freq : 14.1, x, y);
-    return ok(`${fmtId(p.id)},${fmtId(p.waterfallId)}`);
+    // The firmware puts a slice on a new panafall (reference §11 "PTT and slices").
+    if (this.slices.size < this.o.identity.spec.maxSlices) this.addSlice(c, p);
+    switch (this.o.panReply ?? 'hex') {
+      case 'bare':
+        return ok(`${p.id.toString(16).toUpperCase()},${p.waterfallId.toString(16).toUpperCase()}`);
+      case 'keyed':
+        return ok(`pan=${fmtId(p.id)} waterfall=${fmtId(p.waterfallId)}`);
+      case 'empty':
+        return ok();
+      default:
+        return ok(`${fmtId(p.id)},${fmtId(p.waterfallId)}`);
+    }
   }
 
   private setDisplay(c: Client, obj: string, target: string, f: Map<string, string>): Result {
     const p = this.findPan(target);
     if (!p) return fail(REPLY.streamIdNotFound);
-    if (p.owner !== c.handle && c.boundTo !== p.owner) return fail(REPLY.unknown, 'not your panadapter');
+    if (p.owner !== c.handle && c.boundTo !== p.owner) return fail(REPLY.handlerNoAnswer, 'not your panadapter');
     const isWaterfall = obj === 'waterfall' || (obj === 'panafall' && parseId(target) === p.waterfallId);
     for (const [k, v] of f) {
       const n = Number(v);
@@ -517,6 +575,11 @@ export class RadioCore {
     if (verb === 'list') return ok([...this.slices.keys()].join(' '));
     const s = this.slices.get(Number(idx));
     if (!s) return fail(REPLY.badField, `slice ${idx}`);
+    if (verb === 'remove' || verb === 'r') {
+      this.slices.delete(s.index);
+      this.broadcast(c.handle, `slice ${s.index} in_use=0`);
+      return ok();
+    }
     if (verb === 'tune' || verb === 't') {
       const f = Number(words[3]);
       if (!Number.isFinite(f)) return fail(REPLY.badField, 'frequency');
@@ -598,12 +661,17 @@ export class RadioCore {
   /** A GUI client's saved session: one panafall and a slice on 20 m, as SmartSDR-Win got back in the fixture. */
   private restorePersistence(c: Client): void {
     if (this.pans.size >= this.o.identity.spec.maxPanadapters || this.slices.size >= this.o.identity.spec.maxSlices) return;
-    const p = this.addPan(c, 14.1, 50, 20);
+    this.addSlice(c, this.addPan(c, 14.1, 50, 20));
+  }
+
+  private addSlice(c: Client, p: Pan): Slice {
     let index = 0;
     while (this.slices.has(index)) index++;
-    const s: Slice = { index, owner: c.handle, pan: p.id, freqMhz: 14.074, mode: 'DIGU', daxChannel: 0 };
+    // The first slice on the radio becomes the TX slice, as in the fixture (tx=1).
+    const s: Slice = { index, owner: c.handle, pan: p.id, freqMhz: 14.074, mode: 'DIGU', daxChannel: 0, tx: this.slices.size === 0 };
     this.slices.set(index, s);
     this.broadcast(c.handle, sliceStatus(s));
+    return s;
   }
 
   private addPan(c: Client, centerMhz: number, x: number, y: number): Pan {
@@ -651,7 +719,7 @@ export class RadioCore {
 
   private radioLine(): string {
     const spec = this.o.identity.spec;
-    return radioStatus(this.radioInfo(), spec.maxSlices - this.slices.size, spec.maxPanadapters - this.pans.size);
+    return radioStatus(this.radioInfo(), spec.maxSlices - this.slices.size, spec.maxPanadapters - this.pans.size, this.o.muteLocalAudioWhenRemote ?? true);
   }
 
   private send(c: Client, cause: number, body: string): void {

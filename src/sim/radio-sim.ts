@@ -18,7 +18,7 @@ import { beaconPacket } from './discovery.js';
 import type { SimFaults } from './faults.js';
 import { DEFAULT_MODEL, type RadioIdentity, simulatedIdentity } from './model.js';
 import type { WanState } from './objects.js';
-import { type Client, RadioCore } from './radio-core.js';
+import { type Client, type PanReplyForm, RadioCore } from './radio-core.js';
 import { unixNow } from '../capture/timestamp.js';
 import { pcapngRecorder, type Recorder } from './recorder.js';
 import { prng } from './rng.js';
@@ -52,8 +52,30 @@ export interface SimOptions {
   clientPublicIp?: string;
   /** Identity fields to use instead of the obviously simulated ones (tests plant values to find). */
   identity?: Partial<Pick<RadioIdentity, 'serial' | 'callsign' | 'nickname'>>;
-  /** A GUI operator (SmartSDR on another PC) already connected, owning a pan and a slice. */
-  operator?: boolean;
+  /**
+   * A GUI operator already connected, owning a pan and a slice: SmartSDR on another PC (true), or a given
+   * program — `SmartSDR-M` is an M model's front panel (reference §5.9).
+   */
+  operator?: boolean | { program: string; station: string };
+  /** Firmware version the radio reports (default 4.1.5); `2.x` gives sole-GUI semantics and one licensed client. */
+  firmware?: string;
+  /** Beacons without `licensed_clients`/`available_clients` (older firmware, reference §4.2). */
+  beaconWithoutClientCounts?: boolean;
+  /** How the pan-create reply spells the IDs (reference §11). */
+  panReply?: PanReplyForm;
+  /** Radio setting `mute_local_audio_when_remote` (default 1, the firmware default). */
+  muteLocalAudioWhenRemote?: boolean;
+  /** Extra `M` lines after each prologue. */
+  connectMessages?: Array<{ code: number; text: string }>;
+  /**
+   * Words added to every Opus packet's size field (−2…2): encoders round it differently, and reference
+   * clients ignore it (reference §3.5, §11 "Opus payload length").
+   */
+  opusSizeSkewWords?: number;
+  /** WAN: V/H only after `wan validate` (reference §5.2, disputed order). */
+  wanPrologueAfterValidate?: boolean;
+  /** WAN: no reply to `wan validate` (reference §11). */
+  wanValidateSilent?: boolean;
   /** Record everything as pcapng at this path. */
   write?: string;
   /** Accepted SmartLink tokens; default any non-empty token. */
@@ -95,7 +117,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const base = opts.portBase ?? 4992;
   const port = (offset: number): number => (base === 0 ? 0 : base + offset);
   const faults = opts.faults ?? {};
-  const identity: RadioIdentity = { ...simulatedIdentity(opts.model ?? DEFAULT_MODEL), ...opts.identity };
+  const base0 = simulatedIdentity(opts.model ?? DEFAULT_MODEL);
+  const identity: RadioIdentity = { ...base0, ...opts.identity, ...(opts.firmware ? firmwareIdentity(base0, opts.firmware) : {}) };
   const rnd = prng(opts.seed ?? 0x51a);
   const recorder: Recorder | undefined = opts.write ? pcapngRecorder(opts.write) : undefined;
   const wanMode: WanMode = faults.noForward ? (faults.noUpnp ? 'hole-punch' : 'upnp') : 'forward';
@@ -124,6 +147,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     onDataChange: (c) => dataPlane?.sync(c, core),
     onClientsChange: () => undefined,
     takeWanHandle: (h) => wanHandles.delete(h.toUpperCase()),
+    ...(opts.panReply ? { panReply: opts.panReply } : {}),
+    ...(opts.muteLocalAudioWhenRemote !== undefined ? { muteLocalAudioWhenRemote: opts.muteLocalAudioWhenRemote } : {}),
+    ...(opts.connectMessages ? { connectMessages: opts.connectMessages } : {}),
+    ...(opts.wanPrologueAfterValidate ? { wanPrologueAfterValidate: true } : {}),
+    ...(opts.wanValidateSilent ? { wanValidateSilent: true } : {}),
   });
 
   try {
@@ -140,6 +168,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       send(d, client, failed) {
         const socket = udpSocketOf.get(client.handle) ?? data;
         const ts = unixNow();
+        if (opts.opusSizeSkewWords) skewOpusSize(d.payload, opts.opusSizeSkewWords);
         socket.send(d.payload, d.dst.port, d.dst.ip, (err) => {
           // Recorded only once the kernel took it, so the capture holds exactly what was sent.
           if (err) failed();
@@ -220,7 +249,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       const sendBeacon = (): void => {
         const gui = core.guiClients();
         const payload = beaconPacket(
-          { identity, ip: host, port: lan.port, wanConnected: registered, guiClients: gui, pansInUse: core.pans.size, slicesInUse: core.slices.size },
+          { identity, ip: host, port: lan.port, wanConnected: registered, guiClients: gui, pansInUse: core.pans.size, slicesInUse: core.slices.size, withoutClientCounts: opts.beaconWithoutClientCounts === true },
           beacons++,
           Math.floor(unixNow()),
         );
@@ -237,7 +266,10 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     }, 1000);
     closers.push(() => clearInterval(keepalive));
 
-    if (opts.operator) core.addVirtualOperator('SmartSDR-Win', 'SHACK-PC', host);
+    if (opts.operator) {
+      const op = opts.operator === true ? { program: 'SmartSDR-Win', station: 'SHACK-PC' } : opts.operator;
+      core.addVirtualOperator(op.program, op.station, host);
+    }
 
     const ports: SimPorts = { api: lan.port, data: dataPort, tls: wanServer.port };
     if (broker) ports.broker = broker.port;
@@ -264,6 +296,21 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     await recorder?.close();
     throw e;
   }
+}
+
+/**
+ * The identity a radio on older firmware announces: 2.x radios predate multiFLEX, so one licensed GUI
+ * client and licence v2 (reference §4.2 max_licensed_version, §11), and beacon protocol 2.0.0.0.
+ */
+function firmwareIdentity(id: RadioIdentity, version: string): Partial<RadioIdentity> {
+  if (!/^[12]\./.test(version)) return { version };
+  return { version, discoveryProtocolVersion: '2.0.0.0', spec: { ...id.spec, licensedClients: 1, maxLicensedVersion: version.startsWith('1.') ? 'v1' : 'v2' } };
+}
+
+/** Opus (PCC 0x8005, bytes 14–15 of a class-ID header) with its size field moved by `words`. */
+function skewOpusSize(d: Buffer, words: number): void {
+  if (d.length < 16 || d.readUInt16BE(14) !== 0x8005) return;
+  d.writeUInt16BE(Math.max(1, d.readUInt16BE(2) + words), 2);
 }
 
 async function bindUdp(host: string, port: number, broadcast: boolean): Promise<UdpSocket> {

@@ -16,6 +16,7 @@ import { startLanDiagnosis } from '../../src/diagnose/lan.js';
 import { startSmartLinkDiagnosis } from '../../src/diagnose/smartlink.js';
 import type { SimFaults } from '../../src/sim/faults.js';
 import { type Simulator, startSimulator } from '../../src/sim/radio-sim.js';
+import { TRANSMIT_COMMAND } from '../../src/sim/radio-core.js';
 import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../../src/sim/test-cert.js';
 
 interface Row {
@@ -39,7 +40,14 @@ const notTested = (r: AnalysisReport, hop: HopId): boolean => r.hops.some((h) =>
 const ROWS: Row[] = [
   // LAN, full probe.
   { mode: 'probe', fault: 'none', faults: {}, status: 'healthy', cause: 'healthy' },
-  { mode: 'probe', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'blocked', hop: 'data:waterfall', cause: 'mtu' },
+  {
+    mode: 'probe', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'blocked', hop: 'data:waterfall', cause: 'mtu',
+    // At network_mtu 1450 the tiles are 1386 + 28 = 1414 B (too big); at 1400 they are 1364 B and pass.
+    also: (r) => {
+      assert.match(r.hops.find((h) => h.id === 'data:waterfall')!.evidence.join('\n'), /MTU steps after the run \(not in the recording\): network_mtu 1500: 0 large packets arrived; network_mtu 1450: 0 large packets arrived; network_mtu 1400: passes/);
+      assert.match(r.verdict.advice[0] ?? '', /set SmartSDR’s MTU to 1400/);
+    },
+  },
   { mode: 'probe', fault: 'drop=all (UDP blocked)', faults: { drop: ALL }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
   { mode: 'probe', fault: 'drop=audio', faults: { drop: ['audio'] }, status: 'blocked', hop: 'data:audio', cause: 'udp-blocked-inbound' },
   { mode: 'probe', fault: 'drop=panadapter', faults: { drop: ['panadapter'] }, status: 'blocked', hop: 'data:panadapter', cause: 'udp-blocked-inbound' },
@@ -53,7 +61,15 @@ const ROWS: Row[] = [
   },
   { mode: 'probe', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
   { mode: 'probe', fault: 'no-ping-reply', faults: { noPingReplyAfterS: 0 }, status: 'degraded', hop: 'control', cause: 'ping-timeout' },
-  { mode: 'probe', fault: 'tcp-reset=2', faults: { tcpResetAfterS: 2 }, status: 'blocked', hop: 'control', cause: 'control-timeout' },
+  {
+    mode: 'probe', fault: 'tcp-reset=2', faults: { tcpResetAfterS: 2 }, status: 'blocked', hop: 'control', cause: 'control-timeout',
+    // The path died: nothing could be removed over it, and the report says so instead of "tidied up".
+    also: (r) => {
+      const text = [...r.warnings, ...r.hops.flatMap((h) => h.evidence)].join('\n');
+      assert.match(text, /could not remove .*panadapter 0x40000000.*the radio drops what a client created when that client disconnects or times out/);
+      assert.doesNotMatch(text, /tidied up/);
+    },
+  },
   { mode: 'probe', fault: 'udp-stop=1', faults: { udpStopAfterS: 1 }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
   // LAN, observer beside a connected operator: what it can see it names; the rest is "not tested", never healthy.
   {
@@ -128,6 +144,8 @@ for (const row of ROWS) {
         const fromFile = await analyzeCaptureFile(file);
         assert.deepEqual([fromFile.verdict.status, fromFile.verdict.hop, fromFile.verdict.cause], [r.verdict.status, r.verdict.hop, r.verdict.cause], `capture: ${fromFile.verdict.summary}`);
       }
+      // Never a transmit command, in any mode or fault.
+      assert.deepEqual(sim.core.commandLog.filter((c) => TRANSMIT_COMMAND.test(c.command)), [], 'transmit commands sent');
       // Nothing of FlexPath's is left on the radio: only the simulated operator, if any.
       const left = [...sim.core.clients.values()].filter((c) => c.peer !== undefined);
       assert.deepEqual(left.map((c) => c.program), [], 'FlexPath clients left on the radio');
