@@ -101,11 +101,14 @@ export function encodingLength(p: VitaPacket): number {
   return Math.ceil((body + tail) / 4) * 4;
 }
 
-/** Encodes a packet; the header's packetSize is computed, not taken from the input. */
+/** Encodes a packet; the header's packetSize is computed, not taken from the input (Opus: see below). */
 export function encodePacket(p: VitaPacket, buf?: Buffer, offset = 0): Buffer {
   const total = encodingLength(p);
   const out = buf ?? Buffer.alloc(total);
-  const words = Math.ceil(total / 4);
+  // An Opus size field is kept as it came when it is within the accepted slack (decode → encode gives
+  // the radio's bytes back); otherwise, and for every other class, it is computed.
+  const given = p.header.packetSize;
+  const words = isOpus(p) && given > 0 && Math.abs(given * 4 - total) <= OPUS_SIZE_SLACK_WORDS * 4 ? given : Math.ceil(total / 4);
   if (words > 0xffff) throw new RangeError(`packet of ${total} bytes exceeds the 16-bit word count`);
   header.encode({ ...p.header, packetSize: words }, out, offset);
   let o = offset + headerLength(p.header);

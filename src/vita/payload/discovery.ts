@@ -7,6 +7,8 @@
 export interface DiscoveryPayload {
   /** [key, value]; value is null for a token that had no `=`. Keys as sent (FlexLib lower-cases them). */
   tokens: Array<[string, string | null]>;
+  /** The text was not UTF-8 and was read as latin1; it is written back the same way. */
+  latin1?: true;
 }
 
 /** The fields a user cares about, read from a beacon; every other key stays in `extra`. */
@@ -35,12 +37,13 @@ function textOf(p: DiscoveryPayload): string {
 
 export const discovery = {
   encodingLength(p: DiscoveryPayload): number {
-    return Buffer.byteLength(textOf(p), 'utf8');
+    return Buffer.byteLength(textOf(p), p.latin1 ? 'latin1' : 'utf8');
   },
   encode(p: DiscoveryPayload, buf?: Buffer, offset = 0): Buffer {
     const text = textOf(p);
-    const out = buf ?? Buffer.alloc(Buffer.byteLength(text, 'utf8'));
-    out.write(text, offset, 'utf8');
+    const enc = p.latin1 ? 'latin1' : 'utf8';
+    const out = buf ?? Buffer.alloc(Buffer.byteLength(text, enc));
+    out.write(text, offset, enc);
     return out;
   },
   /** Reads text up to the first NUL (or `end`); the NUL padding is left for the packet layer. */
@@ -50,12 +53,13 @@ export const discovery = {
     // FlexLib decodes leniently rather than drop the beacon (reference §11 "Discovery text"); bytes that
     // are not UTF-8 are read as latin1, so a nickname typed in a legacy code page still shows.
     let text = buf.toString('utf8', offset, stop);
-    if (text.includes('\uFFFD')) text = buf.toString('latin1', offset, stop);
+    const latin1 = text.includes('\uFFFD');
+    if (latin1) text = buf.toString('latin1', offset, stop);
     const tokens: Array<[string, string | null]> = text.length === 0 ? [] : text.split(' ').map((tok) => {
       const eq = tok.indexOf('=');
       return eq < 0 ? [tok, null] : [tok.slice(0, eq), tok.slice(eq + 1)];
     });
-    return { tokens };
+    return latin1 ? { tokens, latin1: true } : { tokens };
   },
 };
 
