@@ -30,6 +30,8 @@ async function run(sim: SimOptions, o: Partial<LanOptions> = {}): Promise<{ r: A
 
 const hop = (r: AnalysisReport, id: HopId) => r.hops.find((h) => h.id === id)!;
 const evidence = (r: AnalysisReport): string => r.hops.flatMap((h) => h.evidence).join('\n');
+/** Data arrived and was judged (ok, or degraded by jitter when the test machine is loaded). */
+const flowed = (r: AnalysisReport, id: HopId): boolean => ['ok', 'degraded'].includes(hop(r, id).status);
 
 test('firmware 2.x with an operator: observer even with --probe; the operator keeps the GUI', async () => {
   const { r, sim, ours } = await run({ firmware: '2.10.1.37', operator: true }, { mode: 'probe' });
@@ -37,13 +39,13 @@ test('firmware 2.x with an operator: observer even with --probe; the operator ke
   assert.deepEqual(sim.core.displaced, []);
   assert.match(hop(r, 'stream-setup').evidence.join('\n'), /only GUI client/);
   assert.match(evidence(r), /firmware 2\.10\.1\.37/);
-  assert.equal(hop(r, 'data:meter').status, 'ok', 'the observer still proves the small-packet path');
+  assert.ok(flowed(r, 'data:meter'), 'the observer still proves the small-packet path');
 });
 
 test('firmware 2.x alone: the probe runs (and takes the one slot)', async () => {
   const { r, ours } = await run({ firmware: '2.10.1.37' }, { mode: 'auto' });
   assert.ok(ours.includes('client gui'));
-  assert.equal(hop(r, 'data:waterfall').status, 'ok');
+  assert.ok(flowed(r, 'data:waterfall'));
 });
 
 test('an M model’s front panel connected: --probe creates no audio stream (it would mute the radio’s speaker); --audio does', async () => {
@@ -54,10 +56,10 @@ test('an M model’s front panel connected: --probe creates no audio stream (it 
   const audio = hop(quiet.r, 'data:audio');
   assert.equal(audio.status, 'unknown');
   assert.match(audio.evidence.join('\n'), /not tested.*mute_local_audio_when_remote=1.*SmartSDR-M/);
-  assert.equal(hop(quiet.r, 'data:waterfall').status, 'ok');
+  assert.ok(flowed(quiet.r, 'data:waterfall'));
   const loud = await run({ operator: panel }, { mode: 'probe', audio: true });
   assert.ok(loud.ours.some((c) => c.startsWith('stream create type=remote_audio_rx')));
-  assert.equal(hop(loud.r, 'data:audio').status, 'ok');
+  assert.ok(flowed(loud.r, 'data:audio'));
 });
 
 test('the firmware’s slice on the probe’s pan is checked (it is the TX slice here) and removed; no transmit command', async () => {
@@ -69,7 +71,7 @@ test('the firmware’s slice on the probe’s pan is checked (it is the TX slice
 test('pan-create replies with 0x, without, keyed, or empty: the pan is found and removed', async () => {
   for (const panReply of ['hex', 'bare', 'keyed', 'empty'] as const) {
     const { r, sim, ours } = await run({ panReply }, { mode: 'probe' });
-    assert.equal(hop(r, 'data:waterfall').status, 'ok', panReply);
+    assert.ok(flowed(r, 'data:waterfall'), panReply);
     assert.ok(ours.includes('display pan remove 0x40000000'), `${panReply}: ${ours.join(' | ')}`);
     assert.equal(sim.core.pans.size, 0, `${panReply}: pan left`);
     if (panReply === 'empty') assert.match(evidence(r), /found 0x40000000 from its status line/);
@@ -90,7 +92,7 @@ test('Opus size fields short of or past the datagram by a word or two: audio sti
     const { r } = await run({ opusSizeSkewWords: skew }, { mode: 'probe' });
     const audio = r.streams.find((s) => s.kind === 'audio');
     assert.ok(audio && audio.packets > 100, `skew ${skew}: ${JSON.stringify(audio)}`);
-    assert.equal(hop(r, 'data:audio').status, 'ok', `skew ${skew}`);
+    assert.ok(flowed(r, 'data:audio'), `skew ${skew}`);
   }
 });
 
@@ -104,7 +106,10 @@ test('SmartLink: `sub client all` is sent; no reply to `wan validate` and V/H af
       }).done;
       const ours = s.core.commandLog.map((c) => c.command);
       assert.ok(ours.includes('sub client all'), JSON.stringify(variant));
-      assert.equal(r.verdict.status, 'healthy', `${JSON.stringify(variant)}: ${r.verdict.summary}`);
+      // The session went on to data (jitter on a loaded test machine may degrade it; the control hop must not fail).
+      assert.ok(flowed(r, 'data:meter') && flowed(r, 'data:waterfall'), `${JSON.stringify(variant)}: ${r.verdict.summary}`);
+      assert.notEqual(hop(r, 'control').status, 'blocked');
+      assert.doesNotMatch(hop(r, 'control').evidence.join('\n'), /never answered/);
       if (variant.wanValidateSilent) assert.match(hop(r, 'control').evidence.join('\n'), /no reply to `wan validate`/);
     } finally {
       await s.stop();
