@@ -107,9 +107,8 @@ export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Pro
   const created: Created[] = [];
   const own = watchOwnObjects(api);
   try {
-    await cmd('sub pan all');
-    await cmd('sub slice all');
-    await cmd('sub audio_stream all');
+    // One round trip for the three: on a WAN path every round trip delays the first data.
+    await Promise.all([cmd('sub pan all'), cmd('sub slice all'), cmd('sub audio_stream all')]);
     const before = new Set(own.pans());
     const pan = await cmd('display panafall create x=100 y=100');
     let panId: number | undefined;
@@ -131,21 +130,19 @@ export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Pro
       if (o.pixels) await cmd(`display pan set ${hex8(panId)} xpixels=${o.pixels.x} ypixels=${o.pixels.y}`);
       data.requested('data:panadapter');
       data.requested('data:waterfall');
-      await new Promise((r) => setTimeout(r, 100));
-      for (const s of own.slices()) {
-        ev.step('stream-setup', `the radio put slice ${s.index}${s.freq ? ` (${s.freq} MHz)` : ''} on FlexPath’s panadapter${s.tx ? '; it is the transmit slice, and FlexPath sends no transmit command' : ''}; it is removed with the panadapter`);
-        created.unshift({ what: `slice ${s.index}`, undo: `slice remove ${s.index}` });
+    }
+    if (o.audio) {
+      const audio = await cmd('stream create type=remote_audio_rx compression=opus');
+      const audioId = audio.code === 0 ? panIdsFromReply(audio.message)[0] : undefined;
+      if (audioId !== undefined) {
+        created.unshift({ what: `audio stream ${hex8(audioId)}`, undo: `stream remove ${hex8(audioId)}` });
+        data.requested('data:audio');
       }
-    }
-    if (!o.audio) {
-      if (o.audioWhy) ev.analyzer.markNotTested('data:audio', o.audioWhy);
-      return created;
-    }
-    const audio = await cmd('stream create type=remote_audio_rx compression=opus');
-    const audioId = audio.code === 0 ? panIdsFromReply(audio.message)[0] : undefined;
-    if (audioId !== undefined) {
-      created.unshift({ what: `audio stream ${hex8(audioId)}`, undo: `stream remove ${hex8(audioId)}` });
-      data.requested('data:audio');
+    } else if (o.audioWhy) ev.analyzer.markNotTested('data:audio', o.audioWhy);
+    // The slice the firmware put on our pan (its status came with the pan's): looked at, never keyed.
+    for (const s of own.slices()) {
+      ev.step('stream-setup', `the radio put slice ${s.index}${s.freq ? ` (${s.freq} MHz)` : ''} on FlexPath’s panadapter${s.tx ? '; it is the transmit slice, and FlexPath sends no transmit command' : ''}; it is removed before the panadapter`);
+      created.splice(created.findIndex((c) => c.what.startsWith('panadapter')), 0, { what: `slice ${s.index}`, undo: `slice remove ${s.index}` });
     }
     return created;
   } finally {
