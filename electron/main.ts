@@ -106,7 +106,10 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
   win = new BrowserWindow(buildWindowOptions(PRELOAD));
   win.once('ready-to-show', () => win?.show());
-  win.webContents.on('did-finish-load', () => core?.current().forEach(emit));
+  win.webContents.on('did-finish-load', () => {
+    core?.current().forEach(emit);
+    core?.pageConnected();
+  });
   await win.loadURL(APP_START_URL);
 }
 

@@ -39,7 +39,14 @@ export function App() {
   const caps = session?.capabilities;
 
   const openFile = (file: File): void => {
-    openCaptureFile(bridge, file).catch((e: unknown) => dispatch({ type: 'notice', kind: 'error', text: e instanceof Error ? e.message : String(e) }));
+    dispatch({ type: 'upload', upload: { name: file.name, fraction: 0 } });
+    openCaptureFile(bridge, file, (fraction) => dispatch({ type: 'upload', upload: { name: file.name, fraction } })).then(
+      () => dispatch({ type: 'upload', upload: null }),
+      (e: unknown) => {
+        dispatch({ type: 'upload', upload: null });
+        dispatch({ type: 'notice', kind: 'error', text: `${file.name}: ${e instanceof Error ? e.message : String(e)}` });
+      },
+    );
   };
   const onDrop = (e: DragEvent): void => {
     e.preventDefault();
@@ -123,7 +130,12 @@ export function App() {
           <ExportPanel bridge={bridge} enabled={!!caps?.export} hasData={!!model} lastExport={state.lastExport} />
         </aside>
         <main>
-          <VerdictPanel verdict={model?.verdict} running={running} />
+          <VerdictPanel
+            verdict={model?.verdict}
+            running={running}
+            upload={state.upload}
+            error={session?.phase === 'error' && !model ? session.message : undefined}
+          />
           {model ? (
             <PathDiagram hops={model.hops} verdict={model.verdict} sourceKind={session?.source?.kind} streams={model.streams} />
           ) : (

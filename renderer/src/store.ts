@@ -16,13 +16,15 @@ export interface AppState {
   replay: ReplaySnapshot | null;
   progress: { done: number; total: number; label: string } | null;
   notices: Notice[];
+  /** A capture on its way to the server (web mode): name and fraction sent. */
+  upload: { name: string; fraction: number } | null;
   /** Last export, for the Export panel to offer or confirm. */
   lastExport: Extract<Snapshot, { type: 'export-ready' }> | null;
 }
 
-export const initialState: AppState = { connected: false, session: null, radios: [], model: null, replay: null, progress: null, notices: [], lastExport: null };
+export const initialState: AppState = { connected: false, session: null, radios: [], model: null, replay: null, progress: null, notices: [], lastExport: null, upload: null };
 
-export type Action = { type: 'snapshot'; snapshot: Exclude<Snapshot, SpectrumSnapshot> } | { type: 'connected'; value: boolean } | { type: 'dismiss'; id: number } | { type: 'notice'; kind: Notice['kind']; text: string };
+export type Action = { type: 'snapshot'; snapshot: Exclude<Snapshot, SpectrumSnapshot> } | { type: 'connected'; value: boolean } | { type: 'upload'; upload: AppState['upload'] } | { type: 'dismiss'; id: number } | { type: 'notice'; kind: Notice['kind']; text: string };
 
 let noticeId = 0;
 
@@ -30,6 +32,8 @@ export function reduce(state: AppState, action: Action): AppState {
   switch (action.type) {
     case 'connected':
       return { ...state, connected: action.value };
+    case 'upload':
+      return { ...state, upload: action.upload };
     case 'dismiss':
       return { ...state, notices: state.notices.filter((n) => n.id !== action.id) };
     case 'notice':

@@ -24,6 +24,7 @@ import {
   type SpectrumSnapshot,
 } from './protocol.js';
 import { seriesPoint, streamRowKey, toStreamRows, totalsByKind } from './stream-rows.js';
+import { badCaptureText } from './file-kind.js';
 import { createVerdictHold } from './verdict-hold.js';
 import { createThrottle, type Throttle } from './throttle.js';
 
@@ -103,7 +104,10 @@ export interface SessionOptions {
   backends: Backends;
   host: SessionHost;
   emit(snapshot: Snapshot): void;
-  /** Start the demo when discovery finds no radio within this time; 0 disables. */
+  /**
+   * Start the demo when a page has been connected this long while the session stayed idle (no radio
+   * found, no source chosen, no upload under way); 0 disables.
+   */
   autoDemoMs?: number;
 }
 
@@ -111,6 +115,10 @@ export interface Session {
   handle(command: Command): Promise<void>;
   /** The latest state, radios and model, for a renderer that (re)connects. */
   current(): Snapshot[];
+  /** A page (browser tab or Electron window) is showing this session: the auto-demo may be armed. */
+  pageConnected(): void;
+  /** An upload began: no auto-demo from now on. Returns the function to call when it ended. */
+  uploadStarted(): () => void;
   close(): Promise<void>;
 }
 
@@ -219,7 +227,9 @@ export function createSession(opts: SessionOptions): Session {
       }
       setState({ phase: 'done' });
     } catch (err) {
-      if (gen === generation) fail(`${label}: ${errorText(err)}`);
+      if (gen !== generation) return;
+      const text = await badCaptureText(path, label, errorText(err));
+      if (gen === generation) fail(text);
     }
   }
 
@@ -289,9 +299,11 @@ export function createSession(opts: SessionOptions): Session {
   async function exportReport(format: ExportFormat, redact: boolean): Promise<void> {
     const formatReport = backends.formatReport;
     if (!formatReport) return fail('Report export is not available in this build.');
-    const report = live ? live.run.analyzer.report() : lastReport;
-    if (!report) return fail('Nothing to export yet: open a capture, diagnose a radio or start the demo first.');
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const current = live ? live.run.analyzer.report() : lastReport;
+    if (!current) return fail('Nothing to export yet: open a capture, diagnose a radio or start the demo first.');
+    // A demo's report must never pass for a station's: SIMULATED in its source (the HTML title) and file name.
+    const report = state.simulated ? { ...current, source: { ...current.source, file: `SIMULATED demo radio, not a real station — ${state.source?.label ?? 'demo'}` } } : current;
+    const stamp = (state.simulated ? 'SIMULATED-' : '') + new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     let file: ExportFile;
     if (format === 'markdown') {
       file = { name: `flexpath-report-${stamp}.md`, mime: 'text/markdown; charset=utf-8', data: Buffer.from(formatReport(report, 'markdown', { redact })) };
@@ -313,6 +325,15 @@ export function createSession(opts: SessionOptions): Session {
     opts.emit({ type: 'export-ready', format, fileName: file.name, ...where });
   }
 
+  async function startDemoRun(demoFaults: DemoFault[]): Promise<void> {
+    const start = backends.startDemo;
+    if (!start) return fail('The demo simulator is not available in this build.');
+    // The fault names as the picker shows them, without their explanations in brackets.
+    const faults = demoFaults.map((f) => DEMO_FAULT_LABELS[f].split(' (')[0]);
+    const label = faults.length ? `Demo radio — fault${faults.length > 1 ? 's' : ''}: ${faults.join(', ')}` : 'Demo radio — healthy';
+    return await startLive('demo', label, () => start(demoFaults), { faults: demoFaults });
+  }
+
   let discovery: { stop(): void } | undefined;
   let autoDemo: ReturnType<typeof setTimeout> | undefined;
   function stopDiscovery(): void {
@@ -329,16 +350,21 @@ export function createSession(opts: SessionOptions): Session {
     });
   }
   const autoDemoMs = opts.autoDemoMs ?? 0;
-  if (autoDemoMs > 0 && backends.startDemo) {
-    autoDemo = setTimeout(() => {
-      autoDemo = undefined;
-      if (radios.length === 0 && state.source === null && !closed) void session.handle({ type: 'start-demo', faults: [] });
-    }, autoDemoMs);
-  }
+  let uploads = 0;
+  /** Armed once, by the first page; disarmed for good by any source, command or upload. */
+  let autoDemoSpent = !(autoDemoMs > 0 && backends.startDemo);
+  const idle = (): boolean => radios.length === 0 && state.source === null && uploads === 0 && !closed;
+  const disarmAutoDemo = (): void => {
+    autoDemoSpent = true;
+    if (autoDemo !== undefined) clearTimeout(autoDemo);
+    autoDemo = undefined;
+  };
 
   const session: Session = {
     async handle(command) {
       if (closed) return;
+      // The user chose: nothing starts by itself after this.
+      disarmAutoDemo();
       try {
         switch (command.type) {
           case 'pick-capture': {
@@ -357,14 +383,8 @@ export function createSession(opts: SessionOptions): Session {
             if (!path) return fail(`Upload ${command.name} is not known (expired or never completed).`);
             return await openCapture(path, command.name);
           }
-          case 'start-demo': {
-            const start = backends.startDemo;
-            if (!start) return fail('The demo simulator is not available in this build.');
-            // The fault names as the picker shows them, without their explanations in brackets.
-            const faults = command.faults.map((f) => DEMO_FAULT_LABELS[f].split(' (')[0]);
-            const label = faults.length ? `Demo radio — fault${faults.length > 1 ? 's' : ''}: ${faults.join(', ')}` : 'Demo radio — healthy';
-            return await startLive('demo', label, () => start(command.faults), { faults: command.faults });
-          }
+          case 'start-demo':
+            return await startDemoRun(command.faults);
           case 'diagnose-lan': {
             const diag = backends.diagnoseLan;
             if (!diag) return fail('LAN diagnosis is not available in this build.');
@@ -387,6 +407,24 @@ export function createSession(opts: SessionOptions): Session {
       } catch (err) {
         fail(errorText(err));
       }
+    },
+    pageConnected() {
+      if (autoDemoSpent || autoDemo !== undefined || !idle()) return;
+      autoDemo = setTimeout(() => {
+        autoDemo = undefined;
+        if (!idle()) return;
+        autoDemoSpent = true;
+        void startDemoRun([]);
+      }, autoDemoMs);
+    },
+    uploadStarted() {
+      uploads++;
+      disarmAutoDemo();
+      let ended = false;
+      return () => {
+        if (!ended) uploads--;
+        ended = true;
+      };
     },
     current() {
       const out: Snapshot[] = [{ type: 'state', state }, { type: 'radios', radios }];

@@ -187,11 +187,15 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       seen += chunk.length;
       if (seen > declared) req.destroy(new Error('body longer than Content-Length'));
     });
+    // No demo starts by itself while someone is uploading their capture.
+    const uploadEnded = session?.uploadStarted() ?? ((): void => undefined);
     try {
       await pipeline(req, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
     } catch (err) {
       await rm(path, { force: true });
       return plain(res, 400, `upload failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      uploadEnded();
     }
     boundedSet(uploads, id, path, MAX_UPLOADS, discard);
     res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/json; charset=utf-8' });
@@ -293,6 +297,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
         void session?.handle(command);
       });
       for (const s of session.current()) ws.send(JSON.stringify(s));
+      session.pageConnected();
     });
   });
 

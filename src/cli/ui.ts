@@ -2,10 +2,10 @@
  * `flexpath ui [--port P] [--open]`: web mode. Serves the built renderer and the bridge on 127.0.0.1,
  * prints a one-time sign-in address, runs until interrupted.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import open from 'open';
 import { productBackends } from '../bridge/backends.js';
 import { startUiServer, type UiServer } from '../bridge/ui-server.js';
 import { EXIT, parse, UsageError } from './common.js';
@@ -51,10 +51,24 @@ export async function runUi(argv: string[], out: NodeJS.WritableStream = process
   return EXIT.ok;
 }
 
-/** Only where a desktop session exists; the URL is printed either way. */
+/**
+ * The default browser on Linux, macOS and Windows (the `open` package: xdg-open, open, or the Windows
+ * shell), and a plain sentence when none could be started; the URL is printed either way.
+ */
 function openBrowser(url: string, err: NodeJS.WritableStream): void {
-  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
-  const child = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
-  child.on('error', () => err.write('flexpath ui: could not start a browser; open the URL above yourself\n'));
-  child.unref();
+  const couldNot = (why: string): boolean => err.write(`flexpath ui: could not open a browser (${why}); open the address above yourself\n`);
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    couldNot('no desktop session here: DISPLAY and WAYLAND_DISPLAY are unset');
+    return;
+  }
+  open(url).then(
+    (child) => {
+      child.on('error', (e) => couldNot(e.message));
+      child.on('exit', (code) => {
+        if (code !== null && code !== 0) couldNot(`the opener exited with code ${code}`);
+      });
+      child.unref();
+    },
+    (e: unknown) => couldNot(e instanceof Error ? e.message : String(e)),
+  );
 }

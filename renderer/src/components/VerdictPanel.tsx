@@ -1,7 +1,40 @@
 import type { Verdict } from '../../../src/analysis/model.js';
 import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, summaryForPanel, VERDICT_WORD } from '../vocab.js';
 
-export function VerdictPanel({ verdict, running }: { verdict: Verdict | undefined; running: boolean }) {
+export function VerdictPanel({
+  verdict,
+  running,
+  upload,
+  error,
+}: {
+  verdict: Verdict | undefined;
+  running: boolean;
+  upload: { name: string; fraction: number } | null;
+  error: string | undefined;
+}) {
+  // Someone sending their capture sees its progress, never another source's verdict.
+  if (upload) {
+    const pct = Math.round(upload.fraction * 100);
+    return (
+      <section className="panel verdict verdict-none" aria-label="Verdict" data-testid="verdict-upload">
+        <h2>Uploading your capture</h2>
+        <p>
+          {upload.name} — {pct} %
+        </p>
+        <div className="upload-bar" role="progressbar" aria-label={`Uploading ${upload.name}`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="upload-progress">
+          <div style={{ width: `${pct}%` }} />
+        </div>
+      </section>
+    );
+  }
+  if (error && !verdict) {
+    return (
+      <section className="panel verdict verdict-blocked" aria-label="Verdict" data-testid="verdict-error" role="alert">
+        <h2>This file could not be analysed</h2>
+        <p className="verdict-summary">{error}</p>
+      </section>
+    );
+  }
   if (!verdict) {
     return (
       <section className="panel verdict verdict-none" aria-label="Verdict">
