@@ -40,7 +40,7 @@ function buildMenu(): Menu {
       label: 'File',
       submenu: [
         { label: 'Open capture…', accelerator: 'CmdOrCtrl+O', click: () => run({ type: 'pick-capture' }) },
-        { label: 'Export report…', accelerator: 'CmdOrCtrl+E', click: () => run({ type: 'export', format: 'markdown', redact: false }) },
+        { label: 'Export report…', accelerator: 'CmdOrCtrl+E', click: () => run({ type: 'export', format: 'markdown', redact: true }) },
         { type: 'separator' },
         { role: 'quit', label: 'Quit' },
       ],
