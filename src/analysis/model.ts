@@ -133,8 +133,7 @@ export interface AnalysisReport {
   verdict: Verdict;
   warnings: string[];
   /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall (src/local). */
-  local?: LocalFacts;
-}
+  local?: LocalFacts;}
 
 export const HOP_PLANE: Record<HopId, Plane> = {
   discovery: 'control',

@@ -13,11 +13,11 @@ import { type InputSpec, expandInputs } from '../capture/inputs.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import { type TriageFormat, formatTriage } from '../report/triage.js';
-import { EXIT, UsageError, oneOf, parse } from './common.js';
+import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
 import { progressBar, statusLine } from './progress.js';
 
 export const ANALYZE_HELP = [
-  'analyze FILE… | DIR | - [--format F] [--out F] [--out-dir D] [--report-format F] [--redact]',
+  'analyze FILE… | DIR | - [--format F] [--out F] [--out-dir D] [--report-format F] [--no-redact]',
   '      a capture (.pcap/.pcapng, also .gz, .zip, or - for stdin) → verdict; --format text|json|md|html.',
   '      Several captures or a folder → a triage table, --format text|md|csv|jsonl; --out-dir D also',
   '      writes each full report there (--report-format text|json|md|html, default md).',
@@ -33,8 +33,9 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     out: { type: 'string' },
     'out-dir': { type: 'string' },
     'report-format': { type: 'string' },
-    redact: { type: 'boolean' },
+    ...REDACT_OPTIONS,
   });
+  const redact = wantsRedaction(values);
   if (positionals.length === 0) throw new UsageError('give one or more capture files, a folder, or - for stdin');
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const { specs, failures } = await expandInputs(positionals);
@@ -53,13 +54,12 @@ export async function runAnalyze(argv: string[]): Promise<number> {
       process.stderr.write(`flexpath analyze: ${f?.name ?? ''}: ${f?.error ?? ''}\n`);
       return EXIT.badInput;
     }
-    return analyzeOne(spec, oneOf<ReportFormat>(values.format, REPORT_FORMATS, 'text', 'format'), values.out, values.redact === true);
+    return analyzeOne(spec, oneOf<ReportFormat>(values.format, REPORT_FORMATS, 'text', 'format'), values.out, redact);
   }
   const format = oneOf<TriageFormat>(values.format === 'json-lines' ? 'jsonl' : values.format, TRIAGE_FORMATS, 'text', 'format');
   const reportFormat = oneOf<ReportFormat>(values['report-format'], REPORT_FORMATS, 'md', 'report-format');
   const outcomes = await analyzeMany(specs);
   const all: BatchOutcome[] = [...failures.map((f): BatchOutcome => ({ name: f.name, ok: false, error: f.error })), ...outcomes];
-  const redact = values.redact === true;
   const shown = redact ? all.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : all;
   const outDir = values['out-dir'];
   if (outDir !== undefined) await writeReports(outDir, shown, reportFormat);

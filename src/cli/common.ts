@@ -13,6 +13,14 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
   }
 }
 
+/** The options every report-writing command takes: redacted unless `--no-redact` (`--redact` still accepted). */
+export const REDACT_OPTIONS = { redact: { type: 'boolean' }, 'no-redact': { type: 'boolean' } } as const;
+
+export function wantsRedaction(values: { redact?: boolean; 'no-redact'?: boolean }): boolean {
+  if (values.redact === true && values['no-redact'] === true) throw new UsageError('--redact and --no-redact contradict each other');
+  return values['no-redact'] !== true;
+}
+
 export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;

@@ -16,12 +16,12 @@ import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../sim/test-cert.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
-import { EXIT, UsageError, oneOf, parse } from './common.js';
+import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
 import { NoSecretError, readSecret } from './secret.js';
 
 export const DIAGNOSE_HELP = [
   'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--mtu N] [--audio] [--seconds N]',
-  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--redact] [--data-port N] [--bind IP]',
+  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--no-redact] [--data-port N] [--bind IP]',
   '    live: walk the path to the radio and say where packets stop, and check this computer\'s side',
   '    (route and adapter, MTU, who holds the UDP ports, host firewall: read only)',
   '    --mtu N        the network MTU your SmartSDR uses (default 1450, SmartSDR v4\'s)',
@@ -52,7 +52,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       format: { type: 'string' },
       out: { type: 'string' },
       write: { type: 'string' },
-      redact: { type: 'boolean' },
+      ...REDACT_OPTIONS,
       mtu: { type: 'string' },
       audio: { type: 'boolean' },
       broker: { type: 'string' },
@@ -156,7 +156,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const text = formatReport(values.redact ? redactReport(report) : report, format);
+  const text = formatReport(wantsRedaction(values) ? redactReport(report) : report, format);
   if (values.out) await writeFile(values.out, text);
   else out.write(text);
   if (values.write) say(`what FlexPath sent and received is in ${values.write}`);

@@ -7,10 +7,10 @@ import { startListening } from '../diagnose/listen.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import type { AnalysisReport } from '../analysis/model.js';
-import { EXIT, UsageError, oneOf, parse, untilStopped } from './common.js';
+import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, untilStopped, wantsRedaction } from './common.js';
 
 export const LISTEN_HELP = [
-  'listen [--port P | --capture IFACE [--api-port P] [--filter EXPR]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng]',
+  'listen [--port P | --capture IFACE [--api-port P] [--filter EXPR]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng] [--no-redact]',
   '    passive: count the VITA-49 arriving on a port, or read tcpdump on an interface (both planes)',
 ].join('\n');
 
@@ -23,7 +23,7 @@ function liveTable(r: AnalysisReport): string {
 export async function runListen(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const { values } = parse(
     argv,
-    { port: { type: 'string' }, capture: { type: 'string' }, 'api-port': { type: 'string' }, filter: { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, redact: { type: 'boolean' } },
+    { port: { type: 'string' }, capture: { type: 'string' }, 'api-port': { type: 'string' }, filter: { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, ...REDACT_OPTIONS },
     false,
   );
   const format = oneOf<ReportFormat>(values.format, ['text', 'json', 'md', 'html'], 'text', 'format');
@@ -60,7 +60,7 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
     err.write(`flexpath listen: ${failure instanceof Error ? failure.message : String(failure)}\n`);
     return EXIT.badInput;
   }
-  const text = formatReport(values.redact ? redactReport(report) : report, format);
+  const text = formatReport(wantsRedaction(values) ? redactReport(report) : report, format);
   if (values.out) await writeFile(values.out, text);
   else out.write(text);
   return EXIT.ok;

@@ -22,7 +22,7 @@ async function writeScenario(name: string, o: ScenarioOptions): Promise<string> 
 }
 
 async function analyzeJson(file: string, extra: string[] = []): Promise<AnalysisReport> {
-  const r = await runCli(['analyze', file, '--format', 'json', ...extra]);
+  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact', ...extra]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as AnalysisReport;
 }
@@ -77,13 +77,13 @@ test('tshark decodes our scenario capture without complaint and its per-stream c
 
 test('text report leads with the verdict; markdown and html carry it; --redact hides serial and callsign', async () => {
   const file = await writeScenario('text', { blockUdp: true });
-  const text = await runCli(['analyze', file]);
+  const text = await runCli(['analyze', file, '--no-redact']);
   assert.equal(text.code, 0);
   assert.match(text.stdout.split('\n')[0] ?? '', /^VERDICT: BLOCKED at udp-return \(udp-blocked-inbound\)$/);
-  const md = await runCli(['analyze', file, '--format', 'md']);
+  const md = await runCli(['analyze', file, '--format', 'md', '--no-redact']);
   assert.match(md.stdout, /\*\*Verdict: BLOCKED at udp-return \(udp-blocked-inbound\)\*\*/);
   assert.match(md.stdout, /\| UDP towards the radio \(udp-return\) \| BLOCKED \|/);
-  const html = await runCli(['analyze', file, '--format', 'html']);
+  const html = await runCli(['analyze', file, '--format', 'html', '--no-redact']);
   assert.match(html.stdout, /<strong>Verdict: BLOCKED at udp-return \(udp-blocked-inbound\)<\/strong>/);
   const fx = await runCli(['analyze', fixture('flex6600m-discovery.pcapng'), '--format', 'md', '--redact']);
   assert.doesNotMatch(fx.stdout, /0621-1104-6601-1641|N1SH/);

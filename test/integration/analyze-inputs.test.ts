@@ -36,7 +36,7 @@ const plain = join(dir, 'mtu.pcapng');
 const ready = writeEventsCapture(plain, lanScenario({ mtu: 1340, icmpFragNeeded: 2 }));
 
 async function analyzeJson(args: string[], input?: Buffer): Promise<AnalysisReport> {
-  const r = await runCli(['analyze', ...args, '--format', 'json'], input ? { input } : {});
+  const r = await runCli(['analyze', ...args, '--format', 'json', '--no-redact'], input ? { input } : {});
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as AnalysisReport;
 }

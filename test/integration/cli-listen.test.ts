@@ -12,7 +12,7 @@ import { guiSession, withSim } from '../helpers/sim.js';
 import { freeUdpPort, sleep } from '../helpers/udp-sink.js';
 
 function listen(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [cliPath, 'listen', ...args, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'listen', ...args, '--format', 'json', '--no-redact'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -32,7 +32,7 @@ async function quietDiscovery(): Promise<string[]> {
 }
 
 function lanArgs(sim: Simulator, ...more: string[]): string[] {
-  return ['diagnose', '--host', `127.0.0.1:${sim.ports.api}`, '--probe', '--format', 'json', ...more];
+  return ['diagnose', '--host', `127.0.0.1:${sim.ports.api}`, '--probe', '--format', 'json', '--no-redact', ...more];
 }
 
 function parsed(r: CliResult): AnalysisReport {
@@ -104,7 +104,7 @@ test('UDP stops mid-session (NAT expiry): the data hops are blocked with "data s
 });
 
 async function smartLinkRun(broker: string, extra: string[] = []): Promise<{ report: AnalysisReport; stderr: string }> {
-  const r = await startCli(['diagnose', '--smartlink', '--broker', broker, '--format', 'json', '--seconds', '20', ...extra], {
+  const r = await startCli(['diagnose', '--smartlink', '--broker', broker, '--format', 'json', '--no-redact', '--seconds', '20', ...extra], {
     timeoutMs: EXIT_WITHIN_MS,
     env: { FLEXPATH_SMARTLINK_TOKEN: 'fault-test-token' },
   }).done;

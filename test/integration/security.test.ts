@@ -68,7 +68,7 @@ async function cliRun(format: string, ext: string, redact: boolean): Promise<{ r
   const out = join(dir, `report-${tag}.${ext}`);
   const pcap = join(dir, `run-${tag}.pcapng`);
   const r = await runCli(
-    ['diagnose', '--smartlink', '--broker', `127.0.0.1:${sim.ports.broker}`, '--broker-test-ca', '--format', format, '--out', out, '--write', pcap, '--settle', '1', '--seconds', '20', ...(redact ? ['--redact'] : [])],
+    ['diagnose', '--smartlink', '--broker', `127.0.0.1:${sim.ports.broker}`, '--broker-test-ca', '--format', format, '--out', out, '--write', pcap, '--settle', '1', '--seconds', '20', ...(redact ? ['--redact'] : ['--no-redact'])],
     { timeoutMs: 45_000, env: { FLEXPATH_SMARTLINK_TOKEN: TOKEN } },
   );
   assert.equal(r.code, 0, r.stderr);

@@ -16,7 +16,7 @@ import { tsharkFields, tsharkMissing } from '../helpers/tshark.js';
 const dir = mkdtempSync(join(tmpdir(), 'flexpath-simcap-'));
 
 async function analyze(file: string): Promise<AnalysisReport> {
-  const r = await runCli(['analyze', file, '--format', 'json']);
+  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as AnalysisReport;
 }

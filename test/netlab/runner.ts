@@ -86,7 +86,7 @@ function simArgs(s: Scenario): string[] {
 }
 
 function diagnoseArgs(s: Scenario, file: string): { args: string[]; env?: NodeJS.ProcessEnv } {
-  const common = ['--format', 'json', '--settle', String(s.settleS), '--seconds', String(DIAGNOSE_MAX_S), '--write', file];
+  const common = ['--format', 'json', '--no-redact', '--settle', String(s.settleS), '--seconds', String(DIAGNOSE_MAX_S), '--write', file];
   if (s.diagnose.mode === 'lan') return { args: ['diagnose', '--host', s.diagnose.host, '--probe', ...common] };
   return {
     args: ['diagnose', '--smartlink', '--broker', `${ADDR.broker}:${PORTS.broker}`, '--broker-test-ca', ...common],
@@ -110,7 +110,7 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
     await s.start?.(lab);
     const listenFile = join(dir, `${s.name}-listen.pcapng`);
     const startListen = (): LabProcess =>
-      lab.flexpath('client', ['listen', '--capture', 'lan0', '--format', 'json', '--write', listenFile], { timeoutMs: (DIAGNOSE_MAX_S + 25) * 1000, label: `${s.name}: listen` });
+      lab.flexpath('client', ['listen', '--capture', 'lan0', '--format', 'json', '--no-redact', '--write', listenFile], { timeoutMs: (DIAGNOSE_MAX_S + 25) * 1000, label: `${s.name}: listen` });
     let listen = s.listen && !tcpdumpMissing && s.listenLateS === undefined ? startListen() : undefined;
     await listen?.waitFor(/listening on/, 5000, 'stderr');
     const d = diagnoseArgs(s, file);
@@ -167,7 +167,7 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
 }
 
 async function analyze(s: Scenario, file: string): Promise<AnalysisReport> {
-  const a = await runCli(['analyze', file, '--format', 'json'], { timeoutMs: 60_000 });
+  const a = await runCli(['analyze', file, '--format', 'json', '--no-redact'], { timeoutMs: 60_000 });
   if (a.code !== 0) throw new Error(`${s.name}: analyze ${file} exit ${a.code}\n${a.stderr}`);
   return JSON.parse(a.stdout) as AnalysisReport;
 }
