@@ -161,6 +161,11 @@ export const DEFAULT_DEFRAG_LIMITS: DefragLimits = { maxPending: 256, maxFragmen
 
 /** Largest reassembled payload: offset (13 bits × 8) + length must fit the 16-bit length field. */
 const MAX_DATAGRAM = 65_535;
+const EMPTY = Buffer.alloc(0);
+/** First slab of a datagram's kept bytes; it doubles as bytes arrive (≤ 128 KiB: kept bytes are unique, ≤ 65 535). */
+const MIN_SLAB = 2048;
+/** Budget charge per kept run: three numbers in an array. */
+const PIECE_RECORD = 32;
 
 export interface DefragCounters {
   /** Datagrams dropped incomplete: timed out, evicted by the limits, or left at the end of the capture. */
@@ -176,12 +181,15 @@ export interface DefragCounters {
 /**
  * One datagram being reassembled. `spans` holds the byte ranges received so far as merged intervals
  * [start, end) (flat, sorted, disjoint, never touching), so each fragment costs O(log n + spans it
- * merges) whatever the order fragments come in; `parts` keeps only bytes not received before (the
- * first copy of a byte wins), so memory is what arrived, once.
+ * merges) whatever the order fragments come in. Only bytes not received before are kept (the first
+ * copy of a byte wins), appended to one slab per datagram, so memory is what arrived, once, without an
+ * allocation per fragment (a flood of 8-byte fragments made those the main cost).
  */
 class Pending implements Holder {
   readonly kind = 'ip-fragments';
-  readonly parts: Array<{ offset: number; data: Buffer }> = [];
+  /** Kept bytes, in arrival order; `pieces` says where each run belongs: [datagram offset, slab offset, length]… */
+  private slab = EMPTY;
+  private readonly pieces: number[] = [];
   readonly spans: number[] = [];
   held = 0;
   fragments = 0;
@@ -208,7 +216,7 @@ class Pending implements Holder {
   }
 
   get accounted(): number {
-    return this.held + this.parts.length * PIECE_OVERHEAD;
+    return this.slab.length + PIECE_OVERHEAD + (this.pieces.length / 3) * PIECE_RECORD;
   }
 
   /** Keeps the bytes of [a, a + data.length) not received before; true if any had been. */
@@ -230,29 +238,41 @@ class Pending implements Holder {
     for (; j * 2 < s.length && s[j * 2]! <= b; j++) {
       const ss = s[j * 2]!;
       const se = s[j * 2 + 1]!;
-      if (cursor < ss) this.keep(cursor, data.subarray(cursor - a, ss - a));
+      if (cursor < ss) this.keep(cursor, data, cursor - a, ss - a);
       if (ss < b && se > a) overlapped = true;
       if (se > cursor) cursor = se;
       if (ss < start) start = ss;
       if (se > end) end = se;
     }
-    if (cursor < b) this.keep(cursor, data.subarray(cursor - a));
+    if (cursor < b) this.keep(cursor, data, cursor - a, b - a);
     s.splice(lo * 2, (j - lo) * 2, start, end);
     return overlapped;
   }
 
   assemble(): Buffer {
-    const out = Buffer.alloc(this.total);
-    for (const p of this.parts) p.data.copy(out, p.offset);
+    // Complete: the pieces cover every byte of [0, total).
+    const out = Buffer.allocUnsafe(this.total);
+    const p = this.pieces;
+    for (let i = 0; i < p.length; i += 3) {
+      const at = p[i]!;
+      if (at < this.total) this.slab.copy(out, at, p[i + 1]!, p[i + 1]! + Math.min(p[i + 2]!, this.total - at));
+    }
     return out;
   }
 
-  private keep(offset: number, bytes: Buffer): void {
-    // Its own allocation: a pooled copy would keep the pool's whole slab alive.
-    const data = Buffer.allocUnsafeSlow(bytes.length);
-    bytes.copy(data);
-    this.parts.push({ offset, data });
-    this.held += data.length;
+  private keep(offset: number, data: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (this.held + n > this.slab.length) {
+      let cap = Math.max(MIN_SLAB, this.slab.length * 2);
+      while (cap < this.held + n) cap *= 2;
+      // Its own allocation: a pooled buffer would keep the pool's whole slab alive.
+      const next = Buffer.allocUnsafeSlow(cap);
+      this.slab.copy(next, 0, 0, this.held);
+      this.slab = next;
+    }
+    data.copy(this.slab, this.held, from, to);
+    this.pieces.push(offset, this.held, n);
+    this.held += n;
   }
 }
 
