@@ -121,7 +121,7 @@ export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
   'port-in-use': {
     title: 'Another program on this computer holds the radio’s data port',
     advice: [
-      'Close the other client using the radio (SmartSDR, DAX, CAT or a third-party program) or give FlexPath another port with `--port`.',
+      'Close the other client using the radio (SmartSDR, DAX, CAT or a third-party program), or let your client take another port; FlexPath itself takes the next free one unless `--data-port` pins it.',
       'Only one program on a computer can receive a given UDP port from the radio.',
     ],
   },

@@ -3,6 +3,7 @@
  * Capture files, the live UDP socket, the tcpdump pipe and the simulator all call `feed`.
  */
 import type { NetEvent } from '../capture/types.js';
+import type { LocalFacts } from '../local/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import { flexpathVersion } from '../version.js';
@@ -47,6 +48,8 @@ export class Analyzer {
   /** Warnings past MAX_WARNINGS: counted, not kept. */
   private moreWarnings = 0;
   private readonly notTested: Partial<Record<HopId, string>> = {};
+  /** This computer's side, set by a live diagnosis (src/local); a capture file has none. */
+  local: LocalFacts | undefined;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
   firstTs: number | undefined;
@@ -118,6 +121,7 @@ export class Analyzer {
       notTested: this.notTested,
       kindOf: (st) => this.kindOf(st),
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
+      ...(this.local ? { local: this.local } : {}),
     });
   }
 
@@ -136,6 +140,7 @@ export class Analyzer {
       hops,
       verdict,
       warnings: capWarnings([...this.warnings, ...this.derivedWarnings()], this.moreWarnings),
+      ...(this.local ? { local: this.local } : {}),
     };
   }
 

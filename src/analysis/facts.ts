@@ -13,6 +13,7 @@ import { formatStreamId } from '../vita/stream-id.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
 import type { ControlSession, ControlTracker } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, WATERFALL_BINS_PER_PACKET, expectedRate } from './expected.js';
+import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
 import { type TrackedStream, isFlexStream } from './stream-tracker.js';
 
@@ -28,6 +29,8 @@ export interface FactSources {
   kindOf(st: TrackedStream): StreamKind;
   /** Latest beacon per radio. */
   beacons(): RadioBeacon[];
+  /** This computer's side, when a live diagnosis gathered it (src/local). */
+  local?: LocalFacts;
 }
 
 export const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
@@ -220,6 +223,8 @@ export interface PathFacts {
   foreignVita: { streams: number; ouis: string[] };
   /** A readable primary API session exists. */
   hasSession: boolean;
+  /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall. */
+  local?: LocalFacts;
 }
 
 /** The API session the verdict is about: the one that set up UDP or created streams, else the busiest. */
@@ -294,6 +299,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,
+    ...(src.local ? { local: src.local } : {}),
   };
 }
 

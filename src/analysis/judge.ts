@@ -4,6 +4,7 @@
  * names the first failing hop in path order (DESIGN.md §2), or a verdict rule below decides.
  */
 import { ADVICE } from './advice.js';
+import { FIX_PREFIX } from './rules-local.js';
 import { describeHop } from './describe.js';
 import { type PathFacts, isDataHop } from './facts.js';
 import { HOP_IDS, HOP_PLANE, type Hop, type HopId, type Verdict } from './model.js';
@@ -38,7 +39,9 @@ export function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
     // Blocked and degraded rules always name a cause (the table test checks it).
     const cause = bad.cause ?? 'udp-blocked-inbound';
     const a = ADVICE[cause];
-    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${a.title} (hop ${bad.id}: ${bad.status}).`, advice: a.advice };
+    // A rule's copy-paste fixes ("fix: …" evidence, filled with this session's addresses and ports) lead the advice.
+    const fixes = bad.evidence.filter((l) => l.startsWith(FIX_PREFIX)).map((l) => l.slice(FIX_PREFIX.length));
+    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${a.title} (hop ${bad.id}: ${bad.status}).`, advice: [...fixes, ...a.advice] };
   }
   const rule = VERDICT_RULES.find((r) => r.when(f, hops))!;
   return { status: rule.status, ...(rule.cause ? { cause: rule.cause } : {}), rule: rule.id, summary: rule.summary(f, hops), advice: rule.advice(f, hops) };

@@ -28,6 +28,7 @@
  */
 import { REPLY } from '../api/codes.js';
 import { ADVICE } from './advice.js';
+import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
 import { type ClassFacts, type DataHopId, type PathFacts, isDataHop, lossFraction } from './facts.js';
 import { pct, secs } from './describe.js';
@@ -209,6 +210,8 @@ const STOPPED_SOURCE =
 // ─── the table ───────────────────────────────────────────────────────────────────────────────────────
 
 export const RULES: readonly Rule[] = [
+  // This computer's side first: each refines its hop's network-level rule with the local fact behind it.
+  ...localRules((id) => RULES.find((r) => r.id === id)),
   // discovery
   {
     id: 'discovery-beacons',

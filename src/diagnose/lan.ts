@@ -122,6 +122,9 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
 
       const operators = trackGuiClients(a);
       const cmd = commander(a, say);
+      // Read before any stream is asked for: the checks spawn tools and walk /proc, which must not
+      // delay the datagrams whose timing is measured.
+      await noteLocalFacts(ev, { radio: remote.ip, bound: data.socket.local, controlSource: local.ip });
       // First, as FlexLib does (reference §5.6): the address the radio sees us at — another than our own
       // means a NAT between us, and the radio's data goes to it.
       await cmd('client ip');
@@ -154,7 +157,6 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       if (udpport.code === REPLY.portInUse) say('  another client on this computer already uses that UDP port with this radio');
       await cmd('keepalive enable');
       stopPings = startPings(a);
-      await noteLocalFacts(ev, { radio: remote.ip, bound: data.socket.local, controlSource: local.ip });
       if (mode === 'probe') created = await createProbeStreams(a, cmd, ev, data, { ...(o.probePixels ? { pixels: o.probePixels } : {}), audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) });
       report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
       if (mode === 'probe' && !a.closed && !abort.signal.aborted && mtuSuspected(report)) {

@@ -8,7 +8,6 @@ import type { AnalysisReport, HopId } from '../analysis/model.js';
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
 import { unixNow } from '../capture/timestamp.js';
-import type { LocalFacts } from '../local/types.js';
 import { redactSecrets } from '../report/redact.js';
 
 /** A session left running (the UI) records at most this much, then analyses on without recording. */
@@ -22,8 +21,6 @@ export class LiveEvidence {
   private bytes = 0;
   private recorded = 0;
   private closed = false;
-  /** This computer's side, once gathered (src/local). */
-  local: LocalFacts | undefined;
   private paused = false;
 
   constructor(
@@ -92,8 +89,7 @@ export class LiveEvidence {
 
   report(): AnalysisReport {
     const now = unixNow();
-    const r = this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
-    return this.local ? { ...r, local: this.local } : r;
+    return this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
   }
 
   /** The recording so far, complete on disk (for a support bundle taken while the session runs). */

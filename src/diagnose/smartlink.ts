@@ -148,7 +148,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       api = await connectControl(ev, data, { host: publicIp, port: tlsPort, tls: true, ...(punch ? { localPort: punch, ...(o.dataHost ? { localAddress: o.dataHost } : {}) } : {}), say });
       if (!api) return (report = ev.report());
       const a = api;
-      await noteLocalFacts(ev, { radio: publicIp, bound: data.socket.local, controlSource: a.local.ip, radioPort: udpPort });
+      await noteLocalFacts(ev, { radio: publicIp, bound: data.socket.local, controlSource: a.local.ip, radioPort: udpPort, flow: 'established' });
       const cmd = commander(a, say);
       // FlexLib and AetherSDR do not wait for this reply (reference §11): a refusal counts, silence does not.
       const validating = cmd(`wan validate handle=${handle}`).catch(() => undefined);

@@ -202,16 +202,17 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  */
 export async function noteLocalFacts(
   ev: LiveEvidence,
-  o: { radio: string; bound?: Endpoint; controlSource?: string; radioPort?: number; bindError?: { port: number; code: string } },
+  o: { radio: string; bound?: Endpoint; controlSource?: string; radioPort?: number; flow?: 'new' | 'established'; bindError?: { port: number; code: string } },
 ): Promise<LocalFacts> {
   const f = await gatherLocalFacts(probeFor(), {
     radio: o.radio,
     ...(o.bound ? { bound: o.bound } : {}),
     ...(o.controlSource ? { controlSource: o.controlSource } : {}),
     ...(o.radioPort ? { radioPort: o.radioPort } : {}),
+    ...(o.flow ? { flow: o.flow } : {}),
     ...(o.bindError ? { bindError: o.bindError } : {}),
   });
-  ev.local = f;
+  ev.analyzer.local = f;
   const ifs = f.interfaces.checked ? f.interfaces.list : [];
   if (f.route.checked) {
     const r = f.route.value;

@@ -32,6 +32,8 @@ export interface GatherOptions {
   /** Further UDP ports worth naming the holder of. */
   ports?: number[];
   bindError?: { port: number; code: string };
+  /** Conntrack's view of the radio's datagrams (RadioDatagram.flow). */
+  flow?: 'new' | 'established';
   now?: number;
 }
 
@@ -53,7 +55,7 @@ export async function gatherLocalFacts(probe: LocalProbe | undefined, o: GatherO
   const dport = o.bound?.port ?? o.bindError?.port;
   const datagram =
     dport !== undefined
-      ? { src: o.radio, sport: o.radioPort ?? RADIO_DATA_PORT, dst, dport, ...(route.checked ? { iface: route.value.interface } : {}) }
+      ? { src: o.radio, sport: o.radioPort ?? RADIO_DATA_PORT, dst, dport, ...(route.checked ? { iface: route.value.interface } : {}), ...(o.flow ? { flow: o.flow } : {}) }
       : undefined;
   const firewalls = datagram ? await probe.firewalls(datagram) : [];
   return {

@@ -130,7 +130,7 @@ function evalRule(args: string[], pkt: RadioDatagram): Parsed {
         break;
       case '--ctstate':
       case '--state':
-        and(take().split(',').includes('NEW') ? 'yes' : 'no', negate);
+        and(take().split(',').includes((pkt.flow ?? 'new').toUpperCase()) ? 'yes' : 'no', negate);
         break;
       case '-m':
       case '--match': {

@@ -5,9 +5,9 @@
  * chain policy. It understands the common shapes — addresses and prefixes, ports and ranges, sets,
  * l4proto, iifname, ct state — and marks a rule it cannot decide as uncertain instead of guessing.
  *
- * Assumption, stated in every answer: the radio's datagrams are a NEW flow to conntrack. On fw 4.2.18+
- * the radio sends from UDP 4993 while clients talk to 4992/4991, so no earlier packet made the state
- * (reference §8 #7, §12 #5).
+ * Conntrack state is the datagram's `flow`: NEW unless told otherwise. On fw 4.2.18+ the radio sends from
+ * UDP 4993 while LAN clients talk to 4992/4991, so no earlier packet made the state (reference §8 #7,
+ * §12 #5); on SmartLink the client's registrations opened it.
  */
 import { inCidr, familyOf } from './address.js';
 import type { FirewallHit, RadioDatagram } from './types.js';
@@ -210,7 +210,7 @@ function leftValue(left: Json, pkt: RadioDatagram): Value {
     }
   }
   const ct = left.ct;
-  if (isObj(ct) && ct.key === 'state') return { kind: 'str', v: 'new' };
+  if (isObj(ct) && ct.key === 'state') return { kind: 'str', v: pkt.flow ?? 'new' };
   return { kind: 'unknown' };
 }
 

@@ -75,6 +75,12 @@ export interface RadioDatagram {
   dport: number;
   /** Adapter it arrives on (for rules matching `iifname`). */
   iface?: string;
+  /**
+   * How conntrack sees it: `new` on a LAN (the radio sends from 4993, which no packet of the client
+   * opened: reference §8 #7), `established` on SmartLink (the client's udp_register went from this very
+   * socket to the radio's UDP port first). Default `new`.
+   */
+  flow?: 'new' | 'established';
 }
 
 /** A firewall rule that would drop (or may drop) the radio's datagram. */

@@ -71,7 +71,8 @@ function endpointMatches(spec: string, ip: string, port: number, iface: string |
 }
 
 export function ufwDrops(st: UfwStatus, pkt: RadioDatagram): FirewallHit[] {
-  if (!st.active) return [];
+  // ufw's before.rules accept loopback and established traffic ahead of every listed rule (/etc/ufw/before.rules).
+  if (!st.active || pkt.flow === 'established' || pkt.iface === 'lo' || inCidr(pkt.src, '127.0.0.0/8') || pkt.src === '::1') return [];
   const drops: FirewallHit[] = [];
   let doubt = false;
   for (const r of st.rules) {

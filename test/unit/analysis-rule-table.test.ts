@@ -11,6 +11,7 @@ import { judge, judgeHop } from '../../src/analysis/judge.js';
 import { HOP_IDS, type HopId } from '../../src/analysis/model.js';
 import { RULES, VERDICT_RULES, ruleTable } from '../../src/analysis/rules.js';
 import { healthyLan, withLoss } from '../helpers/facts.js';
+import { localLan, withDrop } from '../helpers/local-facts.js';
 
 const decide = (f: PathFacts, hop: HopId): string => judgeHop(f, hop).rule;
 /** Rule ids a test below showed deciding a hop: every rule of the table must be among them. */
@@ -331,6 +332,139 @@ test('the verdict names the first failing hop in path order and its rule', () =>
   assert.equal(verdict.rule, 'data-loss');
   assert.equal(verdict.cause, 'random-loss');
   assert.equal(hops.find((h) => h.id === 'data:waterfall')?.rule, 'data-jitter');
+});
+
+// ─── this computer's side (src/local facts, rules-local.ts) ─────────────────────────────────────────
+
+/** No data reaches the client, `waitedS` after the request (udp-return-no-data's facts, as above). */
+function silentLan(waitedS = 10): PathFacts {
+  return bend((f) => {
+    f.udpReturn = { ...f.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS };
+    f.anyData = false;
+    for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) f.data[h] = { ...f.data[h], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, requested: { by: ['x'], waitedS } };
+  });
+}
+const NFT_DROP = { where: 'nftables table inet filter chain input', rule: 'udp sport 4993 drop', verdict: 'drop' as const, certain: true, handle: 7, chain: { family: 'inet', table: 'filter', name: 'input' } };
+
+test('local: a host firewall rule that drops the radio’s datagram decides udp-return, only when no data arrives', () => {
+  const blocked = silentLan();
+  blocked.local = withDrop(localLan(), NFT_DROP);
+  expectRule(blocked, 'udp-return', 'local-host-firewall');
+  const h = judgeHop(blocked, 'udp-return');
+  assert.equal(h.cause, 'host-firewall');
+  assert.match(h.evidence[0] ?? '', /nftables table inet filter chain input drops the radio’s UDP 192\.168\.10\.27:4993 → 192\.168\.10\.20:4991: udp sport 4993 drop/);
+  assert.ok(h.evidence.includes('fix: sudo nft insert rule inet filter input ip saddr 192.168.10.27 udp sport 4993 udp dport 4991 accept'), h.evidence.join('\n'));
+  // Within the network rule's grace, or with data flowing, a matching rule decides nothing.
+  const early = silentLan(1.99);
+  early.local = withDrop(localLan(), NFT_DROP);
+  expectRule(early, 'udp-return', 'udp-return-too-early');
+  expectRule(bend((f) => (f.local = withDrop(localLan(), NFT_DROP))), 'udp-return', 'udp-return-ok');
+  // No local facts, or none that drop: the network-level answer.
+  expectRule(silentLan(), 'udp-return', 'udp-return-no-data');
+  const clean = silentLan();
+  clean.local = localLan();
+  expectRule(clean, 'udp-return', 'udp-return-no-data');
+  // A rule the evaluator could not decide (a set lookup, a Windows profile default) says "may drop".
+  const maybe = silentLan();
+  maybe.local = withDrop(localLan(), { where: 'Windows Defender Firewall, Public profile', rule: 'default BlockInbound', verdict: 'drop', certain: false });
+  expectRule(maybe, 'udp-return', 'local-host-firewall-possible');
+});
+
+test('local: data socket bound to another adapter than the route to the radio uses', () => {
+  const f = silentLan();
+  const l = localLan();
+  l.bound = { ip: '10.0.0.5', port: 4991, interface: 'wlan0' };
+  f.local = l;
+  expectRule(f, 'udp-return', 'local-wrong-interface');
+  assert.match(judgeHop(f, 'udp-return').evidence[0] ?? '', /leaves by eth0 .*bound to 10\.0\.0\.5 on wlan0/);
+  // Bound to the route's own adapter, or to every address: not this rule.
+  const same = silentLan();
+  same.local = { ...localLan(), bound: { ip: '192.168.10.20', port: 4991, interface: 'eth0' } };
+  expectRule(same, 'udp-return', 'udp-return-no-data');
+});
+
+test('local: another program on the data port — shared, held at bind, or named behind the radio’s refusal', () => {
+  const other = { port: 4991, local: '0.0.0.0', pid: 812, program: 'SmartSDR', ours: false };
+  const shared = silentLan();
+  shared.local = { ...localLan(), ports: { checked: true, list: [{ port: 4991, local: '0.0.0.0', pid: 4242, program: 'node', ours: true }, other] } };
+  expectRule(shared, 'udp-return', 'local-port-shared');
+  assert.match(judgeHop(shared, 'udp-return').evidence[0] ?? '', /SmartSDR \(pid 812\)/);
+  expectRule(bend((f) => (f.local = shared.local)), 'udp-return', 'udp-return-ok');
+
+  const held = bend((f) => {
+    const { bound: _b, ...l } = localLan();
+    f.local = { ...l, bindError: { port: 4991, code: 'EADDRINUSE' }, ports: { checked: true, list: [other] } };
+  });
+  expectRule(held, 'stream-setup', 'local-port-held');
+  assert.match(judgeHop(held, 'stream-setup').evidence[0] ?? '', /UDP 4991 cannot be bound \(EADDRINUSE\): held by SmartSDR \(pid 812\)/);
+  const unseen = bend((f) => {
+    f.local = { ...localLan(), bindError: { port: 4991, code: 'EADDRINUSE' }, ports: { checked: true, list: [{ port: 4991, local: '0.0.0.0', unnamed: 'needs root to name the program', ours: false }] } };
+  });
+  assert.match(judgeHop(unseen, 'stream-setup').evidence[0] ?? '', /needs root to name the program/);
+
+  const refused = bend((f) => {
+    f.setup.udpport = { port: '4991', code: 0x500000a9 };
+    f.local = shared.local;
+  });
+  expectRule(refused, 'stream-setup', 'local-port-refused-named');
+  // Refused, but nothing else holds the port here (another computer behind the same address): the radio's word alone.
+  expectRule(bend((f) => ((f.setup.udpport = { port: '4991', code: 0x500000a9 }), (f.local = localLan()))), 'stream-setup', 'setup-port-in-use');
+});
+
+test('local: the adapter on the route is narrower than the radio’s 1464-byte datagrams (RADIO_DATAGRAM_BYTES)', () => {
+  const f = (mtu: number): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, expectsLarge: true, requested: { by: ['x'], waitedS: 5 } };
+      const l = localLan();
+      if (l.interfaces.checked) l.interfaces.list[1] = { name: 'wg0', kind: 'vpn', mtu, up: true, addresses: [{ ip: '192.168.10.20', family: 4, class: 'private' }] };
+      l.route = { checked: true, value: { to: '192.168.10.27', interface: 'wg0', source: '192.168.10.20' } };
+      x.local = l;
+    });
+  expectRule(f(1463), 'data:waterfall', 'local-tunnel-mtu');
+  const h = judgeHop(f(1420), 'data:waterfall');
+  assert.match(h.evidence[0] ?? '', /wg0 \(vpn, MTU 1420\)/);
+  assert.ok(h.evidence.includes('fix: on the radio: client set enforce_network_mtu=1 network_mtu=1420'), h.evidence.join('\n'));
+  expectRule(f(1464), 'data:waterfall', 'data-missing-large');
+  // A narrow adapter while the class flows: nothing to explain.
+  expectRule(bend((x) => (x.local = f(1280).local)), 'data:waterfall', 'data-arrives');
+});
+
+test('local: no IPv4 address at all blocks the control hop with that reason', () => {
+  const f = (v4: boolean): PathFacts =>
+    bend((x) => {
+      x.control = { attempts: [{ id: '→ 192.168.10.27:4992', tls: false, synOnly: true, bytesToServer: 0, bytesToClient: 0 }] };
+      x.hasSession = false;
+      x.setup = { ...x.setup, hasSession: false };
+      const l = localLan();
+      l.interfaces = {
+        checked: true,
+        list: [
+          { name: 'lo', kind: 'loopback', up: true, addresses: [{ ip: '127.0.0.1', family: 4, class: 'loopback' }] },
+          { name: 'wlan0', kind: 'wifi', up: true, addresses: [{ ip: '2001:db8::5', family: 6, class: 'public' }, { ip: '169.254.3.3', family: 4, class: 'link-local' }, ...(v4 ? [{ ip: '192.168.10.20', family: 4 as const, class: 'private' as const }] : [])] },
+        ],
+      };
+      x.local = l;
+    });
+  expectRule(f(false), 'control', 'local-no-inet');
+  assert.match(judgeHop(f(false), 'control').evidence[0] ?? '', /no IPv4 address .*IPv6-only/);
+  expectRule(f(true), 'control', 'control-no-answer');
+});
+
+test('local: 100.64/10 on an ordinary adapter is carrier-grade NAT; on Tailscale’s adapter it is not', () => {
+  const f = (iface: string, cls: 'cgnat' | 'tailscale', mode: 'lan' | 'wan'): PathFacts => {
+    const x = silentLan();
+    x.mode = mode;
+    const l = localLan();
+    l.route = { checked: true, value: { to: '192.168.10.27', interface: iface, source: '100.72.1.5' } };
+    if (l.interfaces.checked) l.interfaces.list.push({ name: iface, kind: cls === 'tailscale' ? 'vpn' : 'other', mtu: 1500, up: true, addresses: [{ ip: '100.72.1.5', family: 4, class: cls }] });
+    x.local = l;
+    return x;
+  };
+  expectRule(f('wwan0', 'cgnat', 'wan'), 'udp-return', 'local-client-cgnat');
+  expectRule(f('tailscale0', 'tailscale', 'wan'), 'udp-return', 'udp-return-no-data');
+  assert.match(judgeHop(f('tailscale0', 'tailscale', 'wan'), 'udp-return').evidence.join('\n'), /./);
+  // On a LAN session the client's own NAT is not in the way of the radio's datagrams.
+  expectRule(f('wwan0', 'cgnat', 'lan'), 'udp-return', 'udp-return-no-data');
 });
 
 test('the table: ids unique, a cause for every failing rule, a source for every threshold, a decision for every hop', () => {

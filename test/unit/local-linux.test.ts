@@ -141,6 +141,8 @@ test('nftables: policy drop, jump into a user chain, an undecidable rule, iifnam
   // Stateful firewall, nothing for the radio: the policy drops it (reference §8 #7).
   const stateful = nftDrops(chain('drop', [[ct, { accept: null }]]), PKT);
   assert.equal(stateful.drops[0]?.rule, 'policy drop (no rule accepted the datagram)');
+  // On SmartLink the client's registrations opened the flow: the same ruleset lets it in.
+  assert.deepEqual(nftDrops(chain('drop', [[ct, { accept: null }]]), { ...PKT, flow: 'established' }).drops, []);
   // A jump into a chain whose rule drops 100.64/10 from other adapters does not touch 198.18.1.10 …
   const ts = { rule: { family: 'inet', table: 'f', chain: 'sub', handle: 30, expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: { prefix: { addr: '100.64.0.0', len: 10 } } } }, { match: { op: '!=', left: { meta: { key: 'iifname' } }, right: 'tailscale0' } }, { drop: null }] } };
   assert.deepEqual(nftDrops(chain('accept', [[{ jump: { target: 'sub' } }]], [ts]), PKT).drops, []);
@@ -179,6 +181,8 @@ test('iptables-save: INPUT with user chain, ranges and policy', () => {
   assert.equal(r.drops.length, 1);
   assert.equal(r.drops[0]?.rule, '-A radio -p udp -m udp --sport 4993 -m comment --comment "no radio" -j REJECT --reject-with icmp-port-unreachable');
   assert.equal(r.drops[0]?.verdict, 'reject');
+  // An established flow is accepted by the conntrack rule before anything else.
+  assert.deepEqual(iptablesDrops(save, { ...PKT, flow: 'established' }).drops, []);
   // To port 5000 the user chain accepts first.
   assert.deepEqual(iptablesDrops(save, { ...PKT, dport: 5000 }).drops, []);
   // From outside 198.18.1.0/24 nothing accepts: the INPUT policy DROP decides.
@@ -209,6 +213,8 @@ test('ufw status verbose: first matching rule, else the default incoming policy'
   assert.deepEqual(ufwDrops(st, PKT).map((d) => d.rule), ['default deny (incoming)']);
   // From inside the allowed network, rule 2 lets it in.
   assert.deepEqual(ufwDrops(st, { ...PKT, src: '192.168.1.50' }), []);
+  // Loopback is accepted by ufw's before.rules, ahead of the listing.
+  assert.deepEqual(ufwDrops(st, { ...PKT, src: '127.0.0.1', dst: '127.0.0.1', iface: 'lo' }), []);
   const inactive = parseUfwStatus('Status: inactive\n');
   assert.deepEqual(inactive && ufwDrops(inactive, PKT), []);
 });
