@@ -45,6 +45,12 @@ export interface Scenario {
    * expect this verdict from `flexpath analyze` of that capture (it sees what the client's kernel sends).
    */
   wireCapture?: Expected;
+  /**
+   * The verdict of `flexpath analyze` of the diagnosis's own recording, when it must differ from the live
+   * one: the recording holds the packets, not this computer's side (its firewall, adapters, port holders).
+   * Default: the same as the live verdict.
+   */
+  recording?: Expected;
   /** Further facts about the run (kernel counters, hops), checked after the verdicts. */
   check?(lab: Lab, live: AnalysisReport): void;
   /** Processes the path needs (a relay), started once the simulator is up. */
