@@ -6,6 +6,7 @@
 import type { BatchOutcome } from '../analysis/batch.js';
 import type { AnalysisReport } from '../analysis/model.js';
 import { escapeControls, jsonSafe, mdCode } from './escape.js';
+import { table } from './format.js';
 
 export interface TriageRow {
   file: string;
@@ -63,9 +64,7 @@ function clip(s: string, max: number): string {
 }
 
 function textTable(rows: TriageRow[]): string {
-  const grid = [HEAD, ...rows.map((r) => cells(r).map((c, i) => (i === 6 ? clip(c, TEXT_FIGURE_MAX) : c)))];
-  const widths = HEAD.map((_, i) => Math.max(...grid.map((g) => (g[i] ?? '').length)));
-  return grid.map((g) => g.map((c, i) => (i === g.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+  return table([HEAD, ...rows.map((r) => cells(r).map((c, i) => (i === 6 ? clip(c, TEXT_FIGURE_MAX) : c)))]).join('\n') + '\n';
 }
 
 const mdCell = (s: string): string => mdCode(s, true);
