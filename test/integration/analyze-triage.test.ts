@@ -31,7 +31,8 @@ const CASES: Array<{ file: string; faults: Parameters<typeof recordedSession>[1]
 const recorded = (async () => {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(captures, { recursive: true });
-  await Promise.all(CASES.map((c) => recordedSession(join(captures, c.file), c.faults, c.ms ? { ms: c.ms } : {})));
+  // One after the other: simulators recording side by side would add their own timing jitter to the captures.
+  for (const c of CASES) await recordedSession(join(captures, c.file), c.faults, c.ms ? { ms: c.ms } : {});
 })();
 
 test('a folder of simulator fault captures → one triage row per capture, each naming its fault; exit 0', { timeout: 120_000 }, async () => {
