@@ -191,6 +191,8 @@ export class ControlTracker {
   readonly broker: BrokerFacts = { registerSent: 0, registrationInvalid: false, radios: [], connectSent: 0, pingsFromClient: 0 };
   readonly udpRegistrations: UdpRegistration[] = [];
   readonly icmp: IcmpEvent[] = [];
+  /** Live only: datagrams this computer's own kernel refused to send (EPERM: an outbound firewall). */
+  readonly localSendErrors: Array<{ ts: number; code: string; dst: Endpoint }> = [];
   radioInfo: Map<string, string> | undefined;
   /** TCP events of connections past MAX_SESSIONS; status objects and meters past their bounds. */
   readonly untracked = { tcpEvents: 0, objects: 0, commands: 0 };
@@ -293,6 +295,10 @@ export class ControlTracker {
     else r.pings++;
     r.lastTs = e.ts;
     return true;
+  }
+
+  localSendError(ts: number, code: string, dst: Endpoint): void {
+    if (this.localSendErrors.length < MAX_LIST) this.localSendErrors.push({ ts, code, dst: { ...dst } });
   }
 
   icmpEvent(e: IcmpEvent): void {

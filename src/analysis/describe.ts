@@ -49,6 +49,8 @@ export function describeHop(f: PathFacts, hop: HopId): string[] {
       if (u.sources.length > 0) out.push(`VITA-49 arrives from ${u.sources.slice(0, 3).join(', ')} to port(s) ${u.dstPorts.slice(0, 4).join(', ')}`);
       for (const r of f.setup.registrations) out.push(`client sent ${r.registers} udp_register + ${r.pings} ping datagrams to ${r.radio}`);
       for (const i of u.unreachable) out.push(`ICMP ${i.reason} from ${i.from} for ${i.protocol} ${i.src} → ${i.dst}`);
+      if (u.icmpAfterHangUp) out.push(`${u.icmpAfterHangUp} ICMP error(s) for the radio’s data came after the client hung up: its socket was closed, the radio’s last datagrams still on the way — not a firewall`);
+      if (u.radioSeesClientAt && f.mode === 'lan') out.push(`the radio sees this client at ${u.radioSeesClientAt} (\`client ip\`), not at its own address: a NAT sits between them`);
       return out;
     }
   }

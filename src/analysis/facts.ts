@@ -139,6 +139,8 @@ export interface ControlFacts {
     wanValidate?: { code?: number };
     /** A client status line of this session's handle carried wan_validation_failed=1. */
     wanValidationFailed: boolean;
+    /** The client sent `keepalive enable`: only then does the radio drop it for silence (reference §11). */
+    keepaliveEnabled: boolean;
     pings: {
       sent: number;
       answered: number;
@@ -206,8 +208,16 @@ export interface PathFacts {
     waitedS: number;
     /** ICMP port-unreachable / admin-prohibited seen (the first few, for the evidence). */
     unreachable: IcmpFact[];
-    /** Of those, the ones about the radio's datagrams to this client. */
+    /** Of those, the ones about the radio's datagrams to this client while its data socket was meant to be open. */
     aboutData: { count: number; adminProhibited: boolean; port?: number };
+    /** ICMP about the radio's datagrams that came after the client hung up (its socket closed): no fault. */
+    icmpAfterHangUp?: number;
+    /** The client's own `udp_register` datagrams answered with ICMP on the way to the radio. */
+    registrationsRefused?: { count: number; from: string; to: string };
+    /** The `client ip` answer, when it is not this client's own address: the radio sees it through a NAT. */
+    radioSeesClientAt?: string;
+    /** Live only: this computer's kernel refused to send the client's UDP (EPERM: an outbound firewall). */
+    sendRefused?: { count: number; code: string; to: string };
     /** The radio answered "No IP or PORT" although the client sent UDP registrations. */
     noDestinationDespiteRegistrations: boolean;
     stopped?: Silence;
@@ -310,15 +320,28 @@ function foreignVitaFacts(streams: readonly TrackedStream[]): PathFacts['foreign
 }
 
 /** A SmartLink (WAN) session: `wan validate`, UDP registration or a broker connection in the evidence. */
+/**
+ * SmartLink or LAN, from the session the verdict is about (issue 11 class 3): `wan validate`, the client's
+ * `udp_register` datagrams (reference §5.7), or TLS to the radio's API (§6.5). A SmartLink server session
+ * decides only when no API session is readable: SmartSDR signs in to the server for LAN radios too, and
+ * any other HTTPS to port 443 is no SmartLink at all.
+ */
 export function isWan(c: ControlTracker, s: ControlSession | undefined): boolean {
-  return Boolean(s?.wanValidate) || c.udpRegistrations.length > 0 || c.sessions.some((x) => x.kind === 'broker' || (x.tls && x.server.port === 443));
+  if (c.udpRegistrations.length > 0) return true;
+  if (s) return Boolean(s.wanValidate) || s.tls;
+  return c.sessions.some((x) => x.kind === 'broker');
+}
+
+/** An object is this client's once a status line carrying its client_handle was seen (partial updates carry none). */
+function ownedBy(s: ControlSession | undefined): (h: number | undefined) => boolean {
+  return (h) => h !== undefined && (s?.handle === undefined || h === s.handle);
 }
 
 /** Which data classes the control plane asked the radio to send to our client, and when. */
 function expectations(src: FactSources, s: ControlSession | undefined): Map<DataHopId, Expectation> {
   const c = src.control;
   const out = new Map<DataHopId, Expectation>();
-  const mine = (h: number | undefined): boolean => s?.handle === undefined || h === undefined || h === s.handle;
+  const mine = ownedBy(s);
   const add = (id: DataHopId, ts: number, why: string, removedTs?: number): void => {
     const prev = out.get(id);
     const e: Expectation = prev ?? { announcedTs: ts, by: [] };
@@ -421,7 +444,7 @@ function expectsLargePackets(id: DataHopId, c: ControlTracker, s: ControlSession
   if (id === 'data:waterfall') return 36 + 28 + WATERFALL_BINS_PER_PACKET * 2 >= LARGE_PACKET_BYTES;
   if (id === 'data:panadapter') {
     for (const p of c.pans.values()) {
-      if (p.removed || (s?.handle !== undefined && p.clientHandle !== undefined && p.clientHandle !== s.handle)) continue;
+      if (p.removed || !ownedBy(s)(p.clientHandle)) continue;
       if (40 + 2 * (p.xPixels ?? 50) >= LARGE_PACKET_BYTES) return true;
     }
   }
@@ -441,7 +464,8 @@ function silence(streams: TrackedStream[], s: ControlSession | undefined, until:
 
 function brokerFacts(c: ControlTracker): PathFacts['broker'] {
   const b = c.broker;
-  const sessions = c.sessions.filter((x) => x.kind === 'broker' || (x.tls && (x.sni?.includes('smartlink') || x.server.port === 443)));
+  // The tracker marks the broker by its name (SNI) or its readable lines: port 443 alone is any HTTPS.
+  const sessions = c.sessions.filter((x) => x.kind === 'broker');
   return {
     ...(b.certificateRefused !== undefined ? { certificateRefused: b.certificateRefused } : {}),
     sessions: sessions.map((x) => ({
@@ -478,7 +502,8 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
   const attempts = s
     ? []
     : c.sessions
-        .filter((x) => x.kind !== 'broker' && (c.isApiPort(x.server.port) || x.tls) && !x.sni?.includes('smartlink'))
+        // FlexLib dials the radio by address, so a TLS session that named a host (SNI) is some other HTTPS.
+        .filter((x) => x.kind !== 'broker' && (c.isApiPort(x.server.port) || (x.tls && !namesHost(x.sni))))
         .map((x) => ({ id: x.id, tls: x.tls, synOnly: x.synOnly, bytesToServer: x.bytesToServer, bytesToClient: x.bytesToClient, ...(x.resetBy ? { resetBy: x.resetBy } : {}) }));
   if (!s) return { attempts };
   const p = s.pings;
@@ -503,6 +528,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       lineErrors: s.lineErrors,
       ...(s.lastLineError !== undefined ? { lastLineError: s.lastLineError } : {}),
       ...(s.wanValidate ? { wanValidate: s.wanValidate.code !== undefined ? { code: s.wanValidate.code } : {} } : {}),
+      keepaliveEnabled: s.keepaliveEnabledTs !== undefined,
       wanValidationFailed: [...c.clients.values()].some((cl) => cl.wanValidationFailed && (s.handle === undefined || cl.handle === s.handle)),
       pings: {
         sent: p.sent,
@@ -544,8 +570,21 @@ function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Ma
   const radioIp = s?.server.ip;
   const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
   const unreach = c.icmp.filter((i) => i.reason === 'port-unreachable' || i.reason === 'admin-prohibited');
-  // ICMP about datagrams from the radio to this client: the client's host refused them.
-  const aboutData = unreach.filter((i) => i.original.protocol === 'udp' && (radioIp === undefined || i.original.src.ip === radioIp || i.original.src.port === 4993 || i.original.src.port === 4991));
+  // The client's own registrations refused on the way to the radio: its router forwards nothing there.
+  const ownRegistration = (i: ControlTracker['icmp'][number]): boolean =>
+    c.udpRegistrations.some((r) => sameEndpoint(r.client, i.original.src) && sameEndpoint(r.radio, i.original.dst));
+  const registrationsRefused = unreach.filter((i) => i.original.protocol === 'udp' && ownRegistration(i));
+  // ICMP about datagrams from the radio to this client: the client's host refused them — while its data
+  // socket was meant to be open, from the UDP destination on until the client hung up (issue 11 class 1):
+  // on a path with latency the radio's last datagrams land after that, on a port already closed.
+  const opened = udpDestinationTs(c, s) ?? -Infinity;
+  const hungUp = s?.closeTs ?? Infinity;
+  const radioData = unreach.filter(
+    (i) => i.original.protocol === 'udp' && !ownRegistration(i) && (radioIp === undefined || i.original.src.ip === radioIp || i.original.src.port === 4993 || i.original.src.port === 4991),
+  );
+  const aboutData = radioData.filter((i) => i.ts >= opened && i.ts <= hungUp);
+  const afterHangUp = radioData.filter((i) => i.ts > hungUp).length;
+  const seenAt = s?.clientIpSeen;
   const firstExpected = Math.min(...[...exp.values()].map((e) => e.announcedTs));
   const lives = [...exp.values()].map((e) => e.until);
   // When the client removed everything it asked for, the evidence ends there.
@@ -562,9 +601,26 @@ function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Ma
     waitedS: end - start,
     unreachable: unreach.slice(0, 3).map(icmp),
     aboutData: { count: aboutData.length, adminProhibited: aboutData.some((i) => i.reason === 'admin-prohibited'), ...(port !== undefined ? { port } : {}) },
+    ...(afterHangUp > 0 ? { icmpAfterHangUp: afterHangUp } : {}),
+    ...(registrationsRefused.length > 0
+      ? { registrationsRefused: { count: registrationsRefused.length, from: registrationsRefused[0]!.from, to: formatEndpoint(registrationsRefused[0]!.original.dst) } }
+      : {}),
+    ...(seenAt !== undefined && clientIp !== undefined && seenAt !== clientIp ? { radioSeesClientAt: seenAt } : {}),
+    ...(c.localSendErrors.length > 0
+      ? { sendRefused: { count: c.localSendErrors.length, code: c.localSendErrors[0]!.code, to: formatEndpoint(c.localSendErrors[0]!.dst) } }
+      : {}),
     noDestinationDespiteRegistrations: Boolean(s?.streamCreates.some((x) => x.code === REPLY.noIpOrPort) && c.udpRegistrations.some((r) => r.registers > 0)),
     ...(stopped ? { stopped } : {}),
   };
+}
+
+function sameEndpoint(a: { ip: string; port: number }, b: { ip: string; port: number }): boolean {
+  return a.ip === b.ip && a.port === b.port;
+}
+
+/** An SNI that is a host name (not an address literal, which RFC 6066 §3 does not allow anyway). */
+function namesHost(sni: string | undefined): boolean {
+  return sni !== undefined && /[a-z]/i.test(sni) && !sni.includes(':');
 }
 
 /** RFC 1918, CGNAT 100.64.0.0/10 and 192.0.0.0/29 (reference §8 #1). */

@@ -41,7 +41,10 @@ export function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
     const a = ADVICE[cause];
     // A rule's copy-paste fixes ("fix: …" evidence, filled with this session's addresses and ports) lead the advice.
     const fixes = bad.evidence.filter((l) => l.startsWith(FIX_PREFIX)).map((l) => l.slice(FIX_PREFIX.length));
-    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${a.title} (hop ${bad.id}: ${bad.status}).`, advice: [...fixes, ...a.advice] };
+    // The deciding rule may word the headline closer to its evidence than the cause's title does.
+    const rule = RULES.find((r) => r.id === bad.rule);
+    const title = rule?.title?.(f, bad.id) ?? a.title;
+    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${title} (hop ${bad.id}: ${bad.status}).`, advice: [...fixes, ...(rule?.advice ?? a.advice)] };
   }
   const rule = VERDICT_RULES.find((r) => r.when(f, hops))!;
   return { status: rule.status, ...(rule.cause ? { cause: rule.cause } : {}), rule: rule.id, summary: rule.summary(f, hops), advice: rule.advice(f, hops) };

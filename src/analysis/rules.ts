@@ -26,7 +26,7 @@
  *  3. Boundary tests in test/unit/analysis-rule-table.test.ts: hand-made facts just below and just
  *     above every threshold. The table test fails for a rule without them.
  */
-import { REPLY } from '../api/codes.js';
+import { REPLY, formatCode } from '../api/codes.js';
 import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
@@ -47,6 +47,13 @@ export interface Rule {
   when(f: PathFacts, hop: HopId): boolean;
   summary(f: PathFacts, hop: HopId): string | undefined;
   evidence(f: PathFacts, hop: HopId): string[];
+  /**
+   * The verdict's headline when this rule decides the first failing hop, where the cause's own title
+   * (advice.ts) would say more than the evidence does (one class missing is not "no data at all").
+   */
+  title?(f: PathFacts, hop: HopId): string;
+  /** Advice for the verdict instead of the cause's, where this rule knows better (an outbound rule). */
+  advice?: readonly string[];
 }
 
 const none = (): string[] => [];
@@ -125,6 +132,8 @@ export function poissonCdf(k: number, lambda: number): number {
 const PINGS_MIN = 3;
 const PINGS_MISSING_MORE_THAN = 2;
 const PING_WAIT_S = 3;
+/** After `keepalive enable` the radio drops a client silent this long (reference §11; FlexLib's 17 s is its own give-up). */
+const RADIO_KEEPALIVE_S = 15;
 /** A command other than ping older than this without a reply is late. */
 const REPLY_WAIT_S = 5;
 
@@ -206,6 +215,13 @@ const LOSS_SOURCE =
 const GRACE_SOURCE = 'reference §8 #5–7, §8.1 checkpoint 6; the grace: at the reference §3.9 rates (≈ 28 meter packets/s, 25 FFT frames/s) 2 s of silence is ≥ 50 expected packets missing (P = e^−50 by chance)';
 const STOPPED_SOURCE =
   'reference §5.7 (FlexLib pings every 5 s "to maintain the NAT rule"): data that flowed and stopped while the session went on is a NAT mapping or firewall state timing out'+ '; empirical: 3 s of silence is 80 meter packets missing in a row';
+
+const OUTBOUND_TITLE = 'This computer’s firewall blocks outbound UDP to the radio, so the radio never learns where to send its data';
+const OUTBOUND_ADVICE = [
+  'Allow outbound UDP from SmartSDR/FlexPath to the radio’s UDP port (its public port on SmartLink) in this computer’s firewall: an outbound rule, not an inbound one.',
+  'Security software that filters outbound traffic (a corporate endpoint agent, a VPN client’s kill switch) must let the radio’s UDP port out.',
+];
+const SEND_REFUSED_SOURCE = 'reference §5.7 (on SmartLink the client’s UDP registration must leave this computer first); a send refused with EPERM is this computer’s own outbound rule';
 
 // ─── the table ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -396,6 +412,21 @@ export const RULES: readonly Rule[] = [
     evidence: none,
   },
   {
+    id: 'forwarding-registrations-refused',
+    hop: 'radio-forwarding',
+    status: 'blocked',
+    cause: 'router-no-forwarding',
+    thresholds: {},
+    source:
+      'reference §5.7 (the client’s `client udp_register` goes to the radio’s public UDP port) and §8 #3: ICMP port-unreachable for it from that address means nothing there takes it — the radio’s router forwards no UDP to the radio, or to another inside port',
+    when: (f) => (f.udpReturn.registrationsRefused?.count ?? 0) > 0,
+    summary: (f) => {
+      const r = f.udpReturn.registrationsRefused;
+      return `${r?.count ?? 0} of the client’s udp_register datagrams to ${r?.to ?? '?'} were answered with ICMP port-unreachable from ${r?.from ?? '?'}: the radio’s router forwards no UDP to the radio`;
+    },
+    evidence: none,
+  },
+  {
     id: 'forwarding-ok',
     hop: 'radio-forwarding',
     status: 'ok',
@@ -489,10 +520,10 @@ export const RULES: readonly Rule[] = [
     hop: 'control',
     status: 'blocked',
     cause: 'ping-timeout',
-    thresholds: { PING_TIMEOUT_S },
-    source: 'reference §5.5',
-    when: (f) => (f.control.session?.pings.maxGapS ?? 0) > PING_TIMEOUT_S,
-    summary: () => `the client sent no ping for more than ${PING_TIMEOUT_S} s`,
+    thresholds: { RADIO_KEEPALIVE_S },
+    source: 'reference §11 (wiki TCPIP-keepalive: after `keepalive enable` the radio drops a client that sends no ping for 15 s; a client that never enabled it is not dropped for silence)',
+    when: (f) => f.control.session?.keepaliveEnabled === true && f.control.session.pings.maxGapS > RADIO_KEEPALIVE_S,
+    summary: () => `the client enabled the radio’s keepalive, then sent no ping for more than ${RADIO_KEEPALIVE_S} s: the radio drops it`,
     evidence: none,
   },
   {
@@ -620,6 +651,20 @@ export const RULES: readonly Rule[] = [
     evidence: none,
   },
   {
+    id: 'setup-no-destination-send-refused',
+    hop: 'stream-setup',
+    status: 'blocked',
+    cause: 'host-firewall',
+    thresholds: {},
+    source: `reference §8 #11 (\`stream create\` → 0x50000064 "No IP or PORT"); ${SEND_REFUSED_SOURCE}`,
+    when: (f) => noDestination(f) && f.udpReturn.sendRefused !== undefined,
+    summary: (f) =>
+      `the radio has no UDP destination for this client ("No IP or PORT"): this computer refused to send its UDP registrations to ${f.udpReturn.sendRefused?.to ?? '?'} (${f.udpReturn.sendRefused?.code ?? '?'})`,
+    evidence: none,
+    title: () => OUTBOUND_TITLE,
+    advice: OUTBOUND_ADVICE,
+  },
+  {
     id: 'setup-no-destination-registered',
     hop: 'stream-setup',
     status: 'degraded',
@@ -645,12 +690,13 @@ export const RULES: readonly Rule[] = [
     id: 'setup-all-refused',
     hop: 'stream-setup',
     status: 'blocked',
-    cause: 'control-timeout',
+    cause: 'radio-refused',
     thresholds: {},
-    source: 'reference §5.4 (error codes of `stream create` / `display pan create`)',
+    source: 'reference §5.4 and §11 (create refusals are resource/licence answers — 0x50000001, 0x50000003, 0x50000007, 0x5000008E — not network faults: the radio answered)',
     when: (f) => refused(f).length > 0 && refused(f).length === f.setup.creates.length,
-    summary: (f) => `every stream or pan create (${refused(f).length}) was refused`,
+    summary: (f) => `every stream or pan create (${refused(f).length}) was refused: ${refusalCodes(f)}`,
     evidence: none,
+    title: (f) => `The radio refused to create what was asked (${refusalCodes(f)}): not a network fault`,
   },
   {
     id: 'setup-some-refused',
@@ -660,7 +706,7 @@ export const RULES: readonly Rule[] = [
     thresholds: {},
     source: 'reference §5.4',
     when: (f) => refused(f).length > 0,
-    summary: (f) => `${refused(f).length} of ${f.setup.creates.length} stream or pan creates refused by the radio`,
+    summary: (f) => `${refused(f).length} of ${f.setup.creates.length} stream or pan creates refused by the radio: ${refusalCodes(f)}`,
     evidence: none,
   },
   {
@@ -732,6 +778,31 @@ export const RULES: readonly Rule[] = [
     evidence: none,
   },
   {
+    id: 'udp-return-send-refused',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'host-firewall',
+    thresholds: {},
+    source: SEND_REFUSED_SOURCE,
+    when: (f) => f.udpReturn.sendRefused !== undefined && f.udpReturn.streamsToClient === 0,
+    summary: (f) => `this computer refused to send UDP to ${f.udpReturn.sendRefused?.to ?? '?'} (${f.udpReturn.sendRefused?.code ?? '?'}, ${f.udpReturn.sendRefused?.count ?? 0} times): the radio never learns where to send`,
+    evidence: none,
+    title: () => OUTBOUND_TITLE,
+    advice: OUTBOUND_ADVICE,
+  },
+  {
+    id: 'udp-return-nat',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'nat',
+    thresholds: { FIRST_PACKET_GRACE_S },
+    source:
+      'reference §5.7 (on a LAN the radio sends to the address the control connection comes from) and §5.10 (`client ip` answers that address): another than this computer’s is a NAT between them, where the radio’s unsolicited data finds no mapping',
+    when: (f) => f.mode === 'lan' && f.udpReturn.radioSeesClientAt !== undefined && f.udpReturn.streamsToClient === 0 && f.udpReturn.requestedClasses > 0 && f.udpReturn.waitedS >= FIRST_PACKET_GRACE_S,
+    summary: (f) => `the radio sees this client at ${f.udpReturn.radioSeesClientAt ?? '?'} (\`client ip\`) and sends its data there; no VITA-49 datagram reached this computer in ${secs(f.udpReturn.waitedS)}`,
+    evidence: none,
+  },
+  {
     id: 'udp-return-no-data',
     hop: 'udp-return',
     status: 'blocked',
@@ -753,6 +824,7 @@ export const RULES: readonly Rule[] = [
     when: (f) => f.udpReturn.streamsToClient > 0 && (f.udpReturn.stopped?.silentS ?? 0) >= STOPPED_AFTER_S,
     summary: (f) => stoppedLine(f.udpReturn.stopped),
     evidence: none,
+    title: (f) => stoppedTitle(f.udpReturn.stopped),
   },
   {
     id: 'udp-return-nothing-requested',
@@ -813,6 +885,7 @@ export const RULES: readonly Rule[] = [
     },
     summary: (f, h) => `0 packets in ${secs(waited(cls(f, h)))}`,
     evidence: none,
+    title: (f, h) => `The radio’s ${cls(f, h).label} never reaches this computer${f.anyData ? ', while its other data does' : ''}`,
   },
   {
     id: 'data-stopped',
@@ -827,6 +900,7 @@ export const RULES: readonly Rule[] = [
     },
     summary: (f, h) => stoppedLine(cls(f, h).stopped),
     evidence: none,
+    title: (f, h) => stoppedTitle(cls(f, h).stopped, cls(f, h).label),
   },
   {
     id: 'data-first-fragments-missing',
@@ -1026,8 +1100,28 @@ function refused(f: PathFacts): PathFacts['setup']['creates'] {
   return f.setup.hasSession ? f.setup.creates.filter((c) => c.code !== undefined && c.code !== 0) : [];
 }
 
+/**
+ * Reply codes a create is refused with, named where the reference names them (§5.4 message table, §11
+ * audit): the radio's own reasons, which no network change cures.
+ */
+const REFUSAL_NAMES: Readonly<Record<number, string>> = {
+  0x50000001: 'no receiver available',
+  0x50000003: 'licence check failed / all slices in use',
+  0x50000007: 'no SCU available',
+  0x5000008e: 'could not create the audio client',
+};
+
+function refusalCodes(f: PathFacts): string {
+  const codes = [...new Set(refused(f).map((c) => c.code ?? 0))];
+  return codes.map((c) => `${formatCode(c)}${REFUSAL_NAMES[c] ? ` ${REFUSAL_NAMES[c]}` : ''}`).join(', ');
+}
+
 function noDestination(f: PathFacts): boolean {
   return refused(f).some((c) => c.code === REPLY.noIpOrPort);
+}
+
+function stoppedTitle(s: PathFacts['udpReturn']['stopped'], label = 'data'): string {
+  return `The radio’s ${label} flowed for ${secs(s?.flowedS ?? 0)}, then stopped while the session went on: a NAT mapping or firewall state may have expired`;
 }
 
 function stoppedLine(s: PathFacts['udpReturn']['stopped']): string {

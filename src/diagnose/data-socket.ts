@@ -21,7 +21,8 @@ export interface DataSocket {
   local: Endpoint;
   /** Receive buffer the kernel granted (it may cap the request at net.core.rmem_max). */
   receiveBuffer: number;
-  send(payload: Buffer, to: Endpoint): void;
+  /** `done` learns whether the kernel took the datagram (an outbound firewall refuses it with EPERM). */
+  send(payload: Buffer, to: Endpoint, done?: (error: NodeJS.ErrnoException | null) => void): void;
   /** Datagrams the kernel dropped for this socket (full buffer), where the OS exposes it; else undefined. */
   kernelDrops(): Promise<number | undefined>;
   close(): Promise<void>;
@@ -52,7 +53,7 @@ export async function openDataSocket(o: DataSocketOptions): Promise<DataSocket> 
         socket: s.socket,
         local,
         receiveBuffer: s.getRecvBufferSize(),
-        send: (payload, to) => s.socket.send(payload, to.port, to.ip),
+        send: (payload, to, done) => s.socket.send(payload, to.port, to.ip, (e) => done?.(e ?? null)),
         kernelDrops: () => kernelDrops(local.port, host.includes(':')),
         close: () => s.close(),
       };

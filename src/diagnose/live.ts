@@ -77,6 +77,13 @@ export class LiveEvidence {
     this.feed({ type: 'udp', ts: unixNow(), src, dst, payload });
   }
 
+  /** This computer refused to send a datagram (an outbound firewall: EPERM); the first of them is a step. */
+  sendRefused(dst: Endpoint, code: string): void {
+    const first = this.analyzer.control.localSendErrors.length === 0;
+    this.analyzer.control.localSendError(unixNow(), code, dst);
+    if (first) this.step('udp-return', `this computer refused to send UDP to ${dst.ip}:${dst.port} (${code}): an outbound firewall rule on this computer`);
+  }
+
   /** A timed step of the walk, shown first in the hop's evidence. */
   step(hop: HopId, text: string): void {
     this.analyzer.addEvidence(hop, `t+${this.elapsed().toFixed(2)} s ${text}`);

@@ -214,8 +214,8 @@ function registerUdp(ev: LiveEvidence, data: DataPath, radio: Endpoint, handle: 
   const h = handle.toString(16).toUpperCase();
   const send = (text: string): void => {
     const payload = Buffer.from(text, 'latin1');
-    data.socket.send(payload, radio);
-    ev.udp(data.localEndpoint(), radio, payload);
+    // Recorded once the kernel took it: a datagram an outbound firewall refused never left this computer.
+    data.socket.send(payload, radio, (e) => (e ? ev.sendRefused(radio, e.code ?? e.message) : ev.udp(data.localEndpoint(), radio, payload)));
   };
   const scan = newScan();
   let flowing = false;

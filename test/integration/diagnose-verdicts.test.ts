@@ -46,3 +46,18 @@ test('a wrong --host while a radio beacons elsewhere: the report names the radio
     await sim.stop();
   }
 });
+
+test('a radio that refuses the probe’s pan and stream (licence/resources) is radio-refused with the code, not a network fault', async () => {
+  const sim = await startSimulator({ host: '127.0.0.1', portBase: 0, discovery: false, faults: { refuseCreate: 0x5000008e } });
+  try {
+    const write = join(dir, 'radio-refused.pcapng');
+    const r = await startLanDiagnosis({ host: sim.host, port: sim.ports.api, mode: 'probe', discoveryPort: false, flexlibRange: false, dataHost: '127.0.0.1', settleSeconds: 3, maxSeconds: 12, write }).done;
+    assert.deepEqual([r.verdict.hop, r.verdict.cause], ['stream-setup', 'radio-refused'], r.verdict.summary);
+    assert.match(r.verdict.summary, /0x5000008E/);
+    assert.match(r.verdict.summary, /not a network fault/i);
+    const fromFile = await analyzeCaptureFile(write);
+    assert.deepEqual([fromFile.verdict.hop, fromFile.verdict.cause], ['stream-setup', 'radio-refused'], fromFile.verdict.summary);
+  } finally {
+    await sim.stop();
+  }
+});

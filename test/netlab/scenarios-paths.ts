@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisReport, HopId } from '../../src/analysis/model.js';
 import type { Lab } from './lab.js';
 import type { Scenario } from './runner.js';
-import { ADDR, CLIENT_DATA_PORT, PORTS, RELAY, lanTopology, relayTopology, wanTopology } from './topology.js';
+import { ADDR, CLIENT_DATA_PORT, PORTS, RELAY, type WanOptions, lanTopology, radioPublicIp, relayTopology, wanTopology } from './topology.js';
 
 const RELAY_JS = fileURLToPath(new URL('./relay.js', import.meta.url));
+const TEST_CERT_JS = fileURLToPath(new URL('../../src/sim/test-cert.js', import.meta.url));
 
 function hop(r: AnalysisReport, id: HopId): AnalysisReport['hops'][number] | undefined {
   return r.hops.find((h) => h.id === id);
@@ -54,6 +55,13 @@ async function startRelay(lab: Lab, delayMs: number, o: { udpExtraMs?: number; j
   await p.waitFor(/relay ready/, 5000);
 }
 
+
+/** A one-shot node script inside a namespace, bounded by `timeoutMs`. */
+function node(lab: Lab, role: string, script: string, timeoutMs: number, label: string) {
+  return lab.start(role, process.execPath, ['--input-type=module', '-e', script], { timeoutMs, label });
+}
+
+const UNRELATED_HTTPS_IP = '198.18.1.30';
 
 const RELAY_DELAY_MS = 20;
 /** The radio's datagrams wait this much longer than TCP: they are still on the way when the session has ended. */
@@ -98,6 +106,45 @@ const PATHS: Scenario[] = [
     check(_lab, live) {
       assert.ok(hop(live, 'udp-return')?.evidence.some((e) => /port\(s\) 4992\b/.test(e)), 'the port the data went to, 4992, is named');
     },
+  },
+  {
+    name: 'lan-unrelated-https',
+    why:
+      'A healthy LAN session while the client also fetches a page over HTTPS from another host (TLS to port 443, SNI www.example.org), and the radio reports its ' +
+      'normal `wan server_connected=0` (it is not on SmartLink). HTTPS to 443 is not the SmartLink server and makes this no WAN session (issue 11 class 3) → healthy.',
+    build(lab) {
+      lanTopology(lab);
+      lab.ip('radio', 'addr', 'add', `${UNRELATED_HTTPS_IP}/24`, 'dev', 'lan0');
+    },
+    async start(lab) {
+      const server = node(lab, 'radio', `
+        import { createServer } from 'node:tls';
+        import { SIM_SERVER_CERT, SIM_SERVER_KEY } from ${JSON.stringify(TEST_CERT_JS)};
+        const s = createServer({ cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY }, (c) => {
+          c.on('data', () => c.end('HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\nok'));
+          c.on('error', () => undefined);
+        });
+        s.listen(443, ${JSON.stringify(UNRELATED_HTTPS_IP)}, () => console.log('https ready'));
+        setTimeout(() => process.exit(0), 60000);`, 65_000, 'https server');
+      await server.waitFor(/https ready/, 5000);
+    },
+    async during(lab) {
+      // Mid-session, as a browser would.
+      await new Promise((r) => setTimeout(r, 2500));
+      const client = node(lab, 'client', `
+        import { connect } from 'node:tls';
+        const c = connect({ host: ${JSON.stringify(UNRELATED_HTTPS_IP)}, port: 443, servername: 'www.example.org', rejectUnauthorized: false }, () => c.write('GET / HTTP/1.1\\r\\nhost: www.example.org\\r\\n\\r\\n'));
+        c.on('data', (d) => { process.stdout.write(d); c.end(); });
+        c.on('error', (e) => { console.error(e.message); process.exit(1); });
+        setTimeout(() => process.exit(2), 8000);`, 10_000, 'https client');
+      const r = await client.done;
+      assert.match(r.stdout, /200 OK/, `the HTTPS fetch worked: ${r.stderr}`);
+    },
+    diagnose: { mode: 'lan', host: ADDR.radio },
+    settleS: 5,
+    expect: { cause: 'healthy' },
+    wireCapture: { cause: 'healthy' },
+    listen: { cause: 'healthy' },
   },
   {
     name: 'lan-api-refused',
@@ -155,4 +202,67 @@ table inet portfwd {
   },
 ];
 
-export const PATH_SCENARIOS: Scenario[] = [...PATHS];
+const FORWARD_WRONG_INSIDE: WanOptions = { radioSide: 'nat', clientSide: 'nat' };
+
+/**
+ * SmartLink through a radio router that forwards TLS 4994 correctly but UDP 4993 to the wrong inside port,
+ * 4999, where nothing listens: the radio's kernel answers the client's `client udp_register` with ICMP
+ * port-unreachable, which both NATs carry back to the client. Live, the broker's test_connection finds the
+ * UDP port dead; a capture on the client (which cannot read the TLS) sees the registrations refused.
+ */
+const SMARTLINK_UDP_WRONG_INSIDE: Scenario = {
+  name: 'smartlink-udp-forward-wrong-inside-port',
+  why:
+    'The radio’s router forwards TCP 4994 to the radio but UDP 4993 to the radio’s port 4999, where nothing listens. test_connection finds UDP dead → ' +
+    'radio-forwarding/router-no-forwarding live; a capture on the client sees its own udp_register answered by ICMP port-unreachable from the radio’s public address — ' +
+    'the same fault, never “data to a port nobody listens on” at this computer (issue 11 class 2).',
+  build(lab) {
+    wanTopology(lab, FORWARD_WRONG_INSIDE);
+    lab.nft('rr', `
+table inet portfwd {
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "wan0" tcp dport ${PORTS.tls} dnat ip to ${ADDR.radio}
+    iifname "wan0" udp dport ${PORTS.data} dnat ip to ${ADDR.radio}:4999
+  }
+}`);
+  },
+  sim: ['--broker', '--broker-listen', ADDR.broker, '--public-ip', radioPublicIp(FORWARD_WRONG_INSIDE)],
+  diagnose: { mode: 'smartlink' },
+  settleS: 4,
+  expect: { hop: 'radio-forwarding', cause: 'router-no-forwarding' },
+  wireCapture: { hop: 'radio-forwarding', cause: 'router-no-forwarding' },
+};
+
+const FORWARDED: WanOptions = { radioSide: 'nat', forward: { tcp: true, udp: true }, clientSide: 'nat' };
+
+/** SmartLink with working forwards, but this computer's firewall refuses outbound UDP to the radio's data port. */
+const SMARTLINK_OUTBOUND_BLOCKED: Scenario = {
+  name: 'smartlink-outbound-udp-blocked',
+  why:
+    'SmartLink with both ports forwarded (as smartlink-forwarded, healthy there), but this computer’s firewall drops outbound UDP to port 4993: every ' +
+    '`client udp_register` is refused by its own kernel (EPERM), so the radio never learns where to send: the probe’s stream create is answered ' +
+    '"No IP or PORT", the first hop in path order to fail is stream-setup, and the fault is this computer’s outbound rule → stream-setup/host-firewall with advice about outbound UDP.',
+  build(lab) {
+    wanTopology(lab, FORWARDED);
+    lab.nft('client', `
+table inet lab {
+  counter udp_out { }
+  chain output {
+    type filter hook output priority filter; policy accept;
+    udp dport ${PORTS.data} counter name "udp_out" drop
+  }
+}`);
+  },
+  sim: ['--broker', '--broker-listen', ADDR.broker, '--public-ip', radioPublicIp(FORWARDED)],
+  diagnose: { mode: 'smartlink' },
+  settleS: 4,
+  expect: { hop: 'stream-setup', cause: 'host-firewall' },
+  check(lab, live) {
+    assert.equal(live.hops.find((h) => h.id === 'udp-return')?.rule, 'udp-return-send-refused');
+    assert.ok(lab.counter('client', 'udp_out') > 0, 'the firewall dropped the registrations');
+    assert.ok(live.verdict.advice.some((a) => /outbound/i.test(a)), `outbound advice: ${live.verdict.advice.join(' | ')}`);
+  },
+};
+
+export const PATH_SCENARIOS: Scenario[] = [...PATHS, SMARTLINK_UDP_WRONG_INSIDE, SMARTLINK_OUTBOUND_BLOCKED];

@@ -280,11 +280,12 @@ export const SCENARIOS: Scenario[] = [
     name: 'nat-client-lan-mode',
     why:
       'The client sits behind a NAT router and talks to the radio directly (LAN mode, no SmartLink): the radio sends its data to the control connection’s source, ' +
-      'the router’s public address, port 4991, where no mapping exists — the router drops it → udp-return/udp-blocked-inbound.',
+      'the router’s public address, port 4991, where no mapping exists — the router drops it. The radio’s `client ip` answer is that public address, not the ' +
+      'client’s own: a NAT on a LAN-mode path → udp-return/nat (issue 11).',
     build: (lab) => wanTopology(lab, { radioSide: 'none', clientSide: 'nat' }),
     diagnose: { mode: 'lan', host: ADDR.radio },
     settleS: 4,
-    expect: { hop: 'udp-return', cause: 'udp-blocked-inbound' },
+    expect: { hop: 'udp-return', cause: 'nat' },
   },
   {
     name: 'smartlink-forwarded',
@@ -324,6 +325,9 @@ export const SCENARIOS: Scenario[] = [
     diagnose: { mode: 'smartlink' },
     settleS: 4,
     expect: { hop: 'radio-forwarding', cause: 'router-no-forwarding' },
+    // The client's own udp_register meets the radio router's closed UDP port: ICMP port-unreachable from
+    // the radio's public address comes back through the client's NAT (issue 11 class 2).
+    wireCapture: { hop: 'radio-forwarding', cause: 'router-no-forwarding' },
   },
   {
     name: 'smartlink-radio-double-nat',

@@ -195,12 +195,14 @@ test('rate limit across classes: the light class’s jitter, the pings’ round 
   expectRule(limited((x) => (x.data['data:panadapter'] = { ...x.data['data:panadapter'], framesComplete: 90, framesBroken: 10, framesSent: 100 })), 'data:panadapter', 'data-loss-rate-limit');
 });
 
-test('control: pings (PING_TIMEOUT_S = 17 s, reference §5.5)', () => {
+test('control: pings (PING_TIMEOUT_S = 17 s, reference §5.5; the radio’s keepalive 15 s, reference §11)', () => {
   const p = (change: Partial<NonNullable<PathFacts['control']['session']>['pings']>): PathFacts => bend((x) => Object.assign(x.control.session!.pings, change));
   expectRule(p({ longestWaitS: 17.01 }), 'control', 'control-ping-lost');
   expectRule(p({ longestWaitS: 17 }), 'control', 'control-ok');
-  expectRule(p({ maxGapS: 17.01 }), 'control', 'control-pings-stopped');
-  expectRule(p({ maxGapS: 17 }), 'control', 'control-ok');
+  // RADIO_KEEPALIVE_S: the radio drops a client silent for more than 15 s — only one that enabled keepalive.
+  expectRule(p({ maxGapS: 15.01 }), 'control', 'control-pings-stopped');
+  expectRule(p({ maxGapS: 15 }), 'control', 'control-ok');
+  expectRule(bend((x) => ((x.control.session!.keepaliveEnabled = false), (x.control.session!.pings.maxGapS = 30))), 'control', 'control-ok', 'no keepalive enable: not dropped for silence');
   expectRule(p({ waitingNowS: 17.01 }), 'control', 'control-ping-waiting');
   // PINGS_MIN / PINGS_MISSING_MORE_THAN / PING_WAIT_S: 3 sent, none answered, one waiting 3 s.
   expectRule(p({ sent: 3, answered: 0, longestWaitS: 3 }), 'control', 'control-pings-unanswered');
@@ -249,7 +251,11 @@ test('stream setup: port in use, no destination, refused creates, nothing told',
     'stream-setup',
     'setup-no-destination-registered',
   );
-  expectRule(bend((x) => (x.setup.creates = [{ command: 'display panafall create', code: 0x50000003 }])), 'stream-setup', 'setup-all-refused');
+  const allRefused = bend((x) => (x.setup.creates = [{ command: 'display panafall create', code: 0x50000003 }]));
+  expectRule(allRefused, 'stream-setup', 'setup-all-refused');
+  const v = judge(allRefused).verdict;
+  assert.equal(v.cause, 'radio-refused');
+  assert.match(v.summary, /0x50000003.*not a network fault/);
   expectRule(bend((x) => x.setup.creates.push({ command: 'stream create type=dax_rx', code: 0x5000008e })), 'stream-setup', 'setup-some-refused');
   expectRule(bend((x) => ((x.setup = { ...x.setup, creates: [], announced: [] }), delete x.setup.udpport)), 'stream-setup', 'setup-no-destination-told');
   expectRule(bend((x) => (x.setup = { hasSession: false, registrations: [], creates: [], announced: [] })), 'stream-setup', 'setup-no-session');
@@ -261,6 +267,28 @@ test('UDP return: ICMP from this computer, data to another port', () => {
   expectRule(icmp(5002, true), 'udp-return', 'udp-return-host-rejects');
   expectRule(icmp(5002), 'udp-return', 'udp-return-icmp-other-port');
   expectRule(bend((x) => (x.udpReturn.dstPorts = [5002])), 'udp-return', 'udp-return-other-port');
+});
+
+test('UDP return: a NAT on a LAN path, an outbound rule on this computer', () => {
+  const noData = (change: (f: PathFacts) => void, waitedS = 2): PathFacts =>
+    bend((x) => {
+      x.udpReturn = { ...x.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS };
+      change(x);
+    });
+  const nat = (x: PathFacts): void => void (x.udpReturn.radioSeesClientAt = '203.0.113.77');
+  expectRule(noData(nat), 'udp-return', 'udp-return-nat');
+  expectRule(noData(nat, 1.99), 'udp-return', 'udp-return-too-early', 'FIRST_PACKET_GRACE_S');
+  expectRule(noData((x) => ((x.mode = 'wan'), nat(x))), 'udp-return', 'udp-return-no-data', 'over SmartLink the radio always sees a public address');
+  expectRule(bend(nat), 'udp-return', 'udp-return-ok', 'a NAT that lets the data in is no fault');
+  const refused = (x: PathFacts): void => void (x.udpReturn.sendRefused = { count: 40, code: 'EPERM', to: '203.0.113.9:4993' });
+  expectRule(noData(refused), 'udp-return', 'udp-return-send-refused');
+  expectRule(bend(refused), 'udp-return', 'udp-return-ok', 'data arrives all the same');
+  const v = judge(noData(refused)).verdict;
+  assert.ok(v.advice.some((a) => /outbound/i.test(a)), v.advice.join(' | '));
+  // The stream create answered "No IP or PORT" because the registrations never left: stream-setup names it first.
+  const noIp = { command: 'stream create type=remote_audio_rx', code: 0x50000064 };
+  expectRule(noData((x) => (refused(x), (x.setup.creates = [noIp]))), 'stream-setup', 'setup-no-destination-send-refused');
+  expectRule(noData((x) => (x.setup.creates = [noIp])), 'stream-setup', 'setup-no-destination', 'no send refused');
 });
 
 test('SmartLink server, registration and forwarding', () => {
@@ -280,6 +308,9 @@ test('SmartLink server, registration and forwarding', () => {
   const t = (test: NonNullable<PathFacts['forwarding']['test']>): PathFacts => wan((x) => ((x.forwarding.radio = { publicIp: '203.0.113.7' }), (x.forwarding.test = test)));
   expectRule(t({ forwardTcp: true, forwardUdp: false, holePunch: false }), 'radio-forwarding', 'forwarding-tcp-only');
   expectRule(t({ forwardTcp: false, forwardUdp: false, holePunch: false }), 'radio-forwarding', 'forwarding-unreachable');
+  const refusedRegs = (count: number): PathFacts => wan((x) => count > 0 && (x.udpReturn.registrationsRefused = { count, from: '203.0.113.7', to: '203.0.113.7:4993' }));
+  expectRule(refusedRegs(1), 'radio-forwarding', 'forwarding-registrations-refused');
+  expectRule(refusedRegs(0), 'radio-forwarding', 'forwarding-no-facts');
   expectRule(t({ upnpTcp: true, upnpUdp: true }), 'radio-forwarding', 'forwarding-ok');
   expectRule(t({ holePunch: true }), 'radio-forwarding', 'forwarding-hole-punch');
   expectRule(wan((x) => (x.forwarding.radio = { publicIp: '203.0.113.7' })), 'radio-forwarding', 'forwarding-no-test');
