@@ -258,6 +258,9 @@ table inet lab {
   diagnose: { mode: 'smartlink' },
   settleS: 4,
   expect: { hop: 'stream-setup', cause: 'host-firewall' },
+  // The refused registrations never left this computer, so its recording holds none: read alone, it is
+  // a radio that never learned where to send.
+  recording: { hop: 'stream-setup', cause: 'udp-blocked-inbound' },
   check(lab, live) {
     assert.equal(live.hops.find((h) => h.id === 'udp-return')?.rule, 'udp-return-send-refused');
     assert.ok(lab.counter('client', 'udp_out') > 0, 'the firewall dropped the registrations');
