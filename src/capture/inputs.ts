@@ -167,8 +167,12 @@ export async function openInput(spec: InputSpec, warnings: string[], stdin: Read
       return { kind: 'path', path: spec.path };
     case 'gzip':
       return streamed(gunzipped(createReadStream(spec.path), spec.name, warnings));
-    case 'stdin':
-      return streamed(await autoGunzip(stdin, spec.name, warnings));
+    case 'stdin': {
+      // A zip is read from its end (the central directory): a pipe cannot give that.
+      const { head, stream } = await readHead(stdin, 4);
+      if (containerOf(head, head.length) === 'zip') throw new Error('a zip archive cannot be read from a pipe: save it and give its file name');
+      return streamed(await autoGunzip(stream, spec.name, warnings));
+    }
     case 'zip-entry': {
       const zip = await openZip(spec.path);
       try {

@@ -164,6 +164,13 @@ test('a raw VITA-49 datagram given to analyze: exit 1, and the message points at
   assert.match(r.stderr, /raw VITA-49 packet: try `flexpath decode /);
 });
 
+test('a zip on stdin: exit 1 with a message saying to give the file instead', async () => {
+  const zipHead = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60)]);
+  const r = await runCli(['analyze', '-'], { input: zipHead });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^flexpath analyze: -: a zip archive cannot be read from a pipe/);
+});
+
 test('a folder with an unreadable file: every capture gets its row, the bad one says why, exit 1', async () => {
   await ready;
   const f = join(dir, 'folder');
