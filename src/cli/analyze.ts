@@ -4,7 +4,7 @@
  * triage table, one row per capture, and on request each full report in a folder. Exit 0 whatever the
  * verdicts; 1 when a file is not a capture we can read (the table says which).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeInput } from '../analysis/analyze-file.js';
 import { type BatchOutcome, analyzeBatch } from '../analysis/batch.js';
@@ -14,10 +14,11 @@ import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import { type TriageFormat, formatTriage } from '../report/triage.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
+import { claimOutput, writeOutput } from './output-file.js';
 import { progressBar, statusLine } from './progress.js';
 
 export const ANALYZE_HELP = [
-  'analyze FILE… | DIR | - [--format F] [--out F] [--out-dir D] [--report-format F] [--no-redact]',
+  'analyze FILE… | DIR | - [--format F] [--out F] [--out-dir D] [--report-format F] [--no-redact] [--force]',
   '      a capture (.pcap/.pcapng, also .gz, .zip, or - for stdin) → verdict; --format text|json|md|html.',
   '      Several captures or a folder → a triage table, --format text|md|csv|jsonl; --out-dir D also',
   '      writes each full report there (--report-format text|json|md|html, default md).',
@@ -34,11 +35,15 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     'out-dir': { type: 'string' },
     'report-format': { type: 'string' },
     ...REDACT_OPTIONS,
+    force: { type: 'boolean' },
   });
   const redact = wantsRedaction(values);
   if (positionals.length === 0) throw new UsageError('give one or more capture files, a folder, or - for stdin');
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const { specs, failures } = await expandInputs(positionals);
+  const force = values.force === true;
+  const inputs = [...positionals.filter((p) => p !== '-'), ...specs.flatMap((s) => ('path' in s ? [s.path] : []))];
+  if (values.out !== undefined) await claimOutput(values.out, { option: 'out', force, inputs });
   // One argument that is one capture (not a folder that happens to hold one) gets the full report.
   const arg = positionals[0];
   const only = specs[0];
@@ -62,9 +67,9 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const all: BatchOutcome[] = [...failures.map((f): BatchOutcome => ({ name: f.name, ok: false, error: f.error })), ...outcomes];
   const shown = redact ? all.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : all;
   const outDir = values['out-dir'];
-  if (outDir !== undefined) await writeReports(outDir, shown, reportFormat);
+  if (outDir !== undefined) await writeReports(outDir, shown, reportFormat, force, inputs);
   const table = formatTriage(shown, format);
-  if (values.out) await writeFile(values.out, table);
+  if (values.out) await writeOutput(values.out, table);
   else process.stdout.write(table);
   return all.some((o) => !o.ok) ? EXIT.badInput : EXIT.ok;
 }
@@ -81,7 +86,7 @@ async function analyzeOne(spec: InputSpec, format: ReportFormat, out: string | u
   }
   bar.end();
   const text = formatReport(redact ? redactReport(report) : report, format);
-  if (out) await writeFile(out, text);
+  if (out) await writeOutput(out, text);
   else process.stdout.write(text);
   return EXIT.ok;
 }
@@ -121,11 +126,13 @@ function reportName(name: string, ext: string, taken: Set<string>): string {
   return candidate;
 }
 
-async function writeReports(dir: string, outcomes: BatchOutcome[], format: ReportFormat): Promise<void> {
+async function writeReports(dir: string, outcomes: BatchOutcome[], format: ReportFormat, force: boolean, inputs: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   const taken = new Set<string>();
   for (const o of outcomes) {
     if (!o.ok) continue;
-    await writeFile(join(dir, reportName(o.name, EXT[format], taken)), formatReport(o.report, format));
+    const path = join(dir, reportName(o.name, EXT[format], taken));
+    await claimOutput(path, { option: 'out-dir', force, inputs });
+    await writeOutput(path, formatReport(o.report, format));
   }
 }

@@ -4,8 +4,8 @@
  * the report (the same JSON contract as `analyze`) goes to stdout or `--out`. Ctrl+C stops early, tidies
  * up on the radio, and still prints what was found. Exit 0 whatever the verdict.
  */
-import { writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnalysisReport } from '../analysis/model.js';
 import { listenForRadios } from '../diagnose/discovery.js';
@@ -17,11 +17,12 @@ import { redactReport } from '../report/redact.js';
 import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../sim/test-cert.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
+import { claimOutputs, writeOutput } from './output-file.js';
 import { NoSecretError, readSecret } from './secret.js';
 
 export const DIAGNOSE_HELP = [
   'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--mtu N] [--audio] [--seconds N]',
-  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--no-redact] [--data-port N] [--bind IP]',
+  '         [--format text|json|md|html] [--out F] [--write F.pcapng] [--force] [--no-redact] [--data-port N] [--bind IP]',
   '    live: walk the path to the radio and say where packets stop, and check this computer\'s side',
   '    (route and adapter, MTU, who holds the UDP ports, host firewall: read only)',
   '    --mtu N        the network MTU your SmartSDR uses (default 1450, SmartSDR v4\'s)',
@@ -30,6 +31,21 @@ export const DIAGNOSE_HELP = [
   '    --bind IP      bind the data socket to this local address, as a client bound to one adapter does',
   '    --smartlink reads the token from FLEXPATH_SMARTLINK_TOKEN or asks for it (never shown or stored)',
 ].join('\n');
+
+/**
+ * The simulator's test CA has its private key in this repository: trusted for a real broker host, it
+ * would let anyone impersonate SmartLink. The hidden --broker-test-ca is therefore accepted only for a
+ * broker on this machine — or anywhere when the test entry point (test/helpers/test-cli.ts) says so,
+ * for the netlab's brokers at namespace addresses. The product's bin never does.
+ */
+let testCaOnAnyBroker = false;
+export function allowBrokerTestCaOnAnyHost(): void {
+  testCaOnAnyBroker = true;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
+}
 
 function hostPort(text: string): { host: string; port: number } {
   const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(text);
@@ -55,6 +71,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       ...REDACT_OPTIONS,
       mtu: { type: 'string' },
       audio: { type: 'boolean' },
+      force: { type: 'boolean' },
       broker: { type: 'string' },
       'broker-test-ca': { type: 'boolean' },
       'discovery-port': { type: 'string' },
@@ -74,6 +91,8 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
     return n;
   };
   const seconds = num(values.seconds, 'seconds');
+  // Before the walk: a diagnosis must not end in "that file exists".
+  await claimOutputs([{ path: values.out, option: 'out' }, { path: values.write, option: 'write' }], values.force === true);
   const settle = num(values.settle, 'settle');
   const say = (t: string): void => void err.write(`flexpath: ${t}\n`);
   const dataPort = values['data-port'] === undefined ? undefined : Number(values['data-port']);
@@ -97,6 +116,10 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
 
   let run: Diagnosis;
   if (values.smartlink) {
+    const broker = values.broker ? hostPort(values.broker.includes(':') ? values.broker : `${values.broker}:443`) : undefined;
+    if (values['broker-test-ca'] && !testCaOnAnyBroker && !(broker && isLoopback(broker.host))) {
+      throw new UsageError('--broker-test-ca trusts a test CA whose key is public: only for a --broker on this machine (127.0.0.1, ::1)');
+    }
     let token: string;
     try {
       token = await readSecret('SmartLink token (input hidden): ');
@@ -104,7 +127,6 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
       if (e instanceof NoSecretError) throw new UsageError(e.message);
       throw e;
     }
-    const broker = values.broker ? hostPort(values.broker.includes(':') ? values.broker : `${values.broker}:443`) : undefined;
     run = startSmartLinkDiagnosis({
       ...common,
       token,
@@ -157,7 +179,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
     process.off('SIGTERM', onSignal);
   }
   const text = formatReport(wantsRedaction(values) ? redactReport(report) : report, format);
-  if (values.out) await writeFile(values.out, text);
+  if (values.out) await writeOutput(values.out, text);
   else out.write(text);
   if (values.write) say(`what FlexPath sent and received is in ${values.write}`);
   return EXIT.ok;

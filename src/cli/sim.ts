@@ -8,9 +8,10 @@ import { FAULTS, FaultSpecError, formatFaults, parseFaults } from '../sim/faults
 import { MODELS } from '../sim/model.js';
 import { startSimulator, type Simulator } from '../sim/radio-sim.js';
 import { EXIT, UsageError, parse, untilStopped } from './common.js';
+import { claimOutput } from './output-file.js';
 
 export const SIM_HELP = [
-  'sim [--port-base P] [--fault SPEC]... [--broker [--broker-listen ADDR]] [--seconds N] [--write F.pcapng] [--listen ADDR]',
+  'sim [--port-base P] [--fault SPEC]... [--broker [--broker-listen ADDR]] [--seconds N] [--write F.pcapng [--force]] [--listen ADDR]',
   '      [--model M] [--operator] [--public-ip IP] [--discovery ADDR:PORT|off] [--token T]... [--rate-scale X] [--seed N]',
   '    a simulated radio on loopback; --broker-listen gives the broker an address of its own, from which',
   '    test_connection measures the radio\'s ports at --public-ip (as the real server does); faults:',
@@ -34,6 +35,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
       'broker-listen': { type: 'string' },
       seconds: { type: 'string' },
       write: { type: 'string' },
+      force: { type: 'boolean' },
       listen: { type: 'string' },
       model: { type: 'string' },
       operator: { type: 'boolean' },
@@ -62,6 +64,7 @@ export async function runSim(argv: string[], out: NodeJS.WritableStream = proces
     if (!m?.[1] || !m[2]) throw new UsageError('--discovery must be ADDR:PORT or off');
     discovery = { address: m[1], port: Number(m[2]) };
   }
+  if (values.write) await claimOutput(values.write, { option: 'write', force: values.force === true });
   let sim: Simulator;
   try {
     sim = await startSimulator({

@@ -22,6 +22,8 @@ export const sharedFixtures = join(repoRoot, 'test', 'fixtures', 'shared');
 /** The originals beside the repo, when this checkout has them. */
 export const originalFixtures = join(repoRoot, '..', 'shared', 'fixtures');
 export const cliPath = join(repoRoot, 'bin', 'flexpath.js');
+/** The CLI with test-only trust (test/helpers/test-cli.ts), compiled. */
+export const testCliPath = join(repoRoot, 'dist', 'test', 'helpers', 'test-cli.js');
 
 export function fixture(name: string): string {
   return join(sharedFixtures, name);

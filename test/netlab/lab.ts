@@ -8,7 +8,7 @@
  * leftovers of a crashed one (whose pid is gone) from the namespaces of one still running.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cliPath } from '../helpers/paths.js';
+import { testCliPath } from '../helpers/paths.js';
 
 export const NS_PREFIX = 'fpnl-';
 /** Every command the lab runs is bounded; `ip`/`nft`/`tc` answer in milliseconds. */
@@ -232,7 +232,8 @@ export class Lab {
 
   /** Starts `flexpath …` inside a namespace, bounded by `timeoutMs`. */
   flexpath(role: string, args: string[], o: { timeoutMs: number; env?: NodeJS.ProcessEnv; label?: string }): LabProcess {
-    return this.start(role, process.execPath, [cliPath, ...args], o);
+    // The test entry: its SmartLink broker is at a namespace address, trusted through the test CA.
+    return this.start(role, process.execPath, [testCliPath, ...args], o);
   }
 
   start(role: string, cmd: string, args: string[], o: { timeoutMs: number; env?: NodeJS.ProcessEnv; label?: string }): LabProcess {

@@ -1,0 +1,90 @@
+/**
+ * Output files are created new: never over an input (with or without --force), never over an existing
+ * file without --force, never through a symlink planted at the name (a victim file it points to stays
+ * as it was), and a capture written with --write obeys the same rules down in the writer.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EventCaptureWriter } from '../../src/capture/event-writer.js';
+import { runCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+
+let dir: string;
+let capture: string;
+let original: Buffer;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flexpath-outputs-'));
+  capture = join(dir, 't.pcapng');
+  copyFileSync(fixture('flex6600m-discovery.pcapng'), capture);
+  original = readFileSync(capture);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('analyze t.pcapng --out t.pcapng is refused, with or without --force, also through a symlink or hard name', async () => {
+  const link = join(dir, 'report-link.txt');
+  symlinkSync(capture, link);
+  for (const args of [['--out', capture], ['--out', capture, '--force'], ['--out', link, '--force'], ['--format', 'md', '--out', join(dir, '.', 't.pcapng'), '--force']]) {
+    const r = await runCli(['analyze', capture, ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /is the input .*never writes over what it reads/);
+    assert.ok(readFileSync(capture).equals(original), 'the customer’s capture is untouched');
+  }
+});
+
+test('an existing --out is kept unless --force; --force replaces it', async () => {
+  const out = join(dir, 'existing.txt');
+  writeFileSync(out, 'keep me');
+  const refused = await runCli(['analyze', capture, '--out', out]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /exists; choose another name, or add --force/);
+  assert.equal(readFileSync(out, 'utf8'), 'keep me');
+  const forced = await runCli(['analyze', capture, '--out', out, '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(out, 'utf8'), /^VERDICT: /);
+});
+
+test('a symlink planted at the --out name is never followed: refused, and with --force replaced by a plain file', async () => {
+  const victim = join(dir, 'victim.conf');
+  writeFileSync(victim, 'important=1\n');
+  const planted = join(dir, 'planted.txt');
+  symlinkSync(victim, planted);
+  assert.equal((await runCli(['analyze', capture, '--out', planted])).code, 2);
+  const forced = await runCli(['analyze', capture, '--out', planted, '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(readFileSync(victim, 'utf8'), 'important=1\n', 'what the link pointed to is untouched');
+  assert.ok(lstatSync(planted).isFile() && !lstatSync(planted).isSymbolicLink());
+  // A dangling link would have created its target.
+  const ghost = join(dir, 'ghost-target');
+  const dangling = join(dir, 'dangling.txt');
+  symlinkSync(ghost, dangling);
+  assert.equal((await runCli(['analyze', capture, '--out', dangling])).code, 2);
+  assert.equal(existsSync(ghost), false);
+});
+
+test('--write: an existing capture is refused before anything runs; --out and --write may not be one file', async () => {
+  const rec = join(dir, 'rec.pcapng');
+  writeFileSync(rec, 'an earlier recording');
+  const sim = await runCli(['sim', '--port-base', '0', '--discovery', 'off', '--seconds', '0.2', '--write', rec], { timeoutMs: 20_000 });
+  assert.equal(sim.code, 2, sim.stderr);
+  assert.match(sim.stderr, /--write .*rec\.pcapng exists/);
+  assert.equal(readFileSync(rec, 'utf8'), 'an earlier recording');
+  const both = join(dir, 'both.out');
+  const diag = await runCli(['diagnose', '--host', '127.0.0.1:9', '--out', both, '--write', both, '--seconds', '1'], { timeoutMs: 20_000 });
+  assert.equal(diag.code, 2);
+  assert.match(diag.stderr, /--out and --write name the same file/);
+});
+
+test('the capture writer itself creates its file exclusively: an existing name or a symlink fails, nothing is written through it', async () => {
+  const victim = join(dir, 'victim2');
+  writeFileSync(victim, 'x');
+  const link = join(dir, 'link.pcapng');
+  symlinkSync(victim, link);
+  for (const target of [victim, link]) {
+    const w = new EventCaptureWriter(target);
+    await assert.rejects(w.close(), /EEXIST/);
+  }
+  assert.equal(readFileSync(victim, 'utf8'), 'x');
+});
