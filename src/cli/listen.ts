@@ -2,15 +2,17 @@
  * `flexpath listen [--port P | --capture IFACE] [--seconds N]`: passive live statistics per stream,
  * redrawn once a second on a terminal; the full report when it ends (Ctrl+C or --seconds).
  */
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { startListening } from '../diagnose/listen.js';
+import { becomeUser, captureUser } from '../diagnose/privileges.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
 import type { AnalysisReport } from '../analysis/model.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, untilStopped, wantsRedaction } from './common.js';
+import { claimOutputs } from './output-file.js';
 
 export const LISTEN_HELP = [
-  'listen [--port P | --capture IFACE [--api-port P] [--filter EXPR]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng] [--no-redact]',
+  'listen [--port P | --capture IFACE [--api-port P] [--filter EXPR]] [--seconds N] [--format text|json|md|html] [--out F] [--write F.pcapng] [--no-redact] [--force]',
   '    passive: count the VITA-49 arriving on a port, or read tcpdump on an interface (both planes)',
 ].join('\n');
 
@@ -23,7 +25,7 @@ function liveTable(r: AnalysisReport): string {
 export async function runListen(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const { values } = parse(
     argv,
-    { port: { type: 'string' }, capture: { type: 'string' }, 'api-port': { type: 'string' }, filter: { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, ...REDACT_OPTIONS },
+    { port: { type: 'string' }, capture: { type: 'string' }, 'api-port': { type: 'string' }, filter: { type: 'string' }, seconds: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, write: { type: 'string' }, ...REDACT_OPTIONS, force: { type: 'boolean' } },
     false,
   );
   const format = oneOf<ReportFormat>(values.format, ['text', 'json', 'md', 'html'], 'text', 'format');
@@ -34,12 +36,23 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
   if (apiPort !== undefined && (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535)) throw new UsageError(`--api-port must be 1–65535 (got "${values['api-port']}")`);
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
   if (seconds !== undefined && !(seconds > 0)) throw new UsageError('--seconds must be a positive number');
+  await claimOutputs([{ path: values.out, option: 'out' }, { path: values.write, option: 'write' }], values.force === true);
+  const user = values.capture ? captureUser() : undefined;
+  // Opened while still root (the folder may be root's), handed to the user the run continues as.
+  const outFile = values.out ? await open(values.out, 'wx') : undefined;
+  if (outFile && user) await outFile.chown(user.uid, user.gid);
   let l;
   try {
-    l = await startListening({ ...(port !== undefined ? { port } : {}), ...(values.capture ? { captureInterface: values.capture } : {}), ...(apiPort ? { apiPort } : {}), ...(values.filter ? { filter: values.filter } : {}), ...(values.write ? { write: values.write } : {}) });
+    l = await startListening({ ...(port !== undefined ? { port } : {}), ...(values.capture ? { captureInterface: values.capture } : {}), ...(apiPort ? { apiPort } : {}), ...(values.filter ? { filter: values.filter } : {}), ...(values.write ? { write: values.write } : {}), ...(user ? { captureAs: user.name } : {}) });
   } catch (e) {
+    await outFile?.close();
     err.write(`flexpath listen: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.badInput;
+  }
+  if (user) {
+    // tcpdump has the interface; the parsers that read what it captures need no privilege.
+    becomeUser(user);
+    err.write(`flexpath: capturing as ${user.name}, not root\n`);
   }
   err.write(`flexpath: listening on ${l.describe}; Ctrl+C to stop\n`);
   let lines = 0;
@@ -57,11 +70,14 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
   const report = l.evidence.report();
   await l.stop();
   if (failure) {
+    await outFile?.close();
     err.write(`flexpath listen: ${failure instanceof Error ? failure.message : String(failure)}\n`);
     return EXIT.badInput;
   }
   const text = formatReport(wantsRedaction(values) ? redactReport(report) : report, format);
-  if (values.out) await writeFile(values.out, text);
-  else out.write(text);
+  if (outFile) {
+    await outFile.writeFile(text);
+    await outFile.close();
+  } else out.write(text);
   return EXIT.ok;
 }

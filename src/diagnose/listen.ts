@@ -20,6 +20,8 @@ export interface ListenOptions {
   /** A tcpdump filter expression that narrows the capture further (e.g. `host 192.168.1.50`). */
   filter?: string;
   write?: string;
+  /** Running as root: tcpdump drops to this user once the interface is open (`-Z`). */
+  captureAs?: string;
 }
 
 export interface Listening {
@@ -69,7 +71,7 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
   const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write, o.apiPort ? { apiPorts: [o.apiPort] } : {});
   const filter = o.filter ? `(${captureFilter(o.apiPort)}) and (${o.filter})` : captureFilter(o.apiPort);
   // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout.
-  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', filter], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', ...(o.captureAs ? ['-Z', o.captureAs] : []), filter], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString('utf8');
