@@ -16,10 +16,7 @@ import { secNsec, toTicks } from './timestamp.js';
 const STAGE = 1024 * 1024;
 const HOST_LE = endianness() === 'LE';
 
-/**
- * Where bytes go: a path (created, closed by close()) or a stream (left open unless endStream). A path
- * must not exist yet (O_EXCL): a capture never replaces a file, nor follows a symlink planted at its name.
- */
+/** Where bytes go: a path (created/truncated, closed by close()) or a stream (left open unless endStream). */
 export type CaptureTarget = string | Writable;
 
 class Output {
@@ -32,7 +29,7 @@ class Output {
 
   constructor(target: CaptureTarget, endStream: boolean) {
     this.owned = typeof target === 'string' || endStream;
-    this.stream = typeof target === 'string' ? createWriteStream(target, { flags: 'wx' }) : target;
+    this.stream = typeof target === 'string' ? createWriteStream(target) : target;
     this.stream.on('error', (err: Error) => {
       this.error ??= err;
     });

@@ -39,7 +39,7 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
   await claimOutputs([{ path: values.out, option: 'out' }, { path: values.write, option: 'write' }], values.force === true);
   const user = values.capture ? captureUser() : undefined;
   // Opened while still root (the folder may be root's), handed to the user the run continues as.
-  const outFile = values.out ? await open(values.out, 'wx') : undefined;
+  const outFile = values.out ? await open(values.out, 'r+') : undefined;
   if (outFile && user) await outFile.chown(user.uid, user.gid);
   let l;
   try {

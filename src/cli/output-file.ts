@@ -1,10 +1,13 @@
 /**
  * Files a command writes (`--out`, `--write`, reports in `--out-dir`): never over one of its inputs
  * (`analyze t.pcapng --out t.pcapng` used to replace the customer's capture), never over an existing
- * file unless `--force`, and never through a symlink someone planted at the name: the file is created
- * with O_CREAT|O_EXCL ('wx'), which refuses any existing name, a symlink included; `--force` first
- * removes the name itself (unlink removes a symlink, not what it points to).
+ * file unless `--force`, and never through a symlink someone planted at the name. Claiming a name
+ * creates it at once with O_CREAT|O_EXCL ('wx'), which refuses any existing name, a symlink included;
+ * the writers then open that file of ours. `--force` first removes the name itself (unlink removes a
+ * symlink, not what it points to). A claimed file still empty at exit (the command failed before
+ * writing it) is removed, so a rerun does not trip over it.
  */
+import { lstatSync, unlinkSync } from 'node:fs';
 import { lstat, stat, unlink, writeFile } from 'node:fs/promises';
 import { UsageError } from './common.js';
 
@@ -37,12 +40,35 @@ export async function claimOutput(path: string, o: OutputClaim): Promise<void> {
   try {
     existing = await lstat(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return create(path, o.option);
     throw new UsageError(`--${o.option} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   if (existing.isDirectory()) throw new UsageError(`--${o.option} ${path} is a folder; give a file name`);
   if (!o.force) throw new UsageError(`--${o.option} ${path} exists; choose another name, or add --force to replace it`);
   await unlink(path);
+  await create(path, o.option);
+}
+
+const claimed = new Set<string>();
+function removeEmptyClaims(): void {
+  for (const path of claimed) {
+    try {
+      if (lstatSync(path).size === 0) unlinkSync(path);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+async function create(path: string, option: string): Promise<void> {
+  try {
+    await writeFile(path, '', { flag: 'wx' });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'EEXIST' ? `--${option} ${path} appeared while FlexPath was claiming it; try again` : `--${option} ${path}: ${code ?? String(e)}`);
+  }
+  if (claimed.size === 0) process.on('exit', removeEmptyClaims);
+  claimed.add(path);
 }
 
 /** Claims several outputs of one command; two options naming one file are refused too. */
@@ -55,7 +81,8 @@ export async function claimOutputs(claims: ReadonlyArray<{ path: string | undefi
   }
 }
 
-/** Writes a claimed output; fails (EEXIST) rather than follow anything created at the name since. */
+/** Writes a claimed output: the regular file claimOutput created, never one it did not. */
 export async function writeOutput(path: string, data: string): Promise<void> {
-  await writeFile(path, data, { flag: 'wx' });
+  if (!claimed.has(path)) throw new Error(`internal: ${path} was not claimed`);
+  await writeFile(path, data, { flag: 'r+' });
 }

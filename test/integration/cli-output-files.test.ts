@@ -8,7 +8,6 @@ import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { EventCaptureWriter } from '../../src/capture/event-writer.js';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
 
@@ -77,14 +76,12 @@ test('--write: an existing capture is refused before anything runs; --out and --
   assert.match(diag.stderr, /--out and --write name the same file/);
 });
 
-test('the capture writer itself creates its file exclusively: an existing name or a symlink fails, nothing is written through it', async () => {
-  const victim = join(dir, 'victim2');
-  writeFileSync(victim, 'x');
-  const link = join(dir, 'link.pcapng');
-  symlinkSync(victim, link);
-  for (const target of [victim, link]) {
-    const w = new EventCaptureWriter(target);
-    await assert.rejects(w.close(), /EEXIST/);
-  }
-  assert.equal(readFileSync(victim, 'utf8'), 'x');
+test('a claimed name is a new regular file of ours from the start; a run that fails before writing leaves none', async () => {
+  const out = join(dir, 'fails.txt');
+  // Not a capture: analyze exits 1 before any report, after --out was claimed.
+  const notCapture = join(dir, 'notes.txt');
+  writeFileSync(notCapture, 'hello');
+  const r = await runCli(['analyze', notCapture, '--out', out]);
+  assert.equal(r.code, 1);
+  assert.equal(existsSync(out), false, 'no empty placeholder left to trip the next run');
 });
