@@ -61,7 +61,9 @@ function openBrowser(url: string, err: NodeJS.WritableStream): void {
     couldNot('no desktop session here: DISPLAY and WAYLAND_DISPLAY are unset');
     return;
   }
-  open(url).then(
+  // $BROWSER, as sensible-browser and most tools honour it, before the desktop's default.
+  const browser = process.env.BROWSER;
+  open(url, browser ? { app: { name: browser } } : {}).then(
     (child) => {
       child.on('error', (e) => couldNot(e.message));
       child.on('exit', (code) => {

@@ -74,11 +74,13 @@ test('ui: sign in with the printed address, the next one is printed; a bad frame
 test('ui --open: the browser’s command line carries a one-time code of its own, never the session', async (t) => {
   const tmp = privateTmp(t);
   const bin = mkdtempSync(join(tmp, 'bin-'));
-  const argvFile = join(tmp, 'xdg-open.argv');
-  // A stand-in for xdg-open: records its argv as `ps` would show it.
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${argvFile}'\n`);
-  chmodSync(join(bin, 'xdg-open'), 0o755);
-  const run = startCli(['ui', '--open'], { timeoutMs: 60_000, env: { TMPDIR: tmp, DISPLAY: ':99', PATH: `${bin}:${process.env.PATH ?? ''}` } });
+  const argvFile = join(tmp, 'browser.argv');
+  // A stand-in for the browser ($BROWSER): records its argv as `ps` shows it.
+  const fake = join(bin, 'browser');
+  writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argvFile}'\n`);
+  chmodSync(fake, 0o755);
+  const env = { TMPDIR: tmp, DISPLAY: ':99', BROWSER: fake };
+  const run = startCli(['ui', '--open'], { timeoutMs: 60_000, env });
   const [, url] = await stdoutOf(run)(/running at (http:\S+)/);
   let argv = '';
   for (let i = 0; i < 100 && !argv; i++) {
