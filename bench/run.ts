@@ -5,9 +5,10 @@ import { benchDecode } from './decode.js';
 import { benchHostile } from './hostile.js';
 import { benchLive } from './live.js';
 import { benchRenderer } from './renderer.js';
+import { benchVerdicts } from './verdicts.js';
 
 const only = process.argv.slice(2);
-const benches: Record<string, () => void | Promise<void>> = { decode: benchDecode, analyze: benchAnalyze, batch: benchBatch, hostile: benchHostile, live: benchLive, renderer: benchRenderer };
+const benches: Record<string, () => void | Promise<void>> = { decode: benchDecode, analyze: benchAnalyze, batch: benchBatch, hostile: benchHostile, live: benchLive, renderer: benchRenderer, verdicts: benchVerdicts };
 for (const [name, run] of Object.entries(benches)) {
   if (only.length > 0 && !only.includes(name)) continue;
   console.log(`\n== bench ${name}`);

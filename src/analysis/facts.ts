@@ -362,6 +362,12 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   // closed it is the evidence, not something to forget.
   for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, p.removedTs);
   for (const w of c.waterfalls.values()) if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, w.removedTs);
+  // A pan names its waterfall; when the waterfall's own status is not in the evidence (a capture or a
+  // `listen` that joined a running session), the pan still implies it will be sent (issue 11 class 5).
+  for (const p of c.pans.values()) {
+    if (!mine(p.clientHandle) || p.waterfall === undefined || c.waterfalls.has(p.waterfall)) continue;
+    add('data:waterfall', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id} waterfall=${p.waterfall} (its waterfall's own status is not in the evidence)`, p.removedTs);
+  }
   for (const st of c.streams.values()) {
     if (!mine(st.clientHandle)) continue;
     if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, st.removedTs);

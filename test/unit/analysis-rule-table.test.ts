@@ -44,6 +44,13 @@ test('the hand-made healthy LAN session is healthy, hop by hop', () => {
   seen.add('verdict-healthy');
 });
 
+test('healthy needs a large packet: the largest one that arrived is ≥ 1000 B (LARGE_PACKET_BYTES)', () => {
+  const f = (size: number): PathFacts => bend((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], maxSize: size }));
+  assert.equal(judge(f(1000)).verdict.rule, 'verdict-healthy');
+  assert.equal(judge(f(999)).verdict.rule, 'verdict-no-large-packets');
+  seen.add('verdict-no-large-packets');
+});
+
 test('grace for the first packet: 2 s after the request (FIRST_PACKET_GRACE_S)', () => {
   const noData = (waitedS: number): PathFacts =>
     bend((f) => {
@@ -85,17 +92,30 @@ test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)'
   expectRule(f(3), 'data:meter', 'data-stopped');
 });
 
-test('LAN loss: degraded from 0.5 % with at least 2 lost (LOSS_DEGRADED_LAN_FRACTION, LOSS_MIN_LOST)', () => {
-  // 2 lost of 400 sent = 0.5 %; 2 of 401 = 0.499 %; 1 of 200 = 0.5 % but a single loss.
-  expectRule(withLoss(healthyLan(), 'data:meter', 2, 398), 'data:meter', 'data-loss');
-  expectRule(withLoss(healthyLan(), 'data:meter', 2, 399), 'data:meter', 'data-arrives');
+test('LAN loss: significantly above the tolerated 0.1 % at α = 1 % (LOSS_TOLERATED_LAN, LOSS_ALPHA)', () => {
+  // 3 lost of 436 sent: P(X ≥ 3 | λ = 0.436) = 0.009997 < 1 %; of 437 sent: P(X ≥ 3 | 0.437) = 0.010059.
+  expectRule(withLoss(healthyLan(), 'data:meter', 3, 433), 'data:meter', 'data-loss');
+  expectRule(withLoss(healthyLan(), 'data:meter', 3, 434), 'data:meter', 'data-arrives');
+  // One lost packet of 200 sent: P(X ≥ 1 | 0.2) = 18 %, chance.
   expectRule(withLoss(healthyLan(), 'data:meter', 1, 199), 'data:meter', 'data-arrives');
 });
 
-test('SmartLink loss: degraded from 1 % (LOSS_DEGRADED_FRACTION)', () => {
+test('SmartLink loss: significantly above the tolerated 0.5 % at α = 1 % (LOSS_TOLERATED_WAN)', () => {
+  // 3 lost of 87 sent: P(X ≥ 3 | λ = 0.435) = 0.00994; of 88 sent: P(X ≥ 3 | 0.44) = 0.01024.
   const wan = (lost: number, packets: number): PathFacts => withLoss(bend((f) => (f.mode = 'wan')), 'data:meter', lost, packets);
-  expectRule(wan(1, 99), 'data:meter', 'data-loss');
-  expectRule(wan(1, 100), 'data:meter', 'data-arrives');
+  expectRule(wan(3, 84), 'data:meter', 'data-loss');
+  expectRule(wan(3, 85), 'data:meter', 'data-arrives');
+});
+
+test('random loss is pooled over the classes: a class that lost a packet on a lossy path is lossy', () => {
+  // Waterfall without frame indices joins the pool: meters 1 lost of 281, waterfall 5 of 1005, together
+  // 6 of 1286: P(X ≥ 6 | 1.286) = 0.0021. The meters alone (P(X ≥ 1 | 0.281) = 24 %) prove nothing.
+  const f = bend((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], framesSent: 0, framesComplete: 0, lost: 5, packets: 1000 }));
+  withLoss(f, 'data:meter', 1, 280);
+  expectRule(f, 'data:meter', 'data-loss');
+  assert.equal(judge(f).verdict.hop, 'data:meter', 'the first lossy class in path order');
+  const alone = withLoss(healthyLan(), 'data:meter', 1, 280);
+  expectRule(alone, 'data:meter', 'data-arrives');
 });
 
 test('reordering: 1 % out of order is jitter (REORDER_DEGRADED_FRACTION)', () => {
@@ -171,9 +191,9 @@ test('rate limit: heavy class loses ≥ 1 %, ≥ 3× the light class, on ≥ 4×
   // RATE_UNIFORM_P: heavy 1 %; light with none lost of n: e^(−0.01·n) < 0.001 from n = 691 (e^−6.90 = 0.00101 at 690).
   expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 691 }), 'data:waterfall', 'data-loss-rate-limit');
   expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 690 }), 'data:waterfall', 'data-loss');
-  // RATE_MIN_PACKETS: a heavy class of 20 packets (2 lost) takes part, one of 19 does not.
-  expectRule(f({ heavyLost: 2, heavyPackets: 20, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
-  const tooFew = f({ heavyLost: 2, heavyPackets: 19, lightLost: 0, lightPackets: 2000 });
+  // RATE_MIN_PACKETS: a heavy class of 20 packets (10 lost) takes part, one of 19 does not.
+  expectRule(f({ heavyLost: 10, heavyPackets: 20, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
+  const tooFew = f({ heavyLost: 10, heavyPackets: 19, lightLost: 0, lightPackets: 2000 });
   assert.notEqual(decide(tooFew, 'data:waterfall'), 'data-loss-rate-limit');
 });
 
