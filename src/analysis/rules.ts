@@ -103,6 +103,8 @@ export function lossDegrades(lost: number, packets: number, mode: PathFacts['mod
   const tolerated = mode === 'wan' ? LOSS_TOLERATED_WAN : LOSS_TOLERATED_LAN;
   return lost > 0 && poissonTail(lost, tolerated * (lost + packets)) < LOSS_ALPHA;
 }
+/** A class stopped on its own, not with the whole path: the others flowed at least this much longer. */
+export const STOPPED_ALONE_S = 1;
 /** Out-of-order packets at or above this fraction: delay variation. */
 export const REORDER_DEGRADED_FRACTION = 0.01;
 /** Out-of-order packets at or above this fraction make a class's counter loss unreliable. */
@@ -236,6 +238,11 @@ const jittery = (c: ClassFacts): boolean => c.packets > 0 && c.jitterS >= JITTER
 const jitterDecides = (f: PathFacts, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, c) && !manyBroken(f, c) && (reordered(c) || jittery(c)));
 /** Flowing, requested, and not stopped or cut to pieces: the classes whose quality the later rules grade. */
 const flowing = (c: ClassFacts): boolean => c.packets > 0 && !(c.requested && c.stopped && c.stopped.silentS >= STOPPED_AFTER_S) && !noFrameCompletes(c);
+/** This class went silent while still requested, and the path went on without it. */
+function classStoppedAlone(f: PathFacts, c: ClassFacts): boolean {
+  const silent = c.stopped?.silentS ?? 0;
+  return c.packets > 0 && c.requested !== undefined && silent >= STOPPED_AFTER_S && silent - (f.udpReturn.stopped?.silentS ?? 0) >= STOPPED_ALONE_S;
+}
 const lossSummary = (c: ClassFacts): string => {
   const loss = lossFraction(c);
   return `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`;
@@ -930,12 +937,9 @@ export const RULES: readonly Rule[] = [
     hop: 'data:*',
     status: 'blocked',
     cause: 'udp-blocked-inbound',
-    thresholds: { STOPPED_AFTER_S },
-    source: STOPPED_SOURCE,
-    when: (f, h) => {
-      const c = cls(f, h);
-      return c.packets > 0 && c.requested !== undefined && (c.stopped?.silentS ?? 0) >= STOPPED_AFTER_S;
-    },
+    thresholds: { STOPPED_AFTER_S, STOPPED_ALONE_S },
+    source: `${STOPPED_SOURCE}; a class stopped on its own only when the others went on for another ${STOPPED_ALONE_S} s — when the whole path stops, the classes fall silent within tens of ms of each other (sim udp-stop), and that is udp-return-stopped`,
+    when: (f, h) => classStoppedAlone(f, cls(f, h)),
     summary: (f, h) => stoppedLine(cls(f, h).stopped),
     evidence: none,
     title: (f, h) => stoppedTitle(cls(f, h).stopped, cls(f, h).label),

@@ -89,7 +89,16 @@ test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)'
   expectRule(f(2.99), 'udp-return', 'udp-return-ok');
   expectRule(f(3), 'udp-return', 'udp-return-stopped');
   expectRule(f(2.99), 'data:meter', 'data-arrives');
-  expectRule(f(3), 'data:meter', 'data-stopped');
+  // The whole path stopped (udp-return-stopped decides); the meters stopped with it.
+  expectRule(f(3), 'data:meter', 'data-arrives');
+  // The meters alone stopped: the path went on for ≥ 1 s more (STOPPED_ALONE_S).
+  const alone = (pathSilentS: number): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], stopped: { silentS: 3, flowedS: 3 } };
+      x.udpReturn = { ...x.udpReturn, stopped: { silentS: pathSilentS, flowedS: 5 } };
+    });
+  expectRule(alone(2), 'data:meter', 'data-stopped');
+  expectRule(alone(2.01), 'data:meter', 'data-arrives');
 });
 
 test('LAN loss: significantly above the tolerated 0.1 % at α = 1 % (LOSS_TOLERATED_LAN, LOSS_ALPHA)', () => {
