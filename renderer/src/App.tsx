@@ -146,7 +146,7 @@ export function App() {
           )}
           <div className="two-col">
             <Spectrum bridge={bridge} run={session?.run} live={running} emptyHint={emptyHint} replay={state.replay} />
-            <SeriesCharts series={model?.series ?? []} live={running} />
+            <SeriesCharts series={model?.series ?? []} live={running} hasSource={!!model} />
           </div>
           <StreamsTable streams={model?.streams ?? []} />
           {model?.local && <LocalPanel local={model.local} />}

@@ -58,6 +58,8 @@ export function reduce(state: AppState, action: Action): AppState {
         case 'export-ready':
           return { ...state, lastExport: s };
         case 'error':
+          // A failed source is explained in the verdict panel already: no second copy as a toast.
+          if (state.session?.phase === 'error' && state.session.message === s.message) return state;
           return reduce(state, { type: 'notice', kind: 'error', text: s.message });
       }
     }

@@ -71,7 +71,7 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
           className={`track hop-${h.status}${culprit ? ' hop-culprit' : ''}${sel?.id === h.id ? ' hop-selected' : ''}`}
           aria-label={label}
           aria-pressed={sel?.id === h.id}
-          aria-controls="hop-evidence"
+          aria-controls={sel ? 'hop-evidence' : undefined}
           title={[`${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}`, ...h.evidence.map((e) => `• ${e}`)].join('\n')}
           data-testid={`hop-${h.id}`}
           data-status={h.status}
@@ -152,7 +152,7 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
               data-testid={`hop-${h.id}`}
               data-status={h.status}
               aria-pressed={sel?.id === h.id}
-              aria-controls="hop-evidence"
+              aria-controls={sel ? 'hop-evidence' : undefined}
               onClick={() => setSelected(h.id)}
             >
               {STATUS_GLYPH.unknown} {HOP_LABEL[h.id]}

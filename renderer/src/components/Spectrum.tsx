@@ -37,7 +37,7 @@ function Axes({ pan, timeTicks, children }: { pan: PanScale | undefined; timeTic
           ))}
         </div>
       ) : (
-        <div className="axis freq-axis muted small">frequency and level scale appear once the pan's status line is seen</div>
+        <div className="axis freq-axis" />
       )}
       <div className="plot">
         {children[1]}

@@ -45,7 +45,7 @@ export function VerdictPanel({
   }
   const next = verdict.cause ? CAPTURE_NEXT[verdict.cause] : 'Capture the session on this computer (tcpdump -i any -w session.pcapng) while the problem happens, and open it here.';
   return (
-    <section className={`panel verdict verdict-${verdict.status}`} aria-label="Verdict" data-testid="verdict" data-status={verdict.status} data-hop={verdict.hop ?? ''} data-cause={verdict.cause ?? ''}>
+    <section tabIndex={0} className={`panel verdict verdict-${verdict.status}`} aria-label="Verdict" data-testid="verdict" data-status={verdict.status} data-hop={verdict.hop ?? ''} data-cause={verdict.cause ?? ''}>
       <div className="verdict-head">
         <span className={`verdict-badge v-${verdict.status}`}>{VERDICT_WORD[verdict.status]}</span>
         {verdict.hop && (
