@@ -25,6 +25,8 @@ test('export Markdown: a .md download containing the verdict shown on screen', a
   expect(summary.length).toBeGreaterThan(40);
 
   await page.getByLabel('Markdown report').check();
+  // Redaction is the default and now removes file names too: this export is the unredacted kind.
+  await page.getByLabel(/Redact/).uncheck();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
   expect(download.suggestedFilename()).toMatch(/^flexpath-report-.*\.md$/);
   const md = readFileSync((await download.path())!, 'utf8');
