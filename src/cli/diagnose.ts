@@ -18,7 +18,10 @@ import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../sim/test-cert.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
 import { claimOutputs, writeOutput } from './output-file.js';
-import { NoSecretError, readSecret } from './secret.js';
+import { NoSecretError, TOKEN_ENV, readSecret } from './secret.js';
+import { AuthError, authConfig } from '../smartlink/auth.js';
+import { currentIdToken, signInState } from '../smartlink/sign-in.js';
+import { fileTokenStore } from '../smartlink/token-store.js';
 
 export const DIAGNOSE_HELP = [
   'diagnose [--host IP[:PORT] | --smartlink [--radio SERIAL]] [--probe | --observer] [--mtu N] [--audio] [--seconds N]',
@@ -29,7 +32,8 @@ export const DIAGNOSE_HELP = [
   '    --audio        open an audio stream even where it would silence the radio\'s own speaker',
   '    --data-port N  bind exactly this UDP port, as your client does (SmartSDR: 4991); name who holds it',
   '    --bind IP      bind the data socket to this local address, as a client bound to one adapter does',
-  '    --smartlink reads the token from FLEXPATH_SMARTLINK_TOKEN or asks for it (never shown or stored)',
+  '    --smartlink signs in with what `flexpath login` kept (renewed when expired); FLEXPATH_SMARTLINK_TOKEN',
+  '    or a token pasted at the hidden prompt still work; tokens are never shown or recorded',
 ].join('\n');
 
 /**
@@ -45,6 +49,29 @@ export function allowBrokerTestCaOnAnyHost(): void {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
+}
+
+/**
+ * The id_token for the broker: FLEXPATH_SMARTLINK_TOKEN (scripts), else the sign-in `flexpath login`
+ * kept (renewed when its `exp` has passed), else — advanced — a token pasted at a hidden prompt.
+ */
+async function smartLinkToken(say: (t: string) => void, testCa: boolean): Promise<string> {
+  if (process.env[TOKEN_ENV]?.trim()) return process.env[TOKEN_ENV].trim();
+  const store = fileTokenStore();
+  if ((await signInState(store)).state !== 'signed-out') {
+    try {
+      return await currentIdToken({ ...authConfig(), ...(testCa ? { ca: SIM_CA_CERT } : {}) }, store, say);
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      throw new UsageError(e.message);
+    }
+  }
+  try {
+    return await readSecret('not signed in (`flexpath login`); paste a SmartLink token (input hidden): ');
+  } catch (e) {
+    if (e instanceof NoSecretError) throw new UsageError('not signed in to SmartLink: run `flexpath login` first (or set FLEXPATH_SMARTLINK_TOKEN)');
+    throw e;
+  }
 }
 
 function hostPort(text: string): { host: string; port: number } {
@@ -120,13 +147,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
     if (values['broker-test-ca'] && !testCaOnAnyBroker && !(broker && isLoopback(broker.host))) {
       throw new UsageError('--broker-test-ca trusts a test CA whose key is public: only for a --broker on this machine (127.0.0.1, ::1)');
     }
-    let token: string;
-    try {
-      token = await readSecret('SmartLink token (input hidden): ');
-    } catch (e) {
-      if (e instanceof NoSecretError) throw new UsageError(e.message);
-      throw e;
-    }
+    const token = await smartLinkToken(say, values['broker-test-ca'] === true);
     run = startSmartLinkDiagnosis({
       ...common,
       token,

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, { run: Runner; help: () => Promise<string> }> = {
   diagnose: { run: async (argv) => (await import('./diagnose.js')).runDiagnose(argv), help: async () => (await import('./diagnose.js')).DIAGNOSE_HELP },
   diff: { run: async (argv) => (await import('./diff.js')).runDiff(argv), help: async () => (await import('./diff.js')).DIFF_HELP },
   listen: { run: async (argv) => (await import('./listen.js')).runListen(argv), help: async () => (await import('./listen.js')).LISTEN_HELP },
+  login: { run: async (argv) => (await import('./login.js')).runLogin(argv), help: async () => (await import('./login.js')).LOGIN_HELP },
+  logout: { run: async (argv) => (await import('./login.js')).runLogout(argv), help: async () => (await import('./login.js')).LOGOUT_HELP },
   rules: { run: async (argv) => (await import('./rules.js')).runRules(argv), help: async () => (await import('./rules.js')).RULES_HELP },
   sim: { run: async (argv) => (await import('./sim.js')).runSim(argv), help: async () => (await import('./sim.js')).SIM_HELP },
   ui: { run: async (argv) => (await import('./ui.js')).runUi(argv), help: async () => 'ui [--port P] [--open]   the app in your browser (127.0.0.1 only)' },

@@ -12,6 +12,12 @@ export async function readSecret(prompt: string, env: NodeJS.ProcessEnv = proces
   const fromEnv = env[TOKEN_ENV]?.trim();
   if (fromEnv) return fromEnv;
   if (!input.isTTY) throw new NoSecretError(`set ${TOKEN_ENV} or run in a terminal to be asked for the SmartLink token`);
+  return readHiddenLine(prompt, input, out);
+}
+
+/** One line from the terminal with echo off (a password, a pasted token); Ctrl+C cancels. */
+export async function readHiddenLine(prompt: string, input: NodeJS.ReadStream = process.stdin, out: NodeJS.WriteStream = process.stderr): Promise<string> {
+  if (!input.isTTY) throw new NoSecretError('not a terminal');
   out.write(prompt);
   const tty = input as ReadStream;
   tty.setRawMode(true);

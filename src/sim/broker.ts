@@ -39,6 +39,8 @@ export interface BrokerOptions {
   radio: BrokerRadio;
   /** Accepted tokens; undefined accepts any non-empty token. */
   tokens?: string[];
+  /** Checks a token's signature and expiry (the simulated Auth0 tenant's); replaces `tokens` when given. */
+  verifyToken?(token: string): boolean;
   recorder?: Recorder;
   /** The account's callsign in `application user_settings`. */
   callsign?: string;
@@ -84,7 +86,7 @@ export async function startBroker(o: BrokerOptions): Promise<Broker> {
       if (verb === 'ping from') return;
       if (verb === 'application register') {
         const token = f.get('token') ?? '';
-        registered = token.length > 0 && (o.tokens === undefined || o.tokens.includes(token));
+        registered = token.length > 0 && (o.verifyToken ? o.verifyToken(token) : o.tokens === undefined || o.tokens.includes(token));
         if (!registered) return send('application registration_invalid');
         send(`application user_settings callsign=${o.callsign ?? 'N0CALL'} first_name=Demo last_name=Operator`);
         send(`application info public_ip=${o.clientPublicIp ?? client.ip}`);

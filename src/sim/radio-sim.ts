@@ -12,6 +12,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect as tcpConnect } from 'node:net';
 import type { Endpoint } from '../capture/types.js';
 import { type ApiServer, startApiServer } from './api-server.js';
+import { type SimAuth, startSimAuth } from './auth0.js';
 import { type Broker, type TestConnectionResult, startBroker } from './broker.js';
 import { DataPlane } from './data-plane.js';
 import { beaconPacket } from './discovery.js';
@@ -80,6 +81,11 @@ export interface SimOptions {
   write?: string;
   /** Accepted SmartLink tokens; default any non-empty token. */
   tokens?: string[];
+  /**
+   * A simulated Auth0 tenant (HTTPS on `host`, test certificate) with these accounts; the broker then
+   * accepts only id_tokens it signed that have not expired.
+   */
+  auth?: { users: Record<string, string>; idTokenTtlS?: number };
   /** Radio-side keepalive limit after `keepalive enable`, s (default 17). */
   keepaliveTimeoutS?: number;
 }
@@ -101,6 +107,8 @@ export interface Simulator {
   brokerHost?: string;
   ports: SimPorts;
   wanMode: WanMode;
+  /** The simulated Auth0 tenant, when `auth` was given. */
+  auth?: SimAuth;
   core: RadioCore;
   /** Per stream and destination: datagrams sent after faults, and what each fault dropped. */
   streamStats(): StreamCount[];
@@ -197,6 +205,11 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     closers.push(async () => {
       for (const s of holePunch) await s.close();
     });
+    let auth: SimAuth | undefined;
+    if (opts.auth) {
+      auth = await startSimAuth({ host, port: 0, cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY, users: opts.auth.users, ...(opts.auth.idTokenTtlS ? { idTokenTtlS: opts.auth.idTokenTtlS } : {}) });
+      closers.push(() => auth?.close());
+    }
     let broker: Broker | undefined;
     if (opts.broker && !faults.brokerDown) {
       const publicIp = opts.publicIp ?? host;
@@ -208,6 +221,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         cert: SIM_SERVER_CERT,
         key: SIM_SERVER_KEY,
         ...(opts.tokens ? { tokens: opts.tokens } : {}),
+        ...(auth ? { verifyToken: (t: string) => auth?.verify(t).ok === true } : {}),
         callsign: identity.callsign,
         ...(opts.clientPublicIp ? { clientPublicIp: opts.clientPublicIp } : {}),
         ...(recorder ? { recorder } : {}),
@@ -280,6 +294,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
       ...(broker && opts.brokerHost && opts.brokerHost !== host ? { brokerHost: opts.brokerHost } : {}),
       ports,
       wanMode,
+      ...(auth ? { auth } : {}),
       core,
       streamStats: () => dataPlane?.stats() ?? [],
       beaconsSent: () => beacons,
