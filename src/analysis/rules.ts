@@ -111,6 +111,13 @@ export const REORDER_DEGRADED_FRACTION = 0.01;
 export const HEAVY_REORDER_FRACTION = 0.1;
 /** RFC 3550-style smoothed inter-arrival variation above which audio stutters (a 10 ms frame cadence). */
 export const JITTER_DEGRADED_S = 0.02;
+/**
+ * Meters have no cadence to vary from: the radio sends a packet when any meter of the set is due, and
+ * the set mixes 10, 20 and 40 fps meters (reference §3.3: "no fixed 'every 100 ms' rule"), so their
+ * inter-arrival spread is the set's, not the path's. Under a loaded sender the 20 ms bar called healthy
+ * LAN paths degraded on meters alone (netlab lan-healthy, 2026-11-30). Reordering and loss still judge them.
+ */
+const JITTER_EXEMPT: ReadonlySet<HopId> = new Set<HopId>(['data:meter']);
 /** Broken frames without a single first fragment before that pattern is called MTU rather than loss. */
 export const MTU_MIN_FRAMES = 5;
 /** Frames broken at or above this fraction of those started: the display visibly drops frames. */
@@ -233,9 +240,9 @@ const manyBroken = (f: PathFacts, c: ClassFacts): boolean => {
   const q = 1 - (1 - (f.mode === 'wan' ? LOSS_TOLERATED_WAN : LOSS_TOLERATED_LAN)) ** perFrame;
   return poissonTail(c.framesBroken, q * frames) < LOSS_ALPHA;
 };
-const jittery = (c: ClassFacts): boolean => c.packets > 0 && c.jitterS >= JITTER_DEGRADED_S;
+const jittery = (h: HopId, c: ClassFacts): boolean => !JITTER_EXEMPT.has(h) && c.packets > 0 && c.jitterS >= JITTER_DEGRADED_S;
 /** Delay variation is what the class shows first: before loss when frames complete or reordering is heavy, else after it. */
-const jitterDecides = (f: PathFacts, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, c) && !manyBroken(f, c) && (reordered(c) || jittery(c)));
+const jitterDecides = (f: PathFacts, h: HopId, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, c) && !manyBroken(f, c) && (reordered(c) || jittery(h, c)));
 /** Flowing, requested, and not stopped or cut to pieces: the classes whose quality the later rules grade. */
 const flowing = (c: ClassFacts): boolean => c.packets > 0 && !(c.requested && c.stopped && c.stopped.silentS >= STOPPED_AFTER_S) && !noFrameCompletes(c);
 /** This class went silent while still requested, and the path went on without it. */
@@ -987,7 +994,7 @@ export const RULES: readonly Rule[] = [
     source: `${RATE_SOURCE}; a bottleneck queues what it does not drop: the light classes’ late, bunched arrivals come from the same full queue`,
     when: (f, h) => {
       const c = cls(f, h);
-      return flowing(c) && jitterDecides(f, c) && rateLimit(f) !== undefined;
+      return flowing(c) && jitterDecides(f, h, c) && rateLimit(f) !== undefined;
     },
     summary: (f, h) => jitterSummary(f, cls(f, h)),
     evidence: (f) => [`${rateLimit(f) ?? ''}; the delay variation is the queue in front of that limit`],
@@ -1065,8 +1072,8 @@ export const RULES: readonly Rule[] = [
     status: 'degraded',
     cause: 'jitter',
     thresholds: { JITTER_DEGRADED_S },
-    source: 'RFC 3550 §6.4.1 inter-arrival jitter; empirical: 20 ms is two of the audio’s 10-ms frames (reference §3.5)',
-    when: (f, h) => flowing(cls(f, h)) && jittery(cls(f, h)),
+    source: 'RFC 3550 §6.4.1 inter-arrival jitter; empirical: 20 ms is two of the audio’s 10-ms frames (reference §3.5); not meters (reference §3.3: no fixed cadence)',
+    when: (f, h) => flowing(cls(f, h)) && jittery(h, cls(f, h)),
     summary: (f, h) => jitterSummary(f, cls(f, h)),
     evidence: none,
   },

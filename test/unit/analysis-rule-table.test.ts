@@ -10,7 +10,7 @@ import type { PathFacts } from '../../src/analysis/facts.js';
 import { judge, judgeHop } from '../../src/analysis/judge.js';
 import { HOP_IDS, type HopId } from '../../src/analysis/model.js';
 import { RULES, VERDICT_RULES, ruleTable } from '../../src/analysis/rules.js';
-import { healthyLan, withLoss } from '../helpers/facts.js';
+import { flowingClass, healthyLan, withLoss } from '../helpers/facts.js';
 import { localLan, withDrop } from '../helpers/local-facts.js';
 
 const decide = (f: PathFacts, hop: HopId): string => judgeHop(f, hop).rule;
@@ -140,9 +140,15 @@ test('heavy reordering: at 10 % out of order the counted loss is the reordering�
 });
 
 test('jitter: 20 ms smoothed inter-arrival variation (JITTER_DEGRADED_S)', () => {
-  const f = (j: number): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: j }));
-  expectRule(f(0.02), 'data:meter', 'data-jitter');
-  expectRule(f(0.0199), 'data:meter', 'data-arrives');
+  const f = (j: number): PathFacts => bend((x) => (x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 200), jitterS: j }));
+  expectRule(f(0.02), 'data:audio', 'data-jitter');
+  expectRule(f(0.0199), 'data:audio', 'data-arrives');
+});
+
+test('meters have no cadence (reference §3.3): their inter-arrival spread is never jitter, their reordering still is', () => {
+  const f = (j: number, ooo = 0): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: j, outOfOrder: ooo, packets: 300 }));
+  expectRule(f(0.5), 'data:meter', 'data-arrives');
+  expectRule(f(0.5, 3), 'data:meter', 'data-reordered');
 });
 
 test('whole frames despite counter gaps: ≥ 10 frames sent and 99 % complete (WHOLE_MIN_FRAMES, WHOLE_FRACTION)', () => {
@@ -213,7 +219,8 @@ test('rate limit across classes: the light class’s jitter, the pings’ round 
       x.data['data:meter'] = { ...x.data['data:meter'], packets: 2000 };
       change(x);
     });
-  expectRule(limited((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: 0.03 })), 'data:meter', 'data-jitter-rate-limit');
+  expectRule(limited((x) => (x.data['data:audio'] = { ...flowingClass('audio', undefined, 200, 60), jitterS: 0.03 })), 'data:audio', 'data-jitter-rate-limit');
+  expectRule(limited((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: 0.03 })), 'data:meter', 'data-arrives');
   expectRule(limited((x) => (x.control.session!.pings.avgMs = 150)), 'control', 'control-rtt-rate-limit');
   expectRule(limited((x) => (x.control.session!.pings.avgMs = 99)), 'control', 'control-ok');
   expectRule(
