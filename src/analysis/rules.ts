@@ -637,17 +637,6 @@ export const RULES: readonly Rule[] = [
     evidence: (f) => [`${rateLimit(f) ?? ''}; the pings wait in the same queue as the radio's data`],
   },
   {
-    id: 'control-rtt-poor',
-    hop: 'control',
-    status: 'degraded',
-    cause: 'control-timeout',
-    thresholds: { LAN_POOR_MS: RTT_THRESHOLDS.lan.poor, WAN_POOR_MS: RTT_THRESHOLDS.wan.poor },
-    source: 'reference §7.3 (FlexLib Radio.cs: LAN Poor ≥ 100 ms, SmartLink Poor ≥ 500 ms)',
-    when: (f) => slowRoundTrip(f),
-    summary: (f) => rttSummary(f),
-    evidence: none,
-  },
-  {
     id: 'control-commands-unanswered',
     hop: 'control',
     status: 'degraded',
@@ -677,6 +666,16 @@ export const RULES: readonly Rule[] = [
     source: 'reference §0 (TCP 4992 on the LAN, TLS to the radio remotely)',
     when: (f) => !f.control.session,
     summary: () => 'no control channel (TCP 4992 or TLS to the radio) in the evidence',
+    evidence: none,
+  },
+  {
+    id: 'control-slow-answers',
+    hop: 'control',
+    status: 'ok',
+    thresholds: { LAN_POOR_MS: RTT_THRESHOLDS.lan.poor, WAN_POOR_MS: RTT_THRESHOLDS.wan.poor },
+    source: 'reference §7.3 (FlexLib Radio.cs: LAN Poor ≥ 100 ms, SmartLink Poor ≥ 500 ms); issue 11 class 7: a long round trip with every reply coming is latency, not a dead radio — replies are judged by whether they come',
+    when: (f) => f.control.session !== undefined && slowRoundTrip(f),
+    summary: (f) => `every command answered; ${rttSummary(f)}: SmartSDR will show Poor network quality, but the radio answers`,
     evidence: none,
   },
   {
@@ -1128,7 +1127,11 @@ function pairWorks(t: NonNullable<PathFacts['forwarding']['test']>): boolean {
 function attemptLines(f: PathFacts): string[] {
   return f.control.attempts
     .filter((x) => x.bytesToClient === 0)
-    .map((x) => `${x.id}: ${x.synOnly ? 'connection attempts, no answer' : `${x.bytesToServer} B sent, nothing received`}${x.resetBy ? `, reset by ${x.resetBy}` : ''}`);
+    .map((x) =>
+      x.resetBy === 'server' && x.synOnly
+        ? `${x.id}: refused — the radio's address answered the connection with a TCP reset (nothing listens on that port, or a firewall rejects it)`
+        : `${x.id}: ${x.synOnly ? 'connection attempts, no answer' : `${x.bytesToServer} B sent, nothing received`}${x.resetBy ? `, reset by ${x.resetBy}` : ''}`,
+    );
 }
 
 function slowRoundTrip(f: PathFacts): boolean {
@@ -1137,7 +1140,7 @@ function slowRoundTrip(f: PathFacts): boolean {
 }
 
 function rttSummary(f: PathFacts): string {
-  return `average RTT at or above FlexLib's ${f.mode === 'wan' ? 'SmartLink' : 'LAN'} "Poor" threshold (${RTT_THRESHOLDS[f.mode].poor} ms)`;
+  return `average RTT ${(f.control.session?.pings.avgMs ?? 0).toFixed(0)} ms, at or above FlexLib's ${f.mode === 'wan' ? 'SmartLink' : 'LAN'} "Poor" threshold (${RTT_THRESHOLDS[f.mode].poor} ms)`;
 }
 
 /** A `wan validate` left unanswered is not late: FlexLib and AetherSDR never wait for that reply (reference §11). */

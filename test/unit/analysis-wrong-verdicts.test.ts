@@ -42,3 +42,12 @@ test('class 5: joining a running session on an MTU black hole — the pan names 
   assert.equal(r.verdict.cause, 'mtu');
   assert.match(hop(r, 'data:waterfall')!.evidence.join('\n'), /waterfall=0x42000000/);
 });
+
+test('class 7: a 120 ms round trip with every ping answered is latency, not a dead radio: no control fault, the RTT in the evidence', () => {
+  // Every reply 116 ms later than the scenario's 4 ms: a fixed-latency relay, nothing lost.
+  const events = lanScenario({ seconds: 6, withAudio: true }).map((e) => (e.type === 'tcp-data' && /^R\d+\|/.test(text(e)) ? { ...e, ts: e.ts + 0.116 } : e));
+  const r = analyze(events);
+  assert.equal(hop(r, 'control')?.status, 'ok', hop(r, 'control')?.evidence.join('\n'));
+  assert.notEqual(r.verdict.cause, 'control-timeout');
+  assert.match(hop(r, 'control')!.evidence.join('\n'), /RTT min\/avg\/max 120\/120\/120 ms/);
+});
