@@ -1,7 +1,7 @@
 // (c) The demo with "Inbound UDP blocked": the control channel works, no VITA-49 datagram arrives.
 import { expect, test } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
-import { screenshot, startProductServer } from './harness.js';
+import { blockedDemoVerdict, screenshot, startProductServer } from './harness.js';
 
 let server: UiServer | undefined;
 test.afterEach(async () => {
@@ -11,12 +11,7 @@ test.afterEach(async () => {
 
 test('demo with inbound UDP blocked: the verdict names udp-return, blocked, udp-blocked-inbound', async ({ page }) => {
   server = await startProductServer();
-  await page.goto(server.url);
-  await page.getByTestId('fault-udp-blocked').check();
-  await page.getByTestId('start-demo').click();
-  const verdict = page.getByTestId('verdict');
-  await expect(verdict).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });
-  await expect(verdict).toHaveAttribute('data-hop', 'udp-return');
+  const verdict = await blockedDemoVerdict(page, server.url);
   await expect(verdict).toHaveAttribute('data-cause', 'udp-blocked-inbound');
   await expect(verdict).toContainText('UDP data path');
   await expect(verdict).toContainText('Inbound UDP blocked');

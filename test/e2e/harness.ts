@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { Backends } from '../../src/bridge/session.js';
 import type { UiServer } from '../../src/bridge/ui-server.js';
 
@@ -57,4 +57,15 @@ export async function mtuCapture(name: string): Promise<{ file: string; remove()
   const { recordedSession } = await dist<typeof import('../helpers/sim.js')>('test/helpers/sim.js');
   const { file } = await recordedSession(join(dir, name), { mtu: 1400 }, { ms: 3000 });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Opens the app and runs the demo with inbound UDP blocked until the verdict says blocked at udp-return. */
+export async function blockedDemoVerdict(page: Page, url: string): Promise<Locator> {
+  await page.goto(url);
+  await page.getByTestId('fault-udp-blocked').check();
+  await page.getByTestId('start-demo').click();
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });
+  await expect(verdict).toHaveAttribute('data-hop', 'udp-return');
+  return verdict;
 }

@@ -2,7 +2,7 @@
 // a break where they stop, the verdict fully visible (never cut) at every width.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
-import { screenshot, startProductServer } from './harness.js';
+import { blockedDemoVerdict, screenshot, startProductServer } from './harness.js';
 
 let server: UiServer | undefined;
 test.afterEach(async () => {
@@ -35,12 +35,7 @@ for (const width of [1440, 720, 390]) {
   test(`path view at ${width} px: UDP-blocked demo, break before this computer, verdict never cut`, async ({ page }) => {
     await page.setViewportSize({ width, height: 1000 });
     server = await startProductServer();
-    await page.goto(server.url);
-    await page.getByTestId('fault-udp-blocked').check();
-    await page.getByTestId('start-demo').click();
-    const verdict = page.getByTestId('verdict');
-    await expect(verdict).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });
-    await expect(verdict).toHaveAttribute('data-hop', 'udp-return');
+    const verdict = await blockedDemoVerdict(page, server.url);
 
     for (const sel of ['.verdict-badge', '.verdict-where', '.verdict-cause', '.verdict-summary']) await expectNotCut(page, verdict.locator(sel));
     await expect(verdict.locator('.verdict-badge')).toHaveText('BLOCKED');
