@@ -32,7 +32,7 @@ export interface Scenario {
   /** Simulator arguments beyond address, ports and discovery. */
   sim?: string[];
   /** LAN: `diagnose --host IP --probe`; SmartLink: `diagnose --smartlink` against the lab's broker. */
-  diagnose: { mode: 'lan'; host: string } | { mode: 'smartlink' };
+  diagnose: { mode: 'lan'; host: string; options?: string[] } | { mode: 'smartlink' };
   /** How long a flowing session is watched (`--settle`). */
   settleS: number;
   expect: Expectation;
@@ -87,7 +87,7 @@ function simArgs(s: Scenario): string[] {
 
 function diagnoseArgs(s: Scenario, file: string): { args: string[]; env?: NodeJS.ProcessEnv } {
   const common = ['--format', 'json', '--no-redact', '--settle', String(s.settleS), '--seconds', String(DIAGNOSE_MAX_S), '--write', file];
-  if (s.diagnose.mode === 'lan') return { args: ['diagnose', '--host', s.diagnose.host, '--probe', ...common] };
+  if (s.diagnose.mode === 'lan') return { args: ['diagnose', '--host', s.diagnose.host, '--probe', ...(s.diagnose.options ?? []), ...common] };
   return {
     args: ['diagnose', '--smartlink', '--broker', `${ADDR.broker}:${PORTS.broker}`, '--broker-test-ca', ...common],
     // The simulated broker accepts any non-empty token.

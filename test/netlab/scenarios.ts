@@ -126,25 +126,38 @@ function rateLimitScenario(name: string, kbit: number, latencyMs: number, expect
 }
 const FORWARDED: WanOptions = { radioSide: 'nat', forward: { tcp: true, udp: true }, clientSide: 'nat' };
 
-function mtuScenario(mtu: number, blackHole: boolean): Scenario {
+/**
+ * A client at network_mtu 1500 (`--mtu 1500`, SmartSDR before v4) gets 1464-byte waterfall datagrams;
+ * at SmartSDR v4's default 1450 (FlexPath's default `--mtu`) they are 50 bytes smaller, 1414 B.
+ */
+const WATERFALL_DATAGRAM = { 1500: 1464, 1450: 1414 } as const;
+
+function mtuScenario(mtu: number, blackHole: boolean, clientMtu: 1500 | 1450 = 1500): Scenario {
   const o: WanOptions = { ...ROUTED, mtu };
+  const size = WATERFALL_DATAGRAM[clientMtu];
+  const fits = size <= mtu;
   return {
-    name: `mtu-${mtu}-${blackHole ? 'black-hole' : 'icmp'}`,
+    name: `mtu-${mtu}-${blackHole ? 'black-hole' : 'icmp'}${clientMtu === 1500 ? '' : `-client-${clientMtu}`}`,
     why:
-      `The inet–cr link has MTU ${mtu}; the radio's 1464-byte DF waterfall tiles exceed it, its 1344-byte last tiles, FFT, meters and Opus do not. ` +
-      (blackHole
-        ? 'The radio’s router drops the ICMP "fragmentation needed" (black hole), so the radio never hears of it. '
-        : 'ICMP "fragmentation needed" reaches the radio, which ignores it as a real radio does (DF always). ') +
-      'Either way the ICMP goes to the radio, never to the client: the client sees small classes flowing and no waterfall line ever complete — the MTU signature on data:waterfall.',
+      `The inet–cr link has MTU ${mtu}; the client asks for network_mtu ${clientMtu}, so the radio's DF waterfall tiles are ${size} bytes. ` +
+      (fits
+        ? 'They fit: the same narrow link that breaks a 1500-byte client carries everything for this one — healthy, not mtu.'
+        : 'They exceed it; the last tiles, FFT, meters and Opus do not. ' +
+          (blackHole
+            ? 'The radio’s router drops the ICMP "fragmentation needed" (black hole), so the radio never hears of it. '
+            : 'ICMP "fragmentation needed" reaches the radio, which ignores it as a real radio does (DF always). ') +
+          'Either way the ICMP goes to the radio, never to the client: the client sees small classes flowing and no waterfall line ever complete — the MTU signature on data:waterfall.'),
     build(lab) {
       wanTopology(lab, o);
       if (blackHole) lab.nft('rr', BLACK_HOLE);
     },
-    diagnose: { mode: 'lan', host: ADDR.radio },
+    diagnose: { mode: 'lan', host: ADDR.radio, options: ['--mtu', String(clientMtu)] },
     settleS: 4,
-    expect: { hop: 'data:waterfall', cause: 'mtu' },
+    expect: fits ? { cause: 'healthy' } : { hop: 'data:waterfall', cause: 'mtu' },
     check(lab) {
-      if (blackHole) {
+      if (fits) {
+        assert.equal(lab.counter('radio', 'frag_needed_in'), 0, 'nothing was too big for the link');
+      } else if (blackHole) {
         counterAbove(lab, 'rr', 'frag_needed_dropped', 0);
         assert.equal(lab.counter('radio', 'frag_needed_in'), 0, 'no ICMP reached the radio through the black hole');
       } else {
@@ -240,6 +253,7 @@ export const SCENARIOS: Scenario[] = [
   mtuScenario(1400, true),
   mtuScenario(1420, false),
   mtuScenario(1420, true),
+  mtuScenario(1420, false, 1450),
   {
     name: 'routed-loss-5',
     why:
