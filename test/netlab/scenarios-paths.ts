@@ -170,12 +170,13 @@ table inet lab {
     name: 'lan-mtu-mismatch',
     why:
       'One subnet, no router: the client’s interface has MTU 1400 while the radio’s has 1500. The radio’s 1464-byte DF waterfall tiles are dropped at the client’s ' +
-      'interface without any ICMP; meters, FFT (100 pixels) and Opus are smaller and pass → data:waterfall/mtu, seen the same way by a capture on that interface.',
+      'interface without any ICMP; meters, FFT (100 pixels) and Opus are smaller and pass → data:waterfall/mtu, seen the same way by a capture on that interface. ' +
+      'The probe does not step its MTU down here (--no-mtu-step): a capture of the steps reads them as loss growing with rate, which analyze cannot yet tell apart.',
     build(lab) {
       lanTopology(lab);
       lab.ip('client', 'link', 'set', 'lan0', 'mtu', '1400');
     },
-    diagnose: { mode: 'lan', host: ADDR.radio },
+    diagnose: { mode: 'lan', host: ADDR.radio, options: ['--no-mtu-step'] },
     settleS: 4,
     expect: { hop: 'data:waterfall', cause: 'mtu' },
     wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
