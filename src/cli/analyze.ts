@@ -11,6 +11,7 @@ import { type BatchOutcome, analyzeBatch } from '../analysis/batch.js';
 import { describeInputError } from '../analysis/input-error.js';
 import { type InputSpec, expandInputs } from '../capture/inputs.js';
 import { type ReportFormat, formatReport } from '../report/format.js';
+import { escapeControls } from '../report/escape.js';
 import { redactReport } from '../report/redact.js';
 import { type TriageFormat, formatTriage } from '../report/triage.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
@@ -63,12 +64,17 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   }
   const format = oneOf<TriageFormat>(values.format === 'json-lines' ? 'jsonl' : values.format, TRIAGE_FORMATS, 'text', 'format');
   const reportFormat = oneOf<ReportFormat>(values['report-format'], REPORT_FORMATS, 'md', 'report-format');
-  const outcomes = await analyzeMany(specs);
-  const all: BatchOutcome[] = [...failures.map((f): BatchOutcome => ({ name: f.name, ok: false, error: f.error })), ...outcomes];
-  const shown = redact ? all.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : all;
   const outDir = values['out-dir'];
-  if (outDir !== undefined) await writeReports(outDir, shown, reportFormat, force, inputs);
-  const table = formatTriage(shown, format);
+  // Claimed before the work, like --out: a name that is taken stops the run before any report is written.
+  const reportPaths = outDir === undefined ? undefined : await claimReports(outDir, specs, reportFormat, force, inputs);
+  const analysed = await analyzeMany(specs);
+  const outcomes = redact ? analysed.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : analysed;
+  if (reportPaths !== undefined) {
+    // A capture that failed leaves its claimed name empty; output-file.ts removes it at exit.
+    for (const [i, o] of outcomes.entries()) if (o.ok) await writeOutput(reportPaths[i] as string, formatReport(o.report, reportFormat));
+  }
+  const all: BatchOutcome[] = [...failures.map((f): BatchOutcome => ({ name: f.name, ok: false, error: f.error })), ...outcomes];
+  const table = formatTriage(all, format);
   if (values.out) await writeOutput(values.out, table);
   else process.stdout.write(table);
   return all.some((o) => !o.ok) ? EXIT.badInput : EXIT.ok;
@@ -91,7 +97,7 @@ async function analyzeOne(spec: InputSpec, format: ReportFormat, out: string | u
   return EXIT.ok;
 }
 
-/** All files on worker threads, with one status line for the whole batch. */
+/** All files on worker threads, with one status line for the whole batch (a line per capture outside a terminal). */
 async function analyzeMany(specs: InputSpec[]): Promise<BatchOutcome[]> {
   const line = statusLine();
   const started = Date.now();
@@ -107,9 +113,10 @@ async function analyzeMany(specs: InputSpec[]): Promise<BatchOutcome[]> {
         bytes += n;
         line.update(text);
       },
-      onOutcome: () => {
+      onOutcome: (o) => {
         done++;
-        line.update(text);
+        // A zip entry's name is the archive author's text: no control sequences reach the terminal.
+        line.step(`${text()} (last: ${escapeControls(o.name)}${o.ok ? '' : ', unreadable'})`);
       },
     });
   } finally {
@@ -126,13 +133,11 @@ function reportName(name: string, ext: string, taken: Set<string>): string {
   return candidate;
 }
 
-async function writeReports(dir: string, outcomes: BatchOutcome[], format: ReportFormat, force: boolean, inputs: readonly string[]): Promise<void> {
+/** One report name per capture, in the order of `specs`, each created exclusively (output-file.ts). */
+async function claimReports(dir: string, specs: readonly InputSpec[], format: ReportFormat, force: boolean, inputs: readonly string[]): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const taken = new Set<string>();
-  for (const o of outcomes) {
-    if (!o.ok) continue;
-    const path = join(dir, reportName(o.name, EXT[format], taken));
-    await claimOutput(path, { option: 'out-dir', force, inputs });
-    await writeOutput(path, formatReport(o.report, format));
-  }
+  const paths = specs.map((s) => join(dir, reportName(s.name, EXT[format], taken)));
+  for (const path of paths) await claimOutput(path, { option: 'out-dir', force, inputs });
+  return paths;
 }

@@ -30,17 +30,24 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
   };
 }
 
-/** A one-line status on stderr for work that is not one file (a batch): same TTY-only, 10-per-second rule. */
-export function statusLine(stream: NodeJS.WriteStream = process.stderr): { update(text: () => string): void; end(): void } {
-  if (!stream.isTTY) return { update() {}, end() {} };
+/**
+ * Progress of work that is not one file (a batch) on stderr. On a terminal: one line, redrawn in place
+ * (at most 10 times a second, and at every step) and cleared at the end. Elsewhere (a log, CI, a pipe):
+ * a plain line per step and nothing in between, so a log holds which capture finished when, without
+ * carriage returns or escape codes.
+ */
+export function statusLine(stream: NodeJS.WriteStream = process.stderr): { update(text: () => string): void; step(text: string): void; end(): void } {
+  if (!stream.isTTY) return { update() {}, step: (text) => void stream.write(`${text}\n`), end() {} };
   let last = 0;
+  const draw = (text: string): void => {
+    last = Date.now();
+    stream.write(`\r${text}\x1b[K`);
+  };
   return {
     update(text) {
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      stream.write(`\r${text()}\x1b[K`);
+      if (Date.now() - last >= 100) draw(text());
     },
+    step: draw,
     end() {
       stream.write('\r\x1b[K');
     },

@@ -4,7 +4,7 @@
  * as it was), and a capture written with --write obeys the same rules down in the writer.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -84,4 +84,53 @@ test('a claimed name is a new regular file of ours from the start; a run that fa
   const r = await runCli(['analyze', notCapture, '--out', out]);
   assert.equal(r.code, 1);
   assert.equal(existsSync(out), false, 'no empty placeholder left to trip the next run');
+});
+
+test('--out-dir: every report name is claimed before the work; one that is taken stops the run with none written, --force replaces it', async () => {
+  const inputs = join(dir, 'ticket');
+  mkdirSync(inputs);
+  for (const n of ['a.pcapng', 'b.pcapng']) copyFileSync(capture, join(inputs, n));
+  // The names a run gives its reports, from a run into a fresh folder.
+  const fresh = join(dir, 'reports-fresh');
+  assert.equal((await runCli(['analyze', inputs, '--out-dir', fresh])).code, 0);
+  const names = readdirSync(fresh).sort();
+  assert.equal(names.length, 2);
+  const [first, second] = names as [string, string];
+
+  const out = join(dir, 'reports');
+  mkdirSync(out);
+  writeFileSync(join(out, second), 'an earlier report');
+  const refused = await runCli(['analyze', inputs, '--out-dir', out]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /--out-dir .* exists; choose another name, or add --force/);
+  assert.equal(refused.stdout, '', 'refused before the work: no table');
+  assert.deepEqual(readdirSync(out), [second], `the other report was not written: ${readdirSync(out).join(', ')}`);
+  assert.equal(readFileSync(join(out, second), 'utf8'), 'an earlier report');
+
+  // A symlink planted at a report's name: never written through, with or without --force.
+  const victim = join(dir, 'victim-report.conf');
+  writeFileSync(victim, 'important=1\n');
+  rmSync(join(out, second));
+  symlinkSync(victim, join(out, first));
+  assert.equal((await runCli(['analyze', inputs, '--out-dir', out])).code, 2);
+  const forced = await runCli(['analyze', inputs, '--out-dir', out, '--force']);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(readFileSync(victim, 'utf8'), 'important=1\n', 'what the link pointed to is untouched');
+  for (const n of names) {
+    assert.ok(lstatSync(join(out, n)).isFile() && !lstatSync(join(out, n)).isSymbolicLink(), n);
+    assert.equal(readFileSync(join(out, n), 'utf8'), readFileSync(join(fresh, n), 'utf8'), n);
+  }
+});
+
+test('--out-dir: a capture that turns out unreadable leaves no empty report behind', async () => {
+  const inputs = join(dir, 'ticket-bad');
+  mkdirSync(inputs);
+  copyFileSync(capture, join(inputs, 'good.pcapng'));
+  writeFileSync(join(inputs, 'bad.pcapng'), 'not a capture at all');
+  const out = join(dir, 'reports-bad');
+  const r = await runCli(['analyze', inputs, '--out-dir', out]);
+  assert.equal(r.code, 1, r.stderr);
+  const left = readdirSync(out);
+  assert.equal(left.length, 1, left.join(', '));
+  assert.match(left[0] ?? '', /good/);
 });
