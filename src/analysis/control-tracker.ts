@@ -8,7 +8,7 @@ import { formatEndpoint } from '../capture/types.js';
 import { type ApiLine, LineSplitter, parseLine } from '../api/lines.js';
 import { AgeQueue } from '../common/age-queue.js';
 import { type MeterDefinition, parseMeterBody, parseStatusBody } from '../api/status.js';
-import { DecodeError } from '../vita/errors.js';
+import { DecodeError } from '../common/decode-error.js';
 import { type BrokerRadio, type TestConnection as BrokerTestConnection, isBrokerLine, pairs, parseRadioList, parseTestConnection } from '../smartlink/protocol.js';
 import { formatStreamId, parseStreamId } from '../vita/stream-id.js';
 

@@ -3,7 +3,7 @@
  * VITA-49 datagram (copied out of Wireshark) is not a capture: point at `flexpath decode`.
  */
 import { open } from 'node:fs/promises';
-import { DecodeError } from '../vita/errors.js';
+import { DecodeError } from '../common/decode-error.js';
 import { header } from '../vita/header.js';
 
 /** True when the bytes are exactly one VITA-49 packet by its own header's size field. */

@@ -13,9 +13,9 @@
  */
 import type { Endpoint, UdpEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
-import { u16be, u32be } from '../vita/bytes.js';
+import { u16be, u32be } from '../common/bytes.js';
 import { type AudioFormat, FLEX_OUI, type FlexClass, type PacketKind, classifyCodes } from '../vita/classes.js';
-import { DecodeError } from '../vita/errors.js';
+import { DecodeError } from '../common/decode-error.js';
 import { type VitaPacket, decodePacket } from '../vita/packet.js';
 import { readBeacon, type RadioBeacon } from '../vita/payload/discovery.js';
 import { FFT_SUBHEADER } from '../vita/payload/fft.js';

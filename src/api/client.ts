@@ -8,7 +8,7 @@
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { DecodeError } from '../vita/errors.js';
+import { DecodeError } from '../common/decode-error.js';
 import { type ApiLine, LineSplitter, parseLine } from './lines.js';
 
 export interface Reply {

@@ -7,7 +7,7 @@
  *   V<version> / H<hex handle>  prologue
  * Parse and format are symmetric: format(parse(line)) === line for every well-formed line.
  */
-import { DecodeError } from '../vita/errors.js';
+import { DecodeError } from '../common/decode-error.js';
 
 export type ApiLine =
   | { type: 'command'; seq: number; debug: boolean; command: string }

@@ -5,7 +5,7 @@
  * a capture of a port scan cannot grow memory without limit.
  */
 import type { Endpoint } from './types.js';
-import { u32be } from '../vita/bytes.js';
+import { u32be } from '../common/bytes.js';
 
 const CACHE_LIMIT = 65_536;
 

@@ -4,7 +4,7 @@
  * correct header checksums (RFC 1071) so Wireshark shows them as valid. The IP version follows the
  * addresses given.
  */
-import { u16be } from '../vita/bytes.js';
+import { u16be } from '../common/bytes.js';
 import { ipv4Text, ipv6Text, parseIp } from './addr.js';
 import { IPPROTO } from './ip.js';
 import { TCP_FLAG } from './tcp.js';

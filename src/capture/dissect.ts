@@ -6,7 +6,7 @@
  * object; `payload` is a view into the reader's buffer, valid only while the sink runs.
  */
 import { endpointAt, ipv4Text, ipv6Text } from './addr.js';
-import { u16be, u32be } from '../vita/bytes.js';
+import { u16be, u32be } from '../common/bytes.js';
 import { DEFAULT_REASSEMBLY_BUDGET, ReassemblyBudget } from './budget.js';
 import type { RecordSink } from './format.js';
 import { decodeIcmp } from './icmp.js';

@@ -2,7 +2,7 @@
  * IPv4 (RFC 791) and IPv6 (RFC 8200) headers, decoded into one reused view so the hot path allocates
  * nothing, plus bounded fragment reassembly.
  */
-import { u16be } from '../vita/bytes.js';
+import { u16be } from '../common/bytes.js';
 import { AgeQueue } from '../common/age-queue.js';
 import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 

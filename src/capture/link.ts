@@ -3,7 +3,7 @@
  * LINKTYPE registry (https://www.tcpdump.org/linktypes.html) and its per-type pages (LINKTYPE_LINUX_SLL,
  * LINKTYPE_LINUX_SLL2, LINKTYPE_NULL/LOOP); VLAN tags per IEEE 802.1Q / 802.1ad.
  */
-import { u16be, u32be, u32le } from '../vita/bytes.js';
+import { u16be, u32be, u32le } from '../common/bytes.js';
 
 export const LINKTYPE = {
   NULL: 0,

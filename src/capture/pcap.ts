@@ -4,8 +4,8 @@
  * ns 0xA1B23C4D), then records of a 16-byte header (seconds, fraction, captured length, original length)
  * followed by the captured bytes.
  */
-import { u32be, u32le } from '../vita/bytes.js';
-import { DecodeError } from '../vita/errors.js';
+import { u32be, u32le } from '../common/bytes.js';
+import { DecodeError } from '../common/decode-error.js';
 import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
 
 export const PCAP_MAGIC_US = 0xa1b2c3d4;

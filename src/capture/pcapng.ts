@@ -4,8 +4,8 @@
  * section, which the Section Header Block's byte-order magic 0x1A2B3C4D announces. Block bodies are
  * padded to 32 bits; options are (code u16, length u16, value padded to 32 bits), ended by code 0.
  */
-import { u16be, u16le, u32be, u32le } from '../vita/bytes.js';
-import { DecodeError } from '../vita/errors.js';
+import { u16be, u16le, u32be, u32le } from '../common/bytes.js';
+import { DecodeError } from '../common/decode-error.js';
 import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
 import { split, splitTicks } from './timestamp.js';
 

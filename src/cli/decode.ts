@@ -3,7 +3,8 @@
  * agent who has copied one UDP payload out of Wireshark and wants to know what it is.
  */
 import { readFile } from 'node:fs/promises';
-import { type VitaPacket, DecodeError, decodePacket, formatStreamId, readBeacon, vitaFrequencyToHz } from '../vita/index.js';
+import { DecodeError } from '../common/decode-error.js';
+import { type VitaPacket, decodePacket, formatStreamId, readBeacon, vitaFrequencyToHz } from '../vita/index.js';
 import { EXIT, UsageError, oneOf, parse, toJson } from './common.js';
 
 const hex16 = (n: number): string => '0x' + n.toString(16).toUpperCase().padStart(4, '0');

@@ -4,7 +4,7 @@
  * are LAN broadcasts: their absence across a router or VPN is expected, never a fault.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { DecodeError } from '../vita/errors.js';
+import { DecodeError } from '../common/decode-error.js';
 import { decodePacket } from '../vita/packet.js';
 import { type RadioBeacon, readBeacon } from '../vita/payload/discovery.js';
 

@@ -8,7 +8,7 @@ import type { AnalysisReport, HopId } from '../analysis/model.js';
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
 import { unixNow } from '../capture/timestamp.js';
-import { redactSecrets } from '../report/redact.js';
+import { redactSecrets } from '../common/secrets.js';
 
 /** A session left running (the UI) records at most this much, then analyses on without recording. */
 export const CONTINUOUS_RECORD_BYTES = 50 * 1024 * 1024;

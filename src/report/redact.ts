@@ -8,6 +8,7 @@
  */
 import { isIPv6 } from 'node:net';
 import type { AnalysisReport } from '../analysis/model.js';
+import { redactSecrets } from '../common/secrets.js';
 
 export interface RedactOptions {
   /** Also hide unique-local IPv6 (fc00::/7): stable per site, so they can tie reports together. */
@@ -16,21 +17,6 @@ export interface RedactOptions {
 
 /** The note every redacted report carries at its top (report `redacted`), so nobody takes it for the original. */
 export const REDACTED_NOTE = 'addresses, radio and station identities, file names and secrets are replaced by <placeholders>';
-
-/** key=value secrets; `handle` is the one-time `wan validate handle=` (not `client_handle`, a session id). */
-const TOKEN = /(?<![\w-])(token|owner_token|id_token|access_token|refresh_token|password|secret|client_secret|handle)=[^\s,;"']+/gi;
-const BEARER = /\b(Bearer)\s+[\w\-.~+/]+=*/gi;
-const JSON_SECRET = /"(token|owner_token|id_token|access_token|refresh_token|password|secret|client_secret|handle)"\s*:\s*"(?:[^"\\]|\\.)*"/gi;
-const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
-
-/** Replaces secret values in text (`application register … token=…`): for every line FlexPath records or logs. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(JSON_SECRET, '"$1":"<redacted>"')
-    .replace(TOKEN, '$1=<redacted>')
-    .replace(BEARER, '$1 <redacted>')
-    .replace(JWT, '<redacted-token>');
-}
 
 /** FlexRadio serials (reference §4.2: `serial=1234-5678-9012-3456`), wherever they stand (`_` included). */
 const SERIAL = /(?<!\d)\d{4}-\d{4}-\d{4}-\d{4}(?!\d)/g;

@@ -8,7 +8,7 @@
  */
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
-import { redactSecrets } from '../report/redact.js';
+import { redactSecrets } from '../common/secrets.js';
 
 
 export interface Recorder {

@@ -9,6 +9,7 @@
 import { isIP } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { LineSplitter } from '../api/lines.js';
+import { redactSecrets } from '../common/secrets.js';
 import { type BrokerRadio, isBrokerLine, pairs, parseRadioList, parseTestConnection, type TestConnection } from './protocol.js';
 
 export const SMARTLINK_HOST = 'smartlink.flexradio.com';
@@ -104,7 +105,7 @@ export class BrokerClient {
     const stop = this.watch((l) => {
       if (l.startsWith('application info')) publicIp = pairs(l).get('public_ip');
     });
-    this.write(`application register name=FlexPath platform=${process.platform} token=${token}`, 'application register name=FlexPath platform=' + process.platform + ' token=<redacted>');
+    this.write(`application register name=FlexPath platform=${process.platform} token=${token}`);
     try {
       const line = await reply;
       if (line.startsWith('application registration_invalid')) throw new BrokerError('the SmartLink server refused the login token (application registration_invalid)');
@@ -136,9 +137,11 @@ export class BrokerClient {
     this.ended('closed by FlexPath');
   }
 
-  private write(line: string, shown = line): void {
+  /** Listeners see the line with its secrets hidden: they log and record it. */
+  private write(line: string): void {
     if (this.closedBecause !== undefined) return;
     this.socket.write(line + '\r\n');
+    const shown = redactSecrets(line);
     for (const l of this.listeners) l('out', shown + '\r\n');
   }
 

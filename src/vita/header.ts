@@ -3,7 +3,7 @@
  * layout Flex radios use: waveform meter packets, for one, come with no timestamps (reference §1.2).
  * All header words are big-endian (reference §1.4).
  */
-import { DecodeError, need } from './errors.js';
+import { DecodeError, need } from '../common/decode-error.js';
 import { type StreamId, streamId } from './stream-id.js';
 
 /** 0/1 IF data, 2/3 extension data (odd = with stream ID), 4 IF context, 5 extension context, 6/7 command (VITA-49.2). */

@@ -1,4 +1,3 @@
-export * from './errors.js';
 export * from './stream-id.js';
 export * from './header.js';
 export * from './classes.js';

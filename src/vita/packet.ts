@@ -6,7 +6,7 @@
  * gives back the same bytes.
  */
 import { type AudioFormat, type PacketKind, classify } from './classes.js';
-import { DecodeError } from './errors.js';
+import { DecodeError } from '../common/decode-error.js';
 import { type VitaHeader, type VitaTrailer, hasTrailer, header, headerLength, trailer } from './header.js';
 import { type AudioPayload, float32Stereo, int16Mono, opus } from './payload/audio.js';
 import { type DaxIqPayload, daxIq } from './payload/dax-iq.js';

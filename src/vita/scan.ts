@@ -4,7 +4,7 @@
  * `decodePacket` stays the reference; a test checks the two agree on every field they share.
  */
 import { hasStreamId, headerLength, type PacketType } from './header.js';
-import { u16be, u32be } from './bytes.js';
+import { u16be, u32be } from '../common/bytes.js';
 import { FLEX_OUI, PCC } from './classes.js';
 
 export interface PacketScan {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { analyzeCaptureFile, analyzeCaptureStream } from '../../src/analysis/analyze-file.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
-import { DecodeError } from '../../src/vita/errors.js';
+import { DecodeError } from '../../src/common/decode-error.js';
 import { type CaptureBlock, captureLayout } from '../helpers/capture-layout.js';
 import { type SeedCapture, buildSeedCaptures } from './capture-seeds.js';
 import { type FuzzOptions, type FuzzResult, Recorder, describeError, inputRandom } from './harness.js';

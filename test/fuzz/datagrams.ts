@@ -14,9 +14,10 @@ import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { Endpoint, UdpEvent } from '../../src/capture/types.js';
 import {
-  DecodeError, FftFrameAssembler, PCC, type VitaPacket, WaterfallLineAssembler, decodePacket, encodePacket, header, readBeacon,
+  FftFrameAssembler, PCC, type VitaPacket, WaterfallLineAssembler, decodePacket, encodePacket, header, readBeacon,
 } from '../../src/vita/index.js';
 import { newScan, scanPacket } from '../../src/vita/scan.js';
+import { DecodeError } from '../../src/common/decode-error.js';
 import { fftPacket, flexHeader, meterPacket, opusPacket, waterfallPacket } from '../helpers/packets.js';
 import { fixture } from '../helpers/paths.js';
 import { type FuzzOptions, type FuzzResult, Recorder, describeError, hexHead, inputRandom } from './harness.js';

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import { formatLine, parseLine } from '../../src/api/lines.js';
 import type { Endpoint, NetEvent } from '../../src/capture/types.js';
-import { DecodeError } from '../../src/vita/errors.js';
+import { DecodeError } from '../../src/common/decode-error.js';
 import { fixture } from '../helpers/paths.js';
 import { type FuzzOptions, type FuzzResult, Recorder, describeError, inputRandom } from './harness.js';
 import { type Rnd, int, pick } from './mutate.js';

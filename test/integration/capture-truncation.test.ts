@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { analyzeCaptureFile } from '../../src/analysis/analyze-file.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import { PcapWriter } from '../../src/capture/writer.js';
-import { DecodeError } from '../../src/vita/errors.js';
+import { DecodeError } from '../../src/common/decode-error.js';
 import { rewriteCapture, writeEventsCapture } from '../helpers/capture-files.js';
 import { type CaptureBlock, type CaptureLayout, captureLayout } from '../helpers/capture-layout.js';
 import { runCli } from '../helpers/cli.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { LineSplitter, formatLine, parseLine } from '../../src/api/lines.js';
 import { parseMeterBody, parseStatusBody } from '../../src/api/status.js';
-import { DecodeError } from '../../src/vita/errors.js';
+import { DecodeError } from '../../src/common/decode-error.js';
 import { fixture } from '../helpers/paths.js';
 
 const session = readFileSync(fixture('smartsdr-win-session.txt'), 'utf8').split('\n').filter((l) => l.length > 0);

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type RadioFacts, decideMode, factsFromRadioList, licensedClients } from '../../src/diagnose/preflight.js';
 import { panIdsFromReply } from '../../src/diagnose/probe.js';
-import { DecodeError, decodePacket, readBeacon } from '../../src/vita/index.js';
+import { DecodeError } from '../../src/common/decode-error.js';
+import { decodePacket, readBeacon } from '../../src/vita/index.js';
 import { discovery } from '../../src/vita/payload/discovery.js';
 import { newScan, scanPacket } from '../../src/vita/scan.js';
 

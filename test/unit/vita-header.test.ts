@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DecodeError, type PacketType, type VitaHeader, header, headerLength, streamId, trailer } from '../../src/vita/index.js';
+import { DecodeError } from '../../src/common/decode-error.js';
+import { type PacketType, type VitaHeader, header, headerLength, streamId, trailer } from '../../src/vita/index.js';
 
 test('word 0 bit layout matches the reference byte view (§1.1): 0x38 0x5n = type 3, C, UTC, sample count', () => {
   // First 16 bytes of a FLEX-6600 fw 4.1.5 beacon quoted in reference §4.1.

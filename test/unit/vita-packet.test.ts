@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { DecodeError } from '../../src/common/decode-error.js';
 import {
-  DecodeError, PCC, type VitaPacket, decodePacket, encodePacket, encodingLength, readBeacon, scaleMeter,
+  PCC, type VitaPacket, decodePacket, encodePacket, encodingLength, readBeacon, scaleMeter,
   describeSampleClass, streamId, vitaFrequencyToHz,
 } from '../../src/vita/index.js';
 import { newScan, scanPacket } from '../../src/vita/scan.js';

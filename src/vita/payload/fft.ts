@@ -3,7 +3,7 @@
  * counted from `numBins`, not from the datagram length: real packets carry 4 extra zero bytes.
  * A bin is a y pixel (0 = top = max_dbm).
  */
-import { DecodeError, need } from '../errors.js';
+import { DecodeError, need } from '../../common/decode-error.js';
 import { readU16BE, writeU16BE } from './u16be.js';
 
 export interface FftPayload {

@@ -2,7 +2,7 @@
  * Meter payload (PCC 0x8002, reference §3.3): consecutive 4-byte pairs of u16 meter ID and i16 raw
  * value. The unit (from the `meter` status lines on TCP) decides the scaling.
  */
-import { need } from '../errors.js';
+import { need } from '../../common/decode-error.js';
 
 export interface MeterReading {
   id: number;

@@ -3,7 +3,7 @@
  * intensities. Frequencies are VITA fixed point, Hz × 2^20. Like FFT packets, real tiles end with 4
  * extra zero bytes, which the packet layer keeps as padding.
  */
-import { DecodeError, need } from '../errors.js';
+import { DecodeError, need } from '../../common/decode-error.js';
 import { readU16BE, writeU16BE } from './u16be.js';
 
 export interface WaterfallPayload {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { u16be, u16le, u32be, u32le } from '../../src/vita/bytes.js';
+import { u16be, u16le, u32be, u32le } from '../../src/common/bytes.js';
 import { prng } from '../helpers/prng.js';
 
 test('hot-path integer reads equal Node Buffer reads at every offset, high bits included', () => {
