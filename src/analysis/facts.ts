@@ -87,7 +87,7 @@ export interface ClassFacts {
   bytesPerS: number;
   framesComplete: number;
   framesBroken: number;
-  /** Frames/lines the radio sent, from the span of their indices (FFT frame_index, waterfall timecode). */
+  /** Frames/lines the radio sent (the span of their indices: FFT frame_index, waterfall timecode) whose fate is settled: not those still being assembled. */
   framesSent: number;
   /** No stream of the class ever delivered a unit's first fragment (start bin 0). */
   neverFirstFragment: boolean;
@@ -412,7 +412,9 @@ function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e
     if (d > 0) f.bytesPerS += st.bytes / d;
     f.framesComplete += st.frames?.completed ?? 0;
     f.framesBroken += st.frames?.broken ?? 0;
-    if (st.firstIndex !== undefined && st.maxIndex !== undefined) f.framesSent += st.maxIndex - st.firstIndex + 1;
+    // Frames still being assembled are not yet missing: judged live, the newest lines of a path that
+    // reorders are always in flight (netlab relay-jitter: 81 of 83 complete, the other 2 still arriving).
+    if (st.firstIndex !== undefined && st.maxIndex !== undefined) f.framesSent += st.maxIndex - st.firstIndex + 1 - (st.frames?.open ?? 0);
     f.jitterS = Math.max(f.jitterS, st.jitterS);
   }
   const stopped = e ? silence(streams, s, e.until ?? src.now) : undefined;

@@ -93,6 +93,10 @@ class FragmentAssembler<M> {
   completed = 0;
   broken = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Frames begun and neither complete nor abandoned yet (their packets may still be on the way). */
+  get open(): number {
+    return this.pending.size;
+  }
   private newest: number | undefined;
   /** Indices are uint32, so -1 marks an empty slot. */
   private readonly done: number[] = new Array<number>(DONE_KEPT).fill(-1);
@@ -194,6 +198,10 @@ export class FftFrameAssembler {
     return this.core.broken;
   }
 
+  get open(): number {
+    return this.core.open;
+  }
+
   push(p: { frameIndex: number; startBin: number; numBins: number; totalBins: number; bins?: Uint16Array }): FftFrame | undefined {
     const done = this.core.add(p.frameIndex, p.startBin, p.numBins, p.totalBins, p.bins, null);
     return done ? { frameIndex: done.index, bins: done.bins ?? new Uint16Array(0) } : undefined;
@@ -239,6 +247,10 @@ export class WaterfallLineAssembler {
 
   get broken(): number {
     return this.core.broken;
+  }
+
+  get open(): number {
+    return this.core.open;
   }
 
   push(p: {

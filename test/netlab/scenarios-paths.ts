@@ -93,6 +93,20 @@ const PATHS: Scenario[] = [
     },
   },
   {
+    name: 'relay-jitter',
+    why:
+      'The relay holds each datagram 5 ms plus a uniform 0–80 ms (TCP in order, 5 ms): datagrams reorder and their spacing varies by tens of ms, none is lost. ' +
+      'Meter packets leave ≈ 36 ms apart, so a meter packet overtakes the one before it with P = (80 − 36)² / (2 · 80²) ≈ 15 % (more with the packets further back): ' +
+      'well above 10 % out of order, and every FFT frame and waterfall line still completes. The first class in path order, data:meter, is degraded by the reordering → jitter. ' +
+      'Reordered waterfall tiles are not loss that grows with rate (the 4-bit counter cannot place tiles late by 8 or more; the lines can): never bandwidth.',
+    build: relayTopology,
+    start: (lab) => startRelay(lab, 5, { jitterMs: 80 }),
+    diagnose: { mode: 'lan', host: RELAY.clientSide },
+    settleS: 4,
+    expect: { hop: 'data:meter', cause: 'jitter' },
+    wireCapture: { hop: 'data:meter', cause: 'jitter' },
+  },
+  {
     name: 'lan-wrong-port-discovery-on',
     why:
       'The radio sends its data to the announced port + 1 (simulator fault wrong-port). FlexPath binds FlexLib’s 4991, so the data goes to 4992 — the port its own ' +

@@ -231,6 +231,30 @@ test('rate limit across classes: the light class’s jitter, the pings’ round 
   expectRule(limited((x) => (x.data['data:panadapter'] = { ...x.data['data:panadapter'], framesComplete: 90, framesBroken: 10, framesSent: 100 })), 'data:panadapter', 'data-loss-rate-limit');
 });
 
+test('rate limit on a path that reorders: frames count, not the 4-bit counter (netlab relay-jitter, capture with drops)', () => {
+  // A tcpdump capture of netlab relay-jitter (datagrams held 5 + 0–80 ms, none lost on the path; tcpdump
+  // itself dropped 31 waterfall datagrams under load). The counter's "loss" is the reordering's shadow,
+  // deeper for the class that sends more packets within 80 ms.
+  const reordering = (): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], packets: 134, lost: 19, outOfOrder: 25, bytesPerS: 1_550, jitterS: 0.033 };
+      x.data['data:panadapter'] = { ...x.data['data:panadapter'], packets: 110, lost: 17, outOfOrder: 27, bytesPerS: 6_100, framesComplete: 102, framesBroken: 0, framesSent: 102, jitterS: 0.039 };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 517, lost: 563, outOfOrder: 237, bytesPerS: 139_000, framesComplete: 81, framesBroken: 7, framesSent: 88, jitterS: 0.045 };
+      x.data['data:audio'] = { ...flowingClass('audio', undefined, 42, 120), packets: 422, lost: 150, outOfOrder: 204, bytesPerS: 12_000, jitterS: 0.017 };
+    });
+  // 81 of 88 lines at ≈ 5.9 packets a line is ≈ 1.4 % of packets lost; meters and audio reorder and have
+  // no frames to count by: nothing to compare the waterfall with, so no rate limit.
+  expectRule(reordering(), 'data:meter', 'data-heavy-reorder');
+  expectRule(reordering(), 'data:audio', 'data-heavy-reorder');
+  // The same waterfall cut down by a limit: 40 of 88 lines complete (≈ 12 % of packets lost) next to
+  // meters that neither reorder nor lose (2000 packets): loss grows with rate, read from the frames.
+  const limited = bend((x) => {
+    x.data['data:meter'] = { ...x.data['data:meter'], packets: 2000 };
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 517, lost: 563, outOfOrder: 237, bytesPerS: 139_000, framesComplete: 40, framesBroken: 48, framesSent: 88 };
+  });
+  expectRule(limited, 'data:waterfall', 'data-loss-rate-limit');
+});
+
 test('control: pings (PING_TIMEOUT_S = 17 s, reference §5.5; the radio’s keepalive 15 s, reference §11)', () => {
   const p = (change: Partial<NonNullable<PathFacts['control']['session']>['pings']>): PathFacts => bend((x) => Object.assign(x.control.session!.pings, change));
   expectRule(p({ longestWaitS: 17.01 }), 'control', 'control-ping-lost');
