@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { RECEIVE_BUFFER_BYTES } from '../src/diagnose/data-socket.js';
 import { startListening } from '../src/diagnose/listen.js';
 import type { BlastRequest, BlastResult } from './live-sender.js';
+import { median } from './timing.js';
 
 const RATES = [25_000, 50_000, 100_000, 150_000, 175_000, 200_000, 225_000, 250_000, 300_000];
 const SECONDS = 2;
@@ -123,11 +124,6 @@ function ceiling(steps: Step[]): number {
     best = Math.max(best, Math.min(s.pps, s.achievedPps));
   }
   return best;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 export async function benchLive(): Promise<void> {

@@ -78,3 +78,9 @@ export async function bestOf(n: number, run: () => Promise<Timed>): Promise<Time
   }
   return { ...(best as Timed), peakRss: rss };
 }
+
+/** The middle value (mean of the two middle ones for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}

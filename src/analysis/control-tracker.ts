@@ -106,6 +106,8 @@ export interface PanInfo {
   xPixels?: number;
   yPixels?: number;
   fps?: number;
+  /** A waterfall's `line_duration`, ms (reference §3.2). */
+  lineDurationMs?: number;
   /** Display span and level scale from the pan's status (`center`, `bandwidth` in MHz; `min_dbm`, `max_dbm`). */
   centerMhz?: number;
   bandwidthMhz?: number;
@@ -511,6 +513,8 @@ export class ControlTracker {
       if (y !== undefined) next.yPixels = y;
       const fps = intField(f.get('fps'));
       if (fps !== undefined) next.fps = fps;
+      const line = intField(f.get('line_duration'));
+      if (line !== undefined) next.lineDurationMs = line;
       for (const [key, field] of [['centerMhz', 'center'], ['bandwidthMhz', 'bandwidth'], ['minDbm', 'min_dbm'], ['maxDbm', 'max_dbm']] as const) {
         const v = floatField(f.get(field));
         if (v !== undefined) next[key] = v;

@@ -41,6 +41,45 @@ export function expectedRate(kind: StreamKind, opts: { audioFormat?: string; fps
   }
 }
 
+/**
+ * What a requested object must deliver at least, per second, in the unit the silence rules count: the
+ * rate the "nothing arrived" rules put into their Poisson mean (rules.ts SILENCE_ALPHA). Where the
+ * reference gives a range or an estimate, the low end, so that a slow stream is never called missing
+ * before its time:
+ * - meters: ≈ 28 packets/s (reference §3.3, §3.9: observed on one radio; the set's fastest meter sets it);
+ * - FFT: frames at the pan's `fps` (default 25, §3.1): every frame is at least one packet;
+ * - waterfall: lines at 1000 / the status `line_duration` (default 100 ms, §3.2) — the one capture sent
+ *   tiles every 50 ms while its status said 100, so the status figure is the lower of the two;
+ * - Opus 100 packets/s (§3.5), uncompressed and DAX audio 187.5 (§3.6–3.7);
+ * - DAX IQ: sample rate / 512 (§3.8, UNCONFIRMED), at the lowest rate, 24 kHz, when the rate is not known.
+ */
+export interface SilenceRate {
+  perS: number;
+  /** What is counted: 'meter packets', 'FFT frames', 'waterfall lines', 'audio packets'. */
+  unit: string;
+}
+
+export const DEFAULT_LINE_DURATION_MS = 100;
+const DAX_IQ_MIN_RATE = 24_000;
+
+export function silenceRate(kind: StreamKind, o: { fps?: number; lineDurationMs?: number; compression?: string; sampleRate?: number } = {}): SilenceRate | undefined {
+  switch (kind) {
+    case 'meter':
+      return { perS: expectedRate('meter')!.pps, unit: 'meter packets' };
+    case 'panadapter':
+      return { perS: o.fps ?? 25, unit: 'FFT frames' };
+    case 'waterfall':
+      return { perS: 1000 / (o.lineDurationMs !== undefined && o.lineDurationMs > 0 ? o.lineDurationMs : DEFAULT_LINE_DURATION_MS), unit: 'waterfall lines' };
+    case 'audio':
+    case 'dax-audio':
+      return { perS: expectedRate(kind, o.compression === 'OPUS' ? { audioFormat: 'opus' } : {})!.pps, unit: 'audio packets' };
+    case 'dax-iq':
+      return { perS: (o.sampleRate ?? DAX_IQ_MIN_RATE) / 512, unit: 'DAX IQ packets' };
+    default:
+      return undefined;
+  }
+}
+
 /** FlexLib RTT thresholds in ms (reference §7.3). */
 export const RTT_THRESHOLDS = {
   lan: { fair: 50, poor: 100 },

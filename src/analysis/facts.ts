@@ -12,7 +12,7 @@ import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
 import type { ControlSession, ControlTracker } from './control-tracker.js';
-import { LARGE_PACKET_BYTES, WATERFALL_BINS_PER_PACKET, expectedRate } from './expected.js';
+import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expectedRate, silenceRate } from './expected.js';
 import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
 import { type TrackedStream, isFlexStream } from './stream-tracker.js';
@@ -76,6 +76,14 @@ export interface ClassFacts {
     by: string[];
     /** Seconds from the request to the end of the evidence (or to the class's removal). */
     waitedS: number;
+    /**
+     * Units the radio should have sent by then at the reference rates (expected.ts silenceRate, the low
+     * end where rates vary), summed over the class's objects and their lifetimes: the Poisson mean λ of
+     * the silence rules.
+     */
+    expected: number;
+    /** What `expected` counts: 'FFT frames', 'meter packets', … */
+    expectedUnit: string;
   };
   streams: StreamFacts[];
   packets: number;
@@ -206,6 +214,8 @@ export interface PathFacts {
     requestedClasses: number;
     /** Seconds from the first request (or registration) to the end of the evidence. */
     waitedS: number;
+    /** Units the requested classes should have sent by then, all together (the sum of their `expected`). */
+    expected: number;
     /** ICMP port-unreachable / admin-prohibited seen (the first few, for the evidence). */
     unreachable: IcmpFact[];
     /** Of those, the ones about the radio's datagrams to this client while its data socket was meant to be open. */
@@ -259,6 +269,9 @@ interface Expectation {
   /** When the client removed it again (the evidence is judged up to then); undefined while it lives. */
   until?: number;
   by: string[];
+  /** Each object's least rate over its life, for the expected count. */
+  lives: Array<{ from: number; until?: number; perS: number }>;
+  unit: string;
 }
 
 export function deriveFacts(src: FactSources): PathFacts {
@@ -342,9 +355,10 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   const c = src.control;
   const out = new Map<DataHopId, Expectation>();
   const mine = ownedBy(s);
-  const add = (id: DataHopId, ts: number, why: string, removedTs?: number): void => {
+  const add = (id: DataHopId, ts: number, why: string, rate: SilenceRate | undefined, removedTs?: number): void => {
     const prev = out.get(id);
-    const e: Expectation = prev ?? { announcedTs: ts, by: [] };
+    const e: Expectation = prev ?? { announcedTs: ts, by: [], lives: [], unit: rate?.unit ?? 'packets' };
+    if (rate) e.lives.push({ from: ts, ...(removedTs !== undefined ? { until: removedTs } : {}), perS: rate.perS });
     e.announcedTs = Math.min(e.announcedTs, ts);
     // A class lives as long as its longest-lived object; one still alive has no end.
     const prevUntil = prev ? e.until : removedTs;
@@ -356,24 +370,37 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   const udpReady = udpDestinationTs(c, s);
   if (udpReady !== undefined && s) {
     const subMeters = [...s.commands.values(), ...s.failed, ...s.unanswered].some((r) => r.command.startsWith('sub meter'));
-    if (subMeters || c.meters.size > 0) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`);
+    if (subMeters || c.meters.size > 0) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'));
   }
   // Objects removed again are still judged over their lifetime: a pan that never drew before the user
   // closed it is the evidence, not something to forget.
-  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, p.removedTs);
-  for (const w of c.waterfalls.values()) if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, w.removedTs);
+  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, silenceRate('panadapter', pick(p, 'fps')), p.removedTs);
+  for (const w of c.waterfalls.values())
+    if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, silenceRate('waterfall', pick(w, 'lineDurationMs')), w.removedTs);
   // A pan names its waterfall; when the waterfall's own status is not in the evidence (a capture or a
   // `listen` that joined a running session), the pan still implies it will be sent (issue 11 class 5).
   for (const p of c.pans.values()) {
     if (!mine(p.clientHandle) || p.waterfall === undefined || c.waterfalls.has(p.waterfall)) continue;
-    add('data:waterfall', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id} waterfall=${p.waterfall} (its waterfall's own status is not in the evidence)`, p.removedTs);
+    add('data:waterfall', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id} waterfall=${p.waterfall} (its waterfall's own status is not in the evidence)`, silenceRate('waterfall'), p.removedTs);
   }
   for (const st of c.streams.values()) {
     if (!mine(st.clientHandle)) continue;
-    if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, st.removedTs);
-    if (st.type === 'dax_rx' || st.type === 'dax_iq' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, st.removedTs);
+    const comp = st.compression ? { compression: st.compression } : {};
+    if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, silenceRate('audio', comp), st.removedTs);
+    if (st.type === 'dax_rx' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-audio'), st.removedTs);
+    if (st.type === 'dax_iq') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-iq'), st.removedTs);
   }
   return out;
+}
+
+/** `{ key: value }` when the field is known, else `{}` (optional properties stay absent). */
+function pick<T extends object, K extends keyof T>(o: T, key: K): Partial<Pick<T, K>> {
+  return o[key] !== undefined ? ({ [key]: o[key] } as Partial<Pick<T, K>>) : {};
+}
+
+/** λ: what the class's objects should have sent from their request until `end` (or their removal). */
+function expectedUnits(e: Expectation, end: number): number {
+  return e.lives.reduce((n, l) => n + l.perS * Math.max(0, Math.min(l.until ?? end, end) - l.from), 0);
 }
 
 /** When the radio learned where to send UDP: the `client udpport` reply (LAN) or the first registration (WAN). */
@@ -401,7 +428,7 @@ function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e
     jitterS: 0,
     expectsLarge: expectsLargePackets(id, src.control, s),
   };
-  if (e) f.requested = { by: e.by, waitedS: (e.until ?? src.now) - e.announcedTs };
+  if (e) f.requested = { by: e.by, waitedS: (e.until ?? src.now) - e.announcedTs, expected: expectedUnits(e, src.now), expectedUnit: e.unit };
   for (const st of streams) {
     f.packets += st.packets;
     f.lost += st.seq.lost - st.seq.unsettled();
@@ -607,6 +634,7 @@ function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Ma
     streamsToClient: toClient.length,
     requestedClasses: exp.size,
     waitedS: end - start,
+    expected: [...exp.values()].reduce((n, e) => n + expectedUnits(e, src.now), 0),
     unreachable: unreach.slice(0, 3).map(icmp),
     aboutData: { count: aboutData.length, adminProhibited: aboutData.some((i) => i.reason === 'admin-prohibited'), ...(port !== undefined ? { port } : {}) },
     ...(afterHangUp > 0 ? { icmpAfterHangUp: afterHangUp } : {}),

@@ -10,6 +10,14 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { DecodeError } from '../common/decode-error.js';
 import { type ApiLine, LineSplitter, parseLine } from './lines.js';
+import { replyWait, smoothRtt } from './reply-wait.js';
+
+/**
+ * A reply missing after this long on a path whose round trip is short: empirical, the radio answers a
+ * command within milliseconds on a LAN (reference §5.6 sequences); longer paths get 3 × their measured
+ * round trip (reply-wait.ts).
+ */
+export const REPLY_BASE_MS = 5000;
 
 export interface Reply {
   seq: number;
@@ -31,6 +39,8 @@ export interface ConnectOptions {
   localAddress?: string;
   /** Gives up on connect and on the prologue after this long. */
   timeoutMs?: number;
+  /** A command's reply counts as missing after max(this, 3 × the measured round trip); default REPLY_BASE_MS. */
+  replyBaseMs?: number;
   /** Wait for V and H before resolving (the WAN prologue may come only after `wan validate`). */
   waitForPrologue?: boolean;
   /** Called once connected, before any byte is read: who talks to whom. */
@@ -61,11 +71,17 @@ export class ApiClient {
   private readonly closeListeners = new Set<(why: string) => void>();
   private readonly splitter = new LineSplitter();
   private prologue: { resolve(): void; reject(e: Error): void } | undefined;
+  /** Smoothed round trip of this connection, ms (RFC 6298), from the handshake, the prologue and every reply. */
+  private srttMs: number | undefined;
+  private readonly replyBaseMs: number;
 
   private constructor(
     private readonly socket: Socket,
-    o: Pick<ConnectOptions, 'onOpen' | 'onText' | 'onLine'>,
+    o: Pick<ConnectOptions, 'onOpen' | 'onText' | 'onLine' | 'replyBaseMs'>,
+    handshakeMs: number,
   ) {
+    this.replyBaseMs = o.replyBaseMs ?? REPLY_BASE_MS;
+    this.srttMs = handshakeMs;
     this.local = { ip: (socket.localAddress ?? '').replace(/^::ffff:/, ''), port: socket.localPort ?? 0 };
     this.remote = { ip: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''), port: socket.remotePort ?? 0 };
     o.onOpen?.(this.local, this.remote);
@@ -83,6 +99,7 @@ export class ApiClient {
 
   static async connect(o: ConnectOptions): Promise<ApiClient> {
     const timeoutMs = o.timeoutMs ?? 5000;
+    const started = performance.now();
     const socket = await new Promise<Socket>((resolve, reject) => {
       const opts = { host: o.host, port: o.port, ...(o.localPort ? { localPort: o.localPort } : {}), ...(o.localAddress ? { localAddress: o.localAddress } : {}) };
       const s: Socket = o.tls ? tlsConnect({ ...opts, ...o.tls }) : tcpConnect(opts);
@@ -99,8 +116,12 @@ export class ApiClient {
         reject(new ApiError(`${o.host}:${o.port}: ${e.message}`));
       });
     });
-    const c = new ApiClient(socket, o);
-    if (o.waitForPrologue !== false) await c.waitForPrologue(timeoutMs);
+    const c = new ApiClient(socket, o, performance.now() - started);
+    if (o.waitForPrologue !== false) {
+      await c.waitForPrologue(timeoutMs);
+      // The radio sends V and H as it accepts (reference §5.2): they arrive a round trip after the SYN.
+      c.srttMs = Math.max(c.srttMs ?? 0, performance.now() - started);
+    }
     return c;
   }
 
@@ -146,8 +167,18 @@ export class ApiClient {
     return () => this.closeListeners.delete(l);
   }
 
+  /** The connection's smoothed round trip so far, ms. */
+  get rttMs(): number {
+    return this.srttMs ?? 0;
+  }
+
+  /** How long a reply may take before it counts as missing: max(base, 3 × the measured round trip). */
+  replyWaitMs(baseMs = this.replyBaseMs): number {
+    return replyWait(baseMs, this.rttMs);
+  }
+
   /** Sends a command and resolves with its reply (any code); rejects on timeout or a closed connection. */
-  command(command: string, timeoutMs = 5000): Promise<Reply> {
+  command(command: string, timeoutMs = this.replyWaitMs()): Promise<Reply> {
     if (this.closed) return Promise.reject(new ApiError(`"${command}" not sent: connection ${this.closedBecause}`));
     const seq = this.send(command);
     return new Promise((resolve, reject) => {
@@ -206,7 +237,9 @@ export class ApiClient {
       if (p) {
         this.pending.delete(line.seq);
         clearTimeout(p.timer);
-        p.resolve({ seq: line.seq, command: p.command, code: line.code, message: line.message, sentAt: p.sentAt, repliedAt: performance.now() });
+        const repliedAt = performance.now();
+        this.srttMs = smoothRtt(this.srttMs, repliedAt - p.sentAt);
+        p.resolve({ seq: line.seq, command: p.command, code: line.code, message: line.message, sentAt: p.sentAt, repliedAt });
       }
     }
     for (const l of this.lineListeners) l(line, raw);

@@ -179,7 +179,8 @@ export async function tidyUp(api: ApiClient | undefined, created: Created[]): Pr
       r.left.push(c.what);
       continue;
     }
-    const reply = await api.command(c.undo, 2000).catch(() => undefined);
+    // Shorter than a command's usual wait (the run is over), but never shorter than the path's round trip allows.
+    const reply = await api.command(c.undo, api.replyWaitMs(2000)).catch(() => undefined);
     if (reply?.code === 0) r.done.push(`${c.undo}: done`);
     else {
       r.done.push(`${c.undo}: ${reply === undefined ? 'no reply' : formatCode(reply.code)}`);

@@ -20,6 +20,8 @@ export interface ApiServerOptions {
   recorder?: Recorder;
   /** Reset each connection this many seconds after it opened (fault `tcp-reset`). */
   resetAfterS?: number;
+  /** Every line to the client (and the radio's own close) leaves this many ms late (fault `latency`). */
+  lineDelayMs?: number;
 }
 
 export interface ApiServer {
@@ -52,19 +54,25 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       rec?.event({ type: reset ? 'tcp-reset' : 'tcp-close', ts: unixNow(), src, dst });
       o.core.disconnect(handle);
     };
+    // Equal delays keep the lines in order (timers of equal time run first in, first out).
+    const later = (fn: () => void): void => void (o.lineDelayMs ? setTimeout(fn, o.lineDelayMs) : fn());
     const c = o.core.connect({
       ip: client.ip,
       wan: o.tls !== undefined,
       sendLine(line) {
-        if (closed || socket.destroyed) return;
-        socket.write(line + '\n');
-        rec?.text(unixNow(), server, client, line + '\n');
+        later(() => {
+          if (closed || socket.destroyed) return;
+          socket.write(line + '\n');
+          rec?.text(unixNow(), server, client, line + '\n');
+        });
       },
       close(reset) {
-        if (closed) return;
-        if (reset) socket.resetAndDestroy();
-        else socket.end();
-        finish(reset === true, 'radio');
+        later(() => {
+          if (closed) return;
+          if (reset) socket.resetAndDestroy();
+          else socket.end();
+          finish(reset === true, 'radio');
+        });
       },
     });
     const handle = c.handle;

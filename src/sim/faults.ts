@@ -31,6 +31,8 @@ export interface SimFaults {
   noPingReplyAfterS?: number;
   /** The radio resets the control connection this many seconds after it opened. */
   tcpResetAfterS?: number;
+  /** Every line the radio sends on the control channel (prologue, replies, status) leaves this many ms late: a long round trip. */
+  controlLatencyMs?: number;
   /** `wan validate` is refused: `client … disconnected wan_validation_failed=1`, then the connection closes. */
   refuseWanValidate?: boolean;
   /** The radio is not registered with SmartLink: absent from the radio list, `wan server_connected=0`. */
@@ -74,6 +76,7 @@ export const FAULTS: FaultSyntax[] = [
   { name: 'duplicate', value: 'number', help: 'duplicate=5  send this percent of datagrams twice', apply: (f, v) => { f.duplicatePct = num(v); } },
   { name: 'wrong-port', value: 'optional-number', help: 'wrong-port[=P]  send data to port P (default: the announced port + 1)', apply: (f, v) => { f.wrongPort = typeof v === 'number' ? v : true; } },
   { name: 'no-ping-reply', value: 'optional-number', help: 'no-ping-reply[=N]  stop answering pings N s after connect (default 0)', apply: (f, v) => { f.noPingReplyAfterS = num(v); } },
+  { name: 'latency', value: 'number', help: 'latency=800  the radio’s control-channel lines leave N ms late (a long round trip)', apply: (f, v) => { f.controlLatencyMs = num(v); } },
   { name: 'tcp-reset', value: 'number', help: 'tcp-reset=N  reset the control connection N s after it opened', apply: (f, v) => { f.tcpResetAfterS = num(v); } },
   { name: 'refuse-wan-validate', value: 'none', help: 'refuse-wan-validate  fail `wan validate` (wan_validation_failed=1)', apply: (f) => { f.refuseWanValidate = true; } },
   { name: 'not-registered', value: 'none', help: 'not-registered  radio not registered with SmartLink', apply: (f) => { f.notRegistered = true; } },
@@ -139,6 +142,7 @@ export function formatFaults(f: SimFaults): string[] {
   if (f.duplicatePct !== undefined) out.push(`duplicate=${f.duplicatePct}`);
   if (f.wrongPort !== undefined) out.push(f.wrongPort === true ? 'wrong-port' : `wrong-port=${f.wrongPort}`);
   if (f.noPingReplyAfterS !== undefined) out.push(`no-ping-reply=${f.noPingReplyAfterS}`);
+  if (f.controlLatencyMs !== undefined) out.push(`latency=${f.controlLatencyMs}`);
   if (f.tcpResetAfterS !== undefined) out.push(`tcp-reset=${f.tcpResetAfterS}`);
   if (f.refuseWanValidate) out.push('refuse-wan-validate');
   if (f.notRegistered) out.push('not-registered');

@@ -187,12 +187,14 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     dataPlane.start();
     closers.push(() => dataPlane?.stop());
 
-    const lan = await startApiServer({ core, host, port: port(0), ...(recorder ? { recorder } : {}), ...(faults.tcpResetAfterS !== undefined ? { resetAfterS: faults.tcpResetAfterS } : {}) });
+    const lineDelay = faults.controlLatencyMs !== undefined ? { lineDelayMs: faults.controlLatencyMs } : {};
+    const lan = await startApiServer({ core, host, port: port(0), ...(recorder ? { recorder } : {}), ...(faults.tcpResetAfterS !== undefined ? { resetAfterS: faults.tcpResetAfterS } : {}), ...lineDelay });
     closers.push(() => lan.close());
     const wanServer = await startApiServer({
       core, host, port: port(2), tls: { cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY },
       ...(recorder ? { recorder } : {}),
       ...(faults.tcpResetAfterS !== undefined ? { resetAfterS: faults.tcpResetAfterS } : {}),
+      ...lineDelay,
     });
     closers.push(() => wanServer.close());
     const dataPort = localEndpoint(data).port;

@@ -13,7 +13,7 @@ export function flowingClass(label: string, unit: Unit, pps: number, size: numbe
   return {
     label,
     unit,
-    requested: { by: ['hand-made'], waitedS: 10 },
+    requested: { by: ['hand-made'], waitedS: 10, expected: (unit === undefined ? pps : 25) * 10, expectedUnit: unit === 'frame' ? 'FFT frames' : unit === 'line' ? 'waterfall lines' : `${label} packets` },
     streams: [],
     packets,
     lost: 0,
@@ -28,6 +28,14 @@ export function flowingClass(label: string, unit: Unit, pps: number, size: numbe
     jitterS: 0.001,
     expectsLarge: size >= 1000,
   };
+}
+
+/**
+ * Nothing of `hop` arrived, `waitedS` after its request, when λ = `expected` units were due (a rate × time
+ * the test writes out).
+ */
+export function silentFor(c: ClassFacts, waitedS: number, expected: number): ClassFacts {
+  return { ...c, packets: 0, bytesPerS: 0, maxSize: 0, framesComplete: 0, framesSent: 0, requested: { by: ['hand-made'], waitedS, expected, expectedUnit: c.requested?.expectedUnit ?? 'packets' } };
 }
 
 /** A class nobody asked for and nothing arrived of. */
@@ -81,6 +89,8 @@ export function healthyLan(): PathFacts {
       streamsToClient: 3,
       requestedClasses: 3,
       waitedS: 10,
+      // meters 28/s, FFT frames and waterfall lines 25/s, for 10 s
+      expected: 780,
       unreachable: [],
       aboutData: { count: 0, adminProhibited: false },
       noDestinationDespiteRegistrations: false,

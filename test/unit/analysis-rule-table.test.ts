@@ -10,7 +10,7 @@ import type { PathFacts } from '../../src/analysis/facts.js';
 import { judge, judgeHop } from '../../src/analysis/judge.js';
 import { HOP_IDS, type HopId } from '../../src/analysis/model.js';
 import { RULES, VERDICT_RULES, ruleTable } from '../../src/analysis/rules.js';
-import { flowingClass, healthyLan, withLoss } from '../helpers/facts.js';
+import { flowingClass, healthyLan, silentFor, withLoss } from '../helpers/facts.js';
 import { localLan, withDrop } from '../helpers/local-facts.js';
 
 const decide = (f: PathFacts, hop: HopId): string => judgeHop(f, hop).rule;
@@ -51,33 +51,79 @@ test('healthy needs a large packet: the largest one that arrived is ≥ 1000 B (
   seen.add('verdict-no-large-packets');
 });
 
-test('grace for the first packet: 2 s after the request (FIRST_PACKET_GRACE_S)', () => {
-  const noData = (waitedS: number): PathFacts =>
-    bend((f) => {
-      f.udpReturn = { ...f.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS };
-      f.anyData = false;
-      for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) f.data[h] = { ...f.data[h], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, requested: { by: ['x'], waitedS } };
-    });
-  expectRule(noData(1.99), 'udp-return', 'udp-return-too-early');
-  expectRule(noData(2), 'udp-return', 'udp-return-no-data');
-  expectRule(noData(1.99), 'data:meter', 'data-too-early');
-  expectRule(noData(2), 'data:meter', 'data-missing');
+/**
+ * Nothing arrived: `waitedS` after the request, with λ units due per class (rate × time written out by the
+ * test) and their sum for the whole return path.
+ */
+function silentPath(waitedS: number, perClass: number): PathFacts {
+  return bend((f) => {
+    f.udpReturn = { ...f.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS, expected: 3 * perClass };
+    f.anyData = false;
+    for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) f.data[h] = silentFor(f.data[h], waitedS, perClass);
+  });
+}
+
+test('silence is called when P(0 arrivals | λ) = e^−λ < 1e-6 (SILENCE_ALPHA)', () => {
+  // e^−13.81 = 1.006e-6 ≥ α; e^−13.82 = 0.996e-6 < α (ln 10⁶ = 13.8155).
+  expectRule(silentPath(0.6, 13.81 / 3), 'udp-return', 'udp-return-too-early');
+  expectRule(silentPath(0.6, 13.82 / 3), 'udp-return', 'udp-return-no-data');
+  expectRule(silentPath(0.6, 13.81), 'data:meter', 'data-too-early');
+  expectRule(silentPath(0.6, 13.82), 'data:meter', 'data-missing');
   // Nothing arrives at all: no smaller class proves the path, so a missing waterfall is not MTU.
-  expectRule(noData(2), 'data:waterfall', 'data-missing');
+  expectRule(silentPath(0.6, 13.82), 'data:waterfall', 'data-missing');
   const nothingRequested = bend((f) => {
-    f.udpReturn = { ...f.udpReturn, streamsToClient: 0, requestedClasses: 0 };
+    f.udpReturn = { ...f.udpReturn, streamsToClient: 0, requestedClasses: 0, expected: 0 };
   });
   expectRule(nothingRequested, 'udp-return', 'udp-return-nothing-requested');
 });
 
-test('a large class missing while smaller ones arrive is MTU, after the grace', () => {
+test('silence is never called before 0.5 s, however much was due (FIRST_PACKET_FLOOR_S)', () => {
+  expectRule(silentPath(0.49, 100), 'udp-return', 'udp-return-too-early');
+  expectRule(silentPath(0.5, 100), 'udp-return', 'udp-return-no-data');
+  expectRule(silentPath(0.49, 100), 'data:meter', 'data-too-early');
+  expectRule(silentPath(0.5, 100), 'data:meter', 'data-missing');
+});
+
+test('on SmartLink the longest ping round trip is dead time before the first datagram can arrive', () => {
+  // Meters at 28/s; the longest round trip 600 ms. At 1.1 s: 0.5 s live (the floor), λ = 28 × 0.5 = 14.
+  const wan = (waitedS: number): PathFacts =>
+    bend((x) => {
+      x.mode = 'wan';
+      x.control.session!.pings = { ...x.control.session!.pings, maxMs: 600 };
+      x.data['data:meter'] = silentFor(x.data['data:meter'], waitedS, 28 * waitedS);
+    });
+  expectRule(wan(1.1), 'data:meter', 'data-missing');
+  expectRule(wan(1.09), 'data:meter', 'data-too-early');
+  // The same silence on a LAN, where the request's clock starts at the radio's answer: missing already.
+  expectRule(bend((x) => (x.data['data:meter'] = silentFor(x.data['data:meter'], 0.6, 28 * 0.6))), 'data:meter', 'data-missing');
+});
+
+test('regression (issue 11 §3): an FFT stream silent for 1 s at 25 fps is missing — the old fixed 2-s grace said too early', () => {
+  const f = bend((x) => {
+    x.data['data:panadapter'] = silentFor(x.data['data:panadapter'], 1, 25);
+  });
+  expectRule(f, 'data:panadapter', 'data-missing');
+  // e^−25 = 1.39e-11: below 1e-10, the next power of ten up.
+  assert.equal(judgeHop(f, 'data:panadapter').evidence[0], '0 of ≈ 25 expected FFT frames in 1.0 s; P < 1e-10 if the path were open');
+  // The whole return path silent for 1 s: meters 28 + FFT 25 + waterfall 20 lines due.
+  const all = bend((x) => {
+    x.udpReturn = { ...x.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS: 1, expected: 73 };
+    x.anyData = false;
+  });
+  expectRule(all, 'udp-return', 'udp-return-no-data');
+  assert.ok(judgeHop(all, 'udp-return').evidence.includes('0 of ≈ 73 expected datagrams of the requested classes in 1.0 s; P < 1e-31 if the path were open'));
+});
+
+test('a large class missing while smaller ones arrive is MTU, on the same evidence bar', () => {
+  // A 50-ms waterfall (20 lines/s): 0.69 s is 13.8 lines due, 0.7 s is 14.
   const f = (waitedS: number, large: boolean): PathFacts =>
     bend((x) => {
-      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, expectsLarge: large, requested: { by: ['x'], waitedS } };
+      x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], waitedS, 20 * waitedS), expectsLarge: large };
     });
-  expectRule(f(2, true), 'data:waterfall', 'data-missing-large');
-  expectRule(f(1.99, true), 'data:waterfall', 'data-too-early');
-  expectRule(f(2, false), 'data:waterfall', 'data-missing', 'small packets expected: not an MTU signature');
+  expectRule(f(0.7, true), 'data:waterfall', 'data-missing-large');
+  expectRule(f(0.69, true), 'data:waterfall', 'data-too-early');
+  expectRule(f(0.7, false), 'data:waterfall', 'data-missing', 'small packets expected: not an MTU signature');
+  assert.ok(judgeHop(f(0.7, true), 'data:waterfall').evidence.includes('0 of ≈ 14 expected waterfall lines in 0.7 s; P < 1e-6 if the path were open'));
 });
 
 test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)', () => {
@@ -286,6 +332,17 @@ test('control: commands unanswered for more than 5 s (REPLY_WAIT_S)', () => {
   expectRule(f(5), 'control', 'control-ok');
 });
 
+test('class 7: a reply counts as missing only after max(base, 3 × measured RTT) (REPLY_RTT_FACTOR, RFC 6298 §2.2)', () => {
+  // Average ping round trip 2 s: a command is late after 3 × 2 = 6 s, not after the 5-s base.
+  const cmd = (ageS: number): PathFacts => bend((x) => ((x.control.session!.pings.avgMs = 2000), (x.control.session!.unanswered = [{ command: 'sub slice all', ageS }])));
+  expectRule(cmd(6.01), 'control', 'control-commands-unanswered');
+  expectRule(cmd(6), 'control', 'control-slow-answers', 'every reply so far came, 2 s apart: latency, not a dead radio');
+  // Round trip 1.5 s: 5 pings, 2 answered, one waiting 4.5 s (= 3 × 1.5, above the 3-s base) is missing.
+  const ping = (waitS: number): PathFacts => bend((x) => Object.assign(x.control.session!.pings, { sent: 5, answered: 2, avgMs: 1500, longestWaitS: waitS }));
+  expectRule(ping(4.5), 'control', 'control-pings-unanswered');
+  expectRule(ping(4.49), 'control', 'control-slow-answers');
+});
+
 test('control: refused, silent, reset or closed by the radio; no session at all', () => {
   expectRule(bend((x) => (x.control.session!.wanValidationFailed = true)), 'control', 'control-wan-refused');
   expectRule(bend((x) => (x.control.session!.wanValidate = { code: 0x50000001 })), 'control', 'control-wan-refused');
@@ -330,14 +387,14 @@ test('UDP return: ICMP from this computer, data to another port', () => {
 });
 
 test('UDP return: a NAT on a LAN path, an outbound rule on this computer', () => {
-  const noData = (change: (f: PathFacts) => void, waitedS = 2): PathFacts =>
+  const noData = (change: (f: PathFacts) => void, waitedS = 2, expected = 146): PathFacts =>
     bend((x) => {
-      x.udpReturn = { ...x.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS };
+      x.udpReturn = { ...x.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS, expected };
       change(x);
     });
   const nat = (x: PathFacts): void => void (x.udpReturn.radioSeesClientAt = '203.0.113.77');
   expectRule(noData(nat), 'udp-return', 'udp-return-nat');
-  expectRule(noData(nat, 1.99), 'udp-return', 'udp-return-too-early', 'FIRST_PACKET_GRACE_S');
+  expectRule(noData(nat, 1, 13.81), 'udp-return', 'udp-return-too-early', 'SILENCE_ALPHA');
   expectRule(noData((x) => ((x.mode = 'wan'), nat(x))), 'udp-return', 'udp-return-no-data', 'over SmartLink the radio always sees a public address');
   expectRule(bend(nat), 'udp-return', 'udp-return-ok', 'a NAT that lets the data in is no fault');
   const refused = (x: PathFacts): void => void (x.udpReturn.sendRefused = { count: 40, code: 'EPERM', to: '203.0.113.9:4993' });
@@ -391,7 +448,7 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
   assert.equal(judge(noControl).verdict.rule, 'verdict-no-control');
   const noStreams = bend((x) => {
     x.anyData = false;
-    x.udpReturn = { ...x.udpReturn, streamsToClient: 0, requestedClasses: 0 };
+    x.udpReturn = { ...x.udpReturn, streamsToClient: 0, requestedClasses: 0, expected: 0 };
     x.setup.announced = [];
     for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) {
       const { requested: _r, ...c } = x.data[h];
@@ -429,11 +486,8 @@ test('the verdict names the first failing hop in path order and its rule', () =>
 
 /** No data reaches the client, `waitedS` after the request (udp-return-no-data's facts, as above). */
 function silentLan(waitedS = 10): PathFacts {
-  return bend((f) => {
-    f.udpReturn = { ...f.udpReturn, streamsToClient: 0, sources: [], dstPorts: [], waitedS };
-    f.anyData = false;
-    for (const h of ['data:meter', 'data:panadapter', 'data:waterfall'] as const) f.data[h] = { ...f.data[h], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, requested: { by: ['x'], waitedS } };
-  });
+  // 25 units/s per class, as in healthyLan.
+  return silentPath(waitedS, 25 * waitedS);
 }
 const NFT_DROP = { where: 'nftables table inet filter chain input', rule: 'udp sport 4993 drop', verdict: 'drop' as const, certain: true, handle: 7, chain: { family: 'inet', table: 'filter', name: 'input' } };
 
@@ -445,8 +499,8 @@ test('local: a host firewall rule that drops the radio’s datagram decides udp-
   assert.equal(h.cause, 'host-firewall');
   assert.match(h.evidence[0] ?? '', /nftables table inet filter chain input drops the radio’s UDP 192\.168\.10\.27:4993 → 192\.168\.10\.20:4991: udp sport 4993 drop/);
   assert.ok(h.evidence.includes('fix: sudo nft insert rule inet filter input ip saddr 192.168.10.27 udp sport 4993 udp dport 4991 accept'), h.evidence.join('\n'));
-  // Within the network rule's grace, or with data flowing, a matching rule decides nothing.
-  const early = silentLan(1.99);
+  // Before the network rule's floor, or with data flowing, a matching rule decides nothing.
+  const early = silentLan(0.49);
   early.local = withDrop(localLan(), NFT_DROP);
   expectRule(early, 'udp-return', 'udp-return-too-early');
   expectRule(bend((f) => (f.local = withDrop(localLan(), NFT_DROP))), 'udp-return', 'udp-return-ok');
@@ -505,7 +559,7 @@ test('local: another program on the data port — shared, held at bind, or named
 test('local: the adapter on the route is narrower than the radio’s 1464-byte datagrams (RADIO_DATAGRAM_BYTES)', () => {
   const f = (mtu: number): PathFacts =>
     bend((x) => {
-      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 0, bytesPerS: 0, framesComplete: 0, framesSent: 0, expectsLarge: true, requested: { by: ['x'], waitedS: 5 } };
+      x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 5, 100), expectsLarge: true };
       const l = localLan();
       if (l.interfaces.checked) l.interfaces.list[1] = { name: 'wg0', kind: 'vpn', mtu, up: true, addresses: [{ ip: '192.168.10.20', family: 4, class: 'private' }] };
       l.route = { checked: true, value: { to: '192.168.10.27', interface: 'wg0', source: '192.168.10.20' } };
