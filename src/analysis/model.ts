@@ -115,6 +115,11 @@ export interface SourceSummary {
   durationS: number;
   /** Time of the first packet, ISO 8601 UTC (`2026-11-30T09:02:05.123Z`); absent without packets. */
   start?: string;
+  /**
+   * The packets came from FlexPath's built-in demo radio, not a station: every format says SIMULATED in
+   * its title. A flag, not words in `file`, so redaction (which replaces file names) cannot remove it.
+   */
+  simulated?: true;
 }
 
 export type SessionMode = 'lan' | 'smartlink' | 'none';

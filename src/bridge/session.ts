@@ -301,8 +301,11 @@ export function createSession(opts: SessionOptions): Session {
     if (!formatReport) return fail('Report export is not available in this build.');
     const current = live ? live.run.analyzer.report() : lastReport;
     if (!current) return fail('Nothing to export yet: open a capture, diagnose a radio or start the demo first.');
-    // A demo's report must never pass for a station's: SIMULATED in its source (the HTML title) and file name.
-    const report = state.simulated ? { ...current, source: { ...current.source, file: `SIMULATED demo radio, not a real station — ${state.source?.label ?? 'demo'}` } } : current;
+    // A demo's report must never pass for a station's: SIMULATED in every format's title (a flag that
+    // redaction keeps), in its source line and in the file name.
+    const report = state.simulated
+      ? { ...current, source: { ...current.source, simulated: true as const, file: `SIMULATED demo radio — ${state.source?.label ?? 'demo'}` } }
+      : current;
     const stamp = (state.simulated ? 'SIMULATED-' : '') + new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     let file: ExportFile;
     if (format === 'markdown') {
@@ -397,10 +400,14 @@ export function createSession(opts: SessionOptions): Session {
             const token = command.token;
             return await startLive('smartlink', 'SmartLink', () => diag({ token }));
           }
-          case 'stop':
+          case 'stop': {
+            const stopping = generation + 1;
             await stopCurrent();
-            setState({ phase: state.source ? 'done' : 'idle' });
+            // Stopping a live run takes a while (the probe tidies up on the radio): a source chosen in
+            // the meantime is running, and must not be shown as done.
+            if (generation === stopping) setState({ phase: state.source ? 'done' : 'idle' });
             return;
+          }
           case 'export':
             return await exportReport(command.format, command.redact);
         }

@@ -41,6 +41,13 @@ function headerFacts(r: AnalysisReport): Array<[string, string]> {
   return facts;
 }
 
+/** The title's words for a demo report (source.simulated): nobody may take it for a station's. */
+const SIMULATED_TITLE = 'SIMULATED demo radio, not a real station';
+
+function title(r: AnalysisReport): string {
+  return r.source.simulated ? `FlexPath report — ${SIMULATED_TITLE}` : 'FlexPath report';
+}
+
 /** Where the redaction note goes (set by --redact, see redact.ts); nothing when the report is not redacted. */
 function redactionNote(r: AnalysisReport): string | undefined {
   return r.redacted ? r.redacted : undefined;
@@ -78,6 +85,7 @@ export function formatText(report: AnalysisReport): string {
   // Capture text reaches a terminal here: no control character gets through (escape.ts).
   const r = mapStrings(report, escapeControls);
   const out: string[] = [];
+  if (r.source.simulated) out.push(`SIMULATED: ${SIMULATED_TITLE}`, '');
   out.push(`VERDICT: ${verdictLine(r)}`, r.verdict.summary);
   for (const a of r.verdict.advice) out.push(`  → ${a}`);
   const why = decidedBy(r.verdict.rule);
@@ -113,7 +121,7 @@ const mdCell = (s: string): string => mdCode(s, true);
 
 export function formatMarkdown(r: AnalysisReport): string {
   const out: string[] = [];
-  out.push('## FlexPath report', '');
+  out.push(`## ${title(r)}`, '');
   const note = redactionNote(r);
   if (note) out.push(`> **Redacted:** ${mdCode(note)}`, '');
   out.push(`**Verdict: ${verdictLine(r)}** — ${mdCode(r.verdict.summary)}`, '');
@@ -174,14 +182,14 @@ export function formatHtml(r: AnalysisReport): string {
   const note = redactionNote(r);
   const why = decidedBy(r.verdict.rule);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>FlexPath report — ${esc(r.source.file)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(r.source.simulated ? title(r) : `FlexPath report — ${r.source.file}`)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
 ${HTML_STYLE}
 </style>
 </head><body>
-<h1>FlexPath report</h1>
+<h1>${esc(title(r))}</h1>
 ${note ? `<p class="redacted">Redacted: ${esc(note)}</p>` : ''}
 <div class="verdict" style="--c:${verdictColor[r.verdict.status]}">
 <p><strong>Verdict: ${esc(verdictLine(r))}</strong> — ${htmlProse(r.verdict.summary)}</p>

@@ -64,5 +64,19 @@ test('MTU capture: no panadapter frame completes, the waterfall time is hatched 
     return n;
   });
   expect(red).toBeGreaterThan(0.5 * 800 * 240);
+  // The note about the panadapter covers the panadapter only: the hatched waterfall is what shows at
+  // the waterfall's own centre, not a dimming overlay.
+  const overlay = await page.getByTestId('replay-overlay').boundingBox();
+  const wf = await page.getByTestId('waterfall').boundingBox();
+  expect(overlay && wf && overlay.y + overlay.height <= wf.y).toBe(true);
+  await page.getByTestId('waterfall').scrollIntoViewIfNeeded();
+  const onTop = await page.getByTestId('waterfall').evaluate((c) => {
+    const r = c.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return hit === c ? 'waterfall' : `${hit?.tagName} ${hit?.className}`;
+  });
+  expect(onTop).toBe('waterfall');
+  // The sticky top bar would be painted mid-page in a full-page shot of a scrolled page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, 'g-capture-replay-mtu');
 });

@@ -49,5 +49,8 @@ test('no stale spectrum: demo → demo with UDP blocked → healthy demo → cap
   await expect(header).not.toContainText('frames');
   // No demo stream survives in the table.
   await expect(page.getByTestId('streams-table')).not.toContainText('0x40000000');
+  // Beacons only: no data hop was judged, so the data lane (title included) is not drawn at all.
+  await expect(page.locator('[data-testid^="hop-data:"].track')).toHaveCount(0);
+  await expect(page.locator('.lane-title', { hasText: 'Data' })).toHaveCount(0);
   await screenshot(page, 'e-switch-demo-to-capture');
 });

@@ -143,3 +143,30 @@ test('a way in that this build lacks is reported, not faked', async () => {
   assert.equal(out.some((x) => x.type === 'model'), false);
   await s.close();
 });
+
+test('a source chosen while the last one is still stopping stays running (the late stop does not mark it done)', async () => {
+  const out: Snapshot[] = [];
+  let release: () => void = () => undefined;
+  const slowStop: LiveRun = {
+    analyzer: { report: () => report('first'), onFftFrame: () => undefined, onWaterfallLine: () => undefined },
+    ended: new Promise(() => undefined),
+    // The probe's tidy-up on the radio: the stop settles only when released.
+    stop: () => new Promise<void>((r) => (release = r)),
+  };
+  const second: LiveRun = { ...slowStop, analyzer: { ...slowStop.analyzer, report: () => report('second') }, stop: async () => undefined };
+  const runs = [slowStop, second];
+  const s = createSession({ emit: (x) => out.push(x), host: host(), backends: { diagnoseLan: async () => runs.shift()! } });
+  try {
+    await s.handle({ type: 'diagnose-lan', host: '10.0.0.2', mode: 'observer' });
+    const stopping = s.handle({ type: 'stop' });
+    const next = s.handle({ type: 'diagnose-lan', host: '10.0.0.2', mode: 'probe' });
+    release();
+    await Promise.all([stopping, next]);
+    const states = out.flatMap((x) => (x.type === 'state' ? [x.state] : []));
+    const last = states.at(-1);
+    assert.equal(last?.phase, 'running');
+    assert.equal(last?.source?.label, 'LAN radio 10.0.0.2 — probe');
+  } finally {
+    await s.close();
+  }
+});

@@ -132,14 +132,23 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
             ))}
           </span>
         </div>
-        <h3 className="lane-title">Control · TCP / TLS</h3>
-        <ul className="tracks" aria-label="Control hops">
-          {controlTracks.map(row)}
-        </ul>
-        <h3 className="lane-title">Data · UDP VITA-49, one track per class</h3>
-        <ul className="tracks" aria-label="Data hops">
-          {dataTracks.map(row)}
-        </ul>
+        {/* A lane with no judged hop (a capture of beacons only has no data track) is not drawn at all. */}
+        {controlTracks.length > 0 && (
+          <>
+            <h3 className="lane-title">Control · TCP / TLS</h3>
+            <ul className="tracks" aria-label="Control hops">
+              {controlTracks.map(row)}
+            </ul>
+          </>
+        )}
+        {dataTracks.length > 0 && (
+          <>
+            <h3 className="lane-title">Data · UDP VITA-49, one track per class</h3>
+            <ul className="tracks" aria-label="Data hops">
+              {dataTracks.map(row)}
+            </ul>
+          </>
+        )}
       </div>
       {notJudged.length > 0 && (
         <p className="not-judged small">

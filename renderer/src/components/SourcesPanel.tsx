@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { DEMO_FAULT_LABELS, DEMO_FAULTS, type Capabilities, type DemoFault, type DiscoveredRadio } from '../../../src/bridge/protocol.js';
+import { DEMO_FAULT_LABELS, DEMO_FAULTS, type Capabilities, type DemoFault, type DiagnoseMode, type DiscoveredRadio } from '../../../src/bridge/protocol.js';
 import type { RendererBridge } from '../bridge-client.js';
 
 const UNAVAILABLE = 'Not available in this build yet.';
@@ -18,6 +18,9 @@ export function SourcesPanel({
   onOpenFile(file: File): void;
 }) {
   const [host, setHost] = useState('');
+  // A typed address is usually a radio behind a VPN, where only a probe's own panadapter shows whether
+  // large packets get through; observer stays the default because it changes nothing on the radio.
+  const [hostMode, setHostMode] = useState<DiagnoseMode>('observer');
   const [token, setToken] = useState('');
   const [faults, setFaults] = useState<DemoFault[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -57,7 +60,7 @@ export function SourcesPanel({
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (host.trim()) bridge.send({ type: 'diagnose-lan', host: host.trim(), mode: 'observer' });
+            if (host.trim()) bridge.send({ type: 'diagnose-lan', host: host.trim(), mode: hostMode });
           }}
         >
           <label htmlFor="radio-host" className="small">
@@ -65,10 +68,21 @@ export function SourcesPanel({
           </label>
           <div className="btn-row">
             <input id="radio-host" value={host} onChange={(e) => setHost(e.target.value)} placeholder="192.168.1.50" spellCheck={false} autoComplete="off" />
-            <button type="submit" disabled={!caps?.lan || !host.trim()} title={caps?.lan ? undefined : UNAVAILABLE}>
+            <button type="submit" disabled={!caps?.lan || !host.trim()} title={caps?.lan ? undefined : UNAVAILABLE} data-testid="diagnose-host">
               Diagnose
             </button>
           </div>
+          <fieldset className="mode-choice">
+            <legend className="visually-hidden">How to diagnose this address</legend>
+            <label title="Listen only: meters, changes nothing on the radio">
+              <input type="radio" name="host-mode" value="observer" checked={hostMode === 'observer'} onChange={() => setHostMode('observer')} data-testid="host-mode-observer" />
+              Observe
+            </label>
+            <label title="Creates a small panadapter and audio stream, removes them afterwards">
+              <input type="radio" name="host-mode" value="probe" checked={hostMode === 'probe'} onChange={() => setHostMode('probe')} data-testid="host-mode-probe" />
+              Full probe
+            </label>
+          </fieldset>
         </form>
       </section>
 

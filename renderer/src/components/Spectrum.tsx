@@ -249,13 +249,20 @@ function Replay({ replay }: { replay: ReplaySnapshot }) {
       </h2>
       <div className="spectrum-wrap">
         <Axes pan={replay.pan} timeTicks={ticks}>
-          <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label={`Panadapter at ${t.toFixed(2)} s of the capture`} role="img" />
+          <>
+            <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label={`Panadapter at ${t.toFixed(2)} s of the capture`} role="img" />
+            {/* Over the panadapter only: the waterfall's gap hatching below is the MTU evidence and stays in view. */}
+            {replay.fft.length === 0 && (
+              <div className="spectrum-overlay" role="status" data-testid="replay-overlay">
+                No panadapter frame of this capture is complete: see the path above.
+              </div>
+            )}
+          </>
           <div className="wf-replay">
             <canvas ref={wfRef} width={800} height={240} data-testid="waterfall" aria-label="Waterfall over the whole capture, time downwards; red hatching: no complete line arrived" role="img" />
             <div className="scrub-mark" style={{ top: `${(t / duration) * 100}%` }} aria-hidden="true" />
           </div>
         </Axes>
-        {replay.fft.length === 0 && <div className="spectrum-overlay" role="status">No panadapter frame of this capture is complete: see the path above.</div>}
       </div>
       <label className="scrubber">
         <span className="small">Capture time</span>
