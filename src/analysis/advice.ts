@@ -90,6 +90,13 @@ export const ADVICE: Record<Cause, { title: string; advice: string[] }> = {
       'Restart the radio if it accepts connections but never replies.',
     ],
   },
+  unreachable: {
+    title: 'The radio’s address cannot be reached from this computer: no route, or no host at that address (not a refusal, not a timeout)',
+    advice: [
+      'Check the radio’s IP address (front panel, or the radio list in SmartSDR) and that this computer is on the radio’s network or has a route or VPN to it.',
+      'A router answering “host unreachable” found no device at that address: the radio may be off, or DHCP gave it another address. “Network unreachable” means no route: connect the VPN, or add the route.',
+    ],
+  },
   'ping-timeout': {
     title: 'The radio stopped answering keep-alive pings: the session will be dropped after 17 s',
     advice: [

@@ -195,6 +195,8 @@ export class ControlTracker {
   readonly icmp: IcmpEvent[] = [];
   /** Live only: datagrams this computer's own kernel refused to send (EPERM: an outbound firewall). */
   readonly localSendErrors: Array<{ ts: number; code: string; dst: Endpoint }> = [];
+  /** Live only: TCP connects this computer's kernel failed with an error code (EHOSTUNREACH, ECONNREFUSED, …). */
+  readonly connectErrors: Array<{ ts: number; code: string; dst: Endpoint }> = [];
   radioInfo: Map<string, string> | undefined;
   /** TCP events of connections past MAX_SESSIONS; status objects and meters past their bounds. */
   readonly untracked = { tcpEvents: 0, objects: 0, commands: 0 };
@@ -301,6 +303,10 @@ export class ControlTracker {
 
   localSendError(ts: number, code: string, dst: Endpoint): void {
     if (this.localSendErrors.length < MAX_LIST) this.localSendErrors.push({ ts, code, dst: { ...dst } });
+  }
+
+  connectError(ts: number, code: string, dst: Endpoint): void {
+    if (this.connectErrors.length < MAX_LIST) this.connectErrors.push({ ts, code, dst: { ...dst } });
   }
 
   icmpEvent(e: IcmpEvent): void {

@@ -122,6 +122,24 @@ export interface IcmpFact {
   mtu?: number;
 }
 
+/** A TCP connect that found no way to the radio: ICMP destination unreachable about it, or the kernel's errno for one. */
+export interface Unreachable {
+  reason: 'host-unreachable' | 'net-unreachable';
+  /** "ICMP from 192.168.1.1", or "this computer's kernel (EHOSTUNREACH)". */
+  by: string;
+}
+
+/**
+ * A failed connect's errno → the unreachable it stands for (Linux connect(2), errno(3)): EHOSTUNREACH is
+ * an ICMP host unreachable or no ARP/ND answer on the link; ENETUNREACH no route, or an ICMP net
+ * unreachable. Refused (ECONNREFUSED, a TCP reset) and timed out are other answers.
+ */
+export function unreachableFromErrno(code: string): Unreachable['reason'] | undefined {
+  if (code === 'EHOSTUNREACH') return 'host-unreachable';
+  if (code === 'ENETUNREACH') return 'net-unreachable';
+  return undefined;
+}
+
 export interface CommandFact {
   command: string;
   code?: number;
@@ -164,9 +182,11 @@ export interface ControlFacts {
     };
     /** Commands other than ping never answered, or in flight, with their age. */
     unanswered: Array<{ command: string; ageS: number }>;
+    /** ICMP host/net unreachable about this connection's packets to the radio (or the live connect's errno for one). */
+    unreachable?: Unreachable;
   };
   /** Without a readable session: connections to the radio's API port or TLS ones, as far as seen. */
-  attempts: Array<{ id: string; tls: boolean; synOnly: boolean; bytesToServer: number; bytesToClient: number; resetBy?: 'client' | 'server' }>;
+  attempts: Array<{ id: string; tls: boolean; synOnly: boolean; bytesToServer: number; bytesToClient: number; resetBy?: 'client' | 'server'; unreachable?: Unreachable }>;
 }
 
 export interface PathFacts {
@@ -539,8 +559,12 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
     : c.sessions
         // FlexLib dials the radio by address, so a TLS session that named a host (SNI) is some other HTTPS.
         .filter((x) => x.kind !== 'broker' && (c.isApiPort(x.server.port) || (x.tls && !namesHost(x.sni))))
-        .map((x) => ({ id: x.id, tls: x.tls, synOnly: x.synOnly, bytesToServer: x.bytesToServer, bytesToClient: x.bytesToClient, ...(x.resetBy ? { resetBy: x.resetBy } : {}) }));
+        .map((x) => {
+          const u = unreachableOf(c, x);
+          return { id: x.id, tls: x.tls, synOnly: x.synOnly, bytesToServer: x.bytesToServer, bytesToClient: x.bytesToClient, ...(x.resetBy ? { resetBy: x.resetBy } : {}), ...(u ? { unreachable: u } : {}) };
+        });
   if (!s) return { attempts };
+  const unreach = unreachableOf(c, s);
   const p = s.pings;
   const inFlight = c.pending(s);
   const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
@@ -576,8 +600,26 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
         maxGapS: p.maxGapS,
       },
       unanswered,
+      ...(unreach ? { unreachable: unreach } : {}),
     },
   };
+}
+
+/** ICMP host/net unreachable about this connection's packets to the radio, or the live connect's errno for it. */
+function unreachableOf(c: ControlTracker, x: ControlSession): Unreachable | undefined {
+  const icmp = c.icmp.find(
+    (i) =>
+      (i.reason === 'host-unreachable' || i.reason === 'net-unreachable') &&
+      i.original.protocol === 'tcp' &&
+      sameEndpoint(i.original.dst, x.server) &&
+      (x.client.ip === '0.0.0.0' || sameEndpoint(i.original.src, x.client)),
+  );
+  if (icmp) return { reason: icmp.reason as Unreachable['reason'], by: `ICMP from ${icmp.from}` };
+  for (const e of c.connectErrors) {
+    const reason = sameEndpoint(e.dst, x.server) ? unreachableFromErrno(e.code) : undefined;
+    if (reason) return { reason, by: `this computer's kernel (${e.code})` };
+  }
+  return undefined;
 }
 
 function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<DataHopId, Expectation>): PathFacts['setup'] {

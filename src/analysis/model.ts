@@ -39,6 +39,7 @@ export const CAUSES = [
   'router-no-forwarding',
   'double-nat',
   'control-timeout',
+  'unreachable',
   'ping-timeout',
   'outage',
   'radio-refused',

@@ -31,7 +31,7 @@ import { REPLY_RTT_FACTOR, replyWait } from '../api/reply-wait.js';
 import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
-import { type ClassFacts, type DataHopId, type PathFacts, isDataHop, lossFraction } from './facts.js';
+import { type ClassFacts, type DataHopId, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
 import { pct, secs } from './describe.js';
 import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
 
@@ -625,6 +625,25 @@ export const RULES: readonly Rule[] = [
 
   // control
   {
+    id: 'control-unreachable',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'unreachable',
+    thresholds: {},
+    source:
+      'RFC 792 / RFC 4443 destination unreachable (host, network) about the client’s SYN to the radio, or the kernel’s EHOSTUNREACH / ENETUNREACH for it (Linux connect(2)): no route or no host there — not a refusal (RST) and not a silence (issue 11 class 7)',
+    when: (f) => {
+      const s = f.control.session;
+      if (s) return s.unreachable !== undefined && s.replies === 0 && s.version === undefined;
+      return f.control.attempts.some((x) => x.unreachable !== undefined && x.bytesToClient === 0);
+    },
+    summary: (f) => {
+      const s = f.control.session;
+      return s?.unreachable ? unreachableLine(s.id, s.unreachable) : attemptLines(f).find((l) => l.includes('unreachable'));
+    },
+    evidence: (f) => (f.control.session ? [] : attemptLines(f).filter((l) => !l.includes('unreachable'))),
+  },
+  {
     id: 'control-no-answer',
     hop: 'control',
     status: 'blocked',
@@ -657,7 +676,11 @@ export const RULES: readonly Rule[] = [
     thresholds: {},
     source: 'reference §5.2',
     when: (f) => f.control.session !== undefined && f.control.session.replies === 0 && f.control.session.version === undefined,
-    summary: (f) => `${f.control.session?.bytesToServer ?? 0} B sent, the radio never answered`,
+    summary: (f) => {
+      const s = f.control.session;
+      // A SYN answered by a reset is a refusal, not a silence (issue 11 class 7).
+      return s?.resetBy === 'server' && s.bytesToServer === 0 ? REFUSED_WORDS : `${s?.bytesToServer ?? 0} B sent, the radio never answered`;
+    },
     evidence: none,
   },
   {
@@ -1230,12 +1253,22 @@ function pairWorks(t: NonNullable<PathFacts['forwarding']['test']>): boolean {
   return Boolean((t.forwardTcp && t.forwardUdp) || (t.upnpTcp && t.upnpUdp));
 }
 
+const UNREACHABLE_WORDS = {
+  'host-unreachable': 'no host answers at that address (host unreachable)',
+  'net-unreachable': 'no route to that network (network unreachable)',
+} as const;
+
+const unreachableLine = (id: string, u: Unreachable): string => `${id}: unreachable — ${UNREACHABLE_WORDS[u.reason]}, said by ${u.by}`;
+const REFUSED_WORDS = "refused — the radio's address answered the connection with a TCP reset (nothing listens on that port, or a firewall rejects it)";
+
 function attemptLines(f: PathFacts): string[] {
   return f.control.attempts
     .filter((x) => x.bytesToClient === 0)
     .map((x) =>
-      x.resetBy === 'server' && x.synOnly
-        ? `${x.id}: refused — the radio's address answered the connection with a TCP reset (nothing listens on that port, or a firewall rejects it)`
+      x.unreachable
+        ? unreachableLine(x.id, x.unreachable)
+        : x.resetBy === 'server' && x.synOnly
+        ? `${x.id}: ${REFUSED_WORDS}`
         : `${x.id}: ${x.synOnly ? 'connection attempts, no answer' : `${x.bytesToServer} B sent, nothing received`}${x.resetBy ? `, reset by ${x.resetBy}` : ''}`,
     );
 }

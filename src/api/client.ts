@@ -51,7 +51,10 @@ export interface ConnectOptions {
   onLine?: LineListener;
 }
 
-export class ApiError extends Error {}
+export class ApiError extends Error {
+  /** The socket's error code (errno name) when the connection itself failed: ECONNREFUSED, EHOSTUNREACH, … */
+  code?: string;
+}
 
 type LineListener = (line: ApiLine, raw: string) => void;
 type TextListener = (direction: 'out' | 'in', text: string) => void;
@@ -113,7 +116,10 @@ export class ApiClient {
       });
       s.once('error', (e) => {
         clearTimeout(timer);
-        reject(new ApiError(`${o.host}:${o.port}: ${e.message}`));
+        const err = new ApiError(`${o.host}:${o.port}: ${e.message}`);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== undefined) err.code = code;
+        reject(err);
       });
     });
     const c = new ApiClient(socket, o, performance.now() - started);

@@ -84,6 +84,11 @@ export class LiveEvidence {
     if (first) this.step('udp-return', `this computer refused to send UDP to ${dst.ip}:${dst.port} (${code}): an outbound firewall rule on this computer`);
   }
 
+  /** This computer's TCP connect to `dst` failed with `code` (the kernel's errno: EHOSTUNREACH, ENETUNREACH, …). */
+  connectFailed(dst: Endpoint, code: string): void {
+    this.analyzer.control.connectError(unixNow(), code, dst);
+  }
+
   /** A timed step of the walk, shown first in the hop's evidence. */
   step(hop: HopId, text: string): void {
     this.analyzer.addEvidence(hop, `t+${this.elapsed().toFixed(2)} s ${text}`);

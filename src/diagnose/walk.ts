@@ -5,7 +5,7 @@
  * loop that ends the run as soon as every hop is decided.
  */
 import type { RemoteInfo } from 'node:dgram';
-import { ApiClient, type ConnectOptions } from '../api/client.js';
+import { ApiClient, ApiError, type ConnectOptions } from '../api/client.js';
 import type { AnalysisReport, Hop, HopId } from '../analysis/model.js';
 import { SILENCE_RULES } from '../analysis/rules.js';
 import type { Endpoint } from '../capture/types.js';
@@ -279,6 +279,7 @@ export async function connectControl(ev: LiveEvidence, data: DataPath | undefine
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     if (local.ip === '0.0.0.0') ev.tcpOpen(local, remote);
+    if (e instanceof ApiError && e.code !== undefined) ev.connectFailed(remote, e.code);
     ev.step('control', `could not open the control channel: ${why}`);
     o.say(`control channel failed: ${why}`);
     return undefined;

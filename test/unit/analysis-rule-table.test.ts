@@ -359,6 +359,23 @@ test('control: refused, silent, reset or closed by the radio; no session at all'
   expectRule(bend((x) => (x.control = { attempts: [] })), 'control', 'control-not-seen');
 });
 
+test('control: ICMP host/net unreachable for the connect is "unreachable", not refused and not silent (issue 11 class 7)', () => {
+  const unreachable = { reason: 'host-unreachable' as const, by: 'ICMP from 192.168.10.1' };
+  const silentSession = (x: PathFacts): void => void ((x.control.session!.replies = 0), delete x.control.session!.version, (x.control.session!.bytesToServer = 0));
+  expectRule(bend((x) => (silentSession(x), (x.control.session!.unreachable = unreachable))), 'control', 'control-unreachable');
+  expectRule(bend(silentSession), 'control', 'control-silent', 'no ICMP: a silence');
+  expectRule(bend((x) => (x.control.session!.unreachable = unreachable)), 'control', 'control-ok', 'the radio answered after all: a stray ICMP decides nothing');
+  const attempt = { id: 'a → b', tls: true, synOnly: true, bytesToServer: 0, bytesToClient: 0 };
+  expectRule(bend((x) => ((x.control = { attempts: [{ ...attempt, unreachable: { reason: 'net-unreachable', by: "this computer's kernel (ENETUNREACH)" } }] }), (x.hasSession = false))), 'control', 'control-unreachable');
+  const h = judgeHop(bend((x) => ((x.control = { attempts: [{ ...attempt, unreachable: { reason: 'net-unreachable', by: "this computer's kernel (ENETUNREACH)" } }] }), (x.hasSession = false))), 'control');
+  assert.equal(h.cause, 'unreachable');
+  assert.equal(h.evidence[0], "a → b: unreachable — no route to that network (network unreachable), said by this computer's kernel (ENETUNREACH)");
+  // A reset is a refusal: said so, with the control-timeout cause it had.
+  const reset = judgeHop(bend((x) => (silentSession(x), (x.control.session!.resetBy = 'server'))), 'control');
+  assert.equal(reset.rule, 'control-silent');
+  assert.match(reset.evidence[0] ?? '', /^refused — the radio's address answered the connection with a TCP reset/);
+});
+
 test('stream setup: port in use, no destination, refused creates, nothing told', () => {
   expectRule(bend((x) => (x.setup.udpport = { port: '4991', code: 0x500000a9 })), 'stream-setup', 'setup-port-in-use');
   const noDest = { command: 'stream create type=remote_audio_rx', code: 0x50000064 };
