@@ -25,13 +25,13 @@ export function sniOf(firstBytes: Buffer): string | undefined {
 
 export async function analyzeCaptureFile(path: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
   const a = opts.analyzer ?? new Analyzer({ sniOf });
-  const stats = await readCaptureFile(path, (e) => a.feed(e), opts.onProgress ? { onProgress: opts.onProgress } : {});
+  const stats = await readCaptureFile(path, (e) => a.feed(e), { budget: a.budget, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   return finish(a, stats, opts.name ?? basename(path));
 }
 
 export async function analyzeCaptureStream(stream: Readable, name: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
   const a = opts.analyzer ?? new Analyzer({ sniOf });
-  const stats = await readCaptureStream(stream, (e) => a.feed(e), opts.onProgress ? { onProgress: opts.onProgress } : {});
+  const stats = await readCaptureStream(stream, (e) => a.feed(e), { budget: a.budget, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   return finish(a, stats, name);
 }
 
@@ -42,7 +42,7 @@ export async function analyzeInput(spec: InputSpec, opts: AnalyzeOptions = {}): 
   if (opened.kind === 'path') return analyzeCaptureFile(opened.path, opts);
   try {
     const a = opts.analyzer ?? new Analyzer({ sniOf });
-    const stats = await readCaptureStream(opened.stream, (e) => a.feed(e), opts.onProgress ? { onProgress: opts.onProgress } : {});
+    const stats = await readCaptureStream(opened.stream, (e) => a.feed(e), { budget: a.budget, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     // Read after the stream ended: a cut gzip stream says so only then.
     stats.warnings.push(...warnings);
     return finish(a, stats, spec.name);

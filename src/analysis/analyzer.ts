@@ -2,6 +2,7 @@
  * The one pipeline every source feeds (DESIGN.md §3): NetEvents in, the path model and verdict out.
  * Capture files, the live UDP socket, the tcpdump pipe and the simulator all call `feed`.
  */
+import { ReassemblyBudget } from '../capture/budget.js';
 import type { NetEvent } from '../capture/types.js';
 import type { LocalFacts } from '../local/types.js';
 import { formatEndpoint } from '../capture/types.js';
@@ -20,6 +21,8 @@ export interface AnalyzerOptions {
   apiPorts?: number[];
   /** TCP ports of the SmartLink broker besides 443 (a live diagnosis against another broker). */
   brokerPorts?: number[];
+  /** The reassembly budget of the capture reader feeding this analysis (one budget for both). */
+  budget?: ReassemblyBudget;
 }
 
 /** Seconds since the epoch → ISO 8601 UTC; a timestamp Date cannot hold (corrupt capture) gives undefined. */
@@ -57,8 +60,12 @@ export class Analyzer {
   /** UDP datagrams that were neither VITA-49 nor the client's registration text. */
   otherUdp = 0;
 
+  /** Memory held while waiting for missing bytes: give it to the capture reader that feeds this analysis. */
+  readonly budget: ReassemblyBudget;
+
   constructor(opts: AnalyzerOptions = {}) {
-    this.control = new ControlTracker(opts.sniOf, [4992, ...(opts.apiPorts ?? [])], [443, ...(opts.brokerPorts ?? [])]);
+    this.budget = opts.budget ?? new ReassemblyBudget();
+    this.control = new ControlTracker(opts.sniOf, [4992, ...(opts.apiPorts ?? [])], [443, ...(opts.brokerPorts ?? [])], this.budget);
   }
 
   feed(e: NetEvent): void {

@@ -3,12 +3,12 @@
  * it), SmartLink broker lines, the client's UDP registration datagrams, TLS sessions we cannot read
  * (timing and direction still count), and ICMP errors. It records facts; `rules.ts` judges them.
  */
+import { type Holder, ReassemblyBudget } from '../capture/budget.js';
 import type { Endpoint, IcmpEvent, TcpControlEvent, TcpDataEvent, TcpGapEvent, UdpEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
-import { type ApiLine, LineSplitter, parseLine } from '../api/lines.js';
+import { LineSplitter, readLine } from '../api/lines.js';
 import { AgeQueue } from '../common/age-queue.js';
 import { type MeterDefinition, parseMeterBody, parseStatusBody } from '../api/status.js';
-import { DecodeError } from '../common/decode-error.js';
 import { type BrokerRadio, type TestConnection as BrokerTestConnection, isBrokerLine, pairs, parseRadioList, parseTestConnection } from '../smartlink/protocol.js';
 import { formatStreamId, parseStreamId } from '../vita/stream-id.js';
 
@@ -206,11 +206,14 @@ export class ControlTracker {
   /**
    * `sniOf`: the capture layer's ClientHello parser (injected so this file stays pure). `apiPorts`: TCP
    * ports the radio's API listens on — 4992 on every radio; a live diagnosis adds the one it dialled.
+   * `budget`: the capture's reassembly budget, which also counts the unfinished lines held here (up to
+   * 64 KiB per direction of each of MAX_SESSIONS connections would otherwise be outside it).
    */
   constructor(
     private readonly sniOf: (firstBytes: Buffer) => string | undefined = () => undefined,
     private readonly apiPorts: number[] = [4992],
     private readonly brokerPorts: number[] = [443],
+    private readonly budget: ReassemblyBudget = new ReassemblyBudget(),
   ) {}
 
   /** A live diagnosis learns the radio's WAN port only from the broker, after the tracker exists. */
@@ -251,7 +254,7 @@ export class ControlTracker {
         return;
       case 'tcp-gap':
         session.gaps++;
-        (fromClient ? entry.toServer : entry.toClient).splitter = new LineSplitter();
+        this.dropLine(fromClient ? entry.toServer : entry.toClient);
         return;
       case 'tcp-data':
         break;
@@ -274,11 +277,21 @@ export class ControlTracker {
       }
     }
     if (session.tls) return;
+    const held = side.splitter.heldBytes;
     side.splitter.push(
-      e.data.toString('latin1'),
+      e.data,
       (line) => this.line(session, line, fromClient, e.ts),
       (n) => this.lineError(session, `a line of ${n} bytes without a line end (not the API text protocol?)`),
     );
+    if (side.splitter.heldBytes !== held) {
+      this.budget.set(side, side.splitter.heldBytes);
+      this.budget.enforce(side);
+    }
+  }
+
+  private dropLine(side: Side): void {
+    side.splitter.reset();
+    this.budget.set(side, 0);
   }
 
   /** Non-VITA UDP: the client's `client udp_register` / `client ping` datagrams (reference §5.7). */
@@ -365,7 +378,8 @@ export class ControlTracker {
       };
       if (this.isApiPort(server.port)) session.kind = 'radio-api';
       else if (this.brokerPorts.includes(server.port) && server.port !== 443) session.kind = 'broker';
-      entry = { session, toServer: newSide(), toClient: newSide() };
+      const lost = (n: number): void => this.lineError(session, `an unfinished line (${n} bytes held) was dropped to keep memory within the reassembly budget`);
+      entry = { session, toServer: new Side(lost), toClient: new Side(lost) };
       this.byKey.set(key, entry);
       this.sessions.push(session);
     }
@@ -389,12 +403,9 @@ export class ControlTracker {
       this.brokerLine(text, fromClient, ts);
       return;
     }
-    let l: ApiLine;
-    try {
-      l = parseLine(text);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      this.lineError(s, `${fromClient ? 'client' : 'radio'} line ${s.lines}: ${e.message}`);
+    const l = readLine(text);
+    if (l.type === 'invalid') {
+      this.lineError(s, `${fromClient ? 'client' : 'radio'} line ${s.lines}: offset ${l.offset}: ${l.field}: ${l.detail}`);
       return;
     }
     if (s.kind === 'unknown' && (l.type === 'version' || l.type === 'handle' || l.type === 'command')) s.kind = 'radio-api';
@@ -606,13 +617,18 @@ export class ControlTracker {
   }
 }
 
-interface Side {
-  splitter: LineSplitter;
-  firstChunk: boolean;
-}
+/** One direction of a connection: its unfinished line is held memory the budget may take back. */
+class Side implements Holder {
+  readonly kind = 'api-lines';
+  readonly splitter = new LineSplitter();
+  firstChunk = true;
 
-function newSide(): Side {
-  return { splitter: new LineSplitter(), firstChunk: true };
+  constructor(private readonly lost: (bytes: number) => void) {}
+
+  evict(): void {
+    this.lost(this.splitter.heldBytes);
+    this.splitter.reset();
+  }
 }
 
 /** The SmartLink server's name (reference §6.1: `smartlink.flexradio.com`, port 443). */

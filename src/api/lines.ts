@@ -17,57 +17,105 @@ export type ApiLine =
   | { type: 'version'; version: string }
   | { type: 'handle'; handle: number };
 
-const HEX = /^[0-9A-Fa-f]{1,8}$/;
-const DEC = /^\d{1,10}$/;
-
-function hex(text: string, offset: number, field: string): number {
-  if (!HEX.test(text)) throw new DecodeError(offset, field, `"${text.slice(0, 20)}" is not a hex number`);
-  return parseInt(text, 16) >>> 0;
+/** A line that is not one of the above: where and what, as DecodeError says it (without building an Error). */
+export interface LineProblem {
+  type: 'invalid';
+  offset: number;
+  field: string;
+  detail: string;
 }
 
-function dec(text: string, offset: number, field: string): number {
-  if (!DEC.test(text) || Number(text) > 0xffffffff) throw new DecodeError(offset, field, `"${text.slice(0, 20)}" is not a sequence number`);
-  return Number(text);
+/** Value of the 1–8 hex digits line[from, to), or -1. Char codes, not a regex: this runs on every line of a capture. */
+function hexAt(line: string, from: number, to: number): number {
+  if (to <= from || to - from > 8) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
 }
+
+/** Value of the 1–10 decimal digits line[from, to) if it fits 32 bits, or -1. */
+function decAt(line: string, from: number, to: number): number {
+  if (to <= from || to - from > 10) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v > 0xffffffff ? -1 : v;
+}
+
+function notHex(line: string, from: number, to: number, field: string): LineProblem {
+  return { type: 'invalid', offset: from, field, detail: `"${line.slice(from, to).slice(0, 20)}" is not a hex number` };
+}
+
+function notSeq(line: string, from: number, to: number, field: string): LineProblem {
+  return { type: 'invalid', offset: from, field, detail: `"${line.slice(from, to).slice(0, 20)}" is not a sequence number` };
+}
+
+const VERSION = /^\d+(\.\d+){0,3}$/;
 
 /** Parses one line (without its terminator; a trailing CR is tolerated). Throws DecodeError. */
 export function parseLine(raw: string): ApiLine {
+  const l = readLine(raw);
+  if (l.type === 'invalid') throw new DecodeError(l.offset, l.field, l.detail);
+  return l;
+}
+
+/** parseLine for the capture path, where a broken line is common and an Error per line would dominate. */
+export function readLine(raw: string): ApiLine | LineProblem {
   const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-  const tag = line[0];
+  const tag = line.charCodeAt(0);
   const bar = line.indexOf('|');
   switch (tag) {
-    case 'C': {
-      const debug = line[1] === 'D';
+    case 0x43 /* C */: {
+      const debug = line.charCodeAt(1) === 0x44; /* D */
       const start = debug ? 2 : 1;
-      if (bar < 0) throw new DecodeError(line.length, 'command', 'missing "|" after the sequence number');
-      return { type: 'command', seq: dec(line.slice(start, bar), start, 'command sequence'), debug, command: line.slice(bar + 1) };
+      if (bar < 0) return { type: 'invalid', offset: line.length, field: 'command', detail: 'missing "|" after the sequence number' };
+      const seq = decAt(line, start, bar);
+      if (seq < 0) return notSeq(line, start, bar, 'command sequence');
+      return { type: 'command', seq, debug, command: line.slice(bar + 1) };
     }
-    case 'R': {
-      if (bar < 0) throw new DecodeError(line.length, 'reply', 'missing "|" after the sequence number');
-      const seq = dec(line.slice(1, bar), 1, 'reply sequence');
+    case 0x52 /* R */: {
+      if (bar < 0) return { type: 'invalid', offset: line.length, field: 'reply', detail: 'missing "|" after the sequence number' };
+      const seq = decAt(line, 1, bar);
+      if (seq < 0) return notSeq(line, 1, bar, 'reply sequence');
       const bar2 = line.indexOf('|', bar + 1);
-      const codeText = bar2 < 0 ? line.slice(bar + 1) : line.slice(bar + 1, bar2);
-      const code = hex(codeText, bar + 1, 'reply code');
+      const codeEnd = bar2 < 0 ? line.length : bar2;
+      const code = hexAt(line, bar + 1, codeEnd);
+      if (code < 0) return notHex(line, bar + 1, codeEnd, 'reply code');
       if (bar2 < 0) return { type: 'reply', seq, code, message: '' };
       const bar3 = line.indexOf('|', bar2 + 1);
       if (bar3 < 0) return { type: 'reply', seq, code, message: line.slice(bar2 + 1) };
       return { type: 'reply', seq, code, message: line.slice(bar2 + 1, bar3), debug: line.slice(bar3 + 1) };
     }
-    case 'S': {
-      if (bar < 0) throw new DecodeError(line.length, 'status', 'missing "|" after the handle');
-      return { type: 'status', handle: hex(line.slice(1, bar), 1, 'status handle'), body: line.slice(bar + 1) };
+    case 0x53 /* S */: {
+      if (bar < 0) return { type: 'invalid', offset: line.length, field: 'status', detail: 'missing "|" after the handle' };
+      const handle = hexAt(line, 1, bar);
+      if (handle < 0) return notHex(line, 1, bar, 'status handle');
+      return { type: 'status', handle, body: line.slice(bar + 1) };
     }
-    case 'M': {
-      if (bar < 0) throw new DecodeError(line.length, 'message', 'missing "|" after the code');
-      return { type: 'message', code: hex(line.slice(1, bar), 1, 'message code'), text: line.slice(bar + 1) };
+    case 0x4d /* M */: {
+      if (bar < 0) return { type: 'invalid', offset: line.length, field: 'message', detail: 'missing "|" after the code' };
+      const code = hexAt(line, 1, bar);
+      if (code < 0) return notHex(line, 1, bar, 'message code');
+      return { type: 'message', code, text: line.slice(bar + 1) };
     }
-    case 'V':
-      if (!/^\d+(\.\d+){0,3}$/.test(line.slice(1))) throw new DecodeError(1, 'version', `"${line.slice(1, 21)}" is not a version`);
+    case 0x56 /* V */:
+      if (!VERSION.test(line.slice(1))) return { type: 'invalid', offset: 1, field: 'version', detail: `"${line.slice(1, 21)}" is not a version` };
       return { type: 'version', version: line.slice(1) };
-    case 'H':
-      return { type: 'handle', handle: hex(line.slice(1), 1, 'client handle') };
+    case 0x48 /* H */: {
+      const handle = hexAt(line, 1, line.length);
+      if (handle < 0) return notHex(line, 1, line.length, 'client handle');
+      return { type: 'handle', handle };
+    }
     default:
-      throw new DecodeError(0, 'line type', `"${line.slice(0, 20)}" does not start with C, R, S, M, V or H`);
+      return { type: 'invalid', offset: 0, field: 'line type', detail: `"${line.slice(0, 20)}" does not start with C, R, S, M, V or H` };
   }
 }
 
@@ -107,44 +155,107 @@ export function formatHandle(h: number): string {
   return '0x' + h.toString(16).toUpperCase().padStart(8, '0');
 }
 
+const EMPTY = Buffer.alloc(0);
+/** A held line start is copied into a buffer of at least this size (doubling up to the line limit). */
+const MIN_TAIL = 256;
+
 /**
- * Splits text into complete lines, keeping the unfinished tail for the next chunk. The radio ends lines
- * with LF; clients may use CR, LF or CRLF (reference §5.1). NULs are stripped as FlexLib does; the
- * 0x04 byte FlexLib sends before closing is dropped too.
+ * Splits a byte stream into complete lines, keeping the unfinished tail for the next chunk. The radio ends
+ * lines with LF; clients may use CR, LF or CRLF (reference §5.1). NULs are stripped as FlexLib does; the
+ * 0x04 byte FlexLib sends before closing is dropped too. Lines are decoded as `encoding` (the API text is
+ * ASCII, so latin1 maps bytes 1:1; the broker client decodes UTF-8 line by line, which also keeps a
+ * character split across two chunks whole).
+ *
+ * Bytes, not strings: line ends are found by Buffer#indexOf (memchr) and each line is decoded once from
+ * the chunk, so a capture's command channel costs one string per line. Only a line that spans chunks is
+ * copied, into `tail`, which `heldBytes` reports so the capture budget can count it.
  */
 export class LineSplitter {
-  private tail = '';
-  /** Lines longer than this are cut and reported: a binary stream on the port must not grow memory. */
-  constructor(private readonly maxLine = 64 * 1024) {}
+  private tail = EMPTY;
+  private tailLen = 0;
+  /** The tail holds a NUL or 0x04 byte. */
+  private tailDirty = false;
 
-  push(chunk: string, onLine: (line: string) => void, onOverflow?: (length: number) => void): void {
-    // Only the new chunk is scanned: the tail holds no line end, and rescanning it on every push made a
-    // long line in tiny TCP segments quadratic (a 64 KiB line in 1–4-byte segments took seconds).
+  /** Lines longer than `maxLine` are cut and reported: a binary stream on the port must not grow memory. */
+  constructor(
+    private readonly maxLine = 64 * 1024,
+    private readonly encoding: 'latin1' | 'utf8' = 'latin1',
+  ) {}
+
+  /**
+   * Bytes of memory held for the unfinished line (its buffer's size), 0 when none is held. A buffer of
+   * MIN_TAIL bytes is kept for reuse while no line is held (bounded per connection by the caller's limits).
+   */
+  get heldBytes(): number {
+    return this.tailLen > 0 ? this.tail.length : 0;
+  }
+
+  push(chunk: Buffer | string, onLine: (line: string) => void, onOverflow?: (length: number) => void): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, this.encoding) : chunk;
+    const end = buf.length;
+    const dirty = buf.indexOf(0) >= 0 || buf.indexOf(4) >= 0;
+    // Each search starts where the last stopped, so every byte is looked at once per terminator kind.
+    let cr = buf.indexOf(13);
+    let lf = buf.indexOf(10);
     let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const ch = chunk.charCodeAt(i);
-      if (ch === 10 || ch === 13) {
-        const line = this.tail + chunk.slice(start, i);
-        this.tail = '';
-        if (line.length > 0) onLine(clean(line));
-        start = i + 1;
+    for (;;) {
+      if (cr >= 0 && cr < start) cr = buf.indexOf(13, start);
+      if (lf >= 0 && lf < start) lf = buf.indexOf(10, start);
+      const stop = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
+      if (stop < 0) break;
+      if (this.tailLen > 0) {
+        this.append(buf, start, stop);
+        this.emit(this.tail, 0, this.tailLen, this.tailDirty || dirty, onLine);
+        this.release();
+      } else if (stop > start) {
+        this.emit(buf, start, stop, dirty, onLine);
       }
+      start = stop + 1;
     }
-    let rest = this.tail + chunk.slice(start);
-    if (rest.length > this.maxLine) {
-      onOverflow?.(rest.length);
-      rest = '';
+    if (start >= end) return;
+    const total = this.tailLen + end - start;
+    if (total > this.maxLine) {
+      onOverflow?.(total);
+      this.release();
+      return;
     }
-    this.tail = rest;
+    this.append(buf, start, end);
+    this.tailDirty ||= dirty;
   }
 
   /** The unterminated remainder at end of stream, if any. */
   flush(onLine: (line: string) => void): void {
-    if (this.tail.length > 0) onLine(clean(this.tail));
-    this.tail = '';
+    if (this.tailLen > 0) this.emit(this.tail, 0, this.tailLen, this.tailDirty, onLine);
+    this.release();
   }
-}
 
-function clean(s: string): string {
-  return s.includes('\0') || s.includes('\x04') ? s.replace(/[\0\x04]/g, '') : s;
+  /** Forgets the unfinished line (a gap in the stream, or the capture budget gave up on it). */
+  reset(): void {
+    this.release();
+  }
+
+  private emit(buf: Buffer, from: number, to: number, dirty: boolean, onLine: (line: string) => void): void {
+    const line = buf.toString(this.encoding, from, to);
+    onLine(dirty ? line.replace(/[\0\x04]/g, '') : line);
+  }
+
+  private append(buf: Buffer, from: number, to: number): void {
+    const need = this.tailLen + to - from;
+    if (need > this.tail.length) {
+      let cap = Math.max(MIN_TAIL, this.tail.length * 2);
+      while (cap < need) cap *= 2;
+      // Its own allocation (not a slice of Node's shared pool, which would keep a whole pool slab alive).
+      const next = Buffer.allocUnsafeSlow(cap);
+      this.tail.copy(next, 0, 0, this.tailLen);
+      this.tail = next;
+    }
+    buf.copy(this.tail, this.tailLen, from, to);
+    this.tailLen = need;
+  }
+
+  private release(): void {
+    if (this.tail.length > MIN_TAIL) this.tail = EMPTY;
+    this.tailLen = 0;
+    this.tailDirty = false;
+  }
 }

@@ -1,7 +1,7 @@
 /**
- * One byte budget for everything the capture layer holds while it waits for missing bytes: IP fragments
- * of unfinished datagrams and TCP segments queued behind a hole. Each reassembler registers what it
- * holds; past the budget the holder that has waited longest is evicted (a datagram dropped, a TCP hole
+ * One byte budget for everything held while waiting for missing bytes: IP fragments of unfinished
+ * datagrams, TCP segments queued behind a hole, and the unfinished last line of each API text stream
+ * (the analysis keeps up to 64 KiB per direction). Each holder registers what it holds; past the budget the holder that has waited longest is evicted (a datagram dropped, a TCP hole
  * given up on), whatever its kind, so a flood of one kind cannot keep memory for itself and memory stays
  * bounded however many flows a capture opens.
  */
@@ -13,7 +13,7 @@ export interface Holder {
   evict(): void;
 }
 
-export type HolderKind = 'ip-fragments' | 'tcp-segments';
+export type HolderKind = 'ip-fragments' | 'tcp-segments' | 'api-lines';
 
 /**
  * Default budget. Empirical: the analysis must stay under 150 MB of peak RSS (issue 13) and Node with the
@@ -36,7 +36,7 @@ export class ReassemblyBudget {
   private used = 0;
   private evicting = false;
   /** Evictions so far, per kind, for the capture's warnings. */
-  readonly evicted: Record<HolderKind, number> = { 'ip-fragments': 0, 'tcp-segments': 0 };
+  readonly evicted: Record<HolderKind, number> = { 'ip-fragments': 0, 'tcp-segments': 0, 'api-lines': 0 };
   peak = 0;
 
   constructor(readonly maxBytes: number = DEFAULT_REASSEMBLY_BUDGET) {}
@@ -93,6 +93,8 @@ export class ReassemblyBudget {
     const tcp = this.evicted['tcp-segments'];
     if (ip > 0) out.push(`${ip} fragmented IP datagram(s) dropped unfinished to keep reassembly within ${mib} (oldest first)`);
     if (tcp > 0) out.push(`${tcp} TCP hole(s) given up early to keep reassembly within ${mib} (oldest first): bytes after them were delivered with a gap`);
+    const lines = this.evicted['api-lines'];
+    if (lines > 0) out.push(`${lines} unfinished API text line(s) dropped to keep reassembly within ${mib} (oldest first): the text resumed at the next line end`);
     return out;
   }
 }

@@ -20,6 +20,8 @@ export interface DissectOptions {
   defrag?: DefragLimits;
   /** Bytes held at once by IP and TCP reassembly together (default DEFAULT_REASSEMBLY_BUDGET). */
   reassemblyBytes?: number;
+  /** A budget shared with the consumer of the events (the analysis's held API lines); overrides reassemblyBytes. */
+  budget?: ReassemblyBudget;
 }
 
 type Problem = IpProblem | 'udp-header' | 'tcp-header';
@@ -51,7 +53,7 @@ export class Dissector implements RecordSink {
     private readonly sink: (e: NetEvent) => void,
     opts: DissectOptions = {},
   ) {
-    this.budget = new ReassemblyBudget(opts.reassemblyBytes ?? DEFAULT_REASSEMBLY_BUDGET);
+    this.budget = opts.budget ?? new ReassemblyBudget(opts.reassemblyBytes ?? DEFAULT_REASSEMBLY_BUDGET);
     this.tcp = new TcpReassembler(sink, opts.tcp ?? DEFAULT_TCP_LIMITS, this.budget);
     this.defragLimits = opts.defrag ?? DEFAULT_DEFRAG_LIMITS;
     this.defrag = new Defragmenter(this.defragLimits, this.budget);

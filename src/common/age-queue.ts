@@ -4,11 +4,17 @@
  * finding the oldest after many deletions from the front walks over all of them — a quadratic cost under
  * the floods the bounds exist for. Here deletion is lazy and the backing array is compacted once at
  * least half of it is dead.
+ *
+ * An item deleted and added again is the newest: only its latest slot counts (`live` maps each item to
+ * that slot). Were an old slot to count as well, the item would keep its first age, and compaction could
+ * not drop the old slots, so a holder released and taken again on every packet made each delete copy the
+ * whole array.
  */
 export class AgeQueue<T extends object> {
   private items: T[] = [];
   private head = 0;
-  private readonly live = new Set<T>();
+  /** Each live item's slot in `items`. */
+  private readonly live = new Map<T, number>();
 
   get size(): number {
     return this.live.size;
@@ -21,24 +27,21 @@ export class AgeQueue<T extends object> {
   /** Adds `x` as the newest; an item already present keeps its age. */
   add(x: T): void {
     if (this.live.has(x)) return;
-    this.live.add(x);
+    this.live.set(x, this.items.length);
     this.items.push(x);
   }
 
   delete(x: T): void {
     if (!this.live.delete(x)) return;
     const stored = this.items.length - this.head;
-    if (stored > 64 && stored > 2 * this.live.size) {
-      this.items = this.items.filter((y, i) => i >= this.head && this.live.has(y));
-      this.head = 0;
-    }
+    if (stored > 64 && stored > 2 * this.live.size) this.compact();
   }
 
   /** The oldest item other than `except`, or undefined. */
   oldest(except?: T): T | undefined {
     for (let i = this.head; i < this.items.length; i++) {
       const x = this.items[i]!;
-      if (!this.live.has(x)) {
+      if (this.live.get(x) !== i) {
         if (i === this.head) this.head++;
         continue;
       }
@@ -55,6 +58,18 @@ export class AgeQueue<T extends object> {
 
   /** Live items, oldest first (a snapshot: deleting while iterating is safe). */
   values(): T[] {
-    return this.items.filter((y, i) => i >= this.head && this.live.has(y));
+    return this.items.filter((y, i) => i >= this.head && this.live.get(y) === i);
+  }
+
+  private compact(): void {
+    const kept: T[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const y = this.items[i]!;
+      if (this.live.get(y) !== i) continue;
+      this.live.set(y, kept.length);
+      kept.push(y);
+    }
+    this.items = kept;
+    this.head = 0;
   }
 }

@@ -81,7 +81,7 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
     child.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? 'tcpdump is not installed (apt-get install tcpdump)' : `tcpdump: ${e.message}`)));
   });
   await spawned;
-  const reading = readCaptureStream(child.stdout, (e) => ev.feed(e));
+  const reading = readCaptureStream(child.stdout, (e) => ev.feed(e), { budget: ev.analyzer.budget });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let stopping = false;
   const ended = (async () => {

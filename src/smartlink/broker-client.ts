@@ -49,7 +49,7 @@ type TextListener = (direction: 'out' | 'in', text: string) => void;
 export class BrokerClient {
   readonly local: { ip: string; port: number };
   readonly remote: { ip: string; port: number };
-  private readonly splitter = new LineSplitter();
+  private readonly splitter = new LineSplitter(64 * 1024, 'utf8');
   private readonly waiters: Array<{ match(line: string): boolean; resolve(line: string): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }> = [];
   private readonly listeners = new Set<TextListener>();
   private readonly pinger: ReturnType<typeof setInterval>;
@@ -61,7 +61,7 @@ export class BrokerClient {
     socket.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       for (const l of this.listeners) l('in', text);
-      this.splitter.push(text, (line) => this.receive(line));
+      this.splitter.push(chunk, (line) => this.receive(line));
     });
     socket.on('error', (e) => this.ended(e.message));
     socket.on('close', () => this.ended('closed by the server'));

@@ -124,3 +124,17 @@ test('line splitter: a long line in tiny chunks comes out whole, and a runaway o
   assert.deepEqual(overflows, [1001, 1001]);
   assert.deepEqual(out.slice(2), ['x'.repeat(498), 'C2|ping']);
 });
+
+test('line splitter on bytes: line ends found across chunk boundaries, a UTF-8 character split between two chunks stays whole', () => {
+  const out: string[] = [];
+  const sp = new LineSplitter(64 * 1024, 'utf8');
+  // "radio list … name=Ärger" with the two bytes of Ä (0xC3 0x84) in different TCP segments.
+  const text = Buffer.from('C1|ping\r\nradio list name=\u00c4rger\nR1|0|\r', 'utf8');
+  const cut = text.indexOf(0xc3) + 1;
+  sp.push(text.subarray(0, 8), (l) => out.push(l)); // ends between CR and LF
+  sp.push(text.subarray(8, cut), (l) => out.push(l));
+  sp.push(text.subarray(cut), (l) => out.push(l));
+  assert.deepEqual(out, ['C1|ping', 'radio list name=\u00c4rger', 'R1|0|']);
+  // The held bytes are released once the line is out: nothing is left to count.
+  assert.equal(sp.heldBytes, 0);
+});

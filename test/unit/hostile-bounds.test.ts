@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer, MAX_WARNINGS } from '../../src/analysis/analyzer.js';
 import { MAX_OUTSTANDING_TOTAL } from '../../src/analysis/control-tracker.js';
+import { ReassemblyBudget } from '../../src/capture/budget.js';
 import type { Endpoint } from '../../src/capture/types.js';
 
 const RADIO_API: Endpoint = { ip: '192.168.1.20', port: 4992 };
@@ -57,4 +58,31 @@ test(`a report lists at most ${MAX_WARNINGS} warnings and counts the rest`, () =
   assert.equal(r.warnings[0], 'direct warning 0');
   // 120 direct + 300 per-session warnings, of which MAX_WARNINGS − 1 are listed.
   assert.equal(r.warnings[MAX_WARNINGS - 1], `… and ${120 + sessions - (MAX_WARNINGS - 1)} more warning(s)`);
+});
+
+test('unfinished API lines count in the reassembly budget: past it the oldest is dropped with a warning, the newest line still parses', () => {
+  const budget = new ReassemblyBudget(1024 * 1024);
+  const a = new Analyzer({ budget });
+  // 64 connections each hold 60 000 bytes of a status line without its end: 3.8 MB of line starts
+  // (up to 64 KiB each before the splitter gives up on a line), against a 1 MiB budget.
+  const sessions = 64;
+    const filler = ' x=1'.repeat(15_000);
+  const client = (k: number): Endpoint => ({ ip: '192.168.1.66', port: 50_000 + k });
+  let over = 0;
+  for (let k = 0; k < sessions; k++) {
+    text(a, T0 + k, RADIO_API, client(k), `S1|display pan 0x${(0x40000000 + k).toString(16)} x_pixels=${k + 100}${filler}`);
+    if (budget.bytes > budget.maxBytes) over++;
+  }
+  assert.equal(over, 0, 'never above the budget after an event');
+  // One line buffer grows past the budget at most before the oldest gives way (64 KiB at most).
+  assert.ok(budget.peak <= budget.maxBytes + 64 * 1024, `peak ${budget.peak}`);
+  for (let k = 0; k < sessions; k++) text(a, T0 + 100, RADIO_API, client(k), '\n');
+  const session = (k: number) => a.control.sessions.find((s) => s.client.port === 50_000 + k)!;
+  assert.match(session(0).lastLineError ?? '', /dropped to keep memory within the reassembly budget/);
+  assert.equal(a.control.pans.has('0x40000000'), false, 'the oldest line was dropped');
+  assert.equal(a.control.pans.get(`0x4000003F`)?.xPixels, 100 + sessions - 1, 'the newest line came out whole');
+  const dropped = budget.evicted['api-lines'];
+  // 1 MiB holds at most 16 buffers of 64 KiB: at least 48 of the 64 lines went.
+  assert.ok(dropped >= sessions - 16, `${dropped} dropped`);
+  assert.ok(budget.warnings().some((w) => w.startsWith(`${dropped} unfinished API text line(s) dropped`)), budget.warnings().join('\n'));
 });
