@@ -2,7 +2,7 @@
  * Electron shell: runs the core (the bridge session) in the main process, shows one hardened window,
  * carries Commands and Snapshots over IPC, and offers the native File menu. Nothing else lives here.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session as electronSession } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session as electronSession } from 'electron';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { IPC_CHANNELS, parseCommand, type Command, type Snapshot } from '../src/
 import { createSession, type Session } from '../src/bridge/session.js';
 import { contentTypeFor, resolveStaticFile } from '../src/bridge/static-files.js';
 import { createCaptureAllowList } from './capture-allow-list.js';
+import { desktopSmartLinkAccount } from './token-store.js';
 import { APP_ORIGIN, APP_SCHEME, APP_START_URL, buildWindowOptions, hardenWebContents, isAllowedRequest } from './window-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/electron
@@ -66,7 +67,8 @@ async function start(): Promise<void> {
   });
 
   core = createSession({
-    backends: productBackends(),
+    // safeStorage works only in the main process, after ready: here.
+    backends: productBackends({ smartLinkAccount: desktopSmartLinkAccount(safeStorage, app.getPath('userData')) }),
     emit,
     autoDemoMs: AUTO_DEMO_MS,
     host: {

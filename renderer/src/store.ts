@@ -1,5 +1,5 @@
 /** Application state in the renderer: the latest of every snapshot kind, folded by one reducer. */
-import type { DiscoveredRadio, ModelSnapshot, ReplaySnapshot, SessionState, Snapshot, SpectrumSnapshot } from '../../src/bridge/protocol.js';
+import type { DiscoveredRadio, ModelSnapshot, ReplaySnapshot, SessionState, SignInView, Snapshot, SpectrumSnapshot } from '../../src/bridge/protocol.js';
 
 export interface Notice {
   id: number;
@@ -20,9 +20,11 @@ export interface AppState {
   upload: { name: string; fraction: number } | null;
   /** Last export, for the Export panel to offer or confirm. */
   lastExport: Extract<Snapshot, { type: 'export-ready' }> | null;
+  /** The SmartLink sign-in (words and times only); null when this build cannot sign in. */
+  signIn: SignInView | null;
 }
 
-export const initialState: AppState = { connected: false, session: null, radios: [], model: null, replay: null, progress: null, notices: [], lastExport: null, upload: null };
+export const initialState: AppState = { connected: false, session: null, radios: [], model: null, replay: null, progress: null, notices: [], lastExport: null, upload: null, signIn: null };
 
 export type Action = { type: 'snapshot'; snapshot: Exclude<Snapshot, SpectrumSnapshot> } | { type: 'connected'; value: boolean } | { type: 'upload'; upload: AppState['upload'] } | { type: 'dismiss'; id: number } | { type: 'notice'; kind: Notice['kind']; text: string };
 
@@ -57,6 +59,8 @@ export function reduce(state: AppState, action: Action): AppState {
           return { ...state, progress: { done: s.done, total: s.total, label: s.label } };
         case 'export-ready':
           return { ...state, lastExport: s };
+        case 'sign-in':
+          return { ...state, signIn: s.signIn };
         case 'error':
           // A failed source is explained in the verdict panel already: no second copy as a toast.
           if (state.session?.phase === 'error' && state.session.message === s.message) return state;

@@ -15,6 +15,9 @@ import { type SmartLinkOptions, startSmartLinkDiagnosis } from '../diagnose/smar
 import type { Diagnosis } from '../diagnose/walk.js';
 import { formatReport } from '../report/format.js';
 import { redactReport } from '../report/redact.js';
+import { type SmartLinkAccount, smartLinkAccount } from '../smartlink/account.js';
+import { authConfig } from '../smartlink/auth.js';
+import { fileTokenStore } from '../smartlink/token-store.js';
 import type { SimFaults } from '../sim/faults.js';
 import { type Simulator, startSimulator } from '../sim/radio-sim.js';
 import { formatStreamId } from '../vita/stream-id.js';
@@ -133,12 +136,20 @@ export interface BackendOptions {
   recordingDir?: string;
   /** Another SmartLink server than FlexRadio's (the simulator's, with its test CA, for tests). */
   smartLinkBroker?: Pick<SmartLinkOptions, 'brokerHost' | 'brokerPort' | 'brokerTls'>;
+  /**
+   * Where "Sign in to SmartLink" keeps its sign-in and which tenant it asks. Default: the CLI's —
+   * `flexpath ui` and `flexpath login` share one sign-in (the 0600 file); the desktop app passes its
+   * safeStorage-encrypted store (electron/token-store.ts).
+   */
+  smartLinkAccount?: SmartLinkAccount;
 }
 
 export function productBackends(o: BackendOptions = {}): Backends {
   const recorded = recordings(o.recordingDir);
   const recordingPath = (kind: string): string => recorded.next(kind);
+  const account = o.smartLinkAccount ?? smartLinkAccount(authConfig(), fileTokenStore());
   return {
+    smartLinkAccount: account,
     dispose: async () => recorded.dispose(),
     async analyzeCaptureFile(path, opts) {
       const collector = createReplayCollector();
@@ -179,7 +190,8 @@ export function productBackends(o: BackendOptions = {}): Backends {
       return asLiveRun(startLanDiagnosis({ host: m[1], port: m[2] ? Number(m[2]) : 4992, mode, continuous: true, write: path }), path);
     },
 
-    async diagnoseSmartLink({ token }) {
+    async diagnoseSmartLink(how) {
+      const token = 'token' in how ? how.token : await account.idToken(how.say);
       const path = recordingPath('smartlink');
       return asLiveRun(startSmartLinkDiagnosis({ ...o.smartLinkBroker, token, continuous: true, write: path }), path);
     },

@@ -5,6 +5,9 @@
  */
 import type { AnalysisReport, Hop, RadioSummary, SourceSummary, StreamKind, StreamSummary, Verdict } from '../analysis/model.js';
 import type { LocalFacts } from '../local/types.js';
+import type { SignInView } from '../smartlink/view.js';
+
+export type { SignInView };
 
 /** Faults the demo simulator can show; each maps to one or more simulator fault specs. */
 export const DEMO_FAULTS = ['mtu', 'udp-blocked', 'loss', 'bandwidth', 'jitter', 'wrong-port', 'ping-timeout', 'nat-expiry'] as const;
@@ -32,8 +35,14 @@ export type Command =
   /** Web mode: a capture the browser uploaded first (POST /upload), by the id the server returned. */
   | { type: 'open-upload'; uploadId: string; name: string }
   | { type: 'diagnose-lan'; host?: string; mode: DiagnoseMode }
-  /** The token lives only in memory for this one session: never stored, logged or echoed back. */
-  | { type: 'diagnose-smartlink'; token: string }
+  /**
+   * Without a token: the kept sign-in (renewed when expired). A pasted token (advanced) lives only in
+   * memory for this one session: never stored, logged or echoed back.
+   */
+  | { type: 'diagnose-smartlink'; token?: string }
+  /** The password goes to the sign-in server once and is kept nowhere; what comes back is a SignInView. */
+  | { type: 'smartlink-sign-in'; email: string; password: string }
+  | { type: 'smartlink-sign-out' }
   | { type: 'start-demo'; faults: DemoFault[] }
   | { type: 'stop' }
   | { type: 'export'; format: ExportFormat; redact: boolean };
@@ -172,6 +181,8 @@ export type Snapshot =
   | { type: 'progress'; done: number; total: number; label: string }
   /** An export is ready: a download URL (web mode) or the path it was saved to (Electron). */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; url?: string; savedTo?: string }
+  /** The SmartLink sign-in in words and times (never a token); absent when this build cannot sign in. */
+  | { type: 'sign-in'; signIn: SignInView }
   | { type: 'error'; message: string };
 
 export type SnapshotType = Snapshot['type'];
@@ -219,6 +230,7 @@ export function parseCommand(value: unknown): Command | undefined {
   switch (v.type) {
     case 'pick-capture':
     case 'stop':
+    case 'smartlink-sign-out':
       return { type: v.type };
     case 'open-capture': {
       const path = str('path');
@@ -236,8 +248,15 @@ export function parseCommand(value: unknown): Command | undefined {
       return host === undefined ? { type: 'diagnose-lan', mode: v.mode } : { type: 'diagnose-lan', host, mode: v.mode };
     }
     case 'diagnose-smartlink': {
+      if (v.token === undefined) return { type: 'diagnose-smartlink' };
       const token = str('token', 8192);
       return token === undefined ? undefined : { type: 'diagnose-smartlink', token };
+    }
+    case 'smartlink-sign-in': {
+      // 254: the longest address RFC 5321 lets through; 1024: far past any password, short of abuse.
+      const email = str('email', 254);
+      const password = str('password', 1024);
+      return email === undefined || password === undefined ? undefined : { type: 'smartlink-sign-in', email, password };
     }
     case 'start-demo': {
       if (!Array.isArray(v.faults) || v.faults.length > DEMO_FAULTS.length) return undefined;

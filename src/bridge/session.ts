@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { AnalysisReport } from '../analysis/model.js';
+import type { SmartLinkAccount } from '../smartlink/account.js';
 import {
   DEMO_FAULT_LABELS,
   modelFromReport,
@@ -17,6 +18,7 @@ import {
   type ExportFormat,
   type SeriesPoint,
   type SessionState,
+  type SignInView,
   type Snapshot,
   type SourceKind,
   type PanScale,
@@ -67,7 +69,10 @@ export interface Backends {
   formatReport?(report: AnalysisReport, format: 'markdown' | 'html', opts: { redact: boolean }): string;
   startDemo?(faults: DemoFault[]): Promise<LiveRun>;
   diagnoseLan?(opts: { host?: string; mode: DiagnoseMode }): Promise<LiveRun>;
-  diagnoseSmartLink?(opts: { token: string }): Promise<LiveRun>;
+  /** Without `token`: the kept sign-in's id_token (renewed when expired; `say` hears each step). */
+  diagnoseSmartLink?(opts: { token: string } | { say(text: string): void }): Promise<LiveRun>;
+  /** SmartLink sign-in kept between runs (the app's "Sign in to SmartLink"); the token never leaves it. */
+  smartLinkAccount?: Pick<SmartLinkAccount, 'status' | 'signIn' | 'signOut'>;
   /** Listens for discovery beacons until stopped. */
   discoverRadios?(onRadios: (radios: DiscoveredRadio[]) => void): { stop(): void };
   /** Packs files into one support bundle (report + session capture), streamed: a capture can be large. */
@@ -151,6 +156,8 @@ export function createSession(opts: SessionOptions): Session {
   /** Bumped by every new source, so results of a superseded run are dropped. */
   let generation = 0;
   let closed = false;
+  const account = backends.smartLinkAccount;
+  let signIn: SignInView | undefined;
 
   const modelOut = createThrottle<Extract<Snapshot, { type: 'model' }>>({
     maxPerSecond: MODEL_PER_SECOND,
@@ -172,6 +179,14 @@ export function createSession(opts: SessionOptions): Session {
   const fail = (message: string): void => {
     setState({ phase: 'error', message });
     opts.emit({ type: 'error', message });
+  };
+  const showSignIn = (view: SignInView): void => {
+    signIn = view;
+    if (!closed) opts.emit({ type: 'sign-in', signIn: view });
+  };
+  /** Re-reads the kept sign-in (a run may have renewed or forgotten it). */
+  const refreshSignIn = async (): Promise<void> => {
+    if (account) showSignIn(await account.status());
   };
   const publish = (report: AnalysisReport, series: SeriesPoint[], jitterMs?: ReadonlyMap<string, number>, nowPps?: ReadonlyMap<string, number>): void => {
     lastReport = report;
@@ -352,6 +367,8 @@ export function createSession(opts: SessionOptions): Session {
       opts.emit({ type: 'radios', radios });
     });
   }
+  // What the store holds, read once at start; an unreadable store just means "signed out" (token-store.ts).
+  void refreshSignIn().catch(() => undefined);
   const autoDemoMs = opts.autoDemoMs ?? 0;
   let uploads = 0;
   /** Armed once, by the first page; disarmed for good by any source, command or upload. */
@@ -398,8 +415,28 @@ export function createSession(opts: SessionOptions): Session {
             const diag = backends.diagnoseSmartLink;
             if (!diag) return fail('SmartLink diagnosis is not available in this build.');
             const token = command.token;
-            return await startLive('smartlink', 'SmartLink', () => diag({ token }));
+            if (token !== undefined) return await startLive('smartlink', 'SmartLink', () => diag({ token }));
+            const say = (text: string): void => {
+              if (signIn) showSignIn({ ...signIn, text });
+            };
+            await startLive('smartlink', 'SmartLink', () => diag({ say }));
+            return await refreshSignIn();
           }
+          case 'smartlink-sign-in': {
+            if (!account) return void opts.emit({ type: 'error', message: 'SmartLink sign-in is not available in this build.' });
+            if (signIn?.busy) return;
+            const before: SignInView = { ...(signIn ?? (await account.status())), error: undefined };
+            showSignIn({ ...before, busy: true });
+            try {
+              showSignIn(await account.signIn(command.email, command.password));
+            } catch (err) {
+              showSignIn({ ...before, error: errorText(err) });
+            }
+            return;
+          }
+          case 'smartlink-sign-out':
+            if (!account) return void opts.emit({ type: 'error', message: 'SmartLink sign-in is not available in this build.' });
+            return showSignIn(await account.signOut());
           case 'stop': {
             const stopping = generation + 1;
             await stopCurrent();
@@ -437,6 +474,7 @@ export function createSession(opts: SessionOptions): Session {
       const out: Snapshot[] = [{ type: 'state', state }, { type: 'radios', radios }];
       if (lastModel) out.push(lastModel);
       if (lastReplay) out.push(lastReplay);
+      if (signIn) out.push({ type: 'sign-in', signIn });
       return out;
     },
     async close() {

@@ -27,14 +27,15 @@ export async function signInState(store: TokenStore, nowS = Date.now() / 1000): 
   return { state: 'expired', ...who, expiredAt: iso(exp), renewable: t.refreshToken !== undefined };
 }
 
-export function describeState(s: SignInState): string {
+/** The state in words; `cli` adds how to sign in from a terminal (the app has its button instead). */
+export function describeState(s: SignInState, cli = true): string {
   switch (s.state) {
     case 'signed-out':
-      return 'not signed in to SmartLink: run `flexpath login`';
+      return `not signed in to SmartLink${cli ? ': run `flexpath login`' : ''}`;
     case 'signed-in':
       return `signed in to SmartLink${s.email ? ` as ${s.email}` : ''} until ${s.until}`;
     case 'expired':
-      return s.renewable ? `SmartLink token expired at ${s.expiredAt}, renewing` : `SmartLink token expired at ${s.expiredAt}: sign in again (\`flexpath login\`)`;
+      return s.renewable ? `SmartLink token expired at ${s.expiredAt}, renewing` : `SmartLink token expired at ${s.expiredAt}: sign in again${cli ? ' (`flexpath login`)' : ''}`;
   }
 }
 

@@ -61,10 +61,14 @@ export function fileTokenStore(file = join(configDir(), 'smartlink.json')): Toke
   };
 }
 
-/** What Electron's `safeStorage` offers (encryptString/decryptString), passed in by the desktop shell. */
+/**
+ * What Electron's `safeStorage` offers (encryptString/decryptString), passed in by the desktop shell.
+ * Either may answer with a promise: a core running outside Electron's main process (a utilityProcess
+ * has no safeStorage) asks the main process over a message port.
+ */
 export interface Encryption {
-  encrypt(plain: string): Buffer;
-  decrypt(sealed: Buffer): string;
+  encrypt(plain: string): Buffer | Promise<Buffer>;
+  decrypt(sealed: Buffer): string | Promise<string>;
 }
 
 /** The desktop store: the same JSON, encrypted by the OS keychain-backed key before it reaches the disk. */
@@ -73,12 +77,27 @@ export function encryptedTokenStore(file: string, enc: Encryption): TokenStore {
     where: `${file} (encrypted with the system keychain)`,
     async load() {
       try {
-        return parse(enc.decrypt(await readFile(file)));
+        return parse(await enc.decrypt(await readFile(file)));
       } catch {
         return undefined;
       }
     },
-    save: (t) => writePrivate(file, enc.encrypt(JSON.stringify(t))),
+    save: async (t) => writePrivate(file, await enc.encrypt(JSON.stringify(t))),
     clear: () => rm(file, { force: true }),
+  };
+}
+
+/** A sign-in kept only while this process runs (no encryption available, and plain text is refused). */
+export function memoryTokenStore(where: string): TokenStore {
+  let held: Tokens | undefined;
+  return {
+    where,
+    load: async () => held,
+    save: async (t) => {
+      held = { ...t };
+    },
+    clear: async () => {
+      held = undefined;
+    },
   };
 }

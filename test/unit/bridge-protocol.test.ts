@@ -10,6 +10,11 @@ test('parseCommand accepts each well-formed command and normalises fault lists',
   assert.deepEqual(parseCommand({ type: 'start-demo', faults: ['mtu', 'loss', 'mtu'] }), { type: 'start-demo', faults: ['mtu', 'loss'] });
   assert.deepEqual(parseCommand({ type: 'diagnose-lan', mode: 'observer' }), { type: 'diagnose-lan', mode: 'observer' });
   assert.deepEqual(parseCommand({ type: 'export', format: 'markdown', redact: true }), { type: 'export', format: 'markdown', redact: true });
+  // SmartLink: the kept sign-in (no token), a pasted token, signing in and out.
+  assert.deepEqual(parseCommand({ type: 'diagnose-smartlink' }), { type: 'diagnose-smartlink' });
+  assert.deepEqual(parseCommand({ type: 'diagnose-smartlink', token: 'eyJ.x.y' }), { type: 'diagnose-smartlink', token: 'eyJ.x.y' });
+  assert.deepEqual(parseCommand({ type: 'smartlink-sign-in', email: 'op@example.invalid', password: 'pw', extra: 1 }), { type: 'smartlink-sign-in', email: 'op@example.invalid', password: 'pw' });
+  assert.deepEqual(parseCommand({ type: 'smartlink-sign-out' }), { type: 'smartlink-sign-out' });
 });
 
 test('parseCommand rejects unknown types, wrong field types and unknown faults', () => {
@@ -23,6 +28,11 @@ test('parseCommand rejects unknown types, wrong field types and unknown faults',
     { type: 'start-demo', faults: 'mtu' },
     { type: 'diagnose-lan', mode: 'admin' },
     { type: 'diagnose-smartlink', token: '' },
+    { type: 'diagnose-smartlink', token: 42 },
+    { type: 'smartlink-sign-in', email: 'op@example.invalid' },
+    { type: 'smartlink-sign-in', email: 'op@example.invalid', password: '' },
+    { type: 'smartlink-sign-in', email: 'op@example.invalid', password: 'x'.repeat(1025) },
+    { type: 'smartlink-sign-in', email: `${'a'.repeat(250)}@b.cd`, password: 'pw' },
     { type: 'export', format: 'pdf', redact: false },
     { type: 'export', format: 'html' },
     { type: 'open-upload', uploadId: 'x'.repeat(65), name: 'a' },

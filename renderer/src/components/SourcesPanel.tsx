@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
-import { DEMO_FAULT_LABELS, DEMO_FAULTS, type Capabilities, type DemoFault, type DiagnoseMode, type DiscoveredRadio } from '../../../src/bridge/protocol.js';
+import { DEMO_FAULT_LABELS, DEMO_FAULTS, type Capabilities, type DemoFault, type DiagnoseMode, type DiscoveredRadio, type SignInView } from '../../../src/bridge/protocol.js';
 import type { RendererBridge } from '../bridge-client.js';
+import { SignInPanel } from './SignInPanel.js';
 
 const UNAVAILABLE = 'Not available in this build yet.';
 
@@ -9,19 +10,20 @@ export function SourcesPanel({
   caps,
   radios,
   discovering,
+  signIn,
   onOpenFile,
 }: {
   bridge: RendererBridge;
   caps: Capabilities | undefined;
   radios: DiscoveredRadio[];
   discovering: boolean;
+  signIn: SignInView | null;
   onOpenFile(file: File): void;
 }) {
   const [host, setHost] = useState('');
   // A typed address is usually a radio behind a VPN, where only a probe's own panadapter shows whether
   // large packets get through; observer stays the default because it changes nothing on the radio.
   const [hostMode, setHostMode] = useState<DiagnoseMode>('observer');
-  const [token, setToken] = useState('');
   const [faults, setFaults] = useState<DemoFault[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -88,26 +90,7 @@ export function SourcesPanel({
 
       <section className="panel" aria-labelledby="h-smartlink">
         <h2 id="h-smartlink">SmartLink</h2>
-        <form
-          className="inline-form"
-          autoComplete="off"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!token) return;
-            bridge.send({ type: 'diagnose-smartlink', token });
-            setToken(''); // never kept after use
-          }}
-        >
-          <label htmlFor="sl-token" className="small">
-            SmartLink token — used for this session only, never saved
-          </label>
-          <div className="btn-row">
-            <input id="sl-token" type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" spellCheck={false} placeholder="paste token" />
-            <button type="submit" disabled={!caps?.smartlink || !token} title={caps?.smartlink ? undefined : UNAVAILABLE}>
-              Diagnose
-            </button>
-          </div>
-        </form>
+        <SignInPanel bridge={bridge} caps={caps} signIn={signIn} />
         {!caps?.smartlink && <p className="muted small">{UNAVAILABLE}</p>}
       </section>
 
