@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
 import type { Simulator } from '../../src/sim/radio-sim.js';
@@ -50,6 +51,13 @@ test('Sign in to SmartLink: wrong password refused, then “signed in … until 
   await page.getByTestId('smartlink-sign-in-submit').click();
   await expect(page.getByTestId('signin-error')).toHaveText('wrong email or password');
   await expect(page.getByLabel(/^Password/)).toHaveValue('');
+  // The open form and its error, in both themes: labelled fields, readable error text.
+  for (const scheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const axe = await new AxeBuilder({ page }).include('nav.sources').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  }
+  await screenshot(page, 'signin-refused');
 
   await page.getByLabel(/^Password/).fill(PASSWORD);
   await page.getByTestId('smartlink-sign-in-submit').click();
