@@ -18,8 +18,8 @@ import { type AudioFormat, FLEX_OUI, type FlexClass, type PacketKind, classifyCo
 import { DecodeError } from '../common/decode-error.js';
 import { type VitaPacket, decodePacket } from '../vita/packet.js';
 import { readBeacon, type RadioBeacon } from '../vita/payload/discovery.js';
-import { FFT_SUBHEADER } from '../vita/payload/fft.js';
-import { WATERFALL_SUBHEADER } from '../vita/payload/waterfall.js';
+import { FFT_BIN_SIZE, FFT_FIELD, FFT_SUBHEADER } from '../vita/payload/fft.js';
+import { WATERFALL_FIELD, WATERFALL_SUBHEADER } from '../vita/payload/waterfall.js';
 import { type FftFrame, FftFrameAssembler, type WaterfallLine, WaterfallLineAssembler } from '../vita/reassembly.js';
 import { type PacketScan, newScan, scanPacket } from '../vita/scan.js';
 import { type StreamId, streamId as toStreamId } from '../vita/stream-id.js';
@@ -256,13 +256,13 @@ export class StreamTracker {
     const room = s.payloadEnd - p;
     const wantBins = st.classKind === 'panadapter' ? this.fftTap !== undefined : this.waterfallTap !== undefined;
     if (st.classKind === 'panadapter') {
-      if (room < FFT_SUBHEADER) return this.payloadError(st, `FFT sub-header needs 12 bytes, packet has ${room}`);
-      const startBin = u16be(buf, p);
-      const numBins = u16be(buf, p + 2);
-      const totalBins = u16be(buf, p + 6);
-      const frameIndex = u32be(buf, p + 8);
+      if (room < FFT_SUBHEADER) return this.payloadError(st, `FFT sub-header needs ${FFT_SUBHEADER} bytes, packet has ${room}`);
+      const startBin = u16be(buf, p + FFT_FIELD.startBin);
+      const numBins = u16be(buf, p + FFT_FIELD.numBins);
+      const totalBins = u16be(buf, p + FFT_FIELD.totalBins);
+      const frameIndex = u32be(buf, p + FFT_FIELD.frameIndex);
       noteIndex(st, frameIndex);
-      if (u16be(buf, p + 4) !== 2 || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * 2 > room) {
+      if (u16be(buf, p + FFT_FIELD.binSize) !== FFT_BIN_SIZE || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * FFT_BIN_SIZE > room) {
         return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
       }
       this.noteWidth(st, totalBins, numBins);
@@ -273,13 +273,13 @@ export class StreamTracker {
       if (frame && this.fftTap) this.fftTap(st, frame);
       return;
     }
-    if (room < WATERFALL_SUBHEADER) return this.payloadError(st, `waterfall tile header needs 36 bytes, packet has ${room}`);
-    const width = u16be(buf, p + 20);
-    const height = u16be(buf, p + 22);
-    const timecode = u32be(buf, p + 24);
+    if (room < WATERFALL_SUBHEADER) return this.payloadError(st, `waterfall tile header needs ${WATERFALL_SUBHEADER} bytes, packet has ${room}`);
+    const width = u16be(buf, p + WATERFALL_FIELD.width);
+    const height = u16be(buf, p + WATERFALL_FIELD.height);
+    const timecode = u32be(buf, p + WATERFALL_FIELD.timecode);
     noteIndex(st, timecode);
-    const totalBins = u16be(buf, p + 32);
-    const firstBin = u16be(buf, p + 34);
+    const totalBins = u16be(buf, p + WATERFALL_FIELD.totalBins);
+    const firstBin = u16be(buf, p + WATERFALL_FIELD.firstBin);
     if (firstBin + width > totalBins || WATERFALL_SUBHEADER + width * height * 2 > room) {
       return this.payloadError(st, 'waterfall tile header inconsistent with the packet');
     }
@@ -360,8 +360,8 @@ function noteIndex(st: TrackedStream, index: number): void {
 /** The first fragment of an FFT frame or waterfall line (start bin 0); every packet of other classes. */
 function startsUnit(st: TrackedStream, buf: Buffer, s: PacketScan): boolean {
   const p = s.payloadStart;
-  if (st.classKind === 'panadapter') return s.payloadEnd - p >= 2 && u16be(buf, p) === 0;
-  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && u16be(buf, p + 34) === 0;
+  if (st.classKind === 'panadapter') return s.payloadEnd - p >= FFT_FIELD.startBin + 2 && u16be(buf, p + FFT_FIELD.startBin) === 0;
+  if (st.classKind === 'waterfall') return s.payloadEnd - p >= WATERFALL_SUBHEADER && u16be(buf, p + WATERFALL_FIELD.firstBin) === 0;
   return true;
 }
 

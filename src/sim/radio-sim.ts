@@ -25,6 +25,9 @@ import { pcapngRecorder, type Recorder } from './recorder.js';
 import { prng } from './rng.js';
 import type { StreamCount } from './shaper.js';
 import { SIM_SERVER_CERT, SIM_SERVER_KEY } from './test-cert.js';
+import { FLEX_OUI, PCC } from '../vita/classes.js';
+import { SIZE_FIELD } from '../vita/header.js';
+import { newScan, scanPacket } from '../vita/scan.js';
 
 export interface SimOptions {
   /** Address every socket binds to; loopback by default. */
@@ -324,10 +327,11 @@ function firmwareIdentity(id: RadioIdentity, version: string): Partial<RadioIden
   return { version, discoveryProtocolVersion: '2.0.0.0', spec: { ...id.spec, licensedClients: 1, maxLicensedVersion: version.startsWith('1.') ? 'v1' : 'v2' } };
 }
 
-/** Opus (PCC 0x8005, bytes 14–15 of a class-ID header) with its size field moved by `words`. */
+/** An Opus packet with its size field moved by `words`. */
 function skewOpusSize(d: Buffer, words: number): void {
-  if (d.length < 16 || d.readUInt16BE(14) !== 0x8005) return;
-  d.writeUInt16BE(Math.max(1, d.readUInt16BE(2) + words), 2);
+  const s = newScan();
+  if (!scanPacket(d, s) || s.oui !== FLEX_OUI || s.packetClassCode !== PCC.opus) return;
+  d.writeUInt16BE(Math.max(1, s.declaredBytes / 4 + words), SIZE_FIELD);
 }
 
 async function bindUdp(host: string, port: number, broadcast: boolean): Promise<UdpSocket> {

@@ -11,15 +11,13 @@
 import { FFT_SUBHEADER } from '../vita/payload/fft.js';
 import { hzToVitaFrequency, WATERFALL_SUBHEADER } from '../vita/payload/waterfall.js';
 import { PCC } from '../vita/classes.js';
-import { flexHeader } from '../vita/flex-header.js';
+import { FLEX_HEADER_LENGTH, flexHeader } from '../vita/flex-header.js';
 import { encodePacket, type VitaPacket } from '../vita/packet.js';
 import type { DataClass } from './faults.js';
 import { METERS, type Pan, type RadioStream } from './objects.js';
 import type { Rng } from './rng.js';
 import { powerDbm, toFftBins, toWaterfallBins } from './spectrum.js';
 
-/** Bytes of every radio packet's VITA header (stream ID, class ID, both timestamps). */
-const VITA_HEADER = 28;
 /** The unexplained zero word after FFT and waterfall bins on real packets (reference §3.1, §3.2). */
 const TRAILING_ZEROS = Buffer.alloc(4);
 /** Observed TotalBinsInFrame of a waterfall line (reference §3.2), unrelated to the pan's x_pixels. */
@@ -36,11 +34,11 @@ export function maxPayload(networkMtu: number): number {
 }
 
 export function fftBinsPerPacket(networkMtu: number): number {
-  return Math.floor((maxPayload(networkMtu) - VITA_HEADER - FFT_SUBHEADER - TRAILING_ZEROS.length) / 2);
+  return Math.floor((maxPayload(networkMtu) - FLEX_HEADER_LENGTH - FFT_SUBHEADER - TRAILING_ZEROS.length) / 2);
 }
 
 export function waterfallBinsPerPacket(networkMtu: number): number {
-  return Math.floor((maxPayload(networkMtu) - VITA_HEADER - WATERFALL_SUBHEADER - TRAILING_ZEROS.length) / 2);
+  return Math.floor((maxPayload(networkMtu) - FLEX_HEADER_LENGTH - WATERFALL_SUBHEADER - TRAILING_ZEROS.length) / 2);
 }
 
 /** A frame or line split into packets of at most `per` bins, in order; the last one carries the rest. */

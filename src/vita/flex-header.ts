@@ -4,7 +4,7 @@
  * timestamp. The packet encoder fills in the size.
  */
 import { FLEX_INFORMATION_CLASS, FLEX_OUI } from './classes.js';
-import type { VitaHeader } from './header.js';
+import { headerLength, type VitaHeader } from './header.js';
 import { streamId } from './stream-id.js';
 
 export interface FlexHeaderOptions {
@@ -31,3 +31,6 @@ export function flexHeader(pcc: number, sid: number, count: number, o: FlexHeade
     fractionalTimestamp: o.sampleCount ?? 0n,
   };
 }
+
+/** 28 bytes: what every radio-originated packet's payload comes after (reference §1.2). */
+export const FLEX_HEADER_LENGTH = headerLength(flexHeader(0, 0, 0));

@@ -53,6 +53,22 @@ export interface VitaTrailer {
   contextCount: number;
 }
 
+/**
+ * Word 0 (reference §1.1), big-endian: the one definition of its bit fields, for the decoder, the encoder
+ * and the hot-path scan (scan.ts).
+ */
+export const WORD0 = {
+  typeShift: 28, classIdFlag: 1 << 27, trailerFlag: 1 << 26, reservedShift: 24, tsiShift: 22, tsfShift: 20, countShift: 16, sizeMask: 0xffff,
+} as const;
+/** Byte offset of word 0's 16-bit packet size (in 32-bit words). */
+export const SIZE_FIELD = 2;
+/**
+ * Byte offsets inside the two class-ID words (reference §1.2): the OUI is the low 24 bits of the first
+ * word, the information and packet class codes the halves of the second.
+ */
+export const CLASS_ID_FIELD = { word: 0, informationClassCode: 4, packetClassCode: 6 } as const;
+export const OUI_MASK = 0xffffff;
+
 export function hasStreamId(type: PacketType): boolean {
   return type !== 0 && type !== 2;
 }
@@ -76,14 +92,14 @@ export const header = {
       throw new RangeError(`packet type ${h.packetType} needs a stream ID`);
     }
     const word0 =
-      (h.packetType << 28) |
-      (h.classId ? 1 << 27 : 0) |
-      (h.trailerFlag ? 1 << 26 : 0) |
-      ((h.reservedBits & 3) << 24) |
-      (h.tsi << 22) |
-      (h.tsf << 20) |
-      ((h.packetCount & 0xf) << 16) |
-      (h.packetSize & 0xffff);
+      (h.packetType << WORD0.typeShift) |
+      (h.classId ? WORD0.classIdFlag : 0) |
+      (h.trailerFlag ? WORD0.trailerFlag : 0) |
+      ((h.reservedBits & 3) << WORD0.reservedShift) |
+      (h.tsi << WORD0.tsiShift) |
+      (h.tsf << WORD0.tsfShift) |
+      ((h.packetCount & 0xf) << WORD0.countShift) |
+      (h.packetSize & WORD0.sizeMask);
     let o = offset;
     buf.writeUInt32BE(word0 >>> 0, o);
     o += 4;
@@ -93,9 +109,9 @@ export const header = {
     }
     if (h.classId) {
       const c = h.classId;
-      buf.writeUInt32BE((((c.padBits & 0x1f) << 27) | (((c.reservedBits ?? 0) & 7) << 24) | (c.oui & 0xffffff)) >>> 0, o);
-      buf.writeUInt16BE(h.classId.informationClassCode & 0xffff, o + 4);
-      buf.writeUInt16BE(h.classId.packetClassCode & 0xffff, o + 6);
+      buf.writeUInt32BE((((c.padBits & 0x1f) << 27) | (((c.reservedBits ?? 0) & 7) << 24) | (c.oui & OUI_MASK)) >>> 0, o + CLASS_ID_FIELD.word);
+      buf.writeUInt16BE(h.classId.informationClassCode & 0xffff, o + CLASS_ID_FIELD.informationClassCode);
+      buf.writeUInt16BE(h.classId.packetClassCode & 0xffff, o + CLASS_ID_FIELD.packetClassCode);
       o += 8;
     }
     if (h.tsi !== 0) {
@@ -113,13 +129,13 @@ export const header = {
     need(end, offset, 4, 'header word 0');
     const word0 = buf.readUInt32BE(offset);
     const h: VitaHeader = {
-      packetType: (word0 >>> 28) as PacketType,
-      trailerFlag: (word0 & (1 << 26)) !== 0,
-      reservedBits: (word0 >>> 24) & 3,
-      tsi: ((word0 >>> 22) & 3) as Tsi,
-      tsf: ((word0 >>> 20) & 3) as Tsf,
-      packetCount: (word0 >>> 16) & 0xf,
-      packetSize: word0 & 0xffff,
+      packetType: (word0 >>> WORD0.typeShift) as PacketType,
+      trailerFlag: (word0 & WORD0.trailerFlag) !== 0,
+      reservedBits: (word0 >>> WORD0.reservedShift) & 3,
+      tsi: ((word0 >>> WORD0.tsiShift) & 3) as Tsi,
+      tsf: ((word0 >>> WORD0.tsfShift) & 3) as Tsf,
+      packetCount: (word0 >>> WORD0.countShift) & 0xf,
+      packetSize: word0 & WORD0.sizeMask,
     };
     if (h.packetType > 7) {
       throw new DecodeError(offset, 'packet type', `${h.packetType} is not a VITA-49 packet type (0–7)`);
@@ -130,16 +146,16 @@ export const header = {
       h.streamId = streamId(buf.readUInt32BE(o));
       o += 4;
     }
-    if (word0 & (1 << 27)) {
+    if (word0 & WORD0.classIdFlag) {
       need(end, o, 8, 'class ID');
-      const a = buf.readUInt32BE(o);
+      const a = buf.readUInt32BE(o + CLASS_ID_FIELD.word);
       const reserved = (a >>> 24) & 7;
       h.classId = {
         padBits: a >>> 27,
         ...(reserved !== 0 ? { reservedBits: reserved } : {}),
-        oui: a & 0xffffff,
-        informationClassCode: buf.readUInt16BE(o + 4),
-        packetClassCode: buf.readUInt16BE(o + 6),
+        oui: a & OUI_MASK,
+        informationClassCode: buf.readUInt16BE(o + CLASS_ID_FIELD.informationClassCode),
+        packetClassCode: buf.readUInt16BE(o + CLASS_ID_FIELD.packetClassCode),
       };
       o += 8;
     }

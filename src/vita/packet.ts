@@ -7,7 +7,7 @@
  */
 import { type AudioFormat, type PacketKind, classify } from './classes.js';
 import { DecodeError } from '../common/decode-error.js';
-import { type VitaHeader, type VitaTrailer, hasTrailer, header, headerLength, trailer } from './header.js';
+import { SIZE_FIELD, type VitaHeader, type VitaTrailer, hasTrailer, header, headerLength, trailer } from './header.js';
 import { type AudioPayload, float32Stereo, int16Mono, opus } from './payload/audio.js';
 import { type DaxIqPayload, daxIq } from './payload/dax-iq.js';
 import { type DiscoveryPayload, discovery } from './payload/discovery.js';
@@ -144,7 +144,7 @@ export function packetBounds(h: VitaHeader, datagramLength: number, opusClass: b
   const declared = h.packetSize * 4;
   const available = datagramLength - offset;
   if (declared < hl + (hasTrailer(h) ? 4 : 0)) {
-    throw new DecodeError(offset + 2, 'packet size', `${h.packetSize} words is smaller than the ${hl}-byte header`);
+    throw new DecodeError(offset + SIZE_FIELD, 'packet size', `${h.packetSize} words is smaller than the ${hl}-byte header`);
   }
   let length = declared;
   // Opus: the payload is the datagram minus the header, whatever the size field says (FlexLib
@@ -152,7 +152,7 @@ export function packetBounds(h: VitaHeader, datagramLength: number, opusClass: b
   // reference §3.5, §11). How the radio rounds the field is undocumented, so a field a few words short
   // of or past the datagram is accepted; further off, the datagram is not this packet.
   if (opusClass && Math.abs(declared - available) <= OPUS_SIZE_SLACK_WORDS * 4 && available >= hl + (hasTrailer(h) ? 4 : 0)) length = available;
-  else if (declared > available) throw new DecodeError(offset + 2, 'packet size', `says ${declared} bytes but the datagram has ${available}`);
+  else if (declared > available) throw new DecodeError(offset + SIZE_FIELD, 'packet size', `says ${declared} bytes but the datagram has ${available}`);
   const end = offset + length;
   return { payloadStart: offset + hl, payloadEnd: end - (hasTrailer(h) ? 4 : 0), excess: available - length };
 }

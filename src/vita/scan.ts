@@ -3,7 +3,7 @@
  * instead of building a VitaHeader, and skips timestamps (reading the 64-bit one costs a BigInt). The full
  * `decodePacket` stays the reference; a test checks the two agree on every field they share.
  */
-import { hasStreamId, headerLength, type PacketType } from './header.js';
+import { CLASS_ID_FIELD, hasStreamId, headerLength, OUI_MASK, type PacketType, WORD0 } from './header.js';
 import { u16be, u32be } from '../common/bytes.js';
 import { FLEX_OUI, PCC } from './classes.js';
 
@@ -47,14 +47,14 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   const len = buf.length;
   if (len < 4) return false;
   const w0 = u32be(buf, 0);
-  const type = (w0 >>> 28) as PacketType;
+  const type = (w0 >>> WORD0.typeShift) as PacketType;
   if (type > 7) return false;
-  const hasClass = (w0 & 0x08000000) !== 0;
-  const tsi = (w0 >>> 22) & 3;
-  const tsf = (w0 >>> 20) & 3;
+  const hasClass = (w0 & WORD0.classIdFlag) !== 0;
+  const tsi = (w0 >>> WORD0.tsiShift) & 3;
+  const tsf = (w0 >>> WORD0.tsfShift) & 3;
   const hl = headerLength({ packetType: type, classId: hasClass ? CLASS_PRESENT : undefined, tsi: tsi as 0, tsf: tsf as 0 });
-  const trailer = type < 4 && (w0 & 0x04000000) !== 0 ? 4 : 0;
-  const declared = (w0 & 0xffff) * 4;
+  const trailer = type < 4 && (w0 & WORD0.trailerFlag) !== 0 ? 4 : 0;
+  const declared = (w0 & WORD0.sizeMask) * 4;
   if (declared < hl + trailer || hl > len) return false;
   let o = 4;
   out.streamId = 0;
@@ -64,9 +64,9 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
   }
   out.hasClassId = hasClass;
   if (hasClass) {
-    out.oui = u32be(buf, o) & 0xffffff;
-    out.informationClassCode = u16be(buf, o + 4);
-    out.packetClassCode = u16be(buf, o + 6);
+    out.oui = u32be(buf, o + CLASS_ID_FIELD.word) & OUI_MASK;
+    out.informationClassCode = u16be(buf, o + CLASS_ID_FIELD.informationClassCode);
+    out.packetClassCode = u16be(buf, o + CLASS_ID_FIELD.packetClassCode);
   } else {
     out.oui = 0;
     out.informationClassCode = 0;
@@ -77,7 +77,7 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
     if (!(opus && Math.abs(declared - len) <= OPUS_SIZE_SLACK_WORDS * 4 && len >= hl + trailer)) return false;
   }
   out.packetType = type;
-  out.packetCount = (w0 >>> 16) & 0xf;
+  out.packetCount = (w0 >>> WORD0.countShift) & 0xf;
   out.declaredBytes = declared;
   out.payloadStart = hl;
   out.payloadEnd = (opus ? len : Math.min(declared, len)) - trailer;

@@ -16,31 +16,39 @@ export interface FftPayload {
   bins: Uint16Array;
 }
 
+/**
+ * Byte offsets of the sub-header fields (reference §3.1), u16 but for the u32 frame index. The one
+ * definition of the layout: the stream tracker's in-place reads use it too.
+ */
+export const FFT_FIELD = { startBin: 0, numBins: 2, binSize: 4, totalBins: 6, frameIndex: 8 } as const;
+/** Sub-header length: the bins start here. */
 export const FFT_SUBHEADER = 12;
+/** The only bin size this decoder accepts (2 on every radio observed, reference §3.1). */
+export const FFT_BIN_SIZE = 2;
 
 export const fft = {
   encodingLength(p: FftPayload): number {
     return FFT_SUBHEADER + p.bins.length * 2;
   },
   encode(p: FftPayload, buf: Buffer = Buffer.alloc(FFT_SUBHEADER + p.bins.length * 2), offset = 0): Buffer {
-    buf.writeUInt16BE(p.startBin, offset);
-    buf.writeUInt16BE(p.bins.length, offset + 2);
-    buf.writeUInt16BE(2, offset + 4);
-    buf.writeUInt16BE(p.totalBins, offset + 6);
-    buf.writeUInt32BE(p.frameIndex >>> 0, offset + 8);
+    buf.writeUInt16BE(p.startBin, offset + FFT_FIELD.startBin);
+    buf.writeUInt16BE(p.bins.length, offset + FFT_FIELD.numBins);
+    buf.writeUInt16BE(FFT_BIN_SIZE, offset + FFT_FIELD.binSize);
+    buf.writeUInt16BE(p.totalBins, offset + FFT_FIELD.totalBins);
+    buf.writeUInt32BE(p.frameIndex >>> 0, offset + FFT_FIELD.frameIndex);
     writeU16BE(p.bins, buf, offset + FFT_SUBHEADER);
     return buf;
   },
   decode(buf: Buffer, offset = 0, end = buf.length): FftPayload {
     need(end, offset, FFT_SUBHEADER, 'FFT sub-header');
-    const startBin = buf.readUInt16BE(offset);
-    const numBins = buf.readUInt16BE(offset + 2);
-    const binSize = buf.readUInt16BE(offset + 4);
-    const totalBins = buf.readUInt16BE(offset + 6);
-    const frameIndex = buf.readUInt32BE(offset + 8);
-    if (binSize !== 2) throw new DecodeError(offset + 4, 'FFT bin_size', `is ${binSize}, expected 2`);
+    const startBin = buf.readUInt16BE(offset + FFT_FIELD.startBin);
+    const numBins = buf.readUInt16BE(offset + FFT_FIELD.numBins);
+    const binSize = buf.readUInt16BE(offset + FFT_FIELD.binSize);
+    const totalBins = buf.readUInt16BE(offset + FFT_FIELD.totalBins);
+    const frameIndex = buf.readUInt32BE(offset + FFT_FIELD.frameIndex);
+    if (binSize !== FFT_BIN_SIZE) throw new DecodeError(offset + FFT_FIELD.binSize, 'FFT bin_size', `is ${binSize}, expected ${FFT_BIN_SIZE}`);
     if (startBin + numBins > totalBins) {
-      throw new DecodeError(offset, 'FFT start_bin_index', `${startBin} + ${numBins} bins exceeds total_bins_in_frame ${totalBins}`);
+      throw new DecodeError(offset + FFT_FIELD.startBin, 'FFT start_bin_index', `${startBin} + ${numBins} bins exceeds total_bins_in_frame ${totalBins}`);
     }
     need(end, offset + FFT_SUBHEADER, numBins * 2, 'FFT bins');
     const bins = readU16BE(buf, offset + FFT_SUBHEADER, numBins);

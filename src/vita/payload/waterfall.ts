@@ -21,6 +21,15 @@ export interface WaterfallPayload {
   bins: Uint16Array;
 }
 
+/**
+ * Byte offsets of the tile header fields (reference §3.2): i64 frequencies, u32 duration, timecode and
+ * black level, u16 sizes and bin indices. The one definition of the layout: the stream tracker's
+ * in-place reads use it too.
+ */
+export const WATERFALL_FIELD = {
+  frameLowFreq: 0, binBandwidth: 8, lineDurationMs: 16, width: 20, height: 22, timecode: 24, autoBlackLevel: 28, totalBins: 32, firstBin: 34,
+} as const;
+/** Tile header length: the bins start here. */
 export const WATERFALL_SUBHEADER = 36;
 
 /** VITA-49 64-bit frequency (20 fractional bits) → Hz. */
@@ -40,38 +49,40 @@ export const waterfall = {
     if (p.bins.length !== p.width * p.height) {
       throw new RangeError(`waterfall tile has ${p.bins.length} bins, width × height is ${p.width * p.height}`);
     }
-    buf.writeBigInt64BE(p.frameLowFreq, offset);
-    buf.writeBigInt64BE(p.binBandwidth, offset + 8);
-    buf.writeUInt32BE(p.lineDurationMs >>> 0, offset + 16);
-    buf.writeUInt16BE(p.width, offset + 20);
-    buf.writeUInt16BE(p.height, offset + 22);
-    buf.writeUInt32BE(p.timecode >>> 0, offset + 24);
-    buf.writeUInt32BE(p.autoBlackLevel >>> 0, offset + 28);
-    buf.writeUInt16BE(p.totalBins, offset + 32);
-    buf.writeUInt16BE(p.firstBin, offset + 34);
+    const f = WATERFALL_FIELD;
+    buf.writeBigInt64BE(p.frameLowFreq, offset + f.frameLowFreq);
+    buf.writeBigInt64BE(p.binBandwidth, offset + f.binBandwidth);
+    buf.writeUInt32BE(p.lineDurationMs >>> 0, offset + f.lineDurationMs);
+    buf.writeUInt16BE(p.width, offset + f.width);
+    buf.writeUInt16BE(p.height, offset + f.height);
+    buf.writeUInt32BE(p.timecode >>> 0, offset + f.timecode);
+    buf.writeUInt32BE(p.autoBlackLevel >>> 0, offset + f.autoBlackLevel);
+    buf.writeUInt16BE(p.totalBins, offset + f.totalBins);
+    buf.writeUInt16BE(p.firstBin, offset + f.firstBin);
     writeU16BE(p.bins, buf, offset + WATERFALL_SUBHEADER);
     return buf;
   },
   decode(buf: Buffer, offset = 0, end = buf.length): WaterfallPayload {
     need(end, offset, WATERFALL_SUBHEADER, 'waterfall tile header');
-    const width = buf.readUInt16BE(offset + 20);
-    const height = buf.readUInt16BE(offset + 22);
-    const totalBins = buf.readUInt16BE(offset + 32);
-    const firstBin = buf.readUInt16BE(offset + 34);
+    const f = WATERFALL_FIELD;
+    const width = buf.readUInt16BE(offset + f.width);
+    const height = buf.readUInt16BE(offset + f.height);
+    const totalBins = buf.readUInt16BE(offset + f.totalBins);
+    const firstBin = buf.readUInt16BE(offset + f.firstBin);
     if (firstBin + width > totalBins) {
-      throw new DecodeError(offset + 34, 'waterfall FirstBinIndex', `${firstBin} + width ${width} exceeds TotalBinsInFrame ${totalBins}`);
+      throw new DecodeError(offset + f.firstBin, 'waterfall FirstBinIndex', `${firstBin} + width ${width} exceeds TotalBinsInFrame ${totalBins}`);
     }
     const n = width * height;
     need(end, offset + WATERFALL_SUBHEADER, n * 2, 'waterfall bins');
     const bins = readU16BE(buf, offset + WATERFALL_SUBHEADER, n);
     return {
-      frameLowFreq: buf.readBigInt64BE(offset),
-      binBandwidth: buf.readBigInt64BE(offset + 8),
-      lineDurationMs: buf.readUInt32BE(offset + 16),
+      frameLowFreq: buf.readBigInt64BE(offset + f.frameLowFreq),
+      binBandwidth: buf.readBigInt64BE(offset + f.binBandwidth),
+      lineDurationMs: buf.readUInt32BE(offset + f.lineDurationMs),
       width,
       height,
-      timecode: buf.readUInt32BE(offset + 24),
-      autoBlackLevel: buf.readUInt32BE(offset + 28),
+      timecode: buf.readUInt32BE(offset + f.timecode),
+      autoBlackLevel: buf.readUInt32BE(offset + f.autoBlackLevel),
       totalBins,
       firstBin,
       bins,
