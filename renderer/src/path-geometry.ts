@@ -9,7 +9,7 @@
  * break is drawn on the last segment before the observer and the text says the exact place is not in
  * the evidence.
  */
-import type { Cause, Hop, HopId } from '../../src/analysis/model.js';
+import type { Cause, Hop, HopId } from '../../src/bridge/protocol.js';
 
 export const NODE_IDS = ['radio', 'radio-router', 'internet', 'smartlink', 'lan', 'computer'] as const;
 export type NodeId = (typeof NODE_IDS)[number];

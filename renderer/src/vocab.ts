@@ -1,5 +1,5 @@
 /** Words the UI shows for the analysis vocabulary (src/analysis/model.ts). */
-import type { Cause, Hop, HopId, HopStatus, StreamKind, VerdictStatus } from '../../src/analysis/model.js';
+import type { Cause, Hop, HopId, HopStatus, StreamKind, VerdictStatus } from '../../src/bridge/protocol.js';
 
 export const HOP_LABEL: Record<HopId, string> = {
   discovery: 'Discovery (LAN beacons)',

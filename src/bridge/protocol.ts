@@ -9,6 +9,10 @@ import type { SignInView } from '../smartlink/view.js';
 
 export type { SignInView };
 
+/** The model's types the renderer draws: it reaches them through this interface only (DESIGN §3). */
+export type { Cause, Hop, HopId, HopStatus, StreamKind, Verdict, VerdictStatus } from '../analysis/model.js';
+export type { LocalFacts, LocalInterface } from '../local/types.js';
+
 /** Faults the demo simulator can show; each maps to one or more simulator fault specs. */
 export const DEMO_FAULTS = ['mtu', 'udp-blocked', 'loss', 'bandwidth', 'jitter', 'wrong-port', 'ping-timeout', 'nat-expiry'] as const;
 export type DemoFault = (typeof DEMO_FAULTS)[number];

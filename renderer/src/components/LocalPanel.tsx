@@ -1,4 +1,4 @@
-import type { LocalFacts, LocalInterface } from '../../../src/local/types.js';
+import type { LocalFacts, LocalInterface } from '../../../src/bridge/protocol.js';
 
 const CLASS_LABEL: Record<string, string> = {
   loopback: 'loopback',

@@ -7,8 +7,7 @@
  * a text chain ("Radio — VPN / LAN ✕ This computer") so nothing is cut.
  */
 import { useState, type CSSProperties } from 'react';
-import type { Hop, HopId, Verdict } from '../../../src/analysis/model.js';
-import type { StreamRow } from '../../../src/bridge/protocol.js';
+import type { Hop, HopId, StreamRow, Verdict } from '../../../src/bridge/protocol.js';
 import { buildTrack, isSmartLinkSession, NODE_LABEL, pathNodes, type NodeId, type SegmentState, type Track } from '../path-geometry.js';
 import { CAUSE_LABEL, classLossPct, HOP_LABEL, STATUS_GLYPH, STATUS_WORD } from '../vocab.js';
 

@@ -1,7 +1,6 @@
 import { memo, useEffect, useRef } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { StreamKind } from '../../../src/analysis/model.js';
-import type { SeriesPoint } from '../../../src/bridge/protocol.js';
+import type { SeriesPoint, StreamKind } from '../../../src/bridge/protocol.js';
 import { KIND_COLOR, KIND_DASH, KIND_LABEL } from '../vocab.js';
 
 function Chart({ title, series, pick, unit }: { title: string; series: SeriesPoint[]; pick: (p: SeriesPoint) => Partial<Record<StreamKind, number>>; unit: string }) {

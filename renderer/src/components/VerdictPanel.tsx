@@ -1,4 +1,4 @@
-import type { Verdict } from '../../../src/analysis/model.js';
+import type { Verdict } from '../../../src/bridge/protocol.js';
 import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, summaryForPanel, VERDICT_WORD } from '../vocab.js';
 
 export function VerdictPanel({
