@@ -77,7 +77,7 @@ async function start(): Promise<void> {
         const r = await dialog.showOpenDialog({
           title: 'Open capture',
           properties: ['openFile'],
-          filters: [{ name: 'Packet captures', extensions: ['pcap', 'pcapng', 'cap'] }, { name: 'All files', extensions: ['*'] }],
+          filters: [{ name: 'Packet captures', extensions: ['pcap', 'pcapng', 'cap', 'gz', 'zip'] }, { name: 'All files', extensions: ['*'] }],
         });
         const path = r.canceled ? undefined : r.filePaths[0];
         if (path) chosenCaptures.grant(path);

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useReducer, useState, type DragEvent } from 'react';
 import { createBridge, openCaptureFile } from './bridge-client.js';
+import { ArchivePanel } from './components/ArchivePanel.js';
+import { DiffPanel } from './components/DiffPanel.js';
 import { ExportPanel } from './components/ExportPanel.js';
 import { PathDiagram } from './components/PathDiagram.js';
 import { SeriesCharts } from './components/SeriesCharts.js';
@@ -130,6 +132,7 @@ export function App() {
           <ExportPanel bridge={bridge} enabled={!!caps?.export} hasData={!!model} lastExport={state.lastExport} />
         </aside>
         <main>
+          {session?.archive && <ArchivePanel bridge={bridge} archive={session.archive} openLabel={session.source?.label} />}
           <VerdictPanel
             verdict={model?.verdict}
             running={running}
@@ -150,6 +153,7 @@ export function App() {
           </div>
           <StreamsTable streams={model?.streams ?? []} />
           {model?.local && <LocalPanel local={model.local} />}
+          <DiffPanel bridge={bridge} enabled={!!caps?.capture} />
           {model && model.warnings.length > 0 && (
             <section className="panel" aria-label="Warnings">
               <h2>Warnings</h2>

@@ -2,7 +2,7 @@
  * The renderer's end of the bridge. In Electron the preload exposes `window.flexpath`; in a browser
  * (web mode) the same interface is built on the server's WebSocket, which reconnects if dropped.
  */
-import type { BridgeApi, Command, Snapshot } from '../../src/bridge/protocol.js';
+import type { BridgeApi, CaptureRef, Command, Snapshot } from '../../src/bridge/protocol.js';
 
 declare global {
   interface Window {
@@ -110,11 +110,13 @@ export function createBridge(): RendererBridge {
 
 /** Open a capture the user picked or dropped, whichever transport we are on. */
 export async function openCaptureFile(bridge: RendererBridge, file: File, onProgress?: (f: number) => void): Promise<void> {
-  if (bridge.transport === 'electron' && bridge.pathForFile) {
-    bridge.send({ type: 'open-capture', path: bridge.pathForFile(file) });
-    return;
-  }
+  const ref = await captureRef(bridge, file, onProgress);
+  bridge.send('path' in ref ? { type: 'open-capture', path: ref.path } : { type: 'open-upload', ...ref });
+}
+
+/** A capture for a command that names one (open, diff): uploaded first in web mode, by its granted path in Electron. */
+export async function captureRef(bridge: RendererBridge, file: File, onProgress?: (f: number) => void): Promise<CaptureRef> {
+  if (bridge.transport === 'electron' && bridge.pathForFile) return { path: bridge.pathForFile(file) };
   if (!bridge.upload) throw new Error('this window cannot open files');
-  const uploadId = await bridge.upload(file, onProgress);
-  bridge.send({ type: 'open-upload', uploadId, name: file.name });
+  return { uploadId: await bridge.upload(file, onProgress), name: file.name };
 }

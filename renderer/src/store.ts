@@ -61,6 +61,9 @@ export function reduce(state: AppState, action: Action): AppState {
           return { ...state, lastExport: s };
         case 'sign-in':
           return { ...state, signIn: s.signIn };
+        case 'diff':
+          // DiffPanel listens for its own answer: the main view is not touched by a comparison.
+          return state;
         case 'error':
           // A failed source is explained in the verdict panel already: no second copy as a toast.
           if (state.session?.phase === 'error' && state.session.message === s.message) return state;

@@ -42,7 +42,11 @@ export async function analyzeInput(spec: InputSpec, opts: AnalyzeOptions = {}): 
   if (opened.kind === 'path') return analyzeCaptureFile(opened.path, opts);
   try {
     const a = opts.analyzer ?? new Analyzer({ sniOf });
-    const stats = await readCaptureStream(opened.stream, (e) => a.feed(e), { budget: a.budget, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    const onProgress = opts.onProgress;
+    // A compressed capture's total is what it inflates to, when the container says (the reader cannot know).
+    const size = opened.size;
+    const progress = onProgress && { onProgress: (done: number, total: number | undefined) => onProgress(done, total ?? (size === undefined ? undefined : Math.max(size, done))) };
+    const stats = await readCaptureStream(opened.stream, (e) => a.feed(e), { budget: a.budget, ...progress });
     // Read after the stream ended: a cut gzip stream says so only then.
     stats.warnings.push(...warnings);
     return finish(a, stats, spec.name);

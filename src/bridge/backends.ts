@@ -5,8 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzeCaptureFile, sniOf } from '../analysis/analyze-file.js';
+import { analyzeInput, sniOf } from '../analysis/analyze-file.js';
 import { Analyzer } from '../analysis/analyzer.js';
+import { type BatchOutcome, analyzeBatch } from '../analysis/batch.js';
+import { diffReports } from '../analysis/diff.js';
+import { type InputSpec, expandInputs } from '../capture/inputs.js';
+import { listZip } from '../capture/zip.js';
 import { formatEndpoint } from '../capture/types.js';
 import { listenForRadios } from '../diagnose/discovery.js';
 import { startLanDiagnosis } from '../diagnose/lan.js';
@@ -18,10 +22,12 @@ import { redactReport } from '../report/redact.js';
 import { type SmartLinkAccount, smartLinkAccount } from '../smartlink/account.js';
 import { authConfig } from '../smartlink/auth.js';
 import { fileTokenStore } from '../smartlink/token-store.js';
+import { triageRow } from '../report/triage.js';
 import type { SimFaults } from '../sim/faults.js';
 import { type Simulator, startSimulator } from '../sim/radio-sim.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import type { NetEvent } from '../capture/types.js';
+import type { AnalysisReport } from '../analysis/model.js';
 import type { DemoFault, DiscoveredRadio, PanScale } from './protocol.js';
 import { createReplayCollector, type ReplayCollector } from './replay.js';
 import type { Backends, LiveAnalyzer, LiveRun } from './session.js';
@@ -127,6 +133,21 @@ function asLiveRun(d: Diagnosis, path: string, cleanup: () => Promise<void> = as
   };
 }
 
+/** What one chosen file holds, as analysis inputs (capture/inputs.ts: sniffed by content, zips listed and checked). */
+async function oneFile(path: string): Promise<InputSpec[]> {
+  const { specs, failures } = await expandInputs([path]);
+  const failed = failures[0];
+  if (failed) throw new Error(failed.error);
+  return specs;
+}
+
+/** The one capture of a file; a zip of several must be opened entry by entry. */
+function capture(specs: InputSpec[], name: string): InputSpec {
+  const [only] = specs;
+  if (only === undefined || specs.length > 1) throw new Error(`${name} holds ${specs.length} captures: open the zip to pick one`);
+  return only;
+}
+
 export interface BackendOptions {
   /** Multiplies the demo radio's stream rates (the soak runs an hour of packets in minutes). */
   demoRateScale?: number;
@@ -151,13 +172,45 @@ export function productBackends(o: BackendOptions = {}): Backends {
   return {
     smartLinkAccount: account,
     dispose: async () => recorded.dispose(),
+    capturesIn: async (path) => {
+      const specs = await oneFile(path);
+      return specs.every((s) => s.kind === 'zip-entry') ? specs.map((s) => s.entry) : undefined;
+    },
+
+    async triageArchive(path, entries, opts) {
+      const sizes = new Map((await listZip(path)).map((e) => [e.name, e.uncompressed] as const));
+      const total = entries.reduce((n, e) => n + (sizes.get(e) ?? 0), 0);
+      let done = 0;
+      const outcomes = await analyzeBatch(
+        entries.map((entry): InputSpec => ({ kind: 'zip-entry', name: entry, path, entry })),
+        { onProgress: (n) => opts.onProgress?.((done += n), Math.max(total, done)) },
+      );
+      return outcomes.map((o) => {
+        const { file, ...row } = triageRow(o);
+        return { entry: file, ...row };
+      });
+    },
+
+    async diffCaptures(before, after) {
+      const specs = await Promise.all([before, after].map(async (side) => capture(await oneFile(side.path), side.name)));
+      const [b, a] = await analyzeBatch(specs);
+      const named = (o: BatchOutcome | undefined, name: string): AnalysisReport => {
+        if (!o?.ok) throw new Error(`${name}: ${o?.ok === false ? o.error : 'not analysed'}`);
+        return { ...o.report, source: { ...o.report.source, file: name } };
+      };
+      return diffReports(named(b, before.name), named(a, after.name));
+    },
+
     async analyzeCaptureFile(path, opts) {
       const collector = createReplayCollector();
       const analyzer = new ReplayAnalyzer(collector);
       analyzer.onFftFrame((st, f) => collector.fft(formatStreamId(st.streamId), analyzer.lastTs ?? 0, f.bins));
       analyzer.onWaterfallLine((st, l) => collector.line(formatStreamId(st.streamId), analyzer.lastTs ?? 0, l.timecode, l.bins));
       const onProgress = opts.onProgress;
-      const report = await analyzeCaptureFile(path, { analyzer, ...(onProgress ? { onProgress: (done: number, total: number | undefined) => onProgress(done, total ?? done) } : {}) });
+      const specs = await oneFile(path);
+      const spec = opts.entry === undefined ? capture(specs, 'this file') : specs.find((s) => s.kind === 'zip-entry' && s.entry === opts.entry);
+      if (spec === undefined) throw new Error(`no capture "${opts.entry ?? ''}" in this zip`);
+      const report = await analyzeInput(spec, { analyzer, ...(onProgress ? { onProgress: (done: number, total: number | undefined) => onProgress(done, total ?? done) } : {}) });
       const { replay, series } = collector.result(analyzer.firstTs, analyzer.lastTs, report.streams.some((s) => s.kind === 'waterfall'));
       const pan = replay ? panScale(analyzer, replay.streamId) : undefined;
       return { report, jitterMs: jitterMsByStream(analyzer), series, ...(replay ? { replay: pan ? { ...replay, pan } : replay } : {}) };

@@ -12,8 +12,8 @@ export function kindOfBytes(head: Buffer, name: string): string | undefined {
   if (head.length === 0) return 'an empty file';
   if (/\.etl$/i.test(name)) return 'a Windows event trace (.etl) from pktmon or netsh, which must be converted first: pktmon etl2pcap <file>.etl --out <file>.pcapng';
   const starts = (...b: number[]): boolean => b.every((v, i) => head[i] === v);
-  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a ZIP archive (unpack it and open the .pcap/.pcapng inside)';
-  if (starts(0x1f, 0x8b)) return 'a gzip-compressed file';
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a ZIP archive that could not be opened (see the details)';
+  if (starts(0x1f, 0x8b)) return 'a gzip-compressed file that does not hold a capture';
   if (starts(0x25, 0x50, 0x44, 0x46)) return 'a PDF document';
   if (starts(0x89, 0x50, 0x4e, 0x47)) return 'a PNG image';
   if (starts(0xff, 0xd8, 0xff)) return 'a JPEG image';

@@ -4,6 +4,7 @@
  * compiles this file too, so it may import nothing but other plain-type modules.
  */
 import type { AnalysisReport, Hop, RadioSummary, SourceSummary, StreamKind, StreamSummary, Verdict } from '../analysis/model.js';
+import type { ReportDiff } from '../analysis/diff.js';
 import type { LocalFacts } from '../local/types.js';
 import type { SignInView } from '../smartlink/view.js';
 
@@ -38,6 +39,10 @@ export type Command =
   | { type: 'open-capture'; path: string }
   /** Web mode: a capture the browser uploaded first (POST /upload), by the id the server returned. */
   | { type: 'open-upload'; uploadId: string; name: string }
+  /** One capture of the zip the session holds open (SessionState.archive), by its entry name. */
+  | { type: 'open-entry'; entry: string }
+  /** Two captures of the same setup, before and after a change → what changed, hop by hop. */
+  | { type: 'diff'; before: CaptureRef; after: CaptureRef }
   | { type: 'diagnose-lan'; host?: string; mode: DiagnoseMode }
   /**
    * Without a token: the kept sign-in (renewed when expired). A pasted token (advanced) lives only in
@@ -52,6 +57,23 @@ export type Command =
   | { type: 'export'; format: ExportFormat; redact: boolean };
 
 export type CommandType = Command['type'];
+
+/** A capture the page names: an upload (web mode) or a path the host granted (Electron dialog or drop). */
+export type CaptureRef = { uploadId: string; name: string } | { path: string };
+
+/** One capture of a zip that holds several: its triage row (report/triage.ts), for the user to pick. */
+export interface ArchiveRow {
+  entry: string;
+  /** False when it could not be read; `error` says why and the other fields are empty. */
+  readable: boolean;
+  radio: string;
+  mode: string;
+  verdict: string;
+  hop: string;
+  cause: string;
+  figure: string;
+  error?: string;
+}
 
 /** A radio seen by discovery (UDP 4992 beacons) — before any analysis. */
 export interface DiscoveredRadio {
@@ -89,6 +111,11 @@ export interface SessionState {
   faults: DemoFault[];
   message?: string;
   capabilities: Capabilities;
+  /**
+   * A zip of several captures was opened: the triage of each, so the user sees at once which one is
+   * broken and opens it (`open-entry`). Kept while the user goes through the zip's captures.
+   */
+  archive?: { label: string; rows: ArchiveRow[] };
 }
 
 /** A row of the streams table: the analyze summary plus what the reference says to expect. */
@@ -183,6 +210,8 @@ export type Snapshot =
   | SpectrumSnapshot
   | ReplaySnapshot
   | { type: 'progress'; done: number; total: number; label: string }
+  /** The answer to a `diff` command (file names are the ones the user chose), or why there is none. */
+  | { type: 'diff'; outcome: { ok: true; diff: ReportDiff } | { ok: false; error: string } }
   /** An export is ready: a download URL (web mode) or the path it was saved to (Electron). */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; url?: string; savedTo?: string }
   /** The SmartLink sign-in in words and times (never a token); absent when this build cannot sign in. */
@@ -227,10 +256,7 @@ export function modelFromReport(report: AnalysisReport, streams: StreamRow[], se
 export function parseCommand(value: unknown): Command | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  const str = (k: string, max = 4096): string | undefined => {
-    const s = v[k];
-    return typeof s === 'string' && s.length > 0 && s.length <= max ? s : undefined;
-  };
+  const str = (k: string, max = 4096): string | undefined => strField(v, k, max);
   switch (v.type) {
     case 'pick-capture':
     case 'stop':
@@ -244,6 +270,15 @@ export function parseCommand(value: unknown): Command | undefined {
       const uploadId = str('uploadId', 64);
       const name = str('name', 255);
       return uploadId === undefined || name === undefined ? undefined : { type: 'open-upload', uploadId, name };
+    }
+    case 'open-entry': {
+      const entry = str('entry', 4096);
+      return entry === undefined ? undefined : { type: 'open-entry', entry };
+    }
+    case 'diff': {
+      const before = captureRef(v.before);
+      const after = captureRef(v.after);
+      return before === undefined || after === undefined ? undefined : { type: 'diff', before, after };
     }
     case 'diagnose-lan': {
       const host = v.host === undefined ? undefined : str('host', 255);
@@ -279,4 +314,23 @@ export function parseCommand(value: unknown): Command | undefined {
     default:
       return undefined;
   }
+}
+
+function captureRef(value: unknown): CaptureRef | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const str = (k: string, max: number): string | undefined => strField(v, k, max);
+  if (v.uploadId !== undefined) {
+    const uploadId = str('uploadId', 64);
+    const name = str('name', 255);
+    return uploadId === undefined || name === undefined ? undefined : { uploadId, name };
+  }
+  const path = str('path', 4096);
+  return path === undefined ? undefined : { path };
+}
+
+/** A non-empty string field of at most `max` characters, else undefined. */
+function strField(v: Record<string, unknown>, k: string, max: number): string | undefined {
+  const s = v[k];
+  return typeof s === 'string' && s.length > 0 && s.length <= max ? s : undefined;
 }

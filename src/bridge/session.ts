@@ -6,10 +6,13 @@
  */
 import type { Readable } from 'node:stream';
 import type { AnalysisReport } from '../analysis/model.js';
+import type { ReportDiff } from '../analysis/diff.js';
 import type { SmartLinkAccount } from '../smartlink/account.js';
 import {
   DEMO_FAULT_LABELS,
   modelFromReport,
+  type ArchiveRow,
+  type CaptureRef,
   type Capabilities,
   type Command,
   type DemoFault,
@@ -65,7 +68,17 @@ export interface CaptureAnalysis {
 }
 
 export interface Backends {
-  analyzeCaptureFile?(path: string, opts: { onProgress?(done: number, total: number): void }): Promise<CaptureAnalysis>;
+  /**
+   * A file the user chose: a capture, a .gz of one, or a zip. `entry` names one capture in a zip;
+   * without it a zip must hold exactly one.
+   */
+  analyzeCaptureFile?(path: string, opts: { entry?: string; onProgress?(done: number, total: number): void }): Promise<CaptureAnalysis>;
+  /** The captures in a zip (undefined for a plain capture or a .gz); throws for a hostile or broken archive. */
+  capturesIn?(path: string): Promise<string[] | undefined>;
+  /** Every capture of a zip analysed, one triage row each (in the zip's order). */
+  triageArchive?(path: string, entries: string[], opts: { onProgress?(done: number, total: number): void }): Promise<ArchiveRow[]>;
+  /** Two captures (each a file, a .gz or a zip of one) → what changed, hop by hop; `name` is what the diff shows. */
+  diffCaptures?(before: { path: string; name: string }, after: { path: string; name: string }): Promise<ReportDiff>;
   formatReport?(report: AnalysisReport, format: 'markdown' | 'html', opts: { redact: boolean }): string;
   startDemo?(faults: DemoFault[]): Promise<LiveRun>;
   diagnoseLan?(opts: { host?: string; mode: DiagnoseMode }): Promise<LiveRun>;
@@ -150,6 +163,8 @@ export function createSession(opts: SessionOptions): Session {
   let lastReport: AnalysisReport | undefined;
   let lastReplay: ReplaySnapshot | undefined;
   let capturePath: string | undefined;
+  /** The zip of several captures the user opened: its path and triage, while they go through it. */
+  let archive: { path: string; label: string; rows: ArchiveRow[] } | undefined;
   /** The recording of the live run stopped last: still the session's packets for a bundle. */
   let stoppedRecording: string | undefined;
   let live: { run: LiveRun; timer: ReturnType<typeof setInterval> } | undefined;
@@ -217,24 +232,53 @@ export function createSession(opts: SessionOptions): Session {
     lastReport = undefined;
     stoppedRecording = undefined;
     lastReplay = undefined;
-    setState({ phase: 'running', run: generation, source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, ...extra });
+    if (extra.archive === undefined) archive = undefined;
+    setState({ phase: 'running', run: generation, source: { kind, label }, simulated: kind === 'demo', faults: [], message: undefined, archive: undefined, ...extra });
     return generation;
   }
 
-  async function openCapture(path: string, label: string): Promise<void> {
+  /** A file the user chose: one capture is analysed; a zip of several is triaged first, for the user to pick. */
+  async function openFile(path: string, label: string): Promise<void> {
+    let entries: string[] | undefined;
+    try {
+      entries = await backends.capturesIn?.(path);
+    } catch (err) {
+      await begin('capture', label);
+      return fail(await badCaptureText(path, label, errorText(err)));
+    }
+    const triage = backends.triageArchive;
+    if (entries === undefined || entries.length <= 1 || !triage) return openCapture(path, label, entries?.[0]);
+    const gen = await begin('capture', `${label} (${entries.length} captures)`);
+    try {
+      const rows = await triage(path, entries, {
+        onProgress: (done, total) => {
+          if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing the ${entries.length} captures in ${label}` });
+        },
+      });
+      if (gen !== generation) return;
+      archive = { path, label, rows };
+      setState({ phase: 'done', archive: { label, rows } });
+    } catch (err) {
+      if (gen === generation) fail(`${label}: ${errorText(err)}`);
+    }
+  }
+
+  async function openCapture(path: string, label: string, entry?: string, inArchive?: SessionState['archive']): Promise<void> {
     const analyze = backends.analyzeCaptureFile;
     if (!analyze) return fail('Capture analysis is not available in this build.');
-    const gen = await begin('capture', label);
+    const shown = entry === undefined ? label : `${label} › ${entry}`;
+    const gen = await begin('capture', shown, inArchive ? { archive: inArchive } : {});
     capturePath = path;
     try {
       const { report, jitterMs, series, replay } = await analyze(path, {
+        ...(entry !== undefined ? { entry } : {}),
         onProgress: (done, total) => {
-          if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${label}` });
+          if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${shown}` });
         },
       });
       if (gen !== generation) return;
       // An upload is stored under a made-up name; the report names the file the user chose.
-      publish({ ...report, source: { ...report.source, file: label } }, series ?? [], jitterMs);
+      publish({ ...report, source: { ...report.source, file: shown } }, series ?? [], jitterMs);
       modelOut.flush();
       if (replay) {
         lastReplay = { ...replay, run: gen };
@@ -243,8 +287,34 @@ export function createSession(opts: SessionOptions): Session {
       setState({ phase: 'done' });
     } catch (err) {
       if (gen !== generation) return;
-      const text = await badCaptureText(path, label, errorText(err));
+      const text = entry === undefined ? await badCaptureText(path, label, errorText(err)) : `${shown}: ${errorText(err)}`;
       if (gen === generation) fail(text);
+    }
+  }
+
+  /** A capture the page names, as a path this host lets it read, or why not. */
+  function resolveRef(ref: CaptureRef): { path: string; name: string } | string {
+    if ('uploadId' in ref) {
+      const path = host.resolveUpload?.(ref.uploadId);
+      return path ? { path, name: ref.name } : `Upload ${ref.name} is not known (expired or never completed).`;
+    }
+    if (!host.mayOpenCapture?.(ref.path)) return host.resolveUpload ? 'This window opens uploaded captures only.' : 'Choose the capture with the file dialog or drop it on the window.';
+    return { path: ref.path, name: baseName(ref.path) };
+  }
+
+  /** Before/after: the main view stays as it is; the answer is a `diff` snapshot either way. */
+  async function diffCaptures(beforeRef: CaptureRef, afterRef: CaptureRef): Promise<void> {
+    const answer = (outcome: Extract<Snapshot, { type: 'diff' }>['outcome']): void => opts.emit({ type: 'diff', outcome });
+    const diff = backends.diffCaptures;
+    if (!diff) return answer({ ok: false, error: 'Before/after comparison is not available in this build.' });
+    const before = resolveRef(beforeRef);
+    const after = resolveRef(afterRef);
+    if (typeof before === 'string') return answer({ ok: false, error: before });
+    if (typeof after === 'string') return answer({ ok: false, error: after });
+    try {
+      answer({ ok: true, diff: await diff(before, after) });
+    } catch (err) {
+      answer({ ok: false, error: `Comparing ${before.name} with ${after.name}: ${errorText(err)}` });
     }
   }
 
@@ -336,7 +406,7 @@ export function createSession(opts: SessionOptions): Session {
       ];
       const pcap = capturePath ?? live?.run.recordingPath?.() ?? stoppedRecording;
       if (pcap && !capturePath) await live?.run.syncRecording?.();
-      if (pcap) files.push({ name: pcap.toLowerCase().endsWith('.pcap') ? 'session.pcap' : 'session.pcapng', path: pcap });
+      if (pcap) files.push({ name: `session${/\.(pcap|pcapng|gz|zip)$/i.exec(pcap)?.[0].toLowerCase() ?? '.pcapng'}`, path: pcap });
       file = { name: `flexpath-support-${stamp}.tar`, mime: 'application/x-tar', data: pack(files) };
     }
     const where = await host.deliverExport(file);
@@ -390,19 +460,27 @@ export function createSession(opts: SessionOptions): Session {
           case 'pick-capture': {
             if (!host.pickCapture) return fail('This window cannot show a file dialog; use the file picker in the page.');
             const path = await host.pickCapture();
-            if (path) await openCapture(path, baseName(path));
+            if (path) await openFile(path, baseName(path));
             return;
           }
           case 'open-capture':
             if (!host.mayOpenCapture?.(command.path)) {
               return fail(host.resolveUpload ? 'This window opens uploaded captures only: use the file picker in the page.' : 'Open the capture with the file dialog or drop it on the window.');
             }
-            return await openCapture(command.path, baseName(command.path));
+            return await openFile(command.path, baseName(command.path));
           case 'open-upload': {
             const path = host.resolveUpload?.(command.uploadId);
             if (!path) return fail(`Upload ${command.name} is not known (expired or never completed).`);
-            return await openCapture(path, command.name);
+            return await openFile(path, command.name);
           }
+          case 'open-entry': {
+            // Only an entry of the zip this session opened: the page names no path.
+            const open = archive;
+            if (!open || !open.rows.some((r) => r.entry === command.entry)) return fail(`${command.entry} is not a capture of the open zip.`);
+            return await openCapture(open.path, open.label, command.entry, { label: open.label, rows: open.rows });
+          }
+          case 'diff':
+            return await diffCaptures(command.before, command.after);
           case 'start-demo':
             return await startDemoRun(command.faults);
           case 'diagnose-lan': {

@@ -180,7 +180,8 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     if (!Number.isFinite(declared)) return plain(res, 411, 'Content-Length required');
     if (declared > max) return plain(res, 413, `capture larger than ${max} bytes`);
     const id = randomBytes(12).toString('hex');
-    const ext = /\.pcap$/i.test(url.searchParams.get('name') ?? '') ? '.pcap' : '.pcapng';
+    // The kind is read from the bytes (capture/inputs.ts); the extension only names the bundle's copy.
+    const ext = (/\.(pcap|pcapng|gz|zip)$/i.exec(url.searchParams.get('name') ?? '')?.[0] ?? '.pcapng').toLowerCase();
     const path = join(workDir, `upload-${id}${ext}`);
     let seen = 0;
     req.on('data', (chunk: Buffer) => {

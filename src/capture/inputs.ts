@@ -13,7 +13,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import yauzl from 'yauzl';
+import { beyondRatio, listZip, MAX_RATIO, openZipEntry } from './zip.js';
 
 /** One capture to analyse. `name` is what the report and the triage table show. */
 export type InputSpec =
@@ -114,95 +114,115 @@ async function addFile(path: string, specs: InputSpec[], failures: InputFailure[
   }
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    // lazyEntries: one entry at a time, so a zip with a million entries does not flood memory.
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
-  });
-}
-
-/** Walks the central directory; `visit` returns true to stop early with that entry. */
-async function eachEntry(zip: yauzl.ZipFile, visit: (e: yauzl.Entry) => boolean): Promise<yauzl.Entry | undefined> {
-  return new Promise((resolve, reject) => {
-    zip.on('entry', (e: yauzl.Entry) => {
-      if (visit(e)) resolve(e);
-      else zip.readEntry();
-    });
-    zip.on('end', () => resolve(undefined));
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-}
-
 /**
  * Names of the captures in a zip, in the zip's order, without folders and macOS metadata. When some
  * entries are named like captures, only those are taken (the notes and screenshots beside them are
  * not captures); a zip of oddly named files is taken whole, and what is not a capture says so.
  */
 export async function zipEntries(path: string): Promise<string[]> {
-  const zip = await openZip(path);
-  try {
-    const names: string[] = [];
-    await eachEntry(zip, (e) => {
-      if (!ZIP_JUNK.test(e.fileName)) names.push(e.fileName);
-      return false;
-    });
-    const captures = names.filter((n) => CAPTURE_NAME.test(n));
-    return captures.length > 0 ? captures : names;
-  } finally {
-    zip.close();
-  }
+  const names = (await listZip(path)).filter((e) => !e.isFolder && !ZIP_JUNK.test(e.name)).map((e) => e.name);
+  const captures = names.filter((n) => CAPTURE_NAME.test(n));
+  return captures.length > 0 ? captures : names;
 }
 
-/** What `openInput` hands over: a path the file reader can open itself, or a stream of capture bytes. */
-export type OpenedInput = { kind: 'path'; path: string } | { kind: 'stream'; stream: Readable; close(): void };
+/**
+ * What `openInput` hands over: a path the file reader can open itself, or a stream of capture bytes
+ * with, when known, how many bytes it will give (a zip entry's declared size, a gzip file's size
+ * trailer) for the progress bar.
+ */
+export type OpenedInput = { kind: 'path'; path: string } | { kind: 'stream'; stream: Readable; size?: number; close(): void };
 
 /**
  * The bytes of one spec. Gzip (also inside a zip entry or on stdin) is undone on the fly; `warnings`
  * receives a note when a compressed stream is cut short (everything before the cut is still read).
+ * One level of container: a zip or gzip inside another gives a clear error, not a second unpacking.
  */
 export async function openInput(spec: InputSpec, warnings: string[], stdin: Readable = process.stdin): Promise<OpenedInput> {
   switch (spec.kind) {
     case 'file':
       return { kind: 'path', path: spec.path };
-    case 'gzip':
-      return streamed(gunzipped(createReadStream(spec.path), spec.name, warnings));
+    case 'gzip': {
+      const size = await gzipSizeTrailer(spec.path);
+      const stream = await inner(gunzipped(createReadStream(spec.path), spec.name, warnings), spec.name, warnings, 'gzip');
+      return { kind: 'stream', stream, ...(size !== undefined ? { size } : {}), close: () => stream.destroy() };
+    }
     case 'stdin': {
-      // A zip is read from its end (the central directory): a pipe cannot give that.
-      const { head, stream } = await readHead(stdin, 4);
-      if (containerOf(head, head.length) === 'zip') throw new Error('a zip archive cannot be read from a pipe: save it and give its file name');
-      return streamed(await autoGunzip(stream, spec.name, warnings));
+      const stream = await inner(stdin, spec.name, warnings, 'pipe');
+      return { kind: 'stream', stream, close: () => stream.destroy() };
     }
     case 'zip-entry': {
-      const zip = await openZip(spec.path);
+      const entry = await openZipEntry(spec.path, spec.entry);
       try {
-        const entry = await eachEntry(zip, (e) => e.fileName === spec.entry);
-        if (entry === undefined) throw new Error(`no entry "${spec.entry}" in the zip`);
-        const raw = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
-        const stream = await autoGunzip(raw, spec.name, warnings);
-        return { kind: 'stream', stream, close: () => zip.close() };
+        const stream = await inner(entry.stream, spec.name, warnings, 'zip');
+        // A gzip inside the entry gives more bytes than the entry: its size is no progress total then.
+        return { kind: 'stream', stream, ...(stream === entry.stream ? { size: entry.size } : {}), close: entry.close };
       } catch (e) {
-        zip.close();
+        entry.close();
         throw e;
       }
     }
   }
 }
 
-function streamed(stream: Readable): OpenedInput {
-  return { kind: 'stream', stream, close: () => stream.destroy() };
+/**
+ * What a container (or a pipe) holds, by its first bytes: the capture, or a gzip of it, unpacked here.
+ * A zip cannot come out of a pipe or a stream (it is read from its end, the central directory), and a
+ * container inside a container is one level more than a ticket carries: both get a clear error.
+ */
+async function inner(src: Readable, name: string, warnings: string[], outer: 'zip' | 'gzip' | 'pipe'): Promise<Readable> {
+  const { head, stream } = await readHead(src, 4);
+  const c = containerOf(head, head.length);
+  if (c === 'zip') {
+    stream.destroy();
+    throw new Error(
+      outer === 'pipe'
+        ? 'a zip archive cannot be read from a pipe: save it and give its file name'
+        : `${name}: a zip inside the ${outer === 'zip' ? 'zip' : 'gzip file'}; unpack the outer archive first (FlexPath opens one level of archive)`,
+    );
+  }
+  if (c === 'gzip') {
+    if (outer === 'gzip') {
+      stream.destroy();
+      throw new Error(`${name}: gzip inside gzip; decompress it once first (FlexPath opens one level of archive)`);
+    }
+    return inner(gunzipped(stream, name, warnings), name, warnings, 'gzip');
+  }
+  return stream;
+}
+
+/** ISIZE, the uncompressed size mod 2^32 in a gzip file's last 4 bytes (RFC 1952 §2.3.1): a progress estimate. */
+async function gzipSizeTrailer(path: string): Promise<number | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size < 18) return undefined;
+    const b = Buffer.alloc(4);
+    await fh.read(b, 0, 4, size - 4);
+    return b.readUInt32LE(0) || undefined;
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
  * A gunzip stage that ends cleanly at a cut or corrupt gzip stream (with a warning) instead of failing
- * the whole analysis: a half-uploaded .gz still holds useful minutes.
+ * the whole analysis: a half-uploaded .gz still holds useful minutes. A stream that inflates past
+ * MAX_RATIO (zip.ts) is a gzip bomb and fails.
  */
 function gunzipped(src: Readable, name: string, warnings: string[]): Readable {
   const out = new PassThrough();
   const gz = createGunzip();
   let inBytes = 0;
+  let outBytes = 0;
   src.on('data', (d: Buffer) => (inBytes += d.length));
   src.on('error', (e) => out.destroy(e));
+  gz.on('data', (d: Buffer) => {
+    outBytes += d.length;
+    if (!beyondRatio(outBytes, inBytes)) return;
+    src.destroy();
+    gz.destroy();
+    out.destroy(new Error(`${name}: gzip data inflates past ${MAX_RATIO}:1 (${outBytes} bytes from ${inBytes}), more than any capture compresses: a gzip bomb; stopped`));
+  });
   gz.on('error', (e) => {
     warnings.push(`${name}: gzip data unreadable after ${inBytes} compressed byte(s) (${e.message}); everything before it was read`);
     src.destroy();
@@ -210,13 +230,6 @@ function gunzipped(src: Readable, name: string, warnings: string[]): Readable {
   });
   src.pipe(gz).pipe(out);
   return out;
-}
-
-/** Looks at the first two bytes of a stream and gunzips it when they are the gzip magic. */
-async function autoGunzip(src: Readable, name: string, warnings: string[]): Promise<Readable> {
-  const { head, stream } = await readHead(src, 2);
-  if (head.length >= 2 && head.readUInt16BE(0) === GZIP_MAGIC) return gunzipped(stream, name, warnings);
-  return stream;
 }
 
 /**

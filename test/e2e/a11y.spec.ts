@@ -41,7 +41,7 @@ for (const scheme of ['dark', 'light'] as const) {
   });
 }
 
-test('keyboard order: sources, then the verdict, then the hops; no tab stop inside the charts', async ({ page }) => {
+test('keyboard order: sources, then the verdict, then the hops, then before/after; no tab stop inside the charts', async ({ page }) => {
   await runningDemo(page);
   const order: string[] = [];
   await page.locator('body').focus();
@@ -55,14 +55,16 @@ test('keyboard order: sources, then the verdict, then the hops; no tab stop insi
         if (el.closest('aside')) return 'sources';
         if (el.closest('.path')) return 'hops';
         if (el.closest('.verdict')) return 'verdict';
+        if (el.closest('.diff')) return 'diff';
         return el.tagName.toLowerCase();
       }),
     );
   }
   expect(order).not.toContain('chart');
-  // One full cycle, from the first source control to the end of the page: sources, verdict, hops.
+  // One full cycle, from the first source control to the end of the page: sources, verdict, hops, then
+  // the before/after comparison below them.
   const start = order.indexOf('sources');
   const end = order.indexOf('body', start);
   const cycle = order.slice(start, end < 0 ? undefined : end).filter((k, i, a) => a[i - 1] !== k);
-  expect(cycle).toEqual(['sources', 'verdict', 'hops']);
+  expect(cycle).toEqual(['sources', 'verdict', 'hops', 'diff']);
 });

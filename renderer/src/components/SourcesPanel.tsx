@@ -102,7 +102,7 @@ export function SourcesPanel({
         <input
           ref={fileInput}
           type="file"
-          accept=".pcap,.pcapng,.cap"
+          accept=".pcap,.pcapng,.cap,.gz,.zip"
           hidden
           data-testid="capture-input"
           aria-label="Capture file"
@@ -112,7 +112,7 @@ export function SourcesPanel({
             e.target.value = '';
           }}
         />
-        <p className="muted small">{caps?.capture ? 'or drop a .pcap / .pcapng anywhere on this window' : 'Capture analysis is not available in this build yet.'}</p>
+        <p className="muted small">{caps?.capture ? 'or drop a .pcap / .pcapng (also .gz or a .zip of several) anywhere on this window' : 'Capture analysis is not available in this build yet.'}</p>
       </section>
 
       <section className="panel demo" aria-labelledby="h-demo">

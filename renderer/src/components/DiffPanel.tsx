@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'react';
+import type { ReportDiff } from '../../../src/analysis/diff.js';
+import { changeLine } from '../../../src/report/diff.js';
+import { captureRef, type RendererBridge } from '../bridge-client.js';
+import { STATUS_GLYPH, VERDICT_WORD } from '../vocab.js';
+
+type Side = 'before' | 'after';
+
+/**
+ * Before/after: two captures of the same station, from before and after a change, compared hop by hop
+ * (`flexpath diff`), so support can show a customer that their change worked — "data:waterfall blocked
+ * (mtu) → ok". The main view is left as it is.
+ */
+export function DiffPanel({ bridge, enabled }: { bridge: RendererBridge; enabled: boolean }) {
+  const [files, setFiles] = useState<Record<Side, File | null>>({ before: null, after: null });
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ diff: ReportDiff } | { error: string } | null>(null);
+
+  useEffect(
+    () =>
+      bridge.onSnapshot((s) => {
+        if (s.type !== 'diff') return;
+        setBusy(false);
+        setResult(s.outcome.ok ? { diff: s.outcome.diff } : { error: s.outcome.error });
+      }),
+    [bridge],
+  );
+
+  const compare = async (): Promise<void> => {
+    const { before, after } = files;
+    if (!before || !after) return;
+    setBusy(true);
+    setResult(null);
+    try {
+      const [b, a] = await Promise.all([captureRef(bridge, before), captureRef(bridge, after)]);
+      bridge.send({ type: 'diff', before: b, after: a });
+    } catch (e) {
+      setBusy(false);
+      setResult({ error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const picker = (side: Side, label: string) => (
+    <label className="diff-pick">
+      <span>{label}</span>
+      <input
+        type="file"
+        accept=".pcap,.pcapng,.cap,.gz,.zip"
+        disabled={!enabled || busy}
+        data-testid={`diff-${side}`}
+        onChange={(e) => {
+          const f = e.target.files?.[0] ?? null;
+          setFiles((prev) => ({ ...prev, [side]: f }));
+        }}
+      />
+    </label>
+  );
+
+  return (
+    <section className="panel diff" aria-labelledby="h-diff">
+      <h2 id="h-diff">Before / after</h2>
+      <p className="muted small">Two captures of the same station, before and after a change: what changed, hop by hop.</p>
+      <div className="diff-picks">
+        {picker('before', 'Before the change')}
+        {picker('after', 'After the change')}
+        <button type="button" disabled={!enabled || busy || !files.before || !files.after} onClick={() => void compare()} data-testid="diff-compare">
+          {busy ? 'Comparing…' : 'Compare'}
+        </button>
+      </div>
+      {result && 'error' in result && (
+        <p className="notice notice-error" role="alert" data-testid="diff-error">
+          {result.error}
+        </p>
+      )}
+      {result && 'diff' in result && <DiffResult diff={result.diff} />}
+    </section>
+  );
+}
+
+function DiffResult({ diff }: { diff: ReportDiff }) {
+  const changed = diff.hops.filter((h) => h.changed);
+  const shown = diff.hops.filter((h) => h.changed || h.after.status !== 'unknown' || h.before.status !== 'unknown');
+  return (
+    <div data-testid="diff-result">
+      <p className="small">
+        <span className="mono">{diff.before.file}</span> {VERDICT_WORD[diff.before.verdict.status]} → <span className="mono">{diff.after.file}</span>{' '}
+        <strong className={`verdict-word verdict-${diff.after.verdict.status}`}>{VERDICT_WORD[diff.after.verdict.status]}</strong>
+      </p>
+      {changed.length === 0 ? (
+        <p data-testid="diff-none">No hop changed.</p>
+      ) : (
+        <ul className="diff-lines mono" data-testid="diff-changes">
+          {changed.map((h) => (
+            <li key={h.id}>{changeLine(h)}</li>
+          ))}
+        </ul>
+      )}
+      <div className="table-wrap">
+        <table data-testid="diff-table">
+          <thead>
+            <tr>
+              <th scope="col">Hop</th>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+              <th scope="col">After: evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((h) => (
+              <tr key={h.id} className={h.changed ? 'changed' : undefined}>
+                <th scope="row">{h.label}</th>
+                <td className={`hop-${h.before.status}`}>
+                  {STATUS_GLYPH[h.before.status]} {h.before.status}
+                  {h.before.cause && h.before.cause !== 'healthy' ? ` (${h.before.cause})` : ''}
+                </td>
+                <td className={`hop-${h.after.status}`}>
+                  {STATUS_GLYPH[h.after.status]} {h.after.status}
+                  {h.after.cause && h.after.cause !== 'healthy' ? ` (${h.after.cause})` : ''}
+                </td>
+                <td className="small">{h.after.evidence}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
