@@ -87,6 +87,8 @@ export interface ControlSession {
   /** Replies with a non-zero code (bounded list). */
   failed: CommandRecord[];
   replies: number;
+  /** Longest any command (pings included) waited for its reply, ms. */
+  maxReplyMs?: number;
   udpport?: CommandRecord;
   /** `keepalive enable` sent (its time): only then does the radio drop a client for silence (reference §11). */
   keepaliveEnabledTs?: number;
@@ -486,6 +488,7 @@ export class ControlTracker {
     rec.code = code;
     rec.message = message;
     rec.replyTs = ts;
+    s.maxReplyMs = Math.max(s.maxReplyMs ?? 0, (ts - rec.ts) * 1000);
     this.forget(s, rec);
     if (code !== 0 && s.failed.length < MAX_LIST) s.failed.push(rec);
     if (/^ping\b/.test(rec.command)) {

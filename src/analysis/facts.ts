@@ -155,6 +155,8 @@ export interface ControlFacts {
     handle?: number;
     program?: string;
     replies: number;
+    /** Longest any command (pings included) waited for its reply, ms. */
+    maxReplyMs?: number;
     bytesToServer: number;
     resetBy?: 'client' | 'server';
     closedBy?: 'client' | 'server';
@@ -580,6 +582,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       ...(s.handle !== undefined ? { handle: s.handle } : {}),
       ...(s.program !== undefined ? { program: s.program } : {}),
       replies: s.replies,
+      ...(s.maxReplyMs !== undefined ? { maxReplyMs: s.maxReplyMs } : {}),
       bytesToServer: s.bytesToServer,
       ...(s.resetBy ? { resetBy: s.resetBy } : {}),
       ...(s.closedBy ? { closedBy: s.closedBy } : {}),

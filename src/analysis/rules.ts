@@ -117,10 +117,12 @@ export function silentTooLong(expected: number, waitedS: number, deadS = 0): boo
  * On a LAN the clock of a request starts at the radio's own answer (the `client udpport` reply, the
  * object's status line), which travels with the data: the path's delay cancels. On SmartLink the meters'
  * clock starts at the client's first `udp_register` (reference §5.7), so a whole round trip passes
- * before the radio's first datagram can arrive: the longest measured ping round trip is dead time.
+ * before the radio's first datagram can arrive: the longest measured round trip (any command's reply,
+ * `wan validate` and `client ip` included, which come before the registrations) is dead time.
  */
 function deadTime(f: PathFacts): number {
-  return f.mode === 'wan' ? (f.control.session?.pings.maxMs ?? 0) / 1000 : 0;
+  const s = f.control.session;
+  return f.mode === 'wan' ? Math.max(s?.pings.maxMs ?? 0, s?.maxReplyMs ?? 0) / 1000 : 0;
 }
 
 /** "P < 1e-10": the chance as an upper bound at the next power of ten (or its value when ≥ 1e-3). */

@@ -318,7 +318,9 @@ export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiC
   if (why === 'aborted' && !continuous) ev.analyzer.warn('stopped by the user before every hop was decided');
   const drops = await data.socket.kernelDrops();
   if (drops) ev.analyzer.warn(`this computer’s kernel dropped ${drops} datagram(s) at FlexPath’s socket (receive buffer full): loss figures include them`);
-  return ev.report();
+  const report = ev.report();
+  if (why === 'decided') say(`verdict ${((performance.now() - setupAt) / 1000).toFixed(1)} s after the streams were set up: ${report.verdict.summary}`);
+  return report;
 }
 
 /** An unexpected failure mid-walk still yields what was found, with the failure named. */

@@ -94,6 +94,15 @@ test('on SmartLink the longest ping round trip is dead time before the first dat
     });
   expectRule(wan(1.1), 'data:meter', 'data-missing');
   expectRule(wan(1.09), 'data:meter', 'data-too-early');
+  // The round trip known from a command's reply before any ping came back (`wan validate`, `client ip`).
+  const byReply = (waitedS: number): PathFacts =>
+    bend((x) => {
+      x.mode = 'wan';
+      x.control.session!.maxReplyMs = 600;
+      x.data['data:meter'] = silentFor(x.data['data:meter'], waitedS, 28 * waitedS);
+    });
+  expectRule(byReply(1.1), 'data:meter', 'data-missing');
+  expectRule(byReply(1.09), 'data:meter', 'data-too-early');
   // The same silence on a LAN, where the request's clock starts at the radio's answer: missing already.
   expectRule(bend((x) => (x.data['data:meter'] = silentFor(x.data['data:meter'], 0.6, 28 * 0.6))), 'data:meter', 'data-missing');
 });
