@@ -4,7 +4,9 @@
  * radio would, so its pacing does not share diagnose's event loop. While a run goes on, the live evidence
  * is judged every POLL_MS; the time to verdict is the time from the first stream request (facts
  * `udpReturn.waitedS`) to the first judgement after which the verdict (status, hop, cause) never changed
- * again until the report. AetherSDR's no-UDP warning after 10 s, which names no cause, is the reference
+ * again until the report (and, beside it, the first judgement that gave that verdict: on a loaded
+ * machine a healthy path's verdict can flip to jitter and back). AetherSDR's no-UDP warning after 10 s,
+ * which names no cause, is the reference
  * figure; wall times on a loaded machine vary, so the load average and diagnose's own CPU time are
  * printed beside them.
  */
@@ -41,6 +43,8 @@ export interface RunResult {
   verdict: string;
   /** Seconds from the first stream request to the verdict that stood; undefined if it never stood before the report. */
   ttvS: number | undefined;
+  /** Seconds to the first judgement that gave the final verdict (it may have changed and come back after). */
+  firstS: number | undefined;
   cpuMs: number;
   /** Per data hop: seconds from request to first packet (the walk's own step). */
   firstPacketS: number[];
@@ -96,7 +100,13 @@ export async function oneRun(c: FaultCase): Promise<RunResult> {
     const final = key(report.verdict);
     let from = samples.length;
     while (from > 0 && samples[from - 1]!.key === final) from--;
-    return { verdict: final, ttvS: from < samples.length ? samples[from]!.t : undefined, cpuMs: (cpu.user + cpu.system) / 1000, firstPacketS: firstPackets(report) };
+    return {
+      verdict: final,
+      ttvS: from < samples.length ? samples[from]!.t : undefined,
+      firstS: samples.find((x) => x.key === final)?.t,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      firstPacketS: firstPackets(report),
+    };
   } finally {
     await stopSim(sim.child);
   }
@@ -124,11 +134,12 @@ export async function benchTimeToVerdict(runs: number): Promise<void> {
     const results: RunResult[] = [];
     for (let i = 0; i < runs; i++) results.push(await oneRun(c));
     const stood = results.flatMap((r) => (r.ttvS !== undefined ? [r.ttvS] : []));
+    const first = results.flatMap((r) => (r.firstS !== undefined ? [r.firstS] : []));
     const verdicts = new Map<string, number>();
     for (const r of results) verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
     const m = median(stood);
     console.log(
-      `  ${c.name.padEnd(16)} median ${fmt(m)} (min ${fmt(Math.min(...stood))}, max ${fmt(Math.max(...stood))}; ${(m / AETHERSDR_NO_UDP_S).toFixed(3)} of AetherSDR's ${AETHERSDR_NO_UDP_S} s)` +
+      `  ${c.name.padEnd(16)} median ${fmt(m)} (min ${fmt(Math.min(...stood))}, max ${fmt(Math.max(...stood))}; ${(m / AETHERSDR_NO_UDP_S).toFixed(3)} of AetherSDR's ${AETHERSDR_NO_UDP_S} s; first called ${fmt(median(first))})` +
         `  diagnose CPU ${median(results.map((r) => r.cpuMs)).toFixed(0)} ms/run  verdicts: ${[...verdicts].map(([v, n]) => `${v} ×${n}`).join(', ')}`,
     );
     if (c.name === 'healthy') firstPacket.push(...results.flatMap((r) => r.firstPacketS));

@@ -69,6 +69,23 @@ const RELAY_UDP_EXTRA_MS = 150;
 
 const PATHS: Scenario[] = [
   {
+    name: 'routed-radio-unreachable',
+    why:
+      'Radio and client on different subnets; the internet router has no way on to the radio’s address (an `unreachable` route: the radio is gone, or DHCP moved it) ' +
+      'and answers the client’s SYN with ICMP host unreachable (type 3 code 1). The connect fails at once with EHOSTUNREACH → control/unreachable — not a refusal, ' +
+      'not a silence (issue 11 class 7); a capture on the client holds the ICMP and says the same. FlexPath’s own recording holds only its connection attempt (a socket ' +
+      'never sees the ICMP), which reads as a control channel that never answered.',
+    build(lab) {
+      wanTopology(lab, { radioSide: 'none', clientSide: 'none' });
+      lab.ip('inet', 'route', 'add', 'unreachable', `${ADDR.radio}/32`);
+    },
+    diagnose: { mode: 'lan', host: ADDR.radio },
+    settleS: 4,
+    expect: { hop: 'control', cause: 'unreachable' },
+    wireCapture: { hop: 'control', cause: 'unreachable' },
+    recording: { hop: 'control', cause: 'control-timeout' },
+  },
+  {
     name: 'relay-latency',
     why:
       `A user-space relay between client and radio holds every TCP chunk ${RELAY_DELAY_MS} ms each way (round trip ≈ ${2 * RELAY_DELAY_MS} ms, under FlexLib’s LAN “Fair” 50 ms) ` +
