@@ -63,7 +63,10 @@ export interface SimOptions {
   operator?: boolean | { program: string; station: string };
   /** Firmware version the radio reports (default 4.1.5); `2.x` gives sole-GUI semantics and one licensed client. */
   firmware?: string;
-  /** Beacons without `licensed_clients`/`available_clients` (older firmware, reference §4.2). */
+  /**
+   * Beacons without `licensed_clients`/`available_clients` (older firmware, reference §4.2), and a
+   * SmartLink radio list without `licensed_clients` (FlexLib WanServer.cs then assumes a default).
+   */
   beaconWithoutClientCounts?: boolean;
   /** How the pan-create reply spells the IDs (reference §11). */
   panReply?: PanReplyForm;
@@ -233,7 +236,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
         radio: {
           serial: identity.serial,
           registered: () => registered,
-          listFields: () => radioListFields(core, publicIp, wanMode, wanServer.port, dataPort),
+          listFields: () => radioListFields(core, publicIp, wanMode, wanServer.port, dataPort).filter(([k]) => !(opts.beaconWithoutClientCounts && k === 'licensed_clients')),
           testConnection: () =>
             measured && !faults.testConnectionFail
               ? measureTestConnection({ from: brokerHost, publicIp, mode: wanMode, tlsPort: wanServer.port, udpPort: dataPort, seen: probesSeen })
