@@ -1,38 +1,33 @@
 /**
- * Electron shell: runs the core (the bridge session) in the main process, shows one hardened window,
- * carries Commands and Snapshots over IPC, and offers the native File menu. Nothing else lives here.
+ * Electron shell: one hardened window, the native menus and dialogs, and IPC — nothing else. The core
+ * (capture parsing, live sessions: src/bridge) runs in a utility process (core-process.ts), so a 1 GB
+ * capture never parses on the thread that serves the window and its menus. Main checks every command
+ * of the page before the core sees it (core-link.ts).
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session as electronSession } from 'electron';
-import { readFile, writeFile } from 'node:fs/promises';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session as electronSession, utilityProcess } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { productBackends } from '../src/bridge/backends.js';
 import { ELECTRON_CSP } from '../src/bridge/csp.js';
-import { IPC_CHANNELS, parseCommand, type Command, type Snapshot } from '../src/bridge/protocol.js';
-import { createSession, type Session } from '../src/bridge/session.js';
+import { IPC_CHANNELS, type Snapshot } from '../src/bridge/protocol.js';
 import { contentTypeFor, resolveStaticFile } from '../src/bridge/static-files.js';
 import { createCaptureAllowList } from './capture-allow-list.js';
-import { desktopSmartLinkAccount } from './token-store.js';
+import { createCoreLink, type CoreLink } from './core-link.js';
+import { CORE_CONFIG_ARG, type CoreConfig } from './core-messages.js';
 import { APP_ORIGIN, APP_SCHEME, APP_START_URL, buildWindowOptions, hardenWebContents, isAllowedRequest } from './window-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // dist/electron
 const RENDERER_DIR = join(here, '..', 'renderer');
 const PRELOAD = join(here, 'preload.cjs');
-const AUTO_DEMO_MS = 4000;
+const CORE_ENTRY = join(here, 'core-process.js');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let win: BrowserWindow | undefined;
-let core: Session | undefined;
-/** The captures the user chose in this session: the only paths open-capture may read. */
-const chosenCaptures = createCaptureAllowList();
+let core: CoreLink | undefined;
 
-function emit(snapshot: Snapshot): void {
+function toPage(snapshot: Snapshot): void {
   if (win && !win.isDestroyed()) win.webContents.send(IPC_CHANNELS.snapshot, snapshot);
-}
-
-function run(command: Command): void {
-  void core?.handle(command);
 }
 
 function buildMenu(): Menu {
@@ -40,8 +35,8 @@ function buildMenu(): Menu {
     {
       label: 'File',
       submenu: [
-        { label: 'Open capture…', accelerator: 'CmdOrCtrl+O', click: () => run({ type: 'pick-capture' }) },
-        { label: 'Export report…', accelerator: 'CmdOrCtrl+E', click: () => run({ type: 'export', format: 'markdown', redact: true }) },
+        { label: 'Open capture…', accelerator: 'CmdOrCtrl+O', click: () => core?.command({ type: 'pick-capture' }) },
+        { label: 'Export report…', accelerator: 'CmdOrCtrl+E', click: () => core?.command({ type: 'export', format: 'markdown', redact: true }) },
         { type: 'separator' },
         { role: 'quit', label: 'Quit' },
       ],
@@ -66,58 +61,51 @@ async function start(): Promise<void> {
     });
   });
 
-  core = createSession({
-    // safeStorage works only in the main process, after ready: here.
-    backends: productBackends({ smartLinkAccount: desktopSmartLinkAccount(safeStorage, app.getPath('userData')) }),
-    emit,
-    autoDemoMs: AUTO_DEMO_MS,
-    host: {
-      nativeDialogs: true,
-      async pickCapture() {
-        const r = await dialog.showOpenDialog({
-          title: 'Open capture',
-          properties: ['openFile'],
-          filters: [{ name: 'Packet captures', extensions: ['pcap', 'pcapng', 'cap', 'gz', 'zip'] }, { name: 'All files', extensions: ['*'] }],
-        });
-        const path = r.canceled ? undefined : r.filePaths[0];
-        if (path) chosenCaptures.grant(path);
-        return path;
-      },
-      mayOpenCapture: (path) => chosenCaptures.mayOpen(path),
-      async deliverExport(file) {
-        const r = await dialog.showSaveDialog({ title: 'Export', defaultPath: file.name });
-        if (r.canceled || !r.filePath) return {};
-        await writeFile(r.filePath, file.data);
-        return { savedTo: r.filePath };
-      },
+  // safeStorage answers only in the main process, after ready: here; the core gets what it said.
+  const config: CoreConfig = {
+    userData: app.getPath('userData'),
+    encryption: safeStorage.isEncryptionAvailable(),
+    ...(process.platform === 'linux' ? { storageBackend: safeStorage.getSelectedStorageBackend() } : {}),
+  };
+  core = createCoreLink({
+    child: utilityProcess.fork(CORE_ENTRY, [CORE_CONFIG_ARG + JSON.stringify(config)], { serviceName: 'FlexPath core', stdio: 'inherit' }),
+    keychain: safeStorage,
+    // The captures the user chose in this session: the only paths open-capture may read.
+    allowList: createCaptureAllowList(),
+    toPage,
+    async pickCapture() {
+      const r = await dialog.showOpenDialog({
+        title: 'Open capture',
+        properties: ['openFile'],
+        filters: [{ name: 'Packet captures', extensions: ['pcap', 'pcapng', 'cap', 'gz', 'zip'] }, { name: 'All files', extensions: ['*'] }],
+      });
+      return r.canceled ? undefined : r.filePaths[0];
+    },
+    async pickSavePath(name) {
+      const r = await dialog.showSaveDialog({ title: 'Export', defaultPath: name });
+      return r.canceled ? undefined : r.filePath;
     },
   });
 
+  // Only our own page may drive the core.
   const fromOurPage = (event: Electron.IpcMainEvent): boolean => !!event.senderFrame && new URL(event.senderFrame.url).origin === APP_ORIGIN;
   ipcMain.on(IPC_CHANNELS.chosenFile, (event, path: unknown) => {
-    if (fromOurPage(event) && typeof path === 'string') chosenCaptures.grant(path);
+    if (fromOurPage(event)) core?.chosenFile(path);
   });
   ipcMain.on(IPC_CHANNELS.command, (event, raw: unknown) => {
-    // Only our own page may drive the core.
-    if (!fromOurPage(event)) return;
-    const command = parseCommand(raw);
-    if (command) run(command);
-    else emit({ type: 'error', message: 'malformed command ignored' });
+    if (fromOurPage(event)) core?.command(raw);
   });
 
   Menu.setApplicationMenu(buildMenu());
   win = new BrowserWindow(buildWindowOptions(PRELOAD));
   win.once('ready-to-show', () => win?.show());
-  win.webContents.on('did-finish-load', () => {
-    core?.current().forEach(emit);
-    core?.pageConnected();
-  });
+  win.webContents.on('did-finish-load', () => core?.pageConnected());
   await win.loadURL(APP_START_URL);
 }
 
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 app.on('window-all-closed', () => {
-  void core?.close().finally(() => app.quit());
+  void (core?.close() ?? Promise.resolve()).finally(() => app.quit());
 });
 
 start().catch((err: unknown) => {

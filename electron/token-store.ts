@@ -11,11 +11,14 @@ import { type SmartLinkAccount, smartLinkAccount } from '../src/smartlink/accoun
 import { authConfig } from '../src/smartlink/auth.js';
 import { encryptedTokenStore, memoryTokenStore, type TokenStore } from '../src/smartlink/token-store.js';
 
-/** The part of Electron's `safeStorage` used here (Electron 40, main process). */
+/**
+ * The part of Electron's `safeStorage` used here (Electron 40, main process). The core runs in a
+ * utility process, which has no safeStorage: there sealing is asked of main and answers with a promise.
+ */
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
-  encryptString(plainText: string): Buffer;
-  decryptString(encrypted: Buffer): string;
+  encryptString(plainText: string): Buffer | Promise<Buffer>;
+  decryptString(encrypted: Buffer): string | Promise<string>;
   /** Linux only. */
   getSelectedStorageBackend?(): string;
 }
