@@ -4,6 +4,7 @@
  * (timing and direction still count), and ICMP errors. It records facts; `rules.ts` judges them.
  */
 import { type Holder, ReassemblyBudget } from '../capture/budget.js';
+import { PairMap } from '../capture/endpoint-map.js';
 import type { Endpoint, IcmpEvent, TcpControlEvent, TcpDataEvent, TcpGapEvent, UdpEvent } from '../capture/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { LineSplitter, readLine } from '../api/lines.js';
@@ -185,7 +186,8 @@ export interface ClientInfo {
 
 export class ControlTracker {
   readonly sessions: ControlSession[] = [];
-  private readonly byKey = new Map<string, { session: ControlSession; toServer: Side; toClient: Side }>();
+  /** Each connection under both (src, dst) orders. */
+  private readonly byPair = new PairMap<{ session: ControlSession; toServer: Side; toClient: Side }>();
   readonly pans = new Map<string, PanInfo>();
   readonly waterfalls = new Map<string, PanInfo>();
   readonly streams = new Map<string, StreamAnnouncement>();
@@ -344,10 +346,7 @@ export class ControlTracker {
   }
 
   private entry(e: { src: Endpoint; dst: Endpoint; ts: number; type: string }) {
-    const a = formatEndpoint(e.src);
-    const b = formatEndpoint(e.dst);
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
-    let entry = this.byKey.get(key);
+    let entry = this.byPair.get(e.src, e.dst);
     if (!entry) {
       if (this.sessions.length >= MAX_SESSIONS) return undefined;
       // The side that opens the connection is the client; failing that, whoever talks to the well-known
@@ -382,7 +381,8 @@ export class ControlTracker {
       else if (this.brokerPorts.includes(server.port) && server.port !== 443) session.kind = 'broker';
       const lost = (n: number): void => this.lineError(session, `an unfinished line (${n} bytes held) was dropped to keep memory within the reassembly budget`);
       entry = { session, toServer: new Side(lost), toClient: new Side(lost) };
-      this.byKey.set(key, entry);
+      this.byPair.set(e.src, e.dst, entry);
+      this.byPair.set(e.dst, e.src, entry);
       this.sessions.push(session);
     }
     return entry;

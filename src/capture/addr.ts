@@ -74,6 +74,12 @@ let ep0: Endpoint | undefined;
 let key1 = -1;
 let ep1: Endpoint | undefined;
 
+/**
+ * Key text of a shared endpoint (see endpoint-map.ts), made once with the object: a symbol, so JSON,
+ * spreads and deep comparisons of endpoints do not see it.
+ */
+export const ENDPOINT_KEY: unique symbol = Symbol('endpoint key');
+
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
 export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   const key = u32be(buf, off) * 65_536 + port;
@@ -81,7 +87,10 @@ export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   if (key === key1) return ep1!;
   let e = v4Endpoints.get(key);
   if (e === undefined) {
-    e = Object.freeze({ ip: ipv4Text(buf, off), port });
+    const ip = ipv4Text(buf, off);
+    e = { ip, port };
+    Object.defineProperty(e, ENDPOINT_KEY, { value: `${ip}|${port}` });
+    Object.freeze(e);
     if (v4Endpoints.size >= CACHE_LIMIT) {
       v4Endpoints.clear();
       key0 = key1 = -1;

@@ -35,6 +35,8 @@ export class ReassemblyBudget {
   private readonly order = new AgeQueue<Holder>();
   private used = 0;
   private evicting = false;
+  /** Deliveries in progress (see `deliver`): no eviction until they return. */
+  private delivering = 0;
   /** Evictions so far, per kind, for the capture's warnings. */
   readonly evicted: Record<HolderKind, number> = { 'ip-fragments': 0, 'tcp-segments': 0, 'api-lines': 0 };
   peak = 0;
@@ -67,13 +69,27 @@ export class ReassemblyBudget {
    * is evicted last, so an owner can call this in the middle of its own work.
    */
   enforce(keep?: Holder): void {
-    if (this.used <= this.maxBytes || this.evicting) return;
+    if (this.used <= this.maxBytes || this.evicting || this.delivering > 0) return;
     this.evicting = true;
     try {
       for (let h = this.order.oldest(keep); h !== undefined && this.used > this.maxBytes; h = this.order.oldest(keep)) this.evictOne(h);
       if (this.used > this.maxBytes && keep !== undefined && this.holders.has(keep)) this.evictOne(keep);
     } finally {
       this.evicting = false;
+    }
+  }
+
+  /**
+   * Runs a reassembler's hand-over of bytes to its consumer. The consumer holds budgeted memory too (the
+   * analysis's unfinished lines) and may enforce the budget: an eviction then could take the very holder
+   * that is delivering, in the middle of its loop. Evictions wait; the reassembler enforces after.
+   */
+  deliver<T>(sink: (e: T) => void, e: T): void {
+    this.delivering++;
+    try {
+      sink(e);
+    } finally {
+      this.delivering--;
     }
   }
 

@@ -7,6 +7,7 @@
  */
 import { AgeQueue } from '../common/age-queue.js';
 import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
+import { PairMap } from './endpoint-map.js';
 import type { Endpoint, NetEvent } from './types.js';
 
 export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
@@ -49,7 +50,6 @@ class Direction implements Holder {
   holeSince = 0;
 
   constructor(
-    readonly key: string,
     readonly src: Endpoint,
     readonly dst: Endpoint,
     next: number,
@@ -66,7 +66,7 @@ class Direction implements Holder {
 }
 
 export class TcpReassembler {
-  private readonly dirs = new Map<string, Direction>();
+  private readonly dirs = new PairMap<Direction>();
   /** Directions oldest first: the one forgotten past maxDirections. */
   private readonly order = new AgeQueue<Direction>();
   /** Capture time of the segment being handled, for events raised by an eviction. */
@@ -81,8 +81,7 @@ export class TcpReassembler {
   /** One TCP segment. `data` may be a view into a reused buffer: it is delivered during this call or copied. */
   segment(ts: number, src: Endpoint, dst: Endpoint, seq: number, flags: number, data: Buffer): void {
     this.now = ts;
-    const key = `${src.ip}|${src.port}|${dst.ip}|${dst.port}`;
-    let d = this.dirs.get(key);
+    let d = this.dirs.get(src, dst);
     if (flags & TCP_FLAG.RST) {
       this.sink({ type: 'tcp-reset', ts, src, dst });
       if (d !== undefined) this.forget(d);
@@ -94,7 +93,7 @@ export class TcpReassembler {
           this.flush(d, ts);
           this.forget(d);
         }
-        d = this.create(key, src, dst, (seq + 1) >>> 0, seq, ts);
+        d = this.create(src, dst, (seq + 1) >>> 0, seq, ts);
         this.sink({ type: 'tcp-open', ts, src, dst });
       }
       seq = (seq + 1) >>> 0;
@@ -102,13 +101,14 @@ export class TcpReassembler {
     const fin = (flags & TCP_FLAG.FIN) !== 0;
     if (d === undefined) {
       if (data.length === 0 && !fin) return;
-      d = this.create(key, src, dst, seq, -1, ts);
+      d = this.create(src, dst, seq, -1, ts);
     }
     if (fin) d.finSeq = (seq + data.length) >>> 0;
     const rel = (seq - d.next) | 0;
     if (rel <= 0) {
       if (-rel < data.length) this.deliver(d, ts, data.subarray(-rel));
       this.drain(d, ts);
+      this.budget.enforce(d);
     } else if (data.length > 0) {
       this.hold(d, seq, data, ts);
       if (
@@ -140,20 +140,20 @@ export class TcpReassembler {
     this.checkFin(d, this.now);
   }
 
-  private create(key: string, src: Endpoint, dst: Endpoint, next: number, isn: number, ts: number): Direction {
+  private create(src: Endpoint, dst: Endpoint, next: number, isn: number, ts: number): Direction {
     const old = this.dirs.size >= this.limits.maxDirections ? this.order.oldest() : undefined;
     if (old !== undefined) {
       this.flush(old, ts);
       this.forget(old);
     }
-    const d = new Direction(key, src, dst, next, isn, this);
-    this.dirs.set(key, d);
+    const d = new Direction(src, dst, next, isn, this);
+    this.dirs.set(src, dst, d);
     this.order.add(d);
     return d;
   }
 
   private forget(d: Direction): void {
-    this.dirs.delete(d.key);
+    this.dirs.delete(d.src, d.dst);
     this.order.delete(d);
     this.budget.set(d, 0);
   }
@@ -195,7 +195,7 @@ export class TcpReassembler {
 
   private deliver(d: Direction, ts: number, data: Buffer): void {
     d.next = (d.next + data.length) >>> 0;
-    this.sink({ type: 'tcp-data', ts, src: d.src, dst: d.dst, data });
+    this.budget.deliver(this.sink, { type: 'tcp-data', ts, src: d.src, dst: d.dst, data });
   }
 
   /** Delivers buffered segments that the in-order point has reached. */

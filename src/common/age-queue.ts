@@ -33,8 +33,9 @@ export class AgeQueue<T extends object> {
 
   delete(x: T): void {
     if (!this.live.delete(x)) return;
-    const stored = this.items.length - this.head;
-    if (stored > 64 && stored > 2 * this.live.size) this.compact();
+    // Dead slots before `head` count too: they still reference deleted items (a tracker that forgets its
+    // oldest direction for each new one kept every direction it ever had alive through them).
+    if (this.items.length > 64 && this.items.length > 2 * this.live.size) this.compact();
   }
 
   /** The oldest item other than `except`, or undefined. */

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { AgeQueue } from '../../src/common/age-queue.js';
 
 test('an item deleted and added again is the newest, not the age it first had', () => {
@@ -30,4 +32,24 @@ test('holders released and taken again in turn keep first-in order through compa
   }
   assert.equal(q.size, 100);
   assert.deepEqual(q.values().map((x) => x.n), items.map((x) => x.n));
+});
+
+test('deleted items are not kept reachable: forgetting the oldest for each new item holds only the live ones', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const q = new AgeQueue<{ n: number }>();
+  const gone: Array<WeakRef<{ n: number }>> = [];
+  for (let n = 0; n < 20_000; n++) {
+    q.add({ n });
+    if (q.size > 100) {
+      const oldest = q.oldest()!;
+      if (gone.length < 1000) gone.push(new WeakRef(oldest));
+      q.delete(oldest);
+    }
+  }
+  assert.equal(q.size, 100);
+  // A WeakRef's target stays alive until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  assert.equal(gone.filter((r) => r.deref() !== undefined).length, 0, 'deleted items still reachable');
 });
