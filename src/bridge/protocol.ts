@@ -13,6 +13,7 @@ export type { SignInView };
 /** The model's types the renderer draws: it reaches them through this interface only (DESIGN §3). */
 export type { Cause, Hop, HopId, HopStatus, StreamKind, Verdict, VerdictStatus } from '../analysis/model.js';
 export type { LocalFacts, LocalInterface } from '../local/types.js';
+export type { ReportDiff };
 
 /** Faults the demo simulator can show; each maps to one or more simulator fault specs. */
 export const DEMO_FAULTS = ['mtu', 'udp-blocked', 'loss', 'bandwidth', 'jitter', 'wrong-port', 'ping-timeout', 'nat-expiry'] as const;
@@ -210,8 +211,11 @@ export type Snapshot =
   | SpectrumSnapshot
   | ReplaySnapshot
   | { type: 'progress'; done: number; total: number; label: string }
-  /** The answer to a `diff` command (file names are the ones the user chose), or why there is none. */
-  | { type: 'diff'; outcome: { ok: true; diff: ReportDiff } | { ok: false; error: string } }
+  /**
+   * The answer to a `diff` command (file names are the ones the user chose), or why there is none.
+   * `changes`: one line per changed hop in the CLI's words ("data:waterfall blocked (mtu) → ok").
+   */
+  | { type: 'diff'; outcome: { ok: true; diff: ReportDiff; changes: string[] } | { ok: false; error: string } }
   /** An export is ready: a download URL (web mode) or the path it was saved to (Electron). */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; url?: string; savedTo?: string }
   /** The SmartLink sign-in in words and times (never a token); absent when this build cannot sign in. */

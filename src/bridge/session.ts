@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { AnalysisReport } from '../analysis/model.js';
 import type { ReportDiff } from '../analysis/diff.js';
+import { changeLine } from '../report/diff.js';
 import type { SmartLinkAccount } from '../smartlink/account.js';
 import {
   DEMO_FAULT_LABELS,
@@ -312,7 +313,8 @@ export function createSession(opts: SessionOptions): Session {
     if (typeof before === 'string') return answer({ ok: false, error: before });
     if (typeof after === 'string') return answer({ ok: false, error: after });
     try {
-      answer({ ok: true, diff: await diff(before, after) });
+      const result = await diff(before, after);
+      answer({ ok: true, diff: result, changes: result.hops.filter((h) => h.changed).map(changeLine) });
     } catch (err) {
       answer({ ok: false, error: `Comparing ${before.name} with ${after.name}: ${errorText(err)}` });
     }

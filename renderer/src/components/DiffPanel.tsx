@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ReportDiff } from '../../../src/analysis/diff.js';
-import { changeLine } from '../../../src/report/diff.js';
+import type { ReportDiff } from '../../../src/bridge/protocol.js';
 import { captureRef, type RendererBridge } from '../bridge-client.js';
 import { STATUS_GLYPH, VERDICT_WORD } from '../vocab.js';
 
@@ -14,14 +13,14 @@ type Side = 'before' | 'after';
 export function DiffPanel({ bridge, enabled }: { bridge: RendererBridge; enabled: boolean }) {
   const [files, setFiles] = useState<Record<Side, File | null>>({ before: null, after: null });
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ diff: ReportDiff } | { error: string } | null>(null);
+  const [result, setResult] = useState<{ diff: ReportDiff; changes: string[] } | { error: string } | null>(null);
 
   useEffect(
     () =>
       bridge.onSnapshot((s) => {
         if (s.type !== 'diff') return;
         setBusy(false);
-        setResult(s.outcome.ok ? { diff: s.outcome.diff } : { error: s.outcome.error });
+        setResult(s.outcome.ok ? { diff: s.outcome.diff, changes: s.outcome.changes } : { error: s.outcome.error });
       }),
     [bridge],
   );
@@ -72,13 +71,12 @@ export function DiffPanel({ bridge, enabled }: { bridge: RendererBridge; enabled
           {result.error}
         </p>
       )}
-      {result && 'diff' in result && <DiffResult diff={result.diff} />}
+      {result && 'diff' in result && <DiffResult diff={result.diff} changes={result.changes} />}
     </section>
   );
 }
 
-function DiffResult({ diff }: { diff: ReportDiff }) {
-  const changed = diff.hops.filter((h) => h.changed);
+function DiffResult({ diff, changes }: { diff: ReportDiff; changes: string[] }) {
   const shown = diff.hops.filter((h) => h.changed || h.after.status !== 'unknown' || h.before.status !== 'unknown');
   return (
     <div data-testid="diff-result">
@@ -86,12 +84,12 @@ function DiffResult({ diff }: { diff: ReportDiff }) {
         <span className="mono">{diff.before.file}</span> {VERDICT_WORD[diff.before.verdict.status]} → <span className="mono">{diff.after.file}</span>{' '}
         <strong className={`verdict-word verdict-${diff.after.verdict.status}`}>{VERDICT_WORD[diff.after.verdict.status]}</strong>
       </p>
-      {changed.length === 0 ? (
+      {changes.length === 0 ? (
         <p data-testid="diff-none">No hop changed.</p>
       ) : (
         <ul className="diff-lines mono" data-testid="diff-changes">
-          {changed.map((h) => (
-            <li key={h.id}>{changeLine(h)}</li>
+          {changes.map((line) => (
+            <li key={line}>{line}</li>
           ))}
         </ul>
       )}
