@@ -62,6 +62,17 @@ test('an M model’s front panel connected: --probe creates no audio stream (it 
   assert.ok(flowed(loud.r, 'data:audio'));
 });
 
+test('mute_local_audio_when_remote=0 on the radio: nobody local is silenced, so the probe opens audio beside the operator', async () => {
+  // The radio's own status line says so; with the firmware default (1) the same operator gets no audio stream.
+  const { r, ours } = await run({ operator: true, muteLocalAudioWhenRemote: false }, { mode: 'probe' });
+  assert.match(evidence(r), /mute_local_audio_when_remote=0/);
+  assert.ok(ours.some((c) => c.startsWith('stream create type=remote_audio_rx')), ours.join(' | '));
+  assert.ok(flowed(r, 'data:audio'));
+  const muted = await run({ operator: true }, { mode: 'probe' });
+  assert.match(evidence(muted.r), /mute_local_audio_when_remote=1/);
+  assert.ok(!muted.ours.some((c) => c.startsWith('stream create type=remote_audio_rx')));
+});
+
 test('the firmware’s slice on the probe’s pan is checked (it is the TX slice here) and removed; no transmit command', async () => {
   const { r, ours } = await run({}, { mode: 'probe' });
   assert.match(hop(r, 'stream-setup').evidence.join('\n'), /put slice 0 .*transmit slice/);
