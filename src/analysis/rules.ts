@@ -138,10 +138,12 @@ export function silenceLine(expected: number, unit: string, waitedS: number): st
 }
 
 /**
- * Rules that call a hop blocked on silence alone: their verdict stands as soon as it is called (a live run
- * may end on it at once); other blocked rules count frames or ports, which the first moments cannot settle.
+ * Blocked rules whose call carries its own bar of evidence, so the verdict stands as soon as it is made (a
+ * live run may end on it at once): the silence rules (P(0 | λ) < SILENCE_ALPHA) and the MTU signature of
+ * MTU_MIN_FRAMES broken frames without one first fragment. Other blocked rules (no frame complete after
+ * one broken frame, data at another port) cannot be settled by the first moments of a run.
  */
-export const SILENCE_RULES: ReadonlySet<string> = new Set(['udp-return-nat', 'udp-return-no-data', 'data-missing-large', 'data-missing']);
+export const FINAL_WHEN_CALLED: ReadonlySet<string> = new Set(['udp-return-nat', 'udp-return-no-data', 'data-missing-large', 'data-missing', 'data-first-fragments-missing']);
 /** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
 export const STOPPED_AFTER_S = 3;
 /**

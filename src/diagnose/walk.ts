@@ -7,7 +7,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import { ApiClient, ApiError, type ConnectOptions } from '../api/client.js';
 import type { AnalysisReport, Hop, HopId } from '../analysis/model.js';
-import { SILENCE_RULES } from '../analysis/rules.js';
+import { FINAL_WHEN_CALLED } from '../analysis/rules.js';
 import type { Endpoint } from '../capture/types.js';
 import { gatherLocalFacts, probeFor } from '../local/gather.js';
 import type { LocalFacts } from '../local/types.js';
@@ -143,19 +143,20 @@ export function startPings(api: ApiClient): () => void {
 }
 
 /**
- * A blocked hop whose rule counts frames or ports (one broken frame before any completes, a datagram at a
+ * A blocked hop whose rule has no bar of its own (one broken frame before any completes, a datagram at a
  * sentinel) stands only after this much of the stream setup: the fixed grace every blocked call had
- * before the silence rules carried their own evidence (empirical: at 25 frames/s, 2 s is 50 frames).
+ * before the rules carried their own evidence (empirical: at 25 frames/s, 2 s is 50 frames).
  */
 export const COUNTED_BLOCK_AFTER_S = 2;
 
 /**
- * True once the verdict cannot change by waiting: a hop is blocked on silence (the rule called it once an
- * open path would have delivered, P < SILENCE_ALPHA: at once), another blocked hop has had
- * COUNTED_BLOCK_AFTER_S, or everything requested flows and has been watched for `settleS`.
+ * True once the verdict cannot change by waiting: a hop is blocked by a rule with its own bar of evidence
+ * (FINAL_WHEN_CALLED: silence once an open path would have delivered, P < SILENCE_ALPHA; the MTU
+ * signature), another blocked hop has had COUNTED_BLOCK_AFTER_S, or everything requested flows and has
+ * been watched for `settleS`.
  */
 export function decided(hops: Hop[], setupAgeS: number, settleS: number): boolean {
-  if (hops.some((h) => h.status === 'blocked' && SILENCE_RULES.has(h.rule))) return true;
+  if (hops.some((h) => h.status === 'blocked' && FINAL_WHEN_CALLED.has(h.rule))) return true;
   if (setupAgeS < COUNTED_BLOCK_AFTER_S) return false;
   return hops.some((h) => h.status === 'blocked') || setupAgeS >= settleS;
 }

@@ -1,6 +1,6 @@
 /**
- * When a live run may end (walk.ts `decided`): a hop blocked on silence ends it as soon as the rule calls
- * it; a hop blocked by counting frames or ports only after COUNTED_BLOCK_AFTER_S of stream setup; a
+ * When a live run may end (walk.ts `decided`): a hop blocked by a rule with its own bar of evidence ends
+ * it as soon as the rule calls it; another blocked hop only after COUNTED_BLOCK_AFTER_S of stream setup; a
  * flowing path after the settle time. Hops are written by hand; no clock is read.
  */
 import assert from 'node:assert/strict';
@@ -11,12 +11,14 @@ import { COUNTED_BLOCK_AFTER_S, decided } from '../../src/diagnose/walk.js';
 const hop = (id: HopId, status: Hop['status'], rule: string): Hop => ({ id, plane: 'data', status, rule, evidence: [] });
 const flowing = [hop('udp-return', 'ok', 'udp-return-ok'), hop('data:meter', 'ok', 'data-arrives')];
 
-test('a hop blocked on silence ends the run at once (regression: the old fixed 2-s grace held every verdict back)', () => {
+test('a hop blocked on silence, or on the MTU signature, ends the run at once (regression: the old fixed 2-s grace held every verdict back)', () => {
   for (const [id, rule] of [
     ['udp-return', 'udp-return-no-data'],
     ['udp-return', 'udp-return-nat'],
     ['data:waterfall', 'data-missing-large'],
     ['data:panadapter', 'data-missing'],
+    // MTU_MIN_FRAMES broken frames without one first fragment: a bar of its own.
+    ['data:waterfall', 'data-first-fragments-missing'],
   ] as const) {
     assert.equal(decided([...flowing, hop(id, 'blocked', rule)], 0.6, 10), true, rule);
   }
