@@ -128,7 +128,7 @@ export function App() {
           <button type="button" className="sources-toggle" aria-expanded={sourcesOpen} onClick={() => setSourcesOpen(!sourcesOpen)} data-testid="sources-toggle">
             {sourcesOpen ? '▾' : '▸'} Sources: radio, capture file, demo
           </button>
-          <SourcesPanel bridge={bridge} caps={caps} radios={state.radios} discovering={session?.phase === 'discovering'} signIn={state.signIn} onOpenFile={openFile} />
+          <SourcesPanel bridge={bridge} caps={caps} radios={state.radios} discovering={session?.phase === 'discovering'} signIn={state.signIn} platform={session?.platform} onOpenFile={openFile} />
           <ExportPanel bridge={bridge} enabled={!!caps?.export} hasData={!!model} lastExport={state.lastExport} />
         </aside>
         <main>

@@ -99,8 +99,13 @@ export interface Capabilities {
   nativeDialogs: boolean;
 }
 
+/** The system of the computer FlexPath runs on, as the core knows it (never guessed from a user agent). */
+export type HostPlatform = 'windows' | 'macos' | 'linux' | 'other';
+
 export interface SessionState {
   phase: Phase;
+  /** Picks the capture advice the page shows first (Windows: Wireshark/pktmon; macOS, Linux: tcpdump). */
+  platform: HostPlatform;
   /**
    * Bumped by every new source (demo, capture, radio, SmartLink, and each demo run): the renderer
    * clears every panel when it changes and drops snapshots tagged with an older run.

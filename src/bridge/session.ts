@@ -20,6 +20,7 @@ import {
   type DiagnoseMode,
   type DiscoveredRadio,
   type ExportFormat,
+  type HostPlatform,
   type SeriesPoint,
   type SessionState,
   type SignInView,
@@ -128,6 +129,8 @@ export interface SessionOptions {
    * found, no source chosen, no upload under way); 0 disables.
    */
   autoDemoMs?: number;
+  /** The system the page's capture advice is for; default this process's (tests show the others). */
+  platform?: NodeJS.Platform;
 }
 
 export interface Session {
@@ -158,7 +161,7 @@ export function createSession(opts: SessionOptions): Session {
     export: backends.formatReport !== undefined,
     nativeDialogs: host.nativeDialogs,
   };
-  let state: SessionState = { phase: 'idle', run: 0, source: null, simulated: false, faults: [], capabilities };
+  let state: SessionState = { phase: 'idle', platform: hostPlatform(opts.platform ?? process.platform), run: 0, source: null, simulated: false, faults: [], capabilities };
   let radios: DiscoveredRadio[] = [];
   let lastModel: Extract<Snapshot, { type: 'model' }> | undefined;
   let lastReport: AnalysisReport | undefined;
@@ -567,6 +570,10 @@ export function createSession(opts: SessionOptions): Session {
     },
   };
   return session;
+}
+
+function hostPlatform(p: NodeJS.Platform): HostPlatform {
+  return p === 'win32' ? 'windows' : p === 'darwin' ? 'macos' : p === 'linux' ? 'linux' : 'other';
 }
 
 function baseName(path: string): string {

@@ -33,6 +33,8 @@ export interface UiServerOptions {
   /** The engines, or a factory given the server's own work dir (for live recordings). */
   backends: Backends | ((workDir: string) => Backends);
   autoDemoMs?: number;
+  /** The system the page's capture advice is for (default this process's; e2e tests show each). */
+  platform?: NodeJS.Platform;
   /** Largest capture the browser may upload. */
   maxUploadBytes?: number;
   /** A browser has just used a sign-in code (the CLI then prints a fresh one for another browser). */
@@ -321,6 +323,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     backends: typeof opts.backends === 'function' ? opts.backends(workDir) : opts.backends,
     emit: broadcast,
     autoDemoMs: opts.autoDemoMs,
+    ...(opts.platform ? { platform: opts.platform } : {}),
     host: { nativeDialogs: false, resolveUpload: (id) => uploads.get(id), deliverExport: stageExport },
   });
   const live = session;

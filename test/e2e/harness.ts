@@ -19,9 +19,9 @@ export function dist<T>(path: string): Promise<T> {
   return import(join(repoRoot, 'dist', path)) as Promise<T>;
 }
 
-export async function startServer(backends: Backends, autoDemoMs = 0): Promise<UiServer> {
+export async function startServer(backends: Backends, autoDemoMs = 0, platform?: NodeJS.Platform): Promise<UiServer> {
   const mod = await dist<typeof import('../../src/bridge/ui-server.js')>('src/bridge/ui-server.js');
-  return mod.startUiServer({ staticDir: join(repoRoot, 'dist/renderer'), backends, autoDemoMs });
+  return mod.startUiServer({ staticDir: join(repoRoot, 'dist/renderer'), backends, autoDemoMs, ...(platform ? { platform } : {}) });
 }
 
 /** The server `flexpath ui` runs: every real backend. */

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
-import { DEMO_FAULT_LABELS, DEMO_FAULTS, type Capabilities, type DemoFault, type DiagnoseMode, type DiscoveredRadio, type SignInView } from '../../../src/bridge/protocol.js';
+import { DEMO_FAULT_LABELS, DEMO_FAULTS, type Capabilities, type DemoFault, type DiagnoseMode, type DiscoveredRadio, type HostPlatform, type SignInView } from '../../../src/bridge/protocol.js';
 import type { RendererBridge } from '../bridge-client.js';
+import { CaptureAdvice } from './CaptureAdvice.js';
 import { SignInPanel } from './SignInPanel.js';
 
 const UNAVAILABLE = 'Not available in this build yet.';
@@ -11,6 +12,7 @@ export function SourcesPanel({
   radios,
   discovering,
   signIn,
+  platform,
   onOpenFile,
 }: {
   bridge: RendererBridge;
@@ -18,6 +20,7 @@ export function SourcesPanel({
   radios: DiscoveredRadio[];
   discovering: boolean;
   signIn: SignInView | null;
+  platform: HostPlatform | undefined;
   onOpenFile(file: File): void;
 }) {
   const [host, setHost] = useState('');
@@ -113,6 +116,7 @@ export function SourcesPanel({
           }}
         />
         <p className="muted small">{caps?.capture ? 'or drop a .pcap / .pcapng (also .gz or a .zip of several) anywhere on this window' : 'Capture analysis is not available in this build yet.'}</p>
+        <CaptureAdvice platform={platform} />
       </section>
 
       <section className="panel demo" aria-labelledby="h-demo">
