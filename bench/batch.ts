@@ -58,6 +58,14 @@ export async function benchBatch(): Promise<void> {
     console.log(`  analyze one file (same bytes)        ${single.wallS.toFixed(2)} s  ${(bytes / MB / single.wallS).toFixed(0)} MB/s  (best of 2)`);
     console.log(`  load average while measuring: ${loadavg()[0]?.toFixed(1)} (a batch can only gain from cores nobody else is using)`);
     console.log(`  ratio batch/single = ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}× on 2 cores: ${ratio <= TARGET_RATIO ? 'meets' : 'ABOVE'})`);
+    if (batch.cpuS !== undefined && single.cpuS !== undefined) {
+      // With both cores free the batch's wall time is about its CPU time / 2: what the ratio would be on an idle machine.
+      const cores = Math.min(availableParallelism(), n);
+      console.log(
+        `  CPU time: batch ${batch.cpuS.toFixed(2)} s, single ${single.cpuS.toFixed(2)} s (least of 2); batch CPU/single CPU = ${(batch.cpuS / single.cpuS).toFixed(2)}; ` +
+          `idle-machine estimate batch/single = ${(batch.cpuS / cores / single.cpuS).toFixed(2)}× on ${cores} cores`,
+      );
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

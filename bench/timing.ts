@@ -10,6 +10,11 @@ export interface Timed {
   wallS: number;
   /** Peak resident set size in bytes, when it could be read. */
   peakRss: number | undefined;
+  /**
+   * CPU seconds (user + system, all threads) of the command, when GNU time reports them: a loaded machine
+   * stretches wall time much more than the CPU a run takes, so ratios of CPU time survive the load.
+   */
+  cpuS: number | undefined;
   exitCode: number | null;
   /** Captured stdout (only when asked for; otherwise it went to /dev/null). */
   stdout: string;
@@ -55,28 +60,34 @@ export function runTimed(cmd: string, args: string[], opts: { keepStdout?: boole
       if (devNull !== undefined) closeSync(devNull);
       let stderr = Buffer.concat(err).toString('utf8');
       let peakRss = polled;
+      let cpuS: number | undefined;
       if (gnuTime) {
         const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
         peakRss = m ? Number(m[1]) * 1024 : undefined;
+        const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+        const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+        if (user && sys) cpuS = Number(user[1]) + Number(sys[1]);
         // GNU time's report starts with a tab-indented "Command being timed" line; keep the command's own stderr.
         const cut = stderr.search(/^\s*Command (being timed|exited)/m);
         if (cut >= 0) stderr = stderr.slice(0, cut);
       }
-      resolve({ wallS, peakRss, exitCode: code, stdout: Buffer.concat(out).toString('utf8'), stderr });
+      resolve({ wallS, peakRss, cpuS, exitCode: code, stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
   });
 }
 
-/** Best (shortest) of `n` runs; the peak RSS is the largest seen. */
+/** Best (shortest) of `n` runs; the peak RSS is the largest seen, the CPU time the least. */
 export async function bestOf(n: number, run: () => Promise<Timed>): Promise<Timed> {
   let best: Timed | undefined;
   let rss: number | undefined;
+  let cpu: number | undefined;
   for (let i = 0; i < n; i++) {
     const t = await run();
     if (t.peakRss !== undefined) rss = Math.max(rss ?? 0, t.peakRss);
+    if (t.cpuS !== undefined) cpu = Math.min(cpu ?? Infinity, t.cpuS);
     if (best === undefined || t.wallS < best.wallS) best = t;
   }
-  return { ...(best as Timed), peakRss: rss };
+  return { ...(best as Timed), peakRss: rss, cpuS: cpu };
 }
 
 /** The middle value (mean of the two middle ones for an even count); NaN for none. */
