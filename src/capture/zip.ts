@@ -13,7 +13,7 @@
  * (inputs.ts): one level of container is what tickets carry.
  */
 import { PassThrough, type Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 
 /** A ticket holds a handful of captures; past this an archive is a flood of analyses, not a ticket. */
 export const MAX_ZIP_ENTRIES = 1000;
@@ -37,10 +37,13 @@ export function beyondRatio(out: number, compressed: number): boolean {
   return out > RATIO_SLACK_BYTES && out > compressed * MAX_RATIO;
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+async function openZip(path: string): Promise<yauzl.ZipFile> {
+  // Loaded on first use: every analysis thread imports this module, and parsing yauzl's CommonJS cost
+  // each batch worker's start (and every `flexpath analyze` of a plain capture) tens of ms for nothing.
+  const { default: reader } = await import('yauzl');
   return new Promise((resolve, reject) => {
     // lazyEntries: one central-directory entry at a time, whatever the archive declares.
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(explain(err)) : resolve(zip)));
+    reader.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(explain(err)) : resolve(zip)));
   });
 }
 
