@@ -67,8 +67,9 @@ export async function runListen(argv: string[], out: NodeJS.WritableStream = pro
   l.ended.catch((e: unknown) => (failure = e));
   await untilStopped(seconds, l.ended);
   if (draw) clearInterval(draw);
-  const report = l.evidence.report();
+  // After stopping: a capture's last packets come in as it stops.
   await l.stop();
+  const report = l.evidence.report();
   if (failure) {
     await outFile?.close();
     err.write(`flexpath listen: ${failure instanceof Error ? failure.message : String(failure)}\n`);

@@ -67,11 +67,19 @@ export async function startListening(o: ListenOptions): Promise<Listening> {
   };
 }
 
+/** tcpdump's packet buffer timeout without --immediate-mode: 1000 ms (tcpdump.c); netlab lan-listen-radio-reset's final RST arrives within it. */
+const TCPDUMP_BUFFER_TIMEOUT_MS = 1000;
+/** Empirical: for the block's hand-over and tcpdump's write to reach us on a loaded machine. */
+const BLOCK_MARGIN_MS = 300;
+
 async function captureInterface(iface: string, o: ListenOptions): Promise<Listening> {
   const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write, o.apiPort ? { apiPorts: [o.apiPort] } : {});
   const filter = o.filter ? `(${captureFilter(o.apiPort)}) and (${o.filter})` : captureFilter(o.apiPort);
-  // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout.
-  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', ...(o.captureAs ? ['-Z', o.captureAs] : []), filter], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout. Its own process
+  // group: a terminal's Ctrl+C must not end it before `stop` has let its last block through.
+  const child = spawn('tcpdump', ['-i', iface, '-U', '-w', '-', '-s', '0', ...(o.captureAs ? ['-Z', o.captureAs] : []), filter], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const reap = (): void => void child.kill('SIGTERM');
+  process.once('exit', reap);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString('utf8');
@@ -99,8 +107,15 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
     ended,
     async stop() {
       stopping = true;
+      // libpcap hands packets over in blocks, each at the latest after tcpdump's buffer timeout, and the
+      // block still held when SIGTERM ends it is dropped: the session's last second, where a reset or a
+      // close lies (netlab lan-listen-radio-reset: listen never saw the radio's RST and said healthy).
+      // --immediate-mode would hand each packet over at once, but under load it lost 1-2 % of a loopback
+      // session (integration cli-listen, 3 runs of 3), so the block is waited for instead.
+      await Promise.race([new Promise((r) => setTimeout(r, TCPDUMP_BUFFER_TIMEOUT_MS + BLOCK_MARGIN_MS)), exited]);
       child.kill('SIGTERM');
       await ended.catch(() => undefined);
+      process.off('exit', reap);
       await ev.close();
     },
   };
