@@ -12,6 +12,7 @@ import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDI
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
 import { deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
 import { judge } from './judge.js';
+import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt, noteMtuSteps } from './mtu-phases.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex } from './stream-tracker.js';
 
 export interface AnalyzerOptions {
@@ -44,6 +45,40 @@ export function capWarnings(all: string[], alreadyDropped = 0): string[] {
   return [...kept, `… and ${all.length - kept.length + alreadyDropped} more warning(s)`];
 }
 
+/**
+ * MTU phases kept at most. The probe makes five (its run and four steps); a session that changes its MTU
+ * more often than this is not stepping through sizes, and is judged on as one phase.
+ */
+export const MAX_MTU_PHASES = 16;
+
+/**
+ * A phase shorter than this does not decide the verdict (it is still reported as a step): a capture that
+ * begins inside a phase holds only its remnant. Empirical: the probe's steps last 1.8 s, its judged run
+ * longer; 1 s is ≈ 20 waterfall lines (reference §3.2: ≈ 19.5 lines/s), four times MTU_MIN_FRAMES.
+ */
+export const MIN_DECIDING_PHASE_S = 1;
+
+/** A stretch of the session at one client network_mtu, judged when the next began. */
+interface MtuPhase {
+  mtu: number | undefined;
+  /** From its first data packet to its end. */
+  durationS: number;
+  judged: { hops: Hop[]; verdict: AnalysisReport['verdict'] };
+  step: MtuStep | undefined;
+}
+
+type Judged = MtuPhase['judged'];
+
+/** The current phase's setting and its large waterfall datagrams, counted once the radio accepted it. */
+interface PhaseMtu {
+  value: number;
+  countFrom: number;
+  large: number;
+  largest: number;
+  /** The setting before, while the radio has not answered (a refusal goes back to it). */
+  before: PhaseMtu | undefined;
+}
+
 export class Analyzer {
   readonly streams = new StreamTracker();
   readonly control: ControlTracker;
@@ -62,10 +97,22 @@ export class Analyzer {
 
   /** Memory held while waiting for missing bytes: give it to the capture reader that feeds this analysis. */
   readonly budget: ReassemblyBudget;
+  /** The session's MTU phases before the current one (see `mtuAsked`), and the current one's count. */
+  private readonly phases: MtuPhase[] = [];
+  private readonly retired: TrackedStream[] = [];
+  private mtu: PhaseMtu | undefined;
 
   constructor(opts: AnalyzerOptions = {}) {
     this.budget = opts.budget ?? new ReassemblyBudget();
     this.control = new ControlTracker(opts.sniOf, [4992, ...(opts.apiPorts ?? [])], [443, ...(opts.brokerPorts ?? [])], this.budget);
+    this.control.onNetworkMtu = (e) => {
+      if (e.step === 'asked') this.mtuAsked(e.mtu, e.ts);
+      else if (this.mtu?.value === e.mtu) {
+        // Refused: the radio goes on at the setting before, counted again from now.
+        if (e.step === 'refused') this.mtu = this.mtu.before ? { ...this.mtu.before, countFrom: e.ts, before: undefined } : undefined;
+        else Object.assign(this.mtu, { countFrom: e.ts + MTU_STEP_DRAIN_S, before: undefined });
+      }
+    };
   }
 
   feed(e: NetEvent): void {
@@ -74,7 +121,12 @@ export class Analyzer {
     if (this.lastTs === undefined || e.ts > this.lastTs) this.lastTs = e.ts;
     switch (e.type) {
       case 'udp':
-        if (!this.streams.push(e) && !this.control.udp(e)) this.otherUdp++;
+        if (!this.streams.push(e)) {
+          if (!this.control.udp(e)) this.otherUdp++;
+        } else if (this.mtu && this.streams.last?.classKind === 'waterfall' && e.ts >= this.mtu.countFrom) {
+          this.mtu.largest = Math.max(this.mtu.largest, e.payload.length);
+          if (largeAt(this.mtu.value, e.payload.length)) this.mtu.large++;
+        }
         return;
       case 'icmp':
         this.control.icmpEvent(e);
@@ -132,8 +184,55 @@ export class Analyzer {
     });
   }
 
-  judge(now = this.lastTs ?? 0): { hops: Hop[]; verdict: AnalysisReport['verdict'] } {
-    return judge(this.facts(now), this.extraEvidence);
+  /**
+   * The client asks for another network_mtu (reference §5.6): from then on the radio may re-size its large
+   * packets, so what came before was a test of another path MTU. When data flowed at the previous
+   * setting, that phase is judged as it stood (the moment a live diagnosis judges, before stepping its
+   * MTU) and the data streams are counted afresh: the probe's steps 1500 → 1450 → 1400 → 1300 are not loss
+   * that grows with the rate. The new phase counts its large packets once the radio accepted the setting.
+   */
+  private mtuAsked(mtu: number, ts: number): void {
+    const flowed = this.streams.streams.some((st) => st.classKind !== 'discovery' && st.packets > 0);
+    if (flowed && this.phases.length < MAX_MTU_PHASES) {
+      const durationS = this.phaseAge(ts);
+      // The phase is over: a frame it left incomplete will not complete in it.
+      this.streams.finish();
+      this.phases.push({ mtu: this.mtu?.value, durationS, judged: judge(this.facts(ts), this.extraEvidence), step: this.currentStep() });
+      this.retired.push(...this.streams.retire());
+    } else if (flowed) {
+      this.warn(`the client's network_mtu changed more than ${MAX_MTU_PHASES} times: the rest of the session is judged as one phase`);
+    }
+    this.mtu = { value: mtu, countFrom: Infinity, large: 0, largest: 0, before: this.mtu ? { ...this.mtu, before: undefined } : undefined };
+  }
+
+  /** Seconds from the current phase's first data packet to `ts`. */
+  private phaseAge(ts: number): number {
+    const data = this.streams.streams.filter((st) => st.classKind !== 'discovery' && st.packets > 0);
+    return data.length > 0 ? ts - Math.min(...data.map((st) => st.firstTs)) : 0;
+  }
+
+  /** The current phase as an MTU step: the large waterfall datagrams that arrived at its setting. */
+  private currentStep(): MtuStep | undefined {
+    const m = this.mtu;
+    return m ? { mtu: m.value, large: m.large, largest: m.largest, passed: m.large >= MTU_STEP_MIN_LARGE } : undefined;
+  }
+
+  /**
+   * One phase: its own judgement. Several (the MTU changed after data flowed): the first phase of at least
+   * MIN_DECIDING_PHASE_S that found a fault decides — the run a live diagnosis judged before stepping its
+   * MTU — or, none, the last; the phases after the deciding one are its MTU steps, reported as live
+   * diagnose reports them.
+   */
+  judge(now = this.lastTs ?? 0): Judged {
+    const current = judge(this.facts(now), this.extraEvidence);
+    if (this.phases.length === 0) return current;
+    const all: MtuPhase[] = [...this.phases, { mtu: this.mtu?.value, durationS: this.phaseAge(now), judged: current, step: this.currentStep() }];
+    const failing = all.findIndex((p) => p.durationS >= MIN_DECIDING_PHASE_S && (p.judged.verdict.status === 'blocked' || p.judged.verdict.status === 'degraded'));
+    const decided = failing >= 0 ? failing : all.length - 1;
+    const out: Judged = structuredClone(all[decided]!.judged);
+    const steps = all.slice(decided + 1).flatMap((p) => (p.step ? [p.step] : []));
+    noteMtuSteps(out, steps, all[decided]!.mtu, 'later in the session (client set network_mtu)');
+    return out;
   }
 
   report(source: SourceSummary, now?: number): AnalysisReport {
@@ -143,7 +242,7 @@ export class Analyzer {
       source: source.start === undefined && this.firstTs !== undefined ? { ...source, start: isoUtc(this.firstTs) } : source,
       mode: this.mode(),
       radios: this.radios(),
-      streams: this.streams.streams.map((st) => this.summary(st)),
+      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st)),
       hops,
       verdict,
       warnings: capWarnings([...this.warnings, ...this.derivedWarnings()], this.moreWarnings),

@@ -25,6 +25,8 @@ export const MAX_OUTSTANDING_TOTAL = 16_384;
 /** Status objects `status()` reads (meters are handled before it looks). */
 const STATUS_OBJECTS = /^ *(display|stream|client|wan)\b/;
 const MAX_LIST = 200;
+/** `client set … network_mtu=N` (reference §5.6): the radio re-sizes this client's large packets to N − 64. */
+const NETWORK_MTU_SET = /^client set\b.*\bnetwork_mtu=(\d{1,5})\b/;
 /**
  * TCP connections, and objects announced in status lines (pans, waterfalls, streams, clients; meters),
  * tracked at most: without a bound, a capture of SYNs from new ports grew memory by ~1.6 kB per packet.
@@ -194,6 +196,8 @@ export class ControlTracker {
   readonly clients = new Map<number, ClientInfo>();
   readonly meters = new Map<number, MeterDefinition>();
   wan: WanStatus | undefined;
+  /** Told when a client asks for another `network_mtu`, and when the radio accepts or refuses it (the analyzer cuts the session there). */
+  onNetworkMtu: ((e: { mtu: number; ts: number; step: 'asked' | 'accepted' | 'refused' }) => void) | undefined;
   readonly broker: BrokerFacts = { registerSent: 0, registrationInvalid: false, radios: [], connectSent: 0, pingsFromClient: 0 };
   readonly udpRegistrations: UdpRegistration[] = [];
   readonly icmp: IcmpEvent[] = [];
@@ -453,6 +457,8 @@ export class ControlTracker {
     this.ownerOf.set(rec, s);
     const words = command.split(' ');
     const [w0, w1] = words;
+    const mtu = NETWORK_MTU_SET.exec(command)?.[1];
+    if (mtu !== undefined) this.onNetworkMtu?.({ mtu: Number(mtu), ts, step: 'asked' });
     if (w0 === 'ping') {
       const p = s.pings;
       if (p.sent > 0) p.maxGapS = Math.max(p.maxGapS, ts - p.lastSentTs);
@@ -502,6 +508,8 @@ export class ControlTracker {
       p.maxOutstandingS = Math.max(p.maxOutstandingS, ts - rec.ts);
     }
     if (/^info\b/.test(rec.command) && code === 0) this.radioInfo = parseInfo(message);
+    const mtu = NETWORK_MTU_SET.exec(rec.command)?.[1];
+    if (mtu !== undefined) this.onNetworkMtu?.({ mtu: Number(mtu), ts, step: code === 0 ? 'accepted' : 'refused' });
     if (rec.command === 'client ip' && code === 0 && message.trim() !== '') s.clientIpSeen = message.trim();
   }
 

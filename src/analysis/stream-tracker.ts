@@ -123,6 +123,8 @@ export class StreamTracker {
   readonly untracked = { packets: 0, beacons: 0 };
   fftTap: FftTap | undefined;
   waterfallTap: WaterfallTap | undefined;
+  /** The stream of the datagram `push` counted last. */
+  last: TrackedStream | undefined;
 
   /** Returns true when the datagram was VITA-49 (and was counted). */
   push(e: UdpEvent): boolean {
@@ -134,6 +136,7 @@ export class StreamTracker {
       this.untracked.packets++;
       return true;
     }
+    this.last = st;
     const size = buf.length;
     st.packets++;
     st.bytes += size;
@@ -170,6 +173,21 @@ export class StreamTracker {
 
   finish(): void {
     for (const st of this.streams) st.frames?.finish();
+  }
+
+  /** Stops tracking the data streams (discovery stays): what follows is counted afresh. Returns them. */
+  retire(): TrackedStream[] {
+    const gone = this.streams.filter((st) => st.classKind !== 'discovery');
+    const kept = this.streams.filter((st) => st.classKind === 'discovery');
+    this.streams.splice(0, this.streams.length, ...kept);
+    for (const [key, list] of this.byKey) {
+      const left = list.filter((st) => st.classKind === 'discovery');
+      if (left.length > 0) this.byKey.set(key, left);
+      else this.byKey.delete(key);
+    }
+    for (const st of gone) this.tapStreams.delete(st);
+    this.last = undefined;
+    return gone;
   }
 
   private find(e: UdpEvent, s: PacketScan): TrackedStream | undefined {

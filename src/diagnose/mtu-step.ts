@@ -10,6 +10,7 @@ import type { AnalysisReport } from '../analysis/model.js';
 import { classifyCodes } from '../vita/classes.js';
 import { newScan, scanPacket } from '../vita/scan.js';
 import type { DataPath } from './walk.js';
+import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from '../analysis/mtu-phases.js';
 
 /** SmartSDR v4's shipped client MTU (reference §5.6: SmartSDR.exe.config `MTU=1450`). */
 export const SMARTSDR_DEFAULT_MTU = 1450;
@@ -20,23 +21,6 @@ export const MTU_STEPS = [1500, 1450, 1400, 1300] as const;
  * so 1.5 s holds ≈ 30 of them even after the radio has re-sized its packets.
  */
 const STEP_MS = 1500;
-/**
- * A step passes when at least this many large waterfall datagrams arrive. Empirical: one stray tile can
- * slip through before the radio applies the new size, three cannot.
- */
-const MIN_LARGE = 3;
-/**
- * "Large" = within 100 bytes of the biggest UDP payload the radio may send at that MTU (N − 64: 1500 →
- * 1436, reference §3.2). Empirical margin: a real radio's tile ends where its bins end, not at the byte.
- */
-const LARGE_MARGIN = 100;
-
-export interface MtuStep {
-  mtu: number;
-  large: number;
-  largest: number;
-  passed: boolean;
-}
 
 /** True when the report blames the MTU or the large-packet class vanished (what a step-down can fix). */
 export function mtuSuspected(r: AnalysisReport): boolean {
@@ -54,7 +38,7 @@ export async function stepMtu(cmd: (c: string) => Promise<Reply>, data: DataPath
     if (!window || !scanPacket(msg, scan) || !scan.hasClassId) return;
     if (classifyCodes(scan.oui, scan.packetClassCode).kind !== 'waterfall') return;
     if (msg.length > window.largest) window.largest = msg.length;
-    if (msg.length >= window.mtu - 64 - LARGE_MARGIN) window.large++;
+    if (largeAt(window.mtu, msg.length)) window.large++;
   };
   data.socket.socket.on('message', onMessage);
   try {
@@ -62,10 +46,10 @@ export async function stepMtu(cmd: (c: string) => Promise<Reply>, data: DataPath
       const r = await cmd(`client set enforce_network_mtu=1 network_mtu=${mtu}`);
       if (r.code !== 0) break;
       // Let packets sized for the previous setting drain before counting.
-      await sleep(300);
+      await sleep(MTU_STEP_DRAIN_S * 1000);
       window = { mtu, large: 0, largest: 0, passed: false };
       await sleep(STEP_MS);
-      window.passed = window.large >= MIN_LARGE;
+      window.passed = window.large >= MTU_STEP_MIN_LARGE;
       out.push(window);
       window = undefined;
       if (out[out.length - 1]!.passed) break;
@@ -74,18 +58,4 @@ export async function stepMtu(cmd: (c: string) => Promise<Reply>, data: DataPath
     data.socket.socket.off('message', onMessage);
   }
   return out;
-}
-
-/** Puts the steps into the report taken before them: a fact on the waterfall hop and advice. */
-export function noteMtuSteps(r: AnalysisReport, steps: MtuStep[], tested: number): void {
-  if (steps.length === 0) return;
-  const hop = r.hops.find((h) => h.id === 'data:waterfall');
-  const text = steps.map((s) => `network_mtu ${s.mtu}: ${s.passed ? `passes (${s.large} large packets, largest ${s.largest + 28} B on the wire)` : `${s.large} large packets arrived`}`).join('; ');
-  hop?.evidence.push(`MTU steps after the run (not in the recording): ${text}`);
-  const pass = steps.find((s) => s.passed);
-  if (pass && pass.mtu < tested) {
-    r.verdict.advice.unshift(`set SmartSDR’s MTU to ${pass.mtu} (its network MTU setting; the same in Maestro): large packets at ${tested} did not arrive, at ${pass.mtu} they did`);
-  } else if (!pass) {
-    r.verdict.advice.unshift(`not even network_mtu ${steps[steps.length - 1]!.mtu} carried the large packets: the loss is not (only) the MTU`);
-  }
 }

@@ -93,6 +93,7 @@ ${context}`);
         assert.equal(wire.capture, wire.expected, `analyze of the client-interface capture\ncapture verdict: ${JSON.stringify(o.wire.verdict)}\n${s.why}`);
         wire.pass = true;
       }
+      s.checkReports?.({ live: o.live, ...(o.wire ? { wire: o.wire } : {}), ...(o.listen ? { listen: o.listen.live, listenRecording: o.listen.recording } : {}) });
     });
   }
 }

@@ -49,17 +49,19 @@ export interface Scenario {
   recording?: Expected;
   /** Further facts about the run (kernel counters, hops), checked after the verdicts. */
   check?(lab: Lab, live: AnalysisReport): void;
+  /** Facts every way in must report alike (beyond hop and cause), checked after the verdicts. */
+  checkReports?(r: { live: AnalysisReport; wire?: AnalysisReport; listen?: AnalysisReport; listenRecording?: AnalysisReport }): void;
   /** Processes the path needs (a relay), started once the simulator is up. */
   start?(lab: Lab): Promise<void>;
   /** Done to the network while the diagnosis runs (an outage), started with it. */
   during?(lab: Lab): Promise<void>;
   /**
-   * Also run `flexpath listen --capture lan0 --write` on the client for the whole session (started
-   * `listenLateS` after the diagnosis, default before it): its live verdict and the analysis of its
-   * recording must both be this.
+   * Also run `flexpath listen --capture lan0 --write` on the client for the whole session (started once
+   * the diagnosis prints a line matching `listenAfter`, default before it): its live verdict and the
+   * analysis of its recording must both be this.
    */
   listen?: Expected;
-  listenLateS?: number;
+  listenAfter?: RegExp;
 }
 
 export interface Outcome {
@@ -111,14 +113,15 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
     const listenFile = join(dir, `${s.name}-listen.pcapng`);
     const startListen = (): LabProcess =>
       lab.flexpath('client', ['listen', '--capture', 'lan0', '--format', 'json', '--no-redact', '--write', listenFile], { timeoutMs: (DIAGNOSE_MAX_S + 25) * 1000, label: `${s.name}: listen` });
-    let listen = s.listen && !tcpdumpMissing && s.listenLateS === undefined ? startListen() : undefined;
+    let listen = s.listen && !tcpdumpMissing && s.listenAfter === undefined ? startListen() : undefined;
     await listen?.waitFor(/listening on/, 5000, 'stderr');
     const d = diagnoseArgs(s, file);
     const diag = lab.flexpath('client', d.args, { timeoutMs: (DIAGNOSE_MAX_S + 15) * 1000, label: `${s.name}: diagnose`, ...(d.env ? { env: d.env } : {}) });
     const during = s.during?.(lab);
-    if (s.listen && !tcpdumpMissing && s.listenLateS !== undefined) {
-      await new Promise((res) => setTimeout(res, s.listenLateS! * 1000));
+    if (s.listen && !tcpdumpMissing && s.listenAfter !== undefined) {
+      await diag.waitFor(s.listenAfter, DIAGNOSE_MAX_S * 1000, 'stderr');
       listen = startListen();
+      await listen.waitFor(/listening on/, 5000, 'stderr');
     }
     const r = await diag.done;
     await during;

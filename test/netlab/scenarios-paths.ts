@@ -61,6 +61,39 @@ function node(lab: Lab, role: string, script: string, timeoutMs: number, label: 
   return lab.start(role, process.execPath, ['--input-type=module', '-e', script], { timeoutMs, label });
 }
 
+/** One subnet, no router: the client's interface at MTU 1400, the radio's at 1500. */
+function clientMtu1400(lab: Lab): void {
+  lanTopology(lab);
+  lab.ip('client', 'link', 'set', 'lan0', 'mtu', '1400');
+}
+
+/** What the probe's MTU steps found on that subnet, in the advice of every way in. */
+const MTU_1400_PASSES = /set SmartSDR’s MTU to 1400\b/;
+
+/** The reports of the ways in that ran, by name. */
+function waysIn(r: Parameters<NonNullable<Scenario['checkReports']>>[0]): Array<[string, AnalysisReport]> {
+  const all: Array<[string, AnalysisReport | undefined]> = [['live', r.live], ['tcpdump capture', r.wire], ['listen', r.listen], ['listen recording', r.listenRecording]];
+  return all.filter((x): x is [string, AnalysisReport] => x[1] !== undefined);
+}
+
+const LAN_MTU_MISMATCH: Scenario = {
+  name: 'lan-mtu-mismatch',
+  why:
+    'One subnet, no router: the client’s interface has MTU 1400 while the radio’s has 1500. At the probe’s network_mtu 1450 the radio’s waterfall tiles are ' +
+    '1414-byte UDP payloads, 1442-byte DF datagrams, dropped at the client’s interface without any ICMP; meters, FFT (100 pixels) and Opus are smaller and pass → ' +
+    'data:waterfall/mtu. The probe then steps its MTU: 1500 (1464 B) and 1450 (1442 B) are dropped, 1400 (1336-byte payloads, 1364 B on the wire) passes → ' +
+    '“set SmartSDR’s MTU to 1400”. Its recording ends before the steps; the tcpdump capture and `listen` hold them, and judged per MTU phase they give the live verdict and the same finding.',
+  build: clientMtu1400,
+  diagnose: { mode: 'lan', host: ADDR.radio },
+  settleS: 4,
+  expect: { hop: 'data:waterfall', cause: 'mtu' },
+  wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
+  listen: { hop: 'data:waterfall', cause: 'mtu' },
+  checkReports(r) {
+    for (const [what, report] of waysIn(r)) assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
+  },
+};
+
 const UNRELATED_HTTPS_IP = '198.18.1.30';
 
 const RELAY_DELAY_MS = 20;
@@ -197,20 +230,43 @@ table inet lab {
     expect: { hop: 'control', cause: 'control-timeout' },
     wireCapture: { hop: 'control', cause: 'control-timeout' },
   },
+  LAN_MTU_MISMATCH,
   {
-    name: 'lan-mtu-mismatch',
+    name: 'lan-listen-radio-reset',
     why:
-      'One subnet, no router: the client’s interface has MTU 1400 while the radio’s has 1500. The radio’s 1464-byte DF waterfall tiles are dropped at the client’s ' +
-      'interface without any ICMP; meters, FFT (100 pixels) and Opus are smaller and pass → data:waterfall/mtu, seen the same way by a capture on that interface. ' +
-      'The probe does not step its MTU down here (--no-mtu-step): a capture of the steps reads them as loss growing with rate, which analyze cannot yet tell apart.',
-    build(lab) {
-      lanTopology(lab);
-      lab.ip('client', 'link', 'set', 'lan0', 'mtu', '1400');
+      'A LAN session the radio ends itself: it resets the control connection 3 s after it opened (simulator fault tcp-reset=3), while data flows and the probe ' +
+      'watches for 6 s. `listen --capture` records from before the session began until after it ended, so the end — the radio’s RST — lies inside its recording, ' +
+      'and its recording holds one handshake, opened by this computer (issue 11 class 6: a second, reversed one read as “control does not answer”). ' +
+      'Every way in sees the same: the radio reset the connection → control/control-timeout.',
+    build: lanTopology,
+    sim: ['--fault', 'tcp-reset=3'],
+    diagnose: { mode: 'lan', host: ADDR.radio },
+    settleS: 6,
+    expect: { hop: 'control', cause: 'control-timeout' },
+    wireCapture: { hop: 'control', cause: 'control-timeout' },
+    listen: { hop: 'control', cause: 'control-timeout' },
+    checkReports(r) {
+      for (const [what, report] of waysIn(r)) assert.equal(report.verdict.rule, 'control-reset-by-radio', `${what}: ${JSON.stringify(report.verdict)}`);
     },
-    diagnose: { mode: 'lan', host: ADDR.radio, options: ['--no-mtu-step'] },
-    settleS: 4,
-    expect: { hop: 'data:waterfall', cause: 'mtu' },
-    wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
+  },
+  {
+    ...LAN_MTU_MISMATCH,
+    name: 'lan-listen-late',
+    why:
+      'The MTU black hole of lan-mtu-mismatch (client interface MTU 1400), and `listen --capture` joins the running session only once the probe has created its ' +
+      'streams and watches them; the probe then steps its MTU (1500, 1450, 1400, 1.8 s each). The listener never sees the session’s start nor the pan’s creation, ' +
+      'only what follows — answered pings, meters, the pan’s FFT (100 pixels, 244 B) and, of the waterfall, only each line’s small last tile (the full tiles ' +
+      'at 1450 and 1500 are dropped) — until network_mtu 1400, whose 1364-byte tiles pass. Every MTU phase it sees before 1400 has the FFT arriving and no ' +
+      'waterfall line ever complete: never healthy (issue 11 class 5) → data:waterfall/mtu, with 1400 the setting that passes.',
+    listenAfter: /watching the data plane/,
+    checkReports(r) {
+      for (const [what, report] of waysIn(r)) {
+        assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
+        if (!what.startsWith('listen')) continue;
+        const setup = report.hops.find((h) => h.id === 'stream-setup')?.evidence.join('\n') ?? '';
+        assert.doesNotMatch(setup, /panafall create/, `${what} joined late: the pan’s creation is not in its evidence`);
+      }
+    },
   },
   {
     name: 'nat-client-lan-forwarded',
