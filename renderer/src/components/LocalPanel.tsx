@@ -36,27 +36,30 @@ export function LocalPanel({ local }: { local: LocalFacts }) {
           </li>
         )}
       </ul>
+      {/* Long address lists scroll inside the panel: the page never gets wider than the window. */}
       {ifs.length > 0 && (
-        <table className="small" aria-label="Adapters">
-          <thead>
-            <tr>
-              <th>Adapter</th>
-              <th>Kind</th>
-              <th>MTU</th>
-              <th>Addresses</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ifs.map((i) => (
-              <tr key={i.name} className={route?.interface === i.name ? 'on-route' : undefined}>
-                <td className="mono">{i.name}</td>
-                <td>{i.kind}</td>
-                <td>{i.mtu ?? '—'}</td>
-                <td className="mono">{i.addresses.map((a) => `${a.ip} (${CLASS_LABEL[a.class] ?? a.class})`).join(', ')}</td>
+        <div className="table-wrap">
+          <table className="small" aria-label="Adapters">
+            <thead>
+              <tr>
+                <th>Adapter</th>
+                <th>Kind</th>
+                <th>MTU</th>
+                <th>Addresses</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {ifs.map((i) => (
+                <tr key={i.name} className={route?.interface === i.name ? 'on-route' : undefined}>
+                  <td className="mono">{i.name}</td>
+                  <td>{i.kind}</td>
+                  <td>{i.mtu ?? '—'}</td>
+                  <td className="mono">{i.addresses.map((a) => `${a.ip} (${CLASS_LABEL[a.class] ?? a.class})`).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {!local.interfaces.checked && <p className="muted small">Adapters: {local.interfaces.reason}</p>}
       <h3>UDP ports</h3>
