@@ -14,6 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { judge } from '../src/analysis/judge.js';
+import { FIRST_PACKET_FLOOR_S } from '../src/analysis/rules.js';
 import type { AnalysisReport, Verdict } from '../src/analysis/model.js';
 import { unixNow } from '../src/capture/timestamp.js';
 import { startLanDiagnosis } from '../src/diagnose/lan.js';
@@ -125,12 +126,13 @@ function firstPackets(r: AnalysisReport): number[] {
 
 const fmt = (s: number): string => (Number.isFinite(s) ? `${s.toFixed(2)} s` : 'n/a');
 
-export async function benchTimeToVerdict(runs: number): Promise<void> {
+/** `only`: fault names to run (all when empty). */
+export async function benchTimeToVerdict(runs: number, only: readonly string[] = []): Promise<void> {
   const load0 = loadavg()[0]!;
   console.log(`time to verdict: flexpath diagnose --probe against \`flexpath sim\` (own process) on loopback, ${runs} runs per fault; load average ${load0.toFixed(1)} at the start`);
   console.log(`  reference: AetherSDR warns after ${AETHERSDR_NO_UDP_S} s without UDP and names no cause`);
   const firstPacket: number[] = [];
-  for (const c of TTV_CASES) {
+  for (const c of TTV_CASES.filter((x) => only.length === 0 || only.includes(x.name))) {
     const results: RunResult[] = [];
     for (let i = 0; i < runs; i++) results.push(await oneRun(c));
     const stood = results.flatMap((r) => (r.ttvS !== undefined ? [r.ttvS] : []));
@@ -145,7 +147,7 @@ export async function benchTimeToVerdict(runs: number): Promise<void> {
     if (c.name === 'healthy') firstPacket.push(...results.flatMap((r) => r.firstPacketS));
   }
   if (firstPacket.length > 0) {
-    console.log(`  first packet of a class after its request (healthy runs, ${firstPacket.length} classes): median ${fmt(median(firstPacket))}, max ${fmt(Math.max(...firstPacket))} — FIRST_PACKET_FLOOR_S is 0.5 s`);
+    console.log(`  first packet of a class after its request (healthy runs, ${firstPacket.length} classes): median ${fmt(median(firstPacket))}, max ${fmt(Math.max(...firstPacket))} — FIRST_PACKET_FLOOR_S is ${FIRST_PACKET_FLOOR_S} s`);
   }
   console.log(`  load average ${loadavg()[0]!.toFixed(1)} at the end`);
 }

@@ -11,9 +11,11 @@ import { benchTimeToVerdict } from './time-to-verdict.js';
 const RUNS = Number(process.env.VERDICT_RUNS ?? 200);
 /** Live runs per fault for the time to verdict (≥ 10, issue 11 §3). */
 const TTV_RUNS = Number(process.env.TTV_RUNS ?? 10);
+/** `TTV_ONLY='udp blocked,wrong port'`: only these faults. */
+const TTV_ONLY = (process.env.TTV_ONLY ?? '').split(',').filter(Boolean);
 
 export async function benchVerdicts(): Promise<void> {
   console.log(`random loss, ${RUNS} seeded sessions per level (meters, FFT, waterfall, Opus; ≈ 1400 packets in 6 s):`);
   console.log(formatLossRates(lossRates([0.001, 0.005, 0.01, 0.02], RUNS)));
-  await benchTimeToVerdict(TTV_RUNS);
+  await benchTimeToVerdict(TTV_RUNS, TTV_ONLY);
 }

@@ -91,13 +91,13 @@ function classesOf(f: PathFacts): Array<[DataHopId, ClassFacts]> {
  *
  * FIRST_PACKET_FLOOR_S: the reference gives no start-up latency for a new stream (§3.9 lists rates only) and
  * the simulator sends its first unit one period after the request, so neither shows a floor; it is
- * empirical: `npm run bench -- verdicts` measured the first packet of a class 0.06 s (median) and up to
- * 0.16 s after its request (40 classes, load average 22, 2026-11-30) — event-loop stalls of a loaded
- * machine — while Opus at 100/s would meet the bar at 0.14 s. Half a second is three times the worst
- * seen and keeps every class inside the 1 s.
+ * empirical: `npm run bench -- verdicts` measured the first packet of a class 0.06–0.08 s (median) and up
+ * to 0.16 s and 0.42 s after its request (two runs of 40 classes, load average 22 and 19, 2026-11-30) —
+ * event-loop stalls of a loaded machine — while Opus at 100/s would meet the bar at 0.14 s and the meters
+ * at 0.49 s. 0.75 s is 1.8 times the worst seen and keeps every class inside the issue's 1 s.
  */
 export const SILENCE_ALPHA = 1e-6;
-export const FIRST_PACKET_FLOOR_S = 0.5;
+export const FIRST_PACKET_FLOOR_S = 0.75;
 const SILENCE_THRESHOLDS = { SILENCE_ALPHA, FIRST_PACKET_FLOOR_S };
 
 /** P(0 arrivals) when λ = `expected` were due: e^−λ. */

@@ -65,35 +65,35 @@ function silentPath(waitedS: number, perClass: number): PathFacts {
 
 test('silence is called when P(0 arrivals | λ) = e^−λ < 1e-6 (SILENCE_ALPHA)', () => {
   // e^−13.81 = 1.006e-6 ≥ α; e^−13.82 = 0.996e-6 < α (ln 10⁶ = 13.8155).
-  expectRule(silentPath(0.6, 13.81 / 3), 'udp-return', 'udp-return-too-early');
-  expectRule(silentPath(0.6, 13.82 / 3), 'udp-return', 'udp-return-no-data');
-  expectRule(silentPath(0.6, 13.81), 'data:meter', 'data-too-early');
-  expectRule(silentPath(0.6, 13.82), 'data:meter', 'data-missing');
+  expectRule(silentPath(0.8, 13.81 / 3), 'udp-return', 'udp-return-too-early');
+  expectRule(silentPath(0.8, 13.82 / 3), 'udp-return', 'udp-return-no-data');
+  expectRule(silentPath(0.8, 13.81), 'data:meter', 'data-too-early');
+  expectRule(silentPath(0.8, 13.82), 'data:meter', 'data-missing');
   // Nothing arrives at all: no smaller class proves the path, so a missing waterfall is not MTU.
-  expectRule(silentPath(0.6, 13.82), 'data:waterfall', 'data-missing');
+  expectRule(silentPath(0.8, 13.82), 'data:waterfall', 'data-missing');
   const nothingRequested = bend((f) => {
     f.udpReturn = { ...f.udpReturn, streamsToClient: 0, requestedClasses: 0, expected: 0 };
   });
   expectRule(nothingRequested, 'udp-return', 'udp-return-nothing-requested');
 });
 
-test('silence is never called before 0.5 s, however much was due (FIRST_PACKET_FLOOR_S)', () => {
-  expectRule(silentPath(0.49, 100), 'udp-return', 'udp-return-too-early');
-  expectRule(silentPath(0.5, 100), 'udp-return', 'udp-return-no-data');
-  expectRule(silentPath(0.49, 100), 'data:meter', 'data-too-early');
-  expectRule(silentPath(0.5, 100), 'data:meter', 'data-missing');
+test('silence is never called before 0.75 s, however much was due (FIRST_PACKET_FLOOR_S)', () => {
+  expectRule(silentPath(0.74, 100), 'udp-return', 'udp-return-too-early');
+  expectRule(silentPath(0.75, 100), 'udp-return', 'udp-return-no-data');
+  expectRule(silentPath(0.74, 100), 'data:meter', 'data-too-early');
+  expectRule(silentPath(0.75, 100), 'data:meter', 'data-missing');
 });
 
 test('on SmartLink the longest ping round trip is dead time before the first datagram can arrive', () => {
-  // Meters at 28/s; the longest round trip 600 ms. At 1.1 s: 0.5 s live (the floor), λ = 28 × 0.5 = 14.
+  // Meters at 28/s; the longest round trip 600 ms. At 1.35 s: 0.75 s live (the floor), λ = 28 × 0.75 = 21.
   const wan = (waitedS: number): PathFacts =>
     bend((x) => {
       x.mode = 'wan';
       x.control.session!.pings = { ...x.control.session!.pings, maxMs: 600 };
       x.data['data:meter'] = silentFor(x.data['data:meter'], waitedS, 28 * waitedS);
     });
-  expectRule(wan(1.1), 'data:meter', 'data-missing');
-  expectRule(wan(1.09), 'data:meter', 'data-too-early');
+  expectRule(wan(1.35), 'data:meter', 'data-missing');
+  expectRule(wan(1.34), 'data:meter', 'data-too-early');
   // The round trip known from a command's reply before any ping came back (`wan validate`, `client ip`).
   const byReply = (waitedS: number): PathFacts =>
     bend((x) => {
@@ -101,10 +101,10 @@ test('on SmartLink the longest ping round trip is dead time before the first dat
       x.control.session!.maxReplyMs = 600;
       x.data['data:meter'] = silentFor(x.data['data:meter'], waitedS, 28 * waitedS);
     });
-  expectRule(byReply(1.1), 'data:meter', 'data-missing');
-  expectRule(byReply(1.09), 'data:meter', 'data-too-early');
+  expectRule(byReply(1.35), 'data:meter', 'data-missing');
+  expectRule(byReply(1.34), 'data:meter', 'data-too-early');
   // The same silence on a LAN, where the request's clock starts at the radio's answer: missing already.
-  expectRule(bend((x) => (x.data['data:meter'] = silentFor(x.data['data:meter'], 0.6, 28 * 0.6))), 'data:meter', 'data-missing');
+  expectRule(bend((x) => (x.data['data:meter'] = silentFor(x.data['data:meter'], 0.8, 28 * 0.8))), 'data:meter', 'data-missing');
 });
 
 test('regression (issue 11 §3): an FFT stream silent for 1 s at 25 fps is missing — the old fixed 2-s grace said too early', () => {
@@ -124,15 +124,15 @@ test('regression (issue 11 §3): an FFT stream silent for 1 s at 25 fps is missi
 });
 
 test('a large class missing while smaller ones arrive is MTU, on the same evidence bar', () => {
-  // A 50-ms waterfall (20 lines/s): 0.69 s is 13.8 lines due, 0.7 s is 14.
-  const f = (waitedS: number, large: boolean): PathFacts =>
+  // A 50-ms waterfall (20 lines/s) 0.8 s after its request: 13.8 lines due is not enough, 14 is (the floor is met).
+  const f = (expected: number, large: boolean): PathFacts =>
     bend((x) => {
-      x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], waitedS, 20 * waitedS), expectsLarge: large };
+      x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 0.8, expected), expectsLarge: large };
     });
-  expectRule(f(0.7, true), 'data:waterfall', 'data-missing-large');
-  expectRule(f(0.69, true), 'data:waterfall', 'data-too-early');
-  expectRule(f(0.7, false), 'data:waterfall', 'data-missing', 'small packets expected: not an MTU signature');
-  assert.ok(judgeHop(f(0.7, true), 'data:waterfall').evidence.includes('0 of ≈ 14 expected waterfall lines in 0.7 s; P < 1e-6 if the path were open'));
+  expectRule(f(14, true), 'data:waterfall', 'data-missing-large');
+  expectRule(f(13.8, true), 'data:waterfall', 'data-too-early');
+  expectRule(f(14, false), 'data:waterfall', 'data-missing', 'small packets expected: not an MTU signature');
+  assert.ok(judgeHop(f(14, true), 'data:waterfall').evidence.includes('0 of ≈ 14 expected waterfall lines in 0.8 s; P < 1e-6 if the path were open'));
 });
 
 test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)', () => {
@@ -526,7 +526,7 @@ test('local: a host firewall rule that drops the radio’s datagram decides udp-
   assert.match(h.evidence[0] ?? '', /nftables table inet filter chain input drops the radio’s UDP 192\.168\.10\.27:4993 → 192\.168\.10\.20:4991: udp sport 4993 drop/);
   assert.ok(h.evidence.includes('fix: sudo nft insert rule inet filter input ip saddr 192.168.10.27 udp sport 4993 udp dport 4991 accept'), h.evidence.join('\n'));
   // Before the network rule's floor, or with data flowing, a matching rule decides nothing.
-  const early = silentLan(0.49);
+  const early = silentLan(0.74);
   early.local = withDrop(localLan(), NFT_DROP);
   expectRule(early, 'udp-return', 'udp-return-too-early');
   expectRule(bend((f) => (f.local = withDrop(localLan(), NFT_DROP))), 'udp-return', 'udp-return-ok');
