@@ -10,6 +10,10 @@ import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 import { PairMap } from './endpoint-map.js';
 import type { Endpoint, NetEvent } from './types.js';
 
+const EMPTY = Buffer.alloc(0);
+/** First slab of a direction's held bytes. */
+const MIN_SLAB = 4096;
+
 export const TCP_FLAG = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
 
 export interface TcpLimits {
@@ -46,6 +50,13 @@ class Direction implements Holder {
   /** Segments waiting behind a hole, sorted by sequence number (all lie ahead of `next`). */
   pending: Segment[] = [];
   pendingBytes = 0;
+  /**
+   * The bytes of `pending`, copied in as they arrive (each segment's `data` is a view into it): one
+   * allocation per few holes instead of one per segment, whose many small ArrayBuffers outlived their
+   * use until a GC and put the external memory of a hole flood far past the budget.
+   */
+  slab = EMPTY;
+  slabUsed = 0;
   /** Capture time the oldest waiting segment arrived (the hole has been open since). */
   holeSince = 0;
 
@@ -173,15 +184,35 @@ export class TcpReassembler {
         else hi = mid;
       }
     }
-    // Its own allocation: a pooled copy would keep the pool's whole slab alive.
-    const copy = Buffer.allocUnsafeSlow(data.length);
-    data.copy(copy);
-    p.splice(lo, 0, { seq, data: copy, ts });
+    if (d.slabUsed + data.length > d.slab.length) this.regrow(d, data.length);
+    const at = d.slabUsed;
+    data.copy(d.slab, at);
+    d.slabUsed += data.length;
+    p.splice(lo, 0, { seq, data: d.slab.subarray(at, at + data.length), ts });
     d.pendingBytes += data.length;
   }
 
+  /**
+   * A new slab for what is held plus `extra`, with the held bytes moved to its start. At least half of it
+   * is left free, so however segments come and go the copying stays proportional to what arrives.
+   */
+  private regrow(d: Direction, extra: number): void {
+    let cap = MIN_SLAB;
+    while (cap < 2 * (d.pendingBytes + extra)) cap *= 2;
+    // Its own allocation: a slice of Node's shared pool would keep the pool's whole slab alive.
+    const next = Buffer.allocUnsafeSlow(cap);
+    let at = 0;
+    for (const s of d.pending) {
+      s.data.copy(next, at);
+      s.data = next.subarray(at, at + s.data.length);
+      at += s.data.length;
+    }
+    d.slab = next;
+    d.slabUsed = at;
+  }
+
   private account(d: Direction): void {
-    this.budget.set(d, d.pendingBytes + d.pending.length * PIECE_OVERHEAD);
+    this.budget.set(d, d.pending.length === 0 ? 0 : d.slab.length + d.pending.length * PIECE_OVERHEAD);
   }
 
   private flush(d: Direction, ts: number): void {
@@ -212,6 +243,10 @@ export class TcpReassembler {
     }
     if (i === 0) return;
     p.splice(0, i);
+    if (p.length === 0) {
+      d.slab = EMPTY;
+      d.slabUsed = 0;
+    }
     // The hole now in front (if any) has been open since the earliest of the remaining segments arrived.
     d.holeSince = p.reduce((t, s) => Math.min(t, s.ts), ts);
     this.account(d);

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer, MAX_WARNINGS } from '../../src/analysis/analyzer.js';
 import { MAX_OUTSTANDING_TOTAL } from '../../src/analysis/control-tracker.js';
-import { PIECE_OVERHEAD, ReassemblyBudget } from '../../src/capture/budget.js';
+import { ReassemblyBudget } from '../../src/capture/budget.js';
 import { buildTcp } from '../../src/capture/build.js';
 import { Dissector } from '../../src/capture/dissect.js';
+import { DEFAULT_TCP_LIMITS } from '../../src/capture/tcp.js';
 import { LINKTYPE } from '../../src/capture/link.js';
 import type { Endpoint } from '../../src/capture/types.js';
 
@@ -91,27 +92,29 @@ test('unfinished API lines count in the reassembly budget: past it the oldest is
 });
 
 test('a TCP hole that fills delivers its queue once, even when the text it delivers pushes the shared budget over', () => {
-  // 4 KiB for everything: the direction holds 3 × 1000 bytes (+ 3 × PIECE_OVERHEAD) behind a 100-byte
-  // hole, and the line they carry grows the analysis's held line past the budget while they are being
-  // delivered (it ends with the last byte of the third).
-  const budget = new ReassemblyBudget(4096);
+  // The direction holds 3 × 400 bytes behind a 100-byte hole (a 4096-byte slab + 3 × PIECE_OVERHEAD), the
+  // analysis holds the start of a line; when the hole fills, that line grows past the 5500-byte budget
+  // while the queue is being delivered (at 'b': 4864 + a 1024-byte line buffer).
+  const budget = new ReassemblyBudget(5500);
   const a = new Analyzer({ budget });
-  const d = new Dissector((e) => a.feed(e), { budget });
+  const d = new Dissector((e) => a.feed(e), { budget, tcp: { ...DEFAULT_TCP_LIMITS, maxBufferedBytes: 1500 } });
   const client = { ip: '192.168.1.10', port: 50_000 };
   const seg = (seq: number, payload: Buffer): Buffer => buildTcp({ src: RADIO_API, dst: client, seq, flags: { ack: true }, payload });
   const frames = [
     seg(1000, Buffer.alloc(10, 'S')),
-    seg(1110, Buffer.alloc(1000, 'a')),
-    seg(2110, Buffer.alloc(1000, 'b')),
-    seg(3110, Buffer.concat([Buffer.alloc(999, 'c'), Buffer.from('\n')])),
+    seg(1110, Buffer.alloc(400, 'a')),
+    seg(1510, Buffer.alloc(400, 'b')),
+    seg(1910, Buffer.concat([Buffer.alloc(399, 'c'), Buffer.from('\n')])),
     seg(1010, Buffer.alloc(100, 'h')),
-    // A new hole: 1000 bytes wait behind it, which is all the budget holds now.
-    seg(4210, Buffer.alloc(1000, 'd')),
+    // A new 100-byte hole: 1600 bytes behind it pass the 1500-byte limit, so it is given up at once —
+    // if the count of held bytes is still right after the first hole.
+    seg(2410, Buffer.alloc(800, 'd')),
+    seg(3210, Buffer.alloc(800, 'e')),
   ];
   frames.forEach((f, i) => d.frame(LINKTYPE.ETHERNET, T0 + i * 1e-3, f, 0, f.length));
-  assert.equal(budget.bytes, 1000 + PIECE_OVERHEAD, 'what is held is what is counted');
-  d.finish();
   const s = a.control.sessions[0]!;
-  assert.equal(s.bytesToClient, 10 + 100 + 3 * 1000 + 1000, 'every byte once');
-  assert.equal(s.gaps, 1, 'the one hole never filled');
+  assert.equal(s.gaps, 1, 'the second hole was given up when 1600 bytes waited behind it');
+  assert.equal(s.bytesToClient, 10 + 100 + 3 * 400 + 2 * 800, 'every byte once');
+  d.finish();
+  assert.equal(s.bytesToClient, 10 + 100 + 3 * 400 + 2 * 800);
 });
