@@ -13,6 +13,8 @@ import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSumma
 import { deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
 import { judge } from './judge.js';
 import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt, noteMtuSteps } from './mtu-phases.js';
+import { outagesSeen } from './rules.js';
+import { type StreamLoss, streamLosses } from './silences.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex } from './stream-tracker.js';
 
 export interface AnalyzerOptions {
@@ -237,14 +239,18 @@ export class Analyzer {
 
   report(source: SourceSummary, now?: number): AnalysisReport {
     const { hops, verdict } = this.judge(now);
+    const facts = this.facts(now);
+    const losses = streamLosses(this.streams.streams);
+    const r = (x: number): number => Math.round(x * 1000) / 1000;
     return {
       flexpath: { version: flexpathVersion() },
       source: source.start === undefined && this.firstTs !== undefined ? { ...source, start: isoUtc(this.firstTs) } : source,
       mode: this.mode(),
       radios: this.radios(),
-      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st)),
+      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, losses.get(st))),
       hops,
       verdict,
+      outages: outagesSeen(facts).map((o) => ({ startS: r(o.atS), lengthS: r(o.lengthS), lost: o.lost, streams: o.streams.map((x) => x.id) })),
       warnings: capWarnings([...this.warnings, ...this.derivedWarnings()], this.moreWarnings),
       ...(this.local ? { local: this.local } : {}),
     };
@@ -255,7 +261,8 @@ export class Analyzer {
     return this.control.apiSessions().length > 0 ? 'lan' : 'none';
   }
 
-  summary(st: TrackedStream): StreamSummary {
+  /** `loss`: the stream's loss with its silences resolved against the others (streamLosses); alone, by its own. */
+  summary(st: TrackedStream, loss: StreamLoss | undefined = streamLosses([st]).get(st)): StreamSummary {
     return {
       id: formatStreamId(st.streamId),
       kind: this.kindOf(st),
@@ -266,7 +273,7 @@ export class Analyzer {
       dst: formatEndpoint(st.dst),
       packets: st.packets,
       bytes: st.bytes,
-      lost: st.seq.lost,
+      lost: loss?.lost ?? st.seq.lost,
       outOfOrder: st.seq.outOfOrder,
       duplicates: st.seq.duplicates,
       ratePps: Math.round(streamRate(st) * 100) / 100,
@@ -346,7 +353,7 @@ export class Analyzer {
     if (c.commands > 0) w.push(`${c.commands} command(s) without a reply were forgotten: more were waiting than a real client sends (bounds: ${MAX_OUTSTANDING} per session, ${MAX_OUTSTANDING_TOTAL} in all)`);
     if (c.objects > 0) w.push(`${c.objects} status update(s) of objects beyond the first ${MAX_OBJECTS} (${MAX_METERS} meters) were not tracked`);
     if (this.control.sessions.some((s) => s.kind === 'radio-api') && this.streams.streams.some((st) => st.seq.lost > 0)) {
-      w.push('loss is counted from the 4-bit VITA-49 packet counter: bursts of 16 or more lost packets in a row are undercounted');
+      w.push('loss is counted from the 4-bit VITA-49 packet counter; across a silence of 8 or more packet periods, where that counter wraps unseen, from the FFT/waterfall frame index or estimated from time × rate');
     }
     return w;
   }

@@ -15,6 +15,7 @@ import type { ControlSession, ControlTracker } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expectedRate, silenceRate } from './expected.js';
 import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
+import { type Outage, type StreamLoss, pathOutages, streamLosses } from './silences.js';
 import { type TrackedStream, isFlexStream } from './stream-tracker.js';
 
 /** What the analyzer hands over: the trackers and how the session is being judged. */
@@ -58,7 +59,10 @@ export interface StreamFacts {
   expectedPps?: number;
   minSize: number;
   maxSize: number;
-  /** Per the 4-bit counter, including packets that may still turn up late. */
+  /**
+   * Per the 4-bit counter, including packets that may still turn up late; across silences of
+   * HALF_COUNTER periods or more, per frame index (FFT, waterfall) or time × rate (silences.ts).
+   */
   lost: number;
   outOfOrder: number;
   duplicates: number;
@@ -87,7 +91,7 @@ export interface ClassFacts {
   };
   streams: StreamFacts[];
   packets: number;
-  /** Settled loss per the 4-bit counter: packets that may still arrive late are not counted yet. */
+  /** Settled loss (packets that may still arrive late are not counted yet), silences included as in StreamFacts. */
   lost: number;
   outOfOrder: number;
   duplicates: number;
@@ -109,6 +113,28 @@ export interface ClassFacts {
 export interface Silence {
   silentS: number;
   flowedS: number;
+}
+
+/**
+ * A stretch in which every data stream to the client that flowed before and after it was silent, while
+ * the client's data socket was open (silences.ts).
+ */
+export interface OutageFact {
+  /** Seconds after the first event of the evidence. */
+  atS: number;
+  lengthS: number;
+  /** Packets estimated lost in it, its streams together. */
+  lost: number;
+  streams: Array<{
+    id: string;
+    hop: DataHopId;
+    /** The stream's own silence: from its last packet before to its first after. */
+    atS: number;
+    silentS: number;
+    lost: number;
+    /** How `lost` was found: frame index, time × rate, or the counter (an index stream showed a pause, not loss). */
+    basis: 'index' | 'time' | 'counter';
+  }>;
 }
 
 export interface IcmpFact {
@@ -255,6 +281,8 @@ export interface PathFacts {
     stopped?: Silence;
   };
   data: Record<DataHopId, ClassFacts>;
+  /** Silences across the data streams, in time order (the longest MAX_OUTAGES). */
+  outages: OutageFact[];
   /** Any VITA-49 data stream (not discovery) reached this computer. */
   anyData: boolean;
   /** ICMP "fragmentation needed" seen (the first two). */
@@ -302,10 +330,11 @@ export function deriveFacts(src: FactSources): PathFacts {
   const t0 = Math.min(...[...c.sessions.map((x) => x.firstTs), ...src.streams.map((x) => x.firstTs)].filter(Number.isFinite), src.now);
   const exp = expectations(src, s);
   const data = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
+  const losses = streamLosses(data);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
     const streams = data.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
-    classes[id] = classFacts(src, id, streams, exp.get(id), s);
+    classes[id] = classFacts(src, id, streams, exp.get(id), s, losses);
   }
   const icmp = (i: ControlTracker['icmp'][number]): IcmpFact => ({
     reason: i.reason,
@@ -339,6 +368,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     setup: setupFacts(c, s, exp),
     udpReturn: udpReturnFacts(src, s, exp, data, icmp),
     data: classes,
+    outages: outageFacts(src, s, data, losses, t0),
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
@@ -431,12 +461,38 @@ function udpDestinationTs(c: ControlTracker, s: ControlSession | undefined): num
   return c.udpRegistrations[0]?.firstTs;
 }
 
-function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e: Expectation | undefined, s: ControlSession | undefined): ClassFacts {
+/** Outages kept in the facts at most: the longest. */
+export const MAX_OUTAGES = 16;
+
+function hopOf(src: FactSources, st: TrackedStream): DataHopId | undefined {
+  const kind = src.kindOf(st);
+  return DATA_HOP_IDS.find((id) => DATA_CLASSES[id].kinds.includes(kind));
+}
+
+/** Silences across the client's data streams while its data socket was open (issue 11 classes 1 and 8). */
+function outageFacts(src: FactSources, s: ControlSession | undefined, data: TrackedStream[], losses: Map<TrackedStream, StreamLoss>, t0: number): OutageFact[] {
+  const clientIp = s?.client.ip;
+  const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
+  const all = pathOutages(toClient, losses, udpDestinationTs(src.control, s) ?? -Infinity, s?.closeTs ?? Infinity);
+  const kept = all.length <= MAX_OUTAGES ? all : [...all].sort((a, b) => b.endTs - b.startTs - (a.endTs - a.startTs)).slice(0, MAX_OUTAGES).sort((a, b) => a.startTs - b.startTs);
+  return kept.map((o: Outage) => ({
+    atS: o.startTs - t0,
+    lengthS: o.endTs - o.startTs,
+    lost: o.lost,
+    streams: o.streams.flatMap(({ stream, silence: g }) => {
+      const hop = hopOf(src, stream);
+      return hop ? [{ id: formatStreamId(stream.streamId), hop, atS: g.startTs - t0, silentS: g.endTs - g.startTs, lost: g.lost, basis: g.paused ? ('counter' as const) : g.basis }] : [];
+    }),
+  }));
+}
+
+function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e: Expectation | undefined, s: ControlSession | undefined, losses: Map<TrackedStream, StreamLoss>): ClassFacts {
   const def = DATA_CLASSES[id];
+  const lostOf = (st: TrackedStream): number => losses.get(st)?.lost ?? st.seq.lost;
   const f: ClassFacts = {
     label: def.label,
     unit: def.unit,
-    streams: streams.map((st) => streamFacts(src, st)),
+    streams: streams.map((st) => streamFacts(src, st, lostOf(st))),
     packets: 0,
     lost: 0,
     outOfOrder: 0,
@@ -453,7 +509,7 @@ function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e
   if (e) f.requested = { by: e.by, waitedS: (e.until ?? src.now) - e.announcedTs, expected: expectedUnits(e, src.now), expectedUnit: e.unit };
   for (const st of streams) {
     f.packets += st.packets;
-    f.lost += st.seq.lost - st.seq.unsettled();
+    f.lost += lostOf(st) - st.seq.unsettled();
     f.outOfOrder += st.seq.outOfOrder;
     f.duplicates += st.seq.duplicates;
     f.maxSize = Math.max(f.maxSize, st.maxSize);
@@ -471,7 +527,7 @@ function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e
   return f;
 }
 
-function streamFacts(src: FactSources, st: TrackedStream): StreamFacts {
+function streamFacts(src: FactSources, st: TrackedStream, lost: number): StreamFacts {
   const x = expectedRate(src.kindOf(st), { ...(st.audioFormat ? { audioFormat: st.audioFormat } : {}), ...(st.sampleRate ? { sampleRate: st.sampleRate } : {}), ...panOpts(src.control, st) });
   return {
     id: formatStreamId(st.streamId),
@@ -482,7 +538,7 @@ function streamFacts(src: FactSources, st: TrackedStream): StreamFacts {
     ...(x ? { expectedPps: x.pps } : {}),
     minSize: st.minSize,
     maxSize: st.maxSize,
-    lost: st.seq.lost,
+    lost,
     outOfOrder: st.seq.outOfOrder,
     duplicates: st.seq.duplicates,
     ...(st.units > 2 ? { jitterMs: st.jitterS * 1000 } : {}),

@@ -91,13 +91,26 @@ export interface StreamSummary {
   dst: string;
   packets: number;
   bytes: number;
-  /** Packets missing per the 4-bit counter. */
+  /**
+   * Packets missing: the 4-bit counter, and across a silence of 8 or more packet periods (where the
+   * counter wraps unseen) the frame index (FFT, waterfall) or time × rate.
+   */
   lost: number;
   outOfOrder: number;
   duplicates: number;
   ratePps: number;
   minSize: number;
   maxSize: number;
+}
+
+export interface OutageSummary {
+  /** Seconds after the first packet of the evidence. */
+  startS: number;
+  lengthS: number;
+  /** Packets estimated lost in it, every stream together. */
+  lost: number;
+  /** The stream ids that went silent. */
+  streams: string[];
 }
 
 export interface RadioSummary {
@@ -137,6 +150,8 @@ export interface AnalysisReport {
   streams: StreamSummary[];
   hops: Hop[];
   verdict: Verdict;
+  /** Outages: every data stream silent for at least the rule's minimum, packets lost (rules.ts data-outage). */
+  outages?: OutageSummary[];
   warnings: string[];
   /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall (src/local). */
   local?: LocalFacts;}

@@ -31,7 +31,7 @@ import { REPLY_RTT_FACTOR, replyWait } from '../api/reply-wait.js';
 import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
-import { type ClassFacts, type DataHopId, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
+import { type ClassFacts, type DataHopId, type OutageFact, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
 import { pct, secs } from './describe.js';
 import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
 
@@ -210,6 +210,9 @@ export function poissonCdf(k: number, lambda: number): number {
   for (let i = 1; i <= k; i++) {
     term *= lambda / i;
     sum += term;
+    // Past the mode the terms only shrink: once they no longer change the sum, the rest cannot either
+    // (a loss estimated across a long silence may be millions; the loop must not run that often).
+    if (i > lambda && term < sum * Number.EPSILON) break;
   }
   return Math.min(1, sum);
 }
@@ -294,6 +297,35 @@ function rateLoss(c: ClassFacts): RateLoss | undefined {
   const p = 1 - Math.min(1, c.framesComplete / c.framesSent) ** (1 / perFrame);
   const sent = c.packets / (1 - Math.min(p, 0.99));
   return { lost: sent - c.packets, sent };
+}
+
+// ─── outages: every data stream silent for a stretch, then back ──────────────────────────────────────
+
+/**
+ * A silence across every data stream of at least this long, in which packets were lost, is an outage.
+ * Empirical, from arithmetic on the reference §3.9 rates: half a second is ≥ 14 meter packets (≈ 28/s),
+ * 12 FFT frames and 50 waterfall tiles in a row. For random loss to empty even a meters-only session
+ * (observer mode) that long takes p¹⁴ per start: at 20 % loss, < 10⁻⁹, over the ~280 starts of a 10-s
+ * session < 10⁻⁷. A healthy path's longest silence across the streams is one FFT/meter period (≤ 40 ms at
+ * the reference rates); a sender or receiver that stalls loses nothing and is no outage (`lost` > 0).
+ */
+export const OUTAGE_MIN_S = 0.5;
+const OUTAGE_SOURCE =
+  'reference §1.1, §10 (the 4-bit counter wraps every 16 packets: a silence is counted by frame index, §3.1–3.2, or time × rate); empirical: 0.5 s of silence across every stream is ≥ 14 meter packets in a row, which random loss produces with P < 10⁻⁷ per session even at 20 %';
+
+/** The outages the report shows: long enough, with packets lost in them. */
+export function outagesSeen(f: PathFacts): OutageFact[] {
+  return f.outages.filter((o) => o.lengthS >= OUTAGE_MIN_S && o.lost > 0);
+}
+
+const outagesOf = (f: PathFacts, h: HopId): OutageFact[] => outagesSeen(f).filter((o) => o.streams.some((x) => x.hop === h));
+
+const BASIS_WORDS = { index: 'counted from the frame index', time: 'estimated from time × rate', counter: 'per the packet counter: an FFT/waterfall stream lost no frame then' } as const;
+
+function outageLines(f: PathFacts, h: HopId): string[] {
+  return outagesOf(f, h).flatMap((o) =>
+    o.streams.filter((x) => x.hop === h).map((x) => `stream ${x.id}: no packets for ${secs(x.silentS)} from t=${secs(x.atS)} (≈ ${x.lost} packets lost, ${BASIS_WORDS[x.basis]})`),
+  );
 }
 
 // ─── data classes: predicates the rules share ────────────────────────────────────────────────────────
@@ -1114,6 +1146,25 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => noFrameCompletes(cls(f, h)),
     summary: (f, h) => noFrameWhy(cls(f, h)),
     evidence: none,
+  },
+  {
+    id: 'data-outage',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'outage',
+    thresholds: { OUTAGE_MIN_S },
+    source: OUTAGE_SOURCE,
+    when: (f, h) => flowing(cls(f, h)) && outagesOf(f, h).length > 0,
+    summary: (f, h) => {
+      const o = outagesOf(f, h);
+      const longest = o.reduce((a, b) => (b.lengthS > a.lengthS ? b : a));
+      return `${o.length === 1 ? 'an outage' : `${o.length} outages`}: every data stream silent for ${secs(longest.lengthS)} from t=${secs(longest.atS)}, ${pct(lossFraction(cls(f, h)))} of this class lost in all`;
+    },
+    evidence: outageLines,
+    title: (f) => {
+      const o = outagesSeen(f);
+      return `The radio’s data stopped ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)}` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: an outage on the path, not steady loss`;
+    },
   },
   {
     id: 'data-jitter-rate-limit',

@@ -40,6 +40,24 @@ export class SequenceTracker {
     return n;
   }
 
+  /**
+   * The first packet after a silence the tracker measured to span at least half the counter (time or
+   * frame index, stream-tracker.ts): the count then says the loss only modulo 16, and a repeat or a count
+   * just behind is no duplicate or late packet but the counter wrapped. Counts (count − expected) mod 16
+   * as lost — the caller corrects that by whole cycles — and forgets what was missing before the silence.
+   */
+  resync(count: number): number {
+    if (this.last < 0) return this.push(count);
+    const d = (count - this.last - 1) & 15;
+    this.last = count;
+    this.missing = 0;
+    this.beforeFirst = 0;
+    this.pushed = PRE_START + 1;
+    this.lost += d;
+    if (d > 0) this.gaps++;
+    return d;
+  }
+
   /** Returns how many packets this one reveals as lost (0 when in order). */
   push(count: number): number {
     const bit = 1 << count;

@@ -81,6 +81,11 @@ function streamRows(r: AnalysisReport): string[][] {
   ];
 }
 
+/** One line per outage (rules.ts data-outage): when, how long, what it cost. Times from the first packet. */
+function outageRows(r: AnalysisReport): string[] {
+  return (r.outages ?? []).map((o) => `at ${o.startS.toFixed(1)} s for ${o.lengthS.toFixed(1)} s: every data stream silent, ≈ ${o.lost} packets lost (${o.streams.join(', ')})`);
+}
+
 export function formatText(report: AnalysisReport): string {
   // Capture text reaches a terminal here: no control character gets through (escape.ts).
   const r = mapStrings(report, escapeControls);
@@ -112,6 +117,7 @@ export function formatText(report: AnalysisReport): string {
     }
   }
   if (r.streams.length > 0) out.push('', 'Streams:', ...table(streamRows(r)).map((l) => '  ' + l));
+  if (outageRows(r).length > 0) out.push('', 'Outages:', ...outageRows(r).map((l) => `  ${l}`));
   if (r.warnings.length > 0) out.push('', 'Warnings:', ...r.warnings.map((w) => `  ! ${w}`));
   return out.join('\n') + '\n';
 }
@@ -142,6 +148,7 @@ export function formatMarkdown(r: AnalysisReport): string {
     out.push('', '### Streams', '', `| ${rows[0]?.join(' | ')} |`, `|${rows[0]?.map(() => '---').join('|')}|`);
     for (const row of rows.slice(1)) out.push(`| ${row.map(mdCell).join(' | ')} |`);
   }
+  if (outageRows(r).length > 0) out.push('', '### Outages', '', ...outageRows(r).map((l) => `- ${mdCode(l)}`));
   if (r.warnings.length > 0) out.push('', '### Warnings', '', ...r.warnings.map((w) => `- ${mdCode(w)}`));
   return out.join('\n') + '\n';
 }
@@ -210,6 +217,7 @@ ${r.hops
   .join('\n')}
 </table></div>
 ${rows.length > 1 ? `<h2>Streams</h2><div class="box"><table>${rows.map((row, i) => `<tr>${row.map((c) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`).join('\n')}</table></div>` : ''}
+${outageRows(r).length ? `<h2>Outages</h2><ul>${outageRows(r).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${htmlProse(w)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;

@@ -47,6 +47,8 @@ export interface SimFaults {
   ignoreUdpRegister?: boolean;
   /** Data stops this many seconds after it started (a NAT mapping expiring). */
   udpStopAfterS?: number;
+  /** Every datagram dropped from `startS` to `startS + lengthS` after the data started, then it flows again (a link down for a stretch). */
+  outages?: Array<{ startS: number; lengthS: number }>;
   /** The SmartLink broker does not listen at all. */
   brokerDown?: boolean;
   /**
@@ -58,12 +60,14 @@ export interface SimFaults {
 
 interface FaultSyntax {
   name: string;
-  value: 'none' | 'number' | 'optional-number' | 'classes';
+  value: 'none' | 'number' | 'optional-number' | 'classes' | 'interval';
   help: string;
-  apply(f: SimFaults, v: number | DataClass[] | undefined): void;
+  apply(f: SimFaults, v: FaultValue): void;
 }
 
-const num = (v: number | DataClass[] | undefined): number => (typeof v === 'number' ? v : 0);
+type FaultValue = number | DataClass[] | { startS: number; lengthS: number } | undefined;
+
+const num = (v: FaultValue): number => (typeof v === 'number' ? v : 0);
 
 /** One entry per fault: its spelling, what value it takes, what it does. The CLI's help comes from here. */
 export const FAULTS: FaultSyntax[] = [
@@ -85,6 +89,14 @@ export const FAULTS: FaultSyntax[] = [
   { name: 'test-fail', value: 'none', help: 'test-fail  test_connection reports every check false', apply: (f) => { f.testConnectionFail = true; } },
   { name: 'ignore-udp-register', value: 'none', help: 'ignore-udp-register  ignore `client udp_register` datagrams', apply: (f) => { f.ignoreUdpRegister = true; } },
   { name: 'udp-stop', value: 'number', help: 'udp-stop=N  data stops N s after it started (NAT mapping expiry)', apply: (f, v) => { f.udpStopAfterS = num(v); } },
+  {
+    name: 'outage',
+    value: 'interval',
+    help: 'outage=4:3  drop every datagram from 4 s after the data started, for 3 s; then it flows again (repeatable)',
+    apply: (f, v) => {
+      if (typeof v === 'object' && !Array.isArray(v)) f.outages = [...(f.outages ?? []), v];
+    },
+  },
   { name: 'broker-down', value: 'none', help: 'broker-down  the SmartLink broker does not listen', apply: (f) => { f.brokerDown = true; } },
   { name: 'refuse-create', value: 'number', help: 'refuse-create=0x5000008E  refuse pan and stream creation with this reply code (licence, resources)', apply: (f, v) => { f.refuseCreate = num(v); } },
 ];
@@ -116,6 +128,12 @@ export function parseFaults(specs: string[]): SimFaults {
         if (raw === '' || !Number.isFinite(v) || v < 0) throw new FaultSpecError(`fault "${name}": "${raw}" is not a non-negative number`);
         if ((name === 'loss' || name === 'reorder' || name === 'duplicate') && v > 100) throw new FaultSpecError(`fault "${name}": ${v} is more than 100 %`);
         syntax.apply(f, v);
+        break;
+      }
+      case 'interval': {
+        const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(raw ?? '');
+        if (!m || Number(m[2]) <= 0) throw new FaultSpecError(`fault "${name}": give START:LENGTH in seconds, LENGTH above 0 (${syntax.help})`);
+        syntax.apply(f, { startS: Number(m[1]), lengthS: Number(m[2]) });
         break;
       }
       case 'classes': {
@@ -151,6 +169,7 @@ export function formatFaults(f: SimFaults): string[] {
   if (f.testConnectionFail) out.push('test-fail');
   if (f.ignoreUdpRegister) out.push('ignore-udp-register');
   if (f.udpStopAfterS !== undefined) out.push(`udp-stop=${f.udpStopAfterS}`);
+  for (const o of f.outages ?? []) out.push(`outage=${o.startS}:${o.lengthS}`);
   if (f.brokerDown) out.push('broker-down');
   if (f.refuseCreate !== undefined) out.push(`refuse-create=0x${f.refuseCreate.toString(16).toUpperCase()}`);
   return out;

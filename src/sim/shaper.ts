@@ -15,7 +15,7 @@ export interface Datagram {
   dst: Endpoint;
 }
 
-export type DropReason = 'stopped' | 'class' | 'mtu' | 'rate' | 'loss';
+export type DropReason = 'stopped' | 'outage' | 'class' | 'mtu' | 'rate' | 'loss';
 
 export interface StreamCount {
   streamId: number;
@@ -56,6 +56,8 @@ export class Shaper {
     const c = this.count(d);
     const now = this.now();
     if (f.udpStopAfterS !== undefined && now - startedMs >= f.udpStopAfterS * 1000) return void c.dropped.stopped++;
+    const sinceS = (now - startedMs) / 1000;
+    if (f.outages?.some((o) => sinceS >= o.startS && sinceS < o.startS + o.lengthS)) return void c.dropped.outage++;
     if (f.drop?.includes(d.cls)) return void c.dropped.class++;
     if (f.mtu !== undefined && d.payload.length + IP_UDP > f.mtu) return void c.dropped.mtu++;
     if (f.rateKbps !== undefined && !this.takeTokens(d.payload.length + IP_UDP, now)) return void c.dropped.rate++;
@@ -138,7 +140,7 @@ export class Shaper {
     const key = `${d.streamId}/${d.dst.ip}:${d.dst.port}`;
     let c = this.counts.get(key);
     if (!c) {
-      c = { streamId: d.streamId, cls: d.cls, dst: { ...d.dst }, sent: 0, bytes: 0, sendErrors: 0, dropped: { stopped: 0, class: 0, mtu: 0, rate: 0, loss: 0 } };
+      c = { streamId: d.streamId, cls: d.cls, dst: { ...d.dst }, sent: 0, bytes: 0, sendErrors: 0, dropped: { stopped: 0, outage: 0, class: 0, mtu: 0, rate: 0, loss: 0 } };
       this.counts.set(key, c);
     }
     return c;

@@ -102,6 +102,7 @@ export function healthyLan(): PathFacts {
       'data:audio': silentClass('audio', undefined),
       'data:dax': silentClass('DAX', undefined),
     },
+    outages: [],
     anyData: true,
     fragNeeded: [],
     beaconModels: [],

@@ -38,6 +38,10 @@ export interface ScenarioOptions {
   noControl?: boolean;
   withAudio?: boolean;
   seed?: number;
+  /** Every datagram of every stream dropped in these stretches (seconds after the data starts): outages. */
+  holes?: Array<{ atS: number; lengthS: number }>;
+  /** From this many seconds after the data starts the pan sends 2 frames/s (status `fps=2`): a rate change, no loss. */
+  fftSlowAfterS?: number;
 }
 
 export const CLIENT: Endpoint = { ip: '192.168.10.20', port: 53344 };
@@ -92,13 +96,18 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
       seq++;
     }
   }
+  if (o.fftSlowAfterS !== undefined && !o.noControl) {
+    toClient(setupEnd + o.fftSlowAfterS - 0.01, 'S3621C7F5|display pan 0x40000000 fps=2');
+  }
   if (!o.blockUdp) {
     const data: Array<{ ts: number; payload: Buffer }> = [];
     const counts = { meter: 0, fft: 0, wf: 0, opus: 0 };
     for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {
       const ts = setupEnd + ms / 1000;
+      const fftEvery = o.fftSlowAfterS !== undefined && ms >= o.fftSlowAfterS * 1000 ? 500 : 40;
       if (ms % 36 === 0) data.push({ ts, payload: meterPacket(counts.meter++, [[24, -12000], [1, -32000]]) });
-      if (ms % 40 === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft++, ms / 40, 0, new Array(50).fill(15), 50) });
+      // One packet per frame: the frame index counts frames as the packet counter does (mod 16).
+      if (ms % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
       if (ms % 50 === 0) {
         for (let tile = 0; tile < 5; tile++) {
           const width = tile === 4 ? 624 : 684;
@@ -117,7 +126,9 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     }
     let icmpLeft = o.icmpUnreachable ?? 0;
     let fragLeft = o.icmpFragNeeded ?? 0;
+    const inHole = (ts: number): boolean => (o.holes ?? []).some((h) => ts >= setupEnd + h.atS && ts < setupEnd + h.atS + h.lengthS);
     for (const d of data) {
+      if (inHole(d.ts)) continue;
       if (o.mtu !== undefined && d.payload.length + 28 > o.mtu) {
         if (fragLeft-- > 0) {
           ev.push({ type: 'icmp', ts: d.ts, from: '10.8.0.1', reason: 'frag-needed', mtu: o.mtu, original: { protocol: 'udp', src, dst } });

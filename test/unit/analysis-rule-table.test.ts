@@ -182,6 +182,37 @@ test('random loss is pooled over the classes: a class that lost a packet on a lo
   expectRule(alone, 'data:meter', 'data-arrives');
 });
 
+test('outage: every data stream silent for 0.5 s or more, with packets lost in it (OUTAGE_MIN_S); decided before random loss and jitter', () => {
+  // The meters lost `lost` of 280 sent, all of them in one silence across the data streams.
+  const f = (lengthS: number, lost: number, jitterS = 0.001): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], lost, packets: 280 - lost };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], jitterS };
+      x.outages = [
+        {
+          atS: 4.1,
+          lengthS,
+          lost,
+          streams: [
+            { id: '0x00000700', hop: 'data:meter', atS: 4.08, silentS: lengthS + 0.03, lost, basis: 'time' },
+            { id: '0x42000000', hop: 'data:waterfall', atS: 4.09, silentS: lengthS + 0.01, lost: 0, basis: 'index' },
+          ],
+        },
+      ];
+    });
+  expectRule(f(0.5, 14), 'data:meter', 'data-outage');
+  expectRule(f(0.49, 14), 'data:meter', 'data-loss', 'shorter than an outage: 14 of 280 lost is loss');
+  expectRule(f(3, 0), 'data:meter', 'data-arrives', 'silent but nothing lost: a pause of sender or receiver');
+  expectRule(f(3, 84, 0.02), 'data:waterfall', 'data-outage', 'the jitter of the silence itself is not the cause');
+  expectRule(f(3, 84), 'data:panadapter', 'data-arrives', 'a class the outage did not touch');
+  const hop = judgeHop(f(3, 84), 'data:meter');
+  assert.ok(hop.evidence.includes('stream 0x00000700: no packets for 3.0 s from t=4.1 s (≈ 84 packets lost, estimated from time × rate)'), hop.evidence.join(' | '));
+  const { verdict } = judge(f(3, 84));
+  assert.equal(verdict.cause, 'outage');
+  assert.equal(verdict.status, 'degraded');
+  assert.match(verdict.summary, /stopped for 3\.0 s at t=4\.1 s/);
+});
+
 test('reordering: 1 % out of order is jitter (REORDER_DEGRADED_FRACTION)', () => {
   const f = (ooo: number, packets: number): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], outOfOrder: ooo, packets }));
   expectRule(f(3, 300), 'data:meter', 'data-reordered');

@@ -1,0 +1,151 @@
+/**
+ * Silences in the streams (stream-tracker.ts) → the loss they hid and the outages of the path (issue 11
+ * class 8). Counting, no judging: the rule (rules.ts `data-outage`) decides what length is an outage.
+ *
+ * A stream without a frame index (meters, audio) can only estimate a silence's loss from time × rate, and
+ * a silence is also what a stalled sender or receiver makes: packets not sent at all, or delivered late in
+ * a burst, and none lost. Where an FFT or waterfall stream of the same radio to the same client was
+ * silent over the same stretch, its frame index tells which: no frame missing means nothing was lost on
+ * the path, and the counter's own figure stands.
+ */
+import { HALF_COUNTER, type StreamSilence, type TrackedStream } from './stream-tracker.js';
+
+export interface ResolvedSilence extends StreamSilence {
+  /** The loss this report counts for it: the estimate, or the counter's figure where an index stream showed no loss. */
+  lost: number;
+  /**
+   * Time-based, and not shown to be loss: the packets after it came in a burst (a backlog), too few came
+   * yet to tell, or an index stream over the same stretch lost no frame — a pause of sender or receiver.
+   */
+  paused: boolean;
+}
+
+export interface StreamLoss {
+  /** Packets lost per the counter and, across silences, per frame index or time × rate. */
+  lost: number;
+  silences: ResolvedSilence[];
+}
+
+const linkOf = (st: TrackedStream): string => `${st.src.ip}>${st.dst.ip}`;
+
+/**
+ * Stretches in which an FFT or waterfall stream was silent and its frame index says no frame went
+ * missing, per link (radio → client address), sorted by start, with the running maximum of their ends:
+ * "does any overlap [a, b]" is then one binary search, however many streams and silences a capture holds.
+ */
+function pausesByLink(streams: readonly TrackedStream[]): Map<string, { starts: number[]; maxEnds: number[] }> {
+  const raw = new Map<string, Array<{ startTs: number; endTs: number }>>();
+  for (const st of streams) {
+    for (const h of st.silences) {
+      if (h.basis !== 'index' || h.restarted || h.estimate !== 0) continue;
+      const list = raw.get(linkOf(st)) ?? [];
+      list.push(h);
+      raw.set(linkOf(st), list);
+    }
+  }
+  const out = new Map<string, { starts: number[]; maxEnds: number[] }>();
+  for (const [link, list] of raw) {
+    list.sort((a, b) => a.startTs - b.startTs);
+    let max = -Infinity;
+    out.set(link, { starts: list.map((h) => h.startTs), maxEnds: list.map((h) => (max = Math.max(max, h.endTs))) });
+  }
+  return out;
+}
+
+function pausedDuring(p: { starts: number[]; maxEnds: number[] } | undefined, g: { startTs: number; endTs: number }): boolean {
+  if (!p) return false;
+  // The last pause starting before g ends; any pause up to it that ends after g starts overlaps g.
+  let lo = 0;
+  let hi = p.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.starts[mid]! < g.endTs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && p.maxEnds[lo - 1]! > g.startTs;
+}
+
+/** Each stream's loss with its silences resolved (index streams are exact; the others as said above). */
+export function streamLosses(streams: readonly TrackedStream[]): Map<TrackedStream, StreamLoss> {
+  const out = new Map<TrackedStream, StreamLoss>();
+  const pauses = pausesByLink(streams);
+  for (const st of streams) {
+    let lost = st.seq.lost + st.moreSilences.extraLost;
+    const silences = st.silences.map((g): ResolvedSilence => {
+      const paused = g.basis === 'time' && (g.resumed !== 'steady' || pausedDuring(pauses.get(linkOf(st)), g));
+      const n = paused ? g.counted : g.estimate;
+      lost += n - g.counted;
+      return { ...g, lost: n, paused };
+    });
+    out.set(st, { lost, silences });
+  }
+  return out;
+}
+
+export interface OutageStream {
+  stream: TrackedStream;
+  /** This stream's own silence: it starts at its last packet before the outage and ends at its first after. */
+  silence: ResolvedSilence;
+}
+
+export interface Outage {
+  /** When every stream alive across it was silent: the intersection of their silences. */
+  startTs: number;
+  endTs: number;
+  streams: OutageStream[];
+  lost: number;
+}
+
+/**
+ * Streams an outage is looked for across. A radio sends a few dozen streams to a client; a capture with
+ * more (hostile or broken) is judged over its busiest ones, so the work stays bounded.
+ */
+export const MAX_OUTAGE_STREAMS = 64;
+
+/**
+ * Stretches in which every data stream that flowed before and after was silent, within [from, to] (the
+ * client's data socket open: a gap across its hang-up, or before it asked for data, is no outage). A
+ * stream too slow for HALF_COUNTER packets to fall in the stretch says nothing either way. Silences that
+ * overlap, chained, form one candidate; its outage is the intersection of each stream's longest one.
+ */
+export function pathOutages(streams: readonly TrackedStream[], losses: Map<TrackedStream, StreamLoss>, from: number, to: number): Outage[] {
+  const judged = streams.length <= MAX_OUTAGE_STREAMS ? streams : [...streams].sort((a, b) => b.packets - a.packets).slice(0, MAX_OUTAGE_STREAMS);
+  const all = judged.flatMap((stream) => (losses.get(stream)?.silences ?? []).map((silence) => ({ stream, silence }))).sort((a, b) => a.silence.startTs - b.silence.startTs);
+  const out: Outage[] = [];
+  for (let i = 0; i < all.length; ) {
+    let end = all[i]!.silence.endTs;
+    let j = i + 1;
+    for (; j < all.length && all[j]!.silence.startTs < end; j++) end = Math.max(end, all[j]!.silence.endTs);
+    const o = outageIn(all.slice(i, j), judged, from, to);
+    if (o) out.push(o);
+    i = j;
+  }
+  return out;
+}
+
+function outageIn(cluster: OutageStream[], streams: readonly TrackedStream[], from: number, to: number): Outage | undefined {
+  const longest = new Map<TrackedStream, ResolvedSilence>();
+  for (const { stream, silence: g } of cluster) {
+    const h = longest.get(stream);
+    if (!h || g.endTs - g.startTs > h.endTs - h.startTs) longest.set(stream, g);
+  }
+  let start = from;
+  let end = to;
+  for (const g of longest.values()) {
+    start = Math.max(start, g.startTs);
+    end = Math.min(end, g.endTs);
+  }
+  if (end <= start) return undefined;
+  for (const st of streams) {
+    if (!longest.has(st) && st.firstTs < start && st.lastTs > end && streamPps(st) * (end - start) >= HALF_COUNTER) return undefined;
+  }
+  const members = [...longest].map(([stream, silence]) => ({ stream, silence }));
+  return { startTs: start, endTs: end, streams: members, lost: members.reduce((n, m) => n + m.silence.lost, 0) };
+}
+
+/** Packets per second over the stream's life, its silences left out. */
+function streamPps(st: TrackedStream): number {
+  const silent = st.silences.reduce((n, g) => n + (g.endTs - g.startTs), 0);
+  const d = st.lastTs - st.firstTs - silent;
+  return d > 0 ? (st.packets - 1 - st.silences.length) / d : 0;
+}
