@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { labUnavailable, removeStaleNamespaces } from './lab.js';
 import { type Outcome, expectedText, meets, runScenario, tcpdumpMissing, verdictText } from './runner.js';
 import { SCENARIOS } from './scenarios.js';
+import { OUTAGE_SCENARIOS } from './scenarios-outage.js';
 import { PATH_SCENARIOS } from './scenarios-paths.js';
 
 interface Row {
@@ -39,7 +40,7 @@ const unavailable = labUnavailable();
 if (unavailable) {
   process.stdout.write(`netlab skipped: ${unavailable}\n`);
   // Every scenario is its own skip: 21 scenarios that could not run are not "1 skipped".
-  for (const s of [...SCENARIOS, ...PATH_SCENARIOS]) test(`${s.name}: ${s.expect.cause}`, { skip: unavailable }, () => undefined);
+  for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS]) test(`${s.name}: ${s.expect.cause}`, { skip: unavailable }, () => undefined);
 } else {
   before(() => {
     const stale = removeStaleNamespaces();
@@ -49,7 +50,7 @@ if (unavailable) {
 
   // NETLAB_ONLY=name,name runs just those (for working on one scenario).
   const only = process.env.NETLAB_ONLY?.split(',');
-  for (const s of [...SCENARIOS, ...PATH_SCENARIOS].filter((x) => !only || only.includes(x.name))) {
+  for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS].filter((x) => !only || only.includes(x.name))) {
     test(`${s.name}: ${expectedText(s.expect)}`, async () => {
       let o: Outcome | undefined;
       try {
@@ -86,6 +87,7 @@ ${context}`);
       if (s.wireCapture) {
         if (!o.wire) {
           process.stdout.write(`netlab: ${s.name}: no interface capture (${tcpdumpMissing ?? 'tcpdump did not run'})\n`);
+          s.reports?.({ recording: o.capture });
           return;
         }
         const wire: Row = { scenario: `${s.name} (tcpdump)`, expected: expectedText(s.wireCapture), live: '-', capture: verdictText(o.wire), pass: false };
@@ -94,6 +96,8 @@ ${context}`);
         wire.pass = true;
       }
       s.checkReports?.({ live: o.live, ...(o.wire ? { wire: o.wire } : {}), ...(o.listen ? { listen: o.listen.live, listenRecording: o.listen.recording } : {}) });
+      // Facts of the recording's and the capture's reports beyond their verdicts.
+      s.reports?.({ recording: o.capture, ...(o.wire ? { wire: o.wire } : {}) });
     });
   }
 }

@@ -51,6 +51,8 @@ export interface Scenario {
   check?(lab: Lab, live: AnalysisReport): void;
   /** Facts every way in must report alike (beyond hop and cause), checked after the verdicts. */
   checkReports?(r: { live: AnalysisReport; wire?: AnalysisReport; listen?: AnalysisReport; listenRecording?: AnalysisReport }): void;
+  /** Further facts about the recording's and the tcpdump capture's reports, checked after their verdicts. */
+  reports?(o: { recording: AnalysisReport; wire?: AnalysisReport }): void;
   /** Processes the path needs (a relay), started once the simulator is up. */
   start?(lab: Lab): Promise<void>;
   /** Done to the network while the diagnosis runs (an outage), started with it. */
