@@ -315,6 +315,9 @@ export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiC
   const setupAt = performance.now();
   say(`watching the data plane (up to ${settleS} s) …`);
   const why = await runUntilDecided(ev, { setupAt: () => setupAt, signal, maxS, settleS, continuous, closed: () => api.closed });
+  // The moment of judgement on the wire: a run decided on silence may have exchanged nothing since the
+  // streams were set up, and its recording (paused before any MTU steps) must not end before the verdict.
+  if (why === 'decided' && !api.closed) await api.command(`ping ms_timestamp=${performance.now().toFixed(4)}`).catch(() => undefined);
   if (why === 'timeout') ev.analyzer.warn(`stopped after ${maxS} s before every hop was decided`);
   if (why === 'aborted' && !continuous) ev.analyzer.warn('stopped by the user before every hop was decided');
   const drops = await data.socket.kernelDrops();
