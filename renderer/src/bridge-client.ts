@@ -10,7 +10,7 @@ declare global {
   }
 }
 
-export type Transport = 'electron' | 'web';
+type Transport = 'electron' | 'web';
 
 export interface RendererBridge extends BridgeApi {
   transport: Transport;

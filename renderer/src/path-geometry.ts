@@ -11,7 +11,7 @@
  */
 import type { Cause, Hop, HopId } from '../../src/bridge/protocol.js';
 
-export const NODE_IDS = ['radio', 'radio-router', 'internet', 'smartlink', 'lan', 'computer'] as const;
+const NODE_IDS = ['radio', 'radio-router', 'internet', 'smartlink', 'lan', 'computer'] as const;
 export type NodeId = (typeof NODE_IDS)[number];
 
 export const NODE_LABEL: Record<NodeId, string> = {

@@ -5,7 +5,7 @@
  */
 import type { PanScale } from '../../src/bridge/protocol.js';
 
-export const CANVAS_BG = '#05080c';
+const CANVAS_BG = '#05080c';
 /** Missing waterfall lines: red/dark-red stripes, never confused with the palette. */
 const GAP_STRIPES: [number[], number[]] = [
   [120, 20, 28, 255],
@@ -13,7 +13,7 @@ const GAP_STRIPES: [number[], number[]] = [
 ];
 
 /** Black → blue → cyan → yellow → red → white, 256 entries of [r, g, b]. */
-export const PALETTE: [number, number, number][] = (() => {
+const PALETTE: [number, number, number][] = (() => {
   const stops: [number, [number, number, number]][] = [
     [0, [0, 0, 8]],
     [0.25, [10, 40, 160]],
@@ -36,7 +36,7 @@ export const PALETTE: [number, number, number][] = (() => {
 })();
 
 /** The `pick` of the bins that fall into each of `width` columns. */
-export function resample(bins: ArrayLike<number>, width: number, pick: (a: number, b: number) => number): Float32Array {
+function resample(bins: ArrayLike<number>, width: number, pick: (a: number, b: number) => number): Float32Array {
   const out = new Float32Array(width);
   const n = bins.length;
   for (let x = 0; x < width; x++) {

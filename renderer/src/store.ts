@@ -1,7 +1,7 @@
 /** Application state in the renderer: the latest of every snapshot kind, folded by one reducer. */
 import type { DiscoveredRadio, ModelSnapshot, ReplaySnapshot, SessionState, SignInView, Snapshot, SpectrumSnapshot } from '../../src/bridge/protocol.js';
 
-export interface Notice {
+interface Notice {
   id: number;
   kind: 'error' | 'info';
   text: string;

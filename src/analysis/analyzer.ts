@@ -41,7 +41,7 @@ function isoUtc(ts: number): string | undefined {
 export const MAX_WARNINGS = 50;
 
 /** The first MAX_WARNINGS − 1 warnings, then "… and N more" for the rest (and `alreadyDropped`). */
-export function capWarnings(all: string[], alreadyDropped = 0): string[] {
+function capWarnings(all: string[], alreadyDropped = 0): string[] {
   if (all.length <= MAX_WARNINGS && alreadyDropped === 0) return all;
   const kept = all.slice(0, MAX_WARNINGS - 1);
   return [...kept, `… and ${all.length - kept.length + alreadyDropped} more warning(s)`];

@@ -13,7 +13,6 @@ import { type MeterDefinition, parseMeterBody, parseStatusBody } from '../api/st
 import { type BrokerRadio, type TestConnection as BrokerTestConnection, isBrokerLine, pairs, parseRadioList, parseTestConnection } from '../smartlink/protocol.js';
 import { formatStreamId, parseStreamId } from '../vita/stream-id.js';
 
-export type { BrokerRadio };
 
 /** Commands remembered while waiting for their reply; more than this outstanding is not a real client. */
 export const MAX_OUTSTANDING = 4096;
@@ -45,7 +44,7 @@ export interface CommandRecord {
   replyTs?: number;
 }
 
-export interface PingStats {
+interface PingStats {
   sent: number;
   answered: number;
   minMs: number;
@@ -59,7 +58,7 @@ export interface PingStats {
   maxOutstandingS: number;
 }
 
-export type SessionKind = 'radio-api' | 'broker' | 'tls' | 'unknown';
+type SessionKind = 'radio-api' | 'broker' | 'tls' | 'unknown';
 
 export interface ControlSession {
   id: string;
@@ -149,7 +148,7 @@ export interface WanStatus {
   ts: number;
 }
 
-export interface TestConnection extends BrokerTestConnection {
+interface TestConnection extends BrokerTestConnection {
   ts: number;
 }
 
@@ -643,7 +642,7 @@ class Side implements Holder {
 }
 
 /** The SmartLink server's name (reference §6.1: `smartlink.flexradio.com`, port 443). */
-export const BROKER_HOST = 'smartlink.flexradio.com';
+const BROKER_HOST = 'smartlink.flexradio.com';
 
 function isBrokerName(sni: string): boolean {
   const name = sni.toLowerCase().replace(/\.$/, '');

@@ -8,7 +8,7 @@ import type { HopId } from './model.js';
 
 export const pct = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)} %`;
 export const secs = (x: number): string => `${x.toFixed(x < 10 ? 1 : 0)} s`;
-export const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
+const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
 const bool = (b: boolean | undefined): string => (b === undefined ? '?' : b ? '1' : '0');
 
 export function describeHop(f: PathFacts, hop: HopId): string[] {

@@ -22,7 +22,7 @@ export interface HopChange {
 }
 
 /** Per stream kind, summed over its streams: what moved in numbers. */
-export interface KindFigures {
+interface KindFigures {
   kind: StreamKind;
   before: { streams: number; packets: number; lost: number };
   after: { streams: number; packets: number; lost: number };

@@ -59,7 +59,7 @@ export interface SilenceRate {
   unit: string;
 }
 
-export const DEFAULT_LINE_DURATION_MS = 100;
+const DEFAULT_LINE_DURATION_MS = 100;
 const DAX_IQ_MIN_RATE = 24_000;
 
 export function silenceRate(kind: StreamKind, o: { fps?: number; lineDurationMs?: number; compression?: string; sampleRate?: number } = {}): SilenceRate | undefined {
@@ -89,8 +89,7 @@ export const RTT_THRESHOLDS = {
 /** FlexLib disconnects when a ping has been outstanding for more than 17 s (reference §5.5). */
 export const PING_TIMEOUT_S = 17;
 
-/** SmartLink: cumulative loss above 2 % drops quality from Good and better; above 5 % from Fair (§7.2). */
-export const LOSS_DEGRADED = 0.02;
+/** SmartLink: cumulative loss above 5 % drops quality from Fair to Poor (§7.2). */
 export const LOSS_POOR = 0.05;
 
 /** Packets at or above this size are the ones an MTU problem removes (reference §8 #8, DESIGN "≥1 kB"). */

@@ -34,7 +34,7 @@ export interface FactSources {
   local?: LocalFacts;
 }
 
-export const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
+const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
 export type DataHopId = (typeof DATA_HOP_IDS)[number];
 
 export function isDataHop(id: HopId): id is DataHopId {
@@ -49,7 +49,7 @@ const DATA_CLASSES: Record<DataHopId, { kinds: StreamKind[]; label: string; unit
   'data:dax': { kinds: ['dax-audio', 'dax-iq'], label: 'DAX', unit: undefined },
 };
 
-export interface StreamFacts {
+interface StreamFacts {
   id: string;
   src: string;
   dst: string;
@@ -110,7 +110,7 @@ export interface ClassFacts {
   stopped?: Silence;
 }
 
-export interface Silence {
+interface Silence {
   silentS: number;
   flowedS: number;
 }
@@ -166,13 +166,13 @@ export function unreachableFromErrno(code: string): Unreachable['reason'] | unde
   return undefined;
 }
 
-export interface CommandFact {
+interface CommandFact {
   command: string;
   code?: number;
   message?: string;
 }
 
-export interface ControlFacts {
+interface ControlFacts {
   /** The primary API session, when one is readable. */
   session?: {
     id: string;

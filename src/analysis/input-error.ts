@@ -7,7 +7,7 @@ import { DecodeError } from '../common/decode-error.js';
 import { header } from '../vita/header.js';
 
 /** True when the bytes are exactly one VITA-49 packet by its own header's size field. */
-export function isRawVitaPacket(bytes: Buffer): boolean {
+function isRawVitaPacket(bytes: Buffer): boolean {
   if (bytes.length < 8 || bytes.length % 4 !== 0) return false;
   try {
     const h = header.decode(bytes);

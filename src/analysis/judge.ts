@@ -13,7 +13,7 @@ import { NOT_TESTED_RULE, RULES, type Rule, VERDICT_RULES } from './rules.js';
 const failing = (r: Rule): boolean => r.status === 'blocked' || r.status === 'degraded';
 
 /** The rules deciding `hop`, in the order they are tried. */
-export function rulesFor(hop: HopId): Rule[] {
+function rulesFor(hop: HopId): Rule[] {
   const own = RULES.filter((r) => r.hop === hop || r.hop === '*' || (r.hop === 'data:*' && isDataHop(hop)));
   return [...own.filter(failing), NOT_TESTED_RULE, ...own.filter((r) => !failing(r))];
 }
@@ -33,7 +33,7 @@ export function judgeHop(f: PathFacts, hop: HopId): Hop {
   };
 }
 
-export function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
+function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
   const bad = hops.find((h) => h.status === 'blocked') ?? hops.find((h) => h.status === 'degraded');
   if (bad) {
     // Blocked and degraded rules always name a cause (the table test checks it).

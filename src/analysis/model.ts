@@ -26,7 +26,7 @@ export type Plane = 'control' | 'data';
 /** blocked: nothing usable gets through; degraded: usable but lossy/late/slow; unknown: not in the evidence. */
 export type HopStatus = 'ok' | 'degraded' | 'blocked' | 'unknown';
 
-export const CAUSES = [
+const CAUSES = [
   'udp-blocked-inbound',
   'mtu',
   'bandwidth',

@@ -19,7 +19,7 @@ import type { Rule } from './rules.js';
  * The largest IP datagram the radio sends at `network_mtu=1500` (FlexPath's probe asks for it): a
  * 1436-byte UDP payload with DF, 1464 bytes on the wire (reference §8 #8, §11 "Client MTU", Houser pcap).
  */
-export const RADIO_DATAGRAM_BYTES = 1464;
+const RADIO_DATAGRAM_BYTES = 1464;
 
 /** Finds a network-level rule of the table by id, when judging (the table is built after this module). */
 type Lookup = (id: string) => Rule | undefined;
@@ -39,7 +39,7 @@ function routeIface(l: LocalFacts): LocalInterface | undefined {
 }
 
 /** "python3 (pid 812)", or why the program is not named. */
-export function holderName(h: PortHolder): string {
+function holderName(h: PortHolder): string {
   if (h.program) return `${h.program}${h.pid !== undefined ? ` (pid ${h.pid})` : ''}`;
   return `a program${h.pid !== undefined ? ` with pid ${h.pid}` : ''} (${h.unnamed ?? 'not named'})`;
 }

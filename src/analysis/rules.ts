@@ -101,7 +101,7 @@ export const FIRST_PACKET_FLOOR_S = 0.75;
 const SILENCE_THRESHOLDS = { SILENCE_ALPHA, FIRST_PACKET_FLOOR_S };
 
 /** P(0 arrivals) when λ = `expected` were due: e^−λ. */
-export function pNothing(expected: number): number {
+function pNothing(expected: number): number {
   return Math.exp(-expected);
 }
 
@@ -109,7 +109,7 @@ export function pNothing(expected: number): number {
  * Silent long enough that an open path would have delivered something (P < SILENCE_ALPHA). `deadS`: time
  * at the start of the wait in which nothing can arrive yet, taken off the wait and its λ alike.
  */
-export function silentTooLong(expected: number, waitedS: number, deadS = 0): boolean {
+function silentTooLong(expected: number, waitedS: number, deadS = 0): boolean {
   const live = waitedS - deadS;
   return live >= FIRST_PACKET_FLOOR_S && pNothing(waitedS > 0 ? (expected * live) / waitedS : 0) < SILENCE_ALPHA;
 }
@@ -127,13 +127,13 @@ function deadTime(f: PathFacts): number {
 }
 
 /** "P < 1e-10": the chance as an upper bound at the next power of ten (or its value when ≥ 1e-3). */
-export function pWords(p: number): string {
+function pWords(p: number): string {
   if (p >= 1e-3) return `P = ${p.toPrecision(2)}`;
   return `P < 1e${Math.ceil(Math.log10(Math.max(p, Number.MIN_VALUE)))}`;
 }
 
 /** "0 of ≈ 25 expected FFT frames in 1.0 s; P < 1e-10 if the path were open". */
-export function silenceLine(expected: number, unit: string, waitedS: number): string {
+function silenceLine(expected: number, unit: string, waitedS: number): string {
   return `0 of ≈ ${expected >= 10 ? expected.toFixed(0) : expected.toFixed(1)} expected ${unit} in ${secs(waitedS)}; ${pWords(pNothing(expected))} if the path were open`;
 }
 
@@ -145,7 +145,7 @@ export function silenceLine(expected: number, unit: string, waitedS: number): st
  */
 export const FINAL_WHEN_CALLED: ReadonlySet<string> = new Set(['udp-return-nat', 'udp-return-no-data', 'data-missing-large', 'data-missing', 'data-first-fragments-missing']);
 /** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
-export const STOPPED_AFTER_S = 3;
+const STOPPED_AFTER_S = 3;
 /**
  * Random loss. FlexLib on a LAN marks a second lossy on any counted error (reference §7.2), so a strict
  * reading calls every lost packet a fault; on SmartLink it marks it when the cumulative error fraction
@@ -157,28 +157,28 @@ export const STOPPED_AFTER_S = 3;
  * ≤ 5 % from ~1000 packets). Empirical, measured by `npm run bench -- loss` over seeded 6-s sessions
  * (meters, FFT, waterfall, Opus ≈ 1400 packets): see README "How often loss is called".
  */
-export const LOSS_TOLERATED_LAN = 0.001;
-export const LOSS_TOLERATED_WAN = 0.005;
-export const LOSS_ALPHA = 0.01;
+const LOSS_TOLERATED_LAN = 0.001;
+const LOSS_TOLERATED_WAN = 0.005;
+const LOSS_ALPHA = 0.01;
 
 /** P(X ≥ k) for X ~ Poisson(λ). */
-export function poissonTail(k: number, lambda: number): number {
+function poissonTail(k: number, lambda: number): number {
   return k <= 0 ? 1 : Math.max(0, 1 - poissonCdf(k - 1, lambda));
 }
 
 /** Is losing `lost` of `lost + packets` significantly more than this kind of path may lose? */
-export function lossDegrades(lost: number, packets: number, mode: PathFacts['mode']): boolean {
+function lossDegrades(lost: number, packets: number, mode: PathFacts['mode']): boolean {
   const tolerated = mode === 'wan' ? LOSS_TOLERATED_WAN : LOSS_TOLERATED_LAN;
   return lost > 0 && poissonTail(lost, tolerated * (lost + packets)) < LOSS_ALPHA;
 }
 /** A class stopped on its own, not with the whole path: the others flowed at least this much longer. */
-export const STOPPED_ALONE_S = 1;
+const STOPPED_ALONE_S = 1;
 /** Out-of-order packets at or above this fraction: delay variation. */
-export const REORDER_DEGRADED_FRACTION = 0.01;
+const REORDER_DEGRADED_FRACTION = 0.01;
 /** Out-of-order packets at or above this fraction make a class's counter loss unreliable. */
-export const HEAVY_REORDER_FRACTION = 0.1;
+const HEAVY_REORDER_FRACTION = 0.1;
 /** RFC 3550-style smoothed inter-arrival variation above which audio stutters (a 10 ms frame cadence). */
-export const JITTER_DEGRADED_S = 0.02;
+const JITTER_DEGRADED_S = 0.02;
 /**
  * Meters have no cadence to vary from: the radio sends a packet when any meter of the set is due, and
  * the set mixes 10, 20 and 40 fps meters (reference §3.3: "no fixed 'every 100 ms' rule"), so their
@@ -187,19 +187,19 @@ export const JITTER_DEGRADED_S = 0.02;
  */
 const JITTER_EXEMPT: ReadonlySet<HopId> = new Set<HopId>(['data:meter']);
 /** Broken frames without a single first fragment before that pattern is called MTU rather than loss. */
-export const MTU_MIN_FRAMES = 5;
+const MTU_MIN_FRAMES = 5;
 /** Frames broken at or above this fraction of those started: the display visibly drops frames. */
-export const BROKEN_FRAMES_FRACTION = 0.05;
+const BROKEN_FRAMES_FRACTION = 0.05;
 /** Frames sent at least, and complete at least this share of them, for "every frame completes". */
-export const WHOLE_MIN_FRAMES = 10;
-export const WHOLE_FRACTION = 0.99;
+const WHOLE_MIN_FRAMES = 10;
+const WHOLE_FRACTION = 0.99;
 
 
 /**
  * FFT frames and waterfall lines carry 32-bit indices; when (nearly) every one completes, nothing was
  * lost, whatever gaps the 4-bit packet counter shows — those are packets too late for it to place.
  */
-export function framesWhole(c: Pick<ClassFacts, 'framesSent' | 'framesComplete'>): boolean {
+function framesWhole(c: Pick<ClassFacts, 'framesSent' | 'framesComplete'>): boolean {
   return c.framesSent >= WHOLE_MIN_FRAMES && c.framesComplete >= WHOLE_FRACTION * c.framesSent;
 }
 
@@ -257,7 +257,7 @@ const RATE_SOURCE =
  * Compares the heaviest class by byte rate with the lightest; a class whose frames all complete lost
  * nothing and takes no part.
  */
-export function rateLimit(f: PathFacts): string | undefined {
+function rateLimit(f: PathFacts): string | undefined {
   const usable = classesOf(f)
     .filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c))
     .map(([, c]) => ({ c, loss: rateLoss(c) }))

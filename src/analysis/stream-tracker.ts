@@ -12,7 +12,6 @@
  * panadapter), so the tracker keeps up with a capture file read at disk speed.
  */
 import type { Endpoint, UdpEvent } from '../capture/types.js';
-import { formatEndpoint } from '../capture/types.js';
 import { u16be, u32be } from '../common/bytes.js';
 import { type AudioFormat, FLEX_OUI, type FlexClass, type PacketKind, classifyCodes } from '../vita/classes.js';
 import { DecodeError } from '../common/decode-error.js';
@@ -87,7 +86,7 @@ export interface StreamSilence {
  */
 export const BURST_SPEEDUP = 4;
 
-export interface SecondBucket {
+interface SecondBucket {
   /** Whole Unix second. */
   t: number;
   packets: number;
@@ -97,7 +96,6 @@ export interface SecondBucket {
 
 /** Data (types 0–3), context (4–5) or command (6–7): each counts its packets separately. */
 export const PACKET_CATEGORIES = ['data', 'context', 'command'] as const;
-export type PacketCategory = (typeof PACKET_CATEGORIES)[number];
 
 export function categoryIndex(type: number): 0 | 1 | 2 {
   return type < 4 ? 0 : type < 6 ? 1 : 2;
@@ -570,8 +568,4 @@ function decodeForTap(buf: Buffer): VitaPacket | undefined {
 
 export function isFlexStream(st: TrackedStream): boolean {
   return st.oui === FLEX_OUI;
-}
-
-export function streamLabel(st: TrackedStream): string {
-  return `${formatEndpoint(st.src)} → ${formatEndpoint(st.dst)}`;
 }

@@ -17,7 +17,7 @@ import { replyWait, smoothRtt } from './reply-wait.js';
  * command within milliseconds on a LAN (reference §5.6 sequences); longer paths get 3 × their measured
  * round trip (reply-wait.ts).
  */
-export const REPLY_BASE_MS = 5000;
+const REPLY_BASE_MS = 5000;
 
 export interface Reply {
   seq: number;

@@ -36,14 +36,6 @@ export function parseStatusBody(body: string): StatusBody {
 /** Words that are state, not part of the object name, even when no key=value precedes them. */
 const KNOWN_FLAGS = new Set(['removed', 'connected', 'disconnected']);
 
-export function formatStatusBody(s: StatusBody): string {
-  const parts = [...s.object];
-  for (const f of s.flags.filter((f) => KNOWN_FLAGS.has(f))) parts.push(f);
-  for (const [k, v] of s.fields) parts.push(`${k}=${v}`);
-  for (const f of s.flags.filter((f) => !KNOWN_FLAGS.has(f))) parts.push(f);
-  return parts.join(' ');
-}
-
 export interface MeterDefinition {
   id: number;
   src?: string;

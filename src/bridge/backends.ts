@@ -36,7 +36,7 @@ import { packTarStream } from './tar.js';
 import { makeTempDir, removeTempDir } from './temp-dirs.js';
 
 /** What each demo fault does to the simulated radio (DESIGN.md §5). */
-export const DEMO_FAULT_SPECS: Record<DemoFault, SimFaults> = {
+const DEMO_FAULT_SPECS: Record<DemoFault, SimFaults> = {
   mtu: { mtu: 1400 },
   'udp-blocked': { drop: ['meter', 'panadapter', 'waterfall', 'audio', 'dax'] },
   loss: { lossPct: 5 },
@@ -47,7 +47,7 @@ export const DEMO_FAULT_SPECS: Record<DemoFault, SimFaults> = {
   'nat-expiry': { udpStopAfterS: 10 },
 };
 
-export function demoFaults(faults: DemoFault[]): SimFaults {
+function demoFaults(faults: DemoFault[]): SimFaults {
   const out: SimFaults = {};
   for (const f of faults) {
     const spec = DEMO_FAULT_SPECS[f];
@@ -81,7 +81,7 @@ class ReplayAnalyzer extends Analyzer {
 }
 
 /** The display scale of a pan from its status lines, when they were seen (FFT stream id = pan id). */
-export function panScale(a: Analyzer, streamId: string): PanScale | undefined {
+function panScale(a: Analyzer, streamId: string): PanScale | undefined {
   const p = a.control.pans.get(streamId);
   if (!p || p.centerMhz === undefined || p.bandwidthMhz === undefined || p.minDbm === undefined || p.maxDbm === undefined || !p.yPixels) return undefined;
   return { centerMhz: p.centerMhz, bandwidthMhz: p.bandwidthMhz, minDbm: p.minDbm, maxDbm: p.maxDbm, yPixels: p.yPixels };

@@ -8,7 +8,7 @@ const NEEDS =
   'FlexPath needs a packet capture (.pcap or .pcapng) recorded on this computer or the radio’s network: Wireshark or dumpcap, tcpdump, or on Windows pktmon (then “pktmon etl2pcap” converts its .etl file).';
 
 /** What the first bytes say the file is; undefined when they match nothing known. */
-export function kindOfBytes(head: Buffer, name: string): string | undefined {
+function kindOfBytes(head: Buffer, name: string): string | undefined {
   if (head.length === 0) return 'an empty file';
   if (/\.etl$/i.test(name)) return 'a Windows event trace (.etl) from pktmon or netsh, which must be converted first: pktmon etl2pcap <file>.etl --out <file>.pcapng';
   const starts = (...b: number[]): boolean => b.every((v, i) => head[i] === v);

@@ -57,8 +57,6 @@ export type Command =
   | { type: 'stop' }
   | { type: 'export'; format: ExportFormat; redact: boolean };
 
-export type CommandType = Command['type'];
-
 /** A capture the page names: an upload (web mode) or a path the host granted (Electron dialog or drop). */
 export type CaptureRef = { uploadId: string; name: string } | { path: string };
 
@@ -86,7 +84,7 @@ export interface DiscoveredRadio {
 }
 
 export type SourceKind = 'capture' | 'lan' | 'smartlink' | 'demo';
-export type Phase = 'idle' | 'discovering' | 'running' | 'done' | 'error';
+type Phase = 'idle' | 'discovering' | 'running' | 'done' | 'error';
 
 /** Which ways in this build can serve; the UI disables the others and says why. */
 export interface Capabilities {
@@ -159,12 +157,12 @@ export interface ModelSnapshot {
   local?: LocalFacts;
 }
 
-export interface FftFrameView {
+interface FftFrameView {
   frameIndex: number;
   bins: number[];
 }
 
-export interface WaterfallLineView {
+interface WaterfallLineView {
   timecode: number;
   bins: number[];
 }
@@ -226,8 +224,6 @@ export type Snapshot =
   /** The SmartLink sign-in in words and times (never a token); absent when this build cannot sign in. */
   | { type: 'sign-in'; signIn: SignInView }
   | { type: 'error'; message: string };
-
-export type SnapshotType = Snapshot['type'];
 
 /** Electron IPC channel names; the preload repeats them as literals, checked against this type. */
 export const IPC_CHANNELS = {

@@ -8,9 +8,9 @@ import type { ReplaySnapshot, SeriesPoint } from './protocol.js';
 import { seriesPoint } from './stream-rows.js';
 
 export const REPLAY_MAX_FRAMES = 600;
-export const REPLAY_MAX_LINES = 1200;
+const REPLAY_MAX_LINES = 1200;
 export const REPLAY_MAX_BINS = 512;
-export const REPLAY_MAX_POINTS = 600;
+const REPLAY_MAX_POINTS = 600;
 
 /** A list that keeps at most `max` entries spread evenly over everything offered. */
 class Thinned<T> {

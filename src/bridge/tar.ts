@@ -16,7 +16,7 @@ function octal(value: number, width: number): string {
   return value.toString(8).padStart(width - 1, '0') + '\0';
 }
 
-export function tarHeader(name: string, size: number, mtimeS: number): Buffer {
+function tarHeader(name: string, size: number, mtimeS: number): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
   if (nameBytes.length > 100) throw new RangeError(`tar entry name longer than 100 bytes: ${name}`);
   const h = Buffer.alloc(BLOCK);

@@ -10,7 +10,7 @@
  */
 import type { AnalysisReport, Hop, HopId, Verdict } from '../analysis/model.js';
 
-export const VERDICT_HOLD_MS = 5000;
+const VERDICT_HOLD_MS = 5000;
 
 interface Held<T> {
   shown: T;

@@ -81,7 +81,7 @@ let ep1: Endpoint | undefined;
 export const ENDPOINT_KEY: unique symbol = Symbol('endpoint key');
 
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
-export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
+function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   const key = u32be(buf, off) * 65_536 + port;
   if (key === key0) return ep0!;
   if (key === key1) return ep1!;
@@ -104,7 +104,7 @@ export function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   return e;
 }
 
-export function ipv6Endpoint(buf: Buffer, off: number, port: number): Endpoint {
+function ipv6Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   return { ip: ipv6Text(buf, off), port };
 }
 

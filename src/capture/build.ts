@@ -12,7 +12,7 @@ import type { Endpoint, IcmpReason } from './types.js';
 
 export const ETHERNET_HEADER = 14;
 
-export interface IpOptions {
+interface IpOptions {
   /** IPv4 Don't-Fragment bit (the radio sets it, reference §1.6). Default false. */
   df?: boolean;
   /** TTL / hop limit. Default 64. */
@@ -129,7 +129,7 @@ function ipPacket(src: string, dst: string, protocol: number, l4: Buffer, checks
 }
 
 /** Ethernet II frame around an IP packet; broadcast destination MAC for 255.255.255.255. */
-export function ethernet(ip: Buffer, o: { srcMac?: string; dstMac?: string; broadcast?: boolean } = {}): Buffer {
+function ethernet(ip: Buffer, o: { srcMac?: string; dstMac?: string; broadcast?: boolean } = {}): Buffer {
   const h = Buffer.alloc(ETHERNET_HEADER);
   macBytes(o.dstMac, o.broadcast === true ? 'ff:ff:ff:ff:ff:ff' : '02:00:00:00:00:02').copy(h, 0);
   macBytes(o.srcMac, '02:00:00:00:00:01').copy(h, 6);

@@ -36,7 +36,7 @@ export const LEARN_FRAMES = 32;
  * a normal capture has none, or a rare pair (two identical ICMP errors from a router, a mirror's echo).
  * A quarter of the first frames sets the mode apart from the rare pair.
  */
-export const COPY_MODE_FRACTION = 0.25;
+const COPY_MODE_FRACTION = 0.25;
 
 interface Held {
   linkType: number;

@@ -19,7 +19,7 @@ export const BLOCK = {
   EPB: 0x00000006,
 } as const;
 
-export const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 /** Option codes used here (draft §4.2, §4.6). */
 export const OPT = {
@@ -69,7 +69,7 @@ export interface PcapngOption {
   value: Buffer;
 }
 
-export const options = {
+const options = {
   encodingLength(list: readonly PcapngOption[]): number {
     if (list.length === 0) return 0;
     return list.reduce((n, o) => n + 4 + pad4(o.value.length), 4);
@@ -266,30 +266,7 @@ export const epb = {
   },
 };
 
-export interface SimplePacket {
-  originalLength: number;
-  data: Buffer;
-}
-
-export const spb = {
-  encodingLength: (p: SimplePacket): number => 16 + pad4(p.data.length),
-  encode(p: SimplePacket, le: boolean, buf?: Buffer, offset = 0): Buffer {
-    return frame(BLOCK.SPB, 4 + pad4(p.data.length), le, buf, offset, (b, at) => {
-      rw(le).w32(b, p.originalLength, at);
-      p.data.copy(b, at + 4);
-      b.fill(0, at + 4 + p.data.length, at + 4 + pad4(p.data.length));
-    });
-  },
-  /** The captured length is not stored: it is min(original length, the block's room, the snaplen of interface 0). */
-  decode(buf: Buffer, le: boolean, offset = 0, snaplen = 0): SimplePacket {
-    const total = checkFrame(buf, offset, le, BLOCK.SPB, 'simple packet block');
-    if (total < 16) throw new DecodeError(offset + 4, 'block total length', `${total} is too short for a simple packet`);
-    const originalLength = rw(le).u32(buf, offset + 8);
-    const caplen = simpleCaplen(originalLength, total, snaplen);
-    return { originalLength, data: buf.subarray(offset + 12, offset + 12 + caplen) };
-  },
-};
-
+/** A simple packet block does not store its captured length: it is min(original length, the block's room, the snaplen of interface 0). */
 function simpleCaplen(originalLength: number, total: number, snaplen: number): number {
   let caplen = Math.min(originalLength, total - 16);
   if (snaplen > 0) caplen = Math.min(caplen, snaplen);
@@ -367,17 +344,6 @@ export const isb = {
       tsLow: e.u32(buf, offset + 16),
       options: options.decode(buf, offset + 20, offset + total - 4, le),
     };
-  },
-};
-
-/** Any block by type, for blocks this reader does not interpret (custom, decryption secrets, …). */
-export const rawBlock = {
-  encodingLength: (b: { body: Buffer }): number => 12 + pad4(b.body.length),
-  encode(blk: { type: number; body: Buffer }, le: boolean, buf?: Buffer, offset = 0): Buffer {
-    return frame(blk.type, pad4(blk.body.length), le, buf, offset, (b, at) => {
-      blk.body.copy(b, at);
-      b.fill(0, at + blk.body.length, at + pad4(blk.body.length));
-    });
   },
 };
 

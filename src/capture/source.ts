@@ -11,7 +11,7 @@ import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US, PcapParser } from './pcap.js';
 import { BLOCK, PcapngParser } from './pcapng.js';
 
-export const CHUNK_SIZE = 4 * 1024 * 1024;
+const CHUNK_SIZE = 4 * 1024 * 1024;
 
 /** Something to read bytes from: a file handle or a stream adapter. Returns 0 at the end. */
 export interface ChunkSource {
@@ -43,7 +43,7 @@ export function streamSource(stream: Readable): ChunkSource {
 }
 
 /** Which format the first four bytes announce; throws DecodeError on anything else. */
-export function detectFormat(buf: Buffer, length: number): 'pcap' | 'pcapng' {
+function detectFormat(buf: Buffer, length: number): 'pcap' | 'pcapng' {
   if (length < 4) throw new DecodeError(0, 'magic', length === 0 ? 'file is empty' : `only ${length} byte(s); not a capture file`);
   const be = buf.readUInt32BE(0);
   const le = buf.readUInt32LE(0);

@@ -97,7 +97,7 @@ class Output {
   }
 }
 
-export interface InterfaceSpec {
+interface InterfaceSpec {
   linkType: number;
   name?: string;
   /** 0 = no limit (default). */

@@ -13,8 +13,8 @@ import DgramAsPromised from 'dgram-as-promised';
 import type { Endpoint } from '../capture/types.js';
 
 export const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
-export const FLEXLIB_FIRST_PORT = 4991;
-export const FLEXLIB_LAST_PORT = 6010;
+const FLEXLIB_FIRST_PORT = 4991;
+const FLEXLIB_LAST_PORT = 6010;
 
 export interface DataSocket {
   socket: Socket;

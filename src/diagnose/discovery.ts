@@ -10,7 +10,7 @@ import { type RadioBeacon, readBeacon } from '../vita/payload/discovery.js';
 
 export const DISCOVERY_PORT = 4992;
 /** FlexLib's RADIOLIST_TIMEOUT_SECONDS (reference §4.1). */
-export const RADIO_TIMEOUT_MS = 17_000;
+const RADIO_TIMEOUT_MS = 17_000;
 
 export interface SeenRadio {
   beacon: RadioBeacon;

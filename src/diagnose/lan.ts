@@ -195,7 +195,7 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
 }
 
 /** Beacons come about once a second (reference §4: median 1.001 s over 83 beacons); two intervals and a half. */
-export const BEACON_WAIT_MS = 2500;
+const BEACON_WAIT_MS = 2500;
 
 /** Waits (bounded) for beacons of radios at another address than `host`, and names them in the evidence. */
 async function beaconsBesides(discovery: DiscoveryListener, host: string, ev: LiveEvidence, say: (t: string) => void): Promise<void> {

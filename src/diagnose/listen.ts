@@ -36,7 +36,7 @@ export interface Listening {
 }
 
 /** What tcpdump sees of a FlexRadio session: the API, the broker, VITA-49 and registration, ICMP errors. */
-export function captureFilter(apiPort = 4992): string {
+function captureFilter(apiPort = 4992): string {
   return `udp or tcp port ${apiPort === 4992 ? '4992' : `4992 or tcp port ${apiPort}`} or tcp port 443 or icmp or icmp6`;
 }
 

@@ -15,7 +15,7 @@ import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from '../
 /** SmartSDR v4's shipped client MTU (reference §5.6: SmartSDR.exe.config `MTU=1450`). */
 export const SMARTSDR_DEFAULT_MTU = 1450;
 /** Largest first: 1500 (Ethernet), 1450 (SmartSDR v4), 1400 and 1300 (what fixed SD-WAN/VPN reports, reference §12 #3). */
-export const MTU_STEPS = [1500, 1450, 1400, 1300] as const;
+const MTU_STEPS = [1500, 1450, 1400, 1300] as const;
 /**
  * How long each step listens. Waterfall tiles come every line duration (50 ms observed, reference §3.2),
  * so 1.5 s holds ≈ 30 of them even after the radio has re-sized its packets.

@@ -54,12 +54,11 @@ export interface ModeDecision {
   audioWhy?: string;
 }
 
-/** `M` codes that say no GUI slot is left (reference §5.4, §11: wiki "SmartSDR Messages"). */
-export const MSG_MAX_CLIENTS = 0xf3000001;
-export const MSG_SAME_PC_TWICE = 0xf3000005;
+/** The `M` code that says no GUI slot is left (reference §5.4, §11: wiki "SmartSDR Messages"). */
+const MSG_MAX_CLIENTS = 0xf3000001;
 
 /** Major firmware version, `2.10.1` → 2; undefined when unknown. */
-export function firmwareMajor(version: string | undefined): number | undefined {
+function firmwareMajor(version: string | undefined): number | undefined {
   const m = /^(\d+)\./.exec(version ?? '');
   return m?.[1] ? Number(m[1]) : undefined;
 }
@@ -68,7 +67,7 @@ export function firmwareMajor(version: string | undefined): number | undefined {
  * Pre-multiFLEX radio: firmware 1.x/2.x, or a licence of v1/v2. There `client gui` makes the caller the
  * sole GUI and takes every display from whoever had it (reference §11; wiki TCPIP-client).
  */
-export function soleGui(f: RadioFacts): boolean {
+function soleGui(f: RadioFacts): boolean {
   const major = firmwareMajor(f.firmware);
   return (major !== undefined && major <= 2) || /^v[12]$/i.test(f.maxLicensedVersion ?? '');
 }

@@ -9,7 +9,7 @@ import type { HopId } from '../analysis/model.js';
 import type { LiveEvidence } from './live.js';
 import type { DataPath } from './walk.js';
 
-export const NOT_TESTED_IN_OBSERVER: Array<[HopId, string]> = [
+const NOT_TESTED_IN_OBSERVER: Array<[HopId, string]> = [
   ['data:panadapter', 'observer mode does not create a panadapter on a radio in use; run `flexpath diagnose --probe` when a GUI slot is free, or `flexpath listen --capture IFACE` during the operator’s own session'],
   ['data:waterfall', 'large (~1.4 kB, Don’t-Fragment) packets are not tested in observer mode, so an MTU problem cannot be ruled out; run `flexpath diagnose --probe` when a GUI slot is free'],
   ['data:audio', 'observer mode does not open an audio stream; run `flexpath diagnose --probe` when a GUI slot is free'],
@@ -65,7 +65,7 @@ const hex8 = (n: number): string => '0x' + n.toString(16).toUpperCase().padStart
  * Pans and slices the radio announces as ours (`client_handle=<our handle>`): FlexLib learns its pan from
  * the `display pan` status, not the reply (reference §11), and the firmware puts a slice on a new pan.
  */
-export function watchOwnObjects(api: ApiClient): { pans(): number[]; slices(): Array<{ index: number; tx: boolean; freq?: string }>; stop(): void } {
+function watchOwnObjects(api: ApiClient): { pans(): number[]; slices(): Array<{ index: number; tx: boolean; freq?: string }>; stop(): void } {
   const pans = new Set<number>();
   const slices = new Map<number, { index: number; tx: boolean; freq?: string }>();
   const stop = api.onLine((l) => {

@@ -29,16 +29,16 @@ export interface Diagnosis {
 }
 
 /** How long a flowing session is watched for loss and jitter figures before the run ends (issue target ≤ 10 s). */
-export const SETTLE_S = 10;
+const SETTLE_S = 10;
 const SENTINELS = 3;
 /**
  * Silence that means the radio has stopped sending to us: meters alone come ~28 times a second
  * (reference §3.3, observed), so 0.5 s without a datagram is ≥ 14 missing meter packets — stopped, not a gap —
  * and it covers a one-way delay up to 0.5 s (satellite paths are ~0.3 s).
  */
-export const DRAIN_QUIET_MS = 500;
+const DRAIN_QUIET_MS = 500;
 /** A radio that goes on sending (another client's streams to this port) does not hold the exit longer. */
-export const DRAIN_MAX_MS = 3000;
+const DRAIN_MAX_MS = 3000;
 const PING_MS = 1000;
 const DECIDE_MS = 250;
 
@@ -161,7 +161,7 @@ export function decided(hops: Hop[], setupAgeS: number, settleS: number): boolea
   return hops.some((h) => h.status === 'blocked') || setupAgeS >= settleS;
 }
 
-export interface RunUntil {
+interface RunUntil {
   /** performance.now() of stream setup; the decision clock starts there. */
   setupAt(): number | undefined;
   signal?: AbortSignal;
@@ -175,7 +175,7 @@ export interface RunUntil {
 }
 
 /** Waits until the run is decided, aborted, timed out or its control channel is gone. Returns why. */
-export async function runUntilDecided(ev: LiveEvidence, o: RunUntil): Promise<'decided' | 'aborted' | 'timeout' | 'closed'> {
+async function runUntilDecided(ev: LiveEvidence, o: RunUntil): Promise<'decided' | 'aborted' | 'timeout' | 'closed'> {
   const started = performance.now();
   for (;;) {
     if (o.signal?.aborted) return 'aborted';

@@ -41,7 +41,7 @@ export function inCidr(ip: string, cidr: string): boolean {
   return inPrefix(ip, net, len === undefined ? (isIPv4(net) ? 32 : 128) : Number(len));
 }
 
-export const CGNAT_V4 = '100.64.0.0/10';
+const CGNAT_V4 = '100.64.0.0/10';
 export const TAILSCALE_V6 = 'fd7a:115c:a1e0::/48';
 
 /** Tailscale's adapter: `tailscale0` on Linux, `Tailscale` on Windows; on macOS a utun carrying its range. */

@@ -10,9 +10,9 @@ import type { LocalFacts, LocalInterface, LocalOs } from './types.js';
 import { windowsProbe } from './windows.js';
 
 /** FlexLib's first data port, the discovery/API port and the radio's own data port (reference §0). */
-export const FLEX_UDP_PORTS = [4991, 4992, 4993] as const;
+const FLEX_UDP_PORTS = [4991, 4992, 4993] as const;
 /** The radio's VITA-49 source port on fw 4.2.18+ (reference §8 #7, §9: treat as variable). */
-export const RADIO_DATA_PORT = 4993;
+const RADIO_DATA_PORT = 4993;
 
 export function probeFor(platform: NodeJS.Platform = process.platform): LocalProbe | undefined {
   if (platform === 'linux') return linuxProbe();
@@ -37,7 +37,7 @@ export interface GatherOptions {
   now?: number;
 }
 
-export function interfaceOf(list: LocalInterface[], ip: string): LocalInterface | undefined {
+function interfaceOf(list: LocalInterface[], ip: string): LocalInterface | undefined {
   return list.find((i) => i.addresses.some((a) => a.ip === ip));
 }
 

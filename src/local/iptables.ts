@@ -25,7 +25,7 @@ function words(line: string): string[] {
   return out;
 }
 
-export function parseIptablesSave(text: string): { policies: Map<string, string>; rules: Map<string, Rule[]> } {
+function parseIptablesSave(text: string): { policies: Map<string, string>; rules: Map<string, Rule[]> } {
   const policies = new Map<string, string>();
   const rules = new Map<string, Rule[]>();
   let table = '';

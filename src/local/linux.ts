@@ -40,7 +40,7 @@ const VPN_KINDS = new Set(['wireguard', 'tun']);
 const TUNNEL_KINDS = new Set(['ipip', 'gre', 'gretap', 'ip6gre', 'ip6gretap', 'sit', 'ip6tnl', 'vti', 'vti6', 'erspan', 'ip6erspan', 'vxlan', 'geneve']);
 const VIRTUAL_KINDS = new Set(['veth', 'bridge', 'macvlan', 'macvtap', 'ipvlan', 'dummy', 'ifb', 'vrf', 'nlmon', 'netkit']);
 
-export function linuxInterfaceKind(o: { name: string; linkType?: string; infoKind?: string; wireless: boolean }): InterfaceKind {
+function linuxInterfaceKind(o: { name: string; linkType?: string; infoKind?: string; wireless: boolean }): InterfaceKind {
   if (o.linkType === 'loopback') return 'loopback';
   if (o.wireless) return 'wifi';
   if ((o.infoKind && VPN_KINDS.has(o.infoKind)) || /^(tailscale|wg|tun|tap|zt|nordlynx|proton)/.test(o.name)) return 'vpn';
@@ -55,7 +55,7 @@ type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** `ip -j -d addr show` → interfaces with kind, MTU and classed addresses. */
-export function parseIpAddr(json: unknown, wireless: Set<string>): LocalInterface[] {
+function parseIpAddr(json: unknown, wireless: Set<string>): LocalInterface[] {
   if (!Array.isArray(json)) return [];
   const out: LocalInterface[] = [];
   for (const l of json) {
@@ -84,7 +84,7 @@ export function parseIpAddr(json: unknown, wireless: Set<string>): LocalInterfac
 }
 
 /** `ip -j route get X` → the first route. */
-export function parseIpRouteGet(json: unknown, to: string): LocalFacts['route'] {
+function parseIpRouteGet(json: unknown, to: string): LocalFacts['route'] {
   const r = Array.isArray(json) ? json[0] : undefined;
   if (!isObj(r) || typeof r.dev !== 'string') return { checked: false, reason: 'ip route get gave no route' };
   return {

@@ -72,7 +72,7 @@ export function parseHardwarePorts(text: string): Map<string, string> {
   return out;
 }
 
-export function macInterfaceKind(name: string, hardwarePort: string | undefined): InterfaceKind {
+function macInterfaceKind(name: string, hardwarePort: string | undefined): InterfaceKind {
   if (/^lo\d/.test(name)) return 'loopback';
   if (hardwarePort && /wi-?fi|airport/i.test(hardwarePort)) return 'wifi';
   if (/^(utun|ipsec|tun|tap|zt)/.test(name)) return 'vpn';
@@ -125,7 +125,7 @@ export function parseSocketFilterFw(text: string): { enabled?: boolean; blockAll
   };
 }
 
-export const LOCAL_NETWORK_NOTE = 'macOS Local Network permission cannot be read from the command line: check System Settings → Privacy & Security → Local Network for your Flex client';
+const LOCAL_NETWORK_NOTE = 'macOS Local Network permission cannot be read from the command line: check System Settings → Privacy & Security → Local Network for your Flex client';
 
 export function macFirewallFact(st: { enabled?: boolean; blockAll?: boolean; stealth?: boolean }): FirewallFact {
   const notes = [LOCAL_NETWORK_NOTE];

@@ -280,7 +280,7 @@ function matchOne(m: Obj, pkt: RadioDatagram): Tri {
 }
 
 /** `family table handle` → the rule's text from `nft -a list ruleset`, without the handle comment. */
-export function ruleTexts(text: string): Map<string, string> {
+function ruleTexts(text: string): Map<string, string> {
   const out = new Map<string, string>();
   let table: string | undefined;
   for (const raw of text.split('\n')) {

@@ -7,7 +7,7 @@
  */
 
 /** A check that ran, or why it did not ("needs admin", "tool not installed", "not on this OS"). */
-export type Check<T> = ({ checked: true } & T) | { checked: false; reason: string };
+type Check<T> = ({ checked: true } & T) | { checked: false; reason: string };
 
 export type LocalOs = 'linux' | 'windows' | 'macos' | 'other';
 
@@ -25,7 +25,7 @@ export type InterfaceKind = 'ethernet' | 'wifi' | 'vpn' | 'tunnel' | 'virtual' |
  */
 export type AddressClass = 'loopback' | 'link-local' | 'private' | 'cgnat' | 'tailscale' | 'ula' | 'public';
 
-export interface LocalAddress {
+interface LocalAddress {
   ip: string;
   family: 4 | 6;
   /** Prefix length, when the OS gave one. */
@@ -43,7 +43,7 @@ export interface LocalInterface {
 }
 
 /** The OS's choice for a packet to the radio (Linux `ip route get`, macOS `route -n get`, Windows route table). */
-export interface RouteFact {
+interface RouteFact {
   to: string;
   interface: string;
   /** The source address the OS would put on it. */

@@ -133,7 +133,7 @@ export function parseConnectionProfiles(text: string): Array<{ network: string; 
 }
 
 /** Windows adapter names by what they usually are. */
-export function windowsInterfaceKind(name: string): InterfaceKind {
+function windowsInterfaceKind(name: string): InterfaceKind {
   if (/loopback/i.test(name)) return 'loopback';
   if (/wi-?fi|wireless|wlan/i.test(name)) return 'wifi';
   if (/tailscale|wireguard|openvpn|nordlynx|proton|zerotier|vpn|\btap\b|wintun/i.test(name)) return 'vpn';

@@ -14,7 +14,7 @@ function verdictLine(r: AnalysisReport): string {
 }
 
 /** "decided by <id> (<source>)": which rule of `flexpath rules` made this call, and on what authority. */
-export function decidedBy(rule: string | undefined): string | undefined {
+function decidedBy(rule: string | undefined): string | undefined {
   if (!rule) return undefined;
   const r = ruleById(rule);
   return `decided by ${rule}${r ? ` (${r.source})` : ''}`;
@@ -223,7 +223,7 @@ ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${htmlP
 `;
 }
 
-export function formatJson(r: AnalysisReport): string {
+function formatJson(r: AnalysisReport): string {
   return jsonSafe(JSON.stringify(r, null, 2)) + '\n';
 }
 

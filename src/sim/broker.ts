@@ -20,7 +20,7 @@ export interface TestConnectionResult {
 }
 
 /** What the broker knows of the one radio on the simulated account. */
-export interface BrokerRadio {
+interface BrokerRadio {
   serial: string;
   /** Absent from the radio list when the radio is not registered. */
   registered(): boolean;

@@ -9,7 +9,7 @@ import { encodePacket } from '../vita/packet.js';
 import type { RadioIdentity } from './model.js';
 import type { Client } from './radio-core.js';
 
-export const DISCOVERY_STREAM_ID = 0x800;
+const DISCOVERY_STREAM_ID = 0x800;
 
 export interface BeaconState {
   identity: RadioIdentity;
@@ -25,7 +25,7 @@ export interface BeaconState {
 
 const list = (xs: string[]): string => xs.join(',');
 
-export function beaconTokens(s: BeaconState): Array<[string, string]> {
+function beaconTokens(s: BeaconState): Array<[string, string]> {
   const id = s.identity;
   const gui = s.guiClients;
   const hosts = gui.map((c) => (c.station || c.ip).replaceAll(' ', '_'));

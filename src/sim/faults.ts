@@ -7,7 +7,7 @@
  */
 
 /** Data classes as the simulator sends them; `dax` covers DAX audio and DAX IQ. */
-export const DATA_CLASSES = ['meter', 'panadapter', 'waterfall', 'audio', 'dax'] as const;
+const DATA_CLASSES = ['meter', 'panadapter', 'waterfall', 'audio', 'dax'] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
 
 export interface SimFaults {

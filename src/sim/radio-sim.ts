@@ -96,9 +96,9 @@ export interface SimOptions {
   keepaliveTimeoutS?: number;
 }
 
-export type WanMode = 'forward' | 'upnp' | 'hole-punch';
+type WanMode = 'forward' | 'upnp' | 'hole-punch';
 
-export interface SimPorts {
+interface SimPorts {
   api: number;
   data: number;
   tls: number;

@@ -21,23 +21,23 @@ import { powerDbm, toFftBins, toWaterfallBins } from './spectrum.js';
 /** The unexplained zero word after FFT and waterfall bins on real packets (reference §3.1, §3.2). */
 const TRAILING_ZEROS = Buffer.alloc(4);
 /** Observed TotalBinsInFrame of a waterfall line (reference §3.2), unrelated to the pan's x_pixels. */
-export const WATERFALL_LINE_BINS = 3360;
-export const METER_STREAM_ID = 0x00000700;
+const WATERFALL_LINE_BINS = 3360;
+const METER_STREAM_ID = 0x00000700;
 const METER_PPS = 28;
 const OPUS_PPS = 100;
 const PCM_PPS = 187.5;
 const PCM_FRAMES = 128;
 const IQ_SAMPLES = 512;
 
-export function maxPayload(networkMtu: number): number {
+function maxPayload(networkMtu: number): number {
   return networkMtu - 64;
 }
 
-export function fftBinsPerPacket(networkMtu: number): number {
+function fftBinsPerPacket(networkMtu: number): number {
   return Math.floor((maxPayload(networkMtu) - FLEX_HEADER_LENGTH - FFT_SUBHEADER - TRAILING_ZEROS.length) / 2);
 }
 
-export function waterfallBinsPerPacket(networkMtu: number): number {
+function waterfallBinsPerPacket(networkMtu: number): number {
   return Math.floor((maxPayload(networkMtu) - FLEX_HEADER_LENGTH - WATERFALL_SUBHEADER - TRAILING_ZEROS.length) / 2);
 }
 

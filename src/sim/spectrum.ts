@@ -25,7 +25,7 @@ const SIGNALS: Signal[] = [
   { hz: 14_100_000, dbm: -101, widthHz: 500, duty: 1, periodS: 1 },
 ];
 
-export const NOISE_FLOOR_DBM = -118;
+const NOISE_FLOOR_DBM = -118;
 
 export interface View {
   centerHz: number;

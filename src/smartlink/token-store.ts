@@ -22,7 +22,7 @@ export interface TokenStore {
 }
 
 /** `$FLEXPATH_CONFIG_DIR`, else `$XDG_CONFIG_HOME/flexpath`, else `~/.config/flexpath` (`%APPDATA%\flexpath` on Windows). */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+function configDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['FLEXPATH_CONFIG_DIR']) return env['FLEXPATH_CONFIG_DIR'];
   if (process.platform === 'win32' && env['APPDATA']) return join(env['APPDATA'], 'flexpath');
   return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'flexpath');

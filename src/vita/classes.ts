@@ -43,10 +43,6 @@ const DAX_IQ_RATES: Record<number, number> = {
   [PCC.daxIq192k]: 192_000,
 };
 
-export function isFlex(h: VitaHeader): boolean {
-  return h.classId?.oui === FLEX_OUI;
-}
-
 /** Maps a header to its Flex payload kind; non-Flex or unknown classes are `other`. */
 export function classify(h: VitaHeader): FlexClass {
   return h.classId ? classifyCodes(h.classId.oui, h.classId.packetClassCode) : { kind: 'other' };

@@ -9,11 +9,11 @@ import { type StreamId, streamId } from './stream-id.js';
 /** 0/1 IF data, 2/3 extension data (odd = with stream ID), 4 IF context, 5 extension context, 6/7 command (VITA-49.2). */
 export type PacketType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 /** Integer timestamp: 0 none, 1 UTC, 2 GPS, 3 other. */
-export type Tsi = 0 | 1 | 2 | 3;
+type Tsi = 0 | 1 | 2 | 3;
 /** Fractional timestamp: 0 none, 1 sample count, 2 real time (ps), 3 free-running count. */
-export type Tsf = 0 | 1 | 2 | 3;
+type Tsf = 0 | 1 | 2 | 3;
 
-export interface ClassId {
+interface ClassId {
   /** Bits 31–27 of class word A (pad-bit count in VITA-49.0b/49.2); 0 for Flex. */
   padBits: number;
   /** Bits 26–24 of class word A, reserved; present only when non-zero, kept so re-encoding gives the same bytes. */

@@ -5,7 +5,7 @@
  * after FFT/waterfall bins, NUL padding after discovery text) is kept as `padding`, so decode → encode
  * gives back the same bytes.
  */
-import { type AudioFormat, type PacketKind, classify } from './classes.js';
+import { type AudioFormat, classify } from './classes.js';
 import { DecodeError } from '../common/decode-error.js';
 import { SIZE_FIELD, type VitaHeader, type VitaTrailer, hasTrailer, header, headerLength, trailer } from './header.js';
 import { type AudioPayload, float32Stereo, int16Mono, opus } from './payload/audio.js';
@@ -32,8 +32,6 @@ export type VitaPacket =
   | (PacketBase & { kind: 'dax-iq'; payload: DaxIqPayload })
   | (PacketBase & { kind: 'other'; payload: Buffer });
 
-/** Undefined kinds decode as `other` with the raw payload kept. */
-export type PacketOf<K extends PacketKind> = Extract<VitaPacket, { kind: K }>;
 
 function payloadLength(p: VitaPacket): number {
   switch (p.kind) {
@@ -126,7 +124,7 @@ export function encodePacket(p: VitaPacket, buf?: Buffer, offset = 0): Buffer {
   return out;
 }
 
-export interface DecodedBounds {
+interface DecodedBounds {
   /** Offset of the first payload byte. */
   payloadStart: number;
   /** Offset just past the payload region (before any trailer). */
@@ -139,7 +137,7 @@ export interface DecodedBounds {
  * Works out where the payload lies, checking the size field against the datagram. Shared by the full
  * decoder and by the fast header-only path the stream tracker uses.
  */
-export function packetBounds(h: VitaHeader, datagramLength: number, opusClass: boolean, offset = 0): DecodedBounds {
+function packetBounds(h: VitaHeader, datagramLength: number, opusClass: boolean, offset = 0): DecodedBounds {
   const hl = headerLength(h);
   const declared = h.packetSize * 4;
   const available = datagramLength - offset;

@@ -12,7 +12,7 @@
 import { vitaFrequencyToHz } from './payload/waterfall.js';
 
 /** One fragment, as read from an FFT or waterfall payload; `bins` may be omitted when only counting. */
-export interface Fragment {
+interface Fragment {
   /** FFT frame_index or waterfall Timecode. */
   index: number;
   start: number;
@@ -74,7 +74,7 @@ interface Pending {
   meta: unknown;
 }
 
-export interface AssembledFrame<M> {
+interface AssembledFrame<M> {
   index: number;
   /** Present when the assembler keeps bins. */
   bins: Uint16Array | undefined;

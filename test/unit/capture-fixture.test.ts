@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type UdpEvent, readCaptureFile, readCaptureRecords } from '../../src/capture/index.js';
+import { readCaptureFile, readCaptureRecords } from '../../src/capture/reader.js';
+import type { UdpEvent } from '../../src/capture/types.js';
 import { decodePacket, readBeacon } from '../../src/vita/index.js';
 import { fixture } from '../helpers/paths.js';
 import { tsharkFields, tsharkMissing } from '../helpers/tshark.js';

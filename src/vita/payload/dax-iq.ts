@@ -5,7 +5,7 @@
  * AetherSDR big-endian. We decode little-endian (the majority, incl. FlexLib) unless that reading is
  * implausible and the big-endian one is not — then we say which order we used, never guess silently.
  */
-export type ByteOrder = 'le' | 'be';
+type ByteOrder = 'le' | 'be';
 
 export interface DaxIqPayload {
   byteOrder: ByteOrder;

@@ -4,7 +4,7 @@
  */
 import { need } from '../../common/decode-error.js';
 
-export interface MeterReading {
+interface MeterReading {
   id: number;
   raw: number;
 }
