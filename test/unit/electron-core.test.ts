@@ -5,7 +5,6 @@
  * no Electron, main loads none of the engines.
  */
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,6 +17,7 @@ import { createCaptureAllowList } from '../../electron/capture-allow-list.js';
 import { serveCore, type RemoteKeychain } from '../../electron/core-host.js';
 import { createCoreLink, type CoreChild, type CoreLinkOptions } from '../../electron/core-link.js';
 import type { FromCore, ToCore } from '../../electron/core-messages.js';
+import { testKeychain } from '../helpers/test-keychain.js';
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const waitFor = async (cond: () => boolean, what: string): Promise<void> => {
@@ -240,20 +240,7 @@ test('main + core host: a cancelled save dialog writes nothing and says nothing 
 
 test('main + core host: the core seals and opens its SmartLink sign-in with main\'s keychain; without one it is told so', async () => {
   // safeStorage's stand-in: AES-256-GCM under a key only "main" holds.
-  const key = randomBytes(32);
-  const keychain = {
-    encryptString(plain: string): Buffer {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(sealed: Buffer): string {
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
+  const keychain = testKeychain();
   const w = wired({}, { keychain });
   const secret = '{"id_token":"eyJhbGciOiJFUzI1NiJ9.x.y"}';
   const sealed = await w.keychain().encrypt(secret);

@@ -5,11 +5,12 @@
  * backend (a hard-coded password, per Electron's safeStorage docs): nothing written, the user told.
  */
 import assert from 'node:assert/strict';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { testKeychain } from '../helpers/test-keychain.js';
 import { desktopSmartLinkAccount, desktopTokenStore, type SafeStorageLike } from '../../electron/token-store.js';
 
 const dirs: string[] = [];
@@ -21,7 +22,7 @@ function userData(): string {
 }
 
 function fakeSafeStorage(available: boolean, backend?: string): SafeStorageLike & { sealed: number } {
-  const key = randomBytes(32);
+  const keychain = testKeychain();
   const fake = {
     sealed: 0,
     isEncryptionAvailable: () => available,
@@ -29,16 +30,9 @@ function fakeSafeStorage(available: boolean, backend?: string): SafeStorageLike 
     encryptString(plain: string): Buffer {
       if (!available) throw new Error('Encryption is not available.');
       fake.sealed++;
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
+      return keychain.encryptString(plain);
     },
-    decryptString(sealed: Buffer): string {
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
-    },
+    decryptString: (sealed: Buffer): string => keychain.decryptString(sealed),
   };
   return fake;
 }
