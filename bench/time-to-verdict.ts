@@ -21,17 +21,17 @@ import { startLanDiagnosis } from '../src/diagnose/lan.js';
 import { median } from './timing.js';
 
 /** AetherSDR warns after 10 s without UDP and names no cause (issue 11 §3). */
-export const AETHERSDR_NO_UDP_S = 10;
+const AETHERSDR_NO_UDP_S = 10;
 const POLL_MS = 25;
 const RUN_MAX_S = 25;
 
-export interface FaultCase {
+interface FaultCase {
   name: string;
   /** `flexpath sim` fault arguments. */
   faults: string[];
 }
 
-export const TTV_CASES: readonly FaultCase[] = [
+const TTV_CASES: readonly FaultCase[] = [
   { name: 'healthy', faults: [] },
   { name: 'udp blocked', faults: ['drop=meter,panadapter,waterfall,audio,dax'] },
   // diagnose asks for network_mtu 1450: 1442-byte waterfall datagrams, above a 1400 path.
@@ -40,7 +40,7 @@ export const TTV_CASES: readonly FaultCase[] = [
   { name: 'random loss 5 %', faults: ['loss=5'] },
 ];
 
-export interface RunResult {
+interface RunResult {
   verdict: string;
   /** Seconds from the first stream request to the verdict that stood; undefined if it never stood before the report. */
   ttvS: number | undefined;
@@ -81,7 +81,7 @@ async function stopSim(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function oneRun(c: FaultCase): Promise<RunResult> {
+async function oneRun(c: FaultCase): Promise<RunResult> {
   const sim = await startSim(c.faults);
   try {
     const cpu0 = process.cpuUsage();

@@ -6,7 +6,7 @@
  */
 import type { HostPlatform } from '../../src/bridge/protocol.js';
 
-export interface AdviceStep {
+interface AdviceStep {
   what: string;
   commands: string[];
 }

@@ -51,14 +51,14 @@ function capWarnings(all: string[], alreadyDropped = 0): string[] {
  * MTU phases kept at most. The probe makes five (its run and four steps); a session that changes its MTU
  * more often than this is not stepping through sizes, and is judged on as one phase.
  */
-export const MAX_MTU_PHASES = 16;
+const MAX_MTU_PHASES = 16;
 
 /**
  * A phase shorter than this does not decide the verdict (it is still reported as a step): a capture that
  * begins inside a phase holds only its remnant. Empirical: the probe's steps last 1.8 s, its judged run
  * longer; 1 s is ≈ 20 waterfall lines (reference §3.2: ≈ 19.5 lines/s), four times MTU_MIN_FRAMES.
  */
-export const MIN_DECIDING_PHASE_S = 1;
+const MIN_DECIDING_PHASE_S = 1;
 
 /** A stretch of the session at one client network_mtu, judged when the next began. */
 interface MtuPhase {

@@ -137,7 +137,7 @@ export interface OutageFact {
   }>;
 }
 
-export interface IcmpFact {
+interface IcmpFact {
   reason: string;
   from: string;
   protocol: string;
@@ -462,7 +462,7 @@ function udpDestinationTs(c: ControlTracker, s: ControlSession | undefined): num
 }
 
 /** Outages kept in the facts at most: the longest. */
-export const MAX_OUTAGES = 16;
+const MAX_OUTAGES = 16;
 
 function hopOf(src: FactSources, st: TrackedStream): DataHopId | undefined {
   const kind = src.kindOf(st);

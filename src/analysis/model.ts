@@ -103,7 +103,7 @@ export interface StreamSummary {
   maxSize: number;
 }
 
-export interface OutageSummary {
+interface OutageSummary {
   /** Seconds after the first packet of the evidence. */
   startS: number;
   lengthS: number;

@@ -96,7 +96,7 @@ function classesOf(f: PathFacts): Array<[DataHopId, ClassFacts]> {
  * event-loop stalls of a loaded machine — while Opus at 100/s would meet the bar at 0.14 s and the meters
  * at 0.49 s. 0.75 s is 1.8 times the worst seen and keeps every class inside the issue's 1 s.
  */
-export const SILENCE_ALPHA = 1e-6;
+const SILENCE_ALPHA = 1e-6;
 export const FIRST_PACKET_FLOOR_S = 0.75;
 const SILENCE_THRESHOLDS = { SILENCE_ALPHA, FIRST_PACKET_FLOOR_S };
 
@@ -309,7 +309,7 @@ function rateLoss(c: ClassFacts): RateLoss | undefined {
  * session < 10⁻⁷. A healthy path's longest silence across the streams is one FFT/meter period (≤ 40 ms at
  * the reference rates); a sender or receiver that stalls loses nothing and is no outage (`lost` > 0).
  */
-export const OUTAGE_MIN_S = 0.5;
+const OUTAGE_MIN_S = 0.5;
 const OUTAGE_SOURCE =
   'reference §1.1, §10 (the 4-bit counter wraps every 16 packets: a silence is counted by frame index, §3.1–3.2, or time × rate); empirical: 0.5 s of silence across every stream is ≥ 14 meter packets in a row, which random loss produces with P < 10⁻⁷ per session even at 20 %';
 

@@ -10,7 +10,7 @@
  */
 import { HALF_COUNTER, type StreamSilence, type TrackedStream } from './stream-tracker.js';
 
-export interface ResolvedSilence extends StreamSilence {
+interface ResolvedSilence extends StreamSilence {
   /** The loss this report counts for it: the estimate, or the counter's figure where an index stream showed no loss. */
   lost: number;
   /**
@@ -82,7 +82,7 @@ export function streamLosses(streams: readonly TrackedStream[]): Map<TrackedStre
   return out;
 }
 
-export interface OutageStream {
+interface OutageStream {
   stream: TrackedStream;
   /** This stream's own silence: it starts at its last packet before the outage and ends at its first after. */
   silence: ResolvedSilence;
@@ -100,7 +100,7 @@ export interface Outage {
  * Streams an outage is looked for across. A radio sends a few dozen streams to a client; a capture with
  * more (hostile or broken) is judged over its busiest ones, so the work stays bounded.
  */
-export const MAX_OUTAGE_STREAMS = 64;
+const MAX_OUTAGE_STREAMS = 64;
 
 /**
  * Stretches in which every data stream that flowed before and after was silent, within [from, to] (the

@@ -51,7 +51,7 @@ const RATE_MIN_SPAN_S = 1;
 /** Packets a first, partial block needs before its rate is trusted (with RATE_MIN_SPAN_S). */
 const RATE_MIN_PACKETS = 8;
 /** Silences kept per stream for the outage facts; beyond, only their estimated loss is summed. */
-export const MAX_SILENCES = 64;
+const MAX_SILENCES = 64;
 
 /**
  * A stretch without packets longer than HALF_COUNTER periods at the stream's rate (issue 11 class 8: a
@@ -84,7 +84,7 @@ export interface StreamSilence {
  * a backlog lands within a few ms (loopback diagnose under load: audio packets 10 ms apart arriving
  * < 1 ms apart after a 100-ms stall), a quarter of the normal spacing leaves room for jitter.
  */
-export const BURST_SPEEDUP = 4;
+const BURST_SPEEDUP = 4;
 
 interface SecondBucket {
   /** Whole Unix second. */
@@ -521,7 +521,7 @@ function resumed(st: TrackedStream, ts: number): void {
 }
 
 /** `counted` plus the number of whole counter cycles that brings it nearest to `about`. */
-export function wholeCycles(counted: number, about: number): number {
+function wholeCycles(counted: number, about: number): number {
   return counted + 16 * Math.max(0, Math.round((about - counted) / 16));
 }
 

@@ -9,7 +9,7 @@ import { ENDPOINT_KEY } from './addr.js';
 import type { Endpoint } from './types.js';
 
 /** `ip|port`: the shared endpoint's own key, or made now for any other object (IPv6, tests). */
-export function endpointKey(e: Endpoint): string {
+function endpointKey(e: Endpoint): string {
   return (e as { [ENDPOINT_KEY]?: string })[ENDPOINT_KEY] ?? `${e.ip}|${e.port}`;
 }
 

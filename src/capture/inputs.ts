@@ -119,7 +119,7 @@ async function addFile(path: string, specs: InputSpec[], failures: InputFailure[
  * entries are named like captures, only those are taken (the notes and screenshots beside them are
  * not captures); a zip of oddly named files is taken whole, and what is not a capture says so.
  */
-export async function zipEntries(path: string): Promise<string[]> {
+async function zipEntries(path: string): Promise<string[]> {
   const names = (await listZip(path)).filter((e) => !e.isFolder && !ZIP_JUNK.test(e.name)).map((e) => e.name);
   const captures = names.filter((n) => CAPTURE_NAME.test(n));
   return captures.length > 0 ? captures : names;

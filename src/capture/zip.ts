@@ -30,7 +30,7 @@ const RATIO_SLACK_BYTES = 1024 * 1024;
 /** A local file header is at least 30 bytes before its name and data (APPNOTE.TXT §4.3.7). */
 const LOCAL_HEADER_MIN = 30;
 
-export class ZipRefused extends Error {}
+class ZipRefused extends Error {}
 
 /** Whether `out` bytes from `compressed` bytes is past the ratio any real capture reaches. */
 export function beyondRatio(out: number, compressed: number): boolean {

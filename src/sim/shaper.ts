@@ -15,7 +15,7 @@ export interface Datagram {
   dst: Endpoint;
 }
 
-export type DropReason = 'stopped' | 'outage' | 'class' | 'mtu' | 'rate' | 'loss';
+type DropReason = 'stopped' | 'outage' | 'class' | 'mtu' | 'rate' | 'loss';
 
 export interface StreamCount {
   streamId: number;

@@ -57,7 +57,7 @@ function writeU32(p: Piece, at: number, v: number): void {
 }
 
 /** One fuzz file: 1–3 structural or field mutations of a seed, then (a fifth of the time) a cut. */
-export function mutateCapture(rnd: Rnd, seeds: SeedCapture[]): { bytes: Buffer; what: string } {
+function mutateCapture(rnd: Rnd, seeds: SeedCapture[]): { bytes: Buffer; what: string } {
   const seed = pick(rnd, seeds);
   let ps = pieces(seed);
   const what: string[] = [seed.name];

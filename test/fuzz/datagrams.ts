@@ -54,7 +54,7 @@ function seeds(): Buffer[] {
 }
 
 /** One fuzz datagram: random bytes, or a seed cut, extended and/or with bytes changed near its headers. */
-export function datagram(rnd: Rnd): Buffer {
+function datagram(rnd: Rnd): Buffer {
   const r = rnd();
   let buf: Buffer;
   if (r < 0.08) {
@@ -141,7 +141,7 @@ export function fuzzCodec(opts: FuzzOptions): FuzzResult {
 }
 
 /** Inputs between two checked reports of the run's one Analyzer. */
-export const SNAPSHOT_EVERY = 5000;
+const SNAPSHOT_EVERY = 5000;
 const RADIOS: Endpoint[] = [{ ip: '192.168.10.27', port: 4993 }, { ip: '192.168.10.28', port: 4993 }, { ip: 'fe80::1', port: 4992 }];
 const CLIENTS: Endpoint[] = [{ ip: '192.168.10.20', port: 4991 }, { ip: '255.255.255.255', port: 4992 }];
 

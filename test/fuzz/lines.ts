@@ -49,7 +49,7 @@ const ALPHABET = ['|', '=', '#', ' ', '.', ',', '\0', '\x04', '\x7f', '\r', '\n'
 const NUMBERS = ['0', '-1', '4294967295', '4294967296', '99999999999999999999', '1e309', 'NaN', '0x', '0xFFFFFFFFF', '', '-0', '1.5.6.7.8'];
 
 /** 1–3 edits of a seed line; now and then one that grows it past the splitter's 64 KiB line limit. */
-export function mutateLine(rnd: Rnd): string {
+function mutateLine(rnd: Rnd): string {
   let s = pick(rnd, seeds());
   for (let n = 1 + int(rnd, 3); n > 0; n--) {
     const at = int(rnd, s.length + 1);
@@ -87,7 +87,7 @@ function parseInput(line: string): string {
 }
 
 /** Lines between two checked reports of the run's one Analyzer. */
-export const SNAPSHOT_EVERY = 1000;
+const SNAPSHOT_EVERY = 1000;
 const CLIENT = '192.168.10.20';
 const API: Endpoint = { ip: '192.168.10.27', port: 4992 };
 const CONNECTIONS: Array<{ client: Endpoint; server: Endpoint }> = [

@@ -16,7 +16,7 @@ export function randomBytes(rnd: Rnd, n: number): Buffer {
 
 /** Values that sit on the edges length and count checks care about. */
 export const EDGE_U32 = [0, 1, 3, 4, 11, 12, 13, 16, 28, 32, 0x7fff, 0x8000, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x3fffffc, 0x4000000, 0x7fffffff, 0x80000000, 0xfffffffc, 0xffffffff];
-export const EDGE_U16 = [0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xfffe, 0xffff];
+const EDGE_U16 = [0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xfffe, 0xffff];
 
 /**
  * Changes `flips` bytes in place. `at` chooses where (callers bias it toward headers); a quarter of the

@@ -39,7 +39,7 @@ export function silentFor(c: ClassFacts, waitedS: number, expected: number): Cla
 }
 
 /** A class nobody asked for and nothing arrived of. */
-export function silentClass(label: string, unit: Unit): ClassFacts {
+function silentClass(label: string, unit: Unit): ClassFacts {
   const { requested: _none, ...c } = flowingClass(label, unit, 0, 0);
   return { ...c, framesComplete: 0, framesSent: 0 };
 }

@@ -1,5 +1,5 @@
 /** Builders for test packets from the protocol's own numbers (reference §1–§3), via our encoder. */
-import { PCC, type VitaHeader, type VitaPacket, encodePacket, flexHeader as makeFlexHeader } from '../../src/vita/index.js';
+import { PCC, type VitaHeader, encodePacket, flexHeader as makeFlexHeader } from '../../src/vita/index.js';
 
 /** The fixed timestamp keeps generated captures byte-identical run to run. */
 export function flexHeader(pcc: number, sid: number, count = 0, packetType: 1 | 3 = 3): VitaHeader {
@@ -50,5 +50,3 @@ export function opusPacket(sid: number, count: number, bytes: number): Buffer {
     payload: { format: 'opus', data: Buffer.alloc(bytes, 0x5a) },
   });
 }
-
-export type { VitaPacket };

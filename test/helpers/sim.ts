@@ -28,15 +28,6 @@ export async function guiSession(sim: Simulator, udpPort: number, o: { audio?: b
   return c;
 }
 
-/** Status lines received, as text after `S<handle>|`. */
-export function statusBodies(c: ApiClient): string[] {
-  const out: string[] = [];
-  c.onLine((l) => {
-    if (l.type === 'status') out.push(l.body);
-  });
-  return out;
-}
-
 /**
  * A short GUI session against a simulator that records it (`--write`): returns the capture, the port the
  * client received on and what the simulator says it sent per stream after faults.

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { WebSocket } from 'ws';
 import { startCli, type CliRun } from '../helpers/cli.js';
 import { http, openWs } from '../helpers/ui-client.js';
 

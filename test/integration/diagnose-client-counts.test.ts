@@ -14,7 +14,7 @@ import type { AnalysisReport, HopId } from '../../src/analysis/model.js';
 import { startLanDiagnosis } from '../../src/diagnose/lan.js';
 import { startSmartLinkDiagnosis } from '../../src/diagnose/smartlink.js';
 import { beaconPacket } from '../../src/sim/discovery.js';
-import { type SimOptions, startSimulator } from '../../src/sim/radio-sim.js';
+import { startSimulator } from '../../src/sim/radio-sim.js';
 import { TRANSMIT_COMMAND } from '../../src/sim/radio-core.js';
 import { SIM_CA_CERT, SIM_TLS_SERVERNAME } from '../../src/sim/test-cert.js';
 import { startCli } from '../helpers/cli.js';

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { testCliPath } from '../helpers/paths.js';
 
-export const NS_PREFIX = 'fpnl-';
+const NS_PREFIX = 'fpnl-';
 /** Every command the lab runs is bounded; `ip`/`nft`/`tc` answer in milliseconds. */
 const COMMAND_TIMEOUT_MS = 10_000;
 
@@ -25,7 +25,7 @@ export function labUnavailable(): string | undefined {
   return undefined;
 }
 
-export class LabCommandError extends Error {}
+class LabCommandError extends Error {}
 
 /** Runs one command and returns its stdout; throws with its stderr when it fails. */
 export function run(cmd: string, args: string[], input?: string): string {

@@ -22,7 +22,7 @@ export interface Expected {
 }
 
 /** The expectation as scenarios write it (the same shape). */
-export type Expectation = Expected;
+type Expectation = Expected;
 
 export interface Scenario {
   name: string;

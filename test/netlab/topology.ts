@@ -67,7 +67,7 @@ export function relayTopology(lab: Lab): void {
   lab.link({ role: 'mid', dev: 'cl0', addr: `${RELAY.clientSide}/24` }, { role: 'client', dev: 'lan0', addr: `${ADDR.client}/24` });
 }
 
-export type NatMode = 'none' | 'nat' | 'double-nat';
+type NatMode = 'none' | 'nat' | 'double-nat';
 
 export interface WanOptions {
   /** The radio's side: plain routing, one NAT router, or a NAT router behind another (ISP) NAT router. */

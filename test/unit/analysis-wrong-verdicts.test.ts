@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { NetEvent } from '../../src/capture/types.js';
-import { type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
+import { lanScenario } from '../helpers/scenario.js';
 
 function analyze(events: NetEvent[]): AnalysisReport {
   const a = new Analyzer();
