@@ -6,6 +6,7 @@
 import type { AnalysisReport, Hop, RadioSummary, SourceSummary, StreamKind, StreamSummary, Verdict } from '../analysis/model.js';
 import type { ReportDiff } from '../analysis/diff.js';
 import type { LocalFacts } from '../local/types.js';
+import type { TriageRow } from '../report/triage.js';
 import type { SignInView } from '../smartlink/view.js';
 
 export type { SignInView };
@@ -60,19 +61,11 @@ export type Command =
 /** A capture the page names: an upload (web mode) or a path the host granted (Electron dialog or drop). */
 export type CaptureRef = { uploadId: string; name: string } | { path: string };
 
-/** One capture of a zip that holds several: its triage row (report/triage.ts), for the user to pick. */
-export interface ArchiveRow {
-  entry: string;
-  /** False when it could not be read; `error` says why and the other fields are empty. */
-  readable: boolean;
-  radio: string;
-  mode: string;
-  verdict: string;
-  hop: string;
-  cause: string;
-  figure: string;
-  error?: string;
-}
+/**
+ * One capture of a zip that holds several: its triage row (report/triage.ts, the same fields as the
+ * CLI's batch table), named by its entry in the zip — the name `open-entry` takes — instead of a file.
+ */
+export type ArchiveRow = Omit<TriageRow, 'file'> & { entry: string };
 
 /** A radio seen by discovery (UDP 4992 beacons) — before any analysis. */
 export interface DiscoveredRadio {

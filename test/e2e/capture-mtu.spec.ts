@@ -1,22 +1,10 @@
 // (a) A capture of a simulated radio behind a 1400-byte path MTU, recorded in this test by the
 // simulator itself, uploaded through the page's file picker and analysed by the real engine.
-import { expect, test } from '@playwright/test';
-import type { UiServer } from '../../src/bridge/ui-server.js';
-import { mtuCapture, screenshot, startProductServer } from './harness.js';
+import { expect } from '@playwright/test';
+import { mtuCaptureTest as test, screenshot } from './harness.js';
 
-let server: UiServer | undefined;
-let capture: { file: string; remove(): void } | undefined;
-test.afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  capture?.remove();
-});
-
-test('MTU capture: panadapter and waterfall BLOCKED with cause MTU, meters OK', async ({ page }) => {
-  capture = await mtuCapture('vpn-mtu1400.pcapng');
-  const file = capture.file;
-  server = await startProductServer();
-  await page.goto(server.url);
+test('MTU capture: panadapter and waterfall BLOCKED with cause MTU, meters OK', async ({ page, openMtuCapture }) => {
+  const file = await openMtuCapture('vpn-mtu1400.pcapng');
   await page.getByTestId('capture-input').setInputFiles(file);
 
   await expect(page.getByTestId('source')).toContainText('vpn-mtu1400.pcapng');

@@ -1,23 +1,11 @@
 // (d) Export, the support-ticket way: a customer's capture goes in, a Markdown report comes out as a
 // download, carrying the verdict shown on screen and the customer's file name.
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
-import type { UiServer } from '../../src/bridge/ui-server.js';
-import { mtuCapture, screenshot, startProductServer } from './harness.js';
+import { expect } from '@playwright/test';
+import { mtuCaptureTest as test, screenshot } from './harness.js';
 
-let server: UiServer | undefined;
-let capture: { file: string; remove(): void } | undefined;
-test.afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  capture?.remove();
-});
-
-test('export Markdown: a .md download containing the verdict shown on screen', async ({ page }) => {
-  capture = await mtuCapture('ticket-4711.pcapng');
-  const file = capture.file;
-  server = await startProductServer();
-  await page.goto(server.url);
+test('export Markdown: a .md download containing the verdict shown on screen', async ({ page, openMtuCapture }) => {
+  const file = await openMtuCapture('ticket-4711.pcapng');
   await expect(page.getByTestId('export')).toBeDisabled();
   await page.getByTestId('capture-input').setInputFiles(file);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import type { Backends } from '../../src/bridge/session.js';
 import type { UiServer } from '../../src/bridge/ui-server.js';
 
@@ -58,6 +58,26 @@ export async function mtuCapture(name: string): Promise<{ file: string; remove()
   const { file } = await recordedSession(join(dir, name), { mtu: 1400 }, { ms: 3000 });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A test whose `openMtuCapture(name)` records a customer-style MTU capture (mtuCapture) under that file
+ * name, starts the product's server and opens its page, and gives the capture's path for the file
+ * picker. The server and the capture go away when the test ends, whatever it did.
+ */
+export const mtuCaptureTest = base.extend<{ openMtuCapture: (name: string) => Promise<string> }>({
+  openMtuCapture: async ({ page }, use) => {
+    let server: UiServer | undefined;
+    let capture: { file: string; remove(): void } | undefined;
+    await use(async (name) => {
+      capture = await mtuCapture(name);
+      server = await startProductServer();
+      await page.goto(server.url);
+      return capture.file;
+    });
+    await server?.close();
+    capture?.remove();
+  },
+});
 
 /** Opens the app and runs the demo with inbound UDP blocked until the verdict says blocked at udp-return. */
 export async function blockedDemoVerdict(page: Page, url: string): Promise<Locator> {
