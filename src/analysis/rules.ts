@@ -145,7 +145,13 @@ function silenceLine(expected: number, unit: string, waitedS: number): string {
  */
 export const FINAL_WHEN_CALLED: ReadonlySet<string> = new Set(['udp-return-nat', 'udp-return-no-data', 'data-missing-large', 'data-missing', 'data-first-fragments-missing']);
 /** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
-const STOPPED_AFTER_S = 3;
+export const STOPPED_AFTER_S = 3;
+/**
+ * Blocked rules about data that flowed and went silent: the data may yet come back, and then the same
+ * silence is an outage (data-outage), as the capture of the session says. A live run keeps watching
+ * when one of these calls a hop (walk.ts `decided`).
+ */
+export const MAY_COME_BACK: ReadonlySet<string> = new Set(['udp-return-stopped', 'data-stopped']);
 /**
  * Random loss. FlexLib on a LAN marks a second lossy on any counted error (reference §7.2), so a strict
  * reading calls every lost packet a fault; on SmartLink it marks it when the cumulative error fraction
@@ -309,7 +315,7 @@ function rateLoss(c: ClassFacts): RateLoss | undefined {
  * session < 10⁻⁷. A healthy path's longest silence across the streams is one FFT/meter period (≤ 40 ms at
  * the reference rates); a sender or receiver that stalls loses nothing and is no outage (`lost` > 0).
  */
-const OUTAGE_MIN_S = 0.5;
+export const OUTAGE_MIN_S = 0.5;
 const OUTAGE_SOURCE =
   'reference §1.1, §10 (the 4-bit counter wraps every 16 packets: a silence is counted by frame index, §3.1–3.2, or time × rate); empirical: 0.5 s of silence across every stream is ≥ 14 meter packets in a row, which random loss produces with P < 10⁻⁷ per session even at 20 %';
 

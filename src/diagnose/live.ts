@@ -99,6 +99,11 @@ export class LiveEvidence {
     return this.analyzer.judge(unixNow());
   }
 
+  /** Seconds since the last datagram of data that flowed to this computer (0 when none has flowed yet). */
+  silentS(): number {
+    return this.analyzer.facts(unixNow()).udpReturn.stopped?.silentS ?? 0;
+  }
+
   report(): AnalysisReport {
     const now = unixNow();
     return this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);

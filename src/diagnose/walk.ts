@@ -7,7 +7,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import { ApiClient, ApiError, type ConnectOptions } from '../api/client.js';
 import type { AnalysisReport, Hop, HopId } from '../analysis/model.js';
-import { FINAL_WHEN_CALLED } from '../analysis/rules.js';
+import { FINAL_WHEN_CALLED, MAY_COME_BACK, OUTAGE_MIN_S, STOPPED_AFTER_S } from '../analysis/rules.js';
 import type { Endpoint } from '../capture/types.js';
 import { gatherLocalFacts, probeFor } from '../local/gather.js';
 import type { LocalFacts } from '../local/types.js';
@@ -154,11 +154,20 @@ export const COUNTED_BLOCK_AFTER_S = 2;
  * (FINAL_WHEN_CALLED: silence once an open path would have delivered, P < SILENCE_ALPHA; the MTU
  * signature), another blocked hop has had COUNTED_BLOCK_AFTER_S, or everything requested flows and has
  * been watched for `settleS`.
+ *
+ * Data that flowed and went silent (MAY_COME_BACK: STOPPED_AFTER_S of silence) is no verdict yet: if it
+ * comes back, the silence was an outage, as the capture of the same session says. So a stopped hop ends
+ * the run only at the settle time — the run's normal length — and there a silence in progress of
+ * OUTAGE_MIN_S or more (`silentS`: since the last datagram of data that flowed) holds the run until the
+ * data comes back (an outage) or has been silent STOPPED_AFTER_S (stopped). The run's hard limit bounds
+ * both waits.
  */
-export function decided(hops: Hop[], setupAgeS: number, settleS: number): boolean {
+export function decided(hops: Hop[], setupAgeS: number, settleS: number, silentS = 0): boolean {
   if (hops.some((h) => h.status === 'blocked' && FINAL_WHEN_CALLED.has(h.rule))) return true;
   if (setupAgeS < COUNTED_BLOCK_AFTER_S) return false;
-  return hops.some((h) => h.status === 'blocked') || setupAgeS >= settleS;
+  if (hops.some((h) => h.status === 'blocked' && !MAY_COME_BACK.has(h.rule))) return true;
+  if (setupAgeS < settleS) return false;
+  return silentS < OUTAGE_MIN_S || silentS >= STOPPED_AFTER_S;
 }
 
 interface RunUntil {
@@ -187,7 +196,9 @@ async function runUntilDecided(ev: LiveEvidence, o: RunUntil): Promise<'decided'
     }
     const setup = o.setupAt();
     if (!o.continuous && setup !== undefined) {
-      if (decided(ev.judge().hops, (performance.now() - setup) / 1000, o.settleS)) return 'decided';
+      const ageS = (performance.now() - setup) / 1000;
+      // The silence in progress matters only from the settle time on (and costs a second pass over the facts).
+      if (decided(ev.judge().hops, ageS, o.settleS, ageS >= o.settleS ? ev.silentS() : 0)) return 'decided';
     }
     await sleep(DECIDE_MS, o.signal);
   }

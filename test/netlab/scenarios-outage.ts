@@ -5,10 +5,11 @@
  * deleted by the scenario itself; the kernel's own counter of what it dropped is the truth the reports'
  * loss is compared with.
  *
- * Lengths: 2.0 s and 0.6 s. A 3-s drop is no test of an outage in a *live* diagnosis: at 3 s of silence
- * the path is "stopped" (rules.ts STOPPED_AFTER_S), which a live run must report at once, so whether a
- * 3.0-s drop ends before the judgement is a race (the capture and recording tests hold the 3.0-s case:
- * test/integration/analyze-outage.test.ts). 2.0 s keeps ≥ 0.5 s of margin for nft's own latency.
+ * Lengths: 0.6 s and 2.0 s (shorter than STOPPED_AFTER_S, rules.ts: 3 s of silence is "stopped"), and
+ * 3.0 s and 5.0 s, which pass it: a live run that sees the data stop must keep watching for it to come
+ * back (walk.ts `decided`), so these say outage too, as the capture of the same session does — before
+ * that fix a live run ended 3 s into the drop on udp-return-stopped (blocked). The 5-s drop ends ≈ 7 s
+ * after the streams start flowing (FLOWING, then the drop), inside the run's 10-s settle time.
  */
 import assert from 'node:assert/strict';
 import type { AnalysisReport } from '../../src/analysis/model.js';
@@ -119,4 +120,9 @@ function outageScenario(name: string, lengthS: number, settleS: number): Scenari
   };
 }
 
-export const OUTAGE_SCENARIOS: Scenario[] = [outageScenario('routed-outage-2s', 2, 9), outageScenario('routed-outage-0.6s', 0.6, 7)];
+export const OUTAGE_SCENARIOS: Scenario[] = [
+  outageScenario('routed-outage-2s', 2, 9),
+  outageScenario('routed-outage-0.6s', 0.6, 7),
+  outageScenario('routed-outage-3s', 3, 9),
+  outageScenario('routed-outage-5s', 5, 10),
+];
