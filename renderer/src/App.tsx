@@ -138,6 +138,7 @@ export function App() {
             running={running}
             upload={state.upload}
             error={session?.phase === 'error' && !model ? session.message : undefined}
+            archive={session?.archive}
           />
           {model ? (
             <PathDiagram hops={model.hops} verdict={model.verdict} sourceKind={session?.source?.kind} streams={model.streams} />

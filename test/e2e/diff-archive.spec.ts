@@ -65,12 +65,20 @@ test('a zip of both captures: a row per capture with its verdict, and the broken
   await expect(rows.nth(1)).toContainText('before-mtu.pcapng');
   await expect(rows.nth(1)).toContainText('BLOCKED');
   await expect(rows.nth(1)).toContainText('mtu');
+  // No capture is open yet: the verdict panel speaks for the zip (its worst capture and the tally), not "Choose a source".
+  const summary = page.getByTestId('verdict-archive');
+  await expect(summary).toHaveAttribute('data-worst', 'blocked');
+  await expect(summary).toContainText('worst of the 2 captures in ticket-1234.zip');
+  await expect(summary).toContainText('before-mtu.pcapng at Panadapter (FFT) (MTU: large packets vanish)');
+  await expect(page.getByTestId('verdict-archive-tally')).toContainText('1 BLOCKED · 1 HEALTHY');
+  await expect(page.getByLabel('Verdict')).not.toContainText('Choose a source');
   await screenshot(page, 'k-zip-triage');
   await rows.nth(1).getByRole('button', { name: 'Open' }).click();
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-status', 'blocked', { timeout: 20_000 });
   await expect(verdict).toHaveAttribute('data-cause', 'mtu');
   await expect(page.getByTestId('source')).toContainText('ticket-1234.zip › before-mtu.pcapng');
+  await expect(summary).toHaveCount(0);
   await expect(rows).toHaveCount(2);
   await screenshot(page, 'l-zip-entry-open');
 });

@@ -1,4 +1,5 @@
-import type { Verdict } from '../../../src/bridge/protocol.js';
+import type { Cause, HopId, SessionState, Verdict } from '../../../src/bridge/protocol.js';
+import { summarizeArchive } from '../archive-summary.js';
 import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, summaryForPanel, VERDICT_WORD } from '../vocab.js';
 
 export function VerdictPanel({
@@ -6,11 +7,14 @@ export function VerdictPanel({
   running,
   upload,
   error,
+  archive,
 }: {
   verdict: Verdict | undefined;
   running: boolean;
   upload: { name: string; fraction: number } | null;
   error: string | undefined;
+  /** A zip of several captures listed in the table above; none of them may be open yet. */
+  archive: SessionState['archive'];
 }) {
   // Someone sending their capture sees its progress, never another source's verdict.
   if (upload) {
@@ -35,6 +39,7 @@ export function VerdictPanel({
       </section>
     );
   }
+  if (!verdict && archive && !running) return <ArchiveVerdict archive={archive} />;
   if (!verdict) {
     return (
       <section className="panel verdict verdict-none" aria-label="Verdict">
@@ -79,6 +84,34 @@ export function VerdictPanel({
           <p className="capture-next">{next}</p>
         </div>
       </div>
+    </section>
+  );
+}
+
+const hopText = (id: string): string => (Object.hasOwn(HOP_LABEL, id) ? HOP_LABEL[id as HopId] : id);
+const causeText = (id: string): string => (Object.hasOwn(CAUSE_LABEL, id) ? CAUSE_LABEL[id as Cause] : id);
+
+/** The zip's captures are analysed and listed, none is open: the worst of them, and how many of each. */
+function ArchiveVerdict({ archive }: { archive: NonNullable<SessionState['archive']> }) {
+  const s = summarizeArchive(archive.rows);
+  const w = s.worst;
+  const tally = [...s.counts.map((c) => `${c.n} ${VERDICT_WORD[c.status]}`), ...(s.unreadable > 0 ? [`${s.unreadable} unreadable`] : [])].join(' · ');
+  return (
+    <section className={`panel verdict verdict-${s.worstStatus ?? 'none'}`} aria-label="Verdict" data-testid="verdict-archive" data-worst={s.worstStatus ?? ''}>
+      <div className="verdict-head">
+        {s.worstStatus && <span className={`verdict-badge v-${s.worstStatus}`}>{VERDICT_WORD[s.worstStatus]}</span>}
+        <span className="verdict-where">
+          {s.worstStatus === undefined ? 'none' : s.counts.length === 1 && s.unreadable === 0 ? 'all' : 'worst'} of the <strong>{s.total} captures</strong> in {archive.label}
+        </span>
+      </div>
+      <p className="verdict-summary">
+        {w === undefined
+          ? 'None of them could be read: the table says why for each.'
+          : `${w.entry}${w.hop ? ` at ${hopText(w.hop)}` : ''}${w.cause ? ` (${causeText(w.cause)})` : ''}${w.figure ? ` — ${w.figure}` : ''}`}
+      </p>
+      <p className="muted" data-testid="verdict-archive-tally">
+        {tally}. Open a capture from the table for its full verdict, path and streams.
+      </p>
     </section>
   );
 }
