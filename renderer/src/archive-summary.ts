@@ -8,7 +8,7 @@ import type { ArchiveRow, VerdictStatus } from '../../src/bridge/protocol.js';
 /** Worst first: a blocked hop outranks a degraded one; "inconclusive" only says the capture could not tell. */
 const ORDER: readonly VerdictStatus[] = ['blocked', 'degraded', 'inconclusive', 'healthy'];
 
-export interface ArchiveSummary {
+interface ArchiveSummary {
   total: number;
   /** Readable captures per verdict, worst first; verdicts no capture had are left out. */
   counts: Array<{ status: VerdictStatus; n: number }>;
