@@ -266,10 +266,14 @@ export class ControlTracker {
       case 'tcp-data':
         break;
     }
+    this.data(session, fromClient ? entry.toServer : entry.toClient, e, fromClient);
+  }
+
+  /** Bytes of a tracked connection (apart from `tcp`, whose every call would otherwise allocate these closures' context). */
+  private data(session: ControlSession, side: Side, e: TcpDataEvent, fromClient: boolean): void {
     session.synOnly = false;
     if (fromClient) session.bytesToServer += e.data.length;
     else session.bytesToClient += e.data.length;
-    const side = fromClient ? entry.toServer : entry.toClient;
     if (side.firstChunk) {
       side.firstChunk = false;
       if (e.data.length >= 3 && e.data[0] === 0x16 && e.data[1] === 0x03) {
@@ -349,45 +353,49 @@ export class ControlTracker {
   }
 
   private entry(e: { src: Endpoint; dst: Endpoint; ts: number; type: string }) {
-    let entry = this.byPair.get(e.src, e.dst);
-    if (!entry) {
-      if (this.sessions.length >= MAX_SESSIONS) return undefined;
-      // The side that opens the connection is the client; failing that, whoever talks to the well-known
-      // ports (the API, 443 broker) is.
-      const well = (p: number): boolean => this.isApiPort(p) || this.brokerPorts.includes(p);
-      const srcIsServer = e.type !== 'tcp-open' && (well(e.src.port) || (e.src.port < e.dst.port && !well(e.dst.port)));
-      const client = srcIsServer ? e.dst : e.src;
-      const server = srcIsServer ? e.src : e.dst;
-      const session: ControlSession = {
-        id: `${formatEndpoint(client)} → ${formatEndpoint(server)}`,
-        client: { ...client },
-        server: { ...server },
-        kind: 'unknown',
-        tls: false,
-        firstTs: e.ts,
-        lastTs: e.ts,
-        synOnly: true,
-        bytesToServer: 0,
-        bytesToClient: 0,
-        gaps: 0,
-        lines: 0,
-        lineErrors: 0,
-        commands: new Map(),
-        failed: [],
-        replies: 0,
-        pings: { sent: 0, answered: 0, minMs: Infinity, maxMs: 0, sumMs: 0, lastMs: 0, maxGapS: 0, lastSentTs: 0, maxOutstandingS: 0 },
-        unanswered: [],
-        streamCreates: [],
-        messages: [],
-      };
-      if (this.isApiPort(server.port)) session.kind = 'radio-api';
-      else if (this.brokerPorts.includes(server.port) && server.port !== 443) session.kind = 'broker';
-      const lost = (n: number): void => this.lineError(session, `an unfinished line (${n} bytes held) was dropped to keep memory within the reassembly budget`);
-      entry = { session, toServer: new Side(lost), toClient: new Side(lost) };
-      this.byPair.set(e.src, e.dst, entry);
-      this.byPair.set(e.dst, e.src, entry);
-      this.sessions.push(session);
-    }
+    return this.byPair.get(e.src, e.dst) ?? (this.sessions.length >= MAX_SESSIONS ? undefined : this.newSession(e));
+  }
+
+  /**
+   * Kept apart from `entry`: its closures would make every call of `entry` allocate their context, and a
+   * flood of connections past MAX_SESSIONS calls it for every segment.
+   */
+  private newSession(e: { src: Endpoint; dst: Endpoint; ts: number; type: string }) {
+    // The side that opens the connection is the client; failing that, whoever talks to the well-known
+    // ports (the API, 443 broker) is.
+    const well = (p: number): boolean => this.isApiPort(p) || this.brokerPorts.includes(p);
+    const srcIsServer = e.type !== 'tcp-open' && (well(e.src.port) || (e.src.port < e.dst.port && !well(e.dst.port)));
+    const client = srcIsServer ? e.dst : e.src;
+    const server = srcIsServer ? e.src : e.dst;
+    const session: ControlSession = {
+      id: `${formatEndpoint(client)} → ${formatEndpoint(server)}`,
+      client: { ...client },
+      server: { ...server },
+      kind: 'unknown',
+      tls: false,
+      firstTs: e.ts,
+      lastTs: e.ts,
+      synOnly: true,
+      bytesToServer: 0,
+      bytesToClient: 0,
+      gaps: 0,
+      lines: 0,
+      lineErrors: 0,
+      commands: new Map(),
+      failed: [],
+      replies: 0,
+      pings: { sent: 0, answered: 0, minMs: Infinity, maxMs: 0, sumMs: 0, lastMs: 0, maxGapS: 0, lastSentTs: 0, maxOutstandingS: 0 },
+      unanswered: [],
+      streamCreates: [],
+      messages: [],
+    };
+    if (this.isApiPort(server.port)) session.kind = 'radio-api';
+    else if (this.brokerPorts.includes(server.port) && server.port !== 443) session.kind = 'broker';
+    const lost = (n: number): void => this.lineError(session, `an unfinished line (${n} bytes held) was dropped to keep memory within the reassembly budget`);
+    const entry = { session, toServer: new Side(lost), toClient: new Side(lost) };
+    this.byPair.set(e.src, e.dst, entry);
+    this.byPair.set(e.dst, e.src, entry);
+    this.sessions.push(session);
     return entry;
   }
 

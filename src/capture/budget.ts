@@ -6,6 +6,7 @@
  * bounded however many flows a capture opens.
  */
 import { AgeQueue } from '../common/age-queue.js';
+import { SlabPool } from './slabs.js';
 
 /** What may be evicted: its owner frees it (and calls `release`) when `evict` runs. */
 export interface Holder {
@@ -40,8 +41,15 @@ export class ReassemblyBudget {
   /** Evictions so far, per kind, for the capture's warnings. */
   readonly evicted: Record<HolderKind, number> = { 'ip-fragments': 0, 'tcp-segments': 0, 'api-lines': 0 };
   peak = 0;
+  /**
+   * Buffers the holders take their bytes' room from and give back when done. Idle ones are at most an
+   * eighth of the budget (4 MiB by default) on top of it: enough to serve the turnover of a flood.
+   */
+  readonly slabs: SlabPool;
 
-  constructor(readonly maxBytes: number = DEFAULT_REASSEMBLY_BUDGET) {}
+  constructor(readonly maxBytes: number = DEFAULT_REASSEMBLY_BUDGET) {
+    this.slabs = new SlabPool(Math.floor(maxBytes / 8));
+  }
 
   get bytes(): number {
     return this.used;

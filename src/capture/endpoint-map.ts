@@ -13,8 +13,19 @@ function endpointKey(e: Endpoint): string {
   return (e as { [ENDPOINT_KEY]?: string })[ENDPOINT_KEY] ?? `${e.ip}|${e.port}`;
 }
 
+/**
+ * The values under one first endpoint: inline while there is one (a client talks to one server: a flood of
+ * new connections would otherwise make, and later shrink and drop, a Map per connection), a Map from the second.
+ */
+class One<V> {
+  constructor(
+    readonly key: string,
+    public value: V,
+  ) {}
+}
+
 export class PairMap<V> {
-  private readonly outer = new Map<string, Map<string, V>>();
+  private readonly outer = new Map<string, One<V> | Map<string, V>>();
   private count = 0;
 
   get size(): number {
@@ -22,27 +33,45 @@ export class PairMap<V> {
   }
 
   get(a: Endpoint, b: Endpoint): V | undefined {
-    return this.outer.get(endpointKey(a))?.get(endpointKey(b));
+    const inner = this.outer.get(endpointKey(a));
+    if (inner === undefined) return undefined;
+    const kb = endpointKey(b);
+    if (inner instanceof One) return inner.key === kb ? inner.value : undefined;
+    return inner.get(kb);
   }
 
   set(a: Endpoint, b: Endpoint, v: V): void {
     const ka = endpointKey(a);
-    let inner = this.outer.get(ka);
-    if (inner === undefined) {
-      inner = new Map();
-      this.outer.set(ka, inner);
-    }
     const kb = endpointKey(b);
-    if (!inner.has(kb)) this.count++;
-    inner.set(kb, v);
+    const inner = this.outer.get(ka);
+    if (inner === undefined) {
+      this.outer.set(ka, new One(kb, v));
+      this.count++;
+    } else if (inner instanceof One) {
+      if (inner.key === kb) inner.value = v;
+      else {
+        this.outer.set(ka, new Map([[inner.key, inner.value], [kb, v]]));
+        this.count++;
+      }
+    } else {
+      if (!inner.has(kb)) this.count++;
+      inner.set(kb, v);
+    }
   }
 
   delete(a: Endpoint, b: Endpoint): void {
     const ka = endpointKey(a);
+    const kb = endpointKey(b);
     const inner = this.outer.get(ka);
-    if (inner === undefined || !inner.delete(endpointKey(b))) return;
+    if (inner === undefined) return;
+    if (inner instanceof One) {
+      if (inner.key !== kb) return;
+      this.outer.delete(ka);
+    } else {
+      if (!inner.delete(kb)) return;
+      if (inner.size === 0) this.outer.delete(ka);
+    }
     this.count--;
-    if (inner.size === 0) this.outer.delete(ka);
   }
 
   clear(): void {

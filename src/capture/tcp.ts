@@ -55,7 +55,7 @@ class Direction implements Holder {
    * allocation per few holes instead of one per segment, whose many small ArrayBuffers outlived their
    * use until a GC and put the external memory of a hole flood far past the budget.
    */
-  slab = EMPTY;
+  slab: Buffer = EMPTY;
   slabUsed = 0;
   /** Capture time the oldest waiting segment arrived (the hole has been open since). */
   holeSince = 0;
@@ -164,6 +164,9 @@ export class TcpReassembler {
   }
 
   private forget(d: Direction): void {
+    d.pending.length = 0;
+    d.pendingBytes = 0;
+    this.releaseSlab(d);
     this.dirs.delete(d.src, d.dst);
     this.order.delete(d);
     this.budget.set(d, 0);
@@ -197,18 +200,23 @@ export class TcpReassembler {
    * is left free, so however segments come and go the copying stays proportional to what arrives.
    */
   private regrow(d: Direction, extra: number): void {
-    let cap = MIN_SLAB;
-    while (cap < 2 * (d.pendingBytes + extra)) cap *= 2;
-    // Its own allocation: a slice of Node's shared pool would keep the pool's whole slab alive.
-    const next = Buffer.allocUnsafeSlow(cap);
+    const next = this.budget.slabs.take(Math.max(MIN_SLAB, 2 * (d.pendingBytes + extra)));
     let at = 0;
     for (const s of d.pending) {
       s.data.copy(next, at);
       s.data = next.subarray(at, at + s.data.length);
       at += s.data.length;
     }
+    this.releaseSlab(d);
     d.slab = next;
     d.slabUsed = at;
+  }
+
+  /** The direction holds nothing (or is forgotten): its slab goes back for the next hole. */
+  private releaseSlab(d: Direction): void {
+    if (d.slab !== EMPTY) this.budget.slabs.give(d.slab);
+    d.slab = EMPTY;
+    d.slabUsed = 0;
   }
 
   private account(d: Direction): void {
@@ -243,10 +251,7 @@ export class TcpReassembler {
     }
     if (i === 0) return;
     p.splice(0, i);
-    if (p.length === 0) {
-      d.slab = EMPTY;
-      d.slabUsed = 0;
-    }
+    if (p.length === 0) this.releaseSlab(d);
     // The hole now in front (if any) has been open since the earliest of the remaining segments arrived.
     d.holeSince = p.reduce((t, s) => Math.min(t, s.ts), ts);
     this.account(d);
