@@ -21,11 +21,6 @@ export class SlabPool {
 
   constructor(readonly maxIdle: number) {}
 
-  /** Bytes waiting in the pool for reuse. */
-  get idleSize(): number {
-    return this.idleBytes;
-  }
-
   /** A buffer of at least `min` bytes (contents undefined): a power of two up to 4 MiB. */
   take(min: number): Buffer {
     let cls = MIN_CLASS;
