@@ -1462,6 +1462,23 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     ],
   },
   {
+    id: 'verdict-tls-no-udp',
+    status: 'inconclusive',
+    thresholds: {},
+    source:
+      'reference §6.5 steps 2 and 4 (a SmartLink client talks TLS to the radio, then sends `client udp_register` every 50 ms until data arrives) and §5.7 (the radio learns where to send only from those datagrams)',
+    // An encrypted session the radio answered, and not one datagram of the client's UDP registration: the
+    // capture cannot read what the radio said, but a SmartLink client that sent no registration never opened
+    // its data path (this computer's outbound UDP is refused, or the capture's filter left UDP out).
+    when: (f) => !f.hasSession && !f.anyData && f.setup.registrations.length === 0 && f.control.attempts.some((x) => x.tls && x.bytesToClient > 0),
+    summary: (f) =>
+      `An encrypted control session (${f.control.attempts.filter((x) => x.tls).map((x) => x.id).join(', ')}: TLS, as SmartLink's to the radio) was answered, but this computer sent no UDP registration (\`client udp_register\`) and no VITA-49 data arrived: the radio never learned where to send its data. What it answered is not readable.`,
+    advice: () => [
+      'SmartLink data flows only after this computer sends UDP to the radio’s public UDP port: look for a firewall or security software on this computer, or on its network, that blocks outbound UDP.',
+      'If the capture was taken with a filter, keep UDP in it (`udp or tcp port 4994`); run `flexpath diagnose --smartlink` on this computer for a verdict that reads the session.',
+    ],
+  },
+  {
     id: 'verdict-no-session',
     status: 'inconclusive',
     thresholds: {},

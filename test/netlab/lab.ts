@@ -8,6 +8,7 @@
  * leftovers of a crashed one (whose pid is gone) from the namespaces of one still running.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { testCliPath } from '../helpers/paths.js';
 
 const NS_PREFIX = 'fpnl-';
@@ -251,4 +252,31 @@ export class Lab {
     for (const name of this.roles.values()) deleteNamespace(name);
     this.roles.clear();
   }
+
+  /**
+   * Ends the scenario: torn down, or — when it failed and NETLAB_KEEP=1 — its processes stopped but its
+   * namespaces (addresses, routes, nftables rules and counters) and `dir` (captures, recordings, reports)
+   * kept for inspection, and where they are printed. The next netlab run removes kept namespaces (their
+   * run's pid is gone); `dir` stays until deleted.
+   */
+  async end(failed: boolean, label: string, dir: string): Promise<void> {
+    if (!(failed && keepFailed())) {
+      await this.destroy();
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    await Promise.all([...this.procs].map((p) => p.stop(2000)));
+    const kept = [...this.roles].map(([role, name]) => `  ${role}: ip netns exec ${name} …`).join('\n');
+    process.stdout.write(`netlab: NETLAB_KEEP=1: ${label} failed; kept its namespaces\n${kept}\nand its files in ${dir}\n`);
+  }
+}
+
+/** NETLAB_KEEP=1: a failed scenario's namespaces and files stay for inspection (Lab.end). */
+function keepFailed(): boolean {
+  return process.env.NETLAB_KEEP === '1';
+}
+
+/** NETLAB_ONLY=name,name: just those scenarios (for working on one); undefined: all. */
+export function onlyScenarios(): string[] | undefined {
+  return process.env.NETLAB_ONLY?.split(',');
 }

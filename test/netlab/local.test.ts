@@ -8,13 +8,13 @@
  * verdict, also written by hand.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import { runCli } from '../helpers/cli.js';
-import { Lab, type LabProcess, labUnavailable, removeStaleNamespaces, run } from './lab.js';
+import { Lab, type LabProcess, labUnavailable, onlyScenarios, removeStaleNamespaces, run } from './lab.js';
 import { ADDR, CLIENT_DATA_PORT, PORT_BASE, PORTS, lanTopology } from './topology.js';
 
 const SIM_SECONDS = 60;
@@ -218,12 +218,13 @@ if (unavailable) {
   test('netlab: this computer’s side', { skip: unavailable }, () => undefined);
 } else {
   before(() => void removeStaleNamespaces());
-  const dir = mkdtempSync(join(tmpdir(), 'flexpath-netlab-local-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const s of SCENARIOS) {
+  const only = onlyScenarios();
+  for (const s of SCENARIOS.filter((x) => !only || only.includes(x.name))) {
     test(`${s.name}: ${want(s.expect)}${s.fix ? ` → fixed: ${want(s.fix.expect)}` : ''}`, async () => {
       const lab = new Lab();
+      const dir = mkdtempSync(join(tmpdir(), `flexpath-netlab-${s.name}-`));
+      let failed = true;
       try {
         s.build(lab);
         const sim = lab.flexpath('radio', ['sim', '--listen', ADDR.radio, '--port-base', String(PORT_BASE), '--discovery', `${ADDR.radioBroadcast}:4992`, '--seconds', String(SIM_SECONDS)], {
@@ -246,8 +247,9 @@ if (unavailable) {
         if (s.capture) {
           assert.equal(verdictOf(await analyze(file)), want(s.capture), `analysis of the recording\n${s.why}`);
         }
+        failed = false;
       } finally {
-        await lab.destroy();
+        await lab.end(failed, s.name, dir);
       }
     });
   }

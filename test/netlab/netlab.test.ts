@@ -3,15 +3,18 @@
  * is built, the simulated radio runs in the radio's namespace, `flexpath diagnose --write` in the
  * client's, and then
  *   1. the live verdict must name the expected hop and cause (scenarios.ts says why each is right);
- *   2. `flexpath analyze` of the diagnosis's own recording must give the same hop and cause.
+ *   2. `flexpath analyze` of the diagnosis's own recording must give the same hop and cause;
+ *   3. where the scenario asks, a tcpdump capture on the client and `listen --capture --write` (live and
+ *      its recording) must give theirs, and its `reports` hook checks facts beyond the verdicts.
+ * NETLAB_ONLY=a,b runs just those scenarios; NETLAB_KEEP=1 keeps a failed one's namespaces and files.
  * Needs root and ip/nft/tc; skipped with the reason otherwise. Prints a table at the end.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { labUnavailable, removeStaleNamespaces } from './lab.js';
-import { type Outcome, expectedText, meets, runScenario, tcpdumpMissing, verdictText } from './runner.js';
+import { labUnavailable, onlyScenarios, removeStaleNamespaces } from './lab.js';
+import { type Outcome, type Scenario, expectedText, meets, runScenario, tcpdumpMissing, verdictText } from './runner.js';
 import { SCENARIOS } from './scenarios.js';
 import { OUTAGE_SCENARIOS } from './scenarios-outage.js';
 import { PATH_SCENARIOS } from './scenarios-paths.js';
@@ -48,56 +51,64 @@ if (unavailable) {
   });
   after(printTable);
 
-  // NETLAB_ONLY=name,name runs just those (for working on one scenario).
-  const only = process.env.NETLAB_ONLY?.split(',');
+  const only = onlyScenarios();
   for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS].filter((x) => !only || only.includes(x.name))) {
     test(`${s.name}: ${expectedText(s.expect)}`, async () => {
-      let o: Outcome | undefined;
+      let verified = false;
       try {
-        o = await runScenario(s);
+        await runScenario(s, (o) => {
+          verified = true;
+          verify(s, o);
+        });
       } catch (e) {
-        rows.push({ scenario: s.name, expected: s.expect.cause, live: 'error', capture: 'error', pass: false });
+        if (!verified) rows.push({ scenario: s.name, expected: s.expect.cause, live: 'error', capture: 'error', pass: false });
         throw e;
       }
-      // NETLAB_DUMP=dir keeps every report of the scenario there, for reading what a verdict rested on.
-      if (process.env.NETLAB_DUMP) writeFileSync(join(process.env.NETLAB_DUMP, `${s.name}.json`), JSON.stringify({ live: o.live, recording: o.capture, wire: o.wire, listen: o.listen }, null, 1));
-      const row: Row = { scenario: s.name, expected: expectedText(o.expected), live: verdictText(o.live), capture: verdictText(o.capture), pass: false };
-      rows.push(row);
-      const context = `${s.why}
+    });
+  }
+}
+
+/** Every way in against the scenario's hand-written expectations; a row per way in for the table. */
+function verify(s: Scenario, o: Outcome): void {
+  // NETLAB_DUMP=dir keeps every report of the scenario there, for reading what a verdict rested on.
+  if (process.env.NETLAB_DUMP) writeFileSync(join(process.env.NETLAB_DUMP, `${s.name}.json`), JSON.stringify({ live: o.live, recording: o.capture, wire: o.wire, listen: o.listen }, null, 1));
+  const row: Row = { scenario: s.name, expected: expectedText(o.expected), live: verdictText(o.live), capture: verdictText(o.capture), pass: false };
+  rows.push(row);
+  const context = `${s.why}
 live verdict: ${JSON.stringify(o.live.verdict)}
 diagnose log:
 ${o.diagnoseLog}
 simulator:
 ${o.simOutput}`;
-      assert.ok(meets(row.live, o.expected), `live verdict ${row.live}, expected ${row.expected}
+  assert.ok(meets(row.live, o.expected), `live verdict ${row.live}, expected ${row.expected}
 ${context}`);
-      assert.equal(row.capture, s.recording ? expectedText(s.recording) : row.live, `analyze of the recording disagrees with ${s.recording ? 'its expectation' : 'the live verdict'}
+  assert.equal(row.capture, s.recording ? expectedText(s.recording) : row.live, `analyze of the recording disagrees with ${s.recording ? 'its expectation' : 'the live verdict'}
 capture verdict: ${JSON.stringify(o.capture.verdict)}
 ${context}`);
-      if (o.checkError) throw o.checkError;
-      row.pass = true;
-      if (s.listen && o.listen) {
-        for (const [what, report] of [['listen --capture', o.listen.live], ['listen --write recording', o.listen.recording]] as const) {
-          const lr: Row = { scenario: `${s.name} (${what})`, expected: expectedText(s.listen), live: '-', capture: verdictText(report), pass: false };
-          rows.push(lr);
-          assert.equal(lr.capture, lr.expected, `${what}: ${JSON.stringify(report.verdict)}\n${s.why}`);
-          lr.pass = true;
-        }
-      }
-      if (s.wireCapture) {
-        if (!o.wire) {
-          process.stdout.write(`netlab: ${s.name}: no interface capture (${tcpdumpMissing ?? 'tcpdump did not run'})\n`);
-          s.reports?.({ recording: o.capture });
-          return;
-        }
-        const wire: Row = { scenario: `${s.name} (tcpdump)`, expected: expectedText(s.wireCapture), live: '-', capture: verdictText(o.wire), pass: false };
-        rows.push(wire);
-        assert.equal(wire.capture, wire.expected, `analyze of the client-interface capture\ncapture verdict: ${JSON.stringify(o.wire.verdict)}\n${s.why}`);
-        wire.pass = true;
-      }
-      s.checkReports?.({ live: o.live, ...(o.wire ? { wire: o.wire } : {}), ...(o.listen ? { listen: o.listen.live, listenRecording: o.listen.recording } : {}) });
-      // Facts of the recording's and the capture's reports beyond their verdicts.
-      s.reports?.({ recording: o.capture, ...(o.wire ? { wire: o.wire } : {}) });
-    });
+  if (o.checkError) throw o.checkError;
+  row.pass = true;
+  if (s.listen && o.listen) {
+    for (const [what, report] of [['listen --capture', o.listen.live], ['listen --write recording', o.listen.recording]] as const) {
+      const lr: Row = { scenario: `${s.name} (${what})`, expected: expectedText(s.listen), live: '-', capture: verdictText(report), pass: false };
+      rows.push(lr);
+      assert.equal(lr.capture, lr.expected, `${what}: ${JSON.stringify(report.verdict)}\n${s.why}`);
+      lr.pass = true;
+    }
   }
+  if (s.wireCapture) {
+    if (!o.wire) {
+      process.stdout.write(`netlab: ${s.name}: no interface capture (${tcpdumpMissing ?? 'tcpdump did not run'})\n`);
+    } else {
+      const wire: Row = { scenario: `${s.name} (tcpdump)`, expected: expectedText(s.wireCapture), live: '-', capture: verdictText(o.wire), pass: false };
+      rows.push(wire);
+      assert.equal(wire.capture, wire.expected, `analyze of the client-interface capture\ncapture verdict: ${JSON.stringify(o.wire.verdict)}\n${s.why}`);
+      wire.pass = true;
+    }
+  }
+  s.reports?.({
+    live: o.live,
+    recording: o.capture,
+    ...(o.wire ? { wire: o.wire } : {}),
+    ...(o.listen ? { listen: o.listen.live, listenRecording: o.listen.recording } : {}),
+  });
 }

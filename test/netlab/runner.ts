@@ -4,7 +4,7 @@
  * `flexpath analyze`, and tears everything down — also when any step fails.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisReport, Cause, HopId } from '../../src/analysis/model.js';
@@ -18,11 +18,18 @@ export interface Expected {
    * one the verdict names first is chance; that the path is degraded by that cause is not.
    */
   hop?: HopId | 'data:*';
-  cause: Cause;
+  /** 'inconclusive': the evidence cannot place a fault, and the verdict says so (no hop, no cause). */
+  cause: Cause | 'inconclusive';
 }
 
-/** The expectation as scenarios write it (the same shape). */
-type Expectation = Expected;
+/** The report of each way into one scenario's session; the optional ones only where they ran. */
+export interface Reports {
+  live: AnalysisReport;
+  recording: AnalysisReport;
+  wire?: AnalysisReport;
+  listen?: AnalysisReport;
+  listenRecording?: AnalysisReport;
+}
 
 export interface Scenario {
   name: string;
@@ -35,7 +42,7 @@ export interface Scenario {
   diagnose: { mode: 'lan'; host: string; options?: string[] } | { mode: 'smartlink' };
   /** How long a flowing session is watched (`--settle`). */
   settleS: number;
-  expect: Expectation;
+  expect: Expected;
   /**
    * Also capture on the client's interface with tcpdump — what a support agent would ask for — and
    * expect this verdict from `flexpath analyze` of that capture (it sees what the client's kernel sends).
@@ -49,10 +56,11 @@ export interface Scenario {
   recording?: Expected;
   /** Further facts about the run (kernel counters, hops), checked after the verdicts. */
   check?(lab: Lab, live: AnalysisReport): void;
-  /** Facts every way in must report alike (beyond hop and cause), checked after the verdicts. */
-  checkReports?(r: { live: AnalysisReport; wire?: AnalysisReport; listen?: AnalysisReport; listenRecording?: AnalysisReport }): void;
-  /** Further facts about the recording's and the tcpdump capture's reports, checked after their verdicts. */
-  reports?(o: { recording: AnalysisReport; wire?: AnalysisReport }): void;
+  /**
+   * Facts the reports must hold beyond hop and cause, checked after every verdict: the live one, the
+   * recording's, and those of the ways in that ran (tcpdump capture, listen and its recording).
+   */
+  reports?(r: Reports): void;
   /** Processes the path needs (a relay), started once the simulator is up. */
   start?(lab: Lab): Promise<void>;
   /** Done to the network while the diagnosis runs (an outage), started with it. */
@@ -99,10 +107,16 @@ function diagnoseArgs(s: Scenario, file: string): { args: string[]; env?: NodeJS
   };
 }
 
-export async function runScenario(s: Scenario): Promise<Outcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'flexpath-netlab-'));
+/**
+ * Runs the scenario and hands its outcome to `verify` before the lab is torn down, so that with
+ * NETLAB_KEEP=1 a run that failed — in a step or in `verify` — keeps its namespaces, captures,
+ * recordings and reports (reports.json) for inspection.
+ */
+export async function runScenario(s: Scenario, verify: (o: Outcome) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), `flexpath-netlab-${s.name}-`));
   const file = join(dir, `${s.name}.pcapng`);
   const lab = new Lab();
+  let failed = true;
   try {
     s.build(lab);
     const sim = lab.flexpath('radio', simArgs(s), { timeoutMs: (SIM_SECONDS + 10) * 1000, label: `${s.name}: sim` });
@@ -144,7 +158,7 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
     const a = await analyze(s, file);
     const wire = tcpdump ? await analyze(s, wireFile) : undefined;
     const listenOutcome = listened ? { live: JSON.parse(listened.stdout) as AnalysisReport, recording: await analyze(s, listenFile) } : undefined;
-    return {
+    const outcome: Outcome = {
       expected: s.expect,
       live,
       capture: a,
@@ -154,9 +168,11 @@ export async function runScenario(s: Scenario): Promise<Outcome> {
       simOutput: simDone.stdout + simDone.stderr,
       diagnoseLog: r.stderr,
     };
+    writeFileSync(join(dir, 'reports.json'), JSON.stringify({ live, recording: a, wire, listen: listenOutcome }, null, 1));
+    verify(outcome);
+    failed = false;
   } finally {
-    await lab.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await lab.end(failed, s.name, dir);
   }
 }
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { AnalysisReport, HopId } from '../../src/analysis/model.js';
 import type { Lab } from './lab.js';
-import type { Scenario } from './runner.js';
+import type { Reports, Scenario } from './runner.js';
 import { ADDR, CLIENT_DATA_PORT, PORTS, RELAY, type WanOptions, lanTopology, radioPublicIp, relayTopology, wanTopology } from './topology.js';
 
 const RELAY_JS = fileURLToPath(new URL('./relay.js', import.meta.url));
@@ -71,7 +71,7 @@ function clientMtu1400(lab: Lab): void {
 const MTU_1400_PASSES = /set SmartSDR’s MTU to 1400\b/;
 
 /** The reports of the ways in that ran, by name. */
-function waysIn(r: Parameters<NonNullable<Scenario['checkReports']>>[0]): Array<[string, AnalysisReport]> {
+function waysIn(r: Reports): Array<[string, AnalysisReport]> {
   const all: Array<[string, AnalysisReport | undefined]> = [['live', r.live], ['tcpdump capture', r.wire], ['listen', r.listen], ['listen recording', r.listenRecording]];
   return all.filter((x): x is [string, AnalysisReport] => x[1] !== undefined);
 }
@@ -89,7 +89,7 @@ const LAN_MTU_MISMATCH: Scenario = {
   expect: { hop: 'data:waterfall', cause: 'mtu' },
   wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
   listen: { hop: 'data:waterfall', cause: 'mtu' },
-  checkReports(r) {
+  reports(r) {
     for (const [what, report] of waysIn(r)) assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
   },
 };
@@ -245,7 +245,7 @@ table inet lab {
     expect: { hop: 'control', cause: 'control-timeout' },
     wireCapture: { hop: 'control', cause: 'control-timeout' },
     listen: { hop: 'control', cause: 'control-timeout' },
-    checkReports(r) {
+    reports(r) {
       for (const [what, report] of waysIn(r)) assert.equal(report.verdict.rule, 'control-reset-by-radio', `${what}: ${JSON.stringify(report.verdict)}`);
     },
   },
@@ -259,7 +259,7 @@ table inet lab {
       'at 1450 and 1500 are dropped) — until network_mtu 1400, whose 1364-byte tiles pass. Every MTU phase it sees before 1400 has the FFT arriving and no ' +
       'waterfall line ever complete: never healthy (issue 11 class 5) → data:waterfall/mtu, with 1400 the setting that passes.',
     listenAfter: /watching the data plane/,
-    checkReports(r) {
+    reports(r) {
       for (const [what, report] of waysIn(r)) {
         assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
         if (!what.startsWith('listen')) continue;
@@ -330,7 +330,10 @@ const SMARTLINK_OUTBOUND_BLOCKED: Scenario = {
   why:
     'SmartLink with both ports forwarded (as smartlink-forwarded, healthy there), but this computer’s firewall drops outbound UDP to port 4993: every ' +
     '`client udp_register` is refused by its own kernel (EPERM), so the radio never learns where to send: the probe’s stream create is answered ' +
-    '"No IP or PORT", the first hop in path order to fail is stream-setup, and the fault is this computer’s outbound rule → stream-setup/host-firewall with advice about outbound UDP.',
+    '"No IP or PORT", the first hop in path order to fail is stream-setup, and the fault is this computer’s outbound rule → stream-setup/host-firewall with advice about outbound UDP. ' +
+    'A tcpdump capture on the client’s interface cannot say as much: the drop is in the output hook, before tcpdump sees a packet, so the capture holds the TLS ' +
+    'session to the radio’s 4994 (unreadable: no "No IP or PORT" in it) and not one UDP datagram either way. From that alone the fault cannot be placed — the ' +
+    'client never registered, and the radio never sent — so it must say so: inconclusive, never healthy, with advice about outbound UDP.',
   build(lab) {
     wanTopology(lab, FORWARDED);
     lab.nft('client', `
@@ -349,10 +352,20 @@ table inet lab {
   // The refused registrations never left this computer, so its recording holds none: read alone, it is
   // a radio that never learned where to send.
   recording: { hop: 'stream-setup', cause: 'udp-blocked-inbound' },
+  wireCapture: { cause: 'inconclusive' },
   check(lab, live) {
     assert.equal(live.hops.find((h) => h.id === 'udp-return')?.rule, 'udp-return-send-refused');
     assert.ok(lab.counter('client', 'udp_out') > 0, 'the firewall dropped the registrations');
     assert.ok(live.verdict.advice.some((a) => /outbound/i.test(a)), `outbound advice: ${live.verdict.advice.join(' | ')}`);
+  },
+  reports(r) {
+    if (!r.wire) return;
+    const v = r.wire.verdict;
+    assert.ok(v.advice.some((a) => /outbound UDP/.test(a)), `tcpdump capture: outbound advice: ${v.advice.join(' | ')}`);
+    const tlsTo = `${radioPublicIp(FORWARDED)}:${PORTS.tls}`;
+    assert.ok(v.summary.includes(tlsTo), `tcpdump capture: the summary names the TLS session to ${tlsTo}: ${v.summary}`);
+    assert.match(v.summary, /udp_register/, `tcpdump capture: says no registration left: ${v.summary}`);
+    assert.deepEqual(r.wire.streams.filter((st) => st.kind !== 'discovery'), [], 'no VITA-49 data in the capture');
   },
 };
 

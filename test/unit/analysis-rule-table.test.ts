@@ -524,6 +524,21 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
   assert.match(v.summary, /^VITA-49 streams from a non-FlexRadio source \(3 stream\(s\), class ID 0x6a621e\)/);
   // A FlexRadio session beside them keeps its own verdict.
   assert.equal(judge(bend((x) => (x.foreignVita = { streams: 3, ouis: ['0x6a621e'] }))).verdict.rule, 'verdict-healthy');
+  // An answered TLS session (SmartLink's to the radio, unreadable) with no UDP registration and no data:
+  // the data path was never opened — said as such, not "no session"; a registration sent, or a TLS
+  // connection nobody answered, is not this case.
+  const tls = { id: '198.18.4.10:48192 → 198.18.2.2:4994', tls: true, synOnly: false, bytesToServer: 1434, bytesToClient: 6080 };
+  const tlsOnly = bend((x) => Object.assign(x, { ...nothing, control: { attempts: [tls] } }));
+  const t = judge(tlsOnly).verdict;
+  assert.equal(t.status, 'inconclusive');
+  assert.equal(t.rule, 'verdict-tls-no-udp');
+  assert.match(t.summary, /198\.18\.2\.2:4994/);
+  assert.ok(t.advice.some((a) => /outbound UDP/.test(a)), t.advice.join(' | '));
+  const registered = { registers: 40, pings: 0, client: '198.18.4.10:4991', radio: '198.18.2.2:4993' };
+  assert.notEqual(judge(bend((x) => Object.assign(x, { ...tlsOnly, setup: { ...tlsOnly.setup, registrations: [registered] } }))).verdict.rule, 'verdict-tls-no-udp');
+  // Unanswered, it is the control hop's fault (control-no-answer), not this verdict.
+  assert.notEqual(judge(bend((x) => Object.assign(x, { ...nothing, control: { attempts: [{ ...tls, bytesToClient: 0 }] } }))).verdict.rule, 'verdict-tls-no-udp');
+  seen.add('verdict-tls-no-udp');
   // No session at all: the SmartLink hops do not claim a LAN session.
   assert.deepEqual(judgeHop(nothing, 'radio-registration').evidence, ['no FlexRadio session in the evidence']);
   assert.deepEqual(judgeHop(healthyLan(), 'radio-registration').evidence, ['not used: LAN session']);
