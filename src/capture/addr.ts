@@ -74,11 +74,36 @@ let ep0: Endpoint | undefined;
 let key1 = -1;
 let ep1: Endpoint | undefined;
 
+/** Returns its argument from the constructor, so a subclass's private fields are added to any object. */
+class Stampable {
+  constructor(o: object) {
+    return o;
+  }
+}
+
 /**
- * Key text of a shared endpoint (see endpoint-map.ts), made once with the object: a symbol, so JSON,
- * spreads and deep comparisons of endpoints do not see it.
+ * The key of a shared IPv4 endpoint (address × 65 536 + port, see endpoint-map.ts), made once with the
+ * object: a private field stamped onto the plain object, which JSON, spreads and deep comparisons do not
+ * see. A hidden property by defineProperty (and its key text) cost ~3 µs per new endpoint, the largest
+ * cost of a flood of new connections.
  */
-export const ENDPOINT_KEY: unique symbol = Symbol('endpoint key');
+class KeyStamp extends Stampable {
+  readonly #key: number;
+
+  constructor(o: Endpoint, key: number) {
+    super(o);
+    this.#key = key;
+  }
+
+  static of(e: Endpoint): number | undefined {
+    return #key in e ? (e as unknown as KeyStamp).#key : undefined;
+  }
+}
+
+/** The key a shared endpoint carries (undefined for any other object: IPv6, or one made elsewhere). */
+export function sharedKey(e: Endpoint): number | undefined {
+  return KeyStamp.of(e);
+}
 
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
 function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
@@ -89,7 +114,7 @@ function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   if (e === undefined) {
     const ip = ipv4Text(buf, off);
     e = { ip, port };
-    Object.defineProperty(e, ENDPOINT_KEY, { value: `${ip}|${port}` });
+    new KeyStamp(e, key);
     Object.freeze(e);
     if (v4Endpoints.size >= CACHE_LIMIT) {
       v4Endpoints.clear();

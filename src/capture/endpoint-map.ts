@@ -1,16 +1,26 @@
 /**
  * Values keyed by an ordered pair of endpoints (a TCP direction, a connection), looked up once per packet
  * without building a string per packet: the reader hands out one frozen object per IPv4 address and port
- * carrying its key text (addr.ts), and a string made once keeps its hash, so a lookup is two hash-table
- * probes. Building `${src.ip}|${src.port}|${dst.ip}|${dst.port}` for every segment was the largest cost
- * of TCP floods.
+ * carrying its numeric key (addr.ts), so a lookup is two hash-table probes on numbers. Building
+ * `${src.ip}|${src.port}|${dst.ip}|${dst.port}` for every segment was the largest cost of TCP floods.
  */
-import { ENDPOINT_KEY } from './addr.js';
+import { sharedKey } from './addr.js';
 import type { Endpoint } from './types.js';
 
-/** `ip|port`: the shared endpoint's own key, or made now for any other object (IPv6, tests). */
-function endpointKey(e: Endpoint): string {
-  return (e as { [ENDPOINT_KEY]?: string })[ENDPOINT_KEY] ?? `${e.ip}|${e.port}`;
+type Key = number | string;
+
+/**
+ * The shared endpoint's own key; for any other object (IPv6, tests, live events) the same number for an
+ * IPv4 address (so an endpoint made elsewhere finds the reader's entry), else `ip|port`.
+ */
+function endpointKey(e: Endpoint): Key {
+  const k = sharedKey(e);
+  if (k !== undefined) return k;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(e.ip);
+  if (v4 === null) return `${e.ip}|${e.port}`;
+  const [a, b, c, d] = [v4[1], v4[2], v4[3], v4[4]].map(Number) as [number, number, number, number];
+  if (a > 255 || b > 255 || c > 255 || d > 255) return `${e.ip}|${e.port}`;
+  return (((a << 24) | (b << 16) | (c << 8) | d) >>> 0) * 65_536 + e.port;
 }
 
 /**
@@ -19,13 +29,13 @@ function endpointKey(e: Endpoint): string {
  */
 class One<V> {
   constructor(
-    readonly key: string,
+    readonly key: Key,
     public value: V,
   ) {}
 }
 
 export class PairMap<V> {
-  private readonly outer = new Map<string, One<V> | Map<string, V>>();
+  private readonly outer = new Map<Key, One<V> | Map<Key, V>>();
   private count = 0;
 
   get size(): number {

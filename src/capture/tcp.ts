@@ -117,7 +117,7 @@ export class TcpReassembler {
     if (fin) d.finSeq = (seq + data.length) >>> 0;
     const rel = (seq - d.next) | 0;
     if (rel <= 0) {
-      if (-rel < data.length) this.deliver(d, ts, data.subarray(-rel));
+      if (-rel < data.length) this.deliver(d, ts, rel === 0 ? data : data.subarray(-rel));
       this.drain(d, ts);
       this.budget.enforce(d);
     } else if (data.length > 0) {
