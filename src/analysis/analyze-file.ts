@@ -58,6 +58,7 @@ export async function analyzeInput(spec: InputSpec, opts: AnalyzeOptions = {}): 
 function finish(a: Analyzer, stats: CaptureStats, name: string): AnalysisReport {
   for (const w of stats.warnings) a.warn(w);
   if (stats.captureDropped) a.warn(`the capturing machine dropped ${stats.captureDropped} packet(s): loss figures may include them`);
+  if (stats.truncated) a.truncated = stats.truncated;
   a.finish();
   const durationS = stats.firstTs !== undefined && stats.lastTs !== undefined ? stats.lastTs - stats.firstTs : 0;
   const source: AnalysisReport['source'] = { file: name, packets: stats.packets, bytes: stats.bytes, durationS: Math.round(durationS * 1000) / 1000 };

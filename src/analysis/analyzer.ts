@@ -90,6 +90,8 @@ export class Analyzer {
   private readonly notTested: Partial<Record<HopId, string>> = {};
   /** This computer's side, set by a live diagnosis (src/local); a capture file has none. */
   local: LocalFacts | undefined;
+  /** A capture file whose UDP/TCP packets were cut by its snapshot length (the capture reader counts them). */
+  truncated: { packets: number; snaplen: number } | undefined;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
   firstTs: number | undefined;
@@ -183,6 +185,7 @@ export class Analyzer {
       kindOf: (st) => this.kindOf(st),
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
       ...(this.local ? { local: this.local } : {}),
+      ...(this.truncated ? { truncated: this.truncated } : {}),
     });
   }
 
@@ -227,7 +230,8 @@ export class Analyzer {
    */
   judge(now = this.lastTs ?? 0): Judged {
     const current = judge(this.facts(now), this.extraEvidence);
-    if (this.phases.length === 0) return current;
+    // A truncated capture is judged by no phase: the phases were judged before the reader knew it was cut.
+    if (this.phases.length === 0 || this.truncated) return current;
     const all: MtuPhase[] = [...this.phases, { mtu: this.mtu?.value, durationS: this.phaseAge(now), judged: current, step: this.currentStep() }];
     const failing = all.findIndex((p) => p.durationS >= MIN_DECIDING_PHASE_S && (p.judged.verdict.status === 'blocked' || p.judged.verdict.status === 'degraded'));
     const decided = failing >= 0 ? failing : all.length - 1;

@@ -32,6 +32,8 @@ export interface FactSources {
   beacons(): RadioBeacon[];
   /** This computer's side, when a live diagnosis gathered it (src/local). */
   local?: LocalFacts;
+  /** UDP/TCP packets the capture cut short (snapshot length), and that length. */
+  truncated?: { packets: number; snaplen: number };
 }
 
 const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
@@ -295,6 +297,8 @@ export interface PathFacts {
   hasSession: boolean;
   /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall. */
   local?: LocalFacts;
+  /** UDP/TCP packets the capture cut short (snapshot length), and that length: their contents are partial. */
+  truncated?: { packets: number; snaplen: number };
 }
 
 /** The API session the verdict is about: the one that set up UDP or created streams, else the busiest. */
@@ -375,6 +379,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,
     ...(src.local ? { local: src.local } : {}),
+    ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
   };
 }
 

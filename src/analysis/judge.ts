@@ -8,7 +8,7 @@ import { FIX_PREFIX } from './rules-local.js';
 import { describeHop } from './describe.js';
 import { type PathFacts, isDataHop } from './facts.js';
 import { HOP_IDS, HOP_PLANE, type Hop, type HopId, type Verdict } from './model.js';
-import { NOT_TESTED_RULE, RULES, type Rule, VERDICT_RULES } from './rules.js';
+import { NOT_TESTED_RULE, RULES, type Rule, TRUNCATED_RULE, VERDICT_RULES } from './rules.js';
 
 const failing = (r: Rule): boolean => r.status === 'blocked' || r.status === 'degraded';
 
@@ -19,16 +19,25 @@ function rulesFor(hop: HopId): Rule[] {
 }
 
 export function judgeHop(f: PathFacts, hop: HopId): Hop {
-  const rule = rulesFor(hop).find((r) => r.when(f, hop));
+  const own = rulesFor(hop).find((r) => r.when(f, hop));
   // Every hop's rules end in one that always holds; a table without it is a bug the unit tests catch.
-  if (!rule) throw new Error(`no rule decides ${hop}`);
+  if (!own) throw new Error(`no rule decides ${hop}`);
+  // A truncated capture: the hop's own reading stays in the evidence, as read, but decides nothing.
+  const cut = own.status !== 'unknown' && TRUNCATED_RULE.when(f, hop);
+  const rule = cut ? TRUNCATED_RULE : own;
   const summary = rule.summary(f, hop);
+  const asRead = cut ? own.summary(f, hop) : undefined;
   return {
     id: hop,
     plane: HOP_PLANE[hop],
     status: rule.status,
     rule: rule.id,
-    evidence: [...(summary !== undefined ? [summary] : []), ...rule.evidence(f, hop), ...describeHop(f, hop)],
+    evidence: [
+      ...(summary !== undefined ? [summary] : []),
+      ...(asRead !== undefined ? [`as read (${own.id}): ${asRead}`] : []),
+      ...rule.evidence(f, hop),
+      ...describeHop(f, hop),
+    ],
     ...(rule.cause ? { cause: rule.cause } : {}),
   };
 }

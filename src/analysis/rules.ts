@@ -1311,6 +1311,27 @@ export const NOT_TESTED_RULE: Rule = {
   evidence: none,
 };
 
+const TRUNCATED_SOURCE =
+  'pcap/pcapng: a record whose captured length is below the packet\'s own length was cut by the snapshot length (tcpdump -s, Wireshark "limit each packet"); IP length field (RFC 791 / RFC 8200) > bytes captured';
+const truncatedLine = (t: NonNullable<PathFacts['truncated']>): string =>
+  `the capture cut ${t.packets} UDP/TCP packet(s) at ${t.snaplen} bytes (snapshot length)`;
+
+/**
+ * A capture whose packets were cut short: what a rule would read as lost, broken or unanswered may only
+ * be bytes the capture left out (control lines cut mid-line, VITA-49 payloads without their ends). Tried
+ * after a hop's own rules: it replaces only a decision other than unknown.
+ */
+export const TRUNCATED_RULE: Rule = {
+  id: 'hop-capture-truncated',
+  hop: '*',
+  status: 'unknown',
+  thresholds: {},
+  source: TRUNCATED_SOURCE,
+  when: (f) => f.truncated !== undefined,
+  summary: (f) => `cannot be judged: ${truncatedLine(f.truncated!)}, so its contents are partial`,
+  evidence: none,
+};
+
 function pairWorks(t: NonNullable<PathFacts['forwarding']['test']>): boolean {
   return Boolean((t.forwardTcp && t.forwardUdp) || (t.upnpTcp && t.upnpUdp));
 }
@@ -1399,6 +1420,18 @@ const okData = (hops: Hop[]): Hop[] => hops.filter((h) => h.plane === 'data' && 
 const names = (hops: Hop[]): string => hops.map((h) => h.id.slice(5)).join(', ');
 
 export const VERDICT_RULES: readonly VerdictRule[] = [
+  {
+    id: 'verdict-capture-truncated',
+    status: 'inconclusive',
+    thresholds: {},
+    source: TRUNCATED_SOURCE,
+    when: (f) => f.truncated !== undefined,
+    summary: (f) =>
+      `This capture is truncated: ${truncatedLine(f.truncated!)}, so control lines, packet sizes and payloads are partial and loss, MTU and replies cannot be judged from it.`,
+    advice: () => [
+      'Capture again with whole packets: `tcpdump -s 0 -w ticket.pcapng …` (tcpdump’s default is whole packets), or in Wireshark clear "Limit each packet to … bytes" in the capture options.',
+    ],
+  },
   {
     id: 'verdict-not-tested',
     status: 'inconclusive',
@@ -1494,6 +1527,7 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
 
 /** Any rule of the table, hop or verdict, by id. */
 export function ruleById(id: string): Rule | VerdictRule | undefined {
+  if (id === TRUNCATED_RULE.id) return TRUNCATED_RULE;
   return id === NOT_TESTED_RULE.id ? NOT_TESTED_RULE : (RULES.find((r) => r.id === id) ?? VERDICT_RULES.find((r) => r.id === id));
 }
 
@@ -1509,5 +1543,5 @@ export interface RuleRow {
 /** The whole table as plain rows, in the order hops are tried (`flexpath rules`). */
 export function ruleTable(): RuleRow[] {
   const row = (r: Rule | VerdictRule, hop: string): RuleRow => ({ id: r.id, hop, status: r.status, ...(r.cause ? { cause: r.cause } : {}), thresholds: r.thresholds, source: r.source });
-  return [...RULES.map((r) => row(r, r.hop)), row(NOT_TESTED_RULE, NOT_TESTED_RULE.hop), ...VERDICT_RULES.map((r) => row(r, 'verdict'))];
+  return [...RULES.map((r) => row(r, r.hop)), row(NOT_TESTED_RULE, NOT_TESTED_RULE.hop), row(TRUNCATED_RULE, TRUNCATED_RULE.hop), ...VERDICT_RULES.map((r) => row(r, 'verdict'))];
 }

@@ -41,6 +41,11 @@ export class Dissector implements RecordSink {
   nonIp = 0;
   firstTs = NaN;
   lastTs = NaN;
+  /**
+   * UDP/TCP packets whose IP length exceeds the bytes captured (a snapshot length: tcpdump -s, Wireshark's
+   * "limit each packet"), and the longest such frame as captured (≈ the snapshot length).
+   */
+  readonly truncated = { packets: 0, snaplen: 0 };
   private readonly ip = newIpView();
   private readonly tcp: TcpReassembler;
   private readonly defrag: Defragmenter;
@@ -78,6 +83,10 @@ export class Dissector implements RecordSink {
     if (problem !== null) {
       this.problem(problem);
       return;
+    }
+    if (off + ip.totalLength > end && (ip.protocol === IPPROTO.UDP || ip.protocol === IPPROTO.TCP)) {
+      this.truncated.packets++;
+      this.truncated.snaplen = Math.max(this.truncated.snaplen, end - start);
     }
     if (!ip.isFragment) {
       this.transport(ts, buf, buf, ip.payloadStart, ip.payloadEnd, ip.totalLength);

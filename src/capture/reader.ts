@@ -28,6 +28,8 @@ export interface CaptureStats {
   warnings: string[];
   /** Packets the capturing machine said it dropped (pcapng interface statistics), when recorded. */
   captureDropped?: number;
+  /** UDP/TCP packets cut short by the capture's snapshot length, and that length (absent: none was cut). */
+  truncated?: { packets: number; snaplen: number };
 }
 
 export interface ReadOptions extends DissectOptions {
@@ -70,6 +72,7 @@ async function readFrom(source: ChunkSource, sink: (e: NetEvent) => void, opts: 
     warnings,
   };
   if (pumped.captureDropped !== undefined) stats.captureDropped = pumped.captureDropped;
+  if (dissector.truncated.packets > 0) stats.truncated = { ...dissector.truncated };
   return stats;
 }
 

@@ -700,8 +700,26 @@ test('the table: ids unique, a cause for every failing rule, a source for every 
   for (const hop of HOP_IDS) assert.ok(decide(empty, hop));
 });
 
+test('a truncated capture (snapshot length) decides no hop: its readings stay as evidence, the verdict is inconclusive', () => {
+  const lossy = (truncated: boolean): PathFacts =>
+    bend((x) => {
+      withLoss(x, 'data:meter', 10, 100);
+      if (truncated) x.truncated = { packets: 1, snaplen: 96 };
+    });
+  expectRule(lossy(false), 'data:meter', 'data-loss');
+  expectRule(lossy(true), 'data:meter', 'hop-capture-truncated');
+  assert.ok(judgeHop(lossy(true), 'data:meter').evidence.some((l) => l.startsWith('as read (data-loss)')));
+  // A hop its own rules leave unknown keeps its reason.
+  expectRule(lossy(true), 'data:audio', 'data-not-requested');
+  expectRule(lossy(true), 'control', 'hop-capture-truncated');
+  const { verdict } = judge(lossy(true));
+  assert.equal(verdict.status, 'inconclusive');
+  assert.equal(verdict.rule, 'verdict-capture-truncated');
+  seen.add('verdict-capture-truncated');
+});
+
 test('every rule of the table is put to the test above', { todo: false }, () => {
   // Runs last (node:test keeps file order): the rules no test above showed deciding anything.
-  const untested = [...RULES.map((r) => r.id), 'hop-not-tested', ...VERDICT_RULES.map((r) => r.id)].filter((id) => !seen.has(id));
+  const untested = [...RULES.map((r) => r.id), 'hop-not-tested', 'hop-capture-truncated', ...VERDICT_RULES.map((r) => r.id)].filter((id) => !seen.has(id));
   assert.deepEqual(untested, []);
 });
