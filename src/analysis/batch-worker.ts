@@ -1,18 +1,19 @@
 /**
- * One worker thread of a batch analysis (batch.ts): takes input specs one at a time, posts progress
- * (bytes read since the last message) and then the report or a readable error.
+ * One worker thread of a batch analysis (batch.ts): takes input specs one at a time (the first may ask
+ * to prime the thread with it), posts progress (bytes read since the last message) and then the report
+ * or a readable error.
  */
 import { parentPort } from 'node:worker_threads';
-import type { InputSpec } from '../capture/inputs.js';
-import { analyzeInput } from './analyze-file.js';
+import { analyzeInput, primeAnalysis } from './analyze-file.js';
 import { describeInputError } from './input-error.js';
-import type { WorkerReply } from './batch.js';
+import type { WorkerJob, WorkerReply } from './batch.js';
 
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (spec: InputSpec) => {
+  port.on('message', async ({ spec, prime }: WorkerJob) => {
     let last = 0;
     const post = (m: WorkerReply): void => port.postMessage(m);
+    if (prime) await primeAnalysis(spec);
     analyzeInput(spec, {
       onProgress: (done) => {
         post({ type: 'progress', bytes: done - last });
