@@ -12,6 +12,7 @@
  * a sender really sent (a retransmission is a later frame, outside the window).
  */
 import type { RecordSink } from './format.js';
+import { LINKTYPE } from './link.js';
 
 /** empirical: pktmon's copies of one packet are logged within microseconds of each other; 1 ms leaves room under load. */
 export const COPY_WINDOW_NS = 1_000_000;
@@ -27,6 +28,16 @@ interface Recent {
   nsec: number;
   bytes: Buffer;
   used: number;
+}
+
+/**
+ * Linux cooked headers name the interface and packet type a frame was seen with (LINKTYPE_LINUX_SLL2:
+ * interface index at 4, packet type at 10; LINKTYPE_LINUX_SLL: packet type at 0 — tcpdump.org linktypes).
+ * `tcpdump -i any` on a machine whose adapter is a bridge port (or a macvlan/VPN's lower device) records
+ * each packet once per interface it crossed, differing only there: the fingerprint starts after them.
+ */
+function cookedHeader(linkType: number): number {
+  return linkType === LINKTYPE.LINUX_SLL2 ? 20 : linkType === LINKTYPE.LINUX_SLL ? 16 : 0;
 }
 
 /** Frames looked at before deciding whether this capture records copies at all. */
@@ -88,8 +99,10 @@ export class CopyFilter implements RecordSink {
     }
   }
 
-  private isCopy(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number, origLen: number): boolean {
-    const used = Math.min(caplen, FINGERPRINT);
+  private isCopy(linkType: number, sec: number, nsec: number, buf: Buffer, frameStart: number, caplen: number, origLen: number): boolean {
+    const skip = Math.min(cookedHeader(linkType), caplen);
+    const start = frameStart + skip;
+    const used = Math.min(caplen - skip, FINGERPRINT);
     for (const r of this.recent) {
       if (r.length !== origLen || r.linkType !== linkType || r.used !== used) continue;
       const dt = (sec - r.sec) * 1e9 + (nsec - r.nsec);
@@ -110,6 +123,6 @@ export class CopyFilter implements RecordSink {
   /** The warning for the report, when copies were dropped. */
   warning(frames: number): string | undefined {
     if (this.copies === 0) return undefined;
-    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, and a port mirror can do the same`;
+    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, a port mirror can do the same, and so does tcpdump -i any where the adapter is a bridge port`;
   }
 }
