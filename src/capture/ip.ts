@@ -5,6 +5,7 @@
 import { u16be } from '../common/bytes.js';
 import { AgeQueue } from '../common/age-queue.js';
 import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
+import type { SlabPool } from './slabs.js';
 
 
 export const IPPROTO = { ICMP: 1, TCP: 6, UDP: 17, ICMPV6: 58 } as const;
@@ -183,12 +184,13 @@ export interface DefragCounters {
  * [start, end) (flat, sorted, disjoint, never touching), so each fragment costs O(log n + spans it
  * merges) whatever the order fragments come in. Only bytes not received before are kept (the first
  * copy of a byte wins), appended to one slab per datagram, so memory is what arrived, once, without an
- * allocation per fragment (a flood of 8-byte fragments made those the main cost).
+ * allocation per fragment (a flood of 8-byte fragments made those the main cost). Slabs come from the
+ * budget's pool and go back to it (a fresh ArrayBuffer per datagram left ~40 MiB of them to the GC).
  */
 class Pending implements Holder {
   readonly kind = 'ip-fragments';
   /** Kept bytes, in arrival order; `pieces` says where each run belongs: [datagram offset, slab offset, length]… */
-  private slab = EMPTY;
+  private slab: Buffer = EMPTY;
   private readonly pieces: number[] = [];
   readonly spans: number[] = [];
   held = 0;
@@ -220,7 +222,7 @@ class Pending implements Holder {
   }
 
   /** Keeps the bytes of [a, a + data.length) not received before; true if any had been. */
-  insert(a: number, data: Buffer): boolean {
+  insert(a: number, data: Buffer, pool: SlabPool): boolean {
     const b = a + data.length;
     const s = this.spans;
     // First span that ends at or after `a` (touching spans merge too).
@@ -238,20 +240,21 @@ class Pending implements Holder {
     for (; j * 2 < s.length && s[j * 2]! <= b; j++) {
       const ss = s[j * 2]!;
       const se = s[j * 2 + 1]!;
-      if (cursor < ss) this.keep(cursor, data, cursor - a, ss - a);
+      if (cursor < ss) this.keep(cursor, data, cursor - a, ss - a, pool);
       if (ss < b && se > a) overlapped = true;
       if (se > cursor) cursor = se;
       if (ss < start) start = ss;
       if (se > end) end = se;
     }
-    if (cursor < b) this.keep(cursor, data, cursor - a, b - a);
+    if (cursor < b) this.keep(cursor, data, cursor - a, b - a, pool);
     s.splice(lo * 2, (j - lo) * 2, start, end);
     return overlapped;
   }
 
-  assemble(): Buffer {
+  /** The whole payload, in a buffer from `pool` (the caller gives it back). */
+  assemble(pool: SlabPool): Buffer {
     // Complete: the pieces cover every byte of [0, total).
-    const out = Buffer.allocUnsafe(this.total);
+    const out = pool.take(this.total);
     const p = this.pieces;
     for (let i = 0; i < p.length; i += 3) {
       const at = p[i]!;
@@ -260,14 +263,18 @@ class Pending implements Holder {
     return out;
   }
 
-  private keep(offset: number, data: Buffer, from: number, to: number): void {
+  release(pool: SlabPool): void {
+    if (this.slab !== EMPTY) pool.give(this.slab);
+    this.slab = EMPTY;
+  }
+
+  private keep(offset: number, data: Buffer, from: number, to: number, pool: SlabPool): void {
     const n = to - from;
     if (this.held + n > this.slab.length) {
-      let cap = Math.max(MIN_SLAB, this.slab.length * 2);
-      while (cap < this.held + n) cap *= 2;
-      // Its own allocation: a pooled buffer would keep the pool's whole slab alive.
-      const next = Buffer.allocUnsafeSlow(cap);
+      // Doubling, from MIN_SLAB: the pool's sizes are powers of two.
+      const next = pool.take(Math.max(MIN_SLAB, this.slab.length * 2, this.held + n));
       this.slab.copy(next, 0, 0, this.held);
+      this.release(pool);
       this.slab = next;
     }
     data.copy(this.slab, this.held, from, to);
@@ -295,7 +302,13 @@ export class Defragmenter {
     return this.pending.size;
   }
 
-  /** Adds one fragment; returns the whole payload when this fragment completed it. */
+  /** The buffer of the datagram `add` returned last, given back to the pool on the next call. */
+  private handedOut: Buffer | undefined;
+
+  /**
+   * Adds one fragment; returns the whole payload when this fragment completed it: a view valid until the
+   * next call (as the reader's are during its sink's call: a consumer copies what it keeps).
+   */
   add(key: string, ts: number, offset: number, more: boolean, data: Buffer): Buffer | undefined {
     this.expire(ts);
     const end = offset + data.length;
@@ -321,10 +334,14 @@ export class Defragmenter {
       return undefined;
     }
     if (!more) p.total = end;
-    if (data.length > 0 && p.insert(offset, data)) this.counters.overlapping++;
+    if (data.length > 0 && p.insert(offset, data, this.budget.slabs)) this.counters.overlapping++;
     if (p.complete) {
-      this.release(p);
-      return p.assemble();
+      this.drop(p, false);
+      // The caller is done with the datagram returned before: its buffer goes back now.
+      this.takeBack();
+      this.handedOut = p.assemble(this.budget.slabs);
+      p.release(this.budget.slabs);
+      return this.handedOut.subarray(0, p.total);
     }
     this.budget.set(p, p.accounted);
     this.budget.enforce(p);
@@ -334,23 +351,29 @@ export class Defragmenter {
   /** Drops everything still pending (end of capture), counting it as incomplete. */
   finish(): void {
     for (const p of this.order.values()) this.drop(p);
+    this.takeBack();
   }
 
   /** The budget evicted `p`: it is already released there. */
   evicted(p: Pending): void {
+    p.release(this.budget.slabs);
     this.pending.delete(p.key);
     this.order.delete(p);
     this.counters.incomplete++;
   }
 
-  private release(p: Pending): void {
+  private takeBack(): void {
+    if (this.handedOut !== undefined) this.budget.slabs.give(this.handedOut);
+    this.handedOut = undefined;
+  }
+
+  /** Forgets `p`: completed, or (`incomplete`) dropped unfinished. */
+  private drop(p: Pending, incomplete = true): void {
     this.pending.delete(p.key);
     this.order.delete(p);
     this.budget.set(p, 0);
-  }
-
-  private drop(p: Pending): void {
-    this.release(p);
+    if (!incomplete) return;
+    p.release(this.budget.slabs);
     this.counters.incomplete++;
   }
 

@@ -40,8 +40,23 @@ export class SlabPool {
     const n = b.length;
     // Only whole buffers of a pooled class, never a view or a size this pool did not make.
     if (n < 1 << MIN_CLASS || n > 1 << MAX_CLASS || (n & (n - 1)) !== 0 || b.byteOffset !== 0 || b.buffer.byteLength !== n) return;
+    const cls = 31 - Math.clz32(n);
+    // Full: the sizes given back last are the ones in demand, so idle ones of other sizes make room.
+    while (this.idleBytes + n > this.maxIdle && this.dropIdle(cls));
     if (this.idleBytes + n > this.maxIdle) return;
-    this.idle[31 - Math.clz32(n)]!.push(b);
+    this.idle[cls]!.push(b);
     this.idleBytes += n;
+  }
+
+  /** Leaves one idle buffer of the size with the most idle bytes (other than `keep`) to the GC; false if none. */
+  private dropIdle(keep: number): boolean {
+    let most = -1;
+    for (let c = MIN_CLASS; c <= MAX_CLASS; c++) {
+      if (c !== keep && this.idle[c]!.length > 0 && (most < 0 || this.idle[c]!.length * 2 ** c > this.idle[most]!.length * 2 ** most)) most = c;
+    }
+    if (most < 0) return false;
+    this.idle[most]!.pop();
+    this.idleBytes -= 1 << most;
+    return true;
   }
 }

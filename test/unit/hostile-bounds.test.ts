@@ -9,6 +9,7 @@ import { MAX_OUTSTANDING_TOTAL } from '../../src/analysis/control-tracker.js';
 import { ReassemblyBudget } from '../../src/capture/budget.js';
 import { buildTcp } from '../../src/capture/build.js';
 import { Dissector } from '../../src/capture/dissect.js';
+import { DEFAULT_DEFRAG_LIMITS, Defragmenter } from '../../src/capture/ip.js';
 import { DEFAULT_TCP_LIMITS, TCP_FLAG, TcpReassembler } from '../../src/capture/tcp.js';
 import { LINKTYPE } from '../../src/capture/link.js';
 import type { Endpoint } from '../../src/capture/types.js';
@@ -150,6 +151,69 @@ test('TCP holes under a flood reuse the memory the budget took back: new buffers
     Buffer.allocUnsafeSlow = allocUnsafeSlow;
   }
   assert.ok(budget.evicted['tcp-segments'] > 5000, `${budget.evicted['tcp-segments']} holes given up`);
-  // The budget's worth in use, an eighth of it idle, and the slabs on their way between: twice the budget.
+  // The budget's worth in use, a quarter of it idle, and the slabs on their way between: twice the budget.
   assert.ok(made <= 2 * budget.maxBytes, `${(made / 1048576).toFixed(1)} MiB of buffers made for a 1 MiB budget`);
+});
+
+/** Counts the bytes of every Buffer made by allocUnsafe or allocUnsafeSlow inside `measured` while `run` runs. */
+function bytesMade(run: (measured: <T>(f: () => T) => T) => void): number {
+  const { allocUnsafe, allocUnsafeSlow } = Buffer;
+  let made = 0;
+  let on = false;
+  Buffer.allocUnsafe = (n: number) => ((made += on ? n : 0), allocUnsafe(n));
+  Buffer.allocUnsafeSlow = (n: number) => ((made += on ? n : 0), allocUnsafeSlow(n));
+  try {
+    run((f) => {
+      on = true;
+      try {
+        return f();
+      } finally {
+        on = false;
+      }
+    });
+  } finally {
+    Buffer.allocUnsafe = allocUnsafe;
+    Buffer.allocUnsafeSlow = allocUnsafeSlow;
+  }
+  return made;
+}
+
+test('IP reassembly under a fragment flood reuses its memory: new buffers total about what is in flight, not the flood', () => {
+  // 4000 datagrams of 6–14 kB, 8 in flight at once, each in shuffled 1480-byte fragments, one in four
+  // missing a fragment (dropped when the 16-datagram limit pushes it out): 40 MB through a 1 MiB budget.
+  // A fresh slab per datagram, doubled as bytes came, and a fresh buffer to assemble it made 126 MiB here.
+  const budget = new ReassemblyBudget(1024 * 1024);
+  const defrag = new Defragmenter({ ...DEFAULT_DEFRAG_LIMITS, maxPending: 16 }, budget);
+  const datagrams = 4000;
+  let complete = 0;
+  let correct = 0;
+  let sent = 0;
+  const made = bytesMade((measured) => {
+    const queue: Array<{ id: number; off: number; more: boolean; data: Buffer }> = [];
+    for (let id = 0; id < datagrams || queue.length > 0; ) {
+      while (id < datagrams && queue.length < 8 * 8) {
+        const size = 6000 + ((id * 7919) % 8000);
+        const payload = Buffer.alloc(size, id & 0xff);
+        const frags = [];
+        for (let off = 0; off < size; off += 1480) frags.push({ id, off, more: off + 1480 < size, data: payload.subarray(off, Math.min(size, off + 1480)) });
+        if (id % 4 === 1) frags.splice(id % frags.length, 1);
+        // Shuffled by a fixed permutation of the datagram's fragments, then queued behind the others.
+        frags.sort((a, b) => ((a.off * 31 + id) % 11) - ((b.off * 31 + id) % 11));
+        queue.push(...frags);
+        sent += size;
+        id++;
+      }
+      const f = queue.splice((sent * 13) % Math.min(queue.length, 16), 1)[0]!;
+      const whole = measured(() => defrag.add(`d${f.id}`, T0, f.off, f.more, f.data));
+      if (whole !== undefined) {
+        complete++;
+        if (whole.length === 6000 + ((f.id * 7919) % 8000) && whole.every((b) => b === (f.id & 0xff))) correct++;
+      }
+    }
+    measured(() => defrag.finish());
+  });
+  assert.equal(complete, datagrams - datagrams / 4, 'every datagram with all its fragments came out');
+  assert.equal(correct, complete, 'each whole and right');
+  // In flight: 16 pending datagrams of ≤ 16 KiB and their assembled copies, and the pool's idle quarter.
+  assert.ok(made <= 4 * budget.maxBytes, `${(made / 1048576).toFixed(1)} MiB of buffers made for ${(sent / 1e6).toFixed(0)} MB of datagrams`);
 });
