@@ -24,6 +24,13 @@ export interface DissectOptions {
   budget?: ReassemblyBudget;
 }
 
+/**
+ * A frame this much older than the latest one is a clock set back, not frames reordered between capture
+ * buffers: ntpd steps the clock only when its offset exceeds 128 ms, and slews it below that (ntpd's
+ * default step threshold, `tinker step 0.128`, ntp.org ntpd documentation).
+ */
+const CLOCK_STEP_BACK_S = 0.128;
+
 type Problem = IpProblem | 'udp-header' | 'tcp-header';
 
 const PROBLEM_TEXT: Record<Problem, string> = {
@@ -46,6 +53,10 @@ export class Dissector implements RecordSink {
    * "limit each packet"), and the longest such frame as captured (≈ the snapshot length).
    */
   readonly truncated = { packets: 0, snaplen: 0 };
+  /** Backward clock steps seen (see CLOCK_STEP_BACK_S), and the first one. */
+  readonly clockSteps: { count: number; first?: { packet: number; backS: number } } = { count: 0 };
+  /** Seconds added to every timestamp since the clock steps seen so far. */
+  private clockShift = 0;
   private readonly ip = newIpView();
   private readonly tcp: TcpReassembler;
   private readonly defrag: Defragmenter;
@@ -65,10 +76,23 @@ export class Dissector implements RecordSink {
   }
 
   record(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number): void {
-    const ts = sec + nsec / 1e9;
-    if (this.packets++ === 0) this.firstTs = ts;
-    this.lastTs = ts;
+    let ts = sec + nsec / 1e9 + this.clockShift;
+    if (this.packets++ === 0) this.firstTs = this.lastTs = ts;
+    else if (ts < this.lastTs - CLOCK_STEP_BACK_S) ts = this.clockStepped(ts);
+    if (ts > this.lastTs) this.lastTs = ts;
     this.frame(linkType, ts, buf, start, start + caplen);
+  }
+
+  /**
+   * The capturing machine's clock was set back (an NTP step, or captures merged out of order): the frames
+   * after it are moved forward so that time goes on from the latest frame, and intervals stay right.
+   * Otherwise every stream shows a negative gap there, read as a silence, loss or a counter wrap.
+   */
+  private clockStepped(ts: number): number {
+    const back = this.lastTs - ts;
+    this.clockShift += back;
+    if (this.clockSteps.count++ === 0) this.clockSteps.first = { packet: this.packets, backS: back };
+    return this.lastTs;
   }
 
   /** One link-layer frame in buf[start, end). */
@@ -171,6 +195,12 @@ export class Dissector implements RecordSink {
     const out: string[] = [];
     for (const [p, { count, firstPacket }] of this.problems) {
       out.push(`${count} packet(s) skipped: ${PROBLEM_TEXT[p]} (first: packet #${firstPacket})`);
+    }
+    const step = this.clockSteps.first;
+    if (step) {
+      out.push(
+        `the capture's clock went back ${step.backS.toFixed(3)} s at packet #${step.packet}${this.clockSteps.count > 1 ? ` (and ${this.clockSteps.count - 1} more time(s))` : ''} — an NTP step or captures merged out of order: the frames after it are moved forward so time goes on from there`,
+      );
     }
     const c = this.defrag.counters;
     if (c.incomplete > 0) out.push(`${c.incomplete} fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)`);
