@@ -10,7 +10,7 @@ import { formatStreamId } from '../vita/stream-id.js';
 import { flexpathVersion } from '../version.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
-import { deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
+import { announcedPps, deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
 import { judge } from './judge.js';
 import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt, noteMtuSteps } from './mtu-phases.js';
 import { outagesSeen } from './rules.js';
@@ -109,6 +109,7 @@ export class Analyzer {
   constructor(opts: AnalyzerOptions = {}) {
     this.budget = opts.budget ?? new ReassemblyBudget();
     this.control = new ControlTracker(opts.sniOf, [4992, ...(opts.apiPorts ?? [])], [443, ...(opts.brokerPorts ?? [])], this.budget);
+    this.streams.announced = (st) => announcedPps(this.control, st, this.kindOf(st));
     this.control.onNetworkMtu = (e) => {
       if (e.step === 'asked') this.mtuAsked(e.mtu, e.ts);
       else if (this.mtu?.value === e.mtu) {

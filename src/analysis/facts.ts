@@ -550,6 +550,38 @@ function streamFacts(src: FactSources, st: TrackedStream, lost: number): StreamF
   };
 }
 
+/**
+ * Packets per second the session announced for this stream (issue 11: an outage in a stream's first
+ * second): the reference rates of expected.ts `silenceRate` at the announced pan `fps`, waterfall
+ * `line_duration`, audio compression, times the packets per FFT frame / waterfall line the stream shows.
+ * The stream tracker reads a silence with it until it has measured the stream's own rate (its first
+ * second). Undefined when the session announced nothing for it (a capture of data alone, an object
+ * removed), so nothing is read from a rate nobody stated.
+ */
+export function announcedPps(c: ControlTracker, st: TrackedStream, kind: StreamKind): number | undefined {
+  const id = formatStreamId(st.streamId);
+  const perUnit = st.frameWidth && st.maxBinsPerPacket ? Math.ceil(st.frameWidth / st.maxBinsPerPacket) : 1;
+  switch (kind) {
+    case 'meter':
+      // ≈ 28/s, UNCONFIRMED as a rule (reference §3.3): read only until the stream’s own rate is measured.
+      return c.meters.size > 0 ? silenceRate('meter')!.perS : undefined;
+    case 'panadapter':
+    case 'waterfall': {
+      const o = (kind === 'panadapter' ? c.pans : c.waterfalls).get(id);
+      if (!o || o.removed) return undefined;
+      return silenceRate(kind, { ...pick(o, 'fps'), ...pick(o, 'lineDurationMs') })!.perS * perUnit;
+    }
+    case 'audio':
+    case 'dax-audio': {
+      const a = c.streams.get(id);
+      return a && !a.removed ? silenceRate(kind, a.compression ? { compression: a.compression } : {})!.perS : undefined;
+    }
+    default:
+      // DAX IQ: its sample rate is not in the stream's status (reference §3.8, UNCONFIRMED).
+      return undefined;
+  }
+}
+
 function panOpts(c: ControlTracker, st: TrackedStream): { fps?: number; packetsPerFrame?: number } {
   if (st.classKind !== 'panadapter') return {};
   const pan = c.pans.get(formatStreamId(st.streamId));

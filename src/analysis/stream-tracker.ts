@@ -187,6 +187,8 @@ export class StreamTracker {
   waterfallTap: WaterfallTap | undefined;
   /** The stream of the datagram `push` counted last. */
   last: TrackedStream | undefined;
+  /** Packets/s the session announced for a stream (facts.ts announcedPps): its rate until its own is measured. */
+  announced: ((st: TrackedStream) => number | undefined) | undefined;
 
   /** Returns true when the datagram was VITA-49 (and was counted). */
   push(e: UdpEvent): boolean {
@@ -210,7 +212,7 @@ export class StreamTracker {
       st.lastPcc = s.packetClassCode;
     }
     const gapS = e.ts - st.lastTs;
-    const pps = st.packets > 1 ? currentRate(st) : 0;
+    const pps = st.packets > 1 ? currentRate(st) || (this.announced?.(st) ?? 0) : 0;
     const lost = pps > 0 && gapS * pps - 1 >= HALF_COUNTER ? silence(st, buf, s, e.ts, gapS * pps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
     if (st.pending && ++st.pending.after === HALF_COUNTER) resumed(st, e.ts);
     if (st.packets > 1 && gapS > st.maxGapS) st.maxGapS = gapS;

@@ -100,3 +100,22 @@ test('a pause of sender or capture with nothing lost is no outage: the FFT frame
   assert.deepEqual(r.outages, []);
   assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
 });
+
+test('an outage that starts 0.4 s into the streams is found: until a stream’s own rate is measured (1 s), the session’s announced rate reads its silence', async () => {
+  // Announced in the scenario's status lines: pan fps=25, waterfall line_duration=50 (5 tiles a line),
+  // Opus audio (100/s, reference §3.5), meters defined (≈ 28/s, reference §3.3).
+  const hole = { atS: 0.4, lengthS: 1.0 };
+  const r = await analyze('early-hole', lanScenario({ seconds: 6, holes: [hole], withAudio: true }));
+  const at = hole.atS * 1000;
+  const len = hole.lengthS * 1000;
+  assert.equal(stream(r, '0x00000700').lost, slots(36, at, len), 'meters: 27 missing, not the counter’s 11');
+  assert.equal(stream(r, '0x40000000').lost, slots(40, at, len), 'FFT: frame index');
+  assert.equal(stream(r, '0x42000000').lost, 5 * slots(50, at, len), 'waterfall: timecode × 5 tiles per line');
+  assert.equal(stream(r, '0x04000009').lost, slots(10, at, len), 'Opus: 100 missing, not the counter’s 4');
+  const outages = r.outages ?? [];
+  assert.equal(outages.length, 1, JSON.stringify(outages));
+  const o = outages[0]!;
+  assert.ok(o.startS <= DATA_START_S + hole.atS && o.startS >= DATA_START_S + hole.atS - 0.04, `outage starts at ${o.startS}`);
+  assert.ok(o.lengthS >= hole.lengthS && o.lengthS <= hole.lengthS + 0.04, `outage lasts ${o.lengthS}`);
+  assert.equal(r.verdict.cause, 'outage', JSON.stringify(r.verdict));
+});
