@@ -6,7 +6,10 @@
  * a silence is also what a stalled sender or receiver makes: packets not sent at all, or delivered late in
  * a burst, and none lost. Where an FFT or waterfall stream of the same radio to the same client was
  * silent over the same stretch, its frame index tells which: no frame missing means nothing was lost on
- * the path, and the counter's own figure stands.
+ * the path, and the counter's own figure stands. And a silence of one stream while another stream of the
+ * same link, its packets no smaller, kept flowing across it is no path fault either: the path carried
+ * that stream then, so this one's sender sent less — meters the client unsubscribed, audio of a slice
+ * muted or removed (issue 11: a real rate drop is not loss).
  */
 import { HALF_COUNTER, type StreamSilence, type TrackedStream } from './stream-tracker.js';
 
@@ -15,7 +18,8 @@ interface ResolvedSilence extends StreamSilence {
   lost: number;
   /**
    * Time-based, and not shown to be loss: the packets after it came in a burst (a backlog), too few came
-   * yet to tell, or an index stream over the same stretch lost no frame — a pause of sender or receiver.
+   * yet to tell, an index stream over the same stretch lost no frame — a pause of sender or receiver —
+   * or another stream of the link flowed across it (this stream's sender sent less).
    */
   paused: boolean;
 }
@@ -44,12 +48,60 @@ function pausesByLink(streams: readonly TrackedStream[]): Map<string, { starts: 
     }
   }
   const out = new Map<string, { starts: number[]; maxEnds: number[] }>();
-  for (const [link, list] of raw) {
-    list.sort((a, b) => a.startTs - b.startTs);
-    let max = -Infinity;
-    out.set(link, { starts: list.map((h) => h.startTs), maxEnds: list.map((h) => (max = Math.max(max, h.endTs))) });
-  }
+  for (const [link, list] of raw) out.set(link, sortedSpans(list));
   return out;
+}
+
+/**
+ * Streams that can show a link was open: per link, its MAX_WITNESSES busiest data streams, each with its
+ * own silences (sorted, with the running maximum of their ends, as in pausesByLink).
+ */
+interface Witness {
+  stream: TrackedStream;
+  pps: number;
+  silences: { starts: number[]; maxEnds: number[] };
+}
+
+/**
+ * Witnesses kept per link: a radio sends a client a handful of data streams (meters, a pan's FFT and
+ * waterfall, an audio stream or two); the busiest few tell whether the link carried packets, and a
+ * hostile capture with hundreds of streams per link costs no more.
+ */
+const MAX_WITNESSES = 8;
+
+function witnessesByLink(streams: readonly TrackedStream[]): Map<string, Witness[]> {
+  const out = new Map<string, Witness[]>();
+  for (const st of streams) {
+    if (st.classKind === 'discovery' || st.packets < 2) continue;
+    const list = out.get(linkOf(st)) ?? [];
+    list.push({ stream: st, pps: streamPps(st), silences: sortedSpans(st.silences) });
+    out.set(linkOf(st), list);
+  }
+  for (const [link, list] of out) out.set(link, list.sort((a, b) => b.stream.packets - a.stream.packets).slice(0, MAX_WITNESSES));
+  return out;
+}
+
+function sortedSpans(list: ReadonlyArray<{ startTs: number; endTs: number }>): { starts: number[]; maxEnds: number[] } {
+  const sorted = [...list].sort((a, b) => a.startTs - b.startTs);
+  let max = -Infinity;
+  return { starts: sorted.map((h) => h.startTs), maxEnds: sorted.map((h) => (max = Math.max(max, h.endTs))) };
+}
+
+/**
+ * Another stream of the link, with packets at least as large (small meters passing show nothing about
+ * large audio packets a rate limit drops), flowed before, across and after `g` — at least HALF_COUNTER of
+ * its packets were due in it, and it had no silence of its own there.
+ */
+function flowedAcross(ws: Witness[] | undefined, st: TrackedStream, g: { startTs: number; endTs: number }): boolean {
+  return (ws ?? []).some(
+    (w) =>
+      w.stream !== st &&
+      w.stream.maxSize >= st.maxSize &&
+      w.stream.firstTs < g.startTs &&
+      w.stream.lastTs > g.endTs &&
+      w.pps * (g.endTs - g.startTs) >= HALF_COUNTER &&
+      !pausedDuring(w.silences, g),
+  );
 }
 
 function pausedDuring(p: { starts: number[]; maxEnds: number[] } | undefined, g: { startTs: number; endTs: number }): boolean {
@@ -69,10 +121,11 @@ function pausedDuring(p: { starts: number[]; maxEnds: number[] } | undefined, g:
 export function streamLosses(streams: readonly TrackedStream[]): Map<TrackedStream, StreamLoss> {
   const out = new Map<TrackedStream, StreamLoss>();
   const pauses = pausesByLink(streams);
+  const witnesses = witnessesByLink(streams);
   for (const st of streams) {
     let lost = st.seq.lost + st.moreSilences.extraLost;
     const silences = st.silences.map((g): ResolvedSilence => {
-      const paused = g.basis === 'time' && (g.resumed !== 'steady' || pausedDuring(pauses.get(linkOf(st)), g));
+      const paused = g.basis === 'time' && (g.resumed !== 'steady' || pausedDuring(pauses.get(linkOf(st)), g) || flowedAcross(witnesses.get(linkOf(st)), st, g));
       const n = paused ? g.counted : g.estimate;
       lost += n - g.counted;
       return { ...g, lost: n, paused };

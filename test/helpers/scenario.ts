@@ -42,6 +42,16 @@ export interface ScenarioOptions {
   holes?: Array<{ atS: number; lengthS: number }>;
   /** From this many seconds after the data starts the pan sends 2 frames/s (status `fps=2`): a rate change, no loss. */
   fftSlowAfterS?: number;
+  /**
+   * From `atS` after the data starts, meter packets come `periodsMs` apart in turn instead of every 36 ms:
+   * the client unsubscribed meters, so the radio sends fewer (a rate change, no loss; counters unbroken).
+   */
+  metersAfter?: { atS: number; periodsMs: number[] };
+  /**
+   * With audio: the client mutes the slice at `atS` (`slice set 0 audio_mute=1`, FlexLib Slice.cs) and
+   * unmutes it `lengthS` later; the radio sends no audio in between (counters unbroken).
+   */
+  audioMuted?: { atS: number; lengthS: number };
 }
 
 export const CLIENT: Endpoint = { ip: '192.168.10.20', port: 53344 };
@@ -96,16 +106,29 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
       seq++;
     }
   }
+  if (o.audioMuted && o.withAudio && !o.noControl) {
+    toRadio(setupEnd + o.audioMuted.atS - 0.01, 'C90|slice set 0 audio_mute=1');
+    toClient(setupEnd + o.audioMuted.atS - 0.005, 'R90|0|');
+    toRadio(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.01, 'C91|slice set 0 audio_mute=0');
+    toClient(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.005, 'R91|0|');
+  }
   if (o.fftSlowAfterS !== undefined && !o.noControl) {
     toClient(setupEnd + o.fftSlowAfterS - 0.01, 'S3621C7F5|display pan 0x40000000 fps=2');
   }
   if (!o.blockUdp) {
     const data: Array<{ ts: number; payload: Buffer }> = [];
     const counts = { meter: 0, fft: 0, wf: 0, opus: 0 };
+    let nextMeterMs = 0;
+    const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + o.audioMuted.lengthS) * 1000;
     for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {
       const ts = setupEnd + ms / 1000;
       const fftEvery = o.fftSlowAfterS !== undefined && ms >= o.fftSlowAfterS * 1000 ? 500 : 40;
-      if (ms % 36 === 0) data.push({ ts, payload: meterPacket(counts.meter++, [[24, -12000], [1, -32000]]) });
+      if (ms === nextMeterMs) {
+        data.push({ ts, payload: meterPacket(counts.meter, [[24, -12000], [1, -32000]]) });
+        const after = o.metersAfter && ms >= o.metersAfter.atS * 1000 ? o.metersAfter.periodsMs : undefined;
+        nextMeterMs += after ? after[counts.meter % after.length]! : 36;
+        counts.meter++;
+      }
       // One packet per frame: the frame index counts frames as the packet counter does (mod 16).
       if (ms % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
       if (ms % 50 === 0) {
@@ -114,7 +137,7 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
           data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, ms / 50, tile * 684, width, 3360) });
         }
       }
-      if (o.withAudio && ms % 10 === 0) data.push({ ts, payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
+      if (o.withAudio && ms % 10 === 0 && !muted(ms)) data.push({ ts, payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
     }
     if (o.reorderEvery) {
       for (let i = o.reorderEvery; i + 1 < data.length; i += o.reorderEvery) {

@@ -119,3 +119,21 @@ test('an outage that starts 0.4 s into the streams is found: until a stream’s 
   assert.ok(o.lengthS >= hole.lengthS && o.lengthS <= hole.lengthS + 0.04, `outage lasts ${o.lengthS}`);
   assert.equal(r.verdict.cause, 'outage', JSON.stringify(r.verdict));
 });
+
+test('meters at a lower rate after the client unsubscribed some are no loss: the FFT and waterfall flowed across every gap', async () => {
+  // From 3 s on the meters come in bunches of 7 (40 ms apart) every 0.84 s: 0.6-s gaps, 16 periods of the
+  // 28/s before. The counters are unbroken, so nothing was lost.
+  const r = await analyze('meters-slower', lanScenario({ seconds: 10.5, metersAfter: { atS: 3, periodsMs: [40, 40, 40, 40, 40, 40, 40, 600] } }));
+  for (const s of r.streams) assert.equal(s.lost, 0, `${s.id} lost nothing`);
+  assert.deepEqual(r.outages, []);
+  assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
+});
+
+test('Opus audio that stops while the slice is muted and comes back when it is unmuted is no loss and no outage', async () => {
+  const r = await analyze('audio-muted', lanScenario({ seconds: 10.5, withAudio: true, audioMuted: { atS: 3, lengthS: 2 } }));
+  // The construction: 0.1-s Opus slots outside [3, 5) s only, counter unbroken.
+  assert.equal(stream(r, '0x04000009').packets, slots(10, 0, 10_000) - slots(10, 3000, 2000));
+  for (const s of r.streams) assert.equal(s.lost, 0, `${s.id} lost nothing`);
+  assert.deepEqual(r.outages, []);
+  assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
+});
