@@ -293,11 +293,19 @@ export class ControlTracker {
       e.data,
       (line) => this.line(session, line, fromClient, e.ts),
       (n) => this.lineError(session, `a line of ${n} bytes without a line end (not the API text protocol?)`),
+      // The radio's status of objects `status()` does not read is most of its text: counted, not decoded.
+      !fromClient && session.kind === 'radio-api' ? (buf, from, to) => this.skipUnread(session, buf, from, to) : undefined,
     );
     if (side.splitter.heldBytes !== held) {
       this.budget.set(side, side.splitter.heldBytes);
       this.budget.enforce(side);
     }
+  }
+
+  private skipUnread(session: ControlSession, buf: Buffer, from: number, to: number): boolean {
+    if (!unreadStatus(buf, from, to)) return false;
+    session.lines++;
+    return true;
   }
 
   private dropLine(side: Side): void {
@@ -647,6 +655,35 @@ class Side implements Holder {
     this.lost(this.splitter.heldBytes);
     this.splitter.reset();
   }
+}
+
+/**
+ * A well-formed status line (`S` + 1–8 hex digits + `|`, as readLine wants) whose body is none of what
+ * `status()` reads — `meter …` or STATUS_OBJECTS — judged on the bytes. Anything else (read objects,
+ * malformed lines, other line types) is decoded as before.
+ */
+function unreadStatus(buf: Buffer, from: number, to: number): boolean {
+  if (buf[from] !== 0x53 /* S */) return false;
+  let bar = from + 1;
+  while (bar < to && bar - from <= 9 && isHexDigit(buf[bar]!)) bar++;
+  if (bar === from + 1 || bar - from > 9 || bar >= to || buf[bar] !== 0x7c /* | */) return false;
+  let w = bar + 1;
+  while (w < to && buf[w] === 0x20) w++;
+  let end = w;
+  while (end < to && end - w < 8 && isWordChar(buf[end]!)) end++;
+  return !READ_OBJECTS.some((o) => o.length === end - w && o.every((c, i) => buf[w + i] === c));
+}
+
+/** First words of the status bodies `status()` reads (STATUS_OBJECTS and `meter`), as bytes. */
+const READ_OBJECTS = ['display', 'stream', 'client', 'wan', 'meter'].map((word) => [...Buffer.from(word, 'latin1')]);
+
+/** A character regex `\w` matches: where `\b` after a word is not. */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
 /** The SmartLink server's name (reference §6.1: `smartlink.flexradio.com`, port 443). */

@@ -155,6 +155,9 @@ export function formatHandle(h: number): string {
   return '0x' + h.toString(16).toUpperCase().padStart(8, '0');
 }
 
+/** Claims the line in buf[from, to) (true) so that it is not decoded. */
+export type LineSkip = (buf: Buffer, from: number, to: number) => boolean;
+
 const EMPTY = Buffer.alloc(0);
 /** A held line start is copied into a buffer of at least this size (doubling up to the line limit). */
 const MIN_TAIL = 256;
@@ -190,7 +193,11 @@ export class LineSplitter {
     return this.tailLen > 0 ? this.tail.length : 0;
   }
 
-  push(chunk: Buffer | string, onLine: (line: string) => void, onOverflow?: (length: number) => void): void {
+  /**
+   * `skip` may claim a line from its bytes before it is decoded (the caller then accounts for it): a line
+   * whose text nobody reads need not become a string. Lines holding a NUL or 0x04 are always decoded.
+   */
+  push(chunk: Buffer | string, onLine: (line: string) => void, onOverflow?: (length: number) => void, skip?: LineSkip): void {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, this.encoding) : chunk;
     const end = buf.length;
     const dirty = buf.indexOf(0) >= 0 || buf.indexOf(4) >= 0;
@@ -205,10 +212,10 @@ export class LineSplitter {
       if (stop < 0) break;
       if (this.tailLen > 0) {
         this.append(buf, start, stop);
-        this.emit(this.tail, 0, this.tailLen, this.tailDirty || dirty, onLine);
+        this.emit(this.tail, 0, this.tailLen, this.tailDirty || dirty, onLine, skip);
         this.release();
       } else if (stop > start) {
-        this.emit(buf, start, stop, dirty, onLine);
+        this.emit(buf, start, stop, dirty, onLine, skip);
       }
       start = stop + 1;
     }
@@ -234,7 +241,8 @@ export class LineSplitter {
     this.release();
   }
 
-  private emit(buf: Buffer, from: number, to: number, dirty: boolean, onLine: (line: string) => void): void {
+  private emit(buf: Buffer, from: number, to: number, dirty: boolean, onLine: (line: string) => void, skip?: LineSkip): void {
+    if (!dirty && skip?.(buf, from, to) === true) return;
     const line = buf.toString(this.encoding, from, to);
     onLine(dirty ? line.replace(/[\0\x04]/g, '') : line);
   }
