@@ -3,6 +3,7 @@
  * into one Analyzer; memory stays flat whatever the file size.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readCaptureFile, readCaptureStream, type CaptureStats } from '../capture/reader.js';
 import { type InputSpec, openInput } from '../capture/inputs.js';
@@ -71,15 +72,13 @@ const PRIME_BYTES = 256 * 1024;
 const PRIME_RUNS = 2;
 
 export async function primeAnalysis(spec: InputSpec): Promise<void> {
-  // A compressed or piped capture is not primed: its head costs an inflate or cannot be read twice.
+  // Only a regular file: a compressed capture's head costs an inflate, a pipe's cannot be read twice.
   if (spec.kind !== 'file') return;
-  for (let run = 0; run < PRIME_RUNS; run++) {
-    try {
-      await analyzeCaptureStream(createReadStream(spec.path, { end: PRIME_BYTES - 1 }), spec.name);
-    } catch {
-      // Not a capture, or unreadable: its own analysis says so in full.
-      return;
-    }
+  try {
+    if (!(await stat(spec.path)).isFile()) return;
+    for (let run = 0; run < PRIME_RUNS; run++) await analyzeCaptureStream(createReadStream(spec.path, { end: PRIME_BYTES - 1 }), spec.name);
+  } catch {
+    // Not a capture, or unreadable: its own analysis says so in full.
   }
 }
 

@@ -3,9 +3,10 @@
  * primeAnalysis) before analysing it. Priming must leave no trace: every capture's report counts what
  * tshark counts in the file and what the file holds, and a first capture that is no capture at all is
  * still reported as such (the primer swallows its error, the real run must not). Both the thread itself
- * (threads: 1) and a worker (threads: 2) prime.
+ * (threads: 1) and a worker (threads: 2) prime. A named pipe is not primed: its head can be read once.
  */
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,3 +48,20 @@ for (const threads of [1, 2]) {
     }
   });
 }
+
+test('a named pipe first in line is not primed: the analysis reads all of it', { skip: tsharkMissing ?? false, timeout: 60_000 }, async () => {
+  const fifo = join(dir, 'live.pcapng');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  // The writer blocks until the analysis opens the pipe, then gives the whole capture once.
+  const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', SOURCE, fifo], { stdio: 'ignore' });
+  try {
+    const outcomes = await analyzeBatch([fifo, ...copies.slice(0, 2)].map(spec), { threads: 1 });
+    const packets = tsharkFields(SOURCE, ['frame.number']).rows.length;
+    for (const o of outcomes) {
+      assert.ok(o.ok, o.ok ? '' : o.error);
+      assert.equal(o.report.source.packets, packets, o.name);
+    }
+  } finally {
+    writer.kill();
+  }
+});
