@@ -102,6 +102,8 @@ export function categoryIndex(type: number): 0 | 1 | 2 {
 }
 
 export interface TrackedStream {
+  /** streamKey() of its packets: the tracker's lookup key. */
+  key: number;
   streamId: StreamId;
   /** Class code of the first packet (0 without a class ID: see hasClassId). */
   pcc: number;
@@ -258,11 +260,14 @@ export class StreamTracker {
   }
 
   private find(e: UdpEvent, s: PacketScan): TrackedStream | undefined {
-    const list = this.byKey.get(streamKey(s));
+    const key = streamKey(s);
+    // Consecutive datagrams mostly belong to one stream (a frame's fragments, a meters-only capture):
+    // the stream of the last one is tried before the map.
+    const last = this.last;
+    if (last !== undefined && last.key === key && sameStream(last, e, s)) return last;
+    const list = this.byKey.get(key);
     if (!list) return undefined;
-    for (const st of list) {
-      if (st.src.port === e.src.port && st.dst.port === e.dst.port && st.src.ip === e.src.ip && st.dst.ip === e.dst.ip && st.oui === s.oui && st.hasClassId === s.hasClassId) return st;
-    }
+    for (const st of list) if (sameStream(st, e, s)) return st;
     return undefined;
   }
 
@@ -270,7 +275,9 @@ export class StreamTracker {
     const cls: FlexClass = s.hasClassId ? classifyCodes(s.oui, s.packetClassCode) : { kind: 'other' };
     // Every stream object gets every field, in one order, from the start: one hidden class for all, so
     // the per-packet code in push() stays monomorphic (absent optional fields are undefined).
+    const key = streamKey(s);
     const st: TrackedStream = {
+      key,
       streamId: toStreamId(s.streamId),
       pcc: s.packetClassCode,
       hasClassId: s.hasClassId,
@@ -315,7 +322,6 @@ export class StreamTracker {
       moreSilences: { count: 0, extraLost: 0 },
       pending: undefined,
     };
-    const key = streamKey(s);
     const list = this.byKey.get(key);
     if (list) list.push(st);
     else this.byKey.set(key, [st]);
@@ -442,6 +448,11 @@ export class StreamTracker {
 function streamKey(s: PacketScan): number {
   const flex = s.hasClassId && s.oui === FLEX_OUI;
   return (s.streamId * 65537 + (flex ? s.packetClassCode : 65536)) * 3 + categoryIndex(s.packetType);
+}
+
+/** The datagram is of `st` (its key matched already): same endpoints, same class-ID presence and OUI. */
+function sameStream(st: TrackedStream, e: UdpEvent, s: PacketScan): boolean {
+  return st.src.port === e.src.port && st.dst.port === e.dst.port && st.src.ip === e.src.ip && st.dst.ip === e.dst.ip && st.oui === s.oui && st.hasClassId === s.hasClassId;
 }
 
 /** Frame indices count up by one per frame (reference §3.1, §3.2); the span is how many were sent. */

@@ -69,9 +69,9 @@ function formatIpv6(buf: Buffer, off: number): string {
  * The last two endpoints handed out, checked before the map: a capture is mostly one source and one
  * destination (the radio's data to the client), so this spares a map lookup per address.
  */
-let key0 = -1;
+/** Keys of ep0 and ep1: in a Float64Array, as a key (address × 65 536 + port) is no small integer and a module-level `let` holding one would box a new heap number on every write. */
+const keys = new Float64Array([-1, -1]);
 let ep0: Endpoint | undefined;
-let key1 = -1;
 let ep1: Endpoint | undefined;
 
 /** Returns its argument from the constructor, so a subclass's private fields are added to any object. */
@@ -108,8 +108,8 @@ export function sharedKey(e: Endpoint): number | undefined {
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
 function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
   const key = u32be(buf, off) * 65_536 + port;
-  if (key === key0) return ep0!;
-  if (key === key1) return ep1!;
+  if (key === keys[0]) return ep0!;
+  if (key === keys[1]) return ep1!;
   let e = v4Endpoints.get(key);
   if (e === undefined) {
     const ip = ipv4Text(buf, off);
@@ -118,13 +118,13 @@ function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
     Object.freeze(e);
     if (v4Endpoints.size >= CACHE_LIMIT) {
       v4Endpoints.clear();
-      key0 = key1 = -1;
+      keys.fill(-1);
     }
     v4Endpoints.set(key, e);
   }
-  key1 = key0;
+  keys[1] = keys[0]!;
   ep1 = ep0;
-  key0 = key;
+  keys[0] = key;
   ep0 = e;
   return e;
 }

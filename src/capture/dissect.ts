@@ -14,6 +14,7 @@ import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type I
 import { ipOffset } from './link.js';
 import { DEFAULT_TCP_LIMITS, type TcpLimits, TcpReassembler } from './tcp.js';
 import type { NetEvent } from './types.js';
+import { bufferView } from '../common/bytes.js';
 
 export interface DissectOptions {
   tcp?: TcpLimits;
@@ -143,7 +144,7 @@ export class Dissector implements RecordSink {
           ts,
           src: endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start)),
           dst: endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + 2)),
-          payload: l4.subarray(start + 8, payloadEnd),
+          payload: bufferView(l4, start + 8, payloadEnd),
           df: ip.df,
           ipLength,
         });
