@@ -7,6 +7,7 @@
 import { u16be } from '../common/bytes.js';
 import { ipv4Text, ipv6Text, parseIp } from './addr.js';
 import { IPPROTO } from './ip.js';
+import { ICMP, TCP, UDP, encodeIcmpError, encodeTcp, encodeUdp } from './l4.js';
 import { TCP_FLAG } from './tcp.js';
 import type { Endpoint, IcmpReason } from './types.js';
 
@@ -138,33 +139,21 @@ function ethernet(ip: Buffer, o: { srcMac?: string; dstMac?: string; broadcast?:
 }
 
 export function buildUdp(spec: UdpSpec): Buffer {
-  const l4 = Buffer.alloc(8 + spec.payload.length);
-  l4.writeUInt16BE(spec.src.port, 0);
-  l4.writeUInt16BE(spec.dst.port, 2);
-  l4.writeUInt16BE(l4.length, 4);
-  spec.payload.copy(l4, 8);
-  const ip = ipPacket(spec.src.ip, spec.dst.ip, IPPROTO.UDP, l4, 6, spec);
+  const l4 = encodeUdp(spec.src.port, spec.dst.port, spec.payload);
+  const ip = ipPacket(spec.src.ip, spec.dst.ip, IPPROTO.UDP, l4, UDP.checksum, spec);
   return ethernet(ip, { ...spec, broadcast: spec.dst.ip === '255.255.255.255' });
 }
 
 export function buildTcp(spec: TcpSpec): Buffer {
-  const payload = spec.payload ?? Buffer.alloc(0);
-  const l4 = Buffer.alloc(20 + payload.length);
-  l4.writeUInt16BE(spec.src.port, 0);
-  l4.writeUInt16BE(spec.dst.port, 2);
-  l4.writeUInt32BE(spec.seq >>> 0, 4);
-  l4.writeUInt32BE((spec.ack ?? 0) >>> 0, 8);
-  l4[12] = 5 << 4;
   const f = spec.flags;
-  l4[13] =
+  const flags =
     (f.fin === true ? TCP_FLAG.FIN : 0) |
     (f.syn === true ? TCP_FLAG.SYN : 0) |
     (f.rst === true ? TCP_FLAG.RST : 0) |
     (f.psh === true ? TCP_FLAG.PSH : 0) |
     (f.ack === true ? TCP_FLAG.ACK : 0);
-  l4.writeUInt16BE(spec.window ?? 65_535, 14);
-  payload.copy(l4, 20);
-  return ethernet(ipPacket(spec.src.ip, spec.dst.ip, IPPROTO.TCP, l4, 16, spec), spec);
+  const l4 = encodeTcp({ srcPort: spec.src.port, dstPort: spec.dst.port, seq: spec.seq, ack: spec.ack ?? 0, flags, window: spec.window ?? 65_535 }, spec.payload ?? Buffer.alloc(0));
+  return ethernet(ipPacket(spec.src.ip, spec.dst.ip, IPPROTO.TCP, l4, TCP.checksum, spec), spec);
 }
 
 const ICMP4_CODE: Record<IcmpSpec['reason'], number> = {
@@ -188,25 +177,15 @@ export function buildIcmpError(spec: IcmpSpec): Buffer {
   const quotedIp = spec.original.subarray(ETHERNET_HEADER);
   const v6 = quotedIp[0]! >> 4 === 6;
   const to = v6 ? ipv6Text(quotedIp, 8) : ipv4Text(quotedIp, 12);
-  let quote: Buffer;
-  const head = Buffer.alloc(8);
+  let l4: Buffer;
   if (v6) {
-    quote = quotedIp.subarray(0, Math.min(quotedIp.length, ICMP6_MAX_QUOTE));
-    if (spec.reason === 'frag-needed') {
-      head[0] = 2;
-      head.writeUInt32BE(spec.mtu ?? 1280, 4);
-    } else {
-      head[0] = 1;
-      head[1] = ICMP6_UNREACHABLE_CODE[spec.reason];
-    }
+    const quote = quotedIp.subarray(0, Math.min(quotedIp.length, ICMP6_MAX_QUOTE));
+    l4 = spec.reason === 'frag-needed' ? encodeIcmpError(6, 2, 0, spec.mtu ?? 1280, quote) : encodeIcmpError(6, 1, ICMP6_UNREACHABLE_CODE[spec.reason], undefined, quote);
   } else {
     // RFC 792: the internet header plus the first 64 bits of the original datagram's data.
-    quote = quotedIp.subarray(0, (quotedIp[0]! & 0x0f) * 4 + 8);
-    head[0] = 3;
-    head[1] = ICMP4_CODE[spec.reason];
-    if (spec.reason === 'frag-needed') head.writeUInt16BE(spec.mtu ?? 576, 6);
+    const quote = quotedIp.subarray(0, (quotedIp[0]! & 0x0f) * 4 + 8);
+    l4 = encodeIcmpError(4, 3, ICMP4_CODE[spec.reason], spec.reason === 'frag-needed' ? spec.mtu ?? 576 : undefined, quote);
   }
-  const l4 = Buffer.concat([head, quote]);
-  return ethernet(ipPacket(spec.from, to, IPPROTO.ICMP, l4, 2, spec), spec);
+  return ethernet(ipPacket(spec.from, to, IPPROTO.ICMP, l4, ICMP.checksum, spec), spec);
 }
 

@@ -11,6 +11,7 @@ import { DEFAULT_REASSEMBLY_BUDGET, ReassemblyBudget } from './budget.js';
 import type { RecordSink } from './format.js';
 import { decodeIcmp } from './icmp.js';
 import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
+import { TCP, UDP, tcpHeaderBytes } from './l4.js';
 import { ipOffset } from './link.js';
 import { DEFAULT_TCP_LIMITS, type TcpLimits, TcpReassembler } from './tcp.js';
 import type { NetEvent } from './types.js';
@@ -133,39 +134,39 @@ export class Dissector implements RecordSink {
     const ip = this.ip;
     switch (ip.protocol) {
       case IPPROTO.UDP: {
-        if (end - start < 8) {
+        if (end - start < UDP.bytes) {
           this.problem('udp-header');
           return;
         }
-        const udpLength = u16be(l4, start + 4);
-        const payloadEnd = udpLength >= 8 && start + udpLength < end ? start + udpLength : end;
+        const udpLength = u16be(l4, start + UDP.length);
+        const payloadEnd = udpLength >= UDP.bytes && start + udpLength < end ? start + udpLength : end;
         this.sink({
           type: 'udp',
           ts,
-          src: endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start)),
-          dst: endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + 2)),
-          payload: bufferView(l4, start + 8, payloadEnd),
+          src: endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start + UDP.srcPort)),
+          dst: endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + UDP.dstPort)),
+          payload: bufferView(l4, start + UDP.bytes, payloadEnd),
           df: ip.df,
           ipLength,
         });
         return;
       }
       case IPPROTO.TCP: {
-        if (end - start < 20) {
+        if (end - start < TCP.bytes) {
           this.problem('tcp-header');
           return;
         }
-        const dataOff = (l4[start + 12]! >> 4) * 4;
-        if (dataOff < 20 || start + dataOff > end) {
+        const dataOff = tcpHeaderBytes(l4, start);
+        if (dataOff < TCP.bytes || start + dataOff > end) {
           this.problem('tcp-header');
           return;
         }
         this.tcp.segment(
           ts,
-          endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start)),
-          endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + 2)),
-          u32be(l4, start + 4),
-          l4[start + 13]!,
+          endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start + TCP.srcPort)),
+          endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + TCP.dstPort)),
+          u32be(l4, start + TCP.seq),
+          l4[start + TCP.flags]!,
           l4.subarray(start + dataOff, end),
         );
         return;

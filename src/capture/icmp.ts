@@ -5,6 +5,7 @@
  */
 import { endpointAt } from './addr.js';
 import { IPPROTO, type IpView, decodeIp, newIpView } from './ip.js';
+import { ICMP, UDP } from './l4.js';
 import type { IcmpEvent, IcmpReason } from './types.js';
 
 function reasonV4(code: number): IcmpReason {
@@ -50,28 +51,29 @@ const quoted: IpView = newIpView();
  * that are not errors about a flow (echo, neighbour discovery, …) or when the quote is unreadable.
  */
 export function decodeIcmp(version: 4 | 6, buf: Buffer, start: number, end: number, from: string, ts: number): IcmpEvent | undefined {
-  if (end - start < 8) return undefined;
-  const type = buf[start]!;
-  const code = buf[start + 1]!;
+  if (end - start < ICMP.bytes) return undefined;
+  const type = buf[start + ICMP.type]!;
+  const code = buf[start + ICMP.code]!;
   let reason: IcmpReason;
   let mtu: number | undefined;
   if (version === 4) {
     if (type !== 3) return undefined;
     reason = reasonV4(code);
-    if (reason === 'frag-needed') mtu = buf.readUInt16BE(start + 6);
+    if (reason === 'frag-needed') mtu = buf.readUInt16BE(start + ICMP.mtu4);
   } else if (type === 1) {
     reason = reasonV6Unreachable(code);
   } else if (type === 2) {
     reason = 'frag-needed';
-    mtu = buf.readUInt32BE(start + 4);
+    mtu = buf.readUInt32BE(start + ICMP.mtu6);
   } else {
     return undefined;
   }
-  if (decodeIp(buf, start + 8, end, quoted) !== null) return undefined;
+  if (decodeIp(buf, start + ICMP.bytes, end, quoted) !== null) return undefined;
   const p = quoted.protocol;
+  // UDP and TCP both start with the two ports (the quote holds at least those 8 bytes, RFC 792).
   const portsKnown = (p === IPPROTO.UDP || p === IPPROTO.TCP) && quoted.fragOffset === 0 && quoted.payloadStart + 4 <= end;
-  const srcPort = portsKnown ? buf.readUInt16BE(quoted.payloadStart) : 0;
-  const dstPort = portsKnown ? buf.readUInt16BE(quoted.payloadStart + 2) : 0;
+  const srcPort = portsKnown ? buf.readUInt16BE(quoted.payloadStart + UDP.srcPort) : 0;
+  const dstPort = portsKnown ? buf.readUInt16BE(quoted.payloadStart + UDP.dstPort) : 0;
   const event: IcmpEvent = {
     type: 'icmp',
     ts,

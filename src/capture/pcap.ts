@@ -4,7 +4,6 @@
  * ns 0xA1B23C4D), then records of a 16-byte header (seconds, fraction, captured length, original length)
  * followed by the captured bytes.
  */
-import { u32be, u32le } from '../common/bytes.js';
 import { DecodeError } from '../common/decode-error.js';
 import { type FormatParser, MAX_RECORD, type RecordSink } from './format.js';
 
@@ -25,25 +24,28 @@ export interface PcapHeader {
   linkTypeFlags: number;
 }
 
+/** The file header: magic, version, GMT offset, sigfigs, snap length, link type (with its flag bits). */
+const HEADER = { magic: 0, versionMajor: 4, versionMinor: 6, thiszone: 8, sigfigs: 12, snaplen: 16, linkType: 20, bytes: 24 } as const;
+
 export const pcapHeader = {
-  encodingLength: 24,
-  encode(h: PcapHeader, buf: Buffer = Buffer.alloc(24), offset = 0): Buffer {
+  encodingLength: HEADER.bytes,
+  encode(h: PcapHeader, buf: Buffer = Buffer.alloc(HEADER.bytes), offset = 0): Buffer {
     const w32 = (v: number, o: number): number => (h.littleEndian ? buf.writeUInt32LE(v >>> 0, o) : buf.writeUInt32BE(v >>> 0, o));
     const w16 = (v: number, o: number): number => (h.littleEndian ? buf.writeUInt16LE(v, o) : buf.writeUInt16BE(v, o));
-    w32(h.nanosecond ? PCAP_MAGIC_NS : PCAP_MAGIC_US, offset);
-    w16(h.versionMajor, offset + 4);
-    w16(h.versionMinor, offset + 6);
-    w32(h.thiszone, offset + 8);
-    w32(h.sigfigs, offset + 12);
-    w32(h.snaplen, offset + 16);
-    w32(((h.linkTypeFlags << 16) | h.linkType) >>> 0, offset + 20);
+    w32(h.nanosecond ? PCAP_MAGIC_NS : PCAP_MAGIC_US, offset + HEADER.magic);
+    w16(h.versionMajor, offset + HEADER.versionMajor);
+    w16(h.versionMinor, offset + HEADER.versionMinor);
+    w32(h.thiszone, offset + HEADER.thiszone);
+    w32(h.sigfigs, offset + HEADER.sigfigs);
+    w32(h.snaplen, offset + HEADER.snaplen);
+    w32(((h.linkTypeFlags << 16) | h.linkType) >>> 0, offset + HEADER.linkType);
     return buf;
   },
   /** Throws DecodeError naming the magic field when the bytes are not a pcap header. */
   decode(buf: Buffer, offset = 0): PcapHeader {
-    if (buf.length - offset < 24) throw new DecodeError(offset, 'pcap file header', `needs 24 bytes, only ${buf.length - offset}`);
-    const be = buf.readUInt32BE(offset);
-    const le = buf.readUInt32LE(offset);
+    if (buf.length - offset < HEADER.bytes) throw new DecodeError(offset, 'pcap file header', `needs ${HEADER.bytes} bytes, only ${buf.length - offset}`);
+    const be = buf.readUInt32BE(offset + HEADER.magic);
+    const le = buf.readUInt32LE(offset + HEADER.magic);
     let littleEndian: boolean;
     let nanosecond: boolean;
     if (be === PCAP_MAGIC_US || be === PCAP_MAGIC_NS) {
@@ -57,15 +59,15 @@ export const pcapHeader = {
     }
     const r32 = (o: number): number => (littleEndian ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
     const r16 = (o: number): number => (littleEndian ? buf.readUInt16LE(o) : buf.readUInt16BE(o));
-    const link = r32(offset + 20);
+    const link = r32(offset + HEADER.linkType);
     return {
       littleEndian,
       nanosecond,
-      versionMajor: r16(offset + 4),
-      versionMinor: r16(offset + 6),
-      thiszone: r32(offset + 8) | 0,
-      sigfigs: r32(offset + 12),
-      snaplen: r32(offset + 16),
+      versionMajor: r16(offset + HEADER.versionMajor),
+      versionMinor: r16(offset + HEADER.versionMinor),
+      thiszone: r32(offset + HEADER.thiszone) | 0,
+      sigfigs: r32(offset + HEADER.sigfigs),
+      snaplen: r32(offset + HEADER.snaplen),
       linkType: link & 0xffff,
       linkTypeFlags: link >>> 16,
     };
@@ -80,39 +82,29 @@ export interface PcapRecord {
   data: Buffer;
 }
 
+/** A record's header: seconds, fraction, captured length, original length; the data follows. */
+const RECORD = { sec: 0, frac: 4, capturedLength: 8, originalLength: 12, bytes: 16 } as const;
+
 export const pcapRecord = {
   encodingLength(r: PcapRecord): number {
-    return 16 + r.data.length;
+    return RECORD.bytes + r.data.length;
   },
-  encode(r: PcapRecord, littleEndian: boolean, buf: Buffer = Buffer.alloc(16 + r.data.length), offset = 0): Buffer {
-    if (littleEndian) {
-      buf.writeUInt32LE(r.sec >>> 0, offset);
-      buf.writeUInt32LE(r.frac >>> 0, offset + 4);
-      buf.writeUInt32LE(r.data.length, offset + 8);
-      buf.writeUInt32LE(r.origLen >>> 0, offset + 12);
-    } else {
-      buf.writeUInt32BE(r.sec >>> 0, offset);
-      buf.writeUInt32BE(r.frac >>> 0, offset + 4);
-      buf.writeUInt32BE(r.data.length, offset + 8);
-      buf.writeUInt32BE(r.origLen >>> 0, offset + 12);
-    }
-    r.data.copy(buf, offset + 16);
+  /** The streaming parser (PcapParser.parse) is its decoder, at the same RECORD offsets. */
+  encode(r: PcapRecord, littleEndian: boolean, buf: Buffer = Buffer.alloc(RECORD.bytes + r.data.length), offset = 0): Buffer {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    dv.setUint32(offset + RECORD.sec, r.sec >>> 0, littleEndian);
+    dv.setUint32(offset + RECORD.frac, r.frac >>> 0, littleEndian);
+    dv.setUint32(offset + RECORD.capturedLength, r.data.length, littleEndian);
+    dv.setUint32(offset + RECORD.originalLength, r.origLen >>> 0, littleEndian);
+    r.data.copy(buf, offset + RECORD.bytes);
     return buf;
-  },
-  /** `data` is a view into buf. */
-  decode(buf: Buffer, littleEndian: boolean, offset = 0): PcapRecord {
-    if (buf.length - offset < 16) throw new DecodeError(offset, 'pcap record header', `needs 16 bytes, only ${buf.length - offset}`);
-    const r32 = (o: number): number => (littleEndian ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
-    const caplen = r32(offset + 8);
-    if (offset + 16 + caplen > buf.length) throw new DecodeError(offset + 8, 'caplen', `${caplen} bytes exceed the buffer`);
-    return { sec: r32(offset), frac: r32(offset + 4), origLen: r32(offset + 12), data: buf.subarray(offset + 16, offset + 16 + caplen) };
   },
 };
 
 /** Streaming pcap parser. The first parse call must see the whole 24-byte header. */
 export class PcapParser implements FormatParser {
   readonly format = 'pcap';
-  want = 24;
+  want: number = HEADER.bytes;
   stopped = false;
   header: PcapHeader | undefined;
   readonly linkTypes = new Set<number>();
@@ -128,21 +120,22 @@ export class PcapParser implements FormatParser {
   parse(buf: Buffer, pos: number, end: number, base: number): number {
     let h = this.header;
     if (h === undefined) {
-      if (end - pos < 24) return pos;
+      if (end - pos < HEADER.bytes) return pos;
       h = this.header = pcapHeader.decode(buf, pos);
       this.linkTypes.add(h.linkType);
-      pos += 24;
+      pos += HEADER.bytes;
     }
     const le = h.littleEndian;
     const fracToNs = h.nanosecond ? 1 : 1000;
     const linkType = h.linkType;
     const sink = this.sink;
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
     for (;;) {
-      if (end - pos < 16) {
-        this.want = 16;
+      if (end - pos < RECORD.bytes) {
+        this.want = RECORD.bytes;
         return pos;
       }
-      const caplen = le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
+      const caplen = dv.getUint32(pos + RECORD.capturedLength, le);
       if (caplen > MAX_RECORD) {
         this.warnings.push(
           `corrupt pcap record #${this.records + 1} at offset ${base + pos}: captured length ${caplen} is impossible; stopped reading there`,
@@ -150,25 +143,25 @@ export class PcapParser implements FormatParser {
         this.stopped = true;
         return pos;
       }
-      if (end - pos < 16 + caplen) {
-        this.want = 16 + caplen;
+      if (end - pos < RECORD.bytes + caplen) {
+        this.want = RECORD.bytes + caplen;
         return pos;
       }
-      const sec = le ? u32le(buf, pos) : u32be(buf, pos);
-      const frac = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
-      const origLen = le ? u32le(buf, pos + 12) : u32be(buf, pos + 12);
+      const sec = dv.getUint32(pos + RECORD.sec, le);
+      const frac = dv.getUint32(pos + RECORD.frac, le);
+      const origLen = dv.getUint32(pos + RECORD.originalLength, le);
       this.records++;
-      sink.record(linkType, sec, frac * fracToNs, buf, pos + 16, caplen, origLen, 0);
-      pos += 16 + caplen;
+      sink.record(linkType, sec, frac * fracToNs, buf, pos + RECORD.bytes, caplen, origLen, 0);
+      pos += RECORD.bytes + caplen;
     }
   }
 
   finish(): void {}
 
   describeCut(offset: number, have: number): string {
-    if (this.header === undefined) return `the pcap file header (${have} of 24 bytes present)`;
+    if (this.header === undefined) return `the pcap file header (${have} of ${HEADER.bytes} bytes present)`;
     const n = this.records + 1;
-    if (have < 16) return `the header of record #${n} at offset ${offset} (${have} of 16 bytes present)`;
+    if (have < RECORD.bytes) return `the header of record #${n} at offset ${offset} (${have} of ${RECORD.bytes} bytes present)`;
     return `record #${n} at offset ${offset} (${have} of ${this.want} bytes present)`;
   }
 }

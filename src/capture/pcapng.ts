@@ -20,6 +20,26 @@ export const BLOCK = {
 
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
+/** Every block's frame (draft §3.1): type and total length before the body, the total length again after it. */
+const FRAME = { type: 0, totalLength: 4, body: 8, trailer: 4, bytes: 12 } as const;
+
+/**
+ * Enhanced packet block (draft §4.3), offsets from the block's start, for the encoder below and the
+ * streaming reader alike. The obsolete packet block (draft appendix A) has the same layout with a 16-bit
+ * interface ID (then 16 bits of drop count). The data is padded to 32 bits; options follow.
+ */
+const EPB = { interfaceId: 8, tsHigh: 12, tsLow: 16, capturedLength: 20, originalLength: 24, data: 28, bytes: 32 } as const;
+
+/** Simple packet block (draft §4.4): the original length, then the data; it stores no captured length. */
+const SPB = { originalLength: 8, data: 12, bytes: 16 } as const;
+
+/** Section header block (draft §4.1), offsets from the block's start; options from `options`. */
+const SHB = { byteOrderMagic: 8, versionMajor: 12, versionMinor: 14, sectionLength: 16, options: 24 } as const;
+/** Interface description block (draft §4.2): link type, 16 reserved bits, snap length, options. */
+const IDB = { linkType: 8, reserved: 10, snaplen: 12, options: 16 } as const;
+/** Interface statistics block (draft §4.6): interface ID, timestamp, options. */
+const ISB = { interfaceId: 8, tsHigh: 12, tsLow: 16, options: 20 } as const;
+
 /** Option codes used here (draft §4.2, §4.6). */
 export const OPT = {
   END: 0,
@@ -115,25 +135,25 @@ export const opt = {
 
 /** Writes the frame (type, total length … total length) around a body written by `body`. */
 function frame(type: number, bodyLength: number, le: boolean, buf: Buffer | undefined, offset: number, body: (b: Buffer, at: number) => void): Buffer {
-  const total = 12 + bodyLength;
+  const total = FRAME.bytes + bodyLength;
   const out = buf ?? Buffer.alloc(offset + total);
   const e = rw(le);
-  e.w32(out, type, offset);
-  e.w32(out, total, offset + 4);
-  body(out, offset + 8);
-  e.w32(out, total, offset + total - 4);
+  e.w32(out, type, offset + FRAME.type);
+  e.w32(out, total, offset + FRAME.totalLength);
+  body(out, offset + FRAME.body);
+  e.w32(out, total, offset + total - FRAME.trailer);
   return out;
 }
 
 /** Checks a block's frame at `offset` and returns [type, total length]. */
 function checkFrame(buf: Buffer, offset: number, le: boolean, expectType: number, name: string): number {
   const e = rw(le);
-  if (buf.length - offset < 12) throw new DecodeError(offset, name, `needs at least 12 bytes, only ${buf.length - offset}`);
-  const type = e.u32(buf, offset);
+  if (buf.length - offset < FRAME.bytes) throw new DecodeError(offset, name, `needs at least ${FRAME.bytes} bytes, only ${buf.length - offset}`);
+  const type = e.u32(buf, offset + FRAME.type);
   if (type !== expectType) throw new DecodeError(offset, 'block type', `0x${type.toString(16)} is not ${name}`);
-  const total = e.u32(buf, offset + 4);
-  if (total < 12 || total % 4 !== 0 || offset + total > buf.length) throw new DecodeError(offset + 4, 'block total length', `${total} is invalid here`);
-  if (e.u32(buf, offset + total - 4) !== total) throw new DecodeError(offset + total - 4, 'trailing block total length', `does not repeat ${total}`);
+  const total = e.u32(buf, offset + FRAME.totalLength);
+  if (total < FRAME.bytes || total % 4 !== 0 || offset + total > buf.length) throw new DecodeError(offset + FRAME.totalLength, 'block total length', `${total} is invalid here`);
+  if (e.u32(buf, offset + total - FRAME.trailer) !== total) throw new DecodeError(offset + total - FRAME.trailer, 'trailing block total length', `does not repeat ${total}`);
   return total;
 }
 
@@ -147,42 +167,43 @@ export interface SectionHeader {
 }
 
 export const shb = {
-  encodingLength: (s: SectionHeader): number => 12 + 16 + options.encodingLength(s.options),
+  encodingLength: (s: SectionHeader): number => SHB.options + FRAME.trailer + options.encodingLength(s.options),
   encode(s: SectionHeader, buf?: Buffer, offset = 0): Buffer {
     const le = s.littleEndian;
-    return frame(BLOCK.SHB, 16 + options.encodingLength(s.options), le, buf, offset, (b, at) => {
+    return frame(BLOCK.SHB, shb.encodingLength(s) - FRAME.bytes, le, buf, offset, (b, at) => {
+      const o = at - FRAME.body;
       const e = rw(le);
-      e.w32(b, BYTE_ORDER_MAGIC, at);
-      e.w16(b, s.versionMajor, at + 4);
-      e.w16(b, s.versionMinor, at + 6);
-      if (le) b.writeBigInt64LE(s.sectionLength, at + 8);
-      else b.writeBigInt64BE(s.sectionLength, at + 8);
-      options.encode(s.options, le, b, at + 16);
+      e.w32(b, BYTE_ORDER_MAGIC, o + SHB.byteOrderMagic);
+      e.w16(b, s.versionMajor, o + SHB.versionMajor);
+      e.w16(b, s.versionMinor, o + SHB.versionMinor);
+      if (le) b.writeBigInt64LE(s.sectionLength, o + SHB.sectionLength);
+      else b.writeBigInt64BE(s.sectionLength, o + SHB.sectionLength);
+      options.encode(s.options, le, b, o + SHB.options);
     });
   },
   /** Reads the byte order from the block itself. */
   decode(buf: Buffer, offset = 0): SectionHeader {
-    if (buf.length - offset < 12) throw new DecodeError(offset, 'section header block', `needs at least 12 bytes, only ${buf.length - offset}`);
+    if (buf.length - offset < FRAME.bytes) throw new DecodeError(offset, 'section header block', `needs at least ${FRAME.bytes} bytes, only ${buf.length - offset}`);
     const littleEndian = byteOrderOf(buf, offset);
     const total = checkFrame(buf, offset, littleEndian, BLOCK.SHB, 'section header block');
-    if (total < 28) throw new DecodeError(offset + 4, 'block total length', `${total} is too short for a section header`);
+    if (total < SHB.options + FRAME.trailer) throw new DecodeError(offset + FRAME.totalLength, 'block total length', `${total} is too short for a section header`);
     const e = rw(littleEndian);
     return {
       littleEndian,
-      versionMajor: e.u16(buf, offset + 12),
-      versionMinor: e.u16(buf, offset + 14),
-      sectionLength: littleEndian ? buf.readBigInt64LE(offset + 16) : buf.readBigInt64BE(offset + 16),
-      options: options.decode(buf, offset + 24, offset + total - 4, littleEndian),
+      versionMajor: e.u16(buf, offset + SHB.versionMajor),
+      versionMinor: e.u16(buf, offset + SHB.versionMinor),
+      sectionLength: littleEndian ? buf.readBigInt64LE(offset + SHB.sectionLength) : buf.readBigInt64BE(offset + SHB.sectionLength),
+      options: options.decode(buf, offset + SHB.options, offset + total - FRAME.trailer, littleEndian),
     };
   },
 };
 
-/** Byte order of the section header at `offset` (needs 12 bytes), from its byte-order magic. */
+/** Byte order of the section header at `offset` (needs FRAME.bytes), from its byte-order magic. */
 function byteOrderOf(buf: Buffer, offset: number): boolean {
-  const bom = buf.readUInt32LE(offset + 8);
-  if (bom === BYTE_ORDER_MAGIC) return true;
-  if (buf.readUInt32BE(offset + 8) === BYTE_ORDER_MAGIC) return false;
-  throw new DecodeError(offset + 8, 'byte-order magic', `0x${buf.readUInt32BE(offset + 8).toString(16).padStart(8, '0')} is not 0x1a2b3c4d in either byte order`);
+  const at = offset + SHB.byteOrderMagic;
+  if (buf.readUInt32LE(at) === BYTE_ORDER_MAGIC) return true;
+  if (buf.readUInt32BE(at) === BYTE_ORDER_MAGIC) return false;
+  throw new DecodeError(at, 'byte-order magic', `0x${buf.readUInt32BE(at).toString(16).padStart(8, '0')} is not 0x1a2b3c4d in either byte order`);
 }
 
 export interface InterfaceDescription {
@@ -193,21 +214,26 @@ export interface InterfaceDescription {
 }
 
 export const idb = {
-  encodingLength: (i: InterfaceDescription): number => 12 + 8 + options.encodingLength(i.options),
+  encodingLength: (i: InterfaceDescription): number => IDB.options + FRAME.trailer + options.encodingLength(i.options),
   encode(i: InterfaceDescription, le: boolean, buf?: Buffer, offset = 0): Buffer {
-    return frame(BLOCK.IDB, 8 + options.encodingLength(i.options), le, buf, offset, (b, at) => {
+    return frame(BLOCK.IDB, idb.encodingLength(i) - FRAME.bytes, le, buf, offset, (b, at) => {
+      const o = at - FRAME.body;
       const e = rw(le);
-      e.w16(b, i.linkType, at);
-      e.w16(b, 0, at + 2);
-      e.w32(b, i.snaplen, at + 4);
-      options.encode(i.options, le, b, at + 8);
+      e.w16(b, i.linkType, o + IDB.linkType);
+      e.w16(b, 0, o + IDB.reserved);
+      e.w32(b, i.snaplen, o + IDB.snaplen);
+      options.encode(i.options, le, b, o + IDB.options);
     });
   },
   decode(buf: Buffer, le: boolean, offset = 0): InterfaceDescription {
     const total = checkFrame(buf, offset, le, BLOCK.IDB, 'interface description block');
-    if (total < 20) throw new DecodeError(offset + 4, 'block total length', `${total} is too short for an interface description`);
+    if (total < IDB.options + FRAME.trailer) throw new DecodeError(offset + FRAME.totalLength, 'block total length', `${total} is too short for an interface description`);
     const e = rw(le);
-    return { linkType: e.u16(buf, offset + 8), snaplen: e.u32(buf, offset + 12), options: options.decode(buf, offset + 16, offset + total - 4, le) };
+    return {
+      linkType: e.u16(buf, offset + IDB.linkType),
+      snaplen: e.u32(buf, offset + IDB.snaplen),
+      options: options.decode(buf, offset + IDB.options, offset + total - FRAME.trailer, le),
+    };
   },
 };
 
@@ -227,47 +253,34 @@ export interface EnhancedPacket {
   tsHigh: number;
   tsLow: number;
   originalLength: number;
-  /** Captured bytes (a view when decoded). */
+  /** Captured bytes. */
   data: Buffer;
   options: PcapngOption[];
 }
 
 export const epb = {
-  encodingLength: (p: { data: Buffer; options?: PcapngOption[] }): number => 32 + pad4(p.data.length) + options.encodingLength(p.options ?? []),
+  encodingLength: (p: { data: Buffer; options?: PcapngOption[] }): number => EPB.bytes + pad4(p.data.length) + options.encodingLength(p.options ?? []),
+  /** The streaming reader (PcapngParser.parse) is its decoder, at the same EPB offsets. */
   encode(p: EnhancedPacket, le: boolean, buf?: Buffer, offset = 0): Buffer {
-    return frame(BLOCK.EPB, 20 + pad4(p.data.length) + options.encodingLength(p.options), le, buf, offset, (b, at) => {
+    const padded = pad4(p.data.length);
+    return frame(BLOCK.EPB, EPB.bytes - FRAME.bytes + padded + options.encodingLength(p.options), le, buf, offset, (b, at) => {
+      const o = at - FRAME.body;
       const e = rw(le);
-      e.w32(b, p.interfaceId, at);
-      e.w32(b, p.tsHigh, at + 4);
-      e.w32(b, p.tsLow, at + 8);
-      e.w32(b, p.data.length, at + 12);
-      e.w32(b, p.originalLength, at + 16);
-      p.data.copy(b, at + 20);
-      b.fill(0, at + 20 + p.data.length, at + 20 + pad4(p.data.length));
-      options.encode(p.options, le, b, at + 20 + pad4(p.data.length));
+      e.w32(b, p.interfaceId, o + EPB.interfaceId);
+      e.w32(b, p.tsHigh, o + EPB.tsHigh);
+      e.w32(b, p.tsLow, o + EPB.tsLow);
+      e.w32(b, p.data.length, o + EPB.capturedLength);
+      e.w32(b, p.originalLength, o + EPB.originalLength);
+      p.data.copy(b, o + EPB.data);
+      b.fill(0, o + EPB.data + p.data.length, o + EPB.data + padded);
+      options.encode(p.options, le, b, o + EPB.data + padded);
     });
-  },
-  decode(buf: Buffer, le: boolean, offset = 0): EnhancedPacket {
-    const total = checkFrame(buf, offset, le, BLOCK.EPB, 'enhanced packet block');
-    const e = rw(le);
-    if (total < 32) throw new DecodeError(offset + 4, 'block total length', `${total} is too short for an enhanced packet`);
-    const caplen = e.u32(buf, offset + 20);
-    if (32 + pad4(caplen) > total) throw new DecodeError(offset + 20, 'captured packet length', `${caplen} does not fit in a block of ${total}`);
-    const dataEnd = offset + 28 + caplen;
-    return {
-      interfaceId: e.u32(buf, offset + 8),
-      tsHigh: e.u32(buf, offset + 12),
-      tsLow: e.u32(buf, offset + 16),
-      originalLength: e.u32(buf, offset + 24),
-      data: buf.subarray(offset + 28, dataEnd),
-      options: options.decode(buf, offset + 28 + pad4(caplen), offset + total - 4, le),
-    };
   },
 };
 
 /** A simple packet block does not store its captured length: it is min(original length, the block's room, the snaplen of interface 0). */
 function simpleCaplen(originalLength: number, total: number, snaplen: number): number {
-  let caplen = Math.min(originalLength, total - 16);
+  let caplen = Math.min(originalLength, total - SPB.bytes);
   if (snaplen > 0) caplen = Math.min(caplen, snaplen);
   return caplen;
 }
@@ -281,9 +294,9 @@ export interface NameRecord {
 
 export const nrb = {
   encodingLength: (n: { records: NameRecord[]; options: PcapngOption[] }): number =>
-    12 + n.records.reduce((s, r) => s + 4 + pad4(r.value.length), 4) + options.encodingLength(n.options),
+    FRAME.bytes + n.records.reduce((s, r) => s + 4 + pad4(r.value.length), 4) + options.encodingLength(n.options),
   encode(n: { records: NameRecord[]; options: PcapngOption[] }, le: boolean, buf?: Buffer, offset = 0): Buffer {
-    return frame(BLOCK.NRB, nrb.encodingLength(n) - 12, le, buf, offset, (b, at) => {
+    return frame(BLOCK.NRB, nrb.encodingLength(n) - FRAME.bytes, le, buf, offset, (b, at) => {
       const e = rw(le);
       for (const r of n.records) {
         e.w16(b, r.type, at);
@@ -299,9 +312,9 @@ export const nrb = {
   decode(buf: Buffer, le: boolean, offset = 0): { records: NameRecord[]; options: PcapngOption[] } {
     const total = checkFrame(buf, offset, le, BLOCK.NRB, 'name resolution block');
     const e = rw(le);
-    const end = offset + total - 4;
+    const end = offset + total - FRAME.trailer;
     const records: NameRecord[] = [];
-    let at = offset + 8;
+    let at = offset + FRAME.body;
     for (; at + 4 <= end; ) {
       const type = e.u16(buf, at);
       const len = e.u16(buf, at + 2);
@@ -323,25 +336,26 @@ export interface InterfaceStatistics {
 }
 
 export const isb = {
-  encodingLength: (s: InterfaceStatistics): number => 12 + 12 + options.encodingLength(s.options),
+  encodingLength: (s: InterfaceStatistics): number => ISB.options + FRAME.trailer + options.encodingLength(s.options),
   encode(s: InterfaceStatistics, le: boolean, buf?: Buffer, offset = 0): Buffer {
-    return frame(BLOCK.ISB, 12 + options.encodingLength(s.options), le, buf, offset, (b, at) => {
+    return frame(BLOCK.ISB, isb.encodingLength(s) - FRAME.bytes, le, buf, offset, (b, at) => {
+      const o = at - FRAME.body;
       const e = rw(le);
-      e.w32(b, s.interfaceId, at);
-      e.w32(b, s.tsHigh, at + 4);
-      e.w32(b, s.tsLow, at + 8);
-      options.encode(s.options, le, b, at + 12);
+      e.w32(b, s.interfaceId, o + ISB.interfaceId);
+      e.w32(b, s.tsHigh, o + ISB.tsHigh);
+      e.w32(b, s.tsLow, o + ISB.tsLow);
+      options.encode(s.options, le, b, o + ISB.options);
     });
   },
   decode(buf: Buffer, le: boolean, offset = 0): InterfaceStatistics {
     const total = checkFrame(buf, offset, le, BLOCK.ISB, 'interface statistics block');
-    if (total < 24) throw new DecodeError(offset + 4, 'block total length', `${total} is too short for interface statistics`);
+    if (total < ISB.options + FRAME.trailer) throw new DecodeError(offset + FRAME.totalLength, 'block total length', `${total} is too short for interface statistics`);
     const e = rw(le);
     return {
-      interfaceId: e.u32(buf, offset + 8),
-      tsHigh: e.u32(buf, offset + 12),
-      tsLow: e.u32(buf, offset + 16),
-      options: options.decode(buf, offset + 20, offset + total - 4, le),
+      interfaceId: e.u32(buf, offset + ISB.interfaceId),
+      tsHigh: e.u32(buf, offset + ISB.tsHigh),
+      tsLow: e.u32(buf, offset + ISB.tsLow),
+      options: options.decode(buf, offset + ISB.options, offset + total - FRAME.trailer, le),
     };
   },
 };
@@ -413,26 +427,26 @@ export class PcapngParser implements FormatParser {
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
     for (;;) {
       this.pendingType = -1;
-      if (end - pos < 12) {
-        this.want = 12;
+      if (end - pos < FRAME.bytes) {
+        this.want = FRAME.bytes;
         return pos;
       }
       let le = this.le;
-      let type = dv.getUint32(pos, le);
+      let type = dv.getUint32(pos + FRAME.type, le);
       if (type === BLOCK.SHB) {
         try {
           le = byteOrderOf(buf, pos);
         } catch (err) {
           if (!this.sawSection) throw err;
-          return this.corrupt(pos, base + pos + 8, 'section header block has no valid byte-order magic');
+          return this.corrupt(pos, base + pos + SHB.byteOrderMagic, 'section header block has no valid byte-order magic');
         }
       } else if (!this.sawSection) {
         throw new DecodeError(base + pos, 'magic', 'file does not start with a pcapng section header block');
       }
-      type = dv.getUint32(pos, le);
-      const total = dv.getUint32(pos + 4, le);
-      if (total < 12 || total % 4 !== 0 || total > MAX_RECORD) {
-        return this.corrupt(pos, base + pos + 4, `${blockName(type)} #${this.blocks + 1} declares block total length ${total}`);
+      type = dv.getUint32(pos + FRAME.type, le);
+      const total = dv.getUint32(pos + FRAME.totalLength, le);
+      if (total < FRAME.bytes || total % 4 !== 0 || total > MAX_RECORD) {
+        return this.corrupt(pos, base + pos + FRAME.totalLength, `${blockName(type)} #${this.blocks + 1} declares block total length ${total}`);
       }
       if (end - pos < total) {
         this.pendingType = type;
@@ -440,34 +454,34 @@ export class PcapngParser implements FormatParser {
         this.want = total;
         return pos;
       }
-      const trailer = dv.getUint32(pos + total - 4, le);
+      const trailer = dv.getUint32(pos + total - FRAME.trailer, le);
       if (trailer !== total) {
-        return this.corrupt(pos, base + pos + total - 4, `${blockName(type)} #${this.blocks + 1} at offset ${base + pos} ends with length ${trailer}, not ${total}`);
+        return this.corrupt(pos, base + pos + total - FRAME.trailer, `${blockName(type)} #${this.blocks + 1} at offset ${base + pos} ends with length ${trailer}, not ${total}`);
       }
       this.blocks++;
       if (type === BLOCK.EPB || type === BLOCK.OBSOLETE_PACKET) {
-        if (total < 32) return this.corrupt(pos, base + pos + 4, `${blockName(type)} #${this.blocks} is ${total} bytes, shorter than its fixed fields`);
-        const ifid = type === BLOCK.EPB ? dv.getUint32(pos + 8, le) : dv.getUint16(pos + 8, le);
-        const caplen = dv.getUint32(pos + 20, le);
+        if (total < EPB.bytes) return this.corrupt(pos, base + pos + FRAME.totalLength, `${blockName(type)} #${this.blocks} is ${total} bytes, shorter than its fixed fields`);
+        const ifid = type === BLOCK.EPB ? dv.getUint32(pos + EPB.interfaceId, le) : dv.getUint16(pos + EPB.interfaceId, le);
+        const caplen = dv.getUint32(pos + EPB.capturedLength, le);
         const iface = this.ifaces[ifid];
-        if (iface === undefined || 32 + caplen > total) {
+        if (iface === undefined || EPB.bytes + caplen > total) {
           this.skipPacket(base + pos, iface === undefined ? `interface ${ifid} was never described` : `captured length ${caplen} exceeds the block`);
         } else {
-          const hi = dv.getUint32(pos + 12, le);
-          const lo = dv.getUint32(pos + 16, le);
-          const origLen = dv.getUint32(pos + 24, le);
+          const hi = dv.getUint32(pos + EPB.tsHigh, le);
+          const lo = dv.getUint32(pos + EPB.tsLow, le);
+          const origLen = dv.getUint32(pos + EPB.originalLength, le);
           splitTicks(hi, lo, iface.ticksPerSecond);
           this.lastSec = split.sec + iface.tsOffset;
           this.lastNsec = split.nsec;
-          sink.record(iface.linkType, this.lastSec, this.lastNsec, buf, pos + 28, caplen, origLen, ifid);
+          sink.record(iface.linkType, this.lastSec, this.lastNsec, buf, pos + EPB.data, caplen, origLen, ifid);
         }
       } else if (type === BLOCK.SPB) {
         const iface = this.ifaces[0];
-        if (iface === undefined || total < 16) {
+        if (iface === undefined || total < SPB.bytes) {
           this.skipPacket(base + pos, iface === undefined ? 'no interface was described' : 'block too short');
         } else {
-          const origLen = dv.getUint32(pos + 8, le);
-          sink.record(iface.linkType, this.lastSec, this.lastNsec, buf, pos + 12, simpleCaplen(origLen, total, iface.snaplen), origLen, 0);
+          const origLen = dv.getUint32(pos + SPB.originalLength, le);
+          sink.record(iface.linkType, this.lastSec, this.lastNsec, buf, pos + SPB.data, simpleCaplen(origLen, total, iface.snaplen), origLen, 0);
         }
       } else {
         try {
@@ -486,7 +500,7 @@ export class PcapngParser implements FormatParser {
     switch (type) {
       case BLOCK.SHB: {
         const s = shb.decode(buf, pos);
-        if (s.versionMajor !== 1) throw new DecodeError(pos + 12, 'major version', `${s.versionMajor} is not 1`);
+        if (s.versionMajor !== 1) throw new DecodeError(pos + SHB.versionMajor, 'major version', `${s.versionMajor} is not 1`);
         this.le = s.littleEndian;
         this.sawSection = true;
         this.oldIfaces.push(...this.ifaces);

@@ -225,17 +225,19 @@ export class PcapWriter {
       linkType: opts.linkType ?? LINKTYPE.ETHERNET,
       linkTypeFlags: 0,
     };
-    const at = this.out.reserve(24);
+    const at = this.out.reserve(pcapHeader.encodingLength);
     pcapHeader.encode(h, this.out.buffer, at);
-    this.out.commit(24);
+    this.out.commit(pcapHeader.encodingLength);
   }
 
   write(ts: number | bigint, frame: Buffer, opts: Omit<PacketOptions, 'interfaceId'> = {}): boolean {
     const [sec, nsec] = secNsec(ts);
-    const at = this.out.reserve(16 + frame.length);
     const frac = this.ns ? nsec : Math.floor(nsec / 1000);
-    pcapRecord.encode({ sec, frac, origLen: opts.originalLength ?? frame.length, data: frame }, this.le, this.out.buffer, at);
-    return this.out.commit(16 + frame.length);
+    const record = { sec, frac, origLen: opts.originalLength ?? frame.length, data: frame };
+    const length = pcapRecord.encodingLength(record);
+    const at = this.out.reserve(length);
+    pcapRecord.encode(record, this.le, this.out.buffer, at);
+    return this.out.commit(length);
   }
 
   drain(): Promise<void> {
