@@ -34,11 +34,8 @@ export const DEFAULT_TCP_LIMITS: TcpLimits = {
   maxDirections: 8192,
 };
 
-interface Segment {
-  seq: number;
-  data: Buffer;
-  ts: number;
-}
+/** Numbers per held segment in `Direction.held`: sequence number, offset in the slab, length, capture time. */
+const HELD = 4;
 
 class Direction implements Holder {
   readonly kind = 'tcp-segments';
@@ -47,13 +44,16 @@ class Direction implements Holder {
   /** Sequence number the FIN occupies, once a FIN was seen, else -1. */
   finSeq = -1;
   closed = false;
-  /** Segments waiting behind a hole, sorted by sequence number (all lie ahead of `next`). */
-  pending: Segment[] = [];
+  /**
+   * Segments waiting behind a hole, sorted by sequence number (all lie ahead of `next`), HELD numbers
+   * each: no object per segment, as a flood of holes keeps them long enough to reach the old generation.
+   */
+  held: number[] = [];
   pendingBytes = 0;
   /**
-   * The bytes of `pending`, copied in as they arrive (each segment's `data` is a view into it): one
-   * allocation per few holes instead of one per segment, whose many small ArrayBuffers outlived their
-   * use until a GC and put the external memory of a hole flood far past the budget.
+   * The bytes of the held segments, copied in as they arrive: one allocation per few holes instead of
+   * one per segment, whose many small ArrayBuffers outlived their use until a GC and put the external
+   * memory of a hole flood far past the budget.
    */
   slab: Buffer = EMPTY;
   slabUsed = 0;
@@ -124,7 +124,7 @@ export class TcpReassembler {
       this.hold(d, seq, data, ts);
       if (
         d.pendingBytes > this.limits.maxBufferedBytes ||
-        d.pending.length > this.limits.maxBufferedSegments ||
+        d.held.length / HELD > this.limits.maxBufferedSegments ||
         ts - d.holeSince > this.limits.holeTimeoutS
       ) {
         this.skipHole(d, ts);
@@ -147,7 +147,7 @@ export class TcpReassembler {
 
   /** The budget gave up on the hole of `d` (already released there): deliver what waits behind it. */
   evicted(d: Direction): void {
-    while (d.pending.length > 0) this.skipHole(d, this.now);
+    while (d.held.length > 0) this.skipHole(d, this.now);
     this.checkFin(d, this.now);
   }
 
@@ -164,7 +164,7 @@ export class TcpReassembler {
   }
 
   private forget(d: Direction): void {
-    d.pending.length = 0;
+    d.held.length = 0;
     d.pendingBytes = 0;
     this.releaseSlab(d);
     this.dirs.delete(d.src, d.dst);
@@ -174,16 +174,17 @@ export class TcpReassembler {
 
   /** Queues a segment that lies beyond a hole, in sequence order, as a copy. */
   private hold(d: Direction, seq: number, data: Buffer, ts: number): void {
-    const p = d.pending;
-    if (p.length === 0) d.holeSince = ts;
+    const h = d.held;
+    const n = h.length / HELD;
+    if (n === 0) d.holeSince = ts;
     const rel = (seq - d.next) | 0;
     let lo = 0;
     // Sorted by distance from `next`: segments arrive mostly in order, so look from the end first.
-    if (p.length > 0 && ((p[p.length - 1]!.seq - d.next) | 0) <= rel) lo = p.length;
+    if (n > 0 && ((h[(n - 1) * HELD]! - d.next) | 0) <= rel) lo = n;
     else {
-      for (let hi = p.length; lo < hi; ) {
+      for (let hi = n; lo < hi; ) {
         const mid = (lo + hi) >> 1;
-        if (((p[mid]!.seq - d.next) | 0) <= rel) lo = mid + 1;
+        if (((h[mid * HELD]! - d.next) | 0) <= rel) lo = mid + 1;
         else hi = mid;
       }
     }
@@ -191,7 +192,7 @@ export class TcpReassembler {
     const at = d.slabUsed;
     data.copy(d.slab, at);
     d.slabUsed += data.length;
-    p.splice(lo, 0, { seq, data: d.slab.subarray(at, at + data.length), ts });
+    h.splice(lo * HELD, 0, seq, at, data.length, ts);
     d.pendingBytes += data.length;
   }
 
@@ -201,11 +202,14 @@ export class TcpReassembler {
    */
   private regrow(d: Direction, extra: number): void {
     const next = this.budget.slabs.take(Math.max(MIN_SLAB, 2 * (d.pendingBytes + extra)));
+    const h = d.held;
     let at = 0;
-    for (const s of d.pending) {
-      s.data.copy(next, at);
-      s.data = next.subarray(at, at + s.data.length);
-      at += s.data.length;
+    for (let i = 0; i < h.length; i += HELD) {
+      const off = h[i + 1]!;
+      const len = h[i + 2]!;
+      d.slab.copy(next, at, off, off + len);
+      h[i + 1] = at;
+      at += len;
     }
     this.releaseSlab(d);
     d.slab = next;
@@ -220,11 +224,11 @@ export class TcpReassembler {
   }
 
   private account(d: Direction): void {
-    this.budget.set(d, d.pending.length === 0 ? 0 : d.slab.length + d.pending.length * PIECE_OVERHEAD);
+    this.budget.set(d, d.held.length === 0 ? 0 : d.slab.length + (d.held.length / HELD) * PIECE_OVERHEAD);
   }
 
   private flush(d: Direction, ts: number): void {
-    while (d.pending.length > 0) this.skipHole(d, ts);
+    while (d.held.length > 0) this.skipHole(d, ts);
     if (d.finSeq >= 0 && !d.closed && ((d.finSeq - d.next) | 0) > 0) {
       this.sink({ type: 'tcp-gap', ts, src: d.src, dst: d.dst, missingBytes: (d.finSeq - d.next) | 0 });
       d.next = d.finSeq;
@@ -239,31 +243,34 @@ export class TcpReassembler {
 
   /** Delivers buffered segments that the in-order point has reached. */
   private drain(d: Direction, ts: number): void {
-    const p = d.pending;
-    if (p.length === 0) return;
+    const h = d.held;
+    if (h.length === 0) return;
     let i = 0;
-    for (; i < p.length; i++) {
-      const s = p[i]!;
-      const rel = (s.seq - d.next) | 0;
+    for (; i < h.length; i += HELD) {
+      const rel = (h[i]! - d.next) | 0;
       if (rel > 0) break;
-      d.pendingBytes -= s.data.length;
-      if (-rel < s.data.length) this.deliver(d, ts, s.data.subarray(-rel));
+      const off = h[i + 1]!;
+      const len = h[i + 2]!;
+      d.pendingBytes -= len;
+      if (-rel < len) this.deliver(d, ts, d.slab.subarray(off - rel, off + len));
     }
     if (i === 0) return;
-    p.splice(0, i);
-    if (p.length === 0) this.releaseSlab(d);
+    h.splice(0, i);
+    if (h.length === 0) this.releaseSlab(d);
     // The hole now in front (if any) has been open since the earliest of the remaining segments arrived.
-    d.holeSince = p.reduce((t, s) => Math.min(t, s.ts), ts);
+    let since = ts;
+    for (let k = 3; k < h.length; k += HELD) since = Math.min(since, h[k]!);
+    d.holeSince = since;
     this.account(d);
   }
 
   /** Gives up on the bytes in front of the earliest buffered segment and carries on from there. */
   private skipHole(d: Direction, ts: number): void {
-    const first = d.pending[0]!;
-    const missing = (first.seq - d.next) | 0;
+    const first = d.held[0]!;
+    const missing = (first - d.next) | 0;
     if (missing > 0) {
       this.sink({ type: 'tcp-gap', ts, src: d.src, dst: d.dst, missingBytes: missing });
-      d.next = first.seq;
+      d.next = first;
     }
     this.drain(d, ts);
   }
