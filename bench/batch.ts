@@ -5,7 +5,7 @@
  * machine is ≤ 0.75 (the batch can use both cores, one file only one).
  *
  * FLEXPATH_BENCH_BATCH_MB sets the size of each capture (default 50), FLEXPATH_BENCH_BATCH_N the count
- * (default 20).
+ * (default 20), FLEXPATH_BENCH_BATCH_PAIRS the batch/single pairs measured (default 4).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -14,11 +14,13 @@ import { join } from 'node:path';
 import { cliPath } from '../test/helpers/paths.js';
 import { warm } from './analyze.js';
 import { writeFlexCapture } from './flex-capture.js';
-import { type Timed, bestOf, runTimed } from './timing.js';
+import { type Timed, median, runTimed } from './timing.js';
 
 const MB = 1e6;
 /** The issue's target for 2 cores: the batch takes at most this fraction of the single-file time. */
 const TARGET_RATIO = 0.75;
+/** Batch/single pairs measured (FLEXPATH_BENCH_BATCH_PAIRS). */
+const PAIRS = Math.round(envNumber('FLEXPATH_BENCH_BATCH_PAIRS', 4));
 
 function envNumber(name: string, fallback: number): number {
   const v = process.env[name];
@@ -48,22 +50,37 @@ export async function benchBatch(): Promise<void> {
     const bytes = statSync(one).size;
     console.log(`batch: ${n} captures of ${mb} MB (${(bytes / MB).toFixed(0)} MB in all) vs the same bytes as one file; ${availableParallelism()} core(s)`);
     for (const f of [...files, one]) warm(f);
-    const batch = await bestOf(2, () => run([dir, '--format', 'jsonl']));
-    const rows = batch.stdout.trim().split('\n').filter((l) => l !== '');
-    if (batch.exitCode !== 0 || rows.length !== n) console.log(`  !!! batch exited ${batch.exitCode} with ${rows.length} rows (expected ${n}): ${batch.stderr.trim()}`);
-    const single = await bestOf(2, () => run([one, '--format', 'json']));
-    if (single.exitCode !== 0) console.log(`  !!! single file exited ${single.exitCode}: ${single.stderr.trim()}`);
-    const ratio = batch.wallS / single.wallS;
-    console.log(`  analyze DIR (${n} files, worker threads)  ${batch.wallS.toFixed(2)} s  ${(bytes / MB / batch.wallS).toFixed(0)} MB/s  (best of 2)`);
-    console.log(`  analyze one file (same bytes)        ${single.wallS.toFixed(2)} s  ${(bytes / MB / single.wallS).toFixed(0)} MB/s  (best of 2)`);
+    // Interleaved pairs, the order swapped each time: load that drifts during the run (5 engineers share the
+    // machine) weighs on both sides alike, and a pair's ratio compares runs made seconds apart.
+    const batchRun = (): Promise<Timed> => run([dir, '--format', 'jsonl']);
+    const singleRun = (): Promise<Timed> => run([one, '--format', 'json']);
+    const pairs: Array<{ batch: Timed; single: Timed }> = [];
+    for (let p = 0; p < PAIRS; p++) {
+      if (p % 2 === 0) pairs.push({ batch: await batchRun(), single: await singleRun() });
+      else {
+        const single = await singleRun();
+        pairs.push({ batch: await batchRun(), single });
+      }
+    }
+    for (const { batch, single } of pairs) {
+      const rows = batch.stdout.trim().split('\n').filter((l) => l !== '');
+      if (batch.exitCode !== 0 || rows.length !== n) console.log(`  !!! batch exited ${batch.exitCode} with ${rows.length} rows (expected ${n}): ${batch.stderr.trim()}`);
+      if (single.exitCode !== 0) console.log(`  !!! single file exited ${single.exitCode}: ${single.stderr.trim()}`);
+    }
+    const wall = (side: 'batch' | 'single'): number => Math.min(...pairs.map((x) => x[side].wallS));
+    const ratio = median(pairs.map((x) => x.batch.wallS / x.single.wallS));
+    console.log(`  analyze DIR (${n} files, worker threads)  ${wall('batch').toFixed(2)} s  ${(bytes / MB / wall('batch')).toFixed(0)} MB/s  (best of ${PAIRS})`);
+    console.log(`  analyze one file (same bytes)        ${wall('single').toFixed(2)} s  ${(bytes / MB / wall('single')).toFixed(0)} MB/s  (best of ${PAIRS})`);
     console.log(`  load average while measuring: ${loadavg()[0]?.toFixed(1)} (a batch can only gain from cores nobody else is using)`);
-    console.log(`  ratio batch/single = ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}× on 2 cores: ${ratio <= TARGET_RATIO ? 'meets' : 'ABOVE'})`);
-    if (batch.cpuS !== undefined && single.cpuS !== undefined) {
+    console.log(`  ratio batch/single = ${ratio.toFixed(2)}× (median of ${PAIRS} pairs; target ≤ ${TARGET_RATIO}× on 2 cores: ${ratio <= TARGET_RATIO ? 'meets' : 'ABOVE'})`);
+    const cpu = (side: 'batch' | 'single'): number[] => pairs.flatMap((x) => (x[side].cpuS === undefined ? [] : [x[side].cpuS]));
+    if (cpu('batch').length === PAIRS && cpu('single').length === PAIRS) {
+      const [bc, sc] = [median(cpu('batch')), median(cpu('single'))];
       // With both cores free the batch's wall time is about its CPU time / 2: what the ratio would be on an idle machine.
       const cores = Math.min(availableParallelism(), n);
       console.log(
-        `  CPU time: batch ${batch.cpuS.toFixed(2)} s, single ${single.cpuS.toFixed(2)} s (least of 2); batch CPU/single CPU = ${(batch.cpuS / single.cpuS).toFixed(2)}; ` +
-          `idle-machine estimate batch/single = ${(batch.cpuS / cores / single.cpuS).toFixed(2)}× on ${cores} cores`,
+        `  CPU time (median of ${PAIRS}): batch ${bc.toFixed(2)} s, single ${sc.toFixed(2)} s; batch CPU/single CPU = ${median(pairs.map((x) => (x.batch.cpuS ?? NaN) / (x.single.cpuS ?? NaN))).toFixed(2)} (median of pairs); ` +
+          `idle-machine estimate batch/single = ${(bc / cores / sc).toFixed(2)}× on ${cores} cores`,
       );
     }
   } finally {
