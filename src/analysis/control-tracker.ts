@@ -24,6 +24,12 @@ export const MAX_OUTSTANDING_TOTAL = 16_384;
 /** Status objects `status()` reads (meters are handled before it looks). */
 const STATUS_OBJECTS = /^ *(display|stream|client|wan)\b/;
 const MAX_LIST = 200;
+/**
+ * A client's UDP datagram after this long without one is a keep-open of its own (FlexLib: registrations
+ * every 50 ms until data flows, then a ping every 5 s, reference §5.7); 1024 of them cover 85 minutes.
+ */
+const SEND_QUIET_S = 1;
+const MAX_SENDS = 1024;
 /** `client set … network_mtu=N` (reference §5.6): the radio re-sizes this client's large packets to N − 64. */
 const NETWORK_MTU_SET = /^client set\b.*\bnetwork_mtu=(\d{1,5})\b/;
 /**
@@ -174,6 +180,11 @@ export interface UdpRegistration {
   lastTs: number;
   client: Endpoint;
   radio: Endpoint;
+  /**
+   * When the client sent after ≥ SEND_QUIET_S without sending (its keep-open pings, the first of a burst
+   * of registrations), at most MAX_SENDS: what a NAT mapping that expired between them reopens.
+   */
+  sends: number[];
 }
 
 export interface ClientInfo {
@@ -324,9 +335,9 @@ export class ControlTracker {
     let r = this.udpRegistrations.find((x) => sameEndpoint(x.client, e.src) && sameEndpoint(x.radio, e.dst));
     if (!r) {
       if (this.udpRegistrations.length >= MAX_LIST) return true;
-      r = { registers: 0, pings: 0, firstTs: e.ts, lastTs: e.ts, client: { ...e.src }, radio: { ...e.dst } };
+      r = { registers: 0, pings: 0, firstTs: e.ts, lastTs: e.ts, client: { ...e.src }, radio: { ...e.dst }, sends: [e.ts] };
       this.udpRegistrations.push(r);
-    }
+    } else if (e.ts - r.lastTs >= SEND_QUIET_S && r.sends.length < MAX_SENDS) r.sends.push(e.ts);
     if (register) r.registers++;
     else r.pings++;
     r.lastTs = e.ts;

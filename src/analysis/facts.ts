@@ -137,6 +137,11 @@ export interface OutageFact {
     /** How `lost` was found: frame index, time × rate, or the counter (an index stream showed a pause, not loss). */
     basis: 'index' | 'time' | 'counter';
   }>;
+  /**
+   * The client sent a UDP datagram to the radio (a keep-open `client ping`, a registration) during the
+   * outage: seconds from the first such datagram to the data's return.
+   */
+  reopenedS?: number;
 }
 
 interface IcmpFact {
@@ -480,15 +485,20 @@ function outageFacts(src: FactSources, s: ControlSession | undefined, data: Trac
   const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
   const all = pathOutages(toClient, losses, udpDestinationTs(src.control, s) ?? -Infinity, s?.closeTs ?? Infinity);
   const kept = all.length <= MAX_OUTAGES ? all : [...all].sort((a, b) => b.endTs - b.startTs - (a.endTs - a.startTs)).slice(0, MAX_OUTAGES).sort((a, b) => a.startTs - b.startTs);
-  return kept.map((o: Outage) => ({
-    atS: o.startTs - t0,
-    lengthS: o.endTs - o.startTs,
-    lost: o.lost,
-    streams: o.streams.flatMap(({ stream, silence: g }) => {
-      const hop = hopOf(src, stream);
-      return hop ? [{ id: formatStreamId(stream.streamId), hop, atS: g.startTs - t0, silentS: g.endTs - g.startTs, lost: g.lost, basis: g.paused ? ('counter' as const) : g.basis }] : [];
-    }),
-  }));
+  const sends = src.control.udpRegistrations.filter((r) => clientIp === undefined || r.client.ip === clientIp).flatMap((r) => r.sends);
+  return kept.map((o: Outage) => {
+    const sent = sends.filter((ts) => ts > o.startTs && ts <= o.endTs);
+    return {
+      atS: o.startTs - t0,
+      lengthS: o.endTs - o.startTs,
+      lost: o.lost,
+      ...(sent.length > 0 ? { reopenedS: o.endTs - Math.min(...sent) } : {}),
+      streams: o.streams.flatMap(({ stream, silence: g }) => {
+        const hop = hopOf(src, stream);
+        return hop ? [{ id: formatStreamId(stream.streamId), hop, atS: g.startTs - t0, silentS: g.endTs - g.startTs, lost: g.lost, basis: g.paused ? ('counter' as const) : g.basis }] : [];
+      }),
+    };
+  });
 }
 
 function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e: Expectation | undefined, s: ControlSession | undefined, losses: Map<TrackedStream, StreamLoss>): ClassFacts {

@@ -324,6 +324,24 @@ export function outagesSeen(f: PathFacts): OutageFact[] {
   return f.outages.filter((o) => o.lengthS >= OUTAGE_MIN_S && o.lost > 0);
 }
 
+/**
+ * Data that came back this soon after the client sent the radio a UDP datagram (beyond the control
+ * channel's round trip) came back because of it: the datagram reopened a NAT mapping or firewall state
+ * that had expired — on SmartLink the client's `client ping` every 5 s keeps it open (reference §5.7).
+ * Empirical: netlab smartlink-nat-timeout (a 0.5-s mapping) saw the data back 0.6 and 9 ms after the
+ * ping; 0.1 s covers one period of the slowest stream (FFT, 40 ms) and the receiver's scheduling. A
+ * real outage ends this close after a 5-s ping by chance with P ≈ (0.1 s + RTT) / 5 s.
+ */
+const REOPEN_WITHIN_S = 0.1;
+const REOPEN_SOURCE =
+  'reference §5.7 (FlexLib sends `client ping` over UDP every 5 s "to maintain the NAT rule"); empirical: netlab smartlink-nat-timeout, data back 0.6–9 ms after the ping, within 0.1 s + the control round trip';
+function reopened(f: PathFacts): OutageFact | undefined {
+  const within = REOPEN_WITHIN_S + (f.control.session?.pings.maxMs ?? 0) / 1000;
+  return outagesSeen(f).find((o) => o.reopenedS !== undefined && o.reopenedS <= within);
+}
+const outageListLines = (f: PathFacts): string[] =>
+  outagesSeen(f).map((o) => `no data for ${secs(o.lengthS)} from t=${secs(o.atS)}${o.reopenedS !== undefined ? `; back ${(o.reopenedS * 1000).toFixed(0)} ms after this computer’s UDP datagram to the radio` : ''}`);
+
 const outagesOf = (f: PathFacts, h: HopId): OutageFact[] => outagesSeen(f).filter((o) => o.streams.some((x) => x.hop === h));
 
 const BASIS_WORDS = { index: 'counted from the frame index', time: 'estimated from time × rate', counter: 'per the packet counter: an FFT/waterfall stream lost no frame then' } as const;
@@ -1048,6 +1066,21 @@ export const RULES: readonly Rule[] = [
     summary: (f) => stoppedLine(f.udpReturn.stopped),
     evidence: none,
     title: (f) => stoppedTitle(f.udpReturn.stopped),
+  },
+  {
+    id: 'udp-return-reopened',
+    hop: 'udp-return',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { OUTAGE_MIN_S, REOPEN_WITHIN_S },
+    source: REOPEN_SOURCE,
+    when: (f) => reopened(f) !== undefined,
+    summary: (f) => {
+      const o = reopened(f)!;
+      return `data stopped for ${secs(o.lengthS)} and came back ${((o.reopenedS ?? 0) * 1000).toFixed(0)} ms after this computer sent the radio a UDP datagram (its keep-open ping or a registration): a NAT mapping or firewall state expires between them`;
+    },
+    evidence: outageListLines,
+    title: () => 'The radio’s data stops between this computer’s keep-open datagrams and comes back only when one is sent: a NAT mapping or firewall state expires too soon',
   },
   {
     id: 'udp-return-nothing-requested',

@@ -718,6 +718,35 @@ test('a truncated capture (snapshot length) decides no hop: its readings stay as
   seen.add('verdict-capture-truncated');
 });
 
+test('data back only just after the client’s own UDP datagram to the radio is a NAT mapping reopened, not an outage (REOPEN_WITHIN_S + the control round trip)', () => {
+  // SmartLink: data stopped for 4.5 s and returned `reopenedS` after the client's keep-open ping;
+  // the control pings' longest round trip is 40 ms.
+  const f = (reopenedS: number | undefined): PathFacts =>
+    bend((x) => {
+      x.mode = 'wan';
+      if (x.control.session) x.control.session.pings = { ...x.control.session.pings, maxMs: 40 };
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: 126, packets: 154 };
+      x.outages = [
+        {
+          atS: 1.0,
+          lengthS: 4.5,
+          lost: 126,
+          streams: [{ id: '0x00000700', hop: 'data:meter', atS: 0.98, silentS: 4.52, lost: 126, basis: 'time' }],
+          ...(reopenedS !== undefined ? { reopenedS } : {}),
+        },
+      ];
+    });
+  expectRule(f(0.14), 'udp-return', 'udp-return-reopened');
+  expectRule(f(0.141), 'udp-return', 'udp-return-ok', 'later than the round trip and a stream period: chance');
+  expectRule(f(undefined), 'udp-return', 'udp-return-ok', 'no datagram from the client in the silence: an outage');
+  expectRule(f(0.141), 'data:meter', 'data-outage');
+  const { verdict } = judge(f(0.009));
+  assert.equal(verdict.hop, 'udp-return');
+  assert.equal(verdict.cause, 'udp-blocked-inbound');
+  assert.match(verdict.summary, /comes back only when one is sent/);
+  assert.ok(judgeHop(f(0.009), 'udp-return').evidence.includes('no data for 4.5 s from t=1.0 s; back 9 ms after this computer’s UDP datagram to the radio'));
+});
+
 test('every rule of the table is put to the test above', { todo: false }, () => {
   // Runs last (node:test keeps file order): the rules no test above showed deciding anything.
   const untested = [...RULES.map((r) => r.id), 'hop-not-tested', 'hop-capture-truncated', ...VERDICT_RULES.map((r) => r.id)].filter((id) => !seen.has(id));
