@@ -375,7 +375,7 @@ export const SCENARIOS: Scenario[] = [
     },
     sim: SMARTLINK_SIM(FORWARDED),
     diagnose: { mode: 'smartlink' },
-    settleS: 8,
+    settleS: 10,
     expect: { hop: 'udp-return', cause: 'udp-blocked-inbound' },
     check(lab) {
       counterAbove(lab, 'cr', 'expired', 50);
