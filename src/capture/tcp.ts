@@ -5,7 +5,6 @@
  * Sequence numbers are compared modulo 2^32 (`(a - b) | 0` is the signed distance), so streams that wrap
  * need no special case. A direction whose SYN was not captured starts at the first sequence number seen.
  */
-import { AgeQueue } from '../common/age-queue.js';
 import { type Holder, PIECE_OVERHEAD, ReassemblyBudget } from './budget.js';
 import { PairMap } from './endpoint-map.js';
 import type { Endpoint, NetEvent } from './types.js';
@@ -59,6 +58,9 @@ class Direction implements Holder {
   slabUsed = 0;
   /** Capture time the oldest waiting segment arrived (the hole has been open since). */
   holeSince = 0;
+  /** Neighbours in the reassembler's age order. */
+  older: Direction | undefined;
+  newer: Direction | undefined;
 
   constructor(
     readonly src: Endpoint,
@@ -78,8 +80,13 @@ class Direction implements Holder {
 
 export class TcpReassembler {
   private readonly dirs = new PairMap<Direction>();
-  /** Directions oldest first: the one forgotten past maxDirections. */
-  private readonly order = new AgeQueue<Direction>();
+  /**
+   * Directions oldest first, linked through themselves (the one forgotten past maxDirections is the
+   * oldest): a flood of connections adds and drops one per SYN, and a queue beside them cost a Map
+   * entry, an array slot and their compaction each time.
+   */
+  private oldest: Direction | undefined;
+  private newest: Direction | undefined;
   /** Capture time of the segment being handled, for events raised by an eviction. */
   private now = 0;
 
@@ -137,12 +144,12 @@ export class TcpReassembler {
 
   /** End of input: every hole still open is reported, then the bytes behind it. */
   finish(ts: number): void {
-    for (const d of this.order.values()) {
+    for (let d = this.oldest; d !== undefined; d = d.newer) {
       this.flush(d, ts);
       this.budget.set(d, 0);
     }
     this.dirs.clear();
-    this.order.clear();
+    this.oldest = this.newest = undefined;
   }
 
   /** The budget gave up on the hole of `d` (already released there): deliver what waits behind it. */
@@ -152,14 +159,17 @@ export class TcpReassembler {
   }
 
   private create(src: Endpoint, dst: Endpoint, next: number, isn: number, ts: number): Direction {
-    const old = this.dirs.size >= this.limits.maxDirections ? this.order.oldest() : undefined;
+    const old = this.dirs.size >= this.limits.maxDirections ? this.oldest : undefined;
     if (old !== undefined) {
       this.flush(old, ts);
       this.forget(old);
     }
     const d = new Direction(src, dst, next, isn, this);
     this.dirs.set(src, dst, d);
-    this.order.add(d);
+    d.older = this.newest;
+    if (this.newest !== undefined) this.newest.newer = d;
+    else this.oldest = d;
+    this.newest = d;
     return d;
   }
 
@@ -168,7 +178,11 @@ export class TcpReassembler {
     d.pendingBytes = 0;
     this.releaseSlab(d);
     this.dirs.delete(d.src, d.dst);
-    this.order.delete(d);
+    if (d.older !== undefined) d.older.newer = d.newer;
+    else if (this.oldest === d) this.oldest = d.newer;
+    if (d.newer !== undefined) d.newer.older = d.older;
+    else if (this.newest === d) this.newest = d.older;
+    d.older = d.newer = undefined;
     this.budget.set(d, 0);
   }
 

@@ -244,3 +244,37 @@ test('a segment held behind a TCP hole costs a few numbers of heap, not an objec
   assert.equal(budget.evicted['tcp-segments'], 0);
   assert.ok(perSegment < 80, `${perSegment.toFixed(0)} bytes of heap per held segment`);
 });
+
+test('past maxDirections the oldest direction is settled and forgotten first, one reset in between or not', () => {
+  const events: string[] = [];
+  const tcp = new TcpReassembler(
+    (e) => {
+      if (e.type === 'tcp-gap' || e.type === 'tcp-data') events.push(`${e.type} ${e.dst.port}`);
+    },
+    { ...DEFAULT_TCP_LIMITS, maxDirections: 3 },
+  );
+  const src = { ip: '192.168.1.20', port: 4992 };
+  const dst = (k: number): Endpoint => ({ ip: '192.168.1.10', port: 50_000 + k });
+  const one = Buffer.from('x');
+  // Each direction: one byte in order, then one behind a one-byte hole (held).
+  const open = (k: number): void => {
+    tcp.segment(T0 + k, src, dst(k), 100, TCP_FLAG.ACK, one);
+    tcp.segment(T0 + k, src, dst(k), 102, TCP_FLAG.ACK, one);
+  };
+  open(0);
+  open(1);
+  open(2);
+  tcp.segment(T0 + 3, src, dst(1), 0, TCP_FLAG.RST, Buffer.alloc(0)); // 1 goes without being settled
+  open(3);
+  open(4); // four were made, one reset: 0 is the oldest of three, settled and dropped
+  open(5); // then 2
+  tcp.finish(T0 + 10);
+  const p = (k: number): number => 50_000 + k;
+  assert.deepEqual(events, [
+    `tcp-data ${p(0)}`, `tcp-data ${p(1)}`, `tcp-data ${p(2)}`, `tcp-data ${p(3)}`,
+    `tcp-gap ${p(0)}`, `tcp-data ${p(0)}`, `tcp-data ${p(4)}`,
+    `tcp-gap ${p(2)}`, `tcp-data ${p(2)}`, `tcp-data ${p(5)}`,
+    // The end settles the rest, oldest first.
+    `tcp-gap ${p(3)}`, `tcp-data ${p(3)}`, `tcp-gap ${p(4)}`, `tcp-data ${p(4)}`, `tcp-gap ${p(5)}`, `tcp-data ${p(5)}`,
+  ]);
+});
