@@ -445,6 +445,15 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
     if (!mine(p.clientHandle) || p.waterfall === undefined || c.waterfalls.has(p.waterfall)) continue;
     add('data:waterfall', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id} waterfall=${p.waterfall} (its waterfall's own status is not in the evidence)`, silenceRate('waterfall'), p.removedTs);
   }
+  // An FFT stream arriving while no status line of its pan is in the evidence (a `listen` that joined
+  // after the pan was made, and no status since): the radio makes every pan with its waterfall (reference
+  // §5.8, `display panafall create` answers both ids), so the waterfall is due from the first FFT packet.
+  if (!out.has('data:waterfall')) {
+    for (const st of src.streams) {
+      if (st.classKind !== 'panadapter' || st.packets === 0 || c.pans.has(formatStreamId(st.streamId))) continue;
+      add('data:waterfall', st.firstTs, `FFT stream ${formatStreamId(st.streamId)} arriving (its pan's status, naming its waterfall, is not in the evidence)`, silenceRate('waterfall'));
+    }
+  }
   for (const st of c.streams.values()) {
     if (!mine(st.clientHandle)) continue;
     const comp = st.compression ? { compression: st.compression } : {};

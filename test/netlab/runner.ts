@@ -18,8 +18,12 @@ export interface Expected {
    * one the verdict names first is chance; that the path is degraded by that cause is not.
    */
   hop?: HopId | 'data:*';
-  /** 'inconclusive': the evidence cannot place a fault, and the verdict says so (no hop, no cause). */
-  cause: Cause | 'inconclusive';
+  /**
+   * 'inconclusive': the evidence cannot place a fault, and the verdict says so (no hop, no cause).
+   * 'blocked': blocked at `hop`, whatever the cause — only where the scenario says why the evidence cannot
+   * tell the cause; its `reports` hook then checks what the evidence does hold.
+   */
+  cause: Cause | 'inconclusive' | 'blocked';
 }
 
 /** The report of each way into one scenario's session; the optional ones only where they ran. */
@@ -197,11 +201,14 @@ export function verdictText(r: { verdict: AnalysisReport['verdict'] }): string {
 }
 
 export function expectedText(e: Expected): string {
+  if (e.cause === 'blocked') return `${e.hop ?? '?'} blocked`;
   return e.hop ? `${e.hop}/${e.cause}` : e.cause;
 }
 
-/** Does a verdict (as `verdictText` writes it) meet the expectation? */
-export function meets(got: string, e: Expected): boolean {
+/** Does a report's verdict meet the expectation? */
+export function meets(r: { verdict: AnalysisReport['verdict'] }, e: Expected): boolean {
+  if (e.cause === 'blocked') return r.verdict.status === 'blocked' && r.verdict.hop === e.hop;
+  const got = verdictText(r);
   if (e.hop !== 'data:*') return got === expectedText(e);
   const [hop, cause] = got.split('/');
   return hop !== undefined && hop.startsWith('data:') && cause === e.cause;

@@ -2,7 +2,8 @@
  * Paths the first 21 scenarios do not build (issue 11 §2): latency and jitter through a user-space relay,
  * unrelated HTTPS beside a session, data sent to the port the discovery listener holds, a refused TCP
  * connection, an MTU mismatch on one subnet, a LAN-mode NAT with a forward, a router forwarding UDP to
- * the wrong inside port, listen recording a whole session. Each is judged four ways — live `diagnose`,
+ * the wrong inside port, listen recording a whole session, a router dropping the waterfall stream by its id
+ * while listen joins late, SmartLink with outbound UDP refused. Each is judged four ways — live `diagnose`,
  * `analyze` of its `--write` recording, `analyze` of a tcpdump capture on the client's interface, and
  * (where set) `listen --capture` with the analysis of its own recording — and every expectation is
  * written from the scenario's construction, never computed by the analyzer.
@@ -369,4 +370,66 @@ table inet lab {
   },
 };
 
-export const PATH_SCENARIOS: Scenario[] = [...PATHS, SMARTLINK_UDP_WRONG_INSIDE, SMARTLINK_OUTBOUND_BLOCKED];
+/**
+ * A router that drops one VITA-49 stream by its id: the stream ID is word 1 of the VITA-49 header (reference
+ * §1), UDP payload bytes 4–7, so 8 + 4 bytes into the transport header — bit 96 for nftables' raw `@th`
+ * match. Its top byte 0x42 is the waterfalls' (reference §2.4: 0x42000000, … paired with the pan; FFT
+ * 0x40…, meters 0x00000700, audio 0x04…; the simulator follows it), so it takes the waterfall tiles of any
+ * size and nothing else.
+ */
+const DROP_WATERFALL_STREAM = `
+table inet lab {
+  counter waterfall_dropped { }
+  counter other_data_forwarded { }
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    ip saddr ${ADDR.radio} udp sport ${PORTS.data} @th,96,8 0x42 counter name "waterfall_dropped" drop
+    ip saddr ${ADDR.radio} udp sport ${PORTS.data} counter name "other_data_forwarded"
+  }
+}`;
+
+/** The probe's MTU steps found no size that carries the waterfall (mtu-phases.ts noteMtuSteps). */
+const NO_MTU_STEP_PASSES = /not even network_mtu 1300 carried the large packets/;
+
+const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
+  name: 'routed-listen-late-waterfall-dropped',
+  why:
+    'Three routers, path MTU 1500 throughout, and the middle one drops every datagram whose VITA-49 stream ID starts with 0x42 — the waterfall’s, whatever ' +
+    'its size — while the FFT (100 pixels, 244 B), meters and Opus pass. `listen --capture` joins the running session only once the probe watches its ' +
+    'streams: it never sees the pan created nor the waterfall’s own status, only the pan naming its waterfall, the FFT flowing and not one waterfall tile. ' +
+    'The pan implies its waterfall (issue 11 class 5), so every way in must say blocked at data:waterfall, never healthy. The cause cannot be told from ' +
+    'the judged run: small classes arriving and the large one never is exactly what an MTU hole looks like, so this expectation leaves the cause open ' +
+    '(today: mtu, rule data-missing-large). What refutes the MTU is the probe’s steps 1500 → 1300 after the run, which bring no waterfall tile either: ' +
+    'the live run, the tcpdump capture and listen (which see the steps) must say so in their advice and never advise an MTU setting; the --write ' +
+    'recording ends with the judged run and holds no step.',
+  build(lab) {
+    wanTopology(lab, { radioSide: 'none', clientSide: 'none' });
+    lab.nft('inet', DROP_WATERFALL_STREAM);
+  },
+  diagnose: { mode: 'lan', host: ADDR.radio },
+  settleS: 4,
+  expect: { hop: 'data:waterfall', cause: 'blocked' },
+  recording: { hop: 'data:waterfall', cause: 'blocked' },
+  wireCapture: { hop: 'data:waterfall', cause: 'blocked' },
+  listen: { hop: 'data:waterfall', cause: 'blocked' },
+  listenAfter: /watching the data plane/,
+  check(lab) {
+    assert.ok(lab.counter('inet', 'waterfall_dropped') > 0, 'the router dropped waterfall tiles');
+    assert.ok(lab.counter('inet', 'other_data_forwarded') > 0, 'the router forwarded the other data');
+  },
+  reports(r) {
+    for (const [what, report] of [...waysIn(r), ['recording', r.recording] as [string, AnalysisReport]]) {
+      assert.equal(hop(report, 'data:waterfall')?.status, 'blocked', `${what}: the waterfall hop`);
+      assert.equal(hop(report, 'data:panadapter')?.status, 'ok', `${what}: the FFT arrives`);
+      assert.equal(report.streams.filter((st) => st.kind === 'waterfall').length, 0, `${what}: not one waterfall tile`);
+      assert.ok(!report.verdict.advice.some((a) => MTU_1400_PASSES.test(a) || /set SmartSDR’s MTU to/.test(a)), `${what}: no MTU setting advised: ${report.verdict.advice.join(' | ')}`);
+      if (what === 'recording') continue;
+      assert.ok(report.verdict.advice.some((a) => NO_MTU_STEP_PASSES.test(a)), `${what}: the MTU steps carried no waterfall: ${report.verdict.advice.join(' | ')}`);
+      if (!what.startsWith('listen')) continue;
+      const setup = hop(report, 'stream-setup')?.evidence.join('\n') ?? '';
+      assert.doesNotMatch(setup, /panafall create/, `${what} joined late: the pan’s creation is not in its evidence`);
+    }
+  },
+};
+
+export const PATH_SCENARIOS: Scenario[] = [...PATHS, SMARTLINK_UDP_WRONG_INSIDE, SMARTLINK_OUTBOUND_BLOCKED, WATERFALL_DROPPED_LISTEN_LATE];

@@ -43,6 +43,19 @@ test('class 5: joining a running session on an MTU black hole — the pan names 
   assert.match(hop(r, 'data:waterfall')!.evidence.join('\n'), /waterfall=0x42000000/);
 });
 
+test('class 5: joining after the pan was made, with no status of it since — its FFT arriving implies the waterfall, which never comes → blocked', () => {
+  // What `listen` sees when it joins late and the radio repeats no pan status: the FFT (PCC 0x8003) flows,
+  // not one waterfall tile (PCC 0x8004, reference §2.2) arrives, and nothing on the control channel names
+  // either object. Before the FFT implied its waterfall this was 'inconclusive: no packet of 1000 B'.
+  const events = lanScenario({ seconds: 6 }).filter((e) => !/display (panafall|pan|waterfall)|R5\|/.test(text(e)) && pcc(e) !== 0x8004);
+  const r = analyze(events);
+  assert.equal(hop(r, 'data:panadapter')?.status, 'ok');
+  assert.equal(r.streams.filter((s) => s.kind === 'waterfall').length, 0, 'no tile arrives');
+  assert.equal(r.verdict.status, 'blocked', JSON.stringify(r.verdict));
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.match(hop(r, 'data:waterfall')!.evidence.join('\n'), /FFT stream 0x40000000 arriving/);
+});
+
 test('class 7: a 120 ms round trip with every ping answered is latency, not a dead radio: no control fault, the RTT in the evidence', () => {
   // Every reply 116 ms later than the scenario's 4 ms: a fixed-latency relay, nothing lost.
   const events = lanScenario({ seconds: 6, withAudio: true }).map((e) => (e.type === 'tcp-data' && /^R\d+\|/.test(text(e)) ? { ...e, ts: e.ts + 0.116 } : e));
