@@ -19,9 +19,11 @@ export type HolderKind = 'ip-fragments' | 'tcp-segments' | 'api-lines';
 /**
  * Default budget. Empirical: the analysis must stay under 150 MB of peak RSS (issue 13) and Node with the
  * reader's buffers idles at ≈60–70 MB; a healthy capture holds a few kB here (a 64 kB datagram, a TCP
- * window of API text), so 32 MiB is never reached by real traffic.
+ * window of API text; 256 pending datagrams of 64 kB are 16 MiB), so 24 MiB is never reached by real
+ * traffic. 24, not 32: the slab pool's idle quarter comes on top, and the tcp-holes family (the budget
+ * full all along) peaked at 148 MiB RSS with 32 and at 139 MiB with 24 (200 MB, bench hostile).
  */
-export const DEFAULT_REASSEMBLY_BUDGET = 32 * 1024 * 1024;
+export const DEFAULT_REASSEMBLY_BUDGET = 24 * 1024 * 1024;
 
 /**
  * Accounting overhead charged per held piece (fragment interval, TCP segment) besides its bytes, so a flood
