@@ -31,6 +31,14 @@ class Coverage {
   covered = 0;
   overflow = false;
 
+  /** Empty again, for the next frame (its arrays are reused). */
+  reset(): void {
+    this.starts.length = 0;
+    this.ends.length = 0;
+    this.covered = 0;
+    this.overflow = false;
+  }
+
   add(start: number, end: number): void {
     if (end <= start) return;
     const starts = this.starts;
@@ -92,10 +100,16 @@ const DONE_KEPT = 8;
 class FragmentAssembler<M> {
   completed = 0;
   broken = 0;
-  private readonly pending = new Map<number, Pending>();
+  /**
+   * Open frames, oldest first: at most maxPending (2 or 16), so a short array searched from the end.
+   * Frames that close go to `spare` and are reused with their coverage: one record per frame in a Map
+   * (with the Map shrinking and growing around it) was a third of the analysis's allocations.
+   */
+  private readonly pending: Pending[] = [];
+  private readonly spare: Pending[] = [];
   /** Frames begun and neither complete nor abandoned yet (their packets may still be on the way). */
   get open(): number {
-    return this.pending.size;
+    return this.pending.length;
   }
   private newest: number | undefined;
   /** Indices are uint32, so -1 marks an empty slot. */
@@ -119,26 +133,34 @@ class FragmentAssembler<M> {
     if (this.newest === undefined || isNewer(index, this.newest)) this.newest = index;
     // A fragment of a frame already completed (duplicate) or far behind is ignored, as FlexLib does.
     if (this.done.includes(index) || distance(this.newest, index) > this.staleAfter) return undefined;
-    let p = this.pending.get(index);
+    let at = this.find(index);
+    let p = at < 0 ? undefined : this.pending[at];
     if (p && p.total !== total) {
-      this.pending.delete(index);
+      this.close(at);
       this.broken++;
       p = undefined;
     }
     if (!p) {
-      p = { index, total, coverage: new Coverage(), bins: this.keepBins ? new Uint16Array(total) : undefined, meta };
-      this.pending.set(index, p);
+      p = this.spare.pop() ?? { index, total, coverage: new Coverage(), bins: undefined, meta };
+      p.index = index;
+      p.total = total;
+      p.coverage.reset();
+      // A completed frame's bins went to the caller: never reused.
+      p.bins = this.keepBins ? new Uint16Array(total) : undefined;
+      p.meta = meta;
+      this.pending.push(p);
       this.expire();
     }
     if (p.bins && bins) p.bins.set(bins.subarray(0, count), start);
     p.coverage.add(start, start + count);
     if (p.coverage.overflow) {
-      this.pending.delete(index);
+      this.close(this.find(index));
       this.broken++;
       return undefined;
     }
     if (p.coverage.covered < p.total) return undefined;
-    this.pending.delete(index);
+    // Returned to the caller, who reads it before the next fragment: only then is the record reused.
+    this.close(this.find(index));
     this.completed++;
     // The last DONE_KEPT completed indices, in a ring.
     this.done[this.doneAt] = index;
@@ -148,16 +170,32 @@ class FragmentAssembler<M> {
 
   /** End of input: every frame still open is broken. */
   finish(): void {
-    this.broken += this.pending.size;
-    this.pending.clear();
+    this.broken += this.pending.length;
+    while (this.pending.length > 0) this.close(this.pending.length - 1);
   }
 
+  /** Position of frame `index` among the open ones, or -1; the newest are the likeliest, so from the end. */
+  private find(index: number): number {
+    const pending = this.pending;
+    for (let i = pending.length - 1; i >= 0; i--) if (pending[i]!.index === index) return i;
+    return -1;
+  }
+
+  /** Frame `at` leaves the open ones; its record is kept for reuse (its fields are set afresh then). */
+  private close(at: number): void {
+    this.spare.push(this.pending[at]!);
+    this.pending.splice(at, 1);
+  }
+
+  /** Oldest first: frames too far behind the newest, and the oldest beyond maxPending, are abandoned. */
   private expire(): void {
     const newest = this.newest ?? 0;
-    for (const [index] of this.pending) {
-      if (distance(newest, index) > this.staleAfter || this.pending.size > this.maxPending) {
-        this.pending.delete(index);
+    for (let i = 0; i < this.pending.length; ) {
+      if (distance(newest, this.pending[i]!.index) > this.staleAfter || this.pending.length > this.maxPending) {
+        this.close(i);
         this.broken++;
+      } else {
+        i++;
       }
     }
   }
