@@ -122,41 +122,6 @@ test('a TCP hole that fills delivers its queue once, even when the text it deliv
   assert.equal(s.bytesToClient, 10 + 100 + 3 * 400 + 2 * 800);
 });
 
-test('TCP holes under a flood reuse the memory the budget took back: new buffers total about the budget, not the flood', () => {
-  // 512 directions, one segment in eight lost for good, 48 MB in all against a 1 MiB budget: the budget
-  // gives up the oldest hole for each new one all along. Every buffer made for held bytes is counted. With
-  // a fresh buffer per hole (left to the GC) this flood made 41.7 MiB of them, all waiting for a collection
-  // (V8 frees external memory lazily): what put the tcp-holes bench ~60 MiB of ArrayBuffers past its budget.
-  const budget = new ReassemblyBudget(1024 * 1024);
-  const tcp = new TcpReassembler(() => {}, DEFAULT_TCP_LIMITS, budget);
-  const dirs = 512;
-  const seq = new Uint32Array(dirs);
-  const payload = Buffer.alloc(1200, 'x');
-  let made = 0;
-  const allocUnsafeSlow = Buffer.allocUnsafeSlow;
-  Buffer.allocUnsafeSlow = (n: number) => {
-    made += n;
-    return allocUnsafeSlow(n);
-  };
-  let flood = 0;
-  try {
-    for (let i = 0; flood < 48e6; i++) {
-      const d = (i * 7919) % dirs;
-      const src = { ip: '192.168.1.20', port: 4992 };
-      const dst = { ip: `10.0.${d >> 8}.${d & 255}`, port: 50_000 + d };
-      const len = 200 + ((i * 131) % 1000);
-      if (Math.imul(i, 0x9e3779b1) >>> 29 !== 0) tcp.segment(T0 + i * 1e-5, src, dst, seq[d]!, TCP_FLAG.ACK, payload.subarray(0, len));
-      seq[d] = (seq[d]! + len) >>> 0;
-      flood += len;
-    }
-  } finally {
-    Buffer.allocUnsafeSlow = allocUnsafeSlow;
-  }
-  assert.ok(budget.evicted['tcp-segments'] > 5000, `${budget.evicted['tcp-segments']} holes given up`);
-  // The budget's worth in use, a quarter of it idle, and the slabs on their way between: twice the budget.
-  assert.ok(made <= 2 * budget.maxBytes, `${(made / 1048576).toFixed(1)} MiB of buffers made for a 1 MiB budget`);
-});
-
 /** Counts the bytes of every Buffer made by allocUnsafe or allocUnsafeSlow inside `measured` while `run` runs. */
 function bytesMade(run: (measured: <T>(f: () => T) => T) => void): number {
   const { allocUnsafe, allocUnsafeSlow } = Buffer;
@@ -179,6 +144,33 @@ function bytesMade(run: (measured: <T>(f: () => T) => T) => void): number {
   }
   return made;
 }
+
+test('TCP holes under a flood reuse the memory the budget took back: new buffers total about the budget, not the flood', () => {
+  // 512 directions, one segment in eight lost for good, 48 MB in all against a 1 MiB budget: the budget
+  // gives up the oldest hole for each new one all along. Every buffer made for held bytes is counted. With
+  // a fresh buffer per hole (left to the GC) this flood made 41.7 MiB of them, all waiting for a collection
+  // (V8 frees external memory lazily): what put the tcp-holes bench ~60 MiB of ArrayBuffers past its budget.
+  const budget = new ReassemblyBudget(1024 * 1024);
+  const tcp = new TcpReassembler(() => {}, DEFAULT_TCP_LIMITS, budget);
+  const dirs = 512;
+  const seq = new Uint32Array(dirs);
+  const payload = Buffer.alloc(1200, 'x');
+  const made = bytesMade((measured) => {
+    let flood = 0;
+    for (let i = 0; flood < 48e6; i++) {
+      const d = (i * 7919) % dirs;
+      const src = { ip: '192.168.1.20', port: 4992 };
+      const dst = { ip: `10.0.${d >> 8}.${d & 255}`, port: 50_000 + d };
+      const len = 200 + ((i * 131) % 1000);
+      if (Math.imul(i, 0x9e3779b1) >>> 29 !== 0) measured(() => tcp.segment(T0 + i * 1e-5, src, dst, seq[d]!, TCP_FLAG.ACK, payload.subarray(0, len)));
+      seq[d] = (seq[d]! + len) >>> 0;
+      flood += len;
+    }
+  });
+  assert.ok(budget.evicted['tcp-segments'] > 5000, `${budget.evicted['tcp-segments']} holes given up`);
+  // The budget's worth in use, a quarter of it idle, and the slabs on their way between: twice the budget.
+  assert.ok(made <= 2 * budget.maxBytes, `${(made / 1048576).toFixed(1)} MiB of buffers made for a 1 MiB budget`);
+});
 
 test('IP reassembly under a fragment flood reuses its memory: new buffers total about what is in flight, not the flood', () => {
   // 4000 datagrams of 6–14 kB, 8 in flight at once, each in shuffled 1480-byte fragments, one in four
