@@ -12,9 +12,9 @@
  *
  * Start-up (Node itself, loading the modules, building the report) is a fixed cost in every figure,
  * measured here on a capture of the session's control lines without data: at 256 MB it is about
- * half the main run and most of the meters run, so the figures are also printed without it (a meters
- * figure of 0.74 M packets/s at 256 MB and one of 3.08 M/s at 1024 MB were the same per-packet speed
- * plus start-up). CPU time (user + system) is printed beside wall time: load stretches wall time more.
+ * half the main run and most of the meters run, so the figures are also printed without it: a meters
+ * figure at 256 MB (500 k packets) is not comparable with one at 1024 MB (2 M) otherwise. CPU time
+ * (user + system, all threads) is printed beside wall time: load stretches wall time more.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
