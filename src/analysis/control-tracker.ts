@@ -57,8 +57,11 @@ interface PingStats {
   maxMs: number;
   sumMs: number;
   lastMs: number;
-  /** Longest time between two pings sent by the client. */
+  /** Longest time between two pings sent by the client, and when the ping that ended it was sent. */
   maxGapS: number;
+  maxGapEndTs: number;
+  /** When the latest answered ping was sent. */
+  lastAnsweredSentTs: number;
   lastSentTs: number;
   /** Longest time a ping waited for its reply (or until the end, if never answered). */
   maxOutstandingS: number;
@@ -403,7 +406,7 @@ export class ControlTracker {
       commands: new Map(),
       failed: [],
       replies: 0,
-      pings: { sent: 0, answered: 0, minMs: Infinity, maxMs: 0, sumMs: 0, lastMs: 0, maxGapS: 0, lastSentTs: 0, maxOutstandingS: 0 },
+      pings: { sent: 0, answered: 0, minMs: Infinity, maxMs: 0, sumMs: 0, lastMs: 0, maxGapS: 0, maxGapEndTs: 0, lastAnsweredSentTs: 0, lastSentTs: 0, maxOutstandingS: 0 },
       unanswered: [],
       streamCreates: [],
       messages: [],
@@ -487,7 +490,10 @@ export class ControlTracker {
     if (mtu !== undefined) this.onNetworkMtu?.({ mtu: Number(mtu), ts, step: 'asked' });
     if (w0 === 'ping') {
       const p = s.pings;
-      if (p.sent > 0) p.maxGapS = Math.max(p.maxGapS, ts - p.lastSentTs);
+      if (p.sent > 0 && ts - p.lastSentTs > p.maxGapS) {
+        p.maxGapS = ts - p.lastSentTs;
+        p.maxGapEndTs = ts;
+      }
       p.sent++;
       p.lastSentTs = ts;
     } else if (w0 === 'client') {
@@ -527,6 +533,7 @@ export class ControlTracker {
       const p = s.pings;
       const ms = (ts - rec.ts) * 1000;
       p.answered++;
+      p.lastAnsweredSentTs = Math.max(p.lastAnsweredSentTs, rec.ts);
       p.minMs = Math.min(p.minMs, ms);
       p.maxMs = Math.max(p.maxMs, ms);
       p.sumMs += ms;

@@ -214,6 +214,8 @@ interface ControlFacts {
       waitingNowS: number;
       /** Longest time between two pings the client sent. */
       maxGapS: number;
+      /** The ping that ended that longest gap, or a later one, was answered: the radio kept the client. */
+      answeredAfterLongestGap: boolean;
     };
     /** Commands other than ping never answered, or in flight, with their age. */
     unanswered: Array<{ command: string; ageS: number }>;
@@ -713,6 +715,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
         longestWaitS: p.maxOutstandingS,
         waitingNowS: oldestPing ? src.now - oldestPing.ts : 0,
         maxGapS: p.maxGapS,
+        answeredAfterLongestGap: p.maxGapS > 0 && p.lastAnsweredSentTs >= p.maxGapEndTs,
       },
       unanswered,
       ...(unreach ? { unreachable: unreach } : {}),

@@ -761,8 +761,9 @@ export const RULES: readonly Rule[] = [
     status: 'blocked',
     cause: 'ping-timeout',
     thresholds: { RADIO_KEEPALIVE_S },
-    source: 'reference §11 (wiki TCPIP-keepalive: after `keepalive enable` the radio drops a client that sends no ping for 15 s; a client that never enabled it is not dropped for silence)',
-    when: (f) => f.control.session?.keepaliveEnabled === true && f.control.session.pings.maxGapS > RADIO_KEEPALIVE_S,
+    source:
+      'reference §11 (wiki TCPIP-keepalive: after `keepalive enable` the radio drops a client that sends no ping for 15 s; a client that never enabled it is not dropped for silence); a ping after the gap answered on the same connection shows the radio kept the client (a capture whose clock stepped forward shows such a gap)',
+    when: (f) => f.control.session?.keepaliveEnabled === true && f.control.session.pings.maxGapS > RADIO_KEEPALIVE_S && !f.control.session.pings.answeredAfterLongestGap,
     summary: () => `the client enabled the radio’s keepalive, then sent no ping for more than ${RADIO_KEEPALIVE_S} s: the radio drops it`,
     evidence: none,
   },

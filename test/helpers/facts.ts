@@ -67,7 +67,7 @@ export function healthyLan(): PathFacts {
         lineErrors: 0,
         wanValidationFailed: false,
         keepaliveEnabled: true,
-        pings: { sent: 9, answered: 9, minMs: 1, avgMs: 2, maxMs: 4, longestWaitS: 0.004, waitingNowS: 0, maxGapS: 1 },
+        pings: { sent: 9, answered: 9, minMs: 1, avgMs: 2, maxMs: 4, longestWaitS: 0.004, waitingNowS: 0, maxGapS: 1, answeredAfterLongestGap: true },
         unanswered: [],
       },
     },

@@ -59,6 +59,25 @@ test('the clock stepped back 3 s and 10 s mid-session: healthy, every stream cou
   }
 });
 
+test('the clock stepped forward 20 s in a session with keepalive enabled: pings resume and are answered, so not ping-timeout', async () => {
+  const events = lanScenario({ withAudio: true, seconds: SECONDS });
+  const t0 = events[0]!.ts;
+  const client = events[0]!.type === 'tcp-open' ? events[0]!.src : undefined;
+  assert.ok(client);
+  const radio = events[0]!.type === 'tcp-open' ? events[0]!.dst : client;
+  // SmartSDR enables the radio's keepalive after connecting (reference §11); C9 is unused by the scenario.
+  events.push({ type: 'tcp-data', ts: t0 + 0.2, src: client, dst: radio, data: Buffer.from('C9|keepalive enable\n') });
+  events.push({ type: 'tcp-data', ts: t0 + 0.21, src: radio, dst: client, data: Buffer.from('R9|0|\n') });
+  events.sort((a, b) => a.ts - b.ts);
+  const whole = join(dir, 'keepalive.pcapng');
+  await writeEventsCapture(whole, events);
+  assert.equal((await analyzeCaptureFile(whole)).verdict.status, 'healthy');
+  const r = await analyzeCaptureFile(await stepped(whole, 20, 'fwd20.pcapng'));
+  const control = r.hops.find((h) => h.id === 'control');
+  assert.notEqual(control?.rule, 'control-pings-stopped', control?.evidence.join(' | '));
+  assert.equal(control?.status, 'ok', control?.evidence.join(' | '));
+});
+
 test('a forward jump is left as it is (a real silence looks the same), with no clock warning', async () => {
   const whole = join(dir, 'whole-fwd.pcapng');
   await writeEventsCapture(whole, lanScenario({ seconds: SECONDS }));

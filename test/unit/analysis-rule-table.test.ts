@@ -346,8 +346,9 @@ test('control: pings (PING_TIMEOUT_S = 17 s, reference §5.5; the radio’s keep
   expectRule(p({ longestWaitS: 17.01 }), 'control', 'control-ping-lost');
   expectRule(p({ longestWaitS: 17 }), 'control', 'control-ok');
   // RADIO_KEEPALIVE_S: the radio drops a client silent for more than 15 s — only one that enabled keepalive.
-  expectRule(p({ maxGapS: 15.01 }), 'control', 'control-pings-stopped');
-  expectRule(p({ maxGapS: 15 }), 'control', 'control-ok');
+  expectRule(p({ maxGapS: 15.01, answeredAfterLongestGap: false }), 'control', 'control-pings-stopped');
+  expectRule(p({ maxGapS: 15, answeredAfterLongestGap: false }), 'control', 'control-ok');
+  expectRule(p({ maxGapS: 30, answeredAfterLongestGap: true }), 'control', 'control-ok', 'a ping after the gap was answered: the radio kept the client');
   expectRule(bend((x) => ((x.control.session!.keepaliveEnabled = false), (x.control.session!.pings.maxGapS = 30))), 'control', 'control-ok', 'no keepalive enable: not dropped for silence');
   expectRule(p({ waitingNowS: 17.01 }), 'control', 'control-ping-waiting');
   // PINGS_MIN / PINGS_MISSING_MORE_THAN / PING_WAIT_S: 3 sent, none answered, one waiting 3 s.

@@ -164,8 +164,11 @@ test('keepalive: after `keepalive enable`, no ping for more than the radio’s 1
   const t0 = ev[0]!.ts;
   ev.push(...fromClient(t0 + 0.095, 'C95|keepalive enable'), ...fromRadio(t0 + 0.096, 'R95|0|'));
   const t = lastTs(ev);
-  ev.push(...fromClient(t + 16, 'C500|ping ms_timestamp=20000.0'), ...fromRadio(t + 16.004, 'R500|0|'));
-  assert.equal(verdict(analyze(ev)), 'control/ping-timeout');
+  // The radio dropped the client at 15 s (reference §11): the ping 16 s later gets no answer.
+  ev.push(...fromClient(t + 16, 'C500|ping ms_timestamp=20000.0'));
+  const r = analyze(ev);
+  assert.equal(verdict(r), 'control/ping-timeout');
+  assert.equal(hop(r, 'control').rule, 'control-pings-stopped');
 });
 
 test('ownership: partial `display pan` updates (no client_handle) of another client’s pan ask nothing of this client', () => {
