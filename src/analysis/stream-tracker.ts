@@ -48,6 +48,10 @@ const RATE_BLOCK = 32;
  * loopback diagnose at load 20 measured within 15 % of their sent rates.
  */
 const RATE_MIN_SPAN_S = 1;
+/** How far a measured rate may be off: the 15 % of RATE_MIN_SPAN_S's measurement (the announced rates are the reference's). */
+const RATE_ERROR = 0.15;
+/** The packets either side of a silence may each come half a period early or late (arithmetic). */
+const EDGE_SLOTS = 1;
 /** Packets a first, partial block needs before its rate is trusted (with RATE_MIN_SPAN_S). */
 const RATE_MIN_PACKETS = 8;
 /** Silences kept per stream for the outage facts; beyond, only their estimated loss is summed. */
@@ -491,7 +495,7 @@ function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slot
   const counted = st.seq.resync(s.packetCount);
   const byTime = slots - 1;
   const index = indexEstimate(st, buf, s, byTime);
-  const estimate = index === 'restarted' ? counted : wholeCycles(counted, index ?? byTime);
+  const estimate = index === 'restarted' ? counted : index === undefined ? wholeCycles(counted, byTime, timeBound(byTime)) : wholeCycles(counted, index);
   const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', ...(index === 'restarted' ? { restarted: true } : {}) };
   keepSilence(st, gap);
   st.pending = gap.basis === 'time' ? { gap, after: 1, periodS: (ts - st.lastTs) / slots } : undefined;
@@ -533,9 +537,23 @@ function resumed(st: TrackedStream, ts: number): void {
   st.pending = undefined;
 }
 
-/** `counted` plus the number of whole counter cycles that brings it nearest to `about`. */
-function wholeCycles(counted: number, about: number): number {
-  return counted + 16 * Math.max(0, Math.round((about - counted) / 16));
+/**
+ * `counted` plus the number of whole counter cycles that brings it nearest to `about`, never past `most`:
+ * a cycle the time could not have held is a pause of the sender, not 16 packets lost.
+ */
+function wholeCycles(counted: number, about: number, most = Infinity): number {
+  const cycles = Math.max(0, Math.round((about - counted) / 16));
+  return counted + 16 * Math.max(0, Math.min(cycles, Math.floor((most - counted) / 16)));
+}
+
+/**
+ * The most packets a silence with `byTime` due in it can have lost: a sender at a steady rate sends no
+ * more than one per period (arithmetic), with the rate off by up to RATE_ERROR and either edge of the
+ * silence displaced by up to half a period (EDGE_SLOTS in all). Without it, a 95-ms pause of 100/s Opus
+ * with its counter unbroken (9.5 periods: the simulator's audio start, lab-probe) read as 16 lost.
+ */
+function timeBound(byTime: number): number {
+  return byTime * (1 + RATE_ERROR) + EDGE_SLOTS;
 }
 
 /**

@@ -52,6 +52,14 @@ export interface ScenarioOptions {
    * unmutes it `lengthS` later; the radio sends no audio in between (counters unbroken).
    */
   audioMuted?: { atS: number; lengthS: number };
+  /**
+   * The radio's sender stops for `lengthS` at `atS` after the data starts and then goes on where it left
+   * off: every later datagram comes `lengthS` later, nothing is lost, counters and frame indices unbroken.
+   * `audioOnly`: only the audio sender pauses.
+   */
+  pauses?: Array<{ atS: number; lengthS: number; audioOnly?: boolean }>;
+  /** The pan's FFT and waterfall start this many seconds after the other streams (the radio sets it up later). */
+  panFromS?: number;
 }
 
 export const CLIENT: Endpoint = { ip: '192.168.10.20', port: 53344 };
@@ -120,8 +128,10 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     const counts = { meter: 0, fft: 0, wf: 0, opus: 0 };
     let nextMeterMs = 0;
     const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + o.audioMuted.lengthS) * 1000;
+    const paused = (ms: number, audio: boolean): number => (o.pauses ?? []).reduce((s, p) => (ms >= p.atS * 1000 && (audio || !p.audioOnly) ? s + p.lengthS : s), 0);
+    const panFromMs = (o.panFromS ?? 0) * 1000;
     for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {
-      const ts = setupEnd + ms / 1000;
+      const ts = setupEnd + ms / 1000 + paused(ms, false);
       const fftEvery = o.fftSlowAfterS !== undefined && ms >= o.fftSlowAfterS * 1000 ? 500 : 40;
       if (ms === nextMeterMs) {
         data.push({ ts, payload: meterPacket(counts.meter, [[24, -12000], [1, -32000]]) });
@@ -130,14 +140,14 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
         counts.meter++;
       }
       // One packet per frame: the frame index counts frames as the packet counter does (mod 16).
-      if (ms % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
-      if (ms % 50 === 0) {
+      if (ms >= panFromMs && ms % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
+      if (ms >= panFromMs && ms % 50 === 0) {
         for (let tile = 0; tile < 5; tile++) {
           const width = tile === 4 ? 624 : 684;
           data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, ms / 50, tile * 684, width, 3360) });
         }
       }
-      if (o.withAudio && ms % 10 === 0 && !muted(ms)) data.push({ ts, payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
+      if (o.withAudio && ms % 10 === 0 && !muted(ms)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
     }
     if (o.reorderEvery) {
       for (let i = o.reorderEvery; i + 1 < data.length; i += o.reorderEvery) {

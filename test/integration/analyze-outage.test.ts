@@ -137,3 +137,24 @@ test('Opus audio that stops while the slice is muted and comes back when it is u
   assert.deepEqual(r.outages, []);
   assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
 });
+
+test('a 95-ms pause of the audio sender with nothing lost is no loss, in the first second and later: 100/s Opus cannot lose 16 in 9.5 periods', async () => {
+  // The simulator's audio started this way (lab-probe): its first packet, 95 ms of nothing while the pan
+  // was set up, then steady, counter unbroken. Here the pan's streams start 0.5 s after the audio, so no
+  // larger stream flows across the pause; the meters are smaller than Opus packets and prove nothing.
+  // At 100/s (reference §3.5) the pause holds 9.5 periods: past HALF_COUNTER, so it is read by time, but
+  // 16 lost would need 17 periods.
+  for (const atS of [0.01, 5]) {
+    const r = await analyze(`pause-${atS}`, lanScenario({ seconds: 8, withAudio: true, panFromS: 0.5, pauses: [{ atS, lengthS: 0.095, audioOnly: true }] }));
+    assert.equal(stream(r, '0x04000009').packets, slots(10, 0, 7500), `pause at ${atS} s: every Opus slot of the construction arrived`);
+    for (const s of r.streams) assert.equal(s.lost, 0, `pause at ${atS} s: ${s.id} lost nothing`);
+    assert.deepEqual(r.outages, [], `pause at ${atS} s`);
+    assert.equal(r.verdict.status, 'healthy', `pause at ${atS} s: ${JSON.stringify(r.verdict)}`);
+  }
+});
+
+test('a 170-ms hole in 100/s Opus is 17 lost although the counter sees 1: a whole cycle the time can hold is still counted', async () => {
+  const hole = { atS: 5, lengthS: 0.17 };
+  const r = await analyze('opus-hole', lanScenario({ seconds: 8, withAudio: true, holes: [hole] }));
+  assert.equal(stream(r, '0x04000009').lost, slots(10, hole.atS * 1000, hole.lengthS * 1000), 'Opus: the 17 slots in the hole');
+});
