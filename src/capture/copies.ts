@@ -49,15 +49,16 @@ export const LEARN_FRAMES = 32;
  */
 const COPY_MODE_FRACTION = 0.25;
 
-interface Held {
-  linkType: number;
-  sec: number;
-  nsec: number;
-  bytes: Buffer;
-  origLen: number;
-  interfaceId: number;
-  copy: boolean;
-}
+/**
+ * The numbers of a held frame, HELD_FIELDS per frame in one Float64Array, its bytes in a slot of an
+ * array made with objects in it. Per-frame object literals pushed on a fresh `[]` (an array of small
+ * integers until its first push) threw away the optimised reader, where this is inlined, at the first
+ * frame of every capture after the first ('not a Smi' in pcapng parse, `node --trace-deopt-verbose`):
+ * a batch thread analyses many captures, and re-optimised for each.
+ */
+const HELD = { linkType: 0, sec: 1, nsec: 2, origLen: 3, interfaceId: 4, copy: 5 } as const;
+const HELD_FIELDS = 6;
+const NOTHING_HELD = Buffer.alloc(0);
 
 /**
  * Decides on the first LEARN_FRAMES frames (held, copied) whether the capture records copies; only
@@ -70,7 +71,10 @@ export class CopyFilter implements RecordSink {
   private readonly recent: Recent[] = Array.from({ length: RECENT }, () => ({ linkType: -1, length: -1, sec: 0, nsec: 0, bytes: Buffer.alloc(FINGERPRINT), used: 0 }));
   private next = 0;
   private mode: 'learning' | 'on' | 'off' = 'learning';
-  private held: Held[] = [];
+  /** Copies of the held frames' bytes, the first `heldCount`; their numbers are in heldNumbers. */
+  private readonly held: Buffer[] = Array.from({ length: LEARN_FRAMES }, () => NOTHING_HELD);
+  private heldCount = 0;
+  private readonly heldNumbers = new Float64Array(LEARN_FRAMES * HELD_FIELDS);
 
   constructor(private readonly sink: RecordSink) {}
 
@@ -82,20 +86,32 @@ export class CopyFilter implements RecordSink {
       else this.sink.record(linkType, sec, nsec, buf, start, caplen, origLen, interfaceId);
       return;
     }
-    this.held.push({ linkType, sec, nsec, bytes: Buffer.from(buf.subarray(start, start + caplen)), origLen, interfaceId, copy });
-    if (this.held.length >= LEARN_FRAMES) this.flush();
+    const at = this.heldCount * HELD_FIELDS;
+    const n = this.heldNumbers;
+    n[at + HELD.linkType] = linkType;
+    n[at + HELD.sec] = sec;
+    n[at + HELD.nsec] = nsec;
+    n[at + HELD.origLen] = origLen;
+    n[at + HELD.interfaceId] = interfaceId;
+    n[at + HELD.copy] = copy ? 1 : 0;
+    this.held[this.heldCount++] = Buffer.from(buf.subarray(start, start + caplen));
+    if (this.heldCount >= LEARN_FRAMES) this.flush();
   }
 
   /** Decides on what is held and passes it on; call at the end of input too. */
   flush(): void {
     if (this.mode !== 'learning') return;
-    const held = this.held;
-    this.held = [];
-    const copies = held.filter((h) => h.copy).length;
+    const held = this.held.slice(0, this.heldCount);
+    this.held.fill(NOTHING_HELD);
+    this.heldCount = 0;
+    const n = this.heldNumbers;
+    const isCopy = (i: number): boolean => n[i * HELD_FIELDS + HELD.copy] === 1;
+    const copies = held.filter((_, i) => isCopy(i)).length;
     this.mode = held.length > 1 && copies >= held.length * COPY_MODE_FRACTION ? 'on' : 'off';
-    for (const h of held) {
-      if (this.mode === 'on' && h.copy) this.copies++;
-      else this.sink.record(h.linkType, h.sec, h.nsec, h.bytes, 0, h.bytes.length, h.origLen, h.interfaceId);
+    for (const [i, bytes] of held.entries()) {
+      const at = i * HELD_FIELDS;
+      if (this.mode === 'on' && isCopy(i)) this.copies++;
+      else this.sink.record(n[at + HELD.linkType]!, n[at + HELD.sec]!, n[at + HELD.nsec]!, bytes, 0, bytes.length, n[at + HELD.origLen]!, n[at + HELD.interfaceId]!);
     }
   }
 
