@@ -91,6 +91,7 @@ function finish(a: Analyzer, stats: CaptureStats, name: string): AnalysisReport 
   for (const w of stats.warnings) a.warn(w);
   if (stats.captureDropped) a.warn(`the capturing machine dropped ${stats.captureDropped} packet(s): loss figures may include them`);
   if (stats.truncated) a.truncated = stats.truncated;
+  if (stats.unreadLinks) a.unreadLinks = stats.unreadLinks;
   a.finish();
   const durationS = stats.firstTs !== undefined && stats.lastTs !== undefined ? stats.lastTs - stats.firstTs : 0;
   const source: AnalysisReport['source'] = { file: name, packets: stats.packets, bytes: stats.bytes, durationS: Math.round(durationS * 1000) / 1000 };

@@ -108,6 +108,30 @@ function pktapIpOffset(buf: Buffer, start: number, end: number): number {
   return inner === LINKTYPE.PKTAP ? -1 : ipOffset(inner, buf, start + length, end);
 }
 
+const SUPPORTED = new Set<number>(Object.values(LINKTYPE));
+
 export function isSupportedLinkType(linkType: number): boolean {
-  return (Object.values(LINKTYPE) as number[]).includes(linkType);
+  return SUPPORTED.has(linkType);
+}
+
+/**
+ * What the link types a capture of a radio session is likely to be in, but FlexPath does not read, are
+ * (tcpdump.org LINKTYPE registry): mostly Wi-Fi captured in monitor mode (macOS Wireless Diagnostics'
+ * sniffer, Wireshark's monitor-mode checkbox), whose data frames are 802.11 and usually encrypted.
+ */
+const UNREAD_NAMES: Readonly<Record<number, string>> = {
+  9: 'PPP',
+  105: 'IEEE 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  119: 'Prism 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  127: 'IEEE 802.11 radio frames with radiotap: a Wi-Fi capture in monitor mode',
+  163: 'AVS 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  192: 'PPI 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  239: 'Linux NFLOG',
+  252: 'Wireshark upper-layer PDUs (an export, not packets)',
+};
+
+/** 'link type 127 (IEEE 802.11 radio frames with radiotap: …)', or the number alone for the others. */
+export function linkTypeText(linkType: number): string {
+  const name = UNREAD_NAMES[linkType];
+  return name === undefined ? `link type ${linkType}` : `link type ${linkType} (${name})`;
 }

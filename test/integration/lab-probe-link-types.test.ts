@@ -45,14 +45,19 @@ const expected = perStream(events);
 const ethernet = join(dir, 'eth.pcapng');
 const written = writeEventsCapture(ethernet, events);
 
+/** Frames written by the last rewrite(). */
+let rewritten = 0;
+
 /** The Ethernet capture rewritten frame by frame through `frame` into a capture of link type `linkType`. */
 async function rewrite(name: string, linkType: number, frame: (eth: Buffer) => Buffer, pcapng = false): Promise<string> {
   await written;
   const file = join(dir, name);
+  rewritten = 0;
   const w = pcapng ? new PcapngWriter(file, { interfaces: [{ linkType, name: 'pktap' }] }) : new PcapWriter(file, { linkType });
   await readCaptureRecords(ethernet, {
     record: (_link, sec, nsec, buf, start, caplen) => {
       w.write(BigInt(sec) * 1_000_000_000n + BigInt(nsec), frame(Buffer.from(buf.subarray(start, start + caplen))));
+      rewritten++;
     },
   });
   await w.close();
@@ -73,3 +78,24 @@ const cases: [string, () => Promise<string>][] = [
   ['raw IP with OpenBSD DLT_RAW 14 in the file header', () => rewrite('raw14.pcap', 14, (eth) => eth.subarray(ETHERNET_HEADER))],
 ];
 for (const [name, make] of cases) test(`${name}: healthy, every datagram counted`, async () => assertHealthyAndWhole(await make()));
+
+/** radiotap header (version 0, length 8, no fields) + an 802.11 data header (24 bytes) before the IP packet. */
+function radiotap80211(eth: Buffer): Buffer {
+  const rt = Buffer.alloc(8);
+  rt.writeUInt16LE(8, 2);
+  const wlan = Buffer.alloc(24);
+  wlan[0] = 0x08;
+  return Buffer.concat([rt, wlan, eth.subarray(ETHERNET_HEADER)]);
+}
+
+test('a Wi-Fi monitor-mode capture (802.11 + radiotap, link type 127) says it cannot be read and why, not "no FlexRadio session"', async () => {
+  const file = await rewrite('radiotap.pcap', 127, radiotap80211);
+  const frames = rewritten;
+  assert.ok(frames > 100);
+  const r = await analyzeCaptureFile(file);
+  assert.equal(r.verdict.status, 'inconclusive');
+  assert.equal(r.verdict.rule, 'verdict-link-unread');
+  assert.match(r.verdict.summary, new RegExp(`${frames} frame\\(s\\) on link type 127 \\(IEEE 802\\.11 radio frames with radiotap.*\\), the first at frame 1`));
+  assert.doesNotMatch(r.verdict.summary, /No FlexRadio session/);
+  assert.ok(r.verdict.advice.some((a) => /not Wi-Fi monitor/.test(a)), r.verdict.advice.join(' | '));
+});
