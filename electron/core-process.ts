@@ -4,9 +4,13 @@
  * a utility process is plain Node plus that port (test/unit/electron-core.test.ts checks).
  */
 import { productBackends } from '../src/bridge/backends.js';
+import { tuneHeap } from '../src/common/heap.js';
 import { serveCore, type ParentPortLike } from './core-host.js';
 import { CORE_CONFIG_ARG, type CoreConfig } from './core-messages.js';
 import { desktopSmartLinkAccount } from './token-store.js';
+
+// The core parses captures as the CLI does: the same heap settings (see heap.ts).
+tuneHeap();
 
 /** After a window connects and nothing was chosen or found, the demo starts by itself. */
 const AUTO_DEMO_MS = 4000;
