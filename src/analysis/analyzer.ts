@@ -3,6 +3,7 @@
  * Capture files, the live UDP socket, the tcpdump pipe and the simulator all call `feed`.
  */
 import { ReassemblyBudget } from '../capture/budget.js';
+import type { UnreadLink } from '../capture/reader.js';
 import type { NetEvent } from '../capture/types.js';
 import type { LocalFacts } from '../local/types.js';
 import { formatEndpoint } from '../capture/types.js';
@@ -92,6 +93,8 @@ export class Analyzer {
   local: LocalFacts | undefined;
   /** A capture file whose UDP/TCP packets were cut by its snapshot length (the capture reader counts them). */
   truncated: { packets: number; snaplen: number } | undefined;
+  /** A capture file's frames on link types the reader does not decode. */
+  unreadLinks: UnreadLink[] | undefined;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
   firstTs: number | undefined;
@@ -187,6 +190,7 @@ export class Analyzer {
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
       ...(this.local ? { local: this.local } : {}),
       ...(this.truncated ? { truncated: this.truncated } : {}),
+      ...(this.unreadLinks ? { unreadLinks: this.unreadLinks } : {}),
     });
   }
 

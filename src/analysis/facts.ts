@@ -8,6 +8,7 @@
  * facts carry the waited time and the rules compare).
  */
 import { REPLY } from '../api/codes.js';
+import type { UnreadLink } from '../capture/reader.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
@@ -34,6 +35,8 @@ export interface FactSources {
   local?: LocalFacts;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length. */
   truncated?: { packets: number; snaplen: number };
+  /** Frames on link types the capture reader does not decode. */
+  unreadLinks?: UnreadLink[];
 }
 
 const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
@@ -306,6 +309,8 @@ export interface PathFacts {
   local?: LocalFacts;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length: their contents are partial. */
   truncated?: { packets: number; snaplen: number };
+  /** Frames on link types the capture reader does not decode (absent: none): per link type, count and first frame. */
+  unreadLinks?: UnreadLink[];
 }
 
 /** The API session the verdict is about: the one that set up UDP or created streams, else the busiest. */
@@ -387,6 +392,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     hasSession: s !== undefined,
     ...(src.local ? { local: src.local } : {}),
     ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
+    ...(src.unreadLinks ? { unreadLinks: src.unreadLinks.map((u) => ({ ...u })) } : {}),
   };
 }
 

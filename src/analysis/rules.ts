@@ -28,6 +28,7 @@
  */
 import { REPLY, formatCode } from '../api/codes.js';
 import { REPLY_RTT_FACTOR, replyWait } from '../api/reply-wait.js';
+import { linkTypeText } from '../capture/link.js';
 import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
@@ -1514,6 +1515,20 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     when: (f) => f.hasSession && !f.anyData,
     summary: () => 'The control channel is up but no data stream was requested in the evidence, so the data path could not be judged.',
     advice: () => ['Capture while the panadapter and audio are open, or run `flexpath diagnose --probe`.'],
+  },
+  {
+    id: 'verdict-link-unread',
+    status: 'inconclusive',
+    thresholds: {},
+    source:
+      'tcpdump.org LINKTYPE registry (a capture\'s link type fixes the layout of every frame; the reader decodes Ethernet, raw IP, NULL/LOOP, Linux cooked v1/v2 and PKTAP) and DESIGN §2 (inconclusive: say what to capture next)',
+    // Frames the reader could not open may hold the session: "no session" would be a claim about bytes unread.
+    when: (f) => !f.hasSession && !f.anyData && (f.unreadLinks?.length ?? 0) > 0,
+    summary: (f) =>
+      `Frames on a link type FlexPath does not decode: ${f.unreadLinks!.map((u) => `${u.frames} frame(s) on ${linkTypeText(u.linkType)}, the first at frame ${u.firstPacket}`).join('; ')}. The frames it could read hold no FlexRadio session, so whether the radio's traffic is in this capture cannot be told.`,
+    advice: () => [
+      'Capture on the computer running SmartSDR, on its network adapter in normal (not Wi-Fi monitor) mode: `tcpdump -i <adapter> -w ticket.pcapng udp or tcp port 4992 or tcp port 443`, or Wireshark on that adapter.',
+    ],
   },
   {
     id: 'verdict-foreign-vita',

@@ -23,6 +23,7 @@ import { type FftFrame, FftFrameAssembler, type WaterfallLine, WaterfallLineAsse
 import { type PacketScan, newScan, scanPacket } from '../vita/scan.js';
 import { type StreamId, streamId as toStreamId } from '../vita/stream-id.js';
 import { SequenceTracker } from './sequence.js';
+import { objectArray } from '../common/arrays.js';
 
 /** Seconds of per-second history kept per stream for the UI's charts. */
 const SERIES_SECONDS = 120;
@@ -179,7 +180,7 @@ export interface Beacon {
 }
 
 export class StreamTracker {
-  readonly streams: TrackedStream[] = [];
+  readonly streams: TrackedStream[] = objectArray();
   /** Streams by stream ID × 65536 + PCC; a few src/dst pairs share one key at most. */
   private readonly byKey = new Map<number, TrackedStream[]>();
   private readonly scan: PacketScan = newScan();

@@ -12,7 +12,7 @@ import type { RecordSink } from './format.js';
 import { decodeIcmp } from './icmp.js';
 import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
 import { TCP, UDP, tcpHeaderBytes } from './l4.js';
-import { ipOffset } from './link.js';
+import { ipOffset, isSupportedLinkType } from './link.js';
 import { DEFAULT_TCP_LIMITS, type TcpLimits, TcpReassembler } from './tcp.js';
 import type { NetEvent } from './types.js';
 import { bufferView } from '../common/bytes.js';
@@ -55,6 +55,8 @@ export class Dissector implements RecordSink {
    * "limit each packet"), and the longest such frame as captured (≈ the snapshot length).
    */
   readonly truncated = { packets: 0, snaplen: 0 };
+  /** Frames on link types this reader does not decode, per link type, with the first one's packet number. */
+  readonly unreadLinks = new Map<number, { frames: number; firstPacket: number }>();
   /** Backward clock steps seen (see CLOCK_STEP_BACK_S), and the first one. */
   readonly clockSteps: { count: number; first?: { packet: number; backS: number } } = { count: 0 };
   /** Seconds added to every timestamp since the clock steps seen so far. */
@@ -97,11 +99,18 @@ export class Dissector implements RecordSink {
     return this.lastTs;
   }
 
+  private unreadLink(linkType: number): void {
+    const seen = this.unreadLinks.get(linkType);
+    if (seen) seen.frames++;
+    else this.unreadLinks.set(linkType, { frames: 1, firstPacket: this.packets });
+  }
+
   /** One link-layer frame in buf[start, end). */
   frame(linkType: number, ts: number, buf: Buffer, start: number, end: number): void {
     const off = ipOffset(linkType, buf, start, end);
     if (off < 0) {
       this.nonIp++;
+      if (!isSupportedLinkType(linkType)) this.unreadLink(linkType);
       return;
     }
     const ip = this.ip;

@@ -1,7 +1,7 @@
 /**
  * Link layers: where the IP packet starts inside a captured frame. Layouts from the tcpdump.org
  * LINKTYPE registry (https://www.tcpdump.org/linktypes.html) and its per-type pages (LINKTYPE_LINUX_SLL,
- * LINKTYPE_LINUX_SLL2, LINKTYPE_NULL/LOOP); VLAN tags per IEEE 802.1Q / 802.1ad.
+ * LINKTYPE_LINUX_SLL2, LINKTYPE_NULL/LOOP, LINKTYPE_PKTAP); VLAN tags per IEEE 802.1Q / 802.1ad.
  */
 import { u16be, u32be, u32le } from '../common/bytes.js';
 
@@ -14,6 +14,15 @@ export const LINKTYPE = {
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
+  /** Apple PKTAP: macOS `tcpdump -i pktap` (and its default interface) writes it. */
+  PKTAP: 258,
+  /**
+   * DLT_RAW's own value, 12 (14 on OpenBSD): files should carry LINKTYPE_RAW (101), but writers that copy
+   * the DLT into the file header put 12 or 14 there, and Wireshark reads both as raw IP (Guy Harris,
+   * wireshark-dev 2021-09 "DLT_RAW is defined as 14 on OpenBSD and 12 on all other platforms").
+   */
+  DLT_RAW: 12,
+  DLT_RAW_OPENBSD: 14,
 } as const;
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -52,6 +61,8 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
       return ipByEthertype(type, off + 2);
     }
     case LINKTYPE.RAW:
+    case LINKTYPE.DLT_RAW:
+    case LINKTYPE.DLT_RAW_OPENBSD:
     case LINKTYPE.IPV4:
     case LINKTYPE.IPV6:
       return end > start ? start : -1;
@@ -72,11 +83,55 @@ export function ipOffset(linkType: number, buf: Buffer, start: number, end: numb
       // protocol(2) reserved(2) interface index(4) ARPHRD(2) packet type(1) address length(1) address(8)
       if (end - start < 20) return -1;
       return ipByEthertype(u16be(buf, start), start + 20);
+    case LINKTYPE.PKTAP:
+      return pktapIpOffset(buf, start, end);
     default:
       return -1;
   }
 }
 
+/** PKTAP record type of a packet (the other, 0, carries none): tcpdump print-pktap.c PKT_REC_PACKET. */
+const PKTAP_RECORD_PACKET = 1;
+/** The fixed part of the PKTAP header up to the fields read here (length, record type, inner DLT). */
+const PKTAP_MIN_HEADER = 12;
+
+/**
+ * PKTAP (tcpdump.org LINKTYPE_PKTAP; tcpdump print-pktap.c): a header in little-endian order — its own
+ * length (4), record type (4), the DLT of the frame that follows (4), interface name, process … — then the
+ * interface's own frame (Ethernet on en0, NULL on lo0, raw IP on utun). A PKTAP inside PKTAP is not a frame.
+ */
+function pktapIpOffset(buf: Buffer, start: number, end: number): number {
+  if (end - start < PKTAP_MIN_HEADER) return -1;
+  const length = u32le(buf, start);
+  if (length < PKTAP_MIN_HEADER || length > end - start || u32le(buf, start + 4) !== PKTAP_RECORD_PACKET) return -1;
+  const inner = u32le(buf, start + 8);
+  return inner === LINKTYPE.PKTAP ? -1 : ipOffset(inner, buf, start + length, end);
+}
+
+const SUPPORTED = new Set<number>(Object.values(LINKTYPE));
+
 export function isSupportedLinkType(linkType: number): boolean {
-  return (Object.values(LINKTYPE) as number[]).includes(linkType);
+  return SUPPORTED.has(linkType);
+}
+
+/**
+ * What the link types a capture of a radio session is likely to be in, but FlexPath does not read, are
+ * (tcpdump.org LINKTYPE registry): mostly Wi-Fi captured in monitor mode (macOS Wireless Diagnostics'
+ * sniffer, Wireshark's monitor-mode checkbox), whose data frames are 802.11 and usually encrypted.
+ */
+const UNREAD_NAMES: Readonly<Record<number, string>> = {
+  9: 'PPP',
+  105: 'IEEE 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  119: 'Prism 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  127: 'IEEE 802.11 radio frames with radiotap: a Wi-Fi capture in monitor mode',
+  163: 'AVS 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  192: 'PPI 802.11 radio frames: a Wi-Fi capture in monitor mode',
+  239: 'Linux NFLOG',
+  252: 'Wireshark upper-layer PDUs (an export, not packets)',
+};
+
+/** 'link type 127 (IEEE 802.11 radio frames with radiotap: …)', or the number alone for the others. */
+export function linkTypeText(linkType: number): string {
+  const name = UNREAD_NAMES[linkType];
+  return name === undefined ? `link type ${linkType}` : `link type ${linkType} (${name})`;
 }

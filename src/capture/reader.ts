@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { CopyFilter } from './copies.js';
 import { type DissectOptions, Dissector } from './dissect.js';
 import type { RecordSink } from './format.js';
-import { isSupportedLinkType } from './link.js';
+import { linkTypeText } from './link.js';
 import { type ChunkSource, type PumpResult, fileSource, pump, streamSource } from './source.js';
 import type { NetEvent } from './types.js';
 
@@ -30,6 +30,15 @@ export interface CaptureStats {
   captureDropped?: number;
   /** UDP/TCP packets cut short by the capture's snapshot length, and that length (absent: none was cut). */
   truncated?: { packets: number; snaplen: number };
+  /** Frames on link types the reader does not decode (absent: none). */
+  unreadLinks?: UnreadLink[];
+}
+
+/** Frames of one link type the reader does not decode: how many, and the packet number of the first. */
+export interface UnreadLink {
+  linkType: number;
+  frames: number;
+  firstPacket: number;
 }
 
 export interface ReadOptions extends DissectOptions {
@@ -61,7 +70,7 @@ async function readFrom(source: ChunkSource, sink: (e: NetEvent) => void, opts: 
   warnings.push(...dissector.finish());
   const copied = copies.warning(dissector.packets + copies.copies);
   if (copied !== undefined) warnings.push(copied);
-  linkTypeWarnings(pumped, dissector, warnings);
+  linkTypeWarnings(dissector, warnings);
   const stats: CaptureStats = {
     format: pumped.format,
     packets: dissector.packets,
@@ -73,14 +82,18 @@ async function readFrom(source: ChunkSource, sink: (e: NetEvent) => void, opts: 
   };
   if (pumped.captureDropped !== undefined) stats.captureDropped = pumped.captureDropped;
   if (dissector.truncated.packets > 0) stats.truncated = { ...dissector.truncated };
+  if (dissector.unreadLinks.size > 0) stats.unreadLinks = unreadLinks(dissector);
   return stats;
 }
 
-function linkTypeWarnings(pumped: PumpResult, dissector: Dissector, warnings: string[]): void {
-  const unsupported = pumped.linkTypes.filter((t) => !isSupportedLinkType(t));
-  if (unsupported.length > 0) {
-    warnings.push(`link type(s) ${unsupported.join(', ')} not supported: their frames were not decoded (${dissector.nonIp} non-IP or undecoded frames in total)`);
+function linkTypeWarnings(dissector: Dissector, warnings: string[]): void {
+  for (const u of unreadLinks(dissector)) {
+    warnings.push(`${linkTypeText(u.linkType)} is not supported: its ${u.frames} frame(s) were not decoded (the first is frame ${u.firstPacket})`);
   }
+}
+
+function unreadLinks(dissector: Dissector): UnreadLink[] {
+  return [...dissector.unreadLinks].map(([linkType, u]) => ({ linkType, ...u }));
 }
 
 export interface RecordStats extends PumpResult {

@@ -13,6 +13,14 @@ import { BLOCK, PcapngParser } from './pcapng.js';
 
 const CHUNK_SIZE = 4 * 1024 * 1024;
 
+/**
+ * A finished read's chunk buffer, kept for the next capture this thread reads (a batch thread reads one
+ * after another, analysis/batch.ts): a fresh buffer per capture is 1024 pages the kernel faults in and
+ * zeroes during the first read, and 4 MiB of external memory V8 frees only at some later GC. Taken by
+ * one read at a time; records' views into it are valid only while the sink runs, as within a capture.
+ */
+let spare: Buffer | undefined;
+
 /** Something to read bytes from: a file handle or a stream adapter. Returns 0 at the end. */
 export interface ChunkSource {
   read(buf: Buffer, offset: number, length: number): Promise<number>;
@@ -73,7 +81,18 @@ export interface PumpOptions {
 
 /** Reads `source` to its end, feeding every record to `sink`; warnings are appended to `warnings`. */
 export async function pump(source: ChunkSource, sink: RecordSink, warnings: string[], opts: PumpOptions = {}): Promise<PumpResult> {
-  let buf = Buffer.allocUnsafe(opts.chunkSize ?? CHUNK_SIZE);
+  const first = opts.chunkSize === undefined && spare !== undefined ? spare : Buffer.allocUnsafe(opts.chunkSize ?? CHUNK_SIZE);
+  if (first === spare) spare = undefined;
+  try {
+    return await pumpWith(first, source, sink, warnings, opts);
+  } finally {
+    // Also when a long record made the read move to a bigger buffer: this one is then no longer used.
+    if (first.length === CHUNK_SIZE) spare = first;
+  }
+}
+
+async function pumpWith(first: Buffer, source: ChunkSource, sink: RecordSink, warnings: string[], opts: PumpOptions): Promise<PumpResult> {
+  let buf = first;
   let filled = 0;
   /** File offset of buf[0]. */
   let base = 0;

@@ -10,6 +10,7 @@
  * UI's spectrum tap keeps the bins.
  */
 import { vitaFrequencyToHz } from './payload/waterfall.js';
+import { objectArray } from '../common/arrays.js';
 
 /** One fragment, as read from an FFT or waterfall payload; `bins` may be omitted when only counting. */
 interface Fragment {
@@ -105,8 +106,8 @@ class FragmentAssembler<M> {
    * Frames that close go to `spare` and are reused with their coverage: one record per frame in a Map
    * (with the Map shrinking and growing around it) was a third of the analysis's allocations.
    */
-  private readonly pending: Pending[] = [];
-  private readonly spare: Pending[] = [];
+  private readonly pending: Pending[] = objectArray();
+  private readonly spare: Pending[] = objectArray();
   /** Frames begun and neither complete nor abandoned yet (their packets may still be on the way). */
   get open(): number {
     return this.pending.length;

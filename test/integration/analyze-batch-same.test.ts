@@ -3,8 +3,8 @@
  * whichever thread takes it (this one or a worker), whether that thread primed itself with another
  * capture's head first, whatever captures it analysed before, and after the report crossed to this
  * thread by structured clone. The captures differ in what they exercise — sessions with and without a
- * fault, a real discovery capture, a pktmon capture whose copies are filtered, a gzipped one — and the
- * batch holds enough of them for every thread to prime (analysis/batch.ts).
+ * fault, a real discovery capture, a pktmon capture whose copies are filtered, a gzipped one, one cut
+ * short — and the batch holds enough of them for every thread to prime (analysis/batch.ts).
  *
  * The expected report is the single-file analysis of the same capture, in a fresh analyzer, never primed.
  */
@@ -45,6 +45,10 @@ const written = (async () => {
   copyFileSync(join(repoRoot, 'test', 'fixtures', 'pktmon', 'flex-lan-pktmon.pcapng'), join(captures, 'g-pktmon.pcapng'));
   writeFileSync(join(captures, 'h-healthy.pcapng.gz'), gzipSync(readFileSync(join(captures, 'a-healthy.pcapng'))));
   await writeScenario('i-reorder.pcapng', { reorderEvery: 50, withAudio: true, seconds: 3 });
+  // Cut inside a record, and shorter than the captures before it: a thread reuses its read buffer, whose
+  // bytes past this file's end are an earlier capture's.
+  const whole = readFileSync(join(captures, 'a-healthy.pcapng'));
+  writeFileSync(join(captures, 'j-cut.pcapng'), whole.subarray(0, Math.floor(whole.length / 3) + 7));
   return readdirSync(captures)
     .sort()
     .map((f): InputSpec & { path: string } => ({ kind: f.endsWith('.gz') ? 'gzip' : 'file', name: f, path: join(captures, f) }));

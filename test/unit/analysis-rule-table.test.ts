@@ -543,6 +543,15 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
   // No session at all: the SmartLink hops do not claim a LAN session.
   assert.deepEqual(judgeHop(nothing, 'radio-registration').evidence, ['no FlexRadio session in the evidence']);
   assert.deepEqual(judgeHop(healthyLan(), 'radio-registration').evidence, ['not used: LAN session']);
+  // Frames the reader could not decode (a Wi-Fi monitor-mode capture): said so with the link type, not "no session";
+  // a session read from the other frames keeps its own verdict.
+  const radiotap = [{ linkType: 127, frames: 913, firstPacket: 1 }];
+  const unread = judge(bend((x) => Object.assign(x, { ...nothing, unreadLinks: radiotap }))).verdict;
+  assert.equal(unread.status, 'inconclusive');
+  assert.equal(unread.rule, 'verdict-link-unread');
+  assert.match(unread.summary, /913 frame\(s\) on link type 127 \(IEEE 802\.11 .*monitor mode\), the first at frame 1/);
+  assert.equal(judge(bend((x) => (x.unreadLinks = radiotap))).verdict.rule, 'verdict-healthy');
+  seen.add('verdict-link-unread');
   for (const id of ['verdict-no-control', 'verdict-no-streams', 'verdict-no-session', 'verdict-foreign-vita']) seen.add(id);
 });
 
