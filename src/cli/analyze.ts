@@ -6,14 +6,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { analyzeInput } from '../analysis/analyze-file.js';
+// The analysis and the report formats are imported where they are used: a batch starts its worker
+// threads before this thread loads them (analysis/batch.ts).
 import { type BatchOutcome, analyzeBatch } from '../analysis/batch.js';
 import { describeInputError } from '../analysis/input-error.js';
 import { type InputSpec, expandInputs } from '../capture/inputs.js';
-import { type ReportFormat, formatReport } from '../report/format.js';
+import type { ReportFormat } from '../report/format.js';
 import { escapeControls } from '../report/escape.js';
 import { redactReport } from '../report/redact.js';
-import { type TriageFormat, formatTriage } from '../report/triage.js';
+import type { TriageFormat } from '../report/triage.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';
 import { claimOutput, writeOutput } from './output-file.js';
 import { progressBar, statusLine } from './progress.js';
@@ -68,6 +69,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   // Claimed before the work, like --out: a name that is taken stops the run before any report is written.
   const reportPaths = outDir === undefined ? undefined : await claimReports(outDir, specs, reportFormat, force, inputs);
   const analysed = await analyzeMany(specs);
+  const [{ formatReport }, { formatTriage }] = await Promise.all([import('../report/format.js'), import('../report/triage.js')]);
   const outcomes = redact ? analysed.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : analysed;
   if (reportPaths !== undefined) {
     // A capture that failed leaves its claimed name empty; output-file.ts removes it at exit.
@@ -81,6 +83,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
 }
 
 async function analyzeOne(spec: InputSpec, format: ReportFormat, out: string | undefined, redact: boolean): Promise<number> {
+  const [{ analyzeInput }, { formatReport }] = await Promise.all([import('../analysis/analyze-file.js'), import('../report/format.js')]);
   const bar = progressBar('analyzing');
   let report;
   try {
