@@ -305,12 +305,38 @@ export interface PathFacts {
   foreignVita: { streams: number; ouis: string[] };
   /** A readable primary API session exists. */
   hasSession: boolean;
+  /**
+   * VITA-49 the session's client sends the radio (transmit audio: remote_audio_tx, DAX TX — reference §0,
+   * §2.4), absent when there is none: loss there is on the way out. Counted from the packet counter only —
+   * a client sends transmit audio when it has some, so its silences are not loss.
+   */
+  outbound?: { streams: string[]; packets: number; lost: number };
   /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall. */
   local?: LocalFacts;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length: their contents are partial. */
   truncated?: { packets: number; snaplen: number };
   /** Frames on link types the capture reader does not decode (absent: none): per link type, count and first frame. */
   unreadLinks?: UnreadLink[];
+}
+
+/** The UDP port the session's client receives data on: announced with `client udpport`, else its registrations' (reference §5.7). */
+function clientDataPort(c: ControlTracker, s: ControlSession | undefined): number | undefined {
+  return s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
+}
+
+/** A stream from the session's client to its radio: transmit audio (reference §0 client→radio UDP). */
+function sentByClient(st: TrackedStream, s: ControlSession | undefined, clientPort: number | undefined): boolean {
+  if (s === undefined || st.src.ip !== s.client.ip || st.dst.ip !== s.server.ip) return false;
+  // Radio and client on one host (loopback): the addresses cannot tell the direction, the client's data port can.
+  return s.client.ip !== s.server.ip || (clientPort !== undefined && st.src.port === clientPort);
+}
+
+function outboundFacts(streams: TrackedStream[]): NonNullable<PathFacts['outbound']> {
+  return {
+    streams: streams.map((st) => formatStreamId(st.streamId)),
+    packets: streams.reduce((n, st) => n + st.packets, 0),
+    lost: streams.reduce((n, st) => n + st.seq.lost, 0),
+  };
 }
 
 /** The API session the verdict is about: the one that set up UDP or created streams, else the busiest. */
@@ -345,7 +371,11 @@ export function deriveFacts(src: FactSources): PathFacts {
   const s = primarySession(c);
   const t0 = Math.min(...[...c.sessions.map((x) => x.firstTs), ...src.streams.map((x) => x.firstTs)].filter(Number.isFinite), src.now);
   const exp = expectations(src, s);
-  const data = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
+  const flex = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
+  // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.
+  const clientPort = clientDataPort(c, s);
+  const outbound = flex.filter((st) => sentByClient(st, s, clientPort));
+  const data = outbound.length === 0 ? flex : flex.filter((st) => !sentByClient(st, s, clientPort));
   const losses = streamLosses(data);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
@@ -390,6 +420,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,
+    ...(outbound.length > 0 ? { outbound: outboundFacts(outbound) } : {}),
     ...(src.local ? { local: src.local } : {}),
     ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
     ...(src.unreadLinks ? { unreadLinks: src.unreadLinks.map((u) => ({ ...u })) } : {}),
@@ -766,7 +797,7 @@ function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<D
 
 function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Map<DataHopId, Expectation>, data: TrackedStream[], icmp: (i: ControlTracker['icmp'][number]) => IcmpFact): PathFacts['udpReturn'] {
   const c = src.control;
-  const announced = s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
+  const announced = clientDataPort(c, s);
   const clientIp = s?.client.ip;
   const radioIp = s?.server.ip;
   const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);

@@ -1085,6 +1085,28 @@ export const RULES: readonly Rule[] = [
     title: () => 'The radio’s data stops between this computer’s keep-open datagrams and comes back only when one is sent: a NAT mapping or firewall state expires too soon',
   },
   {
+    id: 'udp-return-outbound-loss',
+    hop: 'udp-return',
+    status: 'degraded',
+    cause: 'random-loss',
+    thresholds: { LOSS_TOLERATED_LAN, LOSS_TOLERATED_WAN, LOSS_ALPHA },
+    source: `reference §0 (the client's transmit audio and DAX TX go to the radio on the data socket) and §2.4 (0x84… transmit streams); ${LOSS_SOURCE}`,
+    when: (f) => f.outbound !== undefined && lossDegrades(f.outbound.lost, f.outbound.packets, f.mode),
+    summary: (f) => {
+      const o = f.outbound!;
+      return `${o.lost} of ${o.packets + o.lost} (${pct(o.lost / (o.packets + o.lost))}) of the audio this computer sends the radio (${o.streams.join(', ')}) missing where the capture saw it, by its packet counter`;
+    },
+    evidence: none,
+    title: () => 'Audio this computer sends the radio (transmit audio, DAX TX) has gaps: it is lost between the sending program and where the capture was taken',
+    // The capture point decides which side lost it: a capture on the radio's side sees the path's loss, one on
+    // this computer sees every datagram the program handed the network, so its gaps are the program's.
+    advice: [
+      'Captured on the radio’s side (a mirror port, the radio’s router): the loss is on the way out from this computer: look for a lossy or saturated uplink at this end (Wi-Fi, a busy upload).',
+      'Captured on this computer: the sending program skipped those packets (a busy computer or audio device), not the network.',
+      'The radio’s own streams to this computer are judged in the other hops.',
+    ],
+  },
+  {
     id: 'udp-return-nothing-requested',
     hop: 'udp-return',
     status: 'unknown',

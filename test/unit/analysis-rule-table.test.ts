@@ -757,6 +757,19 @@ test('data back only just after the client’s own UDP datagram to the radio is 
   assert.ok(judgeHop(f(0.009), 'udp-return').evidence.includes('no data for 4.5 s from t=1.0 s; back 9 ms after this computer’s UDP datagram to the radio'));
 });
 
+test('gaps in the audio this computer sends the radio degrade udp-return at the data-loss test (LAN: 0.1 % tolerated, α = 1 %), not a data hop', () => {
+  // 1000 datagrams: λ = 1 lost expected; P(X ≥ 4) = 0.019 (chance), P(X ≥ 5) = 0.0037 (below α).
+  const tx = (lost: number): PathFacts => bend((x) => (x.outbound = { streams: ['0x84000000'], packets: 1000 - lost, lost }));
+  expectRule(tx(4), 'udp-return', 'udp-return-ok', '4 of 1000: chance on a LAN');
+  expectRule(tx(5), 'udp-return', 'udp-return-outbound-loss', '5 of 1000');
+  expectRule(tx(5), 'data:audio', 'data-not-requested', 'the radio-to-computer audio hop does not carry them');
+  const { verdict } = judge(tx(5));
+  assert.equal(verdict.hop, 'udp-return');
+  assert.match(verdict.summary, /^Audio this computer sends the radio/);
+  assert.ok(verdict.advice.some((a) => /Captured on this computer: the sending program skipped/.test(a)), verdict.advice.join(' | '));
+  assert.match(judgeHop(tx(5), 'udp-return').evidence[0] ?? '', /^5 of 1000 \(0\.50 %\)/);
+});
+
 test('every rule of the table is put to the test above', { todo: false }, () => {
   // Runs last (node:test keeps file order): the rules no test above showed deciding anything.
   const untested = [...RULES.map((r) => r.id), 'hop-not-tested', 'hop-capture-truncated', ...VERDICT_RULES.map((r) => r.id)].filter((id) => !seen.has(id));
