@@ -137,9 +137,17 @@ export interface OutageFact {
     atS: number;
     silentS: number;
     lost: number;
-    /** How `lost` was found: frame index, time × rate, or the counter (an index stream showed a pause, not loss). */
-    basis: 'index' | 'time' | 'counter';
+    /**
+     * How `lost` was found: frame index, time × rate, the counter (an index stream showed a pause, not
+     * loss), or the counter of a silence under HALF_COUNTER periods ('brief': exact there).
+     */
+    basis: 'index' | 'time' | 'counter' | 'brief';
   }>;
+  /**
+   * Every data stream alive across it with a packet due in it was silent in it, the slow ones included
+   * (silences.ts Outage.everyStream): nothing of the radio's data arrived.
+   */
+  everyStream: boolean;
   /**
    * The client sent a UDP datagram to the radio (a keep-open `client ping`, a registration) during the
    * outage: seconds from the first such datagram to the data's return.
@@ -540,10 +548,11 @@ function outageFacts(src: FactSources, s: ControlSession | undefined, data: Trac
       atS: o.startTs - t0,
       lengthS: o.endTs - o.startTs,
       lost: o.lost,
+      everyStream: o.everyStream,
       ...(sent.length > 0 ? { reopenedS: o.endTs - Math.min(...sent) } : {}),
       streams: o.streams.flatMap(({ stream, silence: g }) => {
         const hop = hopOf(src, stream);
-        return hop ? [{ id: formatStreamId(stream.streamId), hop, atS: g.startTs - t0, silentS: g.endTs - g.startTs, lost: g.lost, basis: g.paused ? ('counter' as const) : g.basis }] : [];
+        return hop ? [{ id: formatStreamId(stream.streamId), hop, atS: g.startTs - t0, silentS: g.endTs - g.startTs, lost: g.lost, basis: g.paused ? ('counter' as const) : g.basis === 'counter' ? ('brief' as const) : g.basis }] : [];
       }),
     };
   });

@@ -320,9 +320,28 @@ export const OUTAGE_MIN_S = 0.5;
 const OUTAGE_SOURCE =
   'reference §1.1, §10 (the 4-bit counter wraps every 16 packets: a silence is counted by frame index, §3.1–3.2, or time × rate); empirical: 0.5 s of silence across every stream is ≥ 14 meter packets in a row, which random loss produces with P < 10⁻⁷ per session even at 20 %';
 
-/** The outages the report shows: long enough, with packets lost in them. */
+/**
+ * A shorter silence across every data stream is an outage when at least this many packets, the streams
+ * together, were lost in it and every stream lost some: a Wi-Fi client roaming between access points, a
+ * link that flaps (a 0.2-s gap is 5–6 meter packets, 5 FFT frames, 20 waterfall tiles, 20 Opus packets at
+ * the reference §3.9 rates: no stream alone reaches HALF_COUNTER periods but the meters' 28/s).
+ * Arithmetic: independent random loss at rate p empties a given run of k due packets with p^k; k = 16
+ * (one 4-bit counter cycle, reference §1.1) at 20 % loss is 6.6·10⁻¹², over the ~10⁶ packets (starts) of
+ * an hour's session < 10⁻⁵; at the 1–5 % of a lossy Wi-Fi link < 10⁻¹⁴. Every stream silent (not only the
+ * fast ones) and every one short of packets is what tells it from loss spread over streams.
+ */
+export const BRIEF_OUTAGE_MIN_LOST = 16;
+const BRIEF_OUTAGE_SOURCE =
+  'reference §1.1, §10 (a silence under 8 periods is counted exactly by the 4-bit counter), §3.9 rates; arithmetic: random loss at p empties 16 due packets in a row with p¹⁶ (< 10⁻¹¹ at 20 %), so 16 lost with nothing of any stream received between is no random loss';
+
+/** Long enough to be an outage whatever the streams, with packets lost in it. */
+const longOutage = (o: OutageFact): boolean => o.lengthS >= OUTAGE_MIN_S && o.lost > 0;
+/** Shorter, but every stream silent across it and short of packets, BRIEF_OUTAGE_MIN_LOST together. */
+const briefOutage = (o: OutageFact): boolean => !longOutage(o) && o.everyStream && o.lost >= BRIEF_OUTAGE_MIN_LOST && o.streams.every((x) => x.lost > 0);
+
+/** The outages the report shows: long enough, or brief across every stream, with packets lost in them. */
 export function outagesSeen(f: PathFacts): OutageFact[] {
-  return f.outages.filter((o) => o.lengthS >= OUTAGE_MIN_S && o.lost > 0);
+  return f.outages.filter((o) => longOutage(o) || briefOutage(o));
 }
 
 /**
@@ -343,12 +362,17 @@ function reopened(f: PathFacts): OutageFact | undefined {
 const outageListLines = (f: PathFacts): string[] =>
   outagesSeen(f).map((o) => `no data for ${secs(o.lengthS)} from t=${secs(o.atS)}${o.reopenedS !== undefined ? `; back ${(o.reopenedS * 1000).toFixed(0)} ms after this computer’s UDP datagram to the radio` : ''}`);
 
-const outagesOf = (f: PathFacts, h: HopId): OutageFact[] => outagesSeen(f).filter((o) => o.streams.some((x) => x.hop === h));
+const outagesOf = (f: PathFacts, h: HopId, kind = longOutage): OutageFact[] => f.outages.filter((o) => kind(o) && o.streams.some((x) => x.hop === h));
 
-const BASIS_WORDS = { index: 'counted from the frame index', time: 'estimated from time × rate', counter: 'per the packet counter: an FFT/waterfall stream lost no frame then' } as const;
+const BASIS_WORDS = {
+  index: 'counted from the frame index',
+  time: 'estimated from time × rate',
+  counter: 'per the packet counter: an FFT/waterfall stream lost no frame then',
+  brief: 'per the packet counter, exact for a silence this short',
+} as const;
 
 function outageLines(f: PathFacts, h: HopId): string[] {
-  return outagesOf(f, h).flatMap((o) =>
+  return outagesOf(f, h, (o) => longOutage(o) || briefOutage(o)).flatMap((o) =>
     o.streams.filter((x) => x.hop === h).map((x) => `stream ${x.id}: no packets for ${secs(x.silentS)} from t=${secs(x.atS)} (≈ ${x.lost} packets lost, ${BASIS_WORDS[x.basis]})`),
   );
 }
@@ -1228,6 +1252,29 @@ export const RULES: readonly Rule[] = [
       const o = outagesSeen(f);
       return `The radio’s data stopped ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)}` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: an outage on the path, not steady loss`;
     },
+  },
+  {
+    id: 'data-brief-outage',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'outage',
+    thresholds: { OUTAGE_MIN_S, BRIEF_OUTAGE_MIN_LOST },
+    source: BRIEF_OUTAGE_SOURCE,
+    when: (f, h) => flowing(cls(f, h)) && outagesOf(f, h, briefOutage).length > 0,
+    summary: (f, h) => {
+      const o = outagesOf(f, h, briefOutage);
+      return `every data stream silent at once for ${o.map((x) => `${secs(x.lengthS)} from t=${secs(x.atS)} (${x.lost} lost)`).join(', ')}: ${o.length === 1 ? 'a brief interruption' : `${o.length} brief interruptions`}, not random loss`;
+    },
+    evidence: outageLines,
+    title: (f) => {
+      const o = f.outages.filter(briefOutage);
+      const lost = o.map((x) => x.streams.map((s) => `${s.id} ${s.lost}`).join(', '));
+      return `Every stream of the radio’s data stopped at once ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)} (lost: ${lost[0]})` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: a brief interruption of the link, not random loss`;
+    },
+    advice: [
+      'A brief stop of every stream at once is what a Wi-Fi client roaming between access points makes, or a link that flaps: a loose cable, a switch port or network adapter renegotiating, Wi-Fi power saving.',
+      'Wire the computer, or fix it to one access point (disable roaming aggressiveness / band steering); check the adapter’s and switch’s logs for link down/up at those times.',
+    ],
   },
   {
     id: 'data-jitter-rate-limit',

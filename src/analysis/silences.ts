@@ -147,6 +147,11 @@ export interface Outage {
   endTs: number;
   streams: OutageStream[];
   lost: number;
+  /**
+   * Every stream that flowed before and after, with a packet due in it, was silent in it: those too
+   * slow for a silence of HALF_COUNTER periods by a brief one (StreamSilence basis 'counter').
+   */
+  everyStream: boolean;
 }
 
 /**
@@ -158,8 +163,9 @@ const MAX_OUTAGE_STREAMS = 64;
 /**
  * Stretches in which every data stream that flowed before and after was silent, within [from, to] (the
  * client's data socket open: a gap across its hang-up, or before it asked for data, is no outage). A
- * stream too slow for HALF_COUNTER packets to fall in the stretch says nothing either way. Silences that
- * overlap, chained, form one candidate; its outage is the intersection of each stream's longest one.
+ * stream too slow for HALF_COUNTER packets to fall in the stretch says nothing either way, unless a brief
+ * silence of its own overlaps it (then the stretch is where that one overlaps: `everyStream`). Silences
+ * that overlap, chained, form one candidate; its outage is the intersection of each stream's longest one.
  */
 export function pathOutages(streams: readonly TrackedStream[], losses: Map<TrackedStream, StreamLoss>, from: number, to: number): Outage[] {
   const judged = streams.length <= MAX_OUTAGE_STREAMS ? streams : [...streams].sort((a, b) => b.packets - a.packets).slice(0, MAX_OUTAGE_STREAMS);
@@ -189,11 +195,43 @@ function outageIn(cluster: OutageStream[], streams: readonly TrackedStream[], fr
     end = Math.min(end, g.endTs);
   }
   if (end <= start) return undefined;
+  const slow: TrackedStream[] = [];
   for (const st of streams) {
-    if (!longest.has(st) && st.firstTs < start && st.lastTs > end && streamPps(st) * (end - start) >= HALF_COUNTER) return undefined;
+    if (longest.has(st) || st.firstTs >= start || st.lastTs <= end) continue;
+    if (streamPps(st) * (end - start) >= HALF_COUNTER) return undefined;
+    slow.push(st);
   }
   const members = [...longest].map(([stream, silence]) => ({ stream, silence }));
-  return { startTs: start, endTs: end, streams: members, lost: members.reduce((n, m) => n + m.silence.lost, 0) };
+  const lostIn = (list: OutageStream[]): number => list.reduce((n, m) => n + m.silence.lost, 0);
+  const every = everyStreamSilent(slow, start, end);
+  if (every) {
+    const all = [...members, ...every.streams];
+    return { startTs: every.startTs, endTs: every.endTs, streams: all, lost: lostIn(all), everyStream: true };
+  }
+  return { startTs: start, endTs: end, streams: members, lost: lostIn(members), everyStream: false };
+}
+
+/**
+ * The slow streams' brief silences that overlap [start, end], one per stream, and the stretch in which
+ * they all overlap it — or undefined when a stream with a packet due in it (at its rate) had none there:
+ * something of it arrived, so not every stream was silent.
+ */
+function everyStreamSilent(slow: readonly TrackedStream[], start: number, end: number): { startTs: number; endTs: number; streams: OutageStream[] } | undefined {
+  const streams: OutageStream[] = [];
+  let s = start;
+  let e = end;
+  for (const st of slow) {
+    const overlap = (g: StreamSilence): number => Math.min(end, g.endTs) - Math.max(start, g.startTs);
+    const g = st.briefSilences.reduce<StreamSilence | undefined>((best, x) => (overlap(x) > 0 && (!best || overlap(x) > overlap(best)) ? x : best), undefined);
+    if (!g) {
+      if (streamPps(st) * (end - start) >= 1) return undefined;
+      continue;
+    }
+    streams.push({ stream: st, silence: { ...g, lost: g.counted, paused: false } });
+    s = Math.max(s, g.startTs);
+    e = Math.min(e, g.endTs);
+  }
+  return e > s ? { startTs: s, endTs: e, streams } : undefined;
 }
 
 /** Packets per second over the stream's life, its silences left out. */

@@ -57,6 +57,13 @@ const EDGE_SLOTS = 1;
 const RATE_MIN_PACKETS = 8;
 /** Silences kept per stream for the outage facts; beyond, only their estimated loss is summed. */
 const MAX_SILENCES = 64;
+/**
+ * Brief silences (below HALF_COUNTER periods, the counter's figure exact) kept per stream: the most lost.
+ * Only an outage too short for a slow stream's silence to count (a 0.2-s Wi-Fi roam is 5.6 meter periods)
+ * reads them, to tell that stream was silent across it too; random loss leaves many, a stretch of
+ * the path down leaves the longest, so the few with most lost are the ones that can matter.
+ */
+const MAX_BRIEF_SILENCES = 16;
 
 /**
  * A stretch without packets longer than HALF_COUNTER periods at the stream's rate (issue 11 class 8: a
@@ -70,8 +77,11 @@ export interface StreamSilence {
   counted: number;
   /** `counted` plus the whole counter cycles nearest to the frame index's or time × rate's figure. */
   estimate: number;
-  /** 'index': FFT frame_index / waterfall timecode (reference §3.1, §3.2), exact; 'time': time × rate. */
-  basis: 'index' | 'time';
+  /**
+   * 'index': FFT frame_index / waterfall timecode (reference §3.1, §3.2), exact; 'time': time × rate;
+   * 'counter': a brief silence (briefSilences), the 4-bit counter's figure exact below HALF_COUNTER.
+   */
+  basis: 'index' | 'time' | 'counter';
   /** Index streams only: the index went backwards across it (a new object under the same stream ID). */
   restarted?: boolean;
   /**
@@ -164,6 +174,11 @@ export interface TrackedStream {
   lastIndex?: number;
   lastBin: number;
   silences: StreamSilence[];
+  /**
+   * Stretches of under HALF_COUNTER periods with nothing received and at least one packet lost per the
+   * counter (exact there), the MAX_BRIEF_SILENCES with most lost: basis 'counter', estimate = counted.
+   */
+  briefSilences: StreamSilence[];
   /** Silences past MAX_SILENCES: how many, and their estimate minus their count. */
   moreSilences: { count: number; extraLost: number };
   /** A time-based silence waiting for the packets after it (see StreamSilence.resumed). */
@@ -220,7 +235,11 @@ export class StreamTracker {
     }
     const gapS = e.ts - st.lastTs;
     const pps = st.packets > 1 ? currentRate(st) || (this.announced?.(st) ?? 0) : 0;
-    const lost = pps > 0 && gapS * pps - 1 >= HALF_COUNTER ? silence(st, buf, s, e.ts, gapS * pps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
+    const silent = pps > 0 && gapS * pps - 1 >= HALF_COUNTER;
+    const lost = silent ? silence(st, buf, s, e.ts, gapS * pps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
+    // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
+    // overtook a late one leaves its counter ahead with no time gap).
+    if (!silent && lost > 0 && gapS * pps >= lost) keepBrief(st, { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter' });
     if (st.pending && ++st.pending.after === HALF_COUNTER) resumed(st, e.ts);
     if (st.packets > 1 && gapS > st.maxGapS) st.maxGapS = gapS;
     if (startsUnit(st, buf, s)) {
@@ -324,6 +343,7 @@ export class StreamTracker {
       lastIndex: undefined,
       lastBin: 0,
       silences: [],
+      briefSilences: [],
       moreSilences: { count: 0, extraLost: 0 },
       pending: undefined,
     };
@@ -527,6 +547,15 @@ function keepSilence(st: TrackedStream, gap: StreamSilence): void {
   }
   st.moreSilences.count++;
   if (gap.basis === 'index') st.moreSilences.extraLost += gap.estimate - gap.counted;
+}
+
+/** Keeps the MAX_BRIEF_SILENCES with most lost (the earlier of equals): a scan of them per loss once full. */
+function keepBrief(st: TrackedStream, gap: StreamSilence): void {
+  const list = st.briefSilences;
+  if (list.length < MAX_BRIEF_SILENCES) return void list.push(gap);
+  let least = 0;
+  for (let i = 1; i < list.length; i++) if (list[i]!.counted < list[least]!.counted) least = i;
+  if (gap.counted > list[least]!.counted) list[least] = gap;
 }
 
 /** HALF_COUNTER packets have followed a time-based silence: a backlog in a burst, or the stream's own pace. */

@@ -192,6 +192,7 @@ test('outage: every data stream silent for 0.5 s or more, with packets lost in i
         {
           atS: 4.1,
           lengthS,
+          everyStream: true,
           lost,
           streams: [
             { id: '0x00000700', hop: 'data:meter', atS: 4.08, silentS: lengthS + 0.03, lost, basis: 'time' },
@@ -728,6 +729,40 @@ test('a truncated capture (snapshot length) decides no hop: its readings stay as
   seen.add('verdict-capture-truncated');
 });
 
+test('brief outage: every stream silent at once, each short of packets, BRIEF_OUTAGE_MIN_LOST together; shorter than OUTAGE_MIN_S', () => {
+  // A 0.2-s stop: the meters lost `meters` and the waterfall `tiles` of their sent packets in it.
+  const f = (meters: number, tiles: number, everyStream = true, lengthS = 0.2): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: meters, packets: 280 - meters };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: tiles, packets: 1000 - tiles };
+      x.outages = [
+        {
+          atS: 3.5,
+          lengthS,
+          everyStream,
+          lost: meters + tiles,
+          streams: [
+            { id: '0x00000700', hop: 'data:meter', atS: 3.49, silentS: lengthS + 0.01, lost: meters, basis: 'brief' },
+            { id: '0x42000000', hop: 'data:waterfall', atS: 3.49, silentS: lengthS + 0.01, lost: tiles, basis: 'time' },
+          ],
+        },
+      ];
+    });
+  expectRule(f(5, 11), 'data:meter', 'data-brief-outage');
+  expectRule(f(5, 11), 'data:waterfall', 'data-brief-outage');
+  expectRule(f(5, 10), 'data:meter', 'data-loss', '15 lost is within what random loss can do');
+  expectRule(f(0, 16), 'data:meter', 'data-arrives', 'the meters lost nothing in it: not every stream stopped');
+  assert.notEqual(judge(f(0, 16)).verdict.rule, 'data-brief-outage');
+  expectRule(f(5, 11, false), 'data:meter', 'data-loss', 'a slow stream with a packet due had none missing there');
+  expectRule(f(14, 50, true, 0.5), 'data:meter', 'data-outage', 'from OUTAGE_MIN_S on, the long outage rule');
+  const { verdict } = judge(f(5, 11));
+  assert.equal(verdict.cause, 'outage');
+  assert.match(verdict.summary, /stopped at once for 0\.2 s at t=3\.5 s \(lost: 0x00000700 5, 0x42000000 11\)/);
+  assert.ok(verdict.advice.some((a) => /roaming/.test(a)));
+  const hop = judgeHop(f(5, 11), 'data:meter');
+  assert.ok(hop.evidence.includes('stream 0x00000700: no packets for 0.2 s from t=3.5 s (≈ 5 packets lost, per the packet counter, exact for a silence this short)'), hop.evidence.join(' | '));
+});
+
 test('data back only just after the client’s own UDP datagram to the radio is a NAT mapping reopened, not an outage (REOPEN_WITHIN_S + the control round trip)', () => {
   // SmartLink: data stopped for 4.5 s and returned `reopenedS` after the client's keep-open ping;
   // the control pings' longest round trip is 40 ms.
@@ -740,6 +775,7 @@ test('data back only just after the client’s own UDP datagram to the radio is 
         {
           atS: 1.0,
           lengthS: 4.5,
+          everyStream: true,
           lost: 126,
           streams: [{ id: '0x00000700', hop: 'data:meter', atS: 0.98, silentS: 4.52, lost: 126, basis: 'time' }],
           ...(reopenedS !== undefined ? { reopenedS } : {}),
