@@ -4,6 +4,7 @@
  * tshark counts in the file and what the file holds, and a first capture that is no capture at all is
  * still reported as such (the primer swallows its error, the real run must not). Both the thread itself
  * (threads: 1) and a worker (threads: 2) prime. A named pipe is not primed: its head can be read once.
+ * A batch takes the largest capture first (batch.ts): what must be first in line is made the largest.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,7 +22,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const SOURCE = fixture('flex6600m-discovery.pcapng');
 const notCapture = join(dir, 'notes.pcapng');
-writeFileSync(notCapture, 'ticket 1234: the customer says the waterfall freezes\n'.repeat(20));
+const NOTE = 'ticket 1234: the customer says the waterfall freezes\n';
+// Larger than the captures, so that it is first in line.
+writeFileSync(notCapture, NOTE.repeat(Math.ceil((statSync(SOURCE).size + 1) / NOTE.length)));
 const copies = Array.from({ length: 6 }, (_, i) => {
   const path = join(dir, `c${i}.pcapng`);
   copyFileSync(SOURCE, path);
@@ -50,18 +53,20 @@ for (const threads of [1, 2]) {
 }
 
 test('a named pipe first in line is not primed: the analysis reads all of it', { skip: tsharkMissing ?? false, timeout: 60_000 }, async () => {
-  const fifo = join(dir, 'live.pcapng');
-  assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
-  // The writer blocks until the analysis opens the pipe, then gives the whole capture once.
-  const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', SOURCE, fifo], { stdio: 'ignore' });
+  // Three pipes: enough captures for the thread to prime (batch.ts PRIME_FROM_CAPTURES), and a pipe's size
+  // (0) cannot put a regular file before it.
+  const fifos = [0, 1, 2].map((n) => join(dir, `live${n}.pcapng`));
+  for (const fifo of fifos) assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo');
+  // Each writer blocks until the analysis opens its pipe, then gives the whole capture once.
+  const writers = fifos.map((fifo) => spawn('sh', ['-c', 'cat "$0" > "$1"', SOURCE, fifo], { stdio: 'ignore' }));
   try {
-    const outcomes = await analyzeBatch([fifo, ...copies.slice(0, 2)].map(spec), { threads: 1 });
+    const outcomes = await analyzeBatch(fifos.map(spec), { threads: 1 });
     const packets = tsharkFields(SOURCE, ['frame.number']).rows.length;
     for (const o of outcomes) {
       assert.ok(o.ok, o.ok ? '' : o.error);
       assert.equal(o.report.source.packets, packets, o.name);
     }
   } finally {
-    writer.kill();
+    for (const w of writers) w.kill();
   }
 });

@@ -7,9 +7,10 @@
  * short — and the batch holds enough of them for every thread to prime (analysis/batch.ts).
  *
  * The expected report is the single-file analysis of the same capture, in a fresh analyzer, never primed.
+ * Whatever order the batch takes the captures in (largest first), the outcomes come in the given order.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -78,6 +79,20 @@ for (const threads of [1, 2]) {
     }
   });
 }
+
+test('threads: 1 — the captures are taken largest first (a .gz by its compressed size); the outcomes keep the given order', { timeout: 60_000 }, async () => {
+  const specs = await written;
+  const bySize = [...specs].sort((a, b) => statSync(b.path).size - statSync(a.path).size).map((s) => s.name);
+  // Sizes differ enough here for the order to say something: no two captures share one.
+  assert.equal(new Set(specs.map((s) => statSync(s.path).size)).size, specs.length);
+  const finished: string[] = [];
+  const outcomes = await analyzeBatch(specs, { threads: 1, onOutcome: (o) => finished.push(o.name) });
+  assert.deepEqual(finished, bySize);
+  assert.deepEqual(
+    outcomes.map((o) => o.name),
+    specs.map((s) => s.name),
+  );
+});
 
 test('the CLI: each report --out-dir writes for a folder is what `analyze FILE --format json` prints for that file', { timeout: 120_000 }, async () => {
   const specs = await written;
