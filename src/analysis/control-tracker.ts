@@ -31,6 +31,8 @@ const MAX_LIST = 200;
 const SEND_QUIET_S = 1;
 const MAX_SENDS = 1024;
 /** `client set … network_mtu=N` (reference §5.6): the radio re-sizes this client's large packets to N − 64. */
+/** `slice set N audio_mute=1` (FlexLib Slice.cs Mute): the value, 0 or 1. */
+const AUDIO_MUTE = /\baudio_mute=([01])\b/;
 const NETWORK_MTU_SET = /^client set\b.*\bnetwork_mtu=(\d{1,5})\b/;
 /**
  * TCP connections, and objects announced in status lines (pans, waterfalls, streams, clients; meters),
@@ -111,6 +113,13 @@ export interface ControlSession {
   unanswered: CommandRecord[];
   streamCreates: CommandRecord[];
   messages: Array<{ ts: number; code: number; text: string }>;
+  /**
+   * `slice set N audio_mute=0|1` as the client sent them (FlexLib Slice.cs), per slice index; created at the
+   * first. `audioMutedTs`: since when every slice so named is muted (remote audio carries the unmuted
+   * slices' mix), undefined while one is not.
+   */
+  sliceMuted?: Map<string, boolean>;
+  audioMutedTs?: number;
 }
 
 export interface PanInfo {
@@ -504,11 +513,24 @@ export class ControlTracker {
     } else if (w0 === 'keepalive') {
       if (w1 === 'enable') s.keepaliveEnabledTs = ts;
       else if (w1 === 'disable') delete s.keepaliveEnabledTs;
+    } else if (w0 === 'slice' && (w1 === 'set' || w1 === 's')) {
+      const mute = AUDIO_MUTE.exec(command)?.[1];
+      if (mute !== undefined && words[2]) this.sliceMute(s, words[2], mute === '1', ts);
     } else if (w0 === 'wan' && w1 === 'validate') {
       s.wanValidate = rec;
     } else if ((w0 === 'stream' && (w1 === 'create' || w1 === 'c')) || (w0 === 'display' && (w1 === 'pan' || w1 === 'panafall' || w1 === 'panf') && (words[2] === 'create' || words[2] === 'c'))) {
       if (s.streamCreates.length < MAX_LIST) s.streamCreates.push(rec);
     }
+  }
+
+  private sliceMute(s: ControlSession, slice: string, muted: boolean, ts: number): void {
+    const m = (s.sliceMuted ??= new Map());
+    // A client names a handful of slices; past the bound a new one is left out rather than grown without end.
+    if (!m.has(slice) && m.size >= MAX_OBJECTS) return;
+    m.set(slice, muted);
+    const all = [...m.values()].every(Boolean);
+    if (!all) delete s.audioMutedTs;
+    else s.audioMutedTs ??= ts;
   }
 
   /** Stops waiting for `rec`'s reply (answered, re-sent, or forgotten to stay within the bounds). */

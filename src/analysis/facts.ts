@@ -464,7 +464,7 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   const c = src.control;
   const out = new Map<DataHopId, Expectation>();
   const mine = ownedBy(s);
-  const add = (id: DataHopId, ts: number, why: string, rate: SilenceRate | undefined, removedTs?: number): void => {
+  const add = (id: DataHopId, ts: number, why: string, rate: SilenceRate | undefined, removedTs?: number, ended = 'removed later'): void => {
     const prev = out.get(id);
     const e: Expectation = prev ?? { announcedTs: ts, by: [], lives: [], unit: rate?.unit ?? 'packets' };
     if (rate) e.lives.push({ from: ts, ...(removedTs !== undefined ? { until: removedTs } : {}), perS: rate.perS });
@@ -473,7 +473,7 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
     const prevUntil = prev ? e.until : removedTs;
     if (prevUntil === undefined || removedTs === undefined) delete e.until;
     else e.until = Math.max(prevUntil, removedTs);
-    if (e.by.length < 3) e.by.push(why + (removedTs !== undefined ? ' (removed later)' : ''));
+    if (e.by.length < 3) e.by.push(why + (removedTs !== undefined ? ` (${ended})` : ''));
     out.set(id, e);
   };
   const udpReady = udpDestinationTs(c, s);
@@ -504,7 +504,15 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   for (const st of c.streams.values()) {
     if (!mine(st.clientHandle)) continue;
     const comp = st.compression ? { compression: st.compression } : {};
-    if (st.type === 'remote_audio_rx') add('data:audio', st.firstTs, `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`, silenceRate('audio', comp), st.removedTs);
+    if (st.type === 'remote_audio_rx') {
+      // Muted by the client to the end of the evidence: audio is not asked for from then on. Whether the
+      // radio stops sending Opus while every slice is muted is UNCONFIRMED (reference §3.5 is silent on
+      // it): audio that goes on flowing is fine, audio that stops there is no fault either.
+      const muted = s?.audioMutedTs !== undefined && (st.removedTs === undefined || s.audioMutedTs < st.removedTs) ? Math.max(s.audioMutedTs, st.firstTs) : undefined;
+      const why = `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`;
+      if (muted !== undefined) add('data:audio', st.firstTs, why, silenceRate('audio', comp), muted, 'every slice’s audio muted by the client later: slice set audio_mute=1');
+      else add('data:audio', st.firstTs, why, silenceRate('audio', comp), st.removedTs);
+    }
     if (st.type === 'dax_rx' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-audio'), st.removedTs);
     if (st.type === 'dax_iq') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-iq'), st.removedTs);
   }

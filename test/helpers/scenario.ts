@@ -49,9 +49,9 @@ export interface ScenarioOptions {
   metersAfter?: { atS: number; periodsMs: number[] };
   /**
    * With audio: the client mutes the slice at `atS` (`slice set 0 audio_mute=1`, FlexLib Slice.cs) and
-   * unmutes it `lengthS` later; the radio sends no audio in between (counters unbroken).
+   * unmutes it `lengthS` later (without `lengthS`, never); the radio sends no audio in between (counters unbroken).
    */
-  audioMuted?: { atS: number; lengthS: number };
+  audioMuted?: { atS: number; lengthS?: number };
   /**
    * The radio's sender stops for `lengthS` at `atS` after the data starts and then goes on where it left
    * off: every later datagram comes `lengthS` later, nothing is lost, counters and frame indices unbroken.
@@ -117,8 +117,10 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
   if (o.audioMuted && o.withAudio && !o.noControl) {
     toRadio(setupEnd + o.audioMuted.atS - 0.01, 'C90|slice set 0 audio_mute=1');
     toClient(setupEnd + o.audioMuted.atS - 0.005, 'R90|0|');
-    toRadio(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.01, 'C91|slice set 0 audio_mute=0');
-    toClient(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.005, 'R91|0|');
+    if (o.audioMuted.lengthS !== undefined) {
+      toRadio(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.01, 'C91|slice set 0 audio_mute=0');
+      toClient(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.005, 'R91|0|');
+    }
   }
   if (o.fftSlowAfterS !== undefined && !o.noControl) {
     toClient(setupEnd + o.fftSlowAfterS - 0.01, 'S3621C7F5|display pan 0x40000000 fps=2');
@@ -127,7 +129,7 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     const data: Array<{ ts: number; payload: Buffer }> = [];
     const counts = { meter: 0, fft: 0, wf: 0, opus: 0 };
     let nextMeterMs = 0;
-    const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + o.audioMuted.lengthS) * 1000;
+    const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + (o.audioMuted.lengthS ?? Infinity)) * 1000;
     const paused = (ms: number, audio: boolean): number => (o.pauses ?? []).reduce((s, p) => (ms >= p.atS * 1000 && (audio || !p.audioOnly) ? s + p.lengthS : s), 0);
     const panFromMs = (o.panFromS ?? 0) * 1000;
     for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {

@@ -138,6 +138,13 @@ test('Opus audio that stops while the slice is muted and comes back when it is u
   assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
 });
 
+test('a capture whose slice stays muted from 6 s to its end (the radio sending no Opus after it) is healthy, not data-stopped', async () => {
+  const r = await analyze('audio-muted-to-end', lanScenario({ seconds: 10.5, withAudio: true, audioMuted: { atS: 6 } }));
+  assert.equal(stream(r, '0x04000009').packets, slots(10, 0, 6000));
+  assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
+  assert.ok(r.hops.find((h) => h.id === 'data:audio')!.evidence.some((l) => l.includes('audio_mute=1')), 'the mute is named');
+});
+
 test('a 95-ms pause of the audio sender with nothing lost is no loss, in the first second and later: 100/s Opus cannot lose 16 in 9.5 periods', async () => {
   // The simulator's audio started this way (lab-probe): its first packet, 95 ms of nothing while the pan
   // was set up, then steady, counter unbroken. Here the pan's streams start 0.5 s after the audio, so no
