@@ -135,7 +135,13 @@ export class ApiClient {
   waitForPrologue(timeoutMs = 5000): Promise<void> {
     if (this.version !== undefined && this.handle !== undefined) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ApiError(`no V/H prologue within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => {
+        reject(new ApiError(`no V/H prologue within ${timeoutMs} ms`));
+        // No prologue, no session: end the connection, or a peer that accepted and stays silent keeps it
+        // (and the process) open for good.
+        this.closing = true;
+        this.socket.destroy();
+      }, timeoutMs);
       this.prologue = {
         resolve: () => {
           clearTimeout(timer);
