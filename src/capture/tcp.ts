@@ -63,14 +63,25 @@ class Direction implements Holder {
   newer: Direction | undefined;
 
   constructor(
-    readonly src: Endpoint,
-    readonly dst: Endpoint,
+    public src: Endpoint,
+    public dst: Endpoint,
     next: number,
     /** Initial sequence number when the SYN was seen, else -1. */
-    readonly isn: number,
+    public isn: number,
     private readonly owner: TcpReassembler,
   ) {
     this.next = next;
+  }
+
+  /** Makes a forgotten direction (it holds nothing: see `forget`) a new one, as the constructor would. */
+  reuse(src: Endpoint, dst: Endpoint, next: number, isn: number): void {
+    this.src = src;
+    this.dst = dst;
+    this.next = next;
+    this.isn = isn;
+    this.finSeq = -1;
+    this.closed = false;
+    this.holeSince = 0;
   }
 
   evict(): void {
@@ -89,6 +100,8 @@ export class TcpReassembler {
   private newest: Direction | undefined;
   /** Capture time of the segment being handled, for events raised by an eviction. */
   private now = 0;
+  /** Direction objects made so far (the rest are reused): what a flood of connections costs the heap. */
+  directionsMade = 0;
 
   constructor(
     private readonly sink: (e: NetEvent) => void,
@@ -163,8 +176,16 @@ export class TcpReassembler {
     if (old !== undefined) {
       this.flush(old, ts);
       this.forget(old);
+      // A flood of connections forgets one direction per new one: the forgotten one becomes the new one.
+      // Made afresh, each lived through maxDirections others, long enough to reach the old generation,
+      // and died there (sessions family: most of what it promoted).
+      old.reuse(src, dst, next, isn);
     }
-    const d = new Direction(src, dst, next, isn, this);
+    let d = old;
+    if (d === undefined) {
+      d = new Direction(src, dst, next, isn, this);
+      this.directionsMade++;
+    }
     this.dirs.set(src, dst, d);
     d.older = this.newest;
     if (this.newest !== undefined) this.newest.newer = d;
@@ -206,7 +227,15 @@ export class TcpReassembler {
     const at = d.slabUsed;
     data.copy(d.slab, at);
     d.slabUsed += data.length;
-    h.splice(lo * HELD, 0, seq, at, data.length, ts);
+    // In place (splice made an array of what it removed on every call, and a hole flood calls it per segment).
+    h.push(seq, at, data.length, ts);
+    if (lo < n) {
+      for (let k = n * HELD - 1; k >= lo * HELD; k--) h[k + HELD] = h[k]!;
+      h[lo * HELD] = seq;
+      h[lo * HELD + 1] = at;
+      h[lo * HELD + 2] = data.length;
+      h[lo * HELD + 3] = ts;
+    }
     d.pendingBytes += data.length;
   }
 
@@ -269,7 +298,8 @@ export class TcpReassembler {
       if (-rel < len) this.deliver(d, ts, d.slab.subarray(off - rel, off + len));
     }
     if (i === 0) return;
-    h.splice(0, i);
+    for (let k = i; k < h.length; k++) h[k - i] = h[k]!;
+    h.length -= i;
     if (h.length === 0) this.releaseSlab(d);
     // The hole now in front (if any) has been open since the earliest of the remaining segments arrived.
     let since = ts;
