@@ -1,27 +1,42 @@
 /**
  * IP address text, both ways. Decoding is on the per-packet hot path, so address strings and endpoints
  * are interned: a capture has few distinct addresses, and re-formatting "192.168.10.27" 800 000 times a
- * second would cost more than the rest of the dissection. The caches are bounded (cleared when full) so
- * a capture of a port scan cannot grow memory without limit.
+ * second would cost more than the rest of the dissection. The IPv4 caches are direct-mapped (a slot per
+ * hash of the key, a new key overwrites the slot's old one), so a capture of a port scan or a flood of
+ * new connections costs no memory growth and no rebuilding: a Map of 65 536 entries, cleared when full
+ * and grown again, was a fifth of the bytes a flood of connections allocated. IPv6 text keeps a Map,
+ * cleared when full.
  */
 import type { Endpoint } from './types.js';
 import { u32be } from '../common/bytes.js';
 
-const CACHE_LIMIT = 65_536;
+const V6_CACHE_LIMIT = 65_536;
+/**
+ * Slots of each direct-mapped IPv4 cache (a power of two). A real capture has a handful of addresses and
+ * endpoints, so collisions are rare; the cost of one is a string or object made again.
+ */
+const SLOT_BITS = 14;
+const SLOTS = 1 << SLOT_BITS;
 
-const v4Text = new Map<number, string>();
+/** The slot of a 32-bit value (Fibonacci hashing: the top bits of the product). */
+function slotOf(x: number): number {
+  return Math.imul(x, 0x9e3779b1) >>> (32 - SLOT_BITS);
+}
+
+const v4TextKeys = new Float64Array(SLOTS).fill(-1);
+const v4TextVals: string[] = new Array<string>(SLOTS).fill('');
 const v6Text = new Map<string, string>();
-const v4Endpoints = new Map<number, Endpoint>();
+const v4EndpointKeys = new Float64Array(SLOTS).fill(-1);
+const v4Endpoints: Endpoint[] = new Array<Endpoint>(SLOTS).fill({ ip: '', port: -1 });
 
 /** Dotted-quad text of the IPv4 address at `off`. */
 export function ipv4Text(buf: Buffer, off: number): string {
-  const a = buf.readUInt32BE(off);
-  let s = v4Text.get(a);
-  if (s === undefined) {
-    s = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
-    if (v4Text.size >= CACHE_LIMIT) v4Text.clear();
-    v4Text.set(a, s);
-  }
+  const a = u32be(buf, off);
+  const slot = slotOf(a);
+  if (v4TextKeys[slot] === a) return v4TextVals[slot]!;
+  const s = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+  v4TextKeys[slot] = a;
+  v4TextVals[slot] = s;
   return s;
 }
 
@@ -31,7 +46,7 @@ export function ipv6Text(buf: Buffer, off: number): string {
   let s = v6Text.get(key);
   if (s === undefined) {
     s = formatIpv6(buf, off);
-    if (v6Text.size >= CACHE_LIMIT) v6Text.clear();
+    if (v6Text.size >= V6_CACHE_LIMIT) v6Text.clear();
     v6Text.set(key, s);
   }
   return s;
@@ -100,6 +115,17 @@ class KeyStamp extends Stampable {
   }
 }
 
+/**
+ * A plain endpoint object (its prototype is Object.prototype: deep comparisons and JSON see `{ ip, port }`)
+ * made by `new`, so V8 gives it room in the object for the stamp added next: an object literal has room
+ * for its own two properties only, and the stamp went to a separate property array per endpoint.
+ */
+const SharedEndpoint = function (this: Endpoint, ip: string, port: number) {
+  this.ip = ip;
+  this.port = port;
+} as unknown as new (ip: string, port: number) => Endpoint;
+SharedEndpoint.prototype = Object.prototype;
+
 /** The key a shared endpoint carries (undefined for any other object: IPv6, or one made elsewhere). */
 export function sharedKey(e: Endpoint): number | undefined {
   return KeyStamp.of(e);
@@ -107,20 +133,19 @@ export function sharedKey(e: Endpoint): number | undefined {
 
 /** The shared, frozen endpoint for an IPv4 address (as read from `buf` at `off`) and port. */
 function ipv4Endpoint(buf: Buffer, off: number, port: number): Endpoint {
-  const key = u32be(buf, off) * 65_536 + port;
+  const a = u32be(buf, off);
+  const key = a * 65_536 + port;
   if (key === keys[0]) return ep0!;
   if (key === keys[1]) return ep1!;
-  let e = v4Endpoints.get(key);
-  if (e === undefined) {
-    const ip = ipv4Text(buf, off);
-    e = { ip, port };
+  const slot = slotOf(a ^ Math.imul(port, 0x85ebca6b));
+  let e: Endpoint;
+  if (v4EndpointKeys[slot] === key) e = v4Endpoints[slot]!;
+  else {
+    e = new SharedEndpoint(ipv4Text(buf, off), port);
     new KeyStamp(e, key);
     Object.freeze(e);
-    if (v4Endpoints.size >= CACHE_LIMIT) {
-      v4Endpoints.clear();
-      keys.fill(-1);
-    }
-    v4Endpoints.set(key, e);
+    v4EndpointKeys[slot] = key;
+    v4Endpoints[slot] = e;
   }
   keys[1] = keys[0]!;
   ep1 = ep0;

@@ -33,6 +33,8 @@ export interface DissectOptions {
  */
 const CLOCK_STEP_BACK_S = 0.128;
 
+const NO_BYTES = Buffer.alloc(0);
+
 type Problem = IpProblem | 'udp-header' | 'tcp-header';
 
 const PROBLEM_TEXT: Record<Problem, string> = {
@@ -176,7 +178,10 @@ export class Dissector implements RecordSink {
           endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + TCP.dstPort)),
           u32be(l4, start + TCP.seq),
           l4[start + TCP.flags]!,
-          l4.subarray(start + dataOff, end),
+          // Most segments of a connection flood carry nothing (SYN, ACK): no view made for them. A
+          // FastBuffer (subarray), not a bufferView, as the reassembler's own are: seeing both kinds, the
+          // line splitter's emit took 4x its self time (tcp-holes 300 MB, --cpu-prof: 124 -> 523 ms).
+          start + dataOff === end ? NO_BYTES : l4.subarray(start + dataOff, end),
         );
         return;
       }
