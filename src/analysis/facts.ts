@@ -752,7 +752,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       replies: s.replies,
       ...(s.maxReplyMs !== undefined ? { maxReplyMs: s.maxReplyMs } : {}),
       bytesToServer: s.bytesToServer,
-      ...(s.resetBy ? { resetBy: s.resetBy } : {}),
+      ...(s.resetBy || refusedOnConnect(c, s) ? { resetBy: s.resetBy ?? 'server' } : {}),
       ...(s.closedBy ? { closedBy: s.closedBy } : {}),
       durationS: (s.closeTs ?? s.lastTs) - s.firstTs,
       lineErrors: s.lineErrors,
@@ -775,6 +775,11 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       ...(unreach ? { unreachable: unreach } : {}),
     },
   };
+}
+
+/** A live connect to this session's radio refused: ECONNREFUSED is the SYN answered by a reset (Linux connect(2)). */
+function refusedOnConnect(c: ControlTracker, x: ControlSession): boolean {
+  return c.connectErrors.some((e) => e.code === 'ECONNREFUSED' && sameEndpoint(e.dst, x.server));
 }
 
 /** ICMP host/net unreachable about this connection's packets to the radio, or the live connect's errno for it. */

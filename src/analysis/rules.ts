@@ -755,6 +755,26 @@ export const RULES: readonly Rule[] = [
     evidence: none,
   },
   {
+    id: 'control-refused',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source:
+      'RFC 9293 §3.10.7.3 (a SYN to a port nobody listens on is answered by a reset); Linux connect(2) ECONNREFUSED for it; reference §0 (the radio listens on TCP 4992): a refusal is an answer, not a silence (issue 11 class 7)',
+    when: (f) => {
+      const s = f.control.session;
+      return s !== undefined && s.replies === 0 && s.version === undefined && s.resetBy === 'server' && s.bytesToServer === 0;
+    },
+    summary: () => REFUSED_WORDS,
+    evidence: none,
+    title: () => 'The radio’s address refuses the control connection (a TCP reset): nothing listens on that port there, or a firewall rejects it',
+    advice: [
+      'Check the address and port: a FlexRadio listens on TCP 4992 on the LAN (SmartLink: the radio’s forwarded TLS port); the radio may still be starting, or the address may be another device’s.',
+      'A firewall between this computer and the radio can reject the connection the same way: allow TCP to the radio’s port.',
+    ],
+  },
+  {
     id: 'control-silent',
     hop: 'control',
     status: 'blocked',
@@ -762,11 +782,7 @@ export const RULES: readonly Rule[] = [
     thresholds: {},
     source: 'reference §5.2',
     when: (f) => f.control.session !== undefined && f.control.session.replies === 0 && f.control.session.version === undefined,
-    summary: (f) => {
-      const s = f.control.session;
-      // A SYN answered by a reset is a refusal, not a silence (issue 11 class 7).
-      return s?.resetBy === 'server' && s.bytesToServer === 0 ? REFUSED_WORDS : `${s?.bytesToServer ?? 0} B sent, the radio never answered`;
-    },
+    summary: (f) => `${f.control.session?.bytesToServer ?? 0} B sent, the radio never answered`,
     evidence: none,
   },
   {

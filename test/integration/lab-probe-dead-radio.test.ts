@@ -1,15 +1,17 @@
 /**
- * Lab probe: `diagnose --host` pointed at something that accepts TCP and never speaks (a wrong address
- * whose port 4992 is open, a radio whose API hangs, a middlebox that accepts every connection). The radio
- * sends V and H as it accepts (reference §5.2); without them there is no session, and the client must
- * give up and end the connection: before, the socket stayed open, and the CLI printed its verdict and
- * then never exited.
+ * Lab probe: `diagnose --host` pointed at something that is not a radio answering. (1) A peer that accepts
+ * TCP and never speaks (a wrong address whose port is open, a radio whose API hangs, a middlebox that
+ * accepts every connection): the radio sends V and H as it accepts (reference §5.2); without them there is
+ * no session, and the client must end the connection: before, the socket stayed open, and the CLI printed
+ * its verdict and then never exited. (2) A port nobody listens on: the SYN is answered by a reset
+ * (ECONNREFUSED), which is a refusal, not "the control channel does not answer".
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { ApiClient } from '../../src/api/client.js';
+import { startLanDiagnosis } from '../../src/diagnose/lan.js';
 
 /** Bound for the peer to see the connection end; the prologue wait itself is 300 ms. */
 const PEER_CLOSE_BOUND_MS = 10_000;
@@ -36,4 +38,18 @@ test('a peer that accepts and stays silent: connect fails on the prologue and th
     for (const s of accepted) s.destroy();
     server.close();
   }
+});
+
+test('diagnose at a port nobody listens on: the control hop says refused (control-refused), not a silent radio', async () => {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  const r = await startLanDiagnosis({ host: '127.0.0.1', port, mode: 'probe', flexlibRange: false, dataHost: '127.0.0.1', maxSeconds: 10 }).done;
+  assert.equal(r.verdict.hop, 'control', r.verdict.summary);
+  const control = r.hops.find((h) => h.id === 'control');
+  assert.equal(control?.rule, 'control-refused', control?.evidence.join(' | '));
+  assert.match(r.verdict.summary, /refuses the control connection/);
 });

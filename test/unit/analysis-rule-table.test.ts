@@ -412,10 +412,19 @@ test('control: ICMP host/net unreachable for the connect is "unreachable", not r
   const h = judgeHop(bend((x) => ((x.control = { attempts: [{ ...attempt, unreachable: { reason: 'net-unreachable', by: "this computer's kernel (ENETUNREACH)" } }] }), (x.hasSession = false))), 'control');
   assert.equal(h.cause, 'unreachable');
   assert.equal(h.evidence[0], "a → b: unreachable — no route to that network (network unreachable), said by this computer's kernel (ENETUNREACH)");
-  // A reset is a refusal: said so, with the control-timeout cause it had.
-  const reset = judgeHop(bend((x) => (silentSession(x), (x.control.session!.resetBy = 'server'))), 'control');
-  assert.equal(reset.rule, 'control-silent');
+  // A reset is a refusal: said so, with the control-timeout cause it had, and a headline and advice of its own
+  // (the radio's "does not answer … restart it if it accepts connections" is not what a reset means).
+  const refused = bend((x) => (silentSession(x), (x.control.session!.resetBy = 'server')));
+  const reset = judgeHop(refused, 'control');
+  assert.equal(reset.rule, 'control-refused');
+  seen.add('control-refused');
+  assert.equal(reset.cause, 'control-timeout');
   assert.match(reset.evidence[0] ?? '', /^refused — the radio's address answered the connection with a TCP reset/);
+  const { verdict } = judge(refused);
+  assert.match(verdict.summary, /^The radio’s address refuses the control connection/);
+  assert.ok(!verdict.advice.some((a) => /accepts connections but never replies/.test(a)), verdict.advice.join(' | '));
+  // Bytes sent before the reset: the radio's API took the connection and dropped it, not a refusal.
+  expectRule(bend((x) => (silentSession(x), (x.control.session!.resetBy = 'server'), (x.control.session!.bytesToServer = 40))), 'control', 'control-silent');
 });
 
 test('stream setup: port in use, no destination, refused creates, nothing told', () => {
