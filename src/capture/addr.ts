@@ -29,12 +29,29 @@ const v6Text = new Map<string, string>();
 const v4EndpointKeys = new Float64Array(SLOTS).fill(-1);
 const v4Endpoints: Endpoint[] = new Array<Endpoint>(SLOTS).fill({ ip: '', port: -1 });
 
-/** Dotted-quad text of the IPv4 address at `off`. */
+/** "a.b.c." of an address's first three bytes, direct-mapped by them (see ipv4Text). */
+const v4PrefixKeys = new Int32Array(SLOTS).fill(-1);
+const v4PrefixVals: string[] = new Array<string>(SLOTS).fill('');
+const BYTE_TEXT = Array.from({ length: 256 }, (_, i) => String(i));
+
+/**
+ * Dotted-quad text of the IPv4 address at `off`. A new address whose first three bytes were seen is the
+ * cached prefix and one concatenation: formatted whole, the template's intermediate strings were ~160
+ * bytes per new address, most of what a flood of new clients (one address each) allocated per connection.
+ */
 export function ipv4Text(buf: Buffer, off: number): string {
   const a = u32be(buf, off);
   const slot = slotOf(a);
   if (v4TextKeys[slot] === a) return v4TextVals[slot]!;
-  const s = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+  const p = a >>> 8;
+  const ps = slotOf(p);
+  let prefix = v4PrefixVals[ps]!;
+  if (v4PrefixKeys[ps] !== p) {
+    prefix = `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.`;
+    v4PrefixKeys[ps] = p;
+    v4PrefixVals[ps] = prefix;
+  }
+  const s = prefix + BYTE_TEXT[buf[off + 3]!]!;
   v4TextKeys[slot] = a;
   v4TextVals[slot] = s;
   return s;
