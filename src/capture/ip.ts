@@ -167,6 +167,14 @@ const EMPTY = Buffer.alloc(0);
 const MIN_SLAB = 2048;
 /** Budget charge per kept run: three numbers in an array. */
 const PIECE_RECORD = 32;
+/**
+ * Numbers of a table a reused record keeps room for: 2048 runs, 48 KiB, so SPARE_RECORDS keep at most
+ * 1.5 MiB. A 15-kB datagram in 8-byte fragments is 1900 runs: with room for 64 (1.5 KiB) the tables of
+ * such datagrams were still 19.7 of the 40 MB the fragments family promoted per 200 MB.
+ */
+const MAX_KEPT_TABLE = 3 * 2048;
+/** Finished records kept for reuse: a datagram completes or is dropped before the next one starts, mostly. */
+const SPARE_RECORDS = 16;
 
 export interface DefragCounters {
   /** Datagrams dropped incomplete: timed out, evicted by the limits, or left at the end of the capture. */
@@ -186,23 +194,44 @@ export interface DefragCounters {
  * copy of a byte wins), appended to one slab per datagram, so memory is what arrived, once, without an
  * allocation per fragment (a flood of 8-byte fragments made those the main cost). Slabs come from the
  * budget's pool and go back to it (a fresh ArrayBuffer per datagram left ~40 MiB of them to the GC).
+ *
+ * A finished record is reused for a later datagram (Defragmenter.spare), its two tables with their
+ * room: they are filled up to a count, never spliced or emptied. Made afresh, a datagram left incomplete
+ * lived through up to maxPending others, reached V8's old generation with its tables, and died there.
  */
 class Pending implements Holder {
   readonly kind = 'ip-fragments';
   /** Kept bytes, in arrival order; `pieces` says where each run belongs: [datagram offset, slab offset, length]… */
   private slab: Buffer = EMPTY;
-  private readonly pieces: number[] = [];
-  readonly spans: number[] = [];
+  private pieces: number[] = [];
+  private piecesUsed = 0;
+  /** Merged intervals, `spansUsed` numbers of it. */
+  private spans: number[] = [];
+  private spansUsed = 0;
   held = 0;
   fragments = 0;
   /** Payload length, known once the last fragment (MF = 0) arrived. */
   total = -1;
 
   constructor(
-    readonly key: string,
-    readonly firstTs: number,
+    public key: string,
+    public firstTs: number,
     private readonly owner: Defragmenter,
   ) {}
+
+  /** Makes a finished record (released: no slab) a new datagram's, as the constructor would. */
+  reuse(key: string, firstTs: number): void {
+    this.key = key;
+    this.firstTs = firstTs;
+    this.held = 0;
+    this.fragments = 0;
+    this.total = -1;
+    this.piecesUsed = 0;
+    this.spansUsed = 0;
+    // Room kept for the next datagram is bounded: a datagram in thousands of pieces keeps none.
+    if (this.pieces.length > MAX_KEPT_TABLE) this.pieces = [];
+    if (this.spans.length > MAX_KEPT_TABLE) this.spans = [];
+  }
 
   evict(): void {
     this.owner.evicted(this);
@@ -210,24 +239,25 @@ class Pending implements Holder {
 
   /** Highest byte offset received + 1. */
   get end(): number {
-    return this.spans.length === 0 ? 0 : this.spans[this.spans.length - 1]!;
+    return this.spansUsed === 0 ? 0 : this.spans[this.spansUsed - 1]!;
   }
 
   get complete(): boolean {
-    return this.total >= 0 && this.spans.length === 2 && this.spans[0] === 0 && this.spans[1]! >= this.total;
+    return this.total >= 0 && this.spansUsed === 2 && this.spans[0] === 0 && this.spans[1]! >= this.total;
   }
 
   get accounted(): number {
-    return this.slab.length + PIECE_OVERHEAD + (this.pieces.length / 3) * PIECE_RECORD;
+    return this.slab.length + PIECE_OVERHEAD + (this.piecesUsed / 3) * PIECE_RECORD;
   }
 
   /** Keeps the bytes of [a, a + data.length) not received before; true if any had been. */
   insert(a: number, data: Buffer, pool: SlabPool): boolean {
     const b = a + data.length;
     const s = this.spans;
+    const used = this.spansUsed;
     // First span that ends at or after `a` (touching spans merge too).
     let lo = 0;
-    for (let hi = s.length / 2; lo < hi; ) {
+    for (let hi = used / 2; lo < hi; ) {
       const mid = (lo + hi) >> 1;
       if (s[mid * 2 + 1]! < a) lo = mid + 1;
       else hi = mid;
@@ -237,7 +267,7 @@ class Pending implements Holder {
     let cursor = a;
     let overlapped = false;
     let j = lo;
-    for (; j * 2 < s.length && s[j * 2]! <= b; j++) {
+    for (; j * 2 < used && s[j * 2]! <= b; j++) {
       const ss = s[j * 2]!;
       const se = s[j * 2 + 1]!;
       if (cursor < ss) this.keep(cursor, data, cursor - a, ss - a, pool);
@@ -247,7 +277,17 @@ class Pending implements Holder {
       if (se > end) end = se;
     }
     if (cursor < b) this.keep(cursor, data, cursor - a, b - a, pool);
-    s.splice(lo * 2, (j - lo) * 2, start, end);
+    // Spans lo..j-1 become the one [start, end): the ones after move by the difference, in place.
+    const shift = 2 - (j - lo) * 2;
+    if (shift > 0) {
+      while (s.length < used + shift) s.push(0);
+      for (let k = used - 1; k >= j * 2; k--) s[k + shift] = s[k]!;
+    } else if (shift < 0) {
+      for (let k = j * 2; k < used; k++) s[k + shift] = s[k]!;
+    }
+    s[lo * 2] = start;
+    s[lo * 2 + 1] = end;
+    this.spansUsed = used + shift;
     return overlapped;
   }
 
@@ -256,7 +296,7 @@ class Pending implements Holder {
     // Complete: the pieces cover every byte of [0, total).
     const out = pool.take(this.total);
     const p = this.pieces;
-    for (let i = 0; i < p.length; i += 3) {
+    for (let i = 0; i < this.piecesUsed; i += 3) {
       const at = p[i]!;
       if (at < this.total) this.slab.copy(out, at, p[i + 1]!, p[i + 1]! + Math.min(p[i + 2]!, this.total - at));
     }
@@ -278,7 +318,21 @@ class Pending implements Holder {
       this.slab = next;
     }
     data.copy(this.slab, this.held, from, to);
-    this.pieces.push(offset, this.held, n);
+    const p = this.pieces;
+    const i = this.piecesUsed;
+    // A run that continues the last one, in the datagram and in the slab (fragments in order), extends it.
+    if (i > 0 && p[i - 3]! + p[i - 1]! === offset && p[i - 2]! + p[i - 1]! === this.held) {
+      p[i - 1] = p[i - 1]! + n;
+      this.held += n;
+      return;
+    }
+    if (i === p.length) p.push(offset, this.held, n);
+    else {
+      p[i] = offset;
+      p[i + 1] = this.held;
+      p[i + 2] = n;
+    }
+    this.piecesUsed = i + 3;
     this.held += n;
   }
 }
@@ -292,6 +346,10 @@ export class Defragmenter {
   private readonly pending = new Map<string, Pending>();
   private readonly order = new AgeQueue<Pending>();
   readonly counters: DefragCounters = { incomplete: 0, overlapping: 0, invalid: 0, tooManyFragments: 0 };
+  /** Finished records, for the next datagrams (see Pending). */
+  private readonly spare: Pending[] = [];
+  /** Records made so far (the rest were reused): what a flood of datagrams costs the heap. */
+  recordsMade = 0;
 
   constructor(
     private readonly limits: DefragLimits = DEFAULT_DEFRAG_LIMITS,
@@ -318,7 +376,12 @@ export class Defragmenter {
     }
     let p = this.pending.get(key);
     if (p === undefined) {
-      p = new Pending(key, ts, this);
+      p = this.spare.pop();
+      if (p !== undefined) p.reuse(key, ts);
+      else {
+        p = new Pending(key, ts, this);
+        this.recordsMade++;
+      }
       this.pending.set(key, p);
       this.order.add(p);
       this.enforcePending();
@@ -341,7 +404,9 @@ export class Defragmenter {
       this.takeBack();
       this.handedOut = p.assemble(this.budget.slabs);
       p.release(this.budget.slabs);
-      return this.handedOut.subarray(0, p.total);
+      const total = p.total;
+      this.recycle(p);
+      return this.handedOut.subarray(0, total);
     }
     this.budget.set(p, p.accounted);
     this.budget.enforce(p);
@@ -360,6 +425,12 @@ export class Defragmenter {
     this.pending.delete(p.key);
     this.order.delete(p);
     this.counters.incomplete++;
+    this.recycle(p);
+  }
+
+  /** `p` is finished and released: kept for a later datagram while there are few spare. */
+  private recycle(p: Pending): void {
+    if (this.spare.length < SPARE_RECORDS) this.spare.push(p);
   }
 
   private takeBack(): void {
@@ -375,6 +446,7 @@ export class Defragmenter {
     if (!incomplete) return;
     p.release(this.budget.slabs);
     this.counters.incomplete++;
+    this.recycle(p);
   }
 
   private expire(now: number): void {
