@@ -330,7 +330,7 @@ const OUTAGE_SOURCE =
  * an hour's session < 10⁻⁵; at the 1–5 % of a lossy Wi-Fi link < 10⁻¹⁴. Every stream silent (not only the
  * fast ones) and every one short of packets is what tells it from loss spread over streams.
  */
-export const BRIEF_OUTAGE_MIN_LOST = 16;
+const BRIEF_OUTAGE_MIN_LOST = 16;
 const BRIEF_OUTAGE_SOURCE =
   'reference §1.1, §10 (a silence under 8 periods is counted exactly by the 4-bit counter), §3.9 rates; arithmetic: random loss at p empties 16 due packets in a row with p¹⁶ (< 10⁻¹¹ at 20 %), so 16 lost with nothing of any stream received between is no random loss';
 
