@@ -339,6 +339,12 @@ const longOutage = (o: OutageFact): boolean => o.lengthS >= OUTAGE_MIN_S && o.lo
 /** Shorter, but every stream silent across it and short of packets, BRIEF_OUTAGE_MIN_LOST together. */
 const briefOutage = (o: OutageFact): boolean => !longOutage(o) && o.everyStream && o.lost >= BRIEF_OUTAGE_MIN_LOST && o.streams.every((x) => x.lost > 0);
 
+/** A silence in progress at the end of the evidence, of data that flowed: long enough to be an outage, too short to be stopped. */
+function silentAtEnd(f: PathFacts): { silentS: number; flowedS: number } | undefined {
+  const s = f.udpReturn.stopped;
+  return f.udpReturn.streamsToClient > 0 && s !== undefined && s.silentS >= OUTAGE_MIN_S && s.silentS < STOPPED_AFTER_S ? s : undefined;
+}
+
 /** The outages the report shows: long enough, or brief across every stream, with packets lost in them. */
 export function outagesSeen(f: PathFacts): OutageFact[] {
   return f.outages.filter((o) => longOutage(o) || briefOutage(o));
@@ -1550,6 +1556,20 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       `This capture is truncated: ${truncatedLine(f.truncated!)}, so control lines, packet sizes and payloads are partial and loss, MTU and replies cannot be judged from it.`,
     advice: () => [
       'Capture again with whole packets: `tcpdump -s 0 -w ticket.pcapng …` (tcpdump’s default is whole packets), or in Wireshark clear "Limit each packet to … bytes" in the capture options.',
+    ],
+  },
+  {
+    id: 'verdict-silent-at-end',
+    status: 'inconclusive',
+    thresholds: { OUTAGE_MIN_S, STOPPED_AFTER_S },
+    source: `${OUTAGE_SOURCE}; ${STOPPED_SOURCE}: a silence between the two at the end of the evidence is either, as a live diagnose holds it (walk.ts decided) until the data comes back or has been silent STOPPED_AFTER_S`,
+    when: (f) => silentAtEnd(f) !== undefined,
+    summary: (f) => {
+      const s = silentAtEnd(f)!;
+      return `The radio’s data flowed for ${secs(s.flowedS)} and was silent for the last ${secs(s.silentS)} of the run: it may be an outage (data that comes back) or data that stopped (${secs(STOPPED_AFTER_S)} of silence); the evidence ends before it tells which.`;
+    },
+    advice: () => [
+      'Watch longer (`--seconds`), or capture again: data back within seconds is an outage (Wi-Fi roaming, a link flap), data that stays away is a NAT mapping or firewall state that expired.',
     ],
   },
   {

@@ -145,6 +145,15 @@ test('a capture whose slice stays muted from 6 s to its end (the radio sending n
   assert.ok(r.hops.find((h) => h.id === 'data:audio')!.evidence.some((l) => l.includes('audio_mute=1')), 'the mute is named');
 });
 
+test('a capture that ends 1.0 s into a silence of every stream (the session still open) is undecided: silent at the end, may be an outage', async () => {
+  // Data from 0.5 s after the first event, all of it dropped from 7.5 s after that; the last event is
+  // the radio's answer to the ping at 9 s (+ 4 ms): 9.004 − (0.5 + 7.5 − the slowest period) ≈ 1.0 s.
+  const r = await analyze('silent-at-end', lanScenario({ seconds: 10, holes: [{ atS: 7.5, lengthS: 5 }] }));
+  assert.equal(r.verdict.status, 'inconclusive', JSON.stringify(r.verdict));
+  assert.equal(r.verdict.rule, 'verdict-silent-at-end');
+  assert.match(r.verdict.summary, /silent for the last 1\.0 s of the run/);
+});
+
 test('a 95-ms pause of the audio sender with nothing lost is no loss, in the first second and later: 100/s Opus cannot lose 16 in 9.5 periods', async () => {
   // The simulator's audio started this way (lab-probe): its first packet, 95 ms of nothing while the pan
   // was set up, then steady, counter unbroken. Here the pan's streams start 0.5 s after the audio, so no

@@ -51,6 +51,24 @@ test('listen --port: counts every stream the radio sends to that port, per strea
   }
 });
 
+test('listen --port ending 1–2 s into an outage that outlasts it: silent at the end, may be an outage — not stopped, not healthy', async () => {
+  const port = await freeUdpPort();
+  // The simulator drops every datagram from 1.5 s after its data started, for 20 s (past the run): the
+  // run ends 2.0 s into it less the simulator's start and session setup (under a second), 0.5–3 s.
+  const l = listen(['--port', String(port), '--seconds', '4']);
+  await sleep(500);
+  await withSim({ faults: { outages: [{ startS: 1.5, lengthS: 20 }] } }, async (sim) => {
+    const c = await guiSession(sim, port, { audio: true });
+    await l.done;
+    await c.close();
+  });
+  const r = await l.done;
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as AnalysisReport;
+  assert.equal(report.verdict.rule, 'verdict-silent-at-end', JSON.stringify(report.verdict));
+  assert.equal(report.verdict.status, 'inconclusive');
+});
+
 const root = process.getuid?.() === 0;
 test('listen --capture lo: tcpdump shows both planes of another client’s session', { skip: root ? false : 'capturing needs root' }, async (t) => {
   const which = spawn('tcpdump', ['--version'], { stdio: 'ignore' });

@@ -815,6 +815,21 @@ test('gaps in the audio this computer sends the radio degrade udp-return at the 
   assert.match(judgeHop(tx(5), 'udp-return').evidence[0] ?? '', /^5 of 1000 \(0\.50 %\)/);
 });
 
+test('silent at the end: data that flowed, silent for OUTAGE_MIN_S or more but under STOPPED_AFTER_S when the evidence ends, is undecided, not healthy or stopped', () => {
+  const f = (silentS: number): PathFacts =>
+    bend((x) => {
+      x.udpReturn.stopped = { silentS, flowedS: 6 };
+    });
+  assert.equal(judge(f(0.49)).verdict.rule, 'verdict-healthy');
+  const { verdict } = judge(f(0.5));
+  assert.equal(verdict.rule, 'verdict-silent-at-end');
+  assert.equal(verdict.status, 'inconclusive');
+  assert.match(verdict.summary, /silent for the last 0\.5 s of the run: it may be an outage/);
+  assert.equal(judge(f(2.99)).verdict.rule, 'verdict-silent-at-end');
+  seen.add('verdict-silent-at-end');
+  expectRule(f(3), 'udp-return', 'udp-return-stopped', 'from STOPPED_AFTER_S on, stopped (as a live diagnose says after holding it)');
+});
+
 test('every rule of the table is put to the test above', { todo: false }, () => {
   // Runs last (node:test keeps file order): the rules no test above showed deciding anything.
   const untested = [...RULES.map((r) => r.id), 'hop-not-tested', 'hop-capture-truncated', ...VERDICT_RULES.map((r) => r.id)].filter((id) => !seen.has(id));
