@@ -62,6 +62,13 @@ export interface ScenarioOptions {
   panFromS?: number;
 }
 
+/** Send slots k·periodMs (k = 0, 1, …) inside [atMs, atMs + lengthMs): lanScenario sends one unit per slot (ms after the data starts). */
+export function slots(periodMs: number, atMs: number, lengthMs: number): number {
+  let n = 0;
+  for (let ms = 0; ms < atMs + lengthMs; ms += periodMs) if (ms >= atMs) n++;
+  return n;
+}
+
 export const CLIENT: Endpoint = { ip: '192.168.10.20', port: 53344 };
 export const RADIO: Endpoint = { ip: '192.168.10.27', port: 4992 };
 

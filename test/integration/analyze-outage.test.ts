@@ -14,7 +14,7 @@ import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { NetEvent } from '../../src/capture/types.js';
 import { formatHtml, formatMarkdown, formatText } from '../../src/report/format.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
-import { lanScenario } from '../helpers/scenario.js';
+import { lanScenario, slots } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flexpath-outage-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,13 +23,6 @@ async function analyze(name: string, events: NetEvent[]): Promise<AnalysisReport
   const file = join(dir, `${name}.pcapng`);
   await writeEventsCapture(file, events);
   return analyzeCaptureFile(file);
-}
-
-/** Send slots k·periodMs (k = 0, 1, …) inside [atMs, atMs + lengthMs): the scenario sends one unit per slot. */
-function slots(periodMs: number, atMs: number, lengthMs: number): number {
-  let n = 0;
-  for (let ms = 0; ms < atMs + lengthMs; ms += periodMs) if (ms >= atMs) n++;
-  return n;
 }
 
 const stream = (r: AnalysisReport, id: string): AnalysisReport['streams'][number] => {

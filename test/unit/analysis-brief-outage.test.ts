@@ -10,20 +10,13 @@ import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { NetEvent } from '../../src/capture/types.js';
-import { type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
+import { type ScenarioOptions, lanScenario, slots } from '../helpers/scenario.js';
 
 function analyze(events: NetEvent[]): AnalysisReport {
   const a = new Analyzer();
   for (const e of events) a.feed(e);
   a.finish();
   return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
-}
-
-/** Send slots k·periodMs inside [atMs, atMs + lengthMs): the scenario sends one unit per slot. */
-function slots(periodMs: number, atMs: number, lengthMs: number): number {
-  let n = 0;
-  for (let ms = 0; ms < atMs + lengthMs; ms += periodMs) if (ms >= atMs) n++;
-  return n;
 }
 
 /** The scenario's data starts 0.5 s after its first event. */
