@@ -267,17 +267,17 @@ const RATE_SOURCE =
 function rateLimit(f: PathFacts): string | undefined {
   const usable = classesOf(f)
     .filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c))
-    .map(([, c]) => ({ c, loss: rateLoss(c) }))
-    .filter((x): x is { c: ClassFacts; loss: RateLoss } => x.loss !== undefined);
+    .map(([h, c]) => ({ h, c, loss: rateLoss(c) }))
+    .filter((x): x is { h: DataHopId; c: ClassFacts; loss: RateLoss } => x.loss !== undefined);
   if (usable.length < 2) return undefined;
   usable.sort((a, b) => a.c.bytesPerS - b.c.bytesPerS);
   const { c: light, loss: lightCount } = usable[0]!;
-  const { c: heavy, loss: heavyCount } = usable[usable.length - 1]!;
+  const { h: heavyHop, c: heavy, loss: heavyCount } = usable[usable.length - 1]!;
   const lightLoss = lightCount.lost / lightCount.sent;
   const heavyLoss = heavyCount.lost / heavyCount.sent;
   const pUniform = poissonCdf(Math.round(lightCount.lost), heavyLoss * lightCount.sent);
   // The heavy class's loss is loss, not the shadow of reordering the 4-bit counter cannot place.
-  const heavyLoses = noFrameCompletes(heavy) || (!heavyReorder(heavy) && (lossy(f, heavy) || manyBroken(f, heavy)));
+  const heavyLoses = noFrameCompletes(heavy) || (!heavyReorder(heavy) && (lossy(f, heavyHop, heavy) || manyBroken(f, heavy)));
   const limited = heavyLoses && heavyLoss >= RATE_HEAVY_LOSS && heavyLoss >= RATE_LOSS_RATIO * lightLoss && heavy.bytesPerS >= RATE_BYTES_RATIO * light.bytesPerS && pUniform < RATE_UNIFORM_P;
   if (!limited) return undefined;
   return `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`;
@@ -345,9 +345,10 @@ function silentAtEnd(f: PathFacts): { silentS: number; flowedS: number } | undef
   return f.udpReturn.streamsToClient > 0 && s !== undefined && s.silentS >= OUTAGE_MIN_S && s.silentS < STOPPED_AFTER_S ? s : undefined;
 }
 
-/** The outages the report shows: long enough, or brief across every stream, with packets lost in them. */
+/** An outage the report shows: long enough, or brief across every stream, with packets lost in it. */
+const shownOutage = (o: OutageFact): boolean => longOutage(o) || briefOutage(o);
 export function outagesSeen(f: PathFacts): OutageFact[] {
-  return f.outages.filter((o) => longOutage(o) || briefOutage(o));
+  return f.outages.filter(shownOutage);
 }
 
 /**
@@ -378,7 +379,7 @@ const BASIS_WORDS = {
 } as const;
 
 function outageLines(f: PathFacts, h: HopId): string[] {
-  return outagesOf(f, h, (o) => longOutage(o) || briefOutage(o)).flatMap((o) =>
+  return outagesOf(f, h, shownOutage).flatMap((o) =>
     o.streams.filter((x) => x.hop === h).map((x) => `stream ${x.id}: no packets for ${secs(x.silentS)} from t=${secs(x.atS)} (≈ ${x.lost} packets lost, ${BASIS_WORDS[x.basis]})`),
   );
 }
@@ -405,20 +406,38 @@ const noFrameWhy = (c: ClassFacts): string =>
 /** The class's own counter loss is significant. */
 const ownLoss = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && lossDegrades(c.lost, c.packets, f.mode);
 /**
+ * Packets of this class lost inside the outages the report shows (long, or brief across every stream):
+ * those are the outage's, a fault of their own (data-outage, data-brief-outage), not random loss. The
+ * loss tests read what is left outside them, so an outage alone is no random loss, and random loss
+ * beside an outage is not swallowed by it.
+ */
+const lostInOutages = (f: PathFacts, h: HopId): number =>
+  outagesSeen(f).reduce((n, o) => n + o.streams.reduce((m, x) => m + (x.hop === h ? x.lost : 0), 0), 0);
+/** The class's loss outside the shown outages (its silences' estimates may exceed the counter's total: at least 0). */
+const lostOutside = (f: PathFacts, h: HopId, c: ClassFacts): number => Math.max(0, c.lost - lostInOutages(f, h));
+/**
  * Random loss hits every class of the path alike, so the classes' losses are pooled into one test (one
  * test, not one per class: five tests at α would raise false alarms fivefold): a class that lost packets
  * on a path whose pooled loss is significant is lossy, even when its own few packets prove nothing.
  * Classes whose frames all complete, or whose counter gaps are the shadow of heavy reordering, lost
- * nothing and stay out of the pool.
+ * nothing and stay out of the pool. Loss inside the shown outages is not random loss (lostOutside).
  */
-const lossy = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && c.lost > 0 && !framesWhole(c) && pathLossy(f);
+const lossy = (f: PathFacts, h: HopId, c: ClassFacts): boolean => c.packets > 0 && lostOutside(f, h, c) > 0 && !framesWhole(c) && pathLossy(f);
+/**
+ * An outage rule's headline when the path also loses packets at random outside the outages, and the hop
+ * it decides (the first in path order) lost none of them: the loss outside is shown all the same.
+ */
+function lossBesideOutages(f: PathFacts): string | undefined {
+  return pathLossy(f) ? `and besides ${outagesSeen(f).length === 1 ? 'it' : 'them'} ${pct(lossFraction(pooledLoss(f)))} of the packets are lost at random at other times` : undefined;
+}
 function pathLossy(f: PathFacts): boolean {
+  const { lost, packets } = pooledLoss(f);
+  return lossDegrades(lost, packets, f.mode);
+}
+/** The pooled classes' loss outside the shown outages, and their packets received. */
+function pooledLoss(f: PathFacts): { lost: number; packets: number } {
   const pool = classesOf(f).filter(([, c]) => c.packets > 0 && !framesWhole(c) && !heavyReorder(c));
-  return lossDegrades(
-    pool.reduce((n, [, c]) => n + c.lost, 0),
-    pool.reduce((n, [, c]) => n + c.packets, 0),
-    f.mode,
-  );
+  return { lost: pool.reduce((n, [h, c]) => n + lostOutside(f, h, c), 0), packets: pool.reduce((n, [, c]) => n + c.packets, 0) };
 }
 const reordered = (c: ClassFacts): boolean => c.packets > 0 && c.outOfOrder / c.packets >= REORDER_DEGRADED_FRACTION;
 const wholeButGaps = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && framesWhole(c) && (ownLoss(f, c) || reordered(c));
@@ -437,7 +456,7 @@ const manyBroken = (f: PathFacts, c: ClassFacts): boolean => {
 };
 const jittery = (h: HopId, c: ClassFacts): boolean => !JITTER_EXEMPT.has(h) && c.packets > 0 && c.jitterS >= JITTER_DEGRADED_S;
 /** Delay variation is what the class shows first: before loss when frames complete or reordering is heavy, else after it. */
-const jitterDecides = (f: PathFacts, h: HopId, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, c) && !manyBroken(f, c) && (reordered(c) || jittery(h, c)));
+const jitterDecides = (f: PathFacts, h: HopId, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, h, c) && !manyBroken(f, c) && (reordered(c) || jittery(h, c)));
 /** Flowing, requested, and not stopped or cut to pieces: the classes whose quality the later rules grade. */
 const flowing = (c: ClassFacts): boolean => c.packets > 0 && !(c.requested && c.stopped && c.stopped.silentS >= STOPPED_AFTER_S) && !noFrameCompletes(c);
 /** This class went silent while still requested, and the path went on without it. */
@@ -1257,6 +1276,31 @@ export const RULES: readonly Rule[] = [
     evidence: none,
   },
   {
+    id: 'data-loss-beside-outage',
+    hop: 'data:*',
+    status: 'degraded',
+    cause: 'random-loss',
+    thresholds: { OUTAGE_MIN_S, BRIEF_OUTAGE_MIN_LOST, LOSS_TOLERATED_LAN, LOSS_TOLERATED_WAN, LOSS_ALPHA },
+    source: `${LOSS_SOURCE}; counted over the packets outside the outages that data-outage and data-brief-outage show (see their sources)`,
+    when: (f, h) => flowing(cls(f, h)) && outagesOf(f, h, shownOutage).length > 0 && lossy(f, h, cls(f, h)),
+    summary: (f, h) => {
+      const c = cls(f, h);
+      const out = lostOutside(f, h, c);
+      const them = outagesOf(f, h, shownOutage).length === 1 ? ['the outage', 'it'] : ['the outages', 'them'];
+      return `${pct(lossFraction({ lost: out, packets: c.packets }))} lost outside ${them[0]} (${out} of ${out + c.packets}), besides ${lostInOutages(f, h)} lost in ${them[1]}`;
+    },
+    evidence: (f, h) => [...outageListLines(f), ...outageLines(f, h)],
+    title: (f) => {
+      const o = outagesSeen(f);
+      const when = o.length === 1 ? `a stop of every stream (${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)})` : `${o.length} stops of every stream (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`;
+      return `The radio’s data loses ${pct(lossFraction(pooledLoss(f)))} of its packets at random outside ${when}: steady loss, and an interruption besides`;
+    },
+    advice: [
+      ...ADVICE['random-loss'].advice,
+      'The stop of every stream at once is a second fault: Wi-Fi roaming between access points or a link that flaps (cable, switch port, adapter power saving); a wired connection cures both.',
+    ],
+  },
+  {
     id: 'data-outage',
     hop: 'data:*',
     status: 'degraded',
@@ -1272,7 +1316,7 @@ export const RULES: readonly Rule[] = [
     evidence: outageLines,
     title: (f) => {
       const o = outagesSeen(f);
-      return `The radio’s data stopped ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)}` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: an outage on the path, not steady loss`;
+      return `The radio’s data stopped ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)}` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: an outage on the path, ${lossBesideOutages(f) ?? 'not steady loss'}`;
     },
   },
   {
@@ -1291,7 +1335,7 @@ export const RULES: readonly Rule[] = [
     title: (f) => {
       const o = f.outages.filter(briefOutage);
       const lost = o.map((x) => x.streams.map((s) => `${s.id} ${s.lost}`).join(', '));
-      return `Every stream of the radio’s data stopped at once ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)} (lost: ${lost[0]})` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: a brief interruption of the link, not random loss`;
+      return `Every stream of the radio’s data stopped at once ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)} (lost: ${lost[0]})` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: a brief interruption of the link, ${lossBesideOutages(f) ?? 'not random loss'}`;
     },
     advice: [
       'A brief stop of every stream at once is what a Wi-Fi client roaming between access points makes, or a link that flaps: a loose cable, a switch port or network adapter renegotiating, Wi-Fi power saving.',
@@ -1342,8 +1386,8 @@ export const RULES: readonly Rule[] = [
     cause: 'bandwidth',
     thresholds: { LOSS_TOLERATED_LAN, LOSS_TOLERATED_WAN, LOSS_ALPHA, BROKEN_FRAMES_FRACTION, ...RATE_THRESHOLDS },
     source: RATE_SOURCE,
-    when: (f, h) => flowing(cls(f, h)) && (lossy(f, cls(f, h)) || manyBroken(f, cls(f, h))) && rateLimit(f) !== undefined,
-    summary: (f, h) => (lossy(f, cls(f, h)) ? lossSummary(cls(f, h)) : `${pct(brokenShare(cls(f, h)))} of frames broken`),
+    when: (f, h) => flowing(cls(f, h)) && (lossy(f, h, cls(f, h)) || manyBroken(f, cls(f, h))) && rateLimit(f) !== undefined,
+    summary: (f, h) => (lossy(f, h, cls(f, h)) ? lossSummary(cls(f, h)) : `${pct(brokenShare(cls(f, h)))} of frames broken`),
     evidence: (f) => [rateLimit(f) ?? ''],
   },
   {
@@ -1353,7 +1397,7 @@ export const RULES: readonly Rule[] = [
     cause: 'random-loss',
     thresholds: { LOSS_TOLERATED_LAN, LOSS_TOLERATED_WAN, LOSS_ALPHA },
     source: LOSS_SOURCE,
-    when: (f, h) => flowing(cls(f, h)) && lossy(f, cls(f, h)),
+    when: (f, h) => flowing(cls(f, h)) && lossy(f, h, cls(f, h)),
     summary: (f, h) => lossSummary(cls(f, h)),
     evidence: none,
   },

@@ -70,3 +70,47 @@ test('random loss of 1 % and 5 %, independent per packet, stays random loss over
   }
   assert.deepEqual([...rules], [['data-loss', 80]]);
 });
+
+/** The send times of one stream's data datagrams (VITA-49 word 1 = its id) among the scenario's events: its construction, not the analyzer's reading. */
+function sendTimes(events: NetEvent[], streamId: number): number[] {
+  return events.flatMap((e) => (e.type === 'udp' && e.payload.readUInt32BE(4) === streamId ? [e.ts] : []));
+}
+
+test('random loss of 2 % beside the 0.2-s stop is its own finding over 40 seeds: loss outside the outage counted as the construction dropped it, the outage still shown', () => {
+  const meter = '0x00000700';
+  // The hole alone draws no random numbers: its datagrams are what the lossy run had to send outside the hole.
+  const sentOutside = sendTimes(lanScenario({ seconds: 8, withAudio: true, holes: [HOLE] }), 0x700);
+  const inHole = slots(36, at, len);
+  for (let seed = 1; seed <= 40; seed++) {
+    const events = lanScenario({ seconds: 8, withAudio: true, holes: [HOLE], loss: 0.02, seed });
+    // A counter sees the packets missing between the first and the last that arrived, not before or after them.
+    const got = sendTimes(events, 0x700);
+    const droppedOutside = sentOutside.filter((ts) => ts > got[0]! && ts < got[got.length - 1]!).length - (got.length - 2);
+    const r = analyze(events);
+    // The headline names both faults, whichever hop comes first: the meters (≈ 200 packets) lose none
+    // outside the hole in ≈ e⁻⁴ of the seeds, and then their hop is the outage's alone.
+    assert.equal(r.verdict.status, 'degraded', `seed ${seed}`);
+    assert.match(r.verdict.summary, /stop(ped)? .*every stream|every stream .*stopped/i, `seed ${seed}: ${r.verdict.summary}`);
+    assert.match(r.verdict.summary, /0\.2 s at t=3\.5 s/, `seed ${seed}: ${r.verdict.summary}`);
+    assert.match(r.verdict.summary, /(\d\.\d) % of (its|the) packets (are lost )?at random/, `seed ${seed}: ${r.verdict.summary}`);
+    assert.doesNotMatch(r.verdict.summary, /not random loss/, `seed ${seed}`);
+    assert.equal((r.outages ?? []).length, 1, `seed ${seed}`);
+    // Every meter packet missing is counted (the counter is exact for runs under 8), in the outage or out of it.
+    assert.equal(r.streams.find((s) => s.id === meter)?.lost, droppedOutside + inHole, `seed ${seed}`);
+    const hop = r.hops.find((h) => h.id === 'data:meter')!;
+    const m = /lost outside the outage \((\d+) of (\d+)\), besides (\d+) lost in it/.exec(hop.evidence[0]!);
+    // The outage's silence runs from the last packet before the hole to the first after: a random loss right
+    // at its edge joins it (2 % each side), so the outage holds the hole's slots and at most a few more.
+    const inside = m ? Number(m[3]) : droppedOutside + inHole;
+    assert.ok(inside >= inHole && inside <= inHole + 3, `seed ${seed}: ${hop.evidence[0]}`);
+    if (m) assert.equal(hop.rule, 'data-loss-beside-outage');
+    else assert.ok(hop.rule === 'data-brief-outage' && droppedOutside <= 3, `seed ${seed}: ${hop.rule}, ${droppedOutside} dropped outside`);
+  }
+});
+
+test('the 0.2-s stop beside loss below the tolerated 0.1 % (0.05 %) stays the brief outage alone over 40 seeds: the outage’s own packets are no random loss', () => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const r = analyze(lanScenario({ seconds: 8, withAudio: true, holes: [HOLE], loss: 0.0005, seed }));
+    assert.equal(r.verdict.rule, 'data-brief-outage', `seed ${seed}: ${r.verdict.summary}`);
+  }
+});

@@ -772,6 +772,49 @@ test('brief outage: every stream silent at once, each short of packets, BRIEF_OU
   assert.ok(hop.evidence.includes('stream 0x00000700: no packets for 0.2 s from t=3.5 s (≈ 5 packets lost, per the packet counter, exact for a silence this short)'), hop.evidence.join(' | '));
 });
 
+test('random loss beside an outage is judged over the packets outside it (the data-loss Poisson test), not swallowed; the outage alone is no random loss', () => {
+  // A stop of every stream (0.2 s, or 0.5 s: the long rule) in which the meters lost `inMeters` and the
+  // waterfall `inTiles`, and `outside` meter packets lost at other times; 280 meter packets sent, 275 of
+  // them outside the 0.2-s stop. The pool is the meters alone (the waterfall's 250 lines all complete:
+  // framesWhole), so λ = 0.1 % × 275 = 0.275: P(X ≥ 2) = 1 − e^−0.275 (1 + 0.275) = 0.031 ≥ α,
+  // P(X ≥ 3) = 0.0028 < α = 1 %.
+  const f = (outside: number, lengthS = 0.2, inMeters = 5, inTiles = 11): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: inMeters + outside, packets: 280 - inMeters - outside };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: inTiles, packets: 1000 - inTiles };
+      x.outages = [
+        {
+          atS: 3.5,
+          lengthS,
+          everyStream: true,
+          lost: inMeters + inTiles,
+          streams: [
+            { id: '0x00000700', hop: 'data:meter', atS: 3.49, silentS: lengthS + 0.01, lost: inMeters, basis: 'brief' },
+            { id: '0x42000000', hop: 'data:waterfall', atS: 3.49, silentS: lengthS + 0.01, lost: inTiles, basis: 'time' },
+          ],
+        },
+      ];
+    });
+  expectRule(f(0), 'data:meter', 'data-brief-outage', 'every lost packet is the outage’s: no random loss beside it');
+  expectRule(f(2), 'data:meter', 'data-brief-outage', '2 outside is within the tolerated loss');
+  expectRule(f(3), 'data:meter', 'data-loss-beside-outage', '3 outside is significant');
+  expectRule(f(3), 'data:waterfall', 'data-brief-outage', 'the waterfall lost nothing outside the outage');
+  expectRule(f(2, 0.5, 14, 50), 'data:meter', 'data-outage');
+  expectRule(f(3, 0.5, 14, 50), 'data:meter', 'data-loss-beside-outage', 'beside a long outage too');
+  // Without any shown outage, the same 3 lost are plain random loss (and 1 is not).
+  const plain = (lost: number): PathFacts => bend((x) => withLoss(x, 'data:meter', lost, 280 - lost));
+  expectRule(plain(3), 'data:meter', 'data-loss');
+  expectRule(plain(2), 'data:meter', 'data-arrives');
+  const hop = judgeHop(f(3), 'data:meter');
+  assert.equal(hop.evidence[0], '1.1 % lost outside the outage (3 of 275), besides 5 lost in it');
+  assert.ok(hop.evidence.includes('no data for 0.2 s from t=3.5 s'), hop.evidence.join(' | '));
+  const { verdict } = judge(f(3));
+  assert.equal(verdict.cause, 'random-loss');
+  // Both faults in the headline: the loss outside (3 of 275, the pool) and the stop.
+  assert.match(verdict.summary, /loses 1\.1 % of its packets at random outside a stop of every stream \(0\.2 s at t=3\.5 s\)/);
+  assert.ok(verdict.advice.some((a) => /lossy link/.test(a)) && verdict.advice.some((a) => /roaming/.test(a)), verdict.advice.join(' | '));
+});
+
 test('data back only just after the client’s own UDP datagram to the radio is a NAT mapping reopened, not an outage (REOPEN_WITHIN_S + the control round trip)', () => {
   // SmartLink: data stopped for 4.5 s and returned `reopenedS` after the client's keep-open ping;
   // the control pings' longest round trip is 40 ms.
