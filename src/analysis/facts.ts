@@ -332,11 +332,42 @@ function clientDataPort(c: ControlTracker, s: ControlSession | undefined): numbe
   return s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
 }
 
+/** The addresses the session's client and its radio use: those of the control channel, and those of the data. */
+interface SessionSides {
+  client: ReadonlySet<string>;
+  radio: ReadonlySet<string>;
+}
+
+/**
+ * The control channel's addresses, plus where the data streams of this session's own objects (pans,
+ * waterfalls, streams announced with its client handle) go from and to: the radio assigns stream ids per
+ * object and names the owner (reference §2.4, §5.9), so such a stream is this session's data whatever its
+ * addresses. A dual-stack client talks to the radio over IPv6 while its data comes over IPv4 (the radio's
+ * data plane is IPv4, reference §12 #15), and a capture behind a NAT sees the control with the rewritten
+ * address and the data with the other.
+ */
+function sessionSides(c: ControlTracker, s: ControlSession | undefined, streams: readonly TrackedStream[]): SessionSides | undefined {
+  if (s === undefined) return undefined;
+  const mine = ownedBy(s);
+  const owned = new Set<string>();
+  for (const objects of [c.pans, c.waterfalls, c.streams] as const) for (const o of objects.values()) if (mine(o.clientHandle)) owned.add(o.id);
+  const client = new Set([s.client.ip]);
+  const radio = new Set([s.server.ip]);
+  for (const st of streams) {
+    if (!owned.has(formatStreamId(st.streamId))) continue;
+    // The session's transmit streams go the other way (reference §2.4, 0x84… ids announced with tx=1).
+    const tx = c.streams.get(formatStreamId(st.streamId))?.type.endsWith('_tx') === true;
+    (tx ? radio : client).add(st.dst.ip);
+    (tx ? client : radio).add(st.src.ip);
+  }
+  return { client, radio };
+}
+
 /** A stream from the session's client to its radio: transmit audio (reference §0 client→radio UDP). */
-function sentByClient(st: TrackedStream, s: ControlSession | undefined, clientPort: number | undefined): boolean {
-  if (s === undefined || st.src.ip !== s.client.ip || st.dst.ip !== s.server.ip) return false;
+function sentByClient(st: TrackedStream, sides: SessionSides | undefined, clientPort: number | undefined): boolean {
+  if (sides === undefined || !sides.client.has(st.src.ip) || !sides.radio.has(st.dst.ip)) return false;
   // Radio and client on one host (loopback): the addresses cannot tell the direction, the client's data port can.
-  return s.client.ip !== s.server.ip || (clientPort !== undefined && st.src.port === clientPort);
+  return !sides.radio.has(st.src.ip) || (clientPort !== undefined && st.src.port === clientPort);
 }
 
 function outboundFacts(streams: TrackedStream[]): NonNullable<PathFacts['outbound']> {
@@ -382,8 +413,9 @@ export function deriveFacts(src: FactSources): PathFacts {
   const flex = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
   // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.
   const clientPort = clientDataPort(c, s);
-  const outbound = flex.filter((st) => sentByClient(st, s, clientPort));
-  const data = outbound.length === 0 ? flex : flex.filter((st) => !sentByClient(st, s, clientPort));
+  const sides = sessionSides(c, s, flex);
+  const outbound = flex.filter((st) => sentByClient(st, sides, clientPort));
+  const data = outbound.length === 0 ? flex : flex.filter((st) => !sentByClient(st, sides, clientPort));
   const losses = streamLosses(data);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
@@ -420,9 +452,9 @@ export function deriveFacts(src: FactSources): PathFacts {
     forwarding: forwardingFacts(c),
     control: controlFacts(src, s),
     setup: setupFacts(c, s, exp),
-    udpReturn: udpReturnFacts(src, s, exp, data, icmp),
+    udpReturn: udpReturnFacts(src, s, sides, exp, data, icmp),
     data: classes,
-    outages: outageFacts(src, s, data, losses, t0),
+    outages: outageFacts(src, s, sides, data, losses, t0),
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
@@ -544,9 +576,9 @@ function hopOf(src: FactSources, st: TrackedStream): DataHopId | undefined {
 }
 
 /** Silences across the client's data streams while its data socket was open (issue 11 classes 1 and 8). */
-function outageFacts(src: FactSources, s: ControlSession | undefined, data: TrackedStream[], losses: Map<TrackedStream, StreamLoss>, t0: number): OutageFact[] {
+function outageFacts(src: FactSources, s: ControlSession | undefined, sides: SessionSides | undefined, data: TrackedStream[], losses: Map<TrackedStream, StreamLoss>, t0: number): OutageFact[] {
   const clientIp = s?.client.ip;
-  const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
+  const toClient = data.filter((st) => sides === undefined || sides.client.has(st.dst.ip));
   const all = pathOutages(toClient, losses, udpDestinationTs(src.control, s) ?? -Infinity, s?.closeTs ?? Infinity);
   const kept = all.length <= MAX_OUTAGES ? all : [...all].sort((a, b) => b.endTs - b.startTs - (a.endTs - a.startTs)).slice(0, MAX_OUTAGES).sort((a, b) => a.startTs - b.startTs);
   const sends = src.control.udpRegistrations.filter((r) => clientIp === undefined || r.client.ip === clientIp).flatMap((r) => r.sends);
@@ -817,12 +849,17 @@ function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<D
   };
 }
 
-function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Map<DataHopId, Expectation>, data: TrackedStream[], icmp: (i: ControlTracker['icmp'][number]) => IcmpFact): PathFacts['udpReturn'] {
+function udpReturnFacts(
+  src: FactSources,
+  s: ControlSession | undefined,
+  sides: SessionSides | undefined,
+  exp: Map<DataHopId, Expectation>,
+  data: TrackedStream[],
+  icmp: (i: ControlTracker['icmp'][number]) => IcmpFact,
+): PathFacts['udpReturn'] {
   const c = src.control;
   const announced = clientDataPort(c, s);
-  const clientIp = s?.client.ip;
-  const radioIp = s?.server.ip;
-  const toClient = data.filter((st) => clientIp === undefined || st.dst.ip === clientIp);
+  const toClient = data.filter((st) => sides === undefined || sides.client.has(st.dst.ip));
   const unreach = c.icmp.filter((i) => i.reason === 'port-unreachable' || i.reason === 'admin-prohibited');
   // The client's own registrations refused on the way to the radio: its router forwards nothing there.
   const ownRegistration = (i: ControlTracker['icmp'][number]): boolean =>
@@ -834,7 +871,7 @@ function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Ma
   const opened = udpDestinationTs(c, s) ?? -Infinity;
   const hungUp = s?.closeTs ?? Infinity;
   const radioData = unreach.filter(
-    (i) => i.original.protocol === 'udp' && !ownRegistration(i) && (radioIp === undefined || i.original.src.ip === radioIp || i.original.src.port === 4993 || i.original.src.port === 4991),
+    (i) => i.original.protocol === 'udp' && !ownRegistration(i) && (sides === undefined || sides.radio.has(i.original.src.ip) || i.original.src.port === 4993 || i.original.src.port === 4991),
   );
   const aboutData = radioData.filter((i) => i.ts >= opened && i.ts <= hungUp);
   const afterHangUp = radioData.filter((i) => i.ts > hungUp).length;
@@ -860,7 +897,7 @@ function udpReturnFacts(src: FactSources, s: ControlSession | undefined, exp: Ma
     ...(registrationsRefused.length > 0
       ? { registrationsRefused: { count: registrationsRefused.length, from: registrationsRefused[0]!.from, to: formatEndpoint(registrationsRefused[0]!.original.dst) } }
       : {}),
-    ...(seenAt !== undefined && clientIp !== undefined && seenAt !== clientIp ? { radioSeesClientAt: seenAt } : {}),
+    ...(seenAt !== undefined && sides !== undefined && !sides.client.has(seenAt) ? { radioSeesClientAt: seenAt } : {}),
     ...(c.localSendErrors.length > 0
       ? { sendRefused: { count: c.localSendErrors.length, code: c.localSendErrors[0]!.code, to: formatEndpoint(c.localSendErrors[0]!.dst) } }
       : {}),
