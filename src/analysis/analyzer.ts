@@ -250,13 +250,15 @@ export class Analyzer {
     const { hops, verdict } = this.judge(now);
     const facts = this.facts(now);
     const losses = streamLosses(this.streams.streams);
+    const outbound = new Set(facts.outbound?.streams);
     const r = (x: number): number => Math.round(x * 1000) / 1000;
     return {
       flexpath: { version: flexpathVersion() },
       source: source.start === undefined && this.firstTs !== undefined ? { ...source, start: isoUtc(this.firstTs) } : source,
       mode: this.mode(),
       radios: this.radios(),
-      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, losses.get(st))),
+      // A transmit stream's silences are the client's pauses, not loss (facts.ts outbound): its counter alone counts.
+      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, outbound.has(formatStreamId(st.streamId)) ? { lost: st.seq.lost, silences: [] } : losses.get(st))),
       hops,
       verdict,
       outages: outagesSeen(facts).map((o) => ({ startS: r(o.atS), lengthS: r(o.lengthS), lost: o.lost, streams: o.streams.map((x) => x.id) })),

@@ -11,6 +11,7 @@ import { REPLY } from '../api/codes.js';
 import type { UnreadLink } from '../capture/reader.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
+import type { PacketKind } from '../vita/classes.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
 import type { ControlSession, ControlTracker } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expectedRate, silenceRate } from './expected.js';
@@ -370,6 +371,22 @@ function sentByClient(st: TrackedStream, sides: SessionSides | undefined, client
   return !sides.radio.has(st.src.ip) || (clientPort !== undefined && st.src.port === clientPort);
 }
 
+/** Classes only a radio sends (reference §2.2, §2.4): discovery, its meters, FFT and waterfall. */
+const RADIO_ONLY: readonly PacketKind[] = ['discovery', 'meter', 'panadapter', 'waterfall'];
+
+/**
+ * Without a control session (a capture of the data only): a stream to the radio from the socket the
+ * radio's own streams go to (the client sends on its receiving socket, reference §0), or from another
+ * address to one the radio sends from, is the client's transmit audio — however its id looks (§2.4:
+ * prefixes are conventions).
+ */
+function sentToRadio(streams: readonly TrackedStream[]): (st: TrackedStream) => boolean {
+  const fromRadio = streams.filter((st) => RADIO_ONLY.includes(st.classKind));
+  const radio = new Set(fromRadio.map((st) => st.src.ip));
+  const clientSockets = new Set(fromRadio.map((st) => formatEndpoint(st.dst)));
+  return (st) => !RADIO_ONLY.includes(st.classKind) && (clientSockets.has(formatEndpoint(st.src)) || (radio.has(st.dst.ip) && !radio.has(st.src.ip)));
+}
+
 function outboundFacts(streams: TrackedStream[]): NonNullable<PathFacts['outbound']> {
   return {
     streams: streams.map((st) => formatStreamId(st.streamId)),
@@ -414,8 +431,9 @@ export function deriveFacts(src: FactSources): PathFacts {
   // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.
   const clientPort = clientDataPort(c, s);
   const sides = sessionSides(c, s, flex);
-  const outbound = flex.filter((st) => sentByClient(st, sides, clientPort));
-  const data = outbound.length === 0 ? flex : flex.filter((st) => !sentByClient(st, sides, clientPort));
+  const toRadio = s === undefined ? sentToRadio(src.streams) : (st: TrackedStream): boolean => sentByClient(st, sides, clientPort);
+  const outbound = flex.filter(toRadio);
+  const data = outbound.length === 0 ? flex : flex.filter((st) => !toRadio(st));
   const losses = streamLosses(data);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
