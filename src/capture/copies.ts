@@ -12,6 +12,7 @@
  * a sender really sent (a retransmission is a later frame, outside the window).
  */
 import type { RecordSink } from './format.js';
+import { u32le } from '../common/bytes.js';
 import { LINKTYPE } from './link.js';
 
 /** empirical: pktmon's copies of one packet are logged within microseconds of each other; 1 ms leaves room under load. */
@@ -35,8 +36,12 @@ interface Recent {
  * interface index at 4, packet type at 10; LINKTYPE_LINUX_SLL: packet type at 0 — tcpdump.org linktypes).
  * `tcpdump -i any` on a machine whose adapter is a bridge port (or a macvlan/VPN's lower device) records
  * each packet once per interface it crossed, differing only there: the fingerprint starts after them.
+ * macOS PKTAP does the same (`tcpdump -i pktap,en0,bridge100`, or its default all-interfaces capture with
+ * en0 in a bridge for Internet Sharing or a VM): its header, whose length is its first field (little-endian,
+ * tcpdump print-pktap.c), names the interface and process; the interface's own frame follows.
  */
-function cookedHeader(linkType: number): number {
+function cookedHeader(linkType: number, buf: Buffer, start: number, caplen: number): number {
+  if (linkType === LINKTYPE.PKTAP) return caplen >= 4 ? u32le(buf, start) : 0;
   return linkType === LINKTYPE.LINUX_SLL2 ? 20 : linkType === LINKTYPE.LINUX_SLL ? 16 : 0;
 }
 
@@ -116,7 +121,7 @@ export class CopyFilter implements RecordSink {
   }
 
   private isCopy(linkType: number, sec: number, nsec: number, buf: Buffer, frameStart: number, caplen: number, origLen: number): boolean {
-    const skip = Math.min(cookedHeader(linkType), caplen);
+    const skip = Math.min(cookedHeader(linkType, buf, frameStart, caplen), caplen);
     const start = frameStart + skip;
     const used = Math.min(caplen - skip, FINGERPRINT);
     for (const r of this.recent) {
@@ -139,6 +144,6 @@ export class CopyFilter implements RecordSink {
   /** The warning for the report, when copies were dropped. */
   warning(frames: number): string | undefined {
     if (this.copies === 0) return undefined;
-    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, a port mirror can do the same, and so does tcpdump -i any where the adapter is a bridge port`;
+    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, a port mirror can do the same, and so do tcpdump -i any (Linux) and PKTAP (macOS) where the adapter is a bridge port`;
   }
 }
