@@ -65,7 +65,10 @@ export function decodeIp(buf: Buffer, start: number, end: number, out: IpView): 
 function decodeIpv4(buf: Buffer, start: number, end: number, out: IpView): IpProblem | null {
   if (end - start < 20) return 'ipv4-header';
   const ihl = (buf[start]! & 0x0f) * 4;
-  const total = u16be(buf, start + 2);
+  // A total length of 0 is a segment the sender's NIC splits (TCP segmentation offload / Windows large send
+  // offload), captured before the split, often over 64 KiB: its length is the bytes captured (Wireshark
+  // packet-ip.c does the same, preference "Support packet-capture from IP TSO-enabled hardware", on by default).
+  const total = u16be(buf, start + 2) || end - start;
   if (ihl < 20 || total < ihl || start + ihl > end) return 'ipv4-header';
   const flagsFrag = u16be(buf, start + 6);
   out.version = 4;
