@@ -483,6 +483,17 @@ const SILENCE_SOURCE =
 const STOPPED_SOURCE =
   'reference §5.7 (FlexLib pings every 5 s "to maintain the NAT rule"): data that flowed and stopped while the session went on is a NAT mapping or firewall state timing out'+ '; empirical: 3 s of silence is 80 meter packets missing in a row';
 
+/**
+ * A control connection the radio's side ended after the session was up (control-silent takes the ones it
+ * never answered): the cause's own title ("does not answer") would deny the replies the evidence shows.
+ */
+const tlsWords = (f: PathFacts): string => (f.control.session?.tls ? ' (TLS, SmartLink)' : '');
+const sessionUpWords = (f: PathFacts): string => `after ${secs(f.control.session?.durationS ?? 0)}, with the session up (${f.control.session?.replies ?? 0} replies)`;
+const ENDED_ADVICE = [
+  'See whether the radio restarted or was switched off then (its front panel, its uptime); a radio also drops a client whose pings stop or whose GUI slot another client took.',
+  'If the radio stayed up, something on the way ends long-lived connections: a firewall or NAT with a short TCP timeout, a VPN reconnecting, a security appliance inspecting TLS.',
+];
+
 const OUTBOUND_TITLE = 'This computer’s firewall blocks outbound UDP to the radio, so the radio never learns where to send its data';
 const OUTBOUND_ADVICE = [
   'Allow outbound UDP from SmartSDR/FlexPath to the radio’s UDP port (its public port on SmartLink) in this computer’s firewall: an outbound rule, not an inbound one.',
@@ -868,6 +879,8 @@ export const RULES: readonly Rule[] = [
     when: (f) => f.control.session?.resetBy === 'server',
     summary: (f) => `connection reset by the radio after ${secs(f.control.session?.durationS ?? 0)}`,
     evidence: none,
+    title: (f) => `The control connection${tlsWords(f)} was reset from the radio’s side ${sessionUpWords(f)}: the radio dropped the session, or a firewall, NAT or VPN on the way cut it`,
+    advice: ENDED_ADVICE,
   },
   {
     id: 'control-closed-by-radio',
@@ -879,6 +892,8 @@ export const RULES: readonly Rule[] = [
     when: (f) => f.control.session?.closedBy === 'server',
     summary: (f) => `the radio closed the connection after ${secs(f.control.session?.durationS ?? 0)}`,
     evidence: none,
+    title: (f) => `The radio closed the control connection${tlsWords(f)} ${sessionUpWords(f)}: it restarted, was switched off or dropped this client`,
+    advice: ENDED_ADVICE,
   },
   {
     id: 'control-rtt-rate-limit',

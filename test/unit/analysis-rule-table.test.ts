@@ -401,6 +401,21 @@ test('control: refused, silent, reset or closed by the radio; no session at all'
   expectRule(bend((x) => (x.control = { attempts: [] })), 'control', 'control-not-seen');
 });
 
+test('control ended by the radio’s side after the session was up: the headline says so, never "does not answer" (the hand-made session: 15 replies in 10 s)', () => {
+  const reset = judge(bend((x) => (x.control.session!.resetBy = 'server'))).verdict;
+  assert.equal(reset.rule, 'control-reset-by-radio');
+  assert.match(reset.summary, /^The control connection was reset from the radio’s side after 10 s, with the session up \(15 replies\)/);
+  assert.doesNotMatch(reset.summary, /does not answer/);
+  assert.ok(reset.advice.some((a) => /restarted/.test(a)) && reset.advice.some((a) => /firewall or NAT/.test(a)), reset.advice.join(' | '));
+  const closed = judge(bend((x) => ((x.control.session!.closedBy = 'server'), (x.control.session!.tls = true)))).verdict;
+  assert.equal(closed.rule, 'control-closed-by-radio');
+  assert.match(closed.summary, /^The radio closed the control connection \(TLS, SmartLink\) after 10 s, with the session up \(15 replies\)/);
+  // Never answered at all: the cause's own headline stands.
+  const silent = judge(bend((x) => ((x.control.session!.replies = 0), delete x.control.session!.version, (x.control.session!.closedBy = 'server')))).verdict;
+  assert.equal(silent.rule, 'control-silent');
+  assert.match(silent.summary, /does not answer/);
+});
+
 test('control: ICMP host/net unreachable for the connect is "unreachable", not refused and not silent (issue 11 class 7)', () => {
   const unreachable = { reason: 'host-unreachable' as const, by: 'ICMP from 192.168.10.1' };
   const silentSession = (x: PathFacts): void => void ((x.control.session!.replies = 0), delete x.control.session!.version, (x.control.session!.bytesToServer = 0));

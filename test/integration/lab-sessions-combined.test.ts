@@ -1,0 +1,79 @@
+/**
+ * Lab on live sessions: `flexpath diagnose` against the simulator with faults combined the way a real
+ * path combines them, then `analyze` of the capture that run wrote. Expected values come from the faults'
+ * construction (the simulator's own count of what each fault dropped), never from FlexPath's output.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import type { SimFaults } from '../../src/sim/faults.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
+import { withSim } from '../helpers/sim.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fp-lab-sessions-'));
+/** Hard bound on one CLI run: the longest asks for 7 s of watching. */
+const EXIT_WITHIN_MS = 45_000;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function parsed(r: CliResult): AnalysisReport {
+  assert.equal(r.signal, null, r.stderr);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /at .+\.js:\d+|TypeError|ReferenceError|Unhandled/, 'no stack trace');
+  return JSON.parse(r.stdout) as AnalysisReport;
+}
+
+/** A live diagnose (probe, JSON) against a simulator with `faults`, writing its capture; then analyze of that capture. */
+async function liveAndCapture(name: string, faults: SimFaults, seconds: number): Promise<{ live: AnalysisReport; capture: AnalysisReport; dropped: { outage: Map<string, number> } }> {
+  const file = join(dir, `${name}.pcapng`);
+  return withSim({ faults }, async (sim) => {
+    // A beacon port nobody sends to: other tests' simulated radios stay out of the report.
+    const quiet = ['--discovery-port', String(await freePort())];
+    const live = parsed(await runCli(['diagnose', '--host', `127.0.0.1:${sim.ports.api}`, '--probe', '--seconds', String(seconds), '--format', 'json', '--no-redact', '--write', file, ...quiet], { timeoutMs: EXIT_WITHIN_MS }));
+    const capture = parsed(await runCli(['analyze', file, '--format', 'json', '--no-redact'], { timeoutMs: EXIT_WITHIN_MS }));
+    const outage = new Map(sim.streamStats().map((s) => [`0x${s.streamId.toString(16).padStart(8, '0').toUpperCase()}`, s.dropped.outage]));
+    return { live, capture, dropped: { outage } };
+  });
+}
+
+test('a 0.2-s stop of every stream plus 2 % random loss the rest of the time: live and from its capture, the headline names both faults', async () => {
+  const { live, capture, dropped } = await liveAndCapture('roam-and-loss', { lossPct: 2, outages: [{ startS: 2, lengthS: 0.2 }] }, 7);
+  for (const [how, r] of [['live', live], ['capture', capture]] as const) {
+    assert.equal(r.verdict.status, 'degraded', `${how}: ${r.verdict.summary}`);
+    // The stop is the simulator's outage window, 0.2 s, widened by at most a period of the slowest stream
+    // around it (and the scheduling of a loaded machine): one outage, shown.
+    const outages = r.outages ?? [];
+    assert.equal(outages.length, 1, `${how}: ${JSON.stringify(outages)}`);
+    assert.ok(outages[0]!.lengthS >= 0.2 && outages[0]!.lengthS < 0.5, `${how}: ${outages[0]!.lengthS}`);
+    assert.match(r.verdict.summary, /every stream/i, `${how}: ${r.verdict.summary}`);
+    // ≈ 2000 packets at 2 % is ≈ 40 lost outside the stop, against 0.1 % tolerated (λ ≈ 2): always significant.
+    assert.match(r.verdict.summary, /\d % of (its|the) packets (are lost )?at random/, `${how}: ${r.verdict.summary}`);
+    assert.doesNotMatch(r.verdict.summary, /not random loss/, how);
+    // The meters' counter counts a run this short exactly: what the outage window dropped is in the outage.
+    const meters = r.hops.find((h) => h.id === 'data:meter')!.evidence.find((l) => l.startsWith('stream 0x00000700: no packets'));
+    const lost = Number(/≈ (\d+) packets lost/.exec(meters ?? '')?.[1]);
+    assert.ok(lost >= dropped.outage.get('0x00000700')! && lost <= dropped.outage.get('0x00000700')! + 3, `${how}: ${meters} (the window dropped ${dropped.outage.get('0x00000700')})`);
+  }
+});
+
+test('the radio resets the control connection 2 s into a session that answered: the headline says reset after the session was up, not "does not answer"', async () => {
+  const { live, capture } = await liveAndCapture('tcp-reset', { tcpResetAfterS: 2 }, 6);
+  for (const [how, r] of [['live', live], ['capture', capture]] as const) {
+    assert.equal(r.verdict.status, 'blocked', how);
+    assert.equal(r.verdict.hop, 'control', how);
+    assert.equal(r.verdict.rule, 'control-reset-by-radio', how);
+    // The reset comes 2 s after the connection opened (the simulator's timer), measured from its first packet.
+    assert.match(r.verdict.summary, /^The control connection was reset from the radio’s side after 2\.\d s, with the session up \(\d+ replies\)/, `${how}: ${r.verdict.summary}`);
+    assert.doesNotMatch(r.verdict.summary, /does not answer/, how);
+  }
+});
