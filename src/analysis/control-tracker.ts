@@ -120,6 +120,11 @@ export interface ControlSession {
    */
   sliceMuted?: Map<string, boolean>;
   audioMutedTs?: number;
+  /**
+   * Since when the client has unsubscribed every meter (`unsub meter all`, FlexLib Radio.cs; reference
+   * §3.3: meter data follows `sub meter all`), undefined while it is subscribed again (`sub meter …`).
+   */
+  metersUnsubscribedTs?: number;
 }
 
 export interface PanInfo {
@@ -516,6 +521,10 @@ export class ControlTracker {
     } else if (w0 === 'slice' && (w1 === 'set' || w1 === 's')) {
       const mute = AUDIO_MUTE.exec(command)?.[1];
       if (mute !== undefined && words[2]) this.sliceMute(s, words[2], mute === '1', ts);
+    } else if (w0 === 'unsub' && w1 === 'meter' && words[2] === 'all') {
+      s.metersUnsubscribedTs ??= ts;
+    } else if (w0 === 'sub' && w1 === 'meter') {
+      delete s.metersUnsubscribedTs;
     } else if (w0 === 'wan' && w1 === 'validate') {
       s.wanValidate = rec;
     } else if ((w0 === 'stream' && (w1 === 'create' || w1 === 'c')) || (w0 === 'display' && (w1 === 'pan' || w1 === 'panafall' || w1 === 'panf') && (words[2] === 'create' || words[2] === 'c'))) {

@@ -529,7 +529,14 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   const udpReady = udpDestinationTs(c, s);
   if (udpReady !== undefined && s) {
     const subMeters = [...s.commands.values(), ...s.failed, ...s.unanswered].some((r) => r.command.startsWith('sub meter'));
-    if (subMeters || c.meters.size > 0) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'));
+    // Unsubscribed by the client to the end of the evidence: meters are not asked for from then on. Whether
+    // the radio stops their UDP then is UNCONFIRMED (reference §3.3 names only `sub meter all` as the start;
+    // the simulator stops them): meters that go on are fine, meters that stop there are no fault either.
+    const unsub = s.metersUnsubscribedTs;
+    if (subMeters || c.meters.size > 0) {
+      if (unsub !== undefined) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'), Math.max(unsub, udpReady), 'every meter unsubscribed by the client later: unsub meter all');
+      else add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'));
+    }
   }
   // Objects removed again are still judged over their lifetime: a pan that never drew before the user
   // closed it is the evidence, not something to forget.
