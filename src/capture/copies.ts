@@ -6,18 +6,17 @@
  * "pktmon etl2pcap", Windows Server docs). A port mirror of both directions does the same. Left in,
  * each copy reads as a duplicate datagram and as a TCP retransmission.
  *
- * A copy is the same link type and the same bytes as one of the last few frames, within COPY_WINDOW_NS.
- * Identity is checked on the length and the first FINGERPRINT bytes: for IP these hold the IPv4 id and
- * header checksum or the IPv6 flow, the ports and the UDP/TCP checksum, which differ between two packets
- * a sender really sent (a retransmission is a later frame, outside the window).
+ * A copy is the same IP packet (other frames: the same link type and bytes) as one of the last few frames,
+ * within COPY_WINDOW_NS. Identity is checked on the length and the first FINGERPRINT bytes: for IP these
+ * hold the IPv4 id and header checksum or the IPv6 flow, the ports and the UDP/TCP checksum, which differ
+ * between two packets a sender really sent (a retransmission is a later frame, outside the window).
  */
 import type { RecordSink } from './format.js';
-import { u32le } from '../common/bytes.js';
-import { LINKTYPE } from './link.js';
+import { ipOffset } from './link.js';
 
 /** empirical: pktmon's copies of one packet are logged within microseconds of each other; 1 ms leaves room under load. */
 export const COPY_WINDOW_NS = 1_000_000;
-/** Ethernet (14) + IPv4 (20) or IPv6 (40) + UDP/TCP ports and checksum: 64 bytes cover the identity fields. */
+/** IPv4 (20) or IPv6 (40) + UDP/TCP ports and checksum: 64 bytes from the IP header cover the identity fields. */
 const FINGERPRINT = 64;
 /** Copies of other packets may interleave with a packet's own copies on a busy machine. */
 const RECENT = 4;
@@ -32,19 +31,17 @@ interface Recent {
 }
 
 /**
- * Linux cooked headers name the interface and packet type a frame was seen with (LINKTYPE_LINUX_SLL2:
- * interface index at 4, packet type at 10; LINKTYPE_LINUX_SLL: packet type at 0 — tcpdump.org linktypes).
- * `tcpdump -i any` on a machine whose adapter is a bridge port (or a macvlan/VPN's lower device) records
- * each packet once per interface it crossed, differing only there: the fingerprint starts after them.
- * macOS PKTAP does the same (`tcpdump -i pktap,en0,bridge100`, or its default all-interfaces capture with
- * en0 in a bridge for Internet Sharing or a VM): its header, whose length is its first field (little-endian,
- * tcpdump print-pktap.c), names the interface and process; the interface's own frame follows.
+ * An IP packet's copies are compared from its IP header on: what is before it names where it was seen and
+ * differs between copies. Linux cooked headers carry the interface and packet type (LINKTYPE_LINUX_SLL2,
+ * LINKTYPE_LINUX_SLL — tcpdump.org linktypes): `tcpdump -i any` with the adapter a bridge port records each
+ * packet once per interface. macOS PKTAP does the same with en0 in a bridge (Internet Sharing, a VM's bridged
+ * adapter): its header names the interface and process (tcpdump print-pktap.c). A switch's port mirror of an
+ * access port and of a trunk records each packet once untagged and once with its 802.1Q tag. A router's copy
+ * differs in the IP header itself (TTL, checksum): it is no copy. Other frames are compared whole.
  */
-function cookedHeader(linkType: number, buf: Buffer, start: number, caplen: number): number {
-  if (linkType === LINKTYPE.PKTAP) return caplen >= 4 ? u32le(buf, start) : 0;
-  return linkType === LINKTYPE.LINUX_SLL2 ? 20 : linkType === LINKTYPE.LINUX_SLL ? 16 : 0;
-}
-
+const NOT_IP = -1;
+/** `linkType` kept for an IP packet: copies seen on different link types are still copies. */
+const IP_PACKET = -2;
 /** Frames looked at before deciding whether this capture records copies at all. */
 export const LEARN_FRAMES = 32;
 /**
@@ -121,19 +118,22 @@ export class CopyFilter implements RecordSink {
   }
 
   private isCopy(linkType: number, sec: number, nsec: number, buf: Buffer, frameStart: number, caplen: number, origLen: number): boolean {
-    const skip = Math.min(cookedHeader(linkType, buf, frameStart, caplen), caplen);
+    const ipAt = ipOffset(linkType, buf, frameStart, frameStart + caplen);
+    const skip = ipAt === NOT_IP ? 0 : ipAt - frameStart;
+    const kind = ipAt === NOT_IP ? linkType : IP_PACKET;
+    const length = origLen - skip;
     const start = frameStart + skip;
     const used = Math.min(caplen - skip, FINGERPRINT);
     for (const r of this.recent) {
-      if (r.length !== origLen || r.linkType !== linkType || r.used !== used) continue;
+      if (r.length !== length || r.linkType !== kind || r.used !== used) continue;
       const dt = (sec - r.sec) * 1e9 + (nsec - r.nsec);
       if (dt < 0 || dt > COPY_WINDOW_NS) continue;
       if (buf.compare(r.bytes, 0, used, start, start + used) === 0) return true;
     }
     const slot = this.recent[this.next] as Recent;
     this.next = (this.next + 1) % RECENT;
-    slot.linkType = linkType;
-    slot.length = origLen;
+    slot.linkType = kind;
+    slot.length = length;
     slot.sec = sec;
     slot.nsec = nsec;
     slot.used = used;
@@ -144,6 +144,6 @@ export class CopyFilter implements RecordSink {
   /** The warning for the report, when copies were dropped. */
   warning(frames: number): string | undefined {
     if (this.copies === 0) return undefined;
-    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, a port mirror can do the same, and so do tcpdump -i any (Linux) and PKTAP (macOS) where the adapter is a bridge port`;
+    return `${this.copies} of ${frames} frames were copies of a frame recorded just before (within 1 ms, same bytes) and were counted once: Windows pktmon records a packet once per networking component, a port mirror can do the same, and so do tcpdump -i any (Linux) and PKTAP (macOS) where the adapter is a bridge port, and a mirror of an access port and a trunk`;
   }
 }
