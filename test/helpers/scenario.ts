@@ -187,3 +187,10 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
   }
   return ev.sort((a, b) => a.ts - b.ts);
 }
+
+/** Datagrams per VITA-49 stream id (word 1, reference §1.2) among the events: what the construction sent. */
+export function sentPerStream(events: readonly NetEvent[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const e of events) if (e.type === 'udp') m.set(e.payload.readUInt32BE(4), (m.get(e.payload.readUInt32BE(4)) ?? 0) + 1);
+  return m;
+}

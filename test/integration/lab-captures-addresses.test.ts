@@ -16,7 +16,7 @@ import type { Endpoint, NetEvent } from '../../src/capture/types.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
 import { runCli } from '../helpers/cli.js';
 import { opusPacket } from '../helpers/packets.js';
-import { CLIENT, RADIO, type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
+import { CLIENT, RADIO, type ScenarioOptions, lanScenario, sentPerStream } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-addr-'));
 const T0 = 1_700_000_000;
@@ -38,17 +38,10 @@ async function analyze(name: string, events: NetEvent[]): Promise<AnalysisReport
   return JSON.parse(r.stdout) as AnalysisReport;
 }
 
-/** Datagrams per stream id, as the scenario sent them. */
-function sent(events: NetEvent[]): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const e of events) if (e.type === 'udp') m.set(e.payload.readUInt32BE(4), (m.get(e.payload.readUInt32BE(4)) ?? 0) + 1);
-  return m;
-}
-
 function assertHealthy(r: AnalysisReport, events: NetEvent[]): void {
   assert.equal(r.verdict.status, 'healthy', `${r.verdict.rule}: ${r.verdict.summary}`);
   assert.equal(r.hops.find((h) => h.id === 'udp-return')?.status, 'ok');
-  const want = sent(events);
+  const want = sentPerStream(events);
   assert.deepEqual(new Map(r.streams.map((s) => [Number(s.id), s.packets])), want);
   for (const s of r.streams) assert.equal(s.lost, 0, s.id);
 }

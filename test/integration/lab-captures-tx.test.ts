@@ -16,7 +16,7 @@ import type { Endpoint, NetEvent } from '../../src/capture/types.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
 import { runCli } from '../helpers/cli.js';
 import { opusPacket } from '../helpers/packets.js';
-import { CLIENT, RADIO, lanScenario } from '../helpers/scenario.js';
+import { CLIENT, RADIO, lanScenario, sentPerStream } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-cap-tx-'));
 /** lanScenario's data starts 0.5 s after its t0. */
@@ -30,8 +30,7 @@ const PERIOD_MS = 10;
  */
 async function capture(name: string, id: number, keyed: (ms: number) => boolean, skip: (n: number) => boolean = () => false, from: Endpoint = { ip: CLIENT.ip, port: 4991 }) {
   const ev: NetEvent[] = lanScenario({ withAudio: true, seconds: 8, noControl: true });
-  const rx = new Map<number, number>();
-  for (const e of ev) if (e.type === 'udp') rx.set(e.payload.readUInt32BE(4), (rx.get(e.payload.readUInt32BE(4)) ?? 0) + 1);
+  const rx = sentPerStream(ev);
   let n = 0;
   let sent = 0;
   for (let ms = 0; ms < 7000; ms += PERIOD_MS) {

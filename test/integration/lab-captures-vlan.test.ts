@@ -16,7 +16,7 @@ import type { Endpoint, NetEvent } from '../../src/capture/types.js';
 import { PcapngWriter } from '../../src/capture/writer.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
 import { runCli } from '../helpers/cli.js';
-import { CLIENT, lanScenario } from '../helpers/scenario.js';
+import { CLIENT, lanScenario, sentPerStream } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-vlan-'));
 const ETH_ADDRS = 12;
@@ -29,12 +29,6 @@ function tagged(eth: Buffer, tags: Array<[number, number]>): Buffer {
     t.writeUInt16BE(vid, 4 * i + 2);
   });
   return Buffer.concat([eth.subarray(0, ETH_ADDRS), t, eth.subarray(ETH_ADDRS)]);
-}
-
-function perStream(events: NetEvent[]): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const e of events) if (e.type === 'udp') m.set(e.payload.readUInt32BE(4), (m.get(e.payload.readUInt32BE(4)) ?? 0) + 1);
-  return m;
 }
 
 /** The events' Ethernet capture rewritten: each frame replaced by the frames `copies` makes of it, `gapNs` apart. */
@@ -57,7 +51,7 @@ async function capture(name: string, events: NetEvent[], copies: (eth: Buffer) =
 
 function assertHealthyOnce(r: AnalysisReport, events: NetEvent[]): void {
   assert.equal(r.verdict.status, 'healthy', `${r.verdict.rule}: ${r.verdict.summary}`);
-  const want = perStream(events);
+  const want = sentPerStream(events);
   assert.equal(r.streams.length, want.size);
   for (const s of r.streams) {
     assert.equal(s.packets, want.get(Number(s.id)), `${s.id}: packets`);

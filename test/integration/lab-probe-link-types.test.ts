@@ -14,34 +14,16 @@ import { test } from 'node:test';
 import { analyzeCaptureFile } from '../../src/analysis/analyze-file.js';
 import { readCaptureRecords } from '../../src/capture/reader.js';
 import { PcapWriter, PcapngWriter } from '../../src/capture/writer.js';
-import type { NetEvent } from '../../src/capture/types.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
-import { lanScenario } from '../helpers/scenario.js';
+import { pktap } from '../helpers/link-frames.js';
+import { lanScenario, sentPerStream } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-link-'));
 const ETHERNET_HEADER = 14;
 const DLT_EN10MB = 1;
 const DLT_RAW = 12;
-/** Apple's struct pktap_header is 108 bytes (pth_length says so in every record). */
-const PKTAP_HEADER = 108;
-
-function pktap(innerDlt: number, ifname: string, frame: Buffer): Buffer {
-  const h = Buffer.alloc(PKTAP_HEADER);
-  h.writeUInt32LE(PKTAP_HEADER, 0);
-  h.writeUInt32LE(1, 4);
-  h.writeUInt32LE(innerDlt, 8);
-  h.write(ifname, 12, 'latin1');
-  return Buffer.concat([h, frame]);
-}
-
-function perStream(events: NetEvent[]): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const e of events) if (e.type === 'udp') m.set(e.payload.readUInt32BE(4), (m.get(e.payload.readUInt32BE(4)) ?? 0) + 1);
-  return m;
-}
-
 const events = lanScenario({ withAudio: true, seconds: 4 });
-const expected = perStream(events);
+const expected = sentPerStream(events);
 const ethernet = join(dir, 'eth.pcapng');
 const written = writeEventsCapture(ethernet, events);
 
