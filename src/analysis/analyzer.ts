@@ -11,9 +11,9 @@ import { formatStreamId } from '../vita/stream-id.js';
 import { flexpathVersion } from '../version.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
-import { announcedPps, deriveFacts, isWan, type PathFacts, primarySession, streamRate } from './facts.js';
+import { announcedPps, deriveFacts, isWan, type MtuStepsFact, type PathFacts, primarySession, streamRate } from './facts.js';
 import { judge } from './judge.js';
-import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt, noteMtuSteps } from './mtu-phases.js';
+import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from './mtu-phases.js';
 import { outagesSeen } from './rules.js';
 import { type StreamLoss, streamLosses } from './silences.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex } from './stream-tracker.js';
@@ -67,6 +67,9 @@ interface MtuPhase {
   /** From its first data packet to its end. */
   durationS: number;
   judged: { hops: Hop[]; verdict: AnalysisReport['verdict'] };
+  /** What it was judged on, kept to judge it again with the MTU steps that followed it. */
+  facts: PathFacts;
+  evidence: Partial<Record<HopId, string[]>>;
   step: MtuStep | undefined;
 }
 
@@ -108,6 +111,8 @@ export class Analyzer {
   private readonly phases: MtuPhase[] = [];
   private readonly retired: TrackedStream[] = [];
   private mtu: PhaseMtu | undefined;
+  /** A live probe's MTU steps, taken after its judged run and not fed to this analysis (see `mtuStepsTried`). */
+  private stepsAfter: MtuStepsFact | undefined;
 
   constructor(opts: AnalyzerOptions = {}) {
     this.budget = opts.budget ?? new ReassemblyBudget();
@@ -191,7 +196,16 @@ export class Analyzer {
       ...(this.local ? { local: this.local } : {}),
       ...(this.truncated ? { truncated: this.truncated } : {}),
       ...(this.unreadLinks ? { unreadLinks: this.unreadLinks } : {}),
+      ...(this.stepsAfter ? { mtuSteps: this.stepsAfter } : {}),
     });
+  }
+
+  /**
+   * A live probe stepped the client MTU after its judged run, outside this analysis (src/diagnose/mtu-step.ts):
+   * the steps become facts of the run, judged with it.
+   */
+  mtuStepsTried(steps: MtuStepsFact): void {
+    this.stepsAfter = steps;
   }
 
   /**
@@ -207,7 +221,9 @@ export class Analyzer {
       const durationS = this.phaseAge(ts);
       // The phase is over: a frame it left incomplete will not complete in it.
       this.streams.finish();
-      this.phases.push({ mtu: this.mtu?.value, durationS, judged: judge(this.facts(ts), this.extraEvidence), step: this.currentStep() });
+      const facts = structuredClone(this.facts(ts));
+      const evidence = structuredClone(this.extraEvidence);
+      this.phases.push({ mtu: this.mtu?.value, durationS, judged: judge(facts, evidence), facts, evidence, step: this.currentStep() });
       this.retired.push(...this.streams.retire());
     } else if (flowed) {
       this.warn(`the client's network_mtu changed more than ${MAX_MTU_PHASES} times: the rest of the session is judged as one phase`);
@@ -230,20 +246,22 @@ export class Analyzer {
   /**
    * One phase: its own judgement. Several (the MTU changed after data flowed): the first phase of at least
    * MIN_DECIDING_PHASE_S that found a fault decides — the run a live diagnosis judged before stepping its
-   * MTU — or, none, the last; the phases after the deciding one are its MTU steps, reported as live
-   * diagnose reports them.
+   * MTU — or, none, the last; the phases after the deciding one are its MTU steps: facts it is judged
+   * again with, as live diagnose judges its run with its steps.
    */
   judge(now = this.lastTs ?? 0): Judged {
     const current = judge(this.facts(now), this.extraEvidence);
     // A truncated capture is judged by no phase: the phases were judged before the reader knew it was cut.
     if (this.phases.length === 0 || this.truncated) return current;
-    const all: MtuPhase[] = [...this.phases, { mtu: this.mtu?.value, durationS: this.phaseAge(now), judged: current, step: this.currentStep() }];
+    const all = [...this.phases, { mtu: this.mtu?.value, durationS: this.phaseAge(now), judged: current, step: this.currentStep() }];
     const failing = all.findIndex((p) => p.durationS >= MIN_DECIDING_PHASE_S && (p.judged.verdict.status === 'blocked' || p.judged.verdict.status === 'degraded'));
     const decided = failing >= 0 ? failing : all.length - 1;
-    const out: Judged = structuredClone(all[decided]!.judged);
     const steps = all.slice(decided + 1).flatMap((p) => (p.step ? [p.step] : []));
-    noteMtuSteps(out, steps, all[decided]!.mtu, 'later in the session (client set network_mtu)');
-    return out;
+    const phase = this.phases[decided];
+    // The last phase is the current one: nothing followed it.
+    if (!phase) return current;
+    if (steps.length === 0) return structuredClone(phase.judged);
+    return judge({ ...phase.facts, mtuSteps: { ...(phase.mtu !== undefined ? { tested: phase.mtu } : {}), where: 'later in the session (client set network_mtu)', steps } }, phase.evidence);
   }
 
   report(source: SourceSummary, now?: number): AnalysisReport {

@@ -5,6 +5,7 @@
 import type { ClassFacts, PathFacts } from './facts.js';
 import { isDataHop, lossFraction } from './facts.js';
 import type { HopId } from './model.js';
+import { mtuStepsLine } from './mtu-phases.js';
 
 export const pct = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)} %`;
 export const secs = (x: number): string => `${x.toFixed(x < 10 ? 1 : 0)} s`;
@@ -12,7 +13,8 @@ const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
 const bool = (b: boolean | undefined): string => (b === undefined ? '?' : b ? '1' : '0');
 
 export function describeHop(f: PathFacts, hop: HopId): string[] {
-  if (isDataHop(hop)) return describeClass(f.data[hop], hop === 'data:waterfall' ? 'lines' : 'frames');
+  if (hop === 'data:waterfall') return [...describeClass(f.data[hop], 'lines'), ...(f.mtuSteps ? [mtuStepsLine(f.mtuSteps)] : [])];
+  if (isDataHop(hop)) return describeClass(f.data[hop], 'frames');
   switch (hop) {
     case 'discovery':
       return f.discovery.beacons.map((b) => `${b.packets} beacons from ${b.src} over ${secs(b.spanS)}`);

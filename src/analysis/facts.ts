@@ -17,6 +17,7 @@ import type { ControlSession, ControlTracker } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expectedRate, silenceRate } from './expected.js';
 import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
+import type { MtuStep } from './mtu-phases.js';
 import { type Outage, type StreamLoss, pathOutages, streamLosses } from './silences.js';
 import { type TrackedStream, isFlexStream } from './stream-tracker.js';
 
@@ -38,6 +39,22 @@ export interface FactSources {
   truncated?: { packets: number; snaplen: number };
   /** Frames on link types the capture reader does not decode. */
   unreadLinks?: UnreadLink[];
+  /** The client MTU settings tried after the judged run (a live probe's steps, or the session's later phases). */
+  mtuSteps?: MtuStepsFact;
+}
+
+/**
+ * The waterfall's large datagrams at each client network_mtu tried after the judged run (mtu-phases.ts):
+ * the radio re-sizes them to each setting (reference §5.6, §12 #3), so each step is a test of one packet
+ * size on the same path.
+ */
+export interface MtuStepsFact {
+  /** The setting the judged run had (undefined: the capture never saw it set). */
+  tested?: number;
+  /** Where the steps were seen: 'after the run (not in the recording)', 'later in the session (…)'. */
+  where: string;
+  /** In the order tried. */
+  steps: MtuStep[];
 }
 
 const DATA_HOP_IDS = ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'] as const;
@@ -326,6 +343,8 @@ export interface PathFacts {
   truncated?: { packets: number; snaplen: number };
   /** Frames on link types the capture reader does not decode (absent: none): per link type, count and first frame. */
   unreadLinks?: UnreadLink[];
+  /** Absent when the client MTU was not stepped after the judged run. */
+  mtuSteps?: MtuStepsFact;
 }
 
 /** The UDP port the session's client receives data on: announced with `client udpport`, else its registrations' (reference §5.7). */
@@ -482,6 +501,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     ...(src.local ? { local: src.local } : {}),
     ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
     ...(src.unreadLinks ? { unreadLinks: src.unreadLinks.map((u) => ({ ...u })) } : {}),
+    ...(src.mtuSteps ? { mtuSteps: { ...src.mtuSteps, steps: src.mtuSteps.steps.map((x) => ({ ...x })) } } : {}),
   };
 }
 

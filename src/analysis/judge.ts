@@ -8,7 +8,7 @@ import { FIX_PREFIX } from './rules-local.js';
 import { describeHop } from './describe.js';
 import { type PathFacts, isDataHop } from './facts.js';
 import { HOP_IDS, HOP_PLANE, type Hop, type HopId, type Verdict } from './model.js';
-import { NOT_TESTED_RULE, RULES, type Rule, TRUNCATED_RULE, VERDICT_RULES } from './rules.js';
+import { NOT_TESTED_RULE, RULES, type Rule, TRUNCATED_RULE, VERDICT_RULES, workingMtuAdvice } from './rules.js';
 
 const failing = (r: Rule): boolean => r.status === 'blocked' || r.status === 'degraded';
 
@@ -53,7 +53,9 @@ function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
     // The deciding rule may word the headline closer to its evidence than the cause's title does.
     const rule = RULES.find((r) => r.id === bad.rule);
     const title = rule?.title?.(f, bad.id) ?? a.title;
-    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${title} (hop ${bad.id}: ${bad.status}).`, advice: [...fixes, ...(rule?.advice ?? a.advice)] };
+    // An MTU cause a client MTU step confirmed: the setting that carried the large packets comes first.
+    const setting = cause === 'mtu' ? workingMtuAdvice(f) : [];
+    return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${title} (hop ${bad.id}: ${bad.status}).`, advice: [...setting, ...fixes, ...(rule?.advice ?? a.advice)] };
   }
   const rule = VERDICT_RULES.find((r) => r.when(f, hops))!;
   return { status: rule.status, ...(rule.cause ? { cause: rule.cause } : {}), rule: rule.id, summary: rule.summary(f, hops), advice: rule.advice(f, hops) };

@@ -4,7 +4,7 @@
  * (reference §3.2, §11 "Client MTU"), so each stretch at one MTU is its own path test. The probe's MTU
  * steps (src/diagnose/mtu-step.ts) read live, and a capture of them reads here, by these same numbers.
  */
-import type { AnalysisReport } from './model.js';
+import type { MtuStepsFact } from './facts.js';
 
 /**
  * After an MTU change, packets sized for the previous setting are still on the way; they are not counted
@@ -24,7 +24,7 @@ const LARGE_MARGIN = 100;
 
 /** Is a waterfall datagram of `udpPayloadBytes` one of the large ones the radio sends at `mtu`? */
 export function largeAt(mtu: number, udpPayloadBytes: number): boolean {
-  return udpPayloadBytes >= mtu - 64 - LARGE_MARGIN;
+  return udpPayloadBytes >= mtu - RADIO_PAYLOAD_SHORTFALL - LARGE_MARGIN;
 }
 
 export interface MtuStep {
@@ -38,20 +38,16 @@ export interface MtuStep {
 
 /** UDP + IPv4 headers: what a UDP payload weighs on the wire. */
 const UDP_IP_HEADERS = 28;
+/** The radio’s largest UDP payload is network_mtu − 64 bytes (reference §8 #8: 1436 B at network_mtu 1500; other settings UNCONFIRMED on a real radio, the simulator follows it, and LARGE_MARGIN absorbs a shortfall). */
+const RADIO_PAYLOAD_SHORTFALL = 64;
 
-/**
- * Puts the steps into a report: a fact on the waterfall hop and, where a smaller MTU carried the large
- * packets that `tested` did not, the setting to use. `where` says where the steps were seen.
- */
-export function noteMtuSteps(r: Pick<AnalysisReport, 'hops' | 'verdict'>, steps: readonly MtuStep[], tested: number | undefined, where: string): void {
-  if (steps.length === 0) return;
-  const hop = r.hops.find((h) => h.id === 'data:waterfall');
-  const text = steps.map((s) => `network_mtu ${s.mtu}: ${s.passed ? `passes (${s.large} large packets, largest ${s.largest + UDP_IP_HEADERS} B on the wire)` : `${s.large} large packets arrived`}`).join('; ');
-  hop?.evidence.push(`MTU steps ${where}: ${text}`);
-  const pass = steps.find((s) => s.passed);
-  if (pass && (tested === undefined || pass.mtu < tested)) {
-    r.verdict.advice.unshift(`set SmartSDR’s MTU to ${pass.mtu} (its network MTU setting; the same in Maestro): large packets at ${tested ?? 'the first setting'} did not arrive, at ${pass.mtu} they did`);
-  } else if (!pass) {
-    r.verdict.advice.unshift(`not even network_mtu ${steps[steps.length - 1]!.mtu} carried the large packets: the loss is not (only) the MTU`);
-  }
+/** The IP datagram of the radio's largest packets at client network_mtu `mtu`: 1500 → 1464 B (reference §11 "Client MTU"). */
+export function datagramBytesAt(mtu: number): number {
+  return mtu - RADIO_PAYLOAD_SHORTFALL + UDP_IP_HEADERS;
+}
+
+/** The steps in words, for the waterfall hop's evidence: "MTU steps after the run: network_mtu 1500: 0 large packets arrived; …". */
+export function mtuStepsLine(m: MtuStepsFact): string {
+  const text = m.steps.map((s) => `network_mtu ${s.mtu}: ${s.passed ? `passes (${s.large} large packets, largest ${s.largest + UDP_IP_HEADERS} B on the wire)` : `${s.large} large packets arrived`}`).join('; ');
+  return `MTU steps ${m.where}: ${text}`;
 }

@@ -32,7 +32,8 @@ import { linkTypeText } from '../capture/link.js';
 import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
-import { type ClassFacts, type DataHopId, type OutageFact, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
+import { type ClassFacts, type DataHopId, type MtuStepsFact, type OutageFact, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
+import { type MtuStep, datagramBytesAt } from './mtu-phases.js';
 import { pct, secs } from './describe.js';
 import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
 
@@ -144,7 +145,7 @@ function silenceLine(expected: number, unit: string, waitedS: number): string {
  * MTU_MIN_FRAMES broken frames without one first fragment. Other blocked rules (no frame complete after
  * one broken frame, data at another port) cannot be settled by the first moments of a run.
  */
-export const FINAL_WHEN_CALLED: ReadonlySet<string> = new Set(['udp-return-nat', 'udp-return-no-data', 'data-missing-large', 'data-missing', 'data-first-fragments-missing']);
+export const FINAL_WHEN_CALLED: ReadonlySet<string> = new Set(['udp-return-nat', 'udp-return-no-data', 'data-missing-any-size', 'data-missing-large', 'data-missing', 'data-first-fragments-missing']);
 /** Silence after which a stream that was flowing, and is still requested, counts as stopped. */
 export const STOPPED_AFTER_S = 3;
 /**
@@ -195,6 +196,61 @@ const JITTER_DEGRADED_S = 0.02;
 const JITTER_EXEMPT: ReadonlySet<HopId> = new Set<HopId>(['data:meter']);
 /** Broken frames without a single first fragment before that pattern is called MTU rather than loss. */
 const MTU_MIN_FRAMES = 5;
+/**
+ * The smallest path MTU an MTU cause stands for: 1280 B, Tailscale's tunnel MTU and IPv6's minimum link MTU,
+ * the smallest of the tunnel MTUs reference §12 lists (PPPoE 1492, WireGuard 1420, Meraki SD-WAN 1400/1300,
+ * Tailscale 1280; RFC 8200 §5). A client MTU step whose largest datagrams fit it (network_mtu 1300: 1264 B,
+ * mtu-phases.ts datagramBytesAt) and still carried no large waterfall packet refutes the MTU: the waterfall
+ * is dropped whatever its size. Whether a step passed (MTU_STEP_MIN_LARGE large packets) is a fact (mtu-phases.ts).
+ */
+const MTU_FLOOR_BYTES = 1280;
+const MTU_STEP_SOURCE =
+  'reference §5.6 (`client set enforce_network_mtu=1 network_mtu=N` re-sizes the radio’s large packets), §8 #8 and §12 #3 (an MTU hole drops the large packets and is fixed by a lower setting), §12 “typical tunnel MTUs” (none below 1280; RFC 8200 §5); a step passes with MTU_STEP_MIN_LARGE large waterfall packets (mtu-phases.ts: empirical, one stray tile can slip through before the radio applies the new size, three cannot)';
+
+/** The steps tried after the judged run, none passing, one of them at a size every MTU-limited path carries. */
+function stepsRefuteMtu(f: PathFacts): boolean {
+  const m = f.mtuSteps;
+  return m !== undefined && !m.steps.some((s) => s.passed) && m.steps.some((s) => datagramBytesAt(s.mtu) <= MTU_FLOOR_BYTES);
+}
+
+/** The first step below the judged run's setting that carried the large packets: the setting to use. */
+function workingStep(f: PathFacts): MtuStep | undefined {
+  const m = f.mtuSteps;
+  return m?.steps.find((s) => s.passed && (m.tested === undefined || s.mtu < m.tested));
+}
+
+const smallestStep = (m: MtuStepsFact): number => Math.min(...m.steps.map((s) => s.mtu));
+/** Not one waterfall packet, of any size, at any step. */
+const noneArrived = (m: MtuStepsFact): boolean => m.steps.every((s) => s.largest === 0);
+
+/** The settings tried, for a sentence: "1500, 1450, 1400 and 1300". */
+function mtuList(m: MtuStepsFact): string {
+  const mtus = m.steps.map((s) => String(s.mtu));
+  return mtus.length > 1 ? `${mtus.slice(0, -1).join(', ')} and ${mtus[mtus.length - 1]}` : mtus.join('');
+}
+
+/** The classes that arrived, for "smaller classes did (meters, panadapter (FFT))". */
+const arrivedLabels = (f: PathFacts): string =>
+  classesOf(f)
+    .filter(([, c]) => c.packets > 0)
+    .map(([, c]) => c.label)
+    .join(', ');
+
+/**
+ * The MTU cause confirmed by a step (a smaller setting carried the large packets): the setting leads the
+ * verdict's advice (judge.ts), and the deciding rule's evidence says so.
+ */
+export function workingMtuAdvice(f: PathFacts): string[] {
+  const pass = workingStep(f);
+  if (!pass) return [];
+  const tested = f.mtuSteps?.tested;
+  return [`set SmartSDR’s MTU to ${pass.mtu} (its network MTU setting; the same in Maestro): large packets at ${tested ?? 'the first setting'} did not arrive, at ${pass.mtu} they did`];
+}
+const mtuConfirmedLines = (f: PathFacts): string[] => {
+  const pass = workingStep(f);
+  return pass ? [`confirmed by an MTU step ${f.mtuSteps!.where}: at network_mtu ${pass.mtu} (${datagramBytesAt(pass.mtu)}-byte datagrams) ${pass.large} large waterfall packets arrived`] : [];
+};
+
 /** Frames broken at or above this fraction of those started: the display visibly drops frames. */
 const BROKEN_FRAMES_FRACTION = 0.05;
 /** Frames sent at least, and complete at least this share of them, for "every frame completes". */
@@ -1219,18 +1275,41 @@ export const RULES: readonly Rule[] = [
 
   // data:* — each data class on its own facts
   {
+    id: 'data-missing-any-size',
+    hop: 'data:waterfall',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { ...SILENCE_THRESHOLDS, MTU_FLOOR_BYTES },
+    source: `${MTU_STEP_SOURCE}; ${SILENCE_SOURCE}`,
+    when: (f, h) => classSilent(f, cls(f, h)) && f.anyData && stepsRefuteMtu(f),
+    summary: (f) => {
+      const m = f.mtuSteps!;
+      return `network_mtu ${mtuList(m)} ${m.where}: ${noneArrived(m) ? 'not one waterfall packet arrived' : 'no large waterfall packet arrived'} at any, not even in ${datagramBytesAt(smallestStep(m))}-byte datagrams, which fit a ${MTU_FLOOR_BYTES}-byte path MTU (the smallest tunnel’s); smaller classes did (${arrivedLabels(f)})`;
+    },
+    evidence: (f, h) => [classSilenceLine(cls(f, h))],
+    title: (f) => {
+      const m = f.mtuSteps!;
+      return `The radio’s waterfall is dropped on the way whatever its size, while its other data arrives: not even at network_mtu ${smallestStep(m)} did ${noneArrived(m) ? 'one waterfall packet' : 'its large packets'} get through — a filter on the path, not the MTU`;
+    },
+    advice: [
+      'A router, firewall or VPN between the radio and this computer drops the waterfall’s datagrams by a rule of its own — by VITA-49 stream ID (0x42…), by packet size, rate or DSCP, an IPS/“application control” or DPI policy — while it passes the radio’s other data from the same UDP port 4993. Find that rule and let the radio’s UDP from port 4993 through whole.',
+      'Lowering SmartSDR’s MTU does not help here: FlexPath stepped it down and still no waterfall packet arrived.',
+      'To find the box that drops it, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) and open both in FlexPath: the side where the waterfall stream (0x42…) is missing is behind the filter.',
+    ],
+  },
+  {
     id: 'data-missing-large',
     hop: 'data:*',
     status: 'blocked',
     cause: 'mtu',
-    thresholds: { ...SILENCE_THRESHOLDS, LARGE_PACKET_BYTES },
-    source: `reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6; ${SILENCE_SOURCE}`,
+    thresholds: { ...SILENCE_THRESHOLDS, LARGE_PACKET_BYTES, MTU_FLOOR_BYTES },
+    source: `reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6; ${SILENCE_SOURCE}; not when the waterfall's MTU steps refute it (data-missing-any-size): ${MTU_STEP_SOURCE}`,
     when: (f, h) => {
       const c = cls(f, h);
-      return classSilent(f, c) && f.anyData && c.expectsLarge;
+      return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && stepsRefuteMtu(f));
     },
     summary: () => `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`,
-    evidence: (f, h) => [classSilenceLine(cls(f, h)), ...fragNeededLines(f)],
+    evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f)],
   },
   {
     id: 'data-missing',
@@ -1266,7 +1345,7 @@ export const RULES: readonly Rule[] = [
       'reference §3.1–3.2, §8 #8: a split frame’s first fragment is a full-size packet (the remainder comes last); if first fragments never arrive while later, smaller ones and the meters do, the largest packets are dropped every time. Empirical: 5 broken frames without one first fragment is no accident of random loss (P < 10⁻⁵ at 10 % loss)',
     when: (f, h) => firstFragmentsMissing(f, cls(f, h)),
     summary: (f, h) => noFrameWhy(cls(f, h)),
-    evidence: (f) => fragNeededLines(f),
+    evidence: (f) => [...mtuConfirmedLines(f), ...fragNeededLines(f)],
   },
   {
     id: 'data-frames-lost-rate-limit',

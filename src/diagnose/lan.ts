@@ -21,7 +21,6 @@ import type { Endpoint } from '../capture/types.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT, type SeenRadio } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { type RadioBeacon } from '../vita/payload/discovery.js';
-import { noteMtuSteps } from '../analysis/mtu-phases.js';
 import { SMARTSDR_DEFAULT_MTU, mtuSuspected, stepMtu } from './mtu-step.js';
 import { type RadioFacts, decideMode, describeFacts, factsFromBeacon, firmwareFromVersionReply, mergeGuiClients, radioFactsCollector } from './preflight.js';
 import { becomeObserver, commander, type Created, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
@@ -166,7 +165,12 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
         say('large packets did not arrive: stepping the client MTU down …');
         // The recording ends with the judged run: the steps after it would read as an outage.
         ev.pause(true);
-        noteMtuSteps(report, await stepMtu(cmd, data, (ms) => sleep(ms)), mtu, 'after the run (not in the recording)');
+        const steps = await stepMtu(cmd, data, (ms) => sleep(ms));
+        // The run is judged again with its steps as facts (at the moment it was paused): they confirm or refute an MTU cause.
+        if (steps.length > 0) {
+          ev.analyzer.mtuStepsTried({ tested: mtu, where: 'after the run (not in the recording)', steps });
+          report = ev.report();
+        }
       }
       return report;
     } catch (e) {

@@ -21,7 +21,8 @@ export class LiveEvidence {
   private bytes = 0;
   private recorded = 0;
   private closed = false;
-  private paused = false;
+  /** When the analysis was paused (unixNow()); reports are made as of then until it resumes. */
+  private pausedAt: number | undefined;
 
   constructor(
     readonly label: string,
@@ -44,11 +45,16 @@ export class LiveEvidence {
    * report would otherwise make the recorded capture judge differently from the run it documents.
    */
   pause(on: boolean): void {
-    this.paused = on;
+    this.pausedAt = on ? (this.pausedAt ?? unixNow()) : undefined;
+  }
+
+  /** Analysis time: now, or while paused the moment the analysis was paused (silence since then is not the path's). */
+  private now(): number {
+    return this.pausedAt ?? unixNow();
   }
 
   feed(e: NetEvent): void {
-    if (this.paused) return;
+    if (this.pausedAt !== undefined) return;
     this.packets++;
     if (e.type === 'udp') this.bytes += e.payload.length;
     else if (e.type === 'tcp-data') this.bytes += e.data.length;
@@ -96,16 +102,16 @@ export class LiveEvidence {
 
   /** Hops and verdict as of now. */
   judge(): ReturnType<Analyzer['judge']> {
-    return this.analyzer.judge(unixNow());
+    return this.analyzer.judge(this.now());
   }
 
   /** Seconds since the last datagram of data that flowed to this computer (0 when none has flowed yet). */
   silentS(): number {
-    return this.analyzer.facts(unixNow()).udpReturn.stopped?.silentS ?? 0;
+    return this.analyzer.facts(this.now()).udpReturn.stopped?.silentS ?? 0;
   }
 
   report(): AnalysisReport {
-    const now = unixNow();
+    const now = this.now();
     return this.analyzer.report({ file: this.label, packets: this.packets, bytes: this.bytes, durationS: Math.round((now - this.t0) * 1000) / 1000 }, now);
   }
 

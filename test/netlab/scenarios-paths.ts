@@ -388,8 +388,21 @@ table inet lab {
   }
 }`;
 
-/** The probe's MTU steps found no size that carries the waterfall (mtu-phases.ts noteMtuSteps). */
-const NO_MTU_STEP_PASSES = /not even network_mtu 1300 carried the large packets/;
+/** Three routers on links of MTU 1500 (no NAT), the middle one (inet) filtering with `rules`. */
+function routedFilter(rules: string): (lab: Lab) => void {
+  return (lab) => {
+    wanTopology(lab, { radioSide: 'none', clientSide: 'none' });
+    lab.nft('inet', rules);
+  };
+}
+
+/**
+ * What the probe's MTU steps found on a path that drops the waterfall whatever its size: none carried it, down
+ * to 1300. The steps quoted are those after the deciding phase: live, all four; a capture's first phase (the
+ * judged run) can be shorter than the 1 s that decides (analyzer.ts MIN_DECIDING_PHASE_S), and then the
+ * 1500 step decides, judged with 1450, 1400 and 1300.
+ */
+const NO_MTU_STEP_PASSES = /^network_mtu (1500, )?1450, 1400 and 1300 .*: not one waterfall packet arrived at any/;
 
 const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
   name: 'routed-listen-late-waterfall-dropped',
@@ -397,21 +410,18 @@ const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
     'Three routers, path MTU 1500 throughout, and the middle one drops every datagram whose VITA-49 stream ID starts with 0x42 — the waterfall’s, whatever ' +
     'its size — while the FFT (100 pixels, 244 B), meters and Opus pass. `listen --capture` joins the running session only once the probe watches its ' +
     'streams: it never sees the pan created nor the waterfall’s own status, only the pan naming its waterfall, the FFT flowing and not one waterfall tile. ' +
-    'The pan implies its waterfall (issue 11 class 5), so every way in must say blocked at data:waterfall, never healthy. The cause cannot be told from ' +
-    'the judged run: small classes arriving and the large one never is exactly what an MTU hole looks like, so this expectation leaves the cause open ' +
-    '(today: mtu, rule data-missing-large). What refutes the MTU is the probe’s steps 1500 → 1300 after the run, which bring no waterfall tile either: ' +
-    'the live run, the tcpdump capture and listen (which see the steps) must say so in their advice and never advise an MTU setting; the --write ' +
-    'recording ends with the judged run and holds no step.',
-  build(lab) {
-    wanTopology(lab, { radioSide: 'none', clientSide: 'none' });
-    lab.nft('inet', DROP_WATERFALL_STREAM);
-  },
+    'The pan implies its waterfall (issue 11 class 5), so every way in must say blocked at data:waterfall, never healthy. The judged run alone cannot tell ' +
+    'the cause: small classes arriving and the large one never is what an MTU hole looks like, so the --write recording, which ends with the judged run ' +
+    'and holds no step, says blocked (data-missing-large). The probe’s steps 1500 → 1300 after the run bring no waterfall tile either, although the 1300 ' +
+    'step’s 1264-byte datagrams fit any tunnel (≥ 1280): the MTU is refuted. The live run, the tcpdump capture and listen see the steps and must say ' +
+    'data-missing-any-size — udp-blocked-inbound, a filter on the path — quoting the steps, and never advise an MTU setting.',
+  build: routedFilter(DROP_WATERFALL_STREAM),
   diagnose: { mode: 'lan', host: ADDR.radio },
   settleS: 4,
-  expect: { hop: 'data:waterfall', cause: 'blocked' },
+  expect: { hop: 'data:waterfall', cause: 'udp-blocked-inbound' },
   recording: { hop: 'data:waterfall', cause: 'blocked' },
-  wireCapture: { hop: 'data:waterfall', cause: 'blocked' },
-  listen: { hop: 'data:waterfall', cause: 'blocked' },
+  wireCapture: { hop: 'data:waterfall', cause: 'udp-blocked-inbound' },
+  listen: { hop: 'data:waterfall', cause: 'udp-blocked-inbound' },
   listenAfter: /watching the data plane/,
   check(lab) {
     assert.ok(lab.counter('inet', 'waterfall_dropped') > 0, 'the router dropped waterfall tiles');
@@ -424,7 +434,8 @@ const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
       assert.equal(report.streams.filter((st) => st.kind === 'waterfall').length, 0, `${what}: not one waterfall tile`);
       assert.ok(!report.verdict.advice.some((a) => MTU_1400_PASSES.test(a) || /set SmartSDR’s MTU to/.test(a)), `${what}: no MTU setting advised: ${report.verdict.advice.join(' | ')}`);
       if (what === 'recording') continue;
-      assert.ok(report.verdict.advice.some((a) => NO_MTU_STEP_PASSES.test(a)), `${what}: the MTU steps carried no waterfall: ${report.verdict.advice.join(' | ')}`);
+      assert.equal(report.verdict.rule, 'data-missing-any-size', `${what}: ${JSON.stringify(report.verdict)}`);
+      assert.ok(NO_MTU_STEP_PASSES.test(hop(report, 'data:waterfall')?.evidence[0] ?? ''), `${what}: the steps are quoted: ${hop(report, 'data:waterfall')?.evidence.join(' | ')}`);
       if (!what.startsWith('listen')) continue;
       const setup = hop(report, 'stream-setup')?.evidence.join('\n') ?? '';
       assert.doesNotMatch(setup, /panafall create/, `${what} joined late: the pan’s creation is not in its evidence`);
@@ -432,4 +443,38 @@ const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
   },
 };
 
-export const PATH_SCENARIOS: Scenario[] = [...PATHS, SMARTLINK_UDP_WRONG_INSIDE, SMARTLINK_OUTBOUND_BLOCKED, WATERFALL_DROPPED_LISTEN_LATE];
+/**
+ * A router that drops the radio's datagrams of 1400 bytes and more, whatever they carry (an IP length rule:
+ * an IPS or QoS size policy), on links of MTU 1500: no ICMP, no link too small.
+ */
+const DROP_LARGE_DATA = `
+table inet lab {
+  counter large_dropped { }
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    ip saddr ${ADDR.radio} udp sport ${PORTS.data} ip length >= 1400 counter name "large_dropped" drop
+  }
+}`;
+
+const SIZE_FILTER_1400: Scenario = {
+  name: 'routed-size-filter-1400',
+  why:
+    'Three routers, links of MTU 1500, and the middle one drops the radio’s datagrams of 1400 B or more by an IP-length rule — a size filter, not an MTU, ' +
+    'and no ICMP. At the probe’s network_mtu 1450 the waterfall’s full tiles are 1414-byte datagrams (dropped), each line’s small last tile and the ' +
+    'FFT (244 B), meters and Opus pass: the MTU signature. The steps: 1500 (1464 B) and 1450 (1414 B) dropped, 1400 (1364 B) passes. Whether a link or ' +
+    'a rule limits the size, what the user needs is the same: the mtu cause and SmartSDR’s MTU at 1400, which carries the waterfall on this path. ' +
+    'A filter that took the waterfall whatever its size is routed-listen-late-waterfall-dropped (data-missing-any-size).',
+  build: routedFilter(DROP_LARGE_DATA),
+  diagnose: { mode: 'lan', host: ADDR.radio },
+  settleS: 4,
+  expect: { hop: 'data:waterfall', cause: 'mtu' },
+  wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
+  check(lab) {
+    assert.ok(lab.counter('inet', 'large_dropped') > 0, 'the router dropped large datagrams');
+  },
+  reports(r) {
+    for (const [what, report] of waysIn(r)) assert.match(report.verdict.advice[0] ?? '', MTU_1400_PASSES, `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
+  },
+};
+
+export const PATH_SCENARIOS: Scenario[] = [...PATHS, SMARTLINK_UDP_WRONG_INSIDE, SMARTLINK_OUTBOUND_BLOCKED, WATERFALL_DROPPED_LISTEN_LATE, SIZE_FILTER_1400];

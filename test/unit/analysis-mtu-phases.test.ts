@@ -23,8 +23,12 @@ const LINE_BINS = 3360;
  */
 const binsPerTile = (mtu: number): number => (mtu - 64 - 28 - 36 - 4) / 2;
 
-/** A LAN session whose client sets each MTU of `phases` in turn, on a path that drops IP datagrams above `pathMtu`. */
-function session(phases: Array<{ mtu: number; seconds: number }>, pathMtu: number): NetEvent[] {
+/**
+ * A LAN session whose client sets each MTU of `phases` in turn, on a path that drops IP datagrams above
+ * `path` bytes (a path MTU) or, given a filter, the UDP payloads it refuses.
+ */
+function session(phases: Array<{ mtu: number; seconds: number }>, path: number | ((payload: Buffer) => boolean)): NetEvent[] {
+  const passes = typeof path === 'number' ? (payload: Buffer): boolean => payload.length + 28 <= path : path;
   const ev: NetEvent[] = [];
   let seq = 1;
   const command = (ts: number, text: string, reply = ''): void => {
@@ -59,7 +63,7 @@ function session(phases: Array<{ mtu: number; seconds: number }>, pathMtu: numbe
         counts.line++;
       }
       if (ms % 1000 === 0) command(ts, `ping ms_timestamp=${ms}`);
-      for (const payload of data) if (payload.length + 28 <= pathMtu) ev.push({ type: 'udp', ts, src: DATA_SRC, dst: DATA_DST, payload, df: true, ipLength: payload.length + 28 });
+      for (const payload of data) if (passes(payload)) ev.push({ type: 'udp', ts, src: DATA_SRC, dst: DATA_DST, payload, df: true, ipLength: payload.length + 28 });
     }
     t = end;
   }
@@ -100,4 +104,36 @@ test('a capture that begins in the last 0.15 s of the 1500 step: that remnant (3
 test('MTU phases on a path that carries them all: healthy, the MTU change is no loss', () => {
   const r = analyse(session([{ mtu: 1500, seconds: 4 }, { mtu: 1450, seconds: 3 }], 1500));
   assert.equal(r.verdict.status, 'healthy', JSON.stringify(r.verdict));
+});
+
+/** The probe's judged run at SmartSDR's 1450, then its four steps down to 1300 (mtu-step.ts MTU_STEPS). */
+const PROBE = [{ mtu: 1450, seconds: 4 }, { mtu: 1500, seconds: 1.8 }, { mtu: 1450, seconds: 1.8 }, { mtu: 1400, seconds: 1.8 }, { mtu: 1300, seconds: 1.8 }];
+/** VITA-49 stream ID, word 1 (reference §1): its top byte 0x42 is a waterfall's (reference §2.4). */
+const isWaterfall = (payload: Buffer): boolean => payload[4] === 0x42;
+
+test('a router that drops the waterfall’s stream whatever its size: every MTU step down to 1300 carries none — a filter, not the MTU', () => {
+  const r = analyse(session(PROBE, (payload) => !isWaterfall(payload)));
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.status, 'blocked');
+  assert.equal(r.verdict.rule, 'data-missing-any-size');
+  assert.equal(r.verdict.cause, 'udp-blocked-inbound');
+  const wf = r.hops.find((h) => h.id === 'data:waterfall')!;
+  assert.match(wf.evidence[0] ?? '', /^network_mtu 1500, 1450, 1400 and 1300 later in the session \(client set network_mtu\): not one waterfall packet arrived/);
+  assert.ok(!r.verdict.advice.some((a) => /set SmartSDR’s MTU to/.test(a)), r.verdict.advice.join(' | '));
+  assert.equal(r.hops.find((h) => h.id === 'data:panadapter')!.status, 'ok');
+});
+
+test('the same session on a path that drops datagrams of 1400 B and more (a size filter, not an MTU): 1400 passes, mtu with that setting', () => {
+  // At 1450 every full tile is a 1442-byte datagram (dropped), at 1400 1364 B (passes): what the user needs is the 1400 setting.
+  const r = analyse(session(PROBE.slice(0, 4), (payload) => payload.length + 28 < 1400));
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.match(r.verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1400 .*large packets at 1450 did not arrive, at 1400 they did/);
+});
+
+test('a filter on the radio’s data port takes every class at every MTU: the return path is blocked, no MTU and no waterfall-only filter', () => {
+  const r = analyse(session(PROBE, () => false));
+  assert.equal(r.verdict.hop, 'udp-return');
+  assert.equal(r.verdict.cause, 'udp-blocked-inbound');
+  assert.notEqual(r.hops.find((h) => h.id === 'data:waterfall')!.rule, 'data-missing-large');
 });

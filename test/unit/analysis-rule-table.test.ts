@@ -135,6 +135,61 @@ test('a large class missing while smaller ones arrive is MTU, on the same eviden
   assert.ok(judgeHop(f(14, true), 'data:waterfall').evidence.includes('0 of ≈ 14 expected waterfall lines in 0.8 s; P < 1e-6 if the path were open'));
 });
 
+/** The waterfall silent after its request (5 s, 100 lines due) while the meters and FFT flow, then MTU steps. */
+function waterfallGoneThenSteps(tested: number | undefined, steps: Array<[mtu: number, large: number, passed: boolean]>): PathFacts {
+  return bend((x) => {
+    x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 5, 100), expectsLarge: true };
+    x.mtuSteps = { ...(tested !== undefined ? { tested } : {}), where: 'after the run', steps: steps.map(([mtu, large, passed]) => ({ mtu, large, largest: large > 0 ? mtu - 64 : 0, passed })) };
+  });
+}
+
+test('MTU steps refute the MTU: no step carried the waterfall, down to datagrams that fit a 1280-byte path (MTU_FLOOR_BYTES)', () => {
+  // network_mtu N makes (N − 64) + 28-byte datagrams: 1300 → 1264 B, 1316 → 1280 B (fits), 1317 → 1281 B (does not).
+  const refuted = waterfallGoneThenSteps(1450, [[1500, 0, false], [1450, 0, false], [1400, 0, false], [1300, 0, false]]);
+  expectRule(refuted, 'data:waterfall', 'data-missing-any-size');
+  const hop = judgeHop(refuted, 'data:waterfall');
+  assert.equal(hop.cause, 'udp-blocked-inbound');
+  assert.match(hop.evidence[0] ?? '', /^network_mtu 1500, 1450, 1400 and 1300 after the run: not one waterfall packet arrived at any, not even in 1264-byte datagrams.*smaller classes did \(meters, panadapter \(FFT\)\)/);
+  const { verdict } = judge(refuted);
+  assert.equal(verdict.rule, 'data-missing-any-size');
+  assert.match(verdict.summary, /whatever its size/);
+  assert.ok(!verdict.advice.some((a) => /set SmartSDR’s MTU to/.test(a)), verdict.advice.join(' | '));
+  assert.match(verdict.advice[0] ?? '', /stream ID/);
+  expectRule(waterfallGoneThenSteps(1450, [[1450, 0, false], [1316, 0, false]]), 'data:waterfall', 'data-missing-any-size', '1280 B fit the floor');
+  expectRule(waterfallGoneThenSteps(1450, [[1450, 0, false], [1317, 0, false]]), 'data:waterfall', 'data-missing-large', '1281 B: a 1280-byte tunnel would drop them too');
+  // Steps that stopped early (the probe lost its connection at 1400): nothing refutes the MTU yet.
+  expectRule(waterfallGoneThenSteps(1450, [[1500, 0, false], [1450, 0, false], [1400, 0, false]]), 'data:waterfall', 'data-missing-large');
+  // Large packets that trickle in at 1300 (2, under MTU_STEP_MIN_LARGE) did not pass either: still refuted, and the summary says large.
+  const trickle = waterfallGoneThenSteps(1450, [[1450, 0, false], [1300, 2, false]]);
+  expectRule(trickle, 'data:waterfall', 'data-missing-any-size');
+  assert.match(judgeHop(trickle, 'data:waterfall').evidence[0] ?? '', /no large waterfall packet arrived at any/);
+  // Nothing else arrives either: the return path's rules speak, not this one.
+  const dark = bend((x) => Object.assign(x, waterfallGoneThenSteps(1450, [[1300, 0, false]]), { anyData: false }));
+  assert.notEqual(decide(dark, 'data:waterfall'), 'data-missing-any-size');
+});
+
+test('an MTU step that passes confirms the MTU: the working setting leads the verdict’s advice, from the judge', () => {
+  const confirmed = waterfallGoneThenSteps(1450, [[1500, 0, false], [1450, 0, false], [1400, 30, true]]);
+  expectRule(confirmed, 'data:waterfall', 'data-missing-large');
+  assert.ok(judgeHop(confirmed, 'data:waterfall').evidence.includes('confirmed by an MTU step after the run: at network_mtu 1400 (1364-byte datagrams) 30 large waterfall packets arrived'));
+  const { verdict } = judge(confirmed);
+  assert.equal(verdict.cause, 'mtu');
+  assert.match(verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1400 .*large packets at 1450 did not arrive, at 1400 they did/);
+  // A step passing at the run's own setting or above is no MTU to advise (the steps stop at the first pass).
+  const above = judge(waterfallGoneThenSteps(1400, [[1500, 30, true]])).verdict;
+  assert.equal(above.cause, 'mtu');
+  assert.ok(!above.advice.some((a) => /set SmartSDR’s MTU to/.test(a)), above.advice.join(' | '));
+  // The run's setting unknown (a capture that began after it was set): any passing step is the one to use.
+  assert.match(judge(waterfallGoneThenSteps(undefined, [[1500, 0, false], [1400, 30, true]])).verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1400 .*large packets at the first setting did not arrive/);
+  // The MTU signature of first fragments that never arrive, confirmed by the same step.
+  const frags = bend((x) => {
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], framesComplete: 0, framesBroken: 20, neverFirstFragment: true };
+    x.mtuSteps = confirmed.mtuSteps!;
+  });
+  expectRule(frags, 'data:waterfall', 'data-first-fragments-missing');
+  assert.match(judge(frags).verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1400/);
+});
+
 test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)', () => {
   const f = (silentS: number): PathFacts =>
     bend((x) => {

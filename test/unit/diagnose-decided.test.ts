@@ -16,6 +16,8 @@ test('a hop blocked on silence, or on the MTU signature, ends the run at once (r
     ['udp-return', 'udp-return-no-data'],
     ['udp-return', 'udp-return-nat'],
     ['data:waterfall', 'data-missing-large'],
+    // A listener that sees a session's MTU steps: silence plus the steps.
+    ['data:waterfall', 'data-missing-any-size'],
     ['data:panadapter', 'data-missing'],
     // MTU_MIN_FRAMES broken frames without one first fragment: a bar of its own.
     ['data:waterfall', 'data-first-fragments-missing'],
