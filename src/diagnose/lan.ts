@@ -170,6 +170,7 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
         if (steps.length > 0) {
           ev.analyzer.mtuStepsTried({ tested: mtu, where: 'after the run (not in the recording)', steps });
           report = ev.report();
+          say(`with the MTU steps (${steps.map((x) => `${x.mtu}: ${x.passed ? 'passes' : 'no'}`).join(', ')}): ${report.verdict.summary}`);
         }
       }
       return report;
