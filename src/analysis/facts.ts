@@ -349,8 +349,10 @@ export interface PathFacts {
 
 /** The UDP port the session's client receives data on: announced with `client udpport`, else its registrations' (reference §5.7). */
 function clientDataPort(c: ControlTracker, s: ControlSession | undefined): number | undefined {
-  return s?.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : c.udpRegistrations[0]?.client.port;
+  return (s && udpportOf(s)) ?? c.udpRegistrations[0]?.client.port;
 }
+/** The port the session's `client udpport` announced, when the radio accepted it. */
+const udpportOf = (s: ControlSession): number | undefined => (s.udpport?.code === 0 ? Number(s.udpport.command.split(' ')[2]) : undefined);
 
 /** The addresses the session's client and its radio use: those of the control channel, and those of the data. */
 interface SessionSides {
@@ -381,6 +383,22 @@ function sessionSides(c: ControlTracker, s: ControlSession | undefined, streams:
     (tx ? client : radio).add(st.src.ip);
   }
   return { client, radio };
+}
+
+/**
+ * Data streams of another client of the radio (a Maestro beside SmartSDR, two computers on one radio:
+ * reference §5.8, each GUI client gets its own meters, pans and streams at the UDP port it announced):
+ * that client's path, not the primary session's, so its loss or silence is no finding about this one.
+ * Known by going to another API session's client address that is none of this session's, or, on one
+ * host, to the port that other client announced with `client udpport` when it is not this session's.
+ */
+function anotherClients(c: ControlTracker, s: ControlSession | undefined, sides: SessionSides | undefined, clientPort: number | undefined): (st: TrackedStream) => boolean {
+  if (s === undefined || sides === undefined) return () => false;
+  const others = c.apiSessions().filter((o) => o !== s);
+  if (others.length === 0) return () => false;
+  const ips = new Set(others.map((o) => o.client.ip).filter((ip) => !sides.client.has(ip)));
+  const ports = new Set(others.filter((o) => o.client.ip === s.client.ip).flatMap((o) => udpportOf(o) ?? []).filter((p) => p !== clientPort));
+  return (st) => ips.has(st.dst.ip) || (st.dst.ip === s.client.ip && ports.has(st.dst.port));
 }
 
 /** A stream from the session's client to its radio: transmit audio (reference §0 client→radio UDP). */
@@ -446,9 +464,11 @@ export function deriveFacts(src: FactSources): PathFacts {
   const s = primarySession(c);
   const t0 = Math.min(...[...c.sessions.map((x) => x.firstTs), ...src.streams.map((x) => x.firstTs)].filter(Number.isFinite), src.now);
   const exp = expectations(src, s);
-  const flex = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
-  // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.
   const clientPort = clientDataPort(c, s);
+  const radioData = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
+  const theirs = anotherClients(c, s, sessionSides(c, s, radioData), clientPort);
+  const flex = radioData.filter((st) => !theirs(st));
+  // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.
   const sides = sessionSides(c, s, flex);
   const toRadio = s === undefined ? sentToRadio(src.streams) : (st: TrackedStream): boolean => sentByClient(st, sides, clientPort);
   const outbound = flex.filter(toRadio);
