@@ -476,7 +476,9 @@ const lostOutside = (f: PathFacts, h: HopId, c: ClassFacts): number => Math.max(
  * test, not one per class: five tests at α would raise false alarms fivefold): a class that lost packets
  * on a path whose pooled loss is significant is lossy, even when its own few packets prove nothing.
  * Classes whose frames all complete, or whose counter gaps are the shadow of heavy reordering, lost
- * nothing and stay out of the pool. Loss inside the shown outages is not random loss (lostOutside).
+ * nothing and stay out of the pool; a class no frame of which completes is blocked on its own (MTU, frames
+ * lost), and its loss — every first fragment, under an MTU black hole — is that finding's, not the other
+ * classes'. Loss inside the shown outages is not random loss (lostOutside).
  */
 const lossy = (f: PathFacts, h: HopId, c: ClassFacts): boolean => c.packets > 0 && lostOutside(f, h, c) > 0 && !framesWhole(c) && pathLossy(f);
 /**
@@ -492,7 +494,7 @@ function pathLossy(f: PathFacts): boolean {
 }
 /** The pooled classes' loss outside the shown outages, and their packets received. */
 function pooledLoss(f: PathFacts): { lost: number; packets: number } {
-  const pool = classesOf(f).filter(([, c]) => c.packets > 0 && !framesWhole(c) && !heavyReorder(c));
+  const pool = classesOf(f).filter(([, c]) => c.packets > 0 && !framesWhole(c) && !heavyReorder(c) && !noFrameCompletes(c));
   return { lost: pool.reduce((n, [h, c]) => n + lostOutside(f, h, c), 0), packets: pool.reduce((n, [, c]) => n + c.packets, 0) };
 }
 const reordered = (c: ClassFacts): boolean => c.packets > 0 && c.outOfOrder / c.packets >= REORDER_DEGRADED_FRACTION;

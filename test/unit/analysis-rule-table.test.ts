@@ -325,6 +325,20 @@ test('no frame completes: MTU when first fragments never arrive in 5 frames or I
   assert.match(judgeHop(icmp, 'data:waterfall').evidence.join('\n'), /next-hop MTU 1400/);
 });
 
+test('a class no frame of which completes is not in the random-loss pool: its loss is the blocked rule’s (MTU or frames lost), not the other classes’ loss', () => {
+  // The waterfall's first fragments never arrive (mtu black hole: 21 tail fragments, 1060 counted lost);
+  // the meters (280) lose none, the audio 1 of 1000 (the pan's frames all complete: not pooled). Without
+  // the waterfall the pool is 1 lost of 1280 sent: λ = 0.1 % × 1280 = 1.28, P(X ≥ 1) = 0.72 ≥ α. With it,
+  // 1061 lost would make every class that lost a packet "random loss".
+  const f = bend((x) => {
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 21, lost: 1060, framesComplete: 0, framesBroken: 21, neverFirstFragment: true };
+    x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 120), lost: 1, packets: 999 };
+  });
+  expectRule(f, 'data:waterfall', 'data-first-fragments-missing');
+  expectRule(f, 'data:audio', 'data-arrives', 'one packet in a thousand is within the tolerated loss');
+  assert.equal(judge(f).verdict.rule, 'data-first-fragments-missing', 'the blocked MTU finding leads');
+});
+
 /**
  * Loss that grows with the rate: heavy class (waterfall, 143.6 kB/s) against the light one (meters,
  * 1.68 kB/s). Each case bends one of RATE_* to its boundary, the others comfortably met.
