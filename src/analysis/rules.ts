@@ -222,6 +222,12 @@ function workingStep(f: PathFacts): MtuStep | undefined {
 const smallestStep = (m: MtuStepsFact): number => Math.min(...m.steps.map((s) => s.mtu));
 /** Not one waterfall packet, of any size, at any step. */
 const noneArrived = (m: MtuStepsFact): boolean => m.steps.every((s) => s.largest === 0);
+/** What the failed steps carried: "not one waterfall packet", "no large waterfall packet", "at most 2 large waterfall packets". */
+function stepsCarried(m: MtuStepsFact): string {
+  const most = Math.max(...m.steps.map((s) => s.large));
+  if (noneArrived(m)) return 'not one waterfall packet arrived';
+  return most === 0 ? 'no large waterfall packet arrived' : `at most ${most} large waterfall packet${most === 1 ? '' : 's'} arrived (too few to pass)`;
+}
 
 /** The settings tried, for a sentence: "1500, 1450, 1400 and 1300". */
 function mtuList(m: MtuStepsFact): string {
@@ -1286,7 +1292,7 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => classSilent(f, cls(f, h)) && f.anyData && stepsRefuteMtu(f),
     summary: (f) => {
       const m = f.mtuSteps!;
-      return `network_mtu ${mtuList(m)} ${m.where}: ${noneArrived(m) ? 'not one waterfall packet arrived' : 'no large waterfall packet arrived'} at any, not even in ${datagramBytesAt(smallestStep(m))}-byte datagrams, which fit a ${MTU_FLOOR_BYTES}-byte path MTU (the smallest tunnel’s); smaller classes did (${arrivedLabels(f)})`;
+      return `network_mtu ${mtuList(m)} ${m.where}: ${stepsCarried(m)} at any step, not even in ${datagramBytesAt(smallestStep(m))}-byte datagrams, which fit a ${MTU_FLOOR_BYTES}-byte path MTU (the smallest tunnel’s); smaller classes did (${arrivedLabels(f)})`;
     },
     evidence: (f, h) => [classSilenceLine(cls(f, h))],
     title: (f) => {

@@ -149,7 +149,7 @@ test('MTU steps refute the MTU: no step carried the waterfall, down to datagrams
   expectRule(refuted, 'data:waterfall', 'data-missing-any-size');
   const hop = judgeHop(refuted, 'data:waterfall');
   assert.equal(hop.cause, 'udp-blocked-inbound');
-  assert.match(hop.evidence[0] ?? '', /^network_mtu 1500, 1450, 1400 and 1300 after the run: not one waterfall packet arrived at any, not even in 1264-byte datagrams.*smaller classes did \(meters, panadapter \(FFT\)\)/);
+  assert.match(hop.evidence[0] ?? '', /^network_mtu 1500, 1450, 1400 and 1300 after the run: not one waterfall packet arrived at any step, not even in 1264-byte datagrams.*smaller classes did \(meters, panadapter \(FFT\)\)/);
   const { verdict } = judge(refuted);
   assert.equal(verdict.rule, 'data-missing-any-size');
   assert.match(verdict.summary, /whatever its size/);
@@ -159,10 +159,14 @@ test('MTU steps refute the MTU: no step carried the waterfall, down to datagrams
   expectRule(waterfallGoneThenSteps(1450, [[1450, 0, false], [1317, 0, false]]), 'data:waterfall', 'data-missing-large', '1281 B: a 1280-byte tunnel would drop them too');
   // Steps that stopped early (the probe lost its connection at 1400): nothing refutes the MTU yet.
   expectRule(waterfallGoneThenSteps(1450, [[1500, 0, false], [1450, 0, false], [1400, 0, false]]), 'data:waterfall', 'data-missing-large');
-  // Large packets that trickle in at 1300 (2, under MTU_STEP_MIN_LARGE) did not pass either: still refuted, and the summary says large.
+  // Large packets that trickle in at 1300 (2, under MTU_STEP_MIN_LARGE: the step failed) do not make it an MTU: still refuted, the count said.
   const trickle = waterfallGoneThenSteps(1450, [[1450, 0, false], [1300, 2, false]]);
   expectRule(trickle, 'data:waterfall', 'data-missing-any-size');
-  assert.match(judgeHop(trickle, 'data:waterfall').evidence[0] ?? '', /no large waterfall packet arrived at any/);
+  assert.match(judgeHop(trickle, 'data:waterfall').evidence[0] ?? '', /at most 2 large waterfall packets arrived \(too few to pass\) at any step/);
+  // Each line's small last tile arrived at every step (largest 200 B), never a large one: the summary says large.
+  const smallOnly = waterfallGoneThenSteps(1450, [[1450, 0, false], [1300, 0, false]]);
+  for (const step of smallOnly.mtuSteps!.steps) step.largest = 200;
+  assert.match(judgeHop(smallOnly, 'data:waterfall').evidence[0] ?? '', /: no large waterfall packet arrived at any step/);
   // Nothing else arrives either: the return path's rules speak, not this one.
   const dark = bend((x) => Object.assign(x, waterfallGoneThenSteps(1450, [[1300, 0, false]]), { anyData: false }));
   assert.notEqual(decide(dark, 'data:waterfall'), 'data-missing-any-size');
