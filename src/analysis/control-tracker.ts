@@ -231,7 +231,8 @@ export class ControlTracker {
   /** Live only: datagrams this computer's own kernel refused to send (EPERM: an outbound firewall). */
   readonly localSendErrors: Array<{ ts: number; code: string; dst: Endpoint }> = [];
   /** Live only: TCP connects this computer's kernel failed with an error code (EHOSTUNREACH, ECONNREFUSED, …). */
-  readonly connectErrors: Array<{ ts: number; code: string; dst: Endpoint }> = [];
+  /** A live connect's errno (or OpenSSL code) for `dst`; `tls`: the connect was to set up TLS (SmartLink). */
+  readonly connectErrors: Array<{ ts: number; code: string; dst: Endpoint; tls: boolean }> = [];
   radioInfo: Map<string, string> | undefined;
   /** TCP events of connections past MAX_SESSIONS; status objects and meters past their bounds. */
   readonly untracked = { tcpEvents: 0, objects: 0, commands: 0 };
@@ -365,8 +366,8 @@ export class ControlTracker {
     if (this.localSendErrors.length < MAX_LIST) this.localSendErrors.push({ ts, code, dst: { ...dst } });
   }
 
-  connectError(ts: number, code: string, dst: Endpoint): void {
-    if (this.connectErrors.length < MAX_LIST) this.connectErrors.push({ ts, code, dst: { ...dst } });
+  connectError(ts: number, code: string, dst: Endpoint, tls = false): void {
+    if (this.connectErrors.length < MAX_LIST) this.connectErrors.push({ ts, code, dst: { ...dst }, tls });
   }
 
   icmpEvent(e: IcmpEvent): void {

@@ -250,6 +250,8 @@ interface ControlFacts {
     unanswered: Array<{ command: string; ageS: number }>;
     /** ICMP host/net unreachable about this connection's packets to the radio (or the live connect's errno for one). */
     unreachable?: Unreachable;
+    /** A live TLS connect that reached the port and failed in the handshake: its error code (ECONNRESET, ERR_SSL_…). */
+    tlsHandshakeError?: string;
   };
   /** Without a readable session: connections to the radio's API port or TLS ones, as far as seen. */
   attempts: Array<{ id: string; tls: boolean; synOnly: boolean; bytesToServer: number; bytesToClient: number; resetBy?: 'client' | 'server'; unreachable?: Unreachable }>;
@@ -832,6 +834,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
         });
   if (!s) return { attempts };
   const unreach = unreachableOf(c, s);
+  const handshake = tlsHandshakeError(c, s);
   const p = s.pings;
   const inFlight = c.pending(s);
   const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
@@ -870,8 +873,18 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       },
       unanswered,
       ...(unreach ? { unreachable: unreach } : {}),
+      ...(handshake !== undefined ? { tlsHandshakeError: handshake } : {}),
     },
   };
+}
+
+/**
+ * A live TLS connect to this session's radio (SmartLink's forwarded port, reference §6.5) that failed in
+ * the handshake: the error's code — ECONNRESET, an OpenSSL code (ERR_SSL_…) — once the TCP connection was
+ * made. A refused or unreachable connect is not a handshake (refusedOnConnect, unreachableOf).
+ */
+function tlsHandshakeError(c: ControlTracker, x: ControlSession): string | undefined {
+  return c.connectErrors.find((e) => e.tls && sameEndpoint(e.dst, x.server) && e.code !== 'ECONNREFUSED' && unreachableFromErrno(e.code) === undefined)?.code;
 }
 
 /** A live connect to this session's radio refused: ECONNREFUSED is the SYN answered by a reset (Linux connect(2)). */

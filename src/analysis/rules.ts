@@ -558,6 +558,13 @@ const ENDED_ADVICE = [
   'If the radio stayed up, something on the way ends long-lived connections: a firewall or NAT with a short TCP timeout, a VPN reconnecting, a security appliance inspecting TLS.',
 ];
 
+/** What a live TLS connect's error code says about the far end (Node: errno names; OpenSSL: ERR_SSL_… codes). */
+function tlsFailureWords(code: string): string {
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'the far end reset the connection during the handshake (nothing there accepts TLS, or a firewall cuts it)';
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST|UNEXPECTED_MESSAGE/.test(code)) return `what answers at that port does not speak TLS (${code}): another service or device, not the radio`;
+  return `the handshake failed (${code})`;
+}
+
 const OUTBOUND_TITLE = 'This computer’s firewall blocks outbound UDP to the radio, so the radio never learns where to send its data';
 const OUTBOUND_ADVICE = [
   'Allow outbound UDP from SmartSDR/FlexPath to the radio’s UDP port (its public port on SmartLink) in this computer’s firewall: an outbound rule, not an inbound one.',
@@ -872,6 +879,24 @@ export const RULES: readonly Rule[] = [
     advice: [
       'Check the address and port: a FlexRadio listens on TCP 4992 on the LAN (SmartLink: the radio’s forwarded TLS port); the radio may still be starting, or the address may be another device’s.',
       'A firewall between this computer and the radio can reject the connection the same way: allow TCP to the radio’s port.',
+    ],
+  },
+  {
+    id: 'control-tls-failed',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'control-timeout',
+    thresholds: {},
+    source:
+      'reference §6.5 (SmartLink’s control channel to the radio is TLS on its forwarded port); RFC 8446 §5 (a record that is not TLS ends the handshake: OpenSSL ‘wrong version number’); RFC 9293 §3.10.7.4 (a reset during the handshake)',
+    when: (f) => f.control.session?.tlsHandshakeError !== undefined && f.control.session.replies === 0,
+    summary: (f) => `TLS handshake failed: ${f.control.session?.tlsHandshakeError ?? ''}`,
+    evidence: none,
+    // The session id is 'client → radio'; a connect that failed never had a local address to show.
+    title: (f) => `The TLS handshake with the radio’s control port ${f.control.session?.id.split(' → ')[1] ?? ''} failed: ${tlsFailureWords(f.control.session?.tlsHandshakeError ?? '')}`,
+    advice: [
+      'Check the router’s port forward for the radio’s TLS port (public_tls_port in the SmartLink radio list): it must lead to the radio’s LAN address, not to another device or service.',
+      'A firewall, VPN or TLS-inspecting proxy between this computer and the radio’s router can reset or answer the handshake itself: try from another network.',
     ],
   },
   {

@@ -91,8 +91,8 @@ export class LiveEvidence {
   }
 
   /** This computer's TCP connect to `dst` failed with `code` (the kernel's errno: EHOSTUNREACH, ENETUNREACH, …). */
-  connectFailed(dst: Endpoint, code: string): void {
-    this.analyzer.control.connectError(unixNow(), code, dst);
+  connectFailed(dst: Endpoint, code: string, tls = false): void {
+    this.analyzer.control.connectError(unixNow(), code, dst, tls);
   }
 
   /** A timed step of the walk, shown first in the hop's evidence. */

@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createServer as createTlsServer } from 'node:tls';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { SimFaults } from '../../src/sim/faults.js';
+import { SIM_SERVER_CERT, SIM_SERVER_KEY } from '../../src/sim/test-cert.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { withSim } from '../helpers/sim.js';
 
@@ -76,4 +78,63 @@ test('the radio resets the control connection 2 s into a session that answered: 
     assert.match(r.verdict.summary, /^The control connection was reset from the radio’s side after 2\.\d s, with the session up \(\d+ replies\)/, `${how}: ${r.verdict.summary}`);
     assert.doesNotMatch(r.verdict.summary, /does not answer/, how);
   }
+});
+
+/**
+ * SmartLink with the radio's forwarded TLS port answered by something else: the simulator's broker lists
+ * the radio at 127.0.0.2 (--public-ip), where a stand-in listens on the simulator's TLS port number.
+ */
+async function smartLinkTo(standIn: (socket: Socket) => void): Promise<AnalysisReport> {
+  return withSim({ broker: true, publicIp: '127.0.0.2' }, async (sim) => {
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((s) => {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+      standIn(s);
+    });
+    await new Promise<void>((r) => server.listen(sim.ports.tls, '127.0.0.2', () => r()));
+    try {
+      const quiet = ['--discovery-port', String(await freePort())];
+      const r = await runCli(['diagnose', '--smartlink', '--broker', `127.0.0.1:${sim.ports.broker}`, '--broker-test-ca', '--seconds', '10', '--format', 'json', '--no-redact', ...quiet], {
+        timeoutMs: EXIT_WITHIN_MS,
+        env: { FLEXPATH_SMARTLINK_TOKEN: 'lab-sessions-token' },
+      });
+      return parsed(r);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+}
+
+test('SmartLink: the radio’s TLS port resets the handshake — a control-plane verdict naming the TLS handshake, exit 0 (fails before: "does not answer")', async () => {
+  const r = await smartLinkTo((s) => s.resetAndDestroy());
+  assert.equal(r.verdict.status, 'blocked');
+  assert.equal(r.verdict.hop, 'control');
+  assert.equal(r.verdict.rule, 'control-tls-failed');
+  assert.match(r.verdict.summary, /TLS handshake with the radio’s control port 127\.0\.0\.2:\d+ failed: the far end reset the connection/);
+});
+
+test('SmartLink: the radio’s TLS port answers in plain text (a port forward to another service) — the verdict says it does not speak TLS', async () => {
+  const r = await smartLinkTo((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+  assert.equal(r.verdict.rule, 'control-tls-failed');
+  assert.match(r.verdict.summary, /does not speak TLS/);
+});
+
+test('SmartLink: the radio’s TLS port completes the handshake and resets 1 s into the session — reset after the session was up, not a data-plane verdict', async () => {
+  let server: ReturnType<typeof createTlsServer> | undefined;
+  // A TLS endpoint that sends the prologue (reference §5.2) and then resets: decrypting stand-in in front of the raw socket.
+  const r = await smartLinkTo((raw) => {
+    server ??= createTlsServer({ cert: SIM_SERVER_CERT, key: SIM_SERVER_KEY }, (t) => {
+      t.on('error', () => undefined);
+      t.write('V1.4.0.0\nH1A2B3C4D\n');
+      setTimeout(() => raw.resetAndDestroy(), 1000);
+    });
+    server.on('tlsClientError', () => undefined);
+    server.emit('connection', raw);
+  });
+  assert.equal(r.verdict.hop, 'control');
+  assert.equal(r.verdict.rule, 'control-reset-by-radio');
+  assert.match(r.verdict.summary, /reset from the radio’s side after 1\.\d s/);
 });

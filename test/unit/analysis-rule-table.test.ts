@@ -474,6 +474,23 @@ test('control: refused, silent, reset or closed by the radio; no session at all'
   expectRule(bend((x) => (x.control = { attempts: [] })), 'control', 'control-not-seen');
 });
 
+test('control: a live TLS connect that reached the radio’s port and failed in the handshake names the handshake and what the error says', () => {
+  const failed = (code: string): PathFacts =>
+    bend((x) => {
+      const s = x.control.session!;
+      Object.assign(s, { id: '0.0.0.0:0 → 203.0.113.7:4993', tls: false, replies: 0, bytesToServer: 0, tlsHandshakeError: code });
+      delete s.version;
+    });
+  expectRule(failed('ECONNRESET'), 'control', 'control-tls-failed');
+  const reset = judge(failed('ECONNRESET')).verdict;
+  assert.match(reset.summary, /^The TLS handshake with the radio’s control port 203\.0\.113\.7:4993 failed: the far end reset the connection during the handshake/);
+  assert.ok(reset.advice.some((a) => /port forward/.test(a)));
+  assert.match(judge(failed('ERR_SSL_WRONG_VERSION_NUMBER')).verdict.summary, /does not speak TLS \(ERR_SSL_WRONG_VERSION_NUMBER\): another service or device, not the radio/);
+  assert.match(judge(failed('ERR_SSL_SOMETHING_ELSE')).verdict.summary, /failed: the handshake failed \(ERR_SSL_SOMETHING_ELSE\)/);
+  const noError = bend((x) => ((x.control.session!.replies = 0), delete x.control.session!.version));
+  expectRule(noError, 'control', 'control-silent', 'no handshake error recorded: a silence');
+});
+
 test('control ended by the radio’s side after the session was up: the headline says so, never "does not answer" (the hand-made session: 15 replies in 10 s)', () => {
   const reset = judge(bend((x) => (x.control.session!.resetBy = 'server'))).verdict;
   assert.equal(reset.rule, 'control-reset-by-radio');
