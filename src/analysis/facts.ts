@@ -252,6 +252,11 @@ interface ControlFacts {
     unreachable?: Unreachable;
     /** A live TLS connect that reached the port and failed in the handshake: its error code (ECONNRESET, ERR_SSL_…). */
     tlsHandshakeError?: string;
+    /**
+     * This client's previous control connection to the same radio, which the radio's side ended (FIN or
+     * RST) before this session began: how long it lasted and how long after its end this one opened.
+     */
+    endedBefore?: { how: 'closed' | 'reset'; lastedS: number; reconnectedAfterS: number };
   };
   /** Without a readable session: connections to the radio's API port or TLS ones, as far as seen. */
   attempts: Array<{ id: string; tls: boolean; synOnly: boolean; bytesToServer: number; bytesToClient: number; resetBy?: 'client' | 'server'; unreachable?: Unreachable }>;
@@ -835,6 +840,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
   if (!s) return { attempts };
   const unreach = unreachableOf(c, s);
   const handshake = tlsHandshakeError(c, s);
+  const before = endedBefore(c, s);
   const p = s.pings;
   const inFlight = c.pending(s);
   const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
@@ -874,8 +880,23 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       unanswered,
       ...(unreach ? { unreachable: unreach } : {}),
       ...(handshake !== undefined ? { tlsHandshakeError: handshake } : {}),
+      ...(before ? { endedBefore: before } : {}),
     },
   };
+}
+
+/**
+ * The latest API session of the same client address to the same radio that the radio's side ended before
+ * `s` opened: a radio that restarted, or dropped the client, and the client's reconnect (reference §5.1:
+ * one TCP connection per session; FlexLib reconnects on its own).
+ */
+function endedBefore(c: ControlTracker, s: ControlSession): NonNullable<ControlFacts['session']>['endedBefore'] {
+  const prev = c
+    .apiSessions()
+    .filter((x) => x !== s && x.client.ip === s.client.ip && sameEndpoint(x.server, s.server) && x.closedBy === 'server' && x.closeTs !== undefined && x.closeTs <= s.firstTs)
+    .sort((a, b) => b.closeTs! - a.closeTs!)[0];
+  if (!prev) return undefined;
+  return { how: prev.resetBy === 'server' ? 'reset' : 'closed', lastedS: prev.closeTs! - prev.firstTs, reconnectedAfterS: s.firstTs - prev.closeTs! };
 }
 
 /**

@@ -985,6 +985,25 @@ export const RULES: readonly Rule[] = [
     advice: ENDED_ADVICE,
   },
   {
+    id: 'control-ended-earlier',
+    hop: 'control',
+    status: 'degraded',
+    cause: 'control-timeout',
+    thresholds: {},
+    source: 'reference §5.1 (one TCP connection per session; a radio ends a client’s session itself only when it restarts, is switched off or drops the client); the client’s new connection from the same address is its reconnect',
+    when: (f) => f.control.session?.endedBefore !== undefined,
+    summary: (f) => {
+      const e = f.control.session!.endedBefore!;
+      return `the radio ${e.how} this client’s previous control connection after ${secs(e.lastedS)}; the client reconnected ${secs(e.reconnectedAfterS)} later`;
+    },
+    evidence: none,
+    title: (f) => {
+      const e = f.control.session!.endedBefore!;
+      return `The radio ${e.how} this client’s control connection after ${secs(e.lastedS)} and the client reconnected ${secs(e.reconnectedAfterS)} later: the radio restarted or dropped the client`;
+    },
+    advice: ENDED_ADVICE,
+  },
+  {
     id: 'control-rtt-rate-limit',
     hop: 'control',
     status: 'degraded',

@@ -500,6 +500,11 @@ test('control ended by the radio’s side after the session was up: the headline
   const closed = judge(bend((x) => ((x.control.session!.closedBy = 'server'), (x.control.session!.tls = true)))).verdict;
   assert.equal(closed.rule, 'control-closed-by-radio');
   assert.match(closed.summary, /^The radio closed the control connection \(TLS, SmartLink\) after 10 s, with the session up \(15 replies\)/);
+  // A session the radio's side ended before this one: degraded (the client reconnected), below the blocked ones.
+  const earlier = bend((x) => (x.control.session!.endedBefore = { how: 'closed', lastedS: 3.5, reconnectedAfterS: 2 }));
+  expectRule(earlier, 'control', 'control-ended-earlier');
+  assert.match(judge(earlier).verdict.summary, /^The radio closed this client’s control connection after 3\.5 s and the client reconnected 2\.0 s later/);
+  expectRule(bend((x) => ((x.control.session!.endedBefore = { how: 'reset', lastedS: 1, reconnectedAfterS: 1 }), (x.control.session!.resetBy = 'server'))), 'control', 'control-reset-by-radio', 'the session itself ended: blocked first');
   // Never answered at all: the cause's own headline stands.
   const silent = judge(bend((x) => ((x.control.session!.replies = 0), delete x.control.session!.version, (x.control.session!.closedBy = 'server')))).verdict;
   assert.equal(silent.rule, 'control-silent');
