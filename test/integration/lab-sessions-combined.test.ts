@@ -15,18 +15,11 @@ import type { SimFaults } from '../../src/sim/faults.js';
 import { SIM_SERVER_CERT, SIM_SERVER_KEY } from '../../src/sim/test-cert.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { withSim } from '../helpers/sim.js';
+import { freeUdpPort } from '../helpers/udp-sink.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-sessions-'));
 /** Hard bound on one CLI run: the longest asks for 7 s of watching. */
 const EXIT_WITHIN_MS = 45_000;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function parsed(r: CliResult): AnalysisReport {
   assert.equal(r.signal, null, r.stderr);
@@ -40,7 +33,7 @@ async function liveAndCapture(name: string, faults: SimFaults, seconds: number):
   const file = join(dir, `${name}.pcapng`);
   return withSim({ faults }, async (sim) => {
     // A beacon port nobody sends to: other tests' simulated radios stay out of the report.
-    const quiet = ['--discovery-port', String(await freePort())];
+    const quiet = ['--discovery-port', String(await freeUdpPort())];
     const live = parsed(await runCli(['diagnose', '--host', `127.0.0.1:${sim.ports.api}`, '--probe', '--seconds', String(seconds), '--format', 'json', '--no-redact', '--write', file, ...quiet], { timeoutMs: EXIT_WITHIN_MS }));
     const capture = parsed(await runCli(['analyze', file, '--format', 'json', '--no-redact'], { timeoutMs: EXIT_WITHIN_MS }));
     const outage = new Map(sim.streamStats().map((s) => [`0x${s.streamId.toString(16).padStart(8, '0').toUpperCase()}`, s.dropped.outage]));
@@ -95,7 +88,7 @@ async function smartLinkTo(standIn: (socket: Socket) => void): Promise<AnalysisR
     });
     await new Promise<void>((r) => server.listen(sim.ports.tls, '127.0.0.2', () => r()));
     try {
-      const quiet = ['--discovery-port', String(await freePort())];
+      const quiet = ['--discovery-port', String(await freeUdpPort())];
       const r = await runCli(['diagnose', '--smartlink', '--broker', `127.0.0.1:${sim.ports.broker}`, '--broker-test-ca', '--seconds', '10', '--format', 'json', '--no-redact', ...quiet], {
         timeoutMs: EXIT_WITHIN_MS,
         env: { FLEXPATH_SMARTLINK_TOKEN: 'lab-sessions-token' },
