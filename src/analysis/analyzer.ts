@@ -197,6 +197,7 @@ export class Analyzer {
       ...(this.truncated ? { truncated: this.truncated } : {}),
       ...(this.unreadLinks ? { unreadLinks: this.unreadLinks } : {}),
       ...(this.stepsAfter ? { mtuSteps: this.stepsAfter } : {}),
+      ...(this.acceptedMtu() !== undefined ? { clientMtu: this.acceptedMtu() } : {}),
     });
   }
 
@@ -229,6 +230,13 @@ export class Analyzer {
       this.warn(`the client's network_mtu changed more than ${MAX_MTU_PHASES} times: the rest of the session is judged as one phase`);
     }
     this.mtu = { value: mtu, countFrom: Infinity, large: 0, largest: 0, before: this.mtu ? { ...this.mtu, before: undefined } : undefined };
+  }
+
+  /** The network_mtu the radio accepted and sends at: while a new one awaits its answer, the one before. */
+  private acceptedMtu(): number | undefined {
+    const m = this.mtu;
+    const accepted = (x: PhaseMtu | undefined): boolean => x !== undefined && x.countFrom !== Infinity;
+    return accepted(m) ? m!.value : accepted(m?.before) ? m!.before!.value : undefined;
   }
 
   /** Seconds from the current phase's first data packet to `ts`. */

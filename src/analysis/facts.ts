@@ -41,6 +41,8 @@ export interface FactSources {
   unreadLinks?: UnreadLink[];
   /** The client MTU settings tried after the judged run (a live probe's steps, or the session's later phases). */
   mtuSteps?: MtuStepsFact;
+  /** The client's network_mtu for the judged stretch, as the radio accepted it. */
+  clientMtu?: number;
 }
 
 /**
@@ -352,6 +354,12 @@ export interface PathFacts {
   unreadLinks?: UnreadLink[];
   /** Absent when the client MTU was not stepped after the judged run. */
   mtuSteps?: MtuStepsFact;
+  /**
+   * The client's `network_mtu` for the judged stretch (`client set enforce_network_mtu=1 network_mtu=N`
+   * answered 0, reference §5.6): the radio sizes its large packets to it. Absent when the evidence holds no
+   * accepted setting (the radio's default then, or one set before the capture began).
+   */
+  clientMtu?: number;
 }
 
 /** The UDP port the session's client receives data on: announced with `client udpport`, else its registrations' (reference §5.7). */
@@ -529,6 +537,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
     ...(src.unreadLinks ? { unreadLinks: src.unreadLinks.map((u) => ({ ...u })) } : {}),
     ...(src.mtuSteps ? { mtuSteps: { ...src.mtuSteps, steps: src.mtuSteps.steps.map((x) => ({ ...x })) } } : {}),
+    ...(src.clientMtu !== undefined ? { clientMtu: src.clientMtu } : {}),
   };
 }
 

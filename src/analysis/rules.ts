@@ -200,17 +200,28 @@ const MTU_MIN_FRAMES = 5;
  * The smallest path MTU an MTU cause stands for: 1280 B, Tailscale's tunnel MTU and IPv6's minimum link MTU,
  * the smallest of the tunnel MTUs reference §12 lists (PPPoE 1492, WireGuard 1420, Meraki SD-WAN 1400/1300,
  * Tailscale 1280; RFC 8200 §5). A client MTU step whose largest datagrams fit it (network_mtu 1300: 1264 B,
- * mtu-phases.ts datagramBytesAt) and still carried no large waterfall packet refutes the MTU: the waterfall
- * is dropped whatever its size. Whether a step passed (MTU_STEP_MIN_LARGE large packets) is a fact (mtu-phases.ts).
+ * mtu-phases.ts datagramBytesAt) and still carried no large waterfall packet refutes the MTU — as does a
+ * session already at such a setting whose waterfall never arrives: the waterfall is dropped whatever its size. Whether a step passed (MTU_STEP_MIN_LARGE large packets) is a fact (mtu-phases.ts).
  */
 const MTU_FLOOR_BYTES = 1280;
 const MTU_STEP_SOURCE =
-  'reference §5.6 (`client set enforce_network_mtu=1 network_mtu=N` re-sizes the radio’s large packets), §8 #8 and §12 #3 (an MTU hole drops the large packets and is fixed by a lower setting), §12 “typical tunnel MTUs” (none below 1280; RFC 8200 §5); a step passes with MTU_STEP_MIN_LARGE large waterfall packets (mtu-phases.ts: empirical, one stray tile can slip through before the radio applies the new size, three cannot)';
+  'reference §5.6 (client set enforce_network_mtu=1 network_mtu=N re-sizes the radio’s large packets), §8 #8 and §12 #3 (an MTU hole drops the large packets and is fixed by a lower setting), §12 “typical tunnel MTUs” (none below 1280; RFC 8200 §5); a step passes with MTU_STEP_MIN_LARGE large waterfall packets (mtu-phases.ts: empirical, one stray tile can slip through before the radio applies the new size, three cannot)';
 
-/** The steps tried after the judged run, none passing, one of them at a size every MTU-limited path carries. */
-function stepsRefuteMtu(f: PathFacts): boolean {
-  const m = f.mtuSteps;
-  return m !== undefined && !m.steps.some((s) => s.passed) && m.steps.some((s) => datagramBytesAt(s.mtu) <= MTU_FLOOR_BYTES);
+/** At client network_mtu `mtu` the radio's largest datagrams fit every path an MTU cause stands for. */
+const fitsFloor = (mtu: number): boolean => datagramBytesAt(mtu) <= MTU_FLOOR_BYTES;
+
+/**
+ * The MTU is refuted: no step carried the large packets, and the judged run's own setting or a step was at a
+ * size every MTU-limited path carries (a session already at network_mtu 1300 is its own step).
+ */
+function mtuRefuted(f: PathFacts): boolean {
+  const steps = f.mtuSteps?.steps ?? [];
+  return !steps.some((s) => s.passed) && ((f.clientMtu !== undefined && fitsFloor(f.clientMtu)) || steps.some((s) => fitsFloor(s.mtu)));
+}
+
+/** The smallest client MTU the refutation rests on: the run's own setting or a step. */
+function smallestTried(f: PathFacts): number {
+  return Math.min(...[...(f.clientMtu !== undefined ? [f.clientMtu] : []), ...(f.mtuSteps?.steps ?? []).map((s) => s.mtu)]);
 }
 
 /** The first step below the judged run's setting that carried the large packets: the setting to use. */
@@ -219,7 +230,6 @@ function workingStep(f: PathFacts): MtuStep | undefined {
   return m?.steps.find((s) => s.passed && (m.tested === undefined || s.mtu < m.tested));
 }
 
-const smallestStep = (m: MtuStepsFact): number => Math.min(...m.steps.map((s) => s.mtu));
 /** Not one waterfall packet, of any size, at any step. */
 const noneArrived = (m: MtuStepsFact): boolean => m.steps.every((s) => s.largest === 0);
 /** What the failed steps carried: "not one waterfall packet", "no large waterfall packet", "at most 2 large waterfall packets". */
@@ -1333,19 +1343,22 @@ export const RULES: readonly Rule[] = [
     cause: 'udp-blocked-inbound',
     thresholds: { ...SILENCE_THRESHOLDS, MTU_FLOOR_BYTES },
     source: `${MTU_STEP_SOURCE}; ${SILENCE_SOURCE}`,
-    when: (f, h) => classSilent(f, cls(f, h)) && f.anyData && stepsRefuteMtu(f),
+    when: (f, h) => classSilent(f, cls(f, h)) && f.anyData && mtuRefuted(f),
     summary: (f) => {
-      const m = f.mtuSteps!;
-      return `network_mtu ${mtuList(m)} ${m.where}: ${stepsCarried(m)} at any step, not even in ${datagramBytesAt(smallestStep(m))}-byte datagrams, which fit a ${MTU_FLOOR_BYTES}-byte path MTU (the smallest tunnel’s); smaller classes did (${arrivedLabels(f)})`;
+      const m = f.mtuSteps;
+      const fits = `${datagramBytesAt(smallestTried(f))}-byte datagrams, which fit a ${MTU_FLOOR_BYTES}-byte path MTU (the smallest tunnel’s)`;
+      const what =
+        m && m.steps.length > 0
+          ? `network_mtu ${mtuList(m)} ${m.where}: ${stepsCarried(m)} at any step${f.clientMtu !== undefined ? ` nor in the run at ${f.clientMtu}` : ''}, not even in ${fits}`
+          : `the client’s network_mtu is ${f.clientMtu}, so the radio’s largest packets are ${fits}, and not one waterfall packet arrived`;
+      return `${what}; smaller classes did (${arrivedLabels(f)})`;
     },
     evidence: (f, h) => [classSilenceLine(cls(f, h))],
-    title: (f) => {
-      const m = f.mtuSteps!;
-      return `The radio’s waterfall is dropped on the way whatever its size, while its other data arrives: not even at network_mtu ${smallestStep(m)} did ${noneArrived(m) ? 'one waterfall packet' : 'its large packets'} get through — a filter on the path, not the MTU`;
-    },
+    title: (f) =>
+      `The radio’s waterfall is dropped on the way whatever its size, while its other data arrives: not even at network_mtu ${smallestTried(f)} did ${!f.mtuSteps || noneArrived(f.mtuSteps) ? 'one waterfall packet' : 'its large packets'} get through — a filter on the path, not the MTU`,
     advice: [
       'A router, firewall or VPN between the radio and this computer drops the waterfall’s datagrams by a rule of its own — by VITA-49 stream ID (0x42…), by packet size, rate or DSCP, an IPS/“application control” or DPI policy — while it passes the radio’s other data from the same UDP port 4993. Find that rule and let the radio’s UDP from port 4993 through whole.',
-      'Lowering SmartSDR’s MTU does not help here: FlexPath stepped it down and still no waterfall packet arrived.',
+      'Lowering SmartSDR’s MTU does not help here: at a setting whose packets fit every tunnel, still no waterfall packet arrived.',
       'To find the box that drops it, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) and open both in FlexPath: the side where the waterfall stream (0x42…) is missing is behind the filter.',
     ],
   },
@@ -1355,10 +1368,10 @@ export const RULES: readonly Rule[] = [
     status: 'blocked',
     cause: 'mtu',
     thresholds: { ...SILENCE_THRESHOLDS, LARGE_PACKET_BYTES, MTU_FLOOR_BYTES },
-    source: `reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6; ${SILENCE_SOURCE}; not when the waterfall's MTU steps refute it (data-missing-any-size): ${MTU_STEP_SOURCE}`,
+    source: `reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6; ${SILENCE_SOURCE}; not when the waterfall's MTU steps or the session's own small network_mtu refute it (data-missing-any-size): ${MTU_STEP_SOURCE}`,
     when: (f, h) => {
       const c = cls(f, h);
-      return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && stepsRefuteMtu(f));
+      return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && mtuRefuted(f));
     },
     summary: () => `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`,
     evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f)],

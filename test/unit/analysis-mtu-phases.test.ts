@@ -137,3 +137,13 @@ test('a filter on the radio’s data port takes every class at every MTU: the re
   assert.equal(r.verdict.cause, 'udp-blocked-inbound');
   assert.notEqual(r.hops.find((h) => h.id === 'data:waterfall')!.rule, 'data-missing-large');
 });
+
+test('a session already at network_mtu 1300 whose waterfall never arrives, on a path dropping its stream: a filter, with no step taken', () => {
+  // 1300 → 1236-byte payloads, 1264 B on the wire: they fit a 1280-byte path, so no MTU explains the loss.
+  const r = analyse(session([{ mtu: 1300, seconds: 6 }], (payload) => !isWaterfall(payload)));
+  assert.equal(r.verdict.rule, 'data-missing-any-size');
+  assert.equal(r.verdict.cause, 'udp-blocked-inbound');
+  // The same filter at SmartSDR's 1450 and no step: the run alone is the MTU signature, and says so.
+  const at1450 = analyse(session([{ mtu: 1450, seconds: 6 }], (payload) => !isWaterfall(payload)));
+  assert.equal(at1450.verdict.rule, 'data-missing-large');
+});

@@ -172,6 +172,23 @@ test('MTU steps refute the MTU: no step carried the waterfall, down to datagrams
   assert.notEqual(decide(dark, 'data:waterfall'), 'data-missing-any-size');
 });
 
+test('a session already at a network_mtu whose datagrams fit a 1280-byte path is its own MTU step (MTU_FLOOR_BYTES)', () => {
+  const at = (clientMtu: number): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 5, 100), expectsLarge: true };
+      x.clientMtu = clientMtu;
+    });
+  // network_mtu 1316 → 1280-byte datagrams, 1317 → 1281.
+  expectRule(at(1316), 'data:waterfall', 'data-missing-any-size');
+  assert.match(judgeHop(at(1300), 'data:waterfall').evidence[0] ?? '', /^the client’s network_mtu is 1300, so the radio’s largest packets are 1264-byte datagrams, .*not one waterfall packet arrived; smaller classes did/);
+  assert.match(judge(at(1300)).verdict.summary, /not even at network_mtu 1300 did one waterfall packet get through/);
+  expectRule(at(1317), 'data:waterfall', 'data-missing-large');
+  // A later step that carried the large packets outweighs the run's setting: not refuted.
+  const passedLater = at(1300);
+  passedLater.mtuSteps = { tested: 1300, where: 'after the run', steps: [{ mtu: 1300, large: 30, largest: 1236, passed: true }] };
+  expectRule(passedLater, 'data:waterfall', 'data-missing-large');
+});
+
 test('an MTU step that passes confirms the MTU: the working setting leads the verdict’s advice, from the judge', () => {
   const confirmed = waterfallGoneThenSteps(1450, [[1500, 0, false], [1450, 0, false], [1400, 30, true]]);
   expectRule(confirmed, 'data:waterfall', 'data-missing-large');
