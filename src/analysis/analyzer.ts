@@ -95,7 +95,7 @@ export class Analyzer {
   /** This computer's side, set by a live diagnosis (src/local); a capture file has none. */
   local: LocalFacts | undefined;
   /** A capture file whose UDP/TCP packets were cut by its snapshot length (the capture reader counts them). */
-  truncated: { packets: number; snaplen: number } | undefined;
+  truncated: { packets: number; udp: number; snaplen: number } | undefined;
   /** A capture file's frames on link types the reader does not decode. */
   unreadLinks: UnreadLink[] | undefined;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};

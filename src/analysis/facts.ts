@@ -36,7 +36,7 @@ export interface FactSources {
   /** This computer's side, when a live diagnosis gathered it (src/local). */
   local?: LocalFacts;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length. */
-  truncated?: { packets: number; snaplen: number };
+  truncated?: { packets: number; udp: number; snaplen: number };
   /** Frames on link types the capture reader does not decode. */
   unreadLinks?: UnreadLink[];
   /** The client MTU settings tried after the judged run (a live probe's steps, or the session's later phases). */
@@ -349,7 +349,7 @@ export interface PathFacts {
   /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall. */
   local?: LocalFacts;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length: their contents are partial. */
-  truncated?: { packets: number; snaplen: number };
+  truncated?: { packets: number; udp: number; snaplen: number };
   /** Frames on link types the capture reader does not decode (absent: none): per link type, count and first frame. */
   unreadLinks?: UnreadLink[];
   /** Absent when the client MTU was not stepped after the judged run. */

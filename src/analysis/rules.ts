@@ -1643,12 +1643,16 @@ export const NOT_TESTED_RULE: Rule = {
 const TRUNCATED_SOURCE =
   'pcap/pcapng: a record whose captured length is below the packet\'s own length was cut by the snapshot length (tcpdump -s, Wireshark "limit each packet"); IP length field (RFC 791 / RFC 8200) > bytes captured';
 const truncatedLine = (t: NonNullable<PathFacts['truncated']>): string =>
-  `the capture cut ${t.packets} UDP/TCP packet(s) at ${t.snaplen} bytes (snapshot length)`;
+  `the capture cut ${t.packets} UDP/TCP packet(s) at ${t.snaplen} bytes (snapshot length)${t.udp === 0 ? ', none of them a UDP datagram' : ''}`;
 
 /**
  * A capture whose packets were cut short: what a rule would read as lost, broken or unanswered may only
  * be bytes the capture left out (control lines cut mid-line, VITA-49 payloads without their ends). Tried
- * after a hop's own rules: it replaces only a decision other than unknown.
+ * after a hop's own rules: it replaces only a decision other than unknown. When only TCP was cut (a
+ * snapshot length like `tcpdump -s 1514` meets receive-offload frames of the control channel, up to 64 kB;
+ * every VITA-49 datagram is at most network_mtu, reference §1.6), the data-class hops read whole datagrams:
+ * counters, sizes and payloads are as sent, so they are judged. The hops that read the control text, and
+ * udp-return, which pairs it with the data, are not.
  */
 export const TRUNCATED_RULE: Rule = {
   id: 'hop-capture-truncated',
@@ -1656,7 +1660,7 @@ export const TRUNCATED_RULE: Rule = {
   status: 'unknown',
   thresholds: {},
   source: TRUNCATED_SOURCE,
-  when: (f) => f.truncated !== undefined,
+  when: (f, h) => f.truncated !== undefined && (f.truncated.udp > 0 || !isDataHop(h)),
   summary: (f) => `cannot be judged: ${truncatedLine(f.truncated!)}, so its contents are partial`,
   evidence: none,
 };
@@ -1756,7 +1760,9 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     source: TRUNCATED_SOURCE,
     when: (f) => f.truncated !== undefined,
     summary: (f) =>
-      `This capture is truncated: ${truncatedLine(f.truncated!)}, so control lines, packet sizes and payloads are partial and loss, MTU and replies cannot be judged from it.`,
+      f.truncated!.udp === 0
+        ? `This capture is truncated: ${truncatedLine(f.truncated!)}, so control lines are partial and replies and stream setup cannot be judged from it; the data classes, read whole, show no fault.`
+        : `This capture is truncated: ${truncatedLine(f.truncated!)}, so control lines, packet sizes and payloads are partial and loss, MTU and replies cannot be judged from it.`,
     advice: () => [
       'Capture again with whole packets: `tcpdump -s 0 -w ticket.pcapng …` (tcpdump’s default is whole packets), or in Wireshark clear "Limit each packet to … bytes" in the capture options.',
     ],

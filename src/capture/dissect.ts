@@ -54,9 +54,9 @@ export class Dissector implements RecordSink {
   lastTs = NaN;
   /**
    * UDP/TCP packets whose IP length exceeds the bytes captured (a snapshot length: tcpdump -s, Wireshark's
-   * "limit each packet"), and the longest such frame as captured (≈ the snapshot length).
+   * "limit each packet"), how many of them UDP, and the longest such frame as captured (≈ the snapshot length).
    */
-  readonly truncated = { packets: 0, snaplen: 0 };
+  readonly truncated = { packets: 0, udp: 0, snaplen: 0 };
   /** Frames on link types this reader does not decode, per link type, with the first one's packet number. */
   readonly unreadLinks = new Map<number, { frames: number; firstPacket: number }>();
   /** Backward clock steps seen (see CLOCK_STEP_BACK_S), and the first one. */
@@ -123,6 +123,7 @@ export class Dissector implements RecordSink {
     }
     if (off + ip.totalLength > end && (ip.protocol === IPPROTO.UDP || ip.protocol === IPPROTO.TCP)) {
       this.truncated.packets++;
+      if (ip.protocol === IPPROTO.UDP) this.truncated.udp++;
       this.truncated.snaplen = Math.max(this.truncated.snaplen, end - start);
     }
     if (!ip.isFragment) {

@@ -29,7 +29,7 @@ export interface CaptureStats {
   /** Packets the capturing machine said it dropped (pcapng interface statistics), when recorded. */
   captureDropped?: number;
   /** UDP/TCP packets cut short by the capture's snapshot length, and that length (absent: none was cut). */
-  truncated?: { packets: number; snaplen: number };
+  truncated?: { packets: number; udp: number; snaplen: number };
   /** Frames on link types the reader does not decode (absent: none). */
   unreadLinks?: UnreadLink[];
 }

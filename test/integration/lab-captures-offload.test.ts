@@ -17,7 +17,7 @@ import type { NetEvent } from '../../src/capture/types.js';
 import { PcapngWriter } from '../../src/capture/writer.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
 import { runCli } from '../helpers/cli.js';
-import { CLIENT, RADIO, lanScenario } from '../helpers/scenario.js';
+import { CLIENT, RADIO, type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-offload-'));
 const T0 = 1_700_000_000;
@@ -33,8 +33,8 @@ const IP_TOTAL = ETH + 2;
 const IP_PROTO = ETH + 9;
 const TCP_AT = ETH + 20;
 
-function session(): NetEvent[] {
-  const ev = lanScenario({ withAudio: true, seconds: 6 });
+function session(o: ScenarioOptions = {}): NetEvent[] {
+  const ev = lanScenario({ withAudio: true, seconds: 6, ...o });
   const defs = Array.from({ length: METERS }, (_, i) => `S3621C7F5|meter ${100 + i}.src=SLC#${100 + i}.num=0#${100 + i}.nam=LEVEL#${100 + i}.low=-150.0#${100 + i}.hi=10.0#${100 + i}.unit=dBm#${100 + i}.fps=10#`);
   ev.push({ type: 'tcp-data', ts: T0 + 0.055, src: RADIO, dst: CLIENT, data: Buffer.from(defs.join('\n') + '\n') });
   const cmds = Array.from({ length: COMMANDS }, (_, i) => `C${200 + i}|display pan set 0x40000000 xpixels=1030 ypixels=497 fps=25 average=50 weighted_average=0`);
@@ -53,11 +53,11 @@ interface Offloaded {
 /**
  * The session's capture with consecutive TCP segments of one direction written at the same instant merged
  * into one frame, as an offload hands them to the capture (IP length = the merged length, or 0 where
- * `zeroLength` — a Windows capture of a large send).
+ * `zeroLength` — a Windows capture of a large send), every frame cut at `snaplen` bytes when given.
  */
-async function offloaded(name: string, zeroLength: boolean): Promise<Offloaded> {
+async function offloaded(name: string, zeroLength: boolean, o: { snaplen?: number; scenario?: ScenarioOptions } = {}): Promise<Offloaded> {
   const plain = join(dir, `${name}.plain.pcapng`);
-  await writeEventsCapture(plain, session());
+  await writeEventsCapture(plain, session(o.scenario));
   const frames: Array<{ ts: bigint; f: Buffer; n: number }> = [];
   const isTcp = (f: Buffer): boolean => f.readUInt16BE(12) === 0x0800 && f[IP_PROTO] === 6;
   const headerEnd = (f: Buffer): number => TCP_AT + (f[TCP_AT + 12]! >> 4) * 4;
@@ -80,7 +80,7 @@ async function offloaded(name: string, zeroLength: boolean): Promise<Offloaded> 
   const w = new PcapngWriter(file);
   for (const x of frames) {
     if (zeroLength && x.n > 1) x.f.writeUInt16BE(0, IP_TOTAL);
-    w.write(x.ts, x.f);
+    w.write(x.ts, x.f.subarray(0, o.snaplen ?? x.f.length), { originalLength: x.f.length });
   }
   await w.close();
   const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
@@ -108,4 +108,25 @@ test('send offload as Windows captures it (IPv4 total length 0 on the unsplit se
   const o = await offloaded('lso.pcapng', true);
   assert.ok(o.merged >= 2, `${o.merged} merged frames`);
   assertWhole(o);
+});
+
+/** tcpdump -s 1514: whole Ethernet frames at MTU 1500, so every VITA-49 datagram (≤ 1464 B of IP, reference §1.6) is whole. */
+const SNAPLEN = 1514;
+
+test('receive offload captured with -s 1514: only the control channel’s merged frames are cut — the data classes are still judged (was: every hop unknown)', async () => {
+  // MTU 1400 on the way (scenario: datagrams over 1400 B of IP dropped, DF set): the 1464-B waterfall tiles never arrive.
+  const o = await offloaded('gro-1514-mtu.pcapng', false, { snaplen: SNAPLEN, scenario: { mtu: 1400 } });
+  const r = o.report;
+  assert.equal(r.verdict.status, 'blocked', `${r.verdict.rule}: ${r.verdict.summary}`);
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.equal(r.hops.find((h) => h.id === 'control')?.rule, 'hop-capture-truncated');
+  for (const id of ['data:meter', 'data:panadapter', 'data:audio']) assert.equal(r.hops.find((h) => h.id === id)?.status, 'ok', id);
+});
+
+test('receive offload captured with -s 1514, nothing wrong: inconclusive, saying only TCP was cut and the data showed no fault', async () => {
+  const r = (await offloaded('gro-1514.pcapng', false, { snaplen: SNAPLEN })).report;
+  assert.equal(r.verdict.rule, 'verdict-capture-truncated');
+  assert.match(r.verdict.summary, /none of them a UDP datagram/);
+  for (const id of ['data:meter', 'data:panadapter', 'data:waterfall', 'data:audio']) assert.equal(r.hops.find((h) => h.id === id)?.status, 'ok', id);
 });

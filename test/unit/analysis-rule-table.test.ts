@@ -851,7 +851,7 @@ test('a truncated capture (snapshot length) decides no hop: its readings stay as
   const lossy = (truncated: boolean): PathFacts =>
     bend((x) => {
       withLoss(x, 'data:meter', 10, 100);
-      if (truncated) x.truncated = { packets: 1, snaplen: 96 };
+      if (truncated) x.truncated = { packets: 1, udp: 1, snaplen: 96 };
     });
   expectRule(lossy(false), 'data:meter', 'data-loss');
   expectRule(lossy(true), 'data:meter', 'hop-capture-truncated');
@@ -863,6 +863,25 @@ test('a truncated capture (snapshot length) decides no hop: its readings stay as
   assert.equal(verdict.status, 'inconclusive');
   assert.equal(verdict.rule, 'verdict-capture-truncated');
   seen.add('verdict-capture-truncated');
+});
+
+test('a capture that cut only TCP segments (none of its UDP datagrams): the data classes are judged, the control hops and udp-return are not', () => {
+  const cutTcp = (loss: number): PathFacts =>
+    bend((x) => {
+      withLoss(x, 'data:meter', loss, 100);
+      x.truncated = { packets: 3, udp: 0, snaplen: 1514 };
+    });
+  expectRule(cutTcp(10), 'data:meter', 'data-loss');
+  expectRule(cutTcp(10), 'control', 'hop-capture-truncated');
+  expectRule(cutTcp(10), 'stream-setup', 'hop-capture-truncated');
+  expectRule(cutTcp(10), 'udp-return', 'hop-capture-truncated');
+  const lossy = judge(cutTcp(10)).verdict;
+  assert.equal(lossy.hop, 'data:meter');
+  assert.equal(lossy.rule, 'data-loss');
+  // Nothing wrong in the data: the control is still partial, so the verdict stays inconclusive and says why.
+  const whole = judge(cutTcp(0)).verdict;
+  assert.equal(whole.rule, 'verdict-capture-truncated');
+  assert.match(whole.summary, /none of them a UDP datagram/);
 });
 
 test('brief outage: every stream silent at once, each short of packets, BRIEF_OUTAGE_MIN_LOST together; shorter than OUTAGE_MIN_S', () => {
