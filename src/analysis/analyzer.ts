@@ -288,7 +288,7 @@ export class Analyzer {
       hops,
       verdict,
       outages: outagesSeen(facts).map((o) => ({ startS: r(o.atS), lengthS: r(o.lengthS), lost: o.lost, streams: o.streams.map((x) => x.id) })),
-      warnings: capWarnings([...this.warnings, ...this.derivedWarnings()], this.moreWarnings),
+      warnings: capWarnings([...this.warnings, ...this.derivedWarnings(facts)], this.moreWarnings),
       ...(this.local ? { local: this.local } : {}),
     };
   }
@@ -361,8 +361,15 @@ export class Analyzer {
     return [...out.values()];
   }
 
-  private derivedWarnings(): string[] {
+  private derivedWarnings(facts: PathFacts): string[] {
     const w: string[] = [];
+    const o = facts.otherClients;
+    if (o) {
+      const shown = o.addresses.slice(0, 3).join(', ');
+      w.push(
+        `the capture also holds the radio's data to other clients (${shown}: ${o.streams} stream(s), ${o.lost} of ${o.packets + o.lost} packets lost), not judged here: this report is about the session of ${o.client}; to judge theirs, analyse the capture without it (\`tshark -r IN -Y '!(ip.addr == ${o.client})' -w OUT\`)`,
+      );
+    }
     for (const st of this.streams.streams) {
       if (st.payloadErrors > 0) w.push(`${formatStreamId(st.streamId)}: ${st.payloadErrors} packet(s) with a malformed payload (${st.lastPayloadError ?? ''})`);
       if (st.packets >= 100 && st.seq.duplicates >= st.packets * 0.01 && st.seq.duplicates < st.packets * 0.9) {

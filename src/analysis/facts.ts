@@ -350,6 +350,8 @@ export interface PathFacts {
   local?: LocalFacts;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length: their contents are partial. */
   truncated?: { packets: number; udp: number; snaplen: number };
+  /** The radio's data to other clients than this session's (a capture at the radio's switch or router): not judged. */
+  otherClients?: { client: string; addresses: string[]; streams: number; packets: number; lost: number };
   /** Frames on link types the capture reader does not decode (absent: none): per link type, count and first frame. */
   unreadLinks?: UnreadLink[];
   /** Absent when the client MTU was not stepped after the judged run. */
@@ -488,10 +490,18 @@ export function deriveFacts(src: FactSources): PathFacts {
   const toRadio = s === undefined ? sentToRadio(src.streams) : (st: TrackedStream): boolean => sentByClient(st, sides, clientPort);
   const outbound = flex.filter(toRadio);
   const data = outbound.length === 0 ? flex : flex.filter((st) => !toRadio(st));
-  const losses = streamLosses(data);
+  // A capture taken where other clients' data passes too (at the radio's switch or router, a multiFLEX
+  // station): the data hops are this session's client's. When none of the data goes to its addresses (an
+  // observer whose control and data use different addresses owns no stream to learn them from), all of it.
+  const mine = sides === undefined ? data : data.filter((st) => sides.client.has(st.dst.ip));
+  const judged = mine.length > 0 ? mine : data;
+  // Other clients' data: to another API session's client (anotherClients), or to none of this session's addresses.
+  const others = [...radioData.filter(theirs), ...(judged === data ? [] : data.filter((st) => !mine.includes(st)))];
+  const othersLost = streamLosses(others);
+  const losses = streamLosses(judged);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
-    const streams = data.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
+    const streams = judged.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
     classes[id] = classFacts(src, id, streams, exp.get(id), s, losses);
   }
   const icmp = (i: ControlTracker['icmp'][number]): IcmpFact => ({
@@ -535,6 +545,17 @@ export function deriveFacts(src: FactSources): PathFacts {
     ...(outbound.length > 0 ? { outbound: outboundFacts(outbound) } : {}),
     ...(src.local ? { local: src.local } : {}),
     ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
+    ...(others.length > 0
+      ? {
+          otherClients: {
+            client: s?.client.ip ?? '',
+            addresses: [...new Set(others.map((st) => st.dst.ip))],
+            streams: others.length,
+            packets: others.reduce((n, st) => n + st.packets, 0),
+            lost: others.reduce((n, st) => n + (othersLost.get(st)?.lost ?? st.seq.lost), 0),
+          },
+        }
+      : {}),
     ...(src.unreadLinks ? { unreadLinks: src.unreadLinks.map((u) => ({ ...u })) } : {}),
     ...(src.mtuSteps ? { mtuSteps: { ...src.mtuSteps, steps: src.mtuSteps.steps.map((x) => ({ ...x })) } } : {}),
     ...(src.clientMtu !== undefined ? { clientMtu: src.clientMtu } : {}),
