@@ -17,6 +17,8 @@ export interface SimFaults {
   mtu?: number;
   /** Percent of datagrams lost at random. */
   lossPct?: number;
+  /** The random loss falls only on datagrams to this UDP port: one client's path when several clients are connected. */
+  lossPort?: number;
   /** Link capacity in kbit/s (IP bytes); a small token bucket drops what does not fit, as a policer does. */
   rateKbps?: number;
   /** Each datagram is delayed by a random 0…N ms (late and bunched arrivals; reorders when N exceeds the spacing). */
@@ -74,6 +76,7 @@ export const FAULTS: FaultSyntax[] = [
   { name: 'drop', value: 'classes', help: 'drop=panadapter,waterfall  never send these classes (meter, panadapter, waterfall, audio, dax)', apply: (f, v) => { f.drop = [...new Set([...(f.drop ?? []), ...(Array.isArray(v) ? v : [])])]; } },
   { name: 'mtu', value: 'number', help: 'mtu=1400  drop datagrams larger than this IP size (DF set, path MTU too small)', apply: (f, v) => { f.mtu = num(v); } },
   { name: 'loss', value: 'number', help: 'loss=5  lose this percent of datagrams at random', apply: (f, v) => { f.lossPct = num(v); } },
+  { name: 'loss-port', value: 'number', help: 'loss-port=4995  the random loss falls only on datagrams to this UDP port (one client of several)', apply: (f, v) => { f.lossPort = num(v); } },
   { name: 'rate', value: 'number', help: 'rate=800  cap the link at this many kbit/s (excess dropped)', apply: (f, v) => { f.rateKbps = num(v); } },
   { name: 'jitter', value: 'number', help: 'jitter=40  delay each datagram by a random 0…N ms', apply: (f, v) => { f.jitterMs = num(v); } },
   { name: 'reorder', value: 'number', help: 'reorder=5  hold this percent of datagrams behind the next one', apply: (f, v) => { f.reorderPct = num(v); } },
@@ -154,6 +157,7 @@ export function formatFaults(f: SimFaults): string[] {
   if (f.drop?.length) out.push(`drop=${f.drop.join(',')}`);
   if (f.mtu !== undefined) out.push(`mtu=${f.mtu}`);
   if (f.lossPct !== undefined) out.push(`loss=${f.lossPct}`);
+  if (f.lossPort !== undefined) out.push(`loss-port=${f.lossPort}`);
   if (f.rateKbps !== undefined) out.push(`rate=${f.rateKbps}`);
   if (f.jitterMs !== undefined) out.push(`jitter=${f.jitterMs}`);
   if (f.reorderPct !== undefined) out.push(`reorder=${f.reorderPct}`);

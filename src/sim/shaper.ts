@@ -61,7 +61,7 @@ export class Shaper {
     if (f.drop?.includes(d.cls)) return void c.dropped.class++;
     if (f.mtu !== undefined && d.payload.length + IP_UDP > f.mtu) return void c.dropped.mtu++;
     if (f.rateKbps !== undefined && !this.takeTokens(d.payload.length + IP_UDP, now)) return void c.dropped.rate++;
-    if (f.lossPct !== undefined && this.rnd() * 100 < f.lossPct) return void c.dropped.loss++;
+    if (f.lossPct !== undefined && (f.lossPort === undefined || d.dst.port === f.lossPort) && this.rnd() * 100 < f.lossPct) return void c.dropped.loss++;
     const copies = f.duplicatePct !== undefined && this.rnd() * 100 < f.duplicatePct ? 2 : 1;
     for (let i = 0; i < copies; i++) this.reorder(d);
   }

@@ -3,12 +3,13 @@ import { test } from 'node:test';
 import { FAULTS, FaultSpecError, formatFaults, parseFaults } from '../../src/sim/faults.js';
 
 test('every fault the CLI documents parses, and formats back to the same specs', () => {
-  const specs = ['drop=panadapter,waterfall', 'mtu=1400', 'loss=5', 'rate=800', 'jitter=40', 'reorder=5', 'duplicate=5', 'wrong-port=5000', 'no-ping-reply=3', 'latency=800', 'tcp-reset=10', 'refuse-wan-validate', 'not-registered', 'no-forward', 'no-upnp', 'test-fail', 'ignore-udp-register', 'udp-stop=10', 'outage=4:3', 'broker-down', 'refuse-create=0x5000008E'];
+  const specs = ['drop=panadapter,waterfall', 'mtu=1400', 'loss=5', 'loss-port=4995', 'rate=800', 'jitter=40', 'reorder=5', 'duplicate=5', 'wrong-port=5000', 'no-ping-reply=3', 'latency=800', 'tcp-reset=10', 'refuse-wan-validate', 'not-registered', 'no-forward', 'no-upnp', 'test-fail', 'ignore-udp-register', 'udp-stop=10', 'outage=4:3', 'broker-down', 'refuse-create=0x5000008E'];
   assert.equal(specs.length, FAULTS.length, 'one spec per documented fault');
   const f = parseFaults(specs);
   assert.deepEqual(f.drop, ['panadapter', 'waterfall']);
   assert.equal(f.mtu, 1400);
   assert.equal(f.wrongPort, 5000);
+  assert.equal(f.lossPort, 4995);
   assert.equal(f.noForward, true);
   assert.equal(f.refuseCreate, 0x5000008e);
   assert.deepEqual(formatFaults(f).sort(), [...specs].sort());
