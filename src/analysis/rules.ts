@@ -337,6 +337,11 @@ const RATE_SOURCE =
  * nothing and takes no part.
  */
 function rateLimit(f: PathFacts): string | undefined {
+  return rateComparison(f)?.line;
+}
+
+/** The comparison rateLimit makes, when it finds a limit: its line, and the lightest class with its loss. */
+function rateComparison(f: PathFacts): { line: string; light: ClassFacts; lightCount: RateLoss } | undefined {
   const usable = classesOf(f)
     .filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c))
     .map(([h, c]) => ({ h, c, loss: rateLoss(c) }))
@@ -352,7 +357,19 @@ function rateLimit(f: PathFacts): string | undefined {
   const heavyLoses = noFrameCompletes(heavy) || (!heavyReorder(heavy) && (lossy(f, heavyHop, heavy) || manyBroken(f, heavy)));
   const limited = heavyLoses && heavyLoss >= RATE_HEAVY_LOSS && heavyLoss >= RATE_LOSS_RATIO * lightLoss && heavy.bytesPerS >= RATE_BYTES_RATIO * light.bytesPerS && pUniform < RATE_UNIFORM_P;
   if (!limited) return undefined;
-  return `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`;
+  return { line: `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`, light, lightCount };
+}
+
+/**
+ * A rate limit's headline when the lightest class loses significantly too (the loss test against the
+ * tolerated loss): a limit drops the heavy classes' packets, and random loss besides it reaches the light
+ * ones. Empirical: simulator rate=800 alone, meters 0 of 108 lost (audio 2 %, waterfall no line whole);
+ * rate=800 with loss=2, meters 1.8 % lost.
+ */
+function rateLimitTitle(f: PathFacts): string {
+  const r = rateComparison(f);
+  const besides = r && lossDegrades(r.lightCount.lost, r.lightCount.sent - r.lightCount.lost, f.mode) ? `; besides, the ${r.light.label} lose ${pct(r.lightCount.lost / r.lightCount.sent)} at random` : '';
+  return `${ADVICE.bandwidth.title}${besides}`;
 }
 
 interface RateLoss {
@@ -1422,6 +1439,7 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => noFrameCompletes(cls(f, h)) && rateLimit(f) !== undefined,
     summary: (f, h) => noFrameWhy(cls(f, h)),
     evidence: (f) => [rateLimit(f) ?? ''],
+    title: rateLimitTitle,
   },
   {
     id: 'data-frames-lost',
@@ -1548,6 +1566,7 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => flowing(cls(f, h)) && (lossy(f, h, cls(f, h)) || manyBroken(f, cls(f, h))) && rateLimit(f) !== undefined,
     summary: (f, h) => (lossy(f, h, cls(f, h)) ? lossSummary(cls(f, h)) : `${pct(brokenShare(cls(f, h)))} of frames broken`),
     evidence: (f) => [rateLimit(f) ?? ''],
+    title: rateLimitTitle,
   },
   {
     id: 'data-loss',

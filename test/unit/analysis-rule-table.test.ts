@@ -389,6 +389,22 @@ test('rate limit: heavy class loses ≥ 1 %, ≥ 3× the light class, on ≥ 4×
   assert.notEqual(decide(tooFew, 'data:waterfall'), 'data-loss-rate-limit');
 });
 
+test('rate limit with random loss besides: the headline names the limit and, when the lightest class loses significantly too, that loss', () => {
+  // Heavy (waterfall) 100 of 1000 lost; the meters, 2000 received, lose k: their own loss test against
+  // the tolerated 0.1 % over the 2000 sent, λ = 2: P(X ≥ 6) = 0.017 ≥ α, P(X ≥ 7) = 0.0045 < α.
+  const f = (k: number): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: 100, packets: 900, framesComplete: 0, framesBroken: 0, framesSent: 0, bytesPerS: 143_600 };
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: k, packets: 2000 - k, bytesPerS: 1_680 };
+    });
+  expectRule(f(7), 'data:waterfall', 'data-loss-rate-limit');
+  const seven = judge(f(7)).verdict;
+  assert.equal(seven.cause, 'bandwidth');
+  assert.match(seven.summary, /^Loss grows with the stream’s rate: the link cannot carry the data rate; besides, the meters lose 0\.35 % at random/);
+  assert.doesNotMatch(judge(f(6)).verdict.summary, /besides/);
+  assert.doesNotMatch(judge(f(0)).verdict.summary, /besides/);
+});
+
 test('rate limit across classes: the light class’s jitter, the pings’ round trip and frames cut to pieces share the cause', () => {
   const limited = (change: (f: PathFacts) => void): PathFacts =>
     bend((x) => {
