@@ -92,7 +92,9 @@ const MAX_EXT_HEADERS = 16;
 
 function decodeIpv6(buf: Buffer, start: number, end: number, out: IpView): IpProblem | null {
   if (end - start < 40) return 'ipv6-header';
-  const payloadLength = u16be(buf, start + 4);
+  // 0 without a jumbo option's length (RFC 2675) is a send-offload segment captured before the split, as
+  // for IPv4 (tcpdump PRs #1329, #1404: Linux BIG TCP IPv6 leaves it 0, Windows LSO as well): the bytes captured.
+  const payloadLength = u16be(buf, start + 4) || end - start - 40;
   out.version = 6;
   out.srcOff = start + 8;
   out.dstOff = start + 24;

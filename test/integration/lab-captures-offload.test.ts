@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import { readCaptureRecords } from '../../src/capture/reader.js';
-import type { NetEvent } from '../../src/capture/types.js';
+import type { Endpoint, NetEvent } from '../../src/capture/types.js';
 import { PcapngWriter } from '../../src/capture/writer.js';
 import { writeEventsCapture } from '../helpers/capture-files.js';
 import { runCli } from '../helpers/cli.js';
@@ -27,20 +27,32 @@ const METERS = 400;
 const COMMANDS = 60;
 const SCENARIO_REPLIES = 11;
 
-/** Ethernet II + IPv4 (no options, as the event writer builds them) + TCP: where the fields are. */
+/**
+ * Ethernet II + IPv4 (no options, as the event writer builds them) or IPv6 (no extension headers) + TCP:
+ * where the fields are (RFC 791: total length at 2, protocol at 9; RFC 8200: payload length at 4, next
+ * header at 6, 40-byte header).
+ */
 const ETH = 14;
-const IP_TOTAL = ETH + 2;
-const IP_PROTO = ETH + 9;
-const TCP_AT = ETH + 20;
+const v6 = (f: Buffer): boolean => f.readUInt16BE(12) === 0x86dd;
+const lengthAt = (f: Buffer): number => ETH + (v6(f) ? 4 : 2);
+/** The IP length field's value for a frame of `frameLength` bytes. */
+const lengthValue = (f: Buffer, frameLength: number): number => frameLength - ETH - (v6(f) ? 40 : 0);
+const tcpAt = (f: Buffer): number => ETH + (v6(f) ? 40 : 20);
+/** Source and destination addresses through the TCP ports: the flow. */
+const flowStart = (f: Buffer): number => ETH + (v6(f) ? 8 : 12);
 
-function session(o: ScenarioOptions = {}): NetEvent[] {
+/** A dual-stack client: the control channel over IPv6, the data over IPv4 (reference §12 #15). */
+const overIpv6 = (e: Endpoint): Endpoint => ({ ip: e.ip === CLIENT.ip ? 'fd00:10::20' : e.ip === RADIO.ip ? 'fd00:10::27' : e.ip, port: e.port });
+
+function session(o: ScenarioOptions = {}, controlOverIpv6 = false): NetEvent[] {
   const ev = lanScenario({ withAudio: true, seconds: 6, ...o });
   const defs = Array.from({ length: METERS }, (_, i) => `S3621C7F5|meter ${100 + i}.src=SLC#${100 + i}.num=0#${100 + i}.nam=LEVEL#${100 + i}.low=-150.0#${100 + i}.hi=10.0#${100 + i}.unit=dBm#${100 + i}.fps=10#`);
   ev.push({ type: 'tcp-data', ts: T0 + 0.055, src: RADIO, dst: CLIENT, data: Buffer.from(defs.join('\n') + '\n') });
   const cmds = Array.from({ length: COMMANDS }, (_, i) => `C${200 + i}|display pan set 0x40000000 xpixels=1030 ypixels=497 fps=25 average=50 weighted_average=0`);
   ev.push({ type: 'tcp-data', ts: T0 + 0.3, src: CLIENT, dst: RADIO, data: Buffer.from(cmds.join('\n') + '\n') });
   for (let i = 0; i < COMMANDS; i++) ev.push({ type: 'tcp-data', ts: T0 + 0.31 + i * 0.001, src: RADIO, dst: CLIENT, data: Buffer.from(`R${200 + i}|0|\n`) });
-  return ev.sort((a, b) => a.ts - b.ts);
+  const all = controlOverIpv6 ? ev.map((e) => (e.type === 'udp' || e.type === 'icmp' ? e : { ...e, src: overIpv6(e.src), dst: overIpv6(e.dst) })) : ev;
+  return all.sort((a, b) => a.ts - b.ts);
 }
 
 interface Offloaded {
@@ -55,23 +67,30 @@ interface Offloaded {
  * into one frame, as an offload hands them to the capture (IP length = the merged length, or 0 where
  * `zeroLength` — a Windows capture of a large send), every frame cut at `snaplen` bytes when given.
  */
-async function offloaded(name: string, zeroLength: boolean, o: { snaplen?: number; scenario?: ScenarioOptions } = {}): Promise<Offloaded> {
+async function offloaded(name: string, zeroLength: boolean, o: { snaplen?: number; scenario?: ScenarioOptions; controlOverIpv6?: boolean } = {}): Promise<Offloaded> {
   const plain = join(dir, `${name}.plain.pcapng`);
-  await writeEventsCapture(plain, session(o.scenario));
+  await writeEventsCapture(plain, session(o.scenario, o.controlOverIpv6));
   const frames: Array<{ ts: bigint; f: Buffer; n: number }> = [];
-  const isTcp = (f: Buffer): boolean => f.readUInt16BE(12) === 0x0800 && f[IP_PROTO] === 6;
-  const headerEnd = (f: Buffer): number => TCP_AT + (f[TCP_AT + 12]! >> 4) * 4;
-  const dataLength = (f: Buffer): number => ETH + f.readUInt16BE(IP_TOTAL) - headerEnd(f);
+  const isTcp = (f: Buffer): boolean => (v6(f) ? f[ETH + 6] : f.readUInt16BE(12) === 0x0800 ? f[ETH + 9] : -1) === 6;
+  const headerEnd = (f: Buffer): number => tcpAt(f) + (f[tcpAt(f) + 12]! >> 4) * 4;
+  const dataLength = (f: Buffer): number => f.length - headerEnd(f);
   await readCaptureRecords(plain, {
     record: (_link, sec, nsec, buf, start, caplen) => {
       const ts = BigInt(sec) * 1_000_000_000n + BigInt(nsec);
       const f = Buffer.from(buf.subarray(start, start + caplen));
       const p = frames[frames.length - 1];
       const follows =
-        p !== undefined && p.ts === ts && isTcp(f) && isTcp(p.f) && f.compare(p.f, ETH + 12, TCP_AT + 4, ETH + 12, TCP_AT + 4) === 0 && dataLength(f) > 0 && dataLength(p.f) > 0;
-      if (follows && p.f.readUInt32BE(TCP_AT + 4) + dataLength(p.f) === f.readUInt32BE(TCP_AT + 4) && p.f.length + f.length < 65_000) {
+        p !== undefined &&
+        p.ts === ts &&
+        isTcp(f) &&
+        isTcp(p.f) &&
+        v6(f) === v6(p.f) &&
+        f.compare(p.f, flowStart(f), tcpAt(f) + 4, flowStart(f), tcpAt(f) + 4) === 0 &&
+        dataLength(f) > 0 &&
+        dataLength(p.f) > 0;
+      if (follows && p.f.readUInt32BE(tcpAt(f) + 4) + dataLength(p.f) === f.readUInt32BE(tcpAt(f) + 4) && p.f.length + f.length < 65_000) {
         p.f = Buffer.concat([p.f, f.subarray(headerEnd(f))]);
-        p.f.writeUInt16BE(p.f.length - ETH, IP_TOTAL);
+        p.f.writeUInt16BE(lengthValue(p.f, p.f.length), lengthAt(p.f));
         p.n++;
       } else frames.push({ ts, f, n: 1 });
     },
@@ -79,7 +98,7 @@ async function offloaded(name: string, zeroLength: boolean, o: { snaplen?: numbe
   const file = join(dir, name);
   const w = new PcapngWriter(file);
   for (const x of frames) {
-    if (zeroLength && x.n > 1) x.f.writeUInt16BE(0, IP_TOTAL);
+    if (zeroLength && x.n > 1) x.f.writeUInt16BE(0, lengthAt(x.f));
     w.write(x.ts, x.f.subarray(0, o.snaplen ?? x.f.length), { originalLength: x.f.length });
   }
   await w.close();
@@ -102,6 +121,13 @@ test('receive offload (GRO/LRO/RSC): the radio’s 400 meter definitions in fram
   const o = await offloaded('gro.pcapng', false);
   assert.ok(o.merged >= 2 && o.largest > 40_000, `${o.merged} merged frames, largest ${o.largest} B`);
   assertWhole(o);
+});
+
+test('send offload on a dual-stack client (control over IPv6, payload length 0 on the unsplit segments, as Linux BIG TCP and Windows LSO leave it): healthy, every command and reply read (was: the segments dropped)', async () => {
+  const o = await offloaded('lso-v6.pcapng', true, { controlOverIpv6: true });
+  assert.ok(o.merged >= 2, `${o.merged} merged frames`);
+  assertWhole(o);
+  assert.match(o.report.hops.find((h) => h.id === 'control')?.evidence[0] ?? '', /^\[fd00:10::20\]/);
 });
 
 test('send offload as Windows captures it (IPv4 total length 0 on the unsplit segments): healthy, every command and reply read (was: the frames dropped as bad IPv4 headers)', async () => {
