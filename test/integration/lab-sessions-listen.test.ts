@@ -112,3 +112,21 @@ test('every meter unsubscribed mid-session (the simulator stops them): healthy l
     assert.ok(r.hops.find((h) => h.id === 'data:meter')!.evidence.some((l) => /unsub meter all/.test(l)), how);
   }
 });
+
+test('a client that reconnects and announces a new UDP port (client udpport) gets its data there: healthy live and from the capture, both ports’ streams listed whole', async (t) => {
+  const skip = await tcpdumpSkip();
+  if (skip) return t.skip(skip);
+  const { live, capture, ports } = await listenWhile('reconnect-new-port', {}, 2, 8, async (simr, p) => {
+    const first = await guiSession(simr, p[0]!, { audio: true });
+    await keepUp([first], 2500);
+    await first.close();
+    await sleep(300);
+    const second = await guiSession(simr, p[1]!, { audio: true });
+    await keepUp([second], 3500);
+    await second.close();
+  });
+  for (const [how, r] of [['live', live], ['capture', capture]] as const) {
+    assert.equal(r.verdict.status, 'healthy', `${how}: ${r.verdict.summary}`);
+    for (const port of ports) assert.ok(r.streams.some((s) => s.dst.endsWith(`:${port}`) && s.kind === 'waterfall' && s.packets > 100 && s.lost === 0), `${how}: port ${port}`);
+  }
+});
