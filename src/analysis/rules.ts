@@ -334,7 +334,9 @@ const RATE_SOURCE =
 /**
  * Loss that grows with the stream's byte rate points at a bandwidth limit; loss spread evenly is random.
  * Compares the heaviest class by byte rate with the lightest; a class whose frames all complete lost
- * nothing and takes no part.
+ * nothing and takes no part, nor does one whose first fragments never arrive (the MTU signature,
+ * data-first-fragments-missing: its loss is the size of its packets, not the rate — beside it, random
+ * loss on the other classes read as "loss grows with rate", simulator mtu=1400 loss=2).
  */
 function rateLimit(f: PathFacts): string | undefined {
   return rateComparison(f)?.line;
@@ -343,7 +345,7 @@ function rateLimit(f: PathFacts): string | undefined {
 /** The comparison rateLimit makes, when it finds a limit: its line, and the lightest class with its loss. */
 function rateComparison(f: PathFacts): { line: string; light: ClassFacts; lightCount: RateLoss } | undefined {
   const usable = classesOf(f)
-    .filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c))
+    .filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c) && !firstFragmentsMissing(f, c))
     .map(([h, c]) => ({ h, c, loss: rateLoss(c) }))
     .filter((x): x is { h: DataHopId; c: ClassFacts; loss: RateLoss } => x.loss !== undefined);
   if (usable.length < 2) return undefined;

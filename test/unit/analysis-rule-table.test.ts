@@ -389,6 +389,21 @@ test('rate limit: heavy class loses ≥ 1 %, ≥ 3× the light class, on ≥ 4×
   assert.notEqual(decide(tooFew, 'data:waterfall'), 'data-loss-rate-limit');
 });
 
+test('a class black-holed by the MTU (no first fragment) is not the heavy class of a rate limit: random loss beside it stays random loss', () => {
+  // Waterfall: 21 tail fragments, 1060 lost, no first fragment (MTU_MIN_FRAMES met); meters 5 of 285 and
+  // audio 20 of 1000 lost at random. With the waterfall as the heavy class, 98 % against the meters' 1.8 %
+  // passes every RATE_* bar; between the meters and the audio (1.8 % vs 2 %) no limit is found.
+  const f = bend((x) => {
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 21, lost: 1060, framesComplete: 0, framesBroken: 21, neverFirstFragment: true };
+    x.data['data:meter'] = { ...x.data['data:meter'], lost: 5, packets: 280 };
+    x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 120), lost: 20, packets: 980 };
+  });
+  expectRule(f, 'data:waterfall', 'data-first-fragments-missing');
+  expectRule(f, 'data:meter', 'data-loss', 'random loss, not a rate limit');
+  expectRule(f, 'data:audio', 'data-loss');
+  assert.equal(judge(f).verdict.cause, 'mtu');
+});
+
 test('rate limit with random loss besides: the headline names the limit and, when the lightest class loses significantly too, that loss', () => {
   // Heavy (waterfall) 100 of 1000 lost; the meters, 2000 received, lose k: their own loss test against
   // the tolerated 0.1 % over the 2000 sent, λ = 2: P(X ≥ 6) = 0.017 ≥ α, P(X ≥ 7) = 0.0045 < α.
