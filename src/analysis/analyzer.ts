@@ -119,11 +119,14 @@ export class Analyzer {
     this.control = new ControlTracker(opts.sniOf, [4992, ...(opts.apiPorts ?? [])], [443, ...(opts.brokerPorts ?? [])], this.budget);
     this.streams.announced = (st) => announcedPps(this.control, st, this.kindOf(st));
     this.control.onNetworkMtu = (e) => {
-      if (e.step === 'asked') this.mtuAsked(e.mtu, e.ts);
+      // A line held behind a capture hole carries the time it arrived, earlier than the datagrams already
+      // counted: the phase can only be cut where the analysis is.
+      const ts = Math.max(e.ts, this.lastTs ?? e.ts);
+      if (e.step === 'asked') this.mtuAsked(e.mtu, ts);
       else if (this.mtu?.value === e.mtu) {
         // Refused: the radio goes on at the setting before, counted again from now.
-        if (e.step === 'refused') this.mtu = this.mtu.before ? { ...this.mtu.before, countFrom: e.ts, before: undefined } : undefined;
-        else Object.assign(this.mtu, { countFrom: e.ts + MTU_STEP_DRAIN_S, before: undefined });
+        if (e.step === 'refused') this.mtu = this.mtu.before ? { ...this.mtu.before, countFrom: ts, before: undefined } : undefined;
+        else Object.assign(this.mtu, { countFrom: ts + MTU_STEP_DRAIN_S, before: undefined });
       }
     };
   }
@@ -385,7 +388,7 @@ export class Analyzer {
     }
     for (const s of this.control.sessions) {
       if (s.tls && !s.sni?.includes('smartlink') && s.kind !== 'radio-api') w.push(`${s.id}: TLS, contents not readable — only timing and sizes are used`);
-      if (s.gaps > 0) w.push(`${s.id}: ${s.gaps} gap(s) in the TCP stream (capture dropped packets); lines around them may be lost`);
+      if (s.gaps > 0) w.push(`${s.id}: ${s.gaps} gap(s) in the TCP stream (the capture dropped packets or cut them short); lines around them may be lost`);
     }
     const u = this.streams.untracked;
     if (u.packets > 0) {

@@ -89,6 +89,11 @@ export interface ControlSession {
   bytesToServer: number;
   bytesToClient: number;
   gaps: number;
+  /**
+   * The latest time the capture missed bytes the radio sent this client (a gap in that direction): a
+   * command sent before it whose reply never came may have had its reply in those bytes.
+   */
+  replyGapTs?: number;
   version?: string;
   handle?: number;
   program?: string;
@@ -261,9 +266,14 @@ export class ControlTracker {
     return this.apiPorts.includes(port);
   }
 
-  /** Commands still waiting for their reply, oldest first. */
+  /** Commands still waiting for their reply, oldest first (not those whose reply the capture may have missed). */
   pending(s: ControlSession): CommandRecord[] {
-    return [...s.commands.values()].filter((c) => c.code === undefined);
+    return [...s.commands.values()].filter((c) => c.code === undefined && !replyMaybeMissed(s, c));
+  }
+
+  /** Commands without a reply sent before a gap in the radio's bytes: their reply may be in what the capture missed. */
+  repliesMaybeMissed(s: ControlSession): CommandRecord[] {
+    return [...s.commands.values()].filter((c) => c.code === undefined && replyMaybeMissed(s, c));
   }
 
   tcp(e: TcpDataEvent | TcpControlEvent | TcpGapEvent): void {
@@ -288,10 +298,14 @@ export class ControlTracker {
         session.closedBy ??= fromClient ? 'client' : 'server';
         session.resetBy ??= fromClient ? 'client' : 'server';
         return;
-      case 'tcp-gap':
+      case 'tcp-gap': {
         session.gaps++;
-        this.dropLine(fromClient ? entry.toServer : entry.toClient);
+        if (!fromClient) session.replyGapTs = Math.max(session.replyGapTs ?? -Infinity, e.beforeTs ?? e.ts);
+        const side = fromClient ? entry.toServer : entry.toClient;
+        this.dropLine(side);
+        side.resync = true;
         return;
+      }
       case 'tcp-data':
         break;
     }
@@ -318,13 +332,33 @@ export class ControlTracker {
     }
     if (session.tls) return;
     const held = side.splitter.heldBytes;
+    // Held behind a hole the capture never filled, the bytes reached the receiver when they arrived.
+    const ts = e.arrivedTs ?? e.ts;
+    // After a gap the text resumes mid-line: the first piece up to a line end is the rest of a line whose
+    // start was lost, unless it reads as a whole line (the gap ended at a line end).
+    let resync = side.resync;
+    side.resync = false;
     side.splitter.push(
       e.data,
-      (line) => this.line(session, line, fromClient, e.ts),
+      (line) => {
+        if (resync) {
+          resync = false;
+          if (session.kind !== 'broker' && !isBrokerLine(line) && readLine(line).type === 'invalid') return;
+        }
+        this.line(session, line, fromClient, ts);
+      },
       (n) => this.lineError(session, `a line of ${n} bytes without a line end (not the API text protocol?)`),
       // The radio's status of objects `status()` does not read is most of its text: counted, not decoded.
-      !fromClient && session.kind === 'radio-api' ? (buf, from, to) => this.skipUnread(session, buf, from, to) : undefined,
+      !fromClient && session.kind === 'radio-api'
+        ? (buf, from, to) => {
+            // A well-formed status line, claimed unread: a whole line, so the text is in step again.
+            const claimed = this.skipUnread(session, buf, from, to);
+            if (claimed) resync = false;
+            return claimed;
+          }
+        : undefined,
     );
+    side.resync = resync;
     if (side.splitter.heldBytes !== held) {
       this.budget.set(side, side.splitter.heldBytes);
       this.budget.enforce(side);
@@ -378,7 +412,7 @@ export class ControlTracker {
   finish(endTs: number): void {
     for (const s of this.sessions) {
       for (const c of s.commands.values()) {
-        if (c.code !== undefined) continue;
+        if (c.code !== undefined || replyMaybeMissed(s, c)) continue;
         if (s.unanswered.length < MAX_LIST) s.unanswered.push(c);
         if (/^ping\b/.test(c.command)) s.pings.maxOutstandingS = Math.max(s.pings.maxOutstandingS, endTs - c.ts);
       }
@@ -698,6 +732,8 @@ class Side implements Holder {
   readonly kind = 'api-lines';
   readonly splitter = new LineSplitter();
   firstChunk = true;
+  /** A gap was just skipped: the text resumes mid-line (see `data`). */
+  resync = false;
 
   constructor(private readonly lost: (bytes: number) => void) {}
 
@@ -742,6 +778,10 @@ const BROKER_HOST = 'smartlink.flexradio.com';
 function isBrokerName(sni: string): boolean {
   const name = sni.toLowerCase().replace(/\.$/, '');
   return name === BROKER_HOST || name.endsWith(`.${BROKER_HOST}`);
+}
+
+function replyMaybeMissed(s: ControlSession, c: CommandRecord): boolean {
+  return s.replyGapTs !== undefined && c.ts <= s.replyGapTs;
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {

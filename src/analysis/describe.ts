@@ -78,6 +78,12 @@ function describeControl(f: PathFacts): string[] {
         `, longest wait ${secs(p.longestWaitS)}, longest gap between pings ${secs(p.maxGapS)}`,
     );
   }
+  const m = s.repliesMaybeMissed;
+  if (m) {
+    out.push(
+      `${m.commands} command(s) (${m.pings} ping(s)) sent before the capture missed bytes from the radio: their replies may be in those bytes, so they count as neither answered nor unanswered`,
+    );
+  }
   if (s.lineErrors > 0) out.push(`${s.lineErrors} line(s) not in the API format (${s.lastLineError ?? ''})`);
   return out;
 }

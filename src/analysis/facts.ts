@@ -250,6 +250,12 @@ interface ControlFacts {
     };
     /** Commands other than ping never answered, or in flight, with their age. */
     unanswered: Array<{ command: string; ageS: number }>;
+    /**
+     * Commands (pings among them) without a reply that were sent before the capture missed bytes from the
+     * radio (a gap in its TCP stream): their replies may be in those bytes, so they are neither answered
+     * nor unanswered (left out of `pings` and `unanswered`).
+     */
+    repliesMaybeMissed?: { commands: number; pings: number };
     /** ICMP host/net unreachable about this connection's packets to the radio (or the live connect's errno for one). */
     unreachable?: Unreachable;
     /** A live TLS connect that reached the port and failed in the handshake: its error code (ECONNRESET, ERR_SSL_…). */
@@ -873,6 +879,8 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
   const before = endedBefore(c, s);
   const p = s.pings;
   const inFlight = c.pending(s);
+  const missed = c.repliesMaybeMissed(s);
+  const missedPings = missed.filter((x) => /^ping\b/.test(x.command)).length;
   const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
   const unanswered = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))]
     .filter((u) => !u.command.startsWith('ping'))
@@ -897,7 +905,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
       keepaliveEnabled: s.keepaliveEnabledTs !== undefined,
       wanValidationFailed: [...c.clients.values()].some((cl) => cl.wanValidationFailed && (s.handle === undefined || cl.handle === s.handle)),
       pings: {
-        sent: p.sent,
+        sent: p.sent - missedPings,
         answered: p.answered,
         minMs: p.answered > 0 ? p.minMs : 0,
         avgMs: p.answered > 0 ? p.sumMs / p.answered : 0,
@@ -908,6 +916,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
         answeredAfterLongestGap: p.maxGapS > 0 && p.lastAnsweredSentTs >= p.maxGapEndTs,
       },
       unanswered,
+      ...(missed.length > 0 ? { repliesMaybeMissed: { commands: missed.length, pings: missedPings } } : {}),
       ...(unreach ? { unreachable: unreach } : {}),
       ...(handshake !== undefined ? { tlsHandshakeError: handshake } : {}),
       ...(before ? { endedBefore: before } : {}),

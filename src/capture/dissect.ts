@@ -13,7 +13,7 @@ import { decodeIcmp } from './icmp.js';
 import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
 import { TCP, UDP, tcpHeaderBytes } from './l4.js';
 import { ipOffset, isSupportedLinkType } from './link.js';
-import { DEFAULT_TCP_LIMITS, type TcpLimits, TcpReassembler } from './tcp.js';
+import { DEFAULT_TCP_LIMITS, TCP_FLAG, type TcpLimits, TcpReassembler } from './tcp.js';
 import type { NetEvent } from './types.js';
 import { bufferView } from '../common/bytes.js';
 
@@ -121,13 +121,14 @@ export class Dissector implements RecordSink {
       this.problem(problem);
       return;
     }
-    if (off + ip.totalLength > end && (ip.protocol === IPPROTO.UDP || ip.protocol === IPPROTO.TCP)) {
+    const cut = off + ip.totalLength - end;
+    if (cut > 0 && (ip.protocol === IPPROTO.UDP || ip.protocol === IPPROTO.TCP)) {
       this.truncated.packets++;
       if (ip.protocol === IPPROTO.UDP) this.truncated.udp++;
       this.truncated.snaplen = Math.max(this.truncated.snaplen, end - start);
     }
     if (!ip.isFragment) {
-      this.transport(ts, buf, buf, ip.payloadStart, ip.payloadEnd, ip.totalLength);
+      this.transport(ts, buf, buf, ip.payloadStart, ip.payloadEnd, ip.totalLength, cut > 0 ? cut : 0);
       return;
     }
     const key =
@@ -135,14 +136,14 @@ export class Dissector implements RecordSink {
         ? `${buf.readUInt32BE(ip.srcOff)}>${buf.readUInt32BE(ip.dstOff)}#${ip.fragId}/${ip.protocol}`
         : `${ipv6Text(buf, ip.srcOff)}>${ipv6Text(buf, ip.dstOff)}#${ip.fragId}/${ip.protocol}`;
     const whole = this.defrag.add(key, ts, ip.fragOffset, ip.moreFragments, buf.subarray(ip.payloadStart, ip.payloadEnd));
-    if (whole !== undefined) this.transport(ts, buf, whole, 0, whole.length, ip.headerLength + whole.length);
+    if (whole !== undefined) this.transport(ts, buf, whole, 0, whole.length, ip.headerLength + whole.length, 0);
   }
 
   /**
    * The upper layer of the packet described by this.ip: addresses are read from `addrBuf`, the payload
-   * is l4[start, end) (the frame itself, or a reassembled copy).
+   * is l4[start, end) (the frame itself, or a reassembled copy), and `cut` more bytes the capture did not keep.
    */
-  private transport(ts: number, addrBuf: Buffer, l4: Buffer, start: number, end: number, ipLength: number): void {
+  private transport(ts: number, addrBuf: Buffer, l4: Buffer, start: number, end: number, ipLength: number, cut: number): void {
     const ip = this.ip;
     switch (ip.protocol) {
       case IPPROTO.UDP: {
@@ -164,25 +165,27 @@ export class Dissector implements RecordSink {
         return;
       }
       case IPPROTO.TCP: {
-        if (end - start < TCP.bytes) {
+        // A snapshot length may cut the header's options too: the fields up to the flags still place the
+        // segment, and the IP length says how much data it carried.
+        const captured = end - start;
+        const dataOff = captured > TCP.flags ? tcpHeaderBytes(l4, start) : 0;
+        if (dataOff < TCP.bytes || dataOff > captured + cut) {
           this.problem('tcp-header');
           return;
         }
-        const dataOff = tcpHeaderBytes(l4, start);
-        if (dataOff < TCP.bytes || start + dataOff > end) {
-          this.problem('tcp-header');
-          return;
-        }
+        const flags = l4[start + TCP.flags]!;
         this.tcp.segment(
           ts,
           endpointAt(ip.version, addrBuf, ip.srcOff, u16be(l4, start + TCP.srcPort)),
           endpointAt(ip.version, addrBuf, ip.dstOff, u16be(l4, start + TCP.dstPort)),
           u32be(l4, start + TCP.seq),
-          l4[start + TCP.flags]!,
+          flags,
           // Most segments of a connection flood carry nothing (SYN, ACK): no view made for them. A
           // FastBuffer (subarray), not a bufferView, as the reassembler's own are: seeing both kinds, the
           // line splitter's emit took 4x its self time (tcp-holes 300 MB, --cpu-prof: 124 -> 523 ms).
-          start + dataOff === end ? NO_BYTES : l4.subarray(start + dataOff, end),
+          dataOff >= captured ? NO_BYTES : l4.subarray(start + dataOff, end),
+          flags & TCP_FLAG.ACK ? u32be(l4, start + TCP.ack) : -1,
+          dataOff > captured ? captured + cut - dataOff : cut,
         );
         return;
       }

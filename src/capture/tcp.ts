@@ -33,8 +33,11 @@ export const DEFAULT_TCP_LIMITS: TcpLimits = {
   maxDirections: 8192,
 };
 
-/** Numbers per held segment in `Direction.held`: sequence number, offset in the slab, length, capture time. */
-const HELD = 4;
+/**
+ * Numbers per held segment in `Direction.held`: sequence number, offset in the slab, length, capture time,
+ * and the bytes of the segment the capture cut off (its snapshot length) after those it holds.
+ */
+const HELD = 5;
 
 class Direction implements Holder {
   readonly kind = 'tcp-segments';
@@ -58,6 +61,13 @@ class Direction implements Holder {
   slabUsed = 0;
   /** Capture time the oldest waiting segment arrived (the hole has been open since). */
   holeSince = 0;
+  /**
+   * Highest acknowledgment number the other side sent (uint32), -1 before any: the receiver had every byte
+   * before it, so those bytes passed the capture point before that ACK did. A hole below it is a capture drop.
+   */
+  acked = -1;
+  /** The opposite direction of the same connection, while both are tracked. */
+  peer: Direction | undefined;
   /** Neighbours in the reassembler's age order. */
   older: Direction | undefined;
   newer: Direction | undefined;
@@ -82,6 +92,7 @@ class Direction implements Holder {
     this.finSeq = -1;
     this.closed = false;
     this.holeSince = 0;
+    this.acked = -1;
   }
 
   evict(): void {
@@ -109,8 +120,12 @@ export class TcpReassembler {
     private readonly budget: ReassemblyBudget = new ReassemblyBudget(),
   ) {}
 
-  /** One TCP segment. `data` may be a view into a reused buffer: it is delivered during this call or copied. */
-  segment(ts: number, src: Endpoint, dst: Endpoint, seq: number, flags: number, data: Buffer): void {
+  /**
+   * One TCP segment. `data` may be a view into a reused buffer: it is delivered during this call or copied.
+   * `ack`: its acknowledgment number when the ACK flag is set, else -1. `cut`: bytes of the segment's data
+   * the capture did not keep (caplen below the IP length: a snapshot length), which follow `data`.
+   */
+  segment(ts: number, src: Endpoint, dst: Endpoint, seq: number, flags: number, data: Buffer, ack = -1, cut = 0): void {
     this.now = ts;
     let d = this.dirs.get(src, dst);
     if (flags & TCP_FLAG.RST) {
@@ -129,19 +144,25 @@ export class TcpReassembler {
       }
       seq = (seq + 1) >>> 0;
     }
+    if (ack >= 0) {
+      const other = d !== undefined ? d.peer : this.dirs.get(dst, src);
+      if (other !== undefined) this.acknowledged(other, ack, ts);
+    }
     const fin = (flags & TCP_FLAG.FIN) !== 0;
     if (d === undefined) {
-      if (data.length === 0 && !fin) return;
+      if (data.length === 0 && !fin && cut === 0) return;
       d = this.create(src, dst, seq, -1, ts);
     }
-    if (fin) d.finSeq = (seq + data.length) >>> 0;
+    const length = data.length + cut;
+    if (fin) d.finSeq = (seq + length) >>> 0;
     const rel = (seq - d.next) | 0;
     if (rel <= 0) {
-      if (-rel < data.length) this.deliver(d, ts, rel === 0 ? data : data.subarray(-rel));
-      this.drain(d, ts);
+      if (-rel < data.length) this.deliver(d, ts, rel === 0 ? data : data.subarray(-rel), ts);
+      if (cut > 0) this.cutAt(d, ts, (seq + length) >>> 0, ts);
+      this.drain(d, ts, false);
       this.budget.enforce(d);
-    } else if (data.length > 0) {
-      this.hold(d, seq, data, ts);
+    } else if (length > 0) {
+      this.hold(d, seq, data, ts, cut);
       if (
         d.pendingBytes > this.limits.maxBufferedBytes ||
         d.held.length / HELD > this.limits.maxBufferedSegments ||
@@ -149,10 +170,29 @@ export class TcpReassembler {
       ) {
         this.skipHole(d, ts);
       }
+      this.skipAcked(d, ts);
       this.account(d);
       this.budget.enforce(d);
     }
     this.checkFin(d, ts);
+  }
+
+  /**
+   * The other side acknowledged up to `ack`: bytes of `d` before it reached the receiver, so a hole below it
+   * is bytes the capture missed (a drop), not bytes still on their way — nothing will fill it.
+   */
+  private acknowledged(d: Direction, ack: number, ts: number): void {
+    if (d.acked >= 0 && ((ack - d.acked) | 0) <= 0) return;
+    d.acked = ack;
+    if (d.held.length === 0) return;
+    this.skipAcked(d, ts);
+    this.account(d);
+    this.checkFin(d, ts);
+  }
+
+  /** Skips every hole of `d` that its acknowledgment number already covers. */
+  private skipAcked(d: Direction, ts: number): void {
+    while (d.acked >= 0 && d.held.length > 0 && ((d.acked - d.held[0]!) | 0) >= 0) this.skipHole(d, ts);
   }
 
   /** End of input: every hole still open is reported, then the bytes behind it. */
@@ -186,6 +226,9 @@ export class TcpReassembler {
       d = new Direction(src, dst, next, isn, this);
       this.directionsMade++;
     }
+    const peer = this.dirs.get(dst, src);
+    d.peer = peer;
+    if (peer !== undefined) peer.peer = d;
     this.dirs.set(src, dst, d);
     d.older = this.newest;
     if (this.newest !== undefined) this.newest.newer = d;
@@ -205,11 +248,13 @@ export class TcpReassembler {
     if (d.newer !== undefined) d.newer.older = d.older;
     else if (this.newest === d) this.newest = d.older;
     d.older = d.newer = undefined;
+    if (d.peer !== undefined) d.peer.peer = undefined;
+    d.peer = undefined;
     this.budget.set(d, 0);
   }
 
   /** Queues a segment that lies beyond a hole, in sequence order, as a copy. */
-  private hold(d: Direction, seq: number, data: Buffer, ts: number): void {
+  private hold(d: Direction, seq: number, data: Buffer, ts: number, cut: number): void {
     const h = d.held;
     const n = h.length / HELD;
     if (n === 0) d.holeSince = ts;
@@ -229,13 +274,14 @@ export class TcpReassembler {
     data.copy(d.slab, at);
     d.slabUsed += data.length;
     // In place (splice made an array of what it removed on every call, and a hole flood calls it per segment).
-    h.push(seq, at, data.length, ts);
+    h.push(seq, at, data.length, ts, cut);
     if (lo < n) {
       for (let k = n * HELD - 1; k >= lo * HELD; k--) h[k + HELD] = h[k]!;
       h[lo * HELD] = seq;
       h[lo * HELD + 1] = at;
       h[lo * HELD + 2] = data.length;
       h[lo * HELD + 3] = ts;
+      h[lo * HELD + 4] = cut;
     }
     d.pendingBytes += data.length;
   }
@@ -273,20 +319,29 @@ export class TcpReassembler {
 
   private flush(d: Direction, ts: number): void {
     while (d.held.length > 0) this.skipHole(d, ts);
-    if (d.finSeq >= 0 && !d.closed && ((d.finSeq - d.next) | 0) > 0) {
-      this.sink({ type: 'tcp-gap', ts, src: d.src, dst: d.dst, missingBytes: (d.finSeq - d.next) | 0 });
-      d.next = d.finSeq;
-    }
+    if (d.finSeq >= 0 && !d.closed) this.cutAt(d, ts, d.finSeq, ts);
     this.checkFin(d, ts);
   }
 
-  private deliver(d: Direction, ts: number, data: Buffer): void {
+  /** `arrivedTs`: when the capture saw the bytes (earlier than `ts` when they waited behind a hole that never filled). */
+  private deliver(d: Direction, ts: number, data: Buffer, arrivedTs: number): void {
     d.next = (d.next + data.length) >>> 0;
-    this.budget.deliver(this.sink, { type: 'tcp-data', ts, src: d.src, dst: d.dst, data });
+    this.budget.deliver(this.sink, { type: 'tcp-data', ts, src: d.src, dst: d.dst, data, arrivedTs });
   }
 
-  /** Delivers buffered segments that the in-order point has reached. */
-  private drain(d: Direction, ts: number): void {
+  /** The bytes from the in-order point up to `end` will never come: a gap, missed before `beforeTs`. */
+  private cutAt(d: Direction, ts: number, end: number, beforeTs: number): void {
+    const missing = (end - d.next) | 0;
+    if (missing <= 0) return;
+    this.sink({ type: 'tcp-gap', ts, src: d.src, dst: d.dst, missingBytes: missing, beforeTs });
+    d.next = end;
+  }
+
+  /**
+   * Delivers buffered segments that the in-order point has reached. `skipped`: the hole in front of them
+   * was given up, not filled, so they reached the receiver when they reached the capture: their own times.
+   */
+  private drain(d: Direction, ts: number, skipped: boolean): void {
     const h = d.held;
     if (h.length === 0) return;
     let i = 0;
@@ -295,8 +350,10 @@ export class TcpReassembler {
       if (rel > 0) break;
       const off = h[i + 1]!;
       const len = h[i + 2]!;
+      const cut = h[i + 4]!;
       d.pendingBytes -= len;
-      if (-rel < len) this.deliver(d, ts, d.slab.subarray(off - rel, off + len));
+      if (-rel < len) this.deliver(d, ts, d.slab.subarray(off - rel, off + len), skipped ? h[i + 3]! : ts);
+      if (cut > 0) this.cutAt(d, ts, (h[i]! + len + cut) >>> 0, h[i + 3]!);
     }
     if (i === 0) return;
     for (let k = i; k < h.length; k++) h[k - i] = h[k]!;
@@ -311,13 +368,8 @@ export class TcpReassembler {
 
   /** Gives up on the bytes in front of the earliest buffered segment and carries on from there. */
   private skipHole(d: Direction, ts: number): void {
-    const first = d.held[0]!;
-    const missing = (first - d.next) | 0;
-    if (missing > 0) {
-      this.sink({ type: 'tcp-gap', ts, src: d.src, dst: d.dst, missingBytes: missing });
-      d.next = first;
-    }
-    this.drain(d, ts);
+    this.cutAt(d, ts, d.held[0]!, d.held[3]!);
+    this.drain(d, ts, true);
   }
 
   private checkFin(d: Direction, ts: number): void {

@@ -29,6 +29,11 @@ export interface TcpDataEvent {
   src: Endpoint;
   dst: Endpoint;
   data: Buffer;
+  /**
+   * When the capture saw these bytes, if not `ts`: bytes held behind a hole the capture never filled (it
+   * missed or cut the bytes before them) are handed on late, but reached the receiver when they arrived.
+   */
+  arrivedTs?: number;
 }
 
 export interface TcpControlEvent {
@@ -45,6 +50,8 @@ export interface TcpGapEvent {
   src: Endpoint;
   dst: Endpoint;
   missingBytes: number;
+  /** The missing bytes passed the capture point before this time (when what follows them arrived), if known. */
+  beforeTs?: number;
 }
 
 export type IcmpReason = 'port-unreachable' | 'frag-needed' | 'host-unreachable' | 'net-unreachable' | 'admin-prohibited' | 'other';
