@@ -387,7 +387,7 @@ export class Analyzer {
       }
     }
     for (const s of this.control.sessions) {
-      if (s.tls && !s.sni?.includes('smartlink') && s.kind !== 'radio-api') w.push(`${s.id}: TLS, contents not readable — only timing and sizes are used`);
+      if (s.encrypted && !s.sni?.includes('smartlink') && s.kind !== 'radio-api') w.push(`${s.id}: TLS, contents not readable — only timing and sizes are used`);
       if (s.gaps > 0) w.push(`${s.id}: ${s.gaps} gap(s) in the TCP stream (the capture dropped packets or cut them short); lines around them may be lost`);
     }
     const u = this.streams.untracked;

@@ -76,7 +76,14 @@ export interface ControlSession {
   client: Endpoint;
   server: Endpoint;
   kind: SessionKind;
+  /**
+   * The connection is TLS on the wire: its bytes began with a TLS record, or FlexPath opened it as TLS
+   * itself (a live SmartLink session), or its readable text is what only runs over TLS (`wan validate`,
+   * the SmartLink server's lines: reference §6.1, §6.5).
+   */
   tls: boolean;
+  /** Its bytes as seen are TLS records (a capture): the text cannot be read. */
+  encrypted: boolean;
   sni?: string;
   openTs?: number;
   firstTs: number;
@@ -257,6 +264,15 @@ export class ControlTracker {
     private readonly budget: ReassemblyBudget = new ReassemblyBudget(),
   ) {}
 
+  /**
+   * A live diagnosis opened this connection as TLS and feeds its decrypted text: the session is TLS on the
+   * wire, as a capture of it would show.
+   */
+  openedAsTls(client: Endpoint, server: Endpoint, ts: number): void {
+    const entry = this.entry({ src: client, dst: server, ts, type: 'tcp-open' });
+    if (entry !== undefined) entry.session.tls = true;
+  }
+
   /** A live diagnosis learns the radio's WAN port only from the broker, after the tracker exists. */
   addApiPort(port: number): void {
     if (!this.apiPorts.includes(port)) this.apiPorts.push(port);
@@ -321,6 +337,7 @@ export class ControlTracker {
       side.firstChunk = false;
       if (e.data.length >= 3 && e.data[0] === 0x16 && e.data[1] === 0x03) {
         session.tls = true;
+        session.encrypted = true;
         if (session.kind === 'unknown') session.kind = 'tls';
         if (fromClient) {
           const sni = this.sniOf(e.data);
@@ -330,7 +347,7 @@ export class ControlTracker {
         }
       }
     }
-    if (session.tls) return;
+    if (session.encrypted) return;
     const held = side.splitter.heldBytes;
     // Held behind a hole the capture never filled, the bytes reached the receiver when they arrived.
     const ts = e.arrivedTs ?? e.ts;
@@ -444,6 +461,7 @@ export class ControlTracker {
       server: { ...server },
       kind: 'unknown',
       tls: false,
+      encrypted: false,
       firstTs: e.ts,
       lastTs: e.ts,
       synOnly: true,
@@ -480,6 +498,8 @@ export class ControlTracker {
     s.lines++;
     if (s.kind !== 'radio-api' && isBrokerLine(text)) {
       s.kind = 'broker';
+      // The SmartLink server speaks only over TLS (reference §6.1): readable, its text was decrypted.
+      s.tls = true;
       this.brokerLine(text, fromClient, ts);
       return;
     }
@@ -562,6 +582,8 @@ export class ControlTracker {
       delete s.metersUnsubscribedTs;
     } else if (w0 === 'wan' && w1 === 'validate') {
       s.wanValidate = rec;
+      // Sent first on SmartLink's TLS connection to the radio, never on the LAN's TCP (reference §5.6, §6.5).
+      s.tls = true;
     } else if ((w0 === 'stream' && (w1 === 'create' || w1 === 'c')) || (w0 === 'display' && (w1 === 'pan' || w1 === 'panafall' || w1 === 'panf') && (words[2] === 'create' || words[2] === 'c'))) {
       if (s.streamCreates.length < MAX_LIST) s.streamCreates.push(rec);
     }

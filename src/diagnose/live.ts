@@ -66,8 +66,11 @@ export class LiveEvidence {
     }
   }
 
-  tcpOpen(client: Endpoint, server: Endpoint): void {
-    this.feed({ type: 'tcp-open', ts: unixNow(), src: client, dst: server });
+  /** `tls`: FlexPath opens it as TLS (SmartLink), and what it feeds is the decrypted text. */
+  tcpOpen(client: Endpoint, server: Endpoint, tls = false): void {
+    const ts = unixNow();
+    this.feed({ type: 'tcp-open', ts, src: client, dst: server });
+    if (tls && this.pausedAt === undefined) this.analyzer.control.openedAsTls(client, server, ts);
   }
 
   /** Control text in one direction; secrets are replaced before it reaches the analysis or the file. */

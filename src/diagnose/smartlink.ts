@@ -80,7 +80,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
         broker = await BrokerClient.connect({ host, port: brokerPort, timeoutMs: 10_000, ...(o.brokerTls ? { tls: o.brokerTls } : {}) });
       } catch (e) {
         if (e instanceof BrokerError && e.certificate) ev.analyzer.control.broker.certificateRefused = e.message;
-        ev.tcpOpen(bLocal, bRemote);
+        ev.tcpOpen(bLocal, bRemote, true);
         ev.step('smartlink-server', `no TLS session with ${host}:${brokerPort}: ${e instanceof Error ? e.message : String(e)}`);
         say(`SmartLink server unreachable: ${e instanceof Error ? e.message : String(e)}`);
         return (report = ev.report());
@@ -88,7 +88,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       const b = broker;
       bLocal = b.local;
       bRemote = b.remote;
-      ev.tcpOpen(bLocal, bRemote);
+      ev.tcpOpen(bLocal, bRemote, true);
       b.onText((dir, text) => (dir === 'out' ? ev.tcpText(bLocal, bRemote, text) : ev.tcpText(bRemote, bLocal, text)));
       ev.step('smartlink-server', `TLS to ${host}:${brokerPort}, server certificate verified`);
 

@@ -283,14 +283,14 @@ export async function connectControl(ev: LiveEvidence, data: DataPath | undefine
         local = l;
         remote = r;
         data?.setLocalIp(l.ip);
-        ev.tcpOpen(l, r);
+        ev.tcpOpen(l, r, o.tls === true);
         ev.step('control', `${what} connected ${l.ip}:${l.port} → ${r.ip}:${r.port}`);
       },
       onText: (dir, text) => (dir === 'out' ? ev.tcpText(local, remote, text) : ev.tcpText(remote, local, text)),
     });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    if (local.ip === '0.0.0.0') ev.tcpOpen(local, remote);
+    if (local.ip === '0.0.0.0') ev.tcpOpen(local, remote, o.tls === true);
     if (e instanceof ApiError && e.code !== undefined) ev.connectFailed(remote, e.code, o.tls === true);
     ev.step('control', `could not open the control channel: ${why}`);
     o.say(`control channel failed: ${why}`);

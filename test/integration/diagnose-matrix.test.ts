@@ -29,6 +29,8 @@ interface Row {
   cause?: Cause;
   /** Extra check on the report. */
   also?(r: AnalysisReport): void;
+  /** `also` holds for the recording's analysis too. */
+  alsoRecording?: boolean;
   /** The radio on another loopback address (hole punching needs the client and radio ports apart). */
   host?: string;
   /** The recording's cause where it holds less than the live run (the MTU steps come after it). */
@@ -98,7 +100,17 @@ const ROWS: Row[] = [
   { mode: 'observer', fault: 'loss=5', faults: { lossPct: 5 }, status: 'degraded', hop: 'data:meter', cause: 'random-loss' },
   { mode: 'observer', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
   // SmartLink.
-  { mode: 'smartlink', fault: 'none (port forward)', faults: {}, status: 'healthy', cause: 'healthy' },
+  {
+    mode: 'smartlink', fault: 'none (port forward)', faults: {}, status: 'healthy', cause: 'healthy',
+    // Both SmartLink connections are TLS (reference §6.1, §6.5): live, where FlexPath holds the decrypted
+    // text, and in its recording (that text written as TCP), the evidence says so as a capture's would.
+    alsoRecording: true,
+    also: (r) => {
+      assert.match(r.hops.find((h) => h.id === 'control')!.evidence[0] ?? '', /^\S+ → \S+ \(TLS\): V\d/);
+      assert.ok(r.hops.find((h) => h.id === 'smartlink-server')!.evidence.some((l) => /^TLS \S+ → \S+: \d+ B sent/.test(l)), 'the SmartLink server session is TLS');
+      assert.ok(!r.warnings.some((w) => /contents not readable/.test(w)), r.warnings.join('\n'));
+    },
+  },
   { mode: 'smartlink', fault: 'no-forward (UPnP)', faults: { noForward: true }, status: 'healthy', cause: 'healthy' },
   { mode: 'smartlink', fault: 'no-forward no-upnp (hole punch)', faults: { noForward: true, noUpnp: true }, status: 'healthy', cause: 'healthy', host: '127.0.0.2' },
   { mode: 'smartlink', fault: 'broker-down', faults: { brokerDown: true }, status: 'blocked', hop: 'smartlink-server', cause: 'smartlink-unreachable' },
@@ -157,6 +169,7 @@ for (const row of ROWS) {
       if (row.mode !== 'observer' && row.fault !== 'broker-down') {
         const fromFile = await analyzeCaptureFile(file);
         assert.deepEqual([fromFile.verdict.status, fromFile.verdict.hop, fromFile.verdict.cause], [r.verdict.status, r.verdict.hop, row.recordingCause ?? r.verdict.cause], `capture: ${fromFile.verdict.summary}`);
+        if (row.alsoRecording) row.also?.(fromFile);
       }
       // Never a transmit command, in any mode or fault.
       assert.deepEqual(sim.core.commandLog.filter((c) => TRANSMIT_COMMAND.test(c.command)), [], 'transmit commands sent');

@@ -129,5 +129,7 @@ test('SmartLink: the radio’s TLS port completes the handshake and resets 1 s i
   });
   assert.equal(r.verdict.hop, 'control');
   assert.equal(r.verdict.rule, 'control-reset-by-radio');
-  assert.match(r.verdict.summary, /reset from the radio’s side after 1\.\d s/);
+  // Live, the TLS connection is FlexPath's own: its headline and evidence name TLS as a capture's would.
+  assert.match(r.verdict.summary, /^The control connection \(TLS, SmartLink\) was reset from the radio’s side after 1\.\d s/);
+  assert.match(r.hops.find((h) => h.id === 'control')?.evidence.join('\n') ?? '', /→ 127\.0\.0\.2:\d+ \(TLS\): V1\.4\.0\.0/);
 });
