@@ -9,6 +9,7 @@ import type { LocalFacts } from '../local/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import { flexpathVersion } from '../version.js';
+import { oneLine } from '../common/text.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
 import { announcedPps, deriveFacts, isWan, type MtuStepsFact, type PathFacts, primarySession, streamRate } from './facts.js';
@@ -291,7 +292,7 @@ export class Analyzer {
       hops,
       verdict,
       outages: outagesSeen(facts).map((o) => ({ startS: r(o.atS), lengthS: r(o.lengthS), lost: o.lost, streams: o.streams.map((x) => x.id) })),
-      warnings: capWarnings([...this.warnings, ...this.derivedWarnings(facts)], this.moreWarnings),
+      warnings: capWarnings([...this.warnings, ...this.derivedWarnings(facts)], this.moreWarnings).map(oneLine),
       ...(this.local ? { local: this.local } : {}),
     };
   }

@@ -3,6 +3,7 @@
  * that matches (blocked and degraded ones tried first, then "not tested", then ok/unknown); the verdict
  * names the first failing hop in path order (DESIGN.md §2), or a verdict rule below decides.
  */
+import { oneLine } from '../common/text.js';
 import { ADVICE } from './advice.js';
 import { FIX_PREFIX } from './rules-local.js';
 import { describeHop } from './describe.js';
@@ -61,9 +62,14 @@ function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
   return { status: rule.status, ...(rule.cause ? { cause: rule.cause } : {}), rule: rule.id, summary: rule.summary(f, hops), advice: rule.advice(f, hops) };
 }
 
-/** Every hop in path order, then the verdict. `extraEvidence`: a live walk's timed steps, after the judged facts. */
+/**
+ * Every hop in path order, then the verdict. `extraEvidence`: a live walk's timed steps, after the judged
+ * facts. Evidence and the verdict's words quote capture text and error messages: each is made one
+ * printable line here, once, for every report format and the UI.
+ */
 export function judge(f: PathFacts, extraEvidence: Partial<Record<HopId, string[]>> = {}): { hops: Hop[]; verdict: Verdict } {
   const hops = HOP_IDS.map((id) => judgeHop(f, id));
-  for (const h of hops) h.evidence.push(...(extraEvidence[h.id] ?? []));
-  return { hops, verdict: judgeVerdict(f, hops) };
+  for (const h of hops) h.evidence = [...h.evidence, ...(extraEvidence[h.id] ?? [])].map(oneLine);
+  const verdict = judgeVerdict(f, hops);
+  return { hops, verdict: { ...verdict, summary: oneLine(verdict.summary), advice: verdict.advice.map(oneLine) } };
 }

@@ -12,7 +12,7 @@ import { type BatchOutcome, analyzeBatch } from '../analysis/batch.js';
 import { describeInputError } from '../analysis/input-error.js';
 import { type InputSpec, expandInputs } from '../capture/inputs.js';
 import type { ReportFormat } from '../report/format.js';
-import { escapeControls } from '../report/escape.js';
+import { escapeControls } from '../common/text.js';
 import { redactReport } from '../report/redact.js';
 import type { TriageFormat } from '../report/triage.js';
 import { EXIT, REDACT_OPTIONS, UsageError, oneOf, parse, wantsRedaction } from './common.js';

@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { isIPv4 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { oneLine } from '../common/text.js';
 import type { AnalysisReport } from '../analysis/model.js';
 import { listenForRadios } from '../diagnose/discovery.js';
 import { startLanDiagnosis } from '../diagnose/lan.js';
@@ -123,7 +124,7 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
   // Before the walk: a diagnosis must not end in "that file exists".
   await claimOutputs([{ path: values.out, option: 'out' }, { path: values.write, option: 'write' }], values.force === true);
   const settle = num(values.settle, 'settle');
-  const say = (t: string): void => void err.write(`flexpath: ${t}\n`);
+  const say = (t: string): void => void err.write(`flexpath: ${oneLine(t)}\n`);
   const dataPort = values['data-port'] === undefined ? undefined : Number(values['data-port']);
   if (dataPort !== undefined && (!Number.isInteger(dataPort) || dataPort < 1 || dataPort > 65535)) throw new UsageError(`--data-port must be a UDP port 1–65535 (got "${values['data-port']}")`);
   if (values.bind !== undefined && isIP(values.bind) === 0) throw new UsageError(`--bind must be a local IP address (got "${values.bind}")`);

@@ -1,7 +1,8 @@
 /** `flexpath diff` output: text, Markdown or JSON of a ReportDiff (analysis/diff.ts). */
 import type { HopChange, HopState, ReportDiff } from '../analysis/diff.js';
 import type { Verdict } from '../analysis/model.js';
-import { escapeControls, jsonSafe, mapStrings, mdCode } from './escape.js';
+import { escapeControls } from '../common/text.js';
+import { jsonSafe, mapStrings, mdCode } from './escape.js';
 
 export type DiffFormat = 'text' | 'md' | 'json';
 

@@ -3,20 +3,7 @@
  * 0 sets the window title, ESC ] 52 writes the clipboard), bidi overrides that reorder what is shown,
  * Markdown links and images, or HTML. Every report format passes its strings through this module, once.
  */
-
-/**
- * C0 controls, DEL and C1 controls (C1 0x9B is a one-byte CSI on many terminals) become `\xNN`, as
- * tshark shows them; bidi embedding/override/isolate marks and the Unicode line/paragraph separators
- * become `\u{NNNN}`, so what a report shows is what the bytes say.
- */
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-export function escapeControls(s: string): string {
-  return s.replace(UNSAFE, (c) => {
-    const n = c.charCodeAt(0);
-    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
-  });
-}
+import { escapeControls } from '../common/text.js';
 
 /** A deep copy of `v` with `f` applied to every string in it (keys stay). */
 export function mapStrings<T>(v: T, f: (s: string) => string): T {

@@ -4,7 +4,8 @@
  */
 import { type AnalysisReport, HOP_LABEL, type Hop } from '../analysis/model.js';
 import { ruleById } from '../analysis/rules.js';
-import { escapeControls, htmlText, jsonSafe, mapStrings, mdCode } from './escape.js';
+import { escapeControls } from '../common/text.js';
+import { htmlText, jsonSafe, mapStrings, mdCode } from './escape.js';
 
 const STATUS_MARK: Record<Hop['status'], string> = { ok: 'OK', degraded: 'DEGRADED', blocked: 'BLOCKED', unknown: '—' };
 

@@ -5,7 +5,8 @@
  */
 import type { BatchOutcome } from '../analysis/batch.js';
 import type { AnalysisReport } from '../analysis/model.js';
-import { escapeControls, jsonSafe, mdCode } from './escape.js';
+import { escapeControls } from '../common/text.js';
+import { jsonSafe, mdCode } from './escape.js';
 import { table } from './format.js';
 
 export interface TriageRow {

@@ -113,6 +113,10 @@ test('SmartLink: the radio’s TLS port answers in plain text (a port forward to
   const r = await smartLinkTo((s) => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
   assert.equal(r.verdict.rule, 'control-tls-failed');
   assert.match(r.verdict.summary, /does not speak TLS/);
+  // Node's error message is OpenSSL's, ending in a line break: the evidence quotes it on one printable line.
+  const control = r.hops.find((h) => h.id === 'control')?.evidence ?? [];
+  assert.ok(control.some((l) => /could not open the control channel: .*wrong version number.*:\d+:$/.test(l)), control.join('\n'));
+  for (const line of [...r.hops.flatMap((h) => h.evidence), ...r.warnings]) assert.doesNotMatch(line, /[\x00-\x1f\x7f-\x9f]/, line);
 });
 
 test('SmartLink: the radio’s TLS port completes the handshake and resets 1 s into the session — reset after the session was up, not a data-plane verdict', async () => {
