@@ -4,10 +4,11 @@
  */
 import { ReassemblyBudget } from '../capture/budget.js';
 import type { UnreadLink } from '../capture/reader.js';
-import type { NetEvent } from '../capture/types.js';
+import type { NetEvent, UdpEvent } from '../capture/types.js';
 import type { LocalFacts } from '../local/types.js';
 import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
+import { coalescedSize, newScan } from '../vita/scan.js';
 import { flexpathVersion } from '../version.js';
 import { oneLine } from '../common/text.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
@@ -105,6 +106,9 @@ export class Analyzer {
   lastTs: number | undefined;
   /** UDP datagrams that were neither VITA-49 nor the client's registration text. */
   otherUdp = 0;
+  /** Datagrams the receive offload merged (several VITA-49 packets back to back), and the packets in them. */
+  readonly gro = { datagrams: 0, packets: 0 };
+  private readonly scan = newScan();
 
   /** Memory held while waiting for missing bytes: give it to the capture reader that feeds this analysis. */
   readonly budget: ReassemblyBudget;
@@ -137,19 +141,42 @@ export class Analyzer {
     this.firstTs ??= e.ts;
     if (this.lastTs === undefined || e.ts > this.lastTs) this.lastTs = e.ts;
     switch (e.type) {
-      case 'udp':
-        if (!this.streams.push(e)) {
-          if (!this.control.udp(e)) this.otherUdp++;
-        } else if (this.mtu && this.streams.last?.classKind === 'waterfall' && e.ts >= this.mtu.countFrom) {
-          this.mtu.largest = Math.max(this.mtu.largest, e.payload.length);
-          if (largeAt(this.mtu.value, e.payload.length)) this.mtu.large++;
-        }
+      case 'udp': {
+        if (this.vita(e)) return;
+        const size = coalescedSize(e.payload, this.scan);
+        if (size > 0) this.coalesced(e, size);
+        else if (!this.control.udp(e)) this.otherUdp++;
         return;
+      }
       case 'icmp':
         this.control.icmpEvent(e);
         return;
       default:
         this.control.tcp(e);
+    }
+  }
+
+  /** A VITA-49 datagram: into its stream, and the MTU phase's count. False when it is none. */
+  private vita(e: UdpEvent): boolean {
+    if (!this.streams.push(e)) return false;
+    if (this.mtu && this.streams.last?.classKind === 'waterfall' && e.ts >= this.mtu.countFrom) {
+      this.mtu.largest = Math.max(this.mtu.largest, e.payload.length);
+      if (largeAt(this.mtu.value, e.payload.length)) this.mtu.large++;
+    }
+    return true;
+  }
+
+  /**
+   * A datagram the receive offload merged from `size`-byte segments (coalescedSize): each segment is the
+   * datagram that crossed the network, with its own size (so the MTU facts see those), at the merge's time.
+   */
+  private coalesced(e: UdpEvent, size: number): void {
+    this.gro.datagrams++;
+    const headers = e.ipLength !== undefined ? e.ipLength - e.payload.length : undefined;
+    for (let at = 0; at < e.payload.length; at += size) {
+      const payload = e.payload.subarray(at, Math.min(at + size, e.payload.length));
+      this.gro.packets++;
+      this.vita({ ...e, payload, ...(headers !== undefined ? { ipLength: headers + payload.length } : {}) });
     }
   }
 
@@ -367,6 +394,11 @@ export class Analyzer {
 
   private derivedWarnings(facts: PathFacts): string[] {
     const w: string[] = [];
+    if (this.gro.datagrams > 0) {
+      w.push(
+        `${this.gro.datagrams} UDP datagram(s) held several VITA-49 packets back to back (${this.gro.packets} in all): the capturing computer's receive offload (Linux UDP GRO) merged them before the capture saw them; each packet is read on its own, and sizes on the wire are the packets' sizes, not the captured datagrams'`,
+      );
+    }
     const o = facts.otherClients;
     if (o) {
       const shown = o.addresses.slice(0, 3).join(', ');

@@ -85,3 +85,21 @@ export function scanPacket(buf: Buffer, out: PacketScan): boolean {
 }
 
 const CLASS_PRESENT = { padBits: 0, oui: 0, informationClassCode: 0, packetClassCode: 0 };
+
+/**
+ * The segment size when `buf` is two or more whole VITA-49 packets back to back, every one but the last
+ * of the first one's declared size and the last no longer: one datagram as Linux UDP receive offload (GRO:
+ * a socket with UDP_GRO, or udp-gro-forwarding) hands the capture several same-size segments of a flow,
+ * merged, the last possibly shorter (Linux udp_offload.c; gso_size is not in the capture). 0 otherwise.
+ * An Opus packet whose size field misses its datagram (OPUS_SIZE_SLACK_WORDS) cannot be placed so.
+ */
+export function coalescedSize(buf: Buffer, scan: PacketScan): number {
+  if (buf.length < 4) return 0;
+  const size = (u32be(buf, 0) & WORD0.sizeMask) * 4;
+  if (size === 0 || size >= buf.length) return 0;
+  for (let at = 0; at < buf.length; at += size) {
+    const end = Math.min(at + size, buf.length);
+    if (!scanPacket(buf.subarray(at, end), scan) || scan.declaredBytes !== end - at) return 0;
+  }
+  return size;
+}
