@@ -17,6 +17,7 @@ import { announcedPps, deriveFacts, isWan, type MtuStepsFact, type PathFacts, pr
 import { judge } from './judge.js';
 import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from './mtu-phases.js';
 import { outagesSeen } from './rules.js';
+import { sessionGaps } from './session-gaps.js';
 import { type StreamLoss, streamLosses } from './silences.js';
 import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex } from './stream-tracker.js';
 
@@ -306,7 +307,7 @@ export class Analyzer {
   report(source: SourceSummary, now?: number): AnalysisReport {
     const { hops, verdict } = this.judge(now);
     const facts = this.facts(now);
-    const losses = streamLosses(this.streams.streams);
+    const losses = streamLosses(this.streams.streams, sessionGaps(this.control));
     const outbound = new Set(facts.outbound?.streams);
     const r = (x: number): number => Math.round(x * 1000) / 1000;
     return {
@@ -315,7 +316,7 @@ export class Analyzer {
       mode: this.mode(),
       radios: this.radios(),
       // A transmit stream's silences are the client's pauses, not loss (facts.ts outbound): its counter alone counts.
-      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, outbound.has(formatStreamId(st.streamId)) ? { lost: st.seq.lost, silences: [] } : losses.get(st))),
+      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, outbound.has(formatStreamId(st.streamId)) ? { lost: st.seq.lost, silences: [], restarts: [] } : losses.get(st))),
       hops,
       verdict,
       outages: outagesSeen(facts).map((o) => ({ startS: r(o.atS), lengthS: r(o.lengthS), lost: o.lost, streams: o.streams.map((x) => x.id) })),

@@ -18,6 +18,7 @@ import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expect
 import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
 import type { MtuStep } from './mtu-phases.js';
+import { type SessionGap, sessionChain, sessionGaps } from './session-gaps.js';
 import { type Outage, type StreamLoss, pathOutages, streamLosses } from './silences.js';
 import { type TrackedStream, isFlexStream } from './stream-tracker.js';
 
@@ -173,6 +174,17 @@ export interface OutageFact {
    * outage: seconds from the first such datagram to the data's return.
    */
   reopenedS?: number;
+}
+
+/** The client's session ended and its next began: the data's silence across it (session-gaps.ts). */
+export interface RestartFact {
+  /** Seconds after the first event of the evidence: the session's end, the next one's first packet. */
+  sessionEndS: number;
+  nextSessionS: number;
+  /** Every data stream that ran across it was silent from `atS` for `silentS`: the latest last packet before to the earliest first after. */
+  atS: number;
+  silentS: number;
+  streams: number;
 }
 
 interface IcmpFact {
@@ -362,6 +374,8 @@ export interface PathFacts {
   unreadLinks?: UnreadLink[];
   /** Absent when the client MTU was not stepped after the judged run. */
   mtuSteps?: MtuStepsFact;
+  /** The data's silence across each end of one of the client's sessions before its next (its reconnects): no loss. */
+  restarts: RestartFact[];
   /**
    * The client's `network_mtu` for the judged stretch (`client set enforce_network_mtu=1 network_mtu=N`
    * answered 0, reference §5.6): the radio sizes its large packets to it. Absent when the evidence holds no
@@ -415,9 +429,11 @@ function sessionSides(c: ControlTracker, s: ControlSession | undefined, streams:
  * Known by going to another API session's client address that is none of this session's, or, on one
  * host, to the port that other client announced with `client udpport` when it is not this session's.
  */
-function anotherClients(c: ControlTracker, s: ControlSession | undefined, sides: SessionSides | undefined, clientPort: number | undefined): (st: TrackedStream) => boolean {
+function anotherClients(c: ControlTracker, chain: readonly ControlSession[], sides: SessionSides | undefined, clientPort: number | undefined): (st: TrackedStream) => boolean {
+  const s = chain.at(-1);
   if (s === undefined || sides === undefined) return () => false;
-  const others = c.apiSessions().filter((o) => o !== s);
+  // The client's own earlier sessions (it reconnected, maybe announcing another port) are no other client.
+  const others = c.apiSessions().filter((o) => !chain.includes(o));
   if (others.length === 0) return () => false;
   const ips = new Set(others.map((o) => o.client.ip).filter((ip) => !sides.client.has(ip)));
   const ports = new Set(others.filter((o) => o.client.ip === s.client.ip).flatMap((o) => udpportOf(o) ?? []).filter((p) => p !== clientPort));
@@ -488,8 +504,10 @@ export function deriveFacts(src: FactSources): PathFacts {
   const t0 = Math.min(...[...c.sessions.map((x) => x.firstTs), ...src.streams.map((x) => x.firstTs)].filter(Number.isFinite), src.now);
   const exp = expectations(src, s);
   const clientPort = clientDataPort(c, s);
+  const gaps = sessionGaps(c);
+  const chain = s ? sessionChain(gaps, s) : [];
   const radioData = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
-  const theirs = anotherClients(c, s, sessionSides(c, s, radioData), clientPort);
+  const theirs = anotherClients(c, chain, sessionSides(c, s, radioData), clientPort);
   const flex = radioData.filter((st) => !theirs(st));
   // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.
   const sides = sessionSides(c, s, flex);
@@ -503,8 +521,8 @@ export function deriveFacts(src: FactSources): PathFacts {
   const judged = mine.length > 0 ? mine : data;
   // Other clients' data: to another API session's client (anotherClients), or to none of this session's addresses.
   const others = [...radioData.filter(theirs), ...(judged === data ? [] : data.filter((st) => !mine.includes(st)))];
-  const othersLost = streamLosses(others);
-  const losses = streamLosses(judged);
+  const othersLost = streamLosses(others, gaps);
+  const losses = streamLosses(judged, gaps);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
     const streams = judged.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
@@ -542,7 +560,8 @@ export function deriveFacts(src: FactSources): PathFacts {
     setup: setupFacts(c, s, exp),
     udpReturn: udpReturnFacts(src, s, sides, exp, data, icmp),
     data: classes,
-    outages: outageFacts(src, s, sides, data, losses, t0),
+    outages: outageFacts(src, chain, sides, data, losses, t0),
+    restarts: restartFacts(chain, gaps, sides, data, losses, t0),
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
@@ -675,6 +694,31 @@ function udpDestinationTs(c: ControlTracker, s: ControlSession | undefined): num
   return c.udpRegistrations[0]?.firstTs;
 }
 
+/**
+ * Each boundary between the sessions of the client's chain: how long every data stream to it that ran
+ * across was silent there (from the latest last packet before to the earliest first after) — the restart's
+ * silence, no loss (session-gaps.ts).
+ */
+function restartFacts(
+  chain: readonly ControlSession[],
+  gaps: readonly SessionGap[],
+  sides: SessionSides | undefined,
+  data: readonly TrackedStream[],
+  losses: Map<TrackedStream, StreamLoss>,
+  t0: number,
+): RestartFact[] {
+  const toClient = data.filter((st) => sides === undefined || sides.client.has(st.dst.ip));
+  return gaps
+    .filter((g) => chain.includes(g.before))
+    .flatMap((g) => {
+      const spans = toClient.flatMap((st) => (losses.get(st)?.restarts ?? []).filter((r) => r.gap === g));
+      if (spans.length === 0) return [];
+      const start = Math.max(...spans.map((x) => x.startTs));
+      const end = Math.min(...spans.map((x) => x.endTs));
+      return [{ sessionEndS: g.fromTs - t0, nextSessionS: g.toTs - t0, atS: start - t0, silentS: Math.max(0, end - start), streams: spans.length }];
+    });
+}
+
 /** Outages kept in the facts at most: the longest. */
 const MAX_OUTAGES = 16;
 
@@ -683,11 +727,17 @@ function hopOf(src: FactSources, st: TrackedStream): DataHopId | undefined {
   return DATA_HOP_IDS.find((id) => DATA_CLASSES[id].kinds.includes(kind));
 }
 
-/** Silences across the client's data streams while its data socket was open (issue 11 classes 1 and 8). */
-function outageFacts(src: FactSources, s: ControlSession | undefined, sides: SessionSides | undefined, data: TrackedStream[], losses: Map<TrackedStream, StreamLoss>, t0: number): OutageFact[] {
+/**
+ * Silences across the client's data streams while its data socket was open (issue 11 classes 1 and 8): from
+ * the first session of its chain (session-gaps.ts: its reconnects) asking for data to the last one's end.
+ * A silence across a session boundary counts only up to the earlier session's end (silences.ts).
+ */
+function outageFacts(src: FactSources, chain: readonly ControlSession[], sides: SessionSides | undefined, data: TrackedStream[], losses: Map<TrackedStream, StreamLoss>, t0: number): OutageFact[] {
+  const s = chain.at(-1);
   const clientIp = s?.client.ip;
   const toClient = data.filter((st) => sides === undefined || sides.client.has(st.dst.ip));
-  const all = pathOutages(toClient, losses, udpDestinationTs(src.control, s) ?? -Infinity, s?.closeTs ?? Infinity);
+  const from = Math.min(...chain.map((x) => udpDestinationTs(src.control, x) ?? Infinity));
+  const all = pathOutages(toClient, losses, Number.isFinite(from) ? from : -Infinity, s?.closeTs ?? Infinity);
   const kept = all.length <= MAX_OUTAGES ? all : [...all].sort((a, b) => b.endTs - b.startTs - (a.endTs - a.startTs)).slice(0, MAX_OUTAGES).sort((a, b) => a.startTs - b.startTs);
   const sends = src.control.udpRegistrations.filter((r) => clientIp === undefined || r.client.ip === clientIp).flatMap((r) => r.sends);
   return kept.map((o: Outage) => {

@@ -397,6 +397,13 @@ function rateLoss(c: ClassFacts): RateLoss | undefined {
   return { lost: sent - c.packets, sent };
 }
 
+/** The data's silence across each of the client's reconnects: the restart's, counted as no loss (facts.ts restarts). */
+const restartLines = (f: PathFacts): string[] =>
+  f.restarts.map(
+    (r) =>
+      `${r.streams} data stream(s) silent for ${secs(r.silentS)} from t=${secs(r.atS)}, across the session’s end (t=${secs(r.sessionEndS)}) and the next one (t=${secs(r.nextSessionS)}): the radio sends a client’s streams only while its session lives, so that silence is not counted as loss`,
+  );
+
 // ─── outages: every data stream silent for a stretch, then back ──────────────────────────────────────
 
 /**
@@ -1025,7 +1032,7 @@ export const RULES: readonly Rule[] = [
       const e = f.control.session!.endedBefore!;
       return `the radio ${e.how} this client’s previous control connection after ${secs(e.lastedS)}; the client reconnected ${secs(e.reconnectedAfterS)} later`;
     },
-    evidence: none,
+    evidence: restartLines,
     title: (f) => {
       const e = f.control.session!.endedBefore!;
       return `The radio ${e.how} this client’s control connection after ${secs(e.lastedS)} and the client reconnected ${secs(e.reconnectedAfterS)} later: the radio restarted or dropped the client`;

@@ -11,6 +11,7 @@
  * that stream then, so this one's sender sent less — meters the client unsubscribed, audio of a slice
  * muted or removed (issue 11: a real rate drop is not loss).
  */
+import type { SessionGap } from './session-gaps.js';
 import { HALF_COUNTER, type StreamSilence, type TrackedStream } from './stream-tracker.js';
 
 interface ResolvedSilence extends StreamSilence {
@@ -28,6 +29,8 @@ export interface StreamLoss {
   /** Packets lost per the counter and, across silences, per frame index or time × rate. */
   lost: number;
   silences: ResolvedSilence[];
+  /** The stream's silences across session boundaries, whole: from its last packet before to its first after. */
+  restarts: Array<{ gap: SessionGap; startTs: number; endTs: number }>;
 }
 
 const linkOf = (st: TrackedStream): string => `${st.src.ip}>${st.dst.ip}`;
@@ -117,20 +120,43 @@ function pausedDuring(p: { starts: number[]; maxEnds: number[] } | undefined, g:
   return lo > 0 && p.maxEnds[lo - 1]! > g.startTs;
 }
 
-/** Each stream's loss with its silences resolved (index streams are exact; the others as said above). */
-export function streamLosses(streams: readonly TrackedStream[]): Map<TrackedStream, StreamLoss> {
+/**
+ * Each stream's loss with its silences resolved (index streams are exact; the others as said above). A
+ * silence across a session boundary (session-gaps.ts) is lost only up to the earlier session's end: the
+ * packets due until then, by time × rate, when they were HALF_COUNTER or more (a silence by itself, then an
+ * outage candidate of the earlier session); after it the radio sent nothing and the counter started afresh.
+ */
+export function streamLosses(streams: readonly TrackedStream[], gaps: readonly SessionGap[] = []): Map<TrackedStream, StreamLoss> {
   const out = new Map<TrackedStream, StreamLoss>();
   const pauses = pausesByLink(streams);
   const witnesses = witnessesByLink(streams);
   for (const st of streams) {
     let lost = st.seq.lost + st.moreSilences.extraLost;
-    const silences = st.silences.map((g): ResolvedSilence => {
+    const across = (g: StreamSilence): SessionGap | undefined => gaps.find((x) => x.client === st.dst.ip && g.startTs < x.toTs && g.endTs > x.fromTs);
+    const silences = st.silences.flatMap((g): ResolvedSilence[] => {
+      const gap = across(g);
+      if (gap) {
+        // Packets due strictly between the last one and the end (which is no packet): Δ·rate − ½ on average.
+        // Under HALF_COUNTER periods the time says nothing (a waterfall line's tiles come together, the
+        // last one just before the end) and the counter, restarted, nothing either.
+        const due = (gap.fromTs - g.startTs) * g.pps - 0.5;
+        if (due < HALF_COUNTER) return (lost -= g.counted), [];
+        lost += Math.round(due) - g.counted;
+        return [{ ...g, endTs: gap.fromTs, counted: 0, estimate: Math.round(due), basis: 'time', lost: Math.round(due), paused: false }];
+      }
       const paused = g.basis === 'time' && (g.resumed !== 'steady' || pausedDuring(pauses.get(linkOf(st)), g) || flowedAcross(witnesses.get(linkOf(st)), st, g));
       const n = paused ? g.counted : g.estimate;
       lost += n - g.counted;
-      return { ...g, lost: n, paused };
+      return [{ ...g, lost: n, paused }];
     });
-    out.set(st, { lost, silences });
+    const restarts: StreamLoss['restarts'] = [];
+    for (const g of [...st.silences, ...st.briefSilences]) {
+      const gap = across(g);
+      if (gap) restarts.push({ gap, startTs: g.startTs, endTs: g.endTs });
+      // A brief silence across a boundary: the counter's jump there is the restart's too.
+      if (gap && g.basis === 'counter') lost -= g.counted;
+    }
+    out.set(st, { lost, silences, restarts });
   }
   return out;
 }

@@ -84,6 +84,8 @@ export interface StreamSilence {
   basis: 'index' | 'time' | 'counter';
   /** Index streams only: the index went backwards across it (a new object under the same stream ID). */
   restarted?: boolean;
+  /** The stream's rate before it, packets/s: what a part of it is worth (silences.ts, a session's end inside it). */
+  pps: number;
   /**
    * Time-based only, once HALF_COUNTER packets followed it: 'burst' when they came at least BURST_SPEEDUP
    * times faster than the rate before — a backlog delivered late (a stalled sender or receiver catching
@@ -239,7 +241,7 @@ export class StreamTracker {
     const lost = silent ? silence(st, buf, s, e.ts, gapS * pps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
     // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
     // overtook a late one leaves its counter ahead with no time gap).
-    if (!silent && lost > 0 && gapS * pps >= lost) keepBrief(st, { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter' });
+    if (!silent && lost > 0 && gapS * pps >= lost) keepBrief(st, { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter', pps });
     if (st.pending && ++st.pending.after === HALF_COUNTER) resumed(st, e.ts);
     if (st.packets > 1 && gapS > st.maxGapS) st.maxGapS = gapS;
     if (startsUnit(st, buf, s)) {
@@ -517,7 +519,7 @@ function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slot
   const byTime = slots - 1;
   const index = indexEstimate(st, buf, s, byTime);
   const estimate = index === 'restarted' ? counted : index === undefined ? wholeCycles(counted, byTime, timeBound(byTime)) : wholeCycles(counted, index);
-  const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', ...(index === 'restarted' ? { restarted: true } : {}) };
+  const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', pps: slots / (ts - st.lastTs), ...(index === 'restarted' ? { restarted: true } : {}) };
   keepSilence(st, gap);
   st.pending = gap.basis === 'time' ? { gap, after: 1, periodS: (ts - st.lastTs) / slots } : undefined;
   // The next block starts after the silence; the rate before it stands until that block is whole.

@@ -103,6 +103,7 @@ export function healthyLan(): PathFacts {
       'data:dax': silentClass('DAX', undefined),
     },
     outages: [],
+    restarts: [],
     anyData: true,
     fragNeeded: [],
     beaconModels: [],

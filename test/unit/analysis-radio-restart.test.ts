@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { NetEvent } from '../../src/capture/types.js';
-import { CLIENT, RADIO, lanScenario } from '../helpers/scenario.js';
+import { CLIENT, RADIO, lanScenario, sentPerStream, slots } from '../helpers/scenario.js';
 
 function analyze(events: NetEvent[]): AnalysisReport {
   const a = new Analyzer();
@@ -48,4 +48,59 @@ test('a reset from the radio’s side, the client back 0.5 s later: "reset"', ()
 test('the client itself closing and reconnecting is not the radio ending the session', () => {
   const r = analyze(restart('tcp-close', 'client', 2));
   assert.notEqual(r.hops.find((h) => h.id === 'control')!.rule, 'control-ended-earlier');
+});
+
+/** The last datagram before the cut and the first after the reconnect: the data's real silence, from the construction. */
+function dataSilence(events: NetEvent[]): { fromS: number; lengthS: number } {
+  const t0 = events.reduce((m, e) => Math.min(m, e.ts), Infinity);
+  const udp = events.filter((e) => e.type === 'udp').map((e) => e.ts);
+  const last = Math.max(...udp.filter((ts) => ts < t0 + CUT_S));
+  const first = Math.min(...udp.filter((ts) => ts >= t0 + CUT_S));
+  return { fromS: last - t0, lengthS: first - last };
+}
+
+test('a radio restart loses no packet: the streams are whole (each as sent, lost 0), no outage, and the control evidence names the data’s silence as constructed (fails before: 329 lost in a 0.4-s "brief outage")', () => {
+  const events = restart('tcp-close', 'radio', 2);
+  const r = analyze(events);
+  const sent = sentPerStream(events);
+  for (const st of r.streams) {
+    assert.equal(st.packets, sent.get(Number(st.id)), st.id);
+    assert.equal(st.lost, 0, st.id);
+  }
+  assert.deepEqual(r.outages, []);
+  for (const h of r.hops.filter((x) => x.id.startsWith('data:') && x.id !== 'data:dax')) assert.equal(h.status, 'ok', `${h.id} ${h.rule}`);
+  // 2.5 s: the data stops at the cut (3.5 s) and comes back with the new session's streams 0.5 s after it opened (6.0 s).
+  const { fromS, lengthS } = dataSilence(events);
+  assert.ok(Math.abs(lengthS - 2.5) < 0.02);
+  const line = r.hops.find((h) => h.id === 'control')!.evidence.find((e) => /silent for/.test(e));
+  assert.equal(line?.startsWith(`4 data stream(s) silent for ${lengthS.toFixed(1)} s from t=${fromS.toFixed(1)} s`), true, line);
+});
+
+test('a reconnect that announces another UDP port: the earlier port’s streams are this client’s too, whole, and no other client is named (fails before: read as another client’s data)', () => {
+  const first = lanScenario({ seconds: 8, withAudio: true });
+  const t0 = first[0]!.ts;
+  const cut = t0 + CUT_S;
+  const before = [...first.filter((e) => e.ts < cut), { type: 'tcp-reset', ts: cut, src: RADIO, dst: CLIENT } as NetEvent];
+  const after = lanScenario({ seconds: 5, withAudio: true, udpport: 4992, client: { ...CLIENT, port: CLIENT.port + 1 } }).map((e) => ({ ...e, ts: e.ts + CUT_S + 1 }));
+  const r = analyze([...before, ...after]);
+  assert.equal(r.verdict.rule, 'control-ended-earlier');
+  assert.equal(r.streams.length, 8);
+  for (const st of r.streams) assert.equal(st.lost, 0, st.id);
+  assert.ok(!r.warnings.some((w) => /other clients/.test(w)), r.warnings.join('\n'));
+  for (const h of r.hops.filter((x) => x.id.startsWith('data:') && x.id !== 'data:dax')) assert.equal(h.status, 'ok', `${h.id} ${h.rule}`);
+});
+
+test('loss before the radio ends the session still counts: every stream silent from 2.0 s to the cut is an outage of the earlier session, the meters’ loss as many as were due in it', () => {
+  // The hole covers 1.5 s to the cut (data starts 0.5 s in, so 1.5 s of data time is t = 2.0 s); meters every 36 ms.
+  const first = lanScenario({ seconds: 8, withAudio: true, holes: [{ atS: 1.5, lengthS: 2 }] });
+  const t0 = first[0]!.ts;
+  const cut = t0 + CUT_S;
+  const before = [...first.filter((e) => e.ts < cut), { type: 'tcp-close', ts: cut, src: RADIO, dst: CLIENT } as NetEvent];
+  const after = lanScenario({ seconds: 5, withAudio: true, client: { ...CLIENT, port: CLIENT.port + 1 } }).map((e) => ({ ...e, ts: e.ts + CUT_S + 2 }));
+  const r = analyze([...before, ...after]);
+  const meters = r.streams.find((s) => s.kind === 'meter')!;
+  assert.equal(meters.lost, slots(36, 1500, 1500));
+  const outages = r.outages ?? [];
+  assert.equal(outages.length, 1);
+  assert.ok(Math.abs(outages[0]!.lengthS - 1.5) < 0.05, String(outages[0]!.lengthS));
 });
