@@ -230,6 +230,17 @@ function workingStep(f: PathFacts): MtuStep | undefined {
   return m?.steps.find((s) => s.passed && (m.tested === undefined || s.mtu < m.tested));
 }
 
+/**
+ * A step at the judged run's own setting or above carried the large packets (and none below did, the probe
+ * stopping at its first pass): datagrams as large as the run's, or larger, crossed the path, so the MTU
+ * does not explain the run's missing ones.
+ */
+function passedAtOrAbove(f: PathFacts): MtuStep | undefined {
+  const m = f.mtuSteps;
+  const tested = m?.tested ?? f.clientMtu;
+  return tested === undefined || workingStep(f) ? undefined : m?.steps.find((s) => s.passed && s.mtu >= tested);
+}
+
 /** Not one waterfall packet, of any size, at any step. */
 const noneArrived = (m: MtuStepsFact): boolean => m.steps.every((s) => s.largest === 0);
 /** What the failed steps carried: "not one waterfall packet", "no large waterfall packet", "at most 2 large waterfall packets". */
@@ -1389,15 +1400,37 @@ export const RULES: readonly Rule[] = [
     ],
   },
   {
+    id: 'data-missing-size-passed',
+    hop: 'data:waterfall',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: SILENCE_THRESHOLDS,
+    source: `${MTU_STEP_SOURCE}; a step at the run’s own setting or above that passes carried datagrams as large as the run’s or larger, which an MTU limit would drop too; ${SILENCE_SOURCE}`,
+    when: (f, h) => classSilent(f, cls(f, h)) && f.anyData && passedAtOrAbove(f) !== undefined,
+    summary: (f) => {
+      const p = passedAtOrAbove(f)!;
+      return `no waterfall packet in the run at network_mtu ${f.mtuSteps?.tested ?? f.clientMtu}, yet ${f.mtuSteps!.where} at network_mtu ${p.mtu} ${p.large} large waterfall packets arrived (${datagramBytesAt(p.mtu)}-byte datagrams)`;
+    },
+    evidence: (f, h) => [classSilenceLine(cls(f, h))],
+    title: (f) => {
+      const p = passedAtOrAbove(f)!;
+      return `The radio’s waterfall never arrived in the run, yet at network_mtu ${p.mtu} — the run’s own setting or larger — its large packets did: the path carries packets that size, so the MTU does not explain the run`;
+    },
+    advice: [
+      'Lowering SmartSDR’s MTU is not the fix: packets at least as large as the run’s got through at the step.',
+      'Something held the waterfall back during the run only: a filter or IPS/DPI policy that drops by rate, DSCP or stream and lets a short burst through, a VPN that reconnected, or a pan the radio set up late. Run the diagnosis again and watch whether the waterfall arrives; if it stays away, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) to find the box that drops it.',
+    ],
+  },
+  {
     id: 'data-missing-large',
     hop: 'data:*',
     status: 'blocked',
     cause: 'mtu',
     thresholds: { ...SILENCE_THRESHOLDS, LARGE_PACKET_BYTES, MTU_FLOOR_BYTES },
-    source: `reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6; ${SILENCE_SOURCE}; not when the waterfall's MTU steps or the session's own small network_mtu refute it (data-missing-any-size): ${MTU_STEP_SOURCE}`,
+    source: `reference §8 #8 (the radio sets DF; tunnels drop its ≥ 1 kB packets while small meters pass), §8.1 checkpoint 6; ${SILENCE_SOURCE}; not when the waterfall's MTU steps or the session's own small network_mtu refute it (data-missing-any-size), nor when a step at the run's setting or above passed (data-missing-size-passed): ${MTU_STEP_SOURCE}`,
     when: (f, h) => {
       const c = cls(f, h);
-      return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && mtuRefuted(f));
+      return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && (mtuRefuted(f) || passedAtOrAbove(f) !== undefined));
     },
     summary: () => `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`,
     evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f)],

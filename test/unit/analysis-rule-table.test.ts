@@ -183,10 +183,10 @@ test('a session already at a network_mtu whose datagrams fit a 1280-byte path is
   assert.match(judgeHop(at(1300), 'data:waterfall').evidence[0] ?? '', /^the client’s network_mtu is 1300, so the radio’s largest packets are 1264-byte datagrams, .*not one waterfall packet arrived; smaller classes did/);
   assert.match(judge(at(1300)).verdict.summary, /not even at network_mtu 1300 did one waterfall packet get through/);
   expectRule(at(1317), 'data:waterfall', 'data-missing-large');
-  // A later step that carried the large packets outweighs the run's setting: not refuted.
+  // A later step at the run's own setting that carried the large packets: not refuted, but not the MTU either.
   const passedLater = at(1300);
   passedLater.mtuSteps = { tested: 1300, where: 'after the run', steps: [{ mtu: 1300, large: 30, largest: 1236, passed: true }] };
-  expectRule(passedLater, 'data:waterfall', 'data-missing-large');
+  expectRule(passedLater, 'data:waterfall', 'data-missing-size-passed');
 });
 
 test('an MTU step that passes confirms the MTU: the working setting leads the verdict’s advice, from the judge', () => {
@@ -196,10 +196,17 @@ test('an MTU step that passes confirms the MTU: the working setting leads the ve
   const { verdict } = judge(confirmed);
   assert.equal(verdict.cause, 'mtu');
   assert.match(verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1400 .*large packets at 1450 did not arrive, at 1400 they did/);
-  // A step passing at the run's own setting or above is no MTU to advise (the steps stop at the first pass).
+  // A step passing at the run's own setting or above: packets as large as the run's, or larger (1500 → 1464 B
+  // against 1400 → 1364 B), crossed the path, so the MTU is no cause and no setting is advised (fails before: mtu).
   const above = judge(waterfallGoneThenSteps(1400, [[1500, 30, true]])).verdict;
-  assert.equal(above.cause, 'mtu');
+  assert.equal(above.rule, 'data-missing-size-passed');
+  assert.notEqual(above.cause, 'mtu');
+  assert.match(above.summary, /at network_mtu 1500 — the run’s own setting or larger — its large packets did: .*the MTU does not explain the run/);
   assert.ok(!above.advice.some((a) => /set SmartSDR’s MTU to/.test(a)), above.advice.join(' | '));
+  // At the run's own setting: the same (a boundary: equal is not below).
+  expectRule(waterfallGoneThenSteps(1400, [[1400, 30, true]]), 'data:waterfall', 'data-missing-size-passed');
+  // One below passes first: the MTU, confirmed.
+  expectRule(waterfallGoneThenSteps(1400, [[1399, 30, true]]), 'data:waterfall', 'data-missing-large');
   // The run's setting unknown (a capture that began after it was set): any passing step is the one to use.
   assert.match(judge(waterfallGoneThenSteps(undefined, [[1500, 0, false], [1400, 30, true]])).verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1400 .*large packets at the first setting did not arrive/);
   // The MTU signature of first fragments that never arrive, confirmed by the same step.
