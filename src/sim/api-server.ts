@@ -3,7 +3,7 @@
  * Each connection becomes a Peer of the RadioCore; lines in both directions also go to the recorder.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { TLSSocket, createSecureContext } from 'node:tls';
 import { LineSplitter } from '../api/lines.js';
 import type { Endpoint } from '../capture/types.js';
 import type { RadioCore } from './radio-core.js';
@@ -36,7 +36,8 @@ export function plainIp(ip: string | undefined): string {
 
 export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const sockets = new Set<Socket>();
-  const onSocket = (socket: Socket): void => {
+  /** `raw`: the TCP socket under a TLS one, which sends the resets (see tlsServer). */
+  const onSocket = (socket: Socket, raw: Socket = socket): void => {
     sockets.add(socket);
     socket.setNoDelay(true);
     const client: Endpoint = { ip: plainIp(socket.remoteAddress), port: socket.remotePort ?? 0 };
@@ -69,7 +70,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       close(reset) {
         later(() => {
           if (closed) return;
-          if (reset) socket.resetAndDestroy();
+          if (reset) raw.resetAndDestroy();
           else socket.end();
           finish(reset === true, 'radio');
         });
@@ -87,16 +88,27 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     if (o.resetAfterS !== undefined) {
       resetTimer = setTimeout(() => {
         if (closed) return;
-        socket.resetAndDestroy();
+        raw.resetAndDestroy();
         finish(true, 'radio');
       }, o.resetAfterS * 1000);
     }
   };
-  const server: Server = o.tls
-    ? createTlsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, onSocket)
-    : createServer(onSocket);
-  // A failed handshake (scanner, wrong protocol) must not take the simulator down.
-  server.on('tlsClientError', () => {});
+  const server: Server = o.tls ? tlsServer(o.tls, onSocket) : createServer((socket) => onSocket(socket));
   const port = await listenOn(server, o.port, o.host);
   return { port, close: () => closeServer(server, sockets) };
+}
+
+/**
+ * A TLS server whose connections keep their TCP socket: a TLSSocket cannot send a reset itself (its
+ * resetAndDestroy throws ERR_INVALID_HANDLE_TYPE, Node 20), and the fault tcp-reset over SmartLink needs one.
+ */
+function tlsServer(id: { cert: string; key: string }, onSocket: (socket: Socket, raw: Socket) => void): Server {
+  const secureContext = createSecureContext({ cert: id.cert, key: id.key, minVersion: 'TLSv1.2' });
+  return createServer((raw) => {
+    const socket = new TLSSocket(raw, { isServer: true, secureContext });
+    // A failed handshake (scanner, wrong protocol) must not take the simulator down.
+    raw.on('error', () => undefined);
+    socket.on('error', () => raw.destroy());
+    socket.once('secure', () => onSocket(socket, raw));
+  });
 }

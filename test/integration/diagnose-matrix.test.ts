@@ -123,6 +123,12 @@ const ROWS: Row[] = [
   { mode: 'smartlink', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
   { mode: 'smartlink', fault: 'udp-stop=1', faults: { udpStopAfterS: 1 }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
   { mode: 'smartlink', fault: 'no-ping-reply', faults: { noPingReplyAfterS: 0 }, status: 'degraded', hop: 'control', cause: 'ping-timeout' },
+  {
+    // The simulator resets the TLS connection's TCP socket (it crashed here before: a TLSSocket cannot reset).
+    mode: 'smartlink', fault: 'tcp-reset=2', faults: { tcpResetAfterS: 2 }, status: 'blocked', hop: 'control', cause: 'control-timeout',
+    alsoRecording: true,
+    also: (r) => assert.match(r.verdict.summary, /^The control connection \(TLS, SmartLink\) was reset from the radio’s side after 2\.\d s, with the session up/),
+  },
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'flexpath-matrix-'));
