@@ -541,6 +541,13 @@ const lossy = (f: PathFacts, h: HopId, c: ClassFacts): boolean => c.packets > 0 
 function lossBesideOutages(f: PathFacts): string | undefined {
   return pathLossy(f) ? `and besides ${outagesSeen(f).length === 1 ? 'it' : 'them'} ${pct(lossFraction(pooledLoss(f)))} of the packets are lost at random at other times` : undefined;
 }
+/**
+ * An MTU rule's headline when the other classes also lose packets at random (the pooled loss test, the
+ * black-holed class out of the pool): the MTU explains only the large packets, the rest is a second fault.
+ */
+function mtuTitle(f: PathFacts): string {
+  return `${ADVICE.mtu.title}${pathLossy(f) ? `; besides, ${pct(lossFraction(pooledLoss(f)))} of the other classes’ packets are lost at random` : ''}`;
+}
 function pathLossy(f: PathFacts): boolean {
   const { lost, packets } = pooledLoss(f);
   return lossDegrades(lost, packets, f.mode);
@@ -1434,6 +1441,7 @@ export const RULES: readonly Rule[] = [
     },
     summary: () => `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`,
     evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f)],
+    title: mtuTitle,
   },
   {
     id: 'data-missing',
@@ -1470,6 +1478,7 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => firstFragmentsMissing(f, cls(f, h)),
     summary: (f, h) => noFrameWhy(cls(f, h)),
     evidence: (f) => [...mtuConfirmedLines(f), ...fragNeededLines(f)],
+    title: mtuTitle,
   },
   {
     id: 'data-frames-lost-rate-limit',

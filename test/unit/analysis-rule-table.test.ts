@@ -411,6 +411,30 @@ test('a class black-holed by the MTU (no first fragment) is not the heavy class 
   assert.equal(judge(f).verdict.cause, 'mtu');
 });
 
+test('an MTU verdict with random loss besides: the headline names both when the other classes’ pooled loss is significant (the black-holed class out of the pool)', () => {
+  // The waterfall black-holed (21 tail fragments, 1060 lost: no part of the pool); the meters, 2000 sent,
+  // lose k — the pool is the meters alone (the FFT's frames all complete): λ = 0.1 % × 2000 = 2,
+  // P(X ≥ 7) = 0.0045 < α = 1 % → besides; P(X ≥ 6) = 0.017 → not. 7 of 2000 = 0.35 %.
+  const f = (k: number): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 21, lost: 1060, framesComplete: 0, framesBroken: 21, neverFirstFragment: true };
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: k, packets: 2000 - k };
+    });
+  const both = judge(f(7)).verdict;
+  assert.equal(both.rule, 'data-first-fragments-missing');
+  assert.match(both.summary, /the path MTU is too small; besides, 0\.35 % of the other classes’ packets are lost at random \(hop data:waterfall: blocked\)/);
+  const alone = judge(f(6)).verdict;
+  assert.equal(alone.rule, 'data-first-fragments-missing');
+  assert.doesNotMatch(alone.summary, /besides/);
+  // The waterfall never arriving at all (data-missing-large): the same words.
+  const silent = bend((x) => {
+    x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 5, 100), expectsLarge: true };
+    x.data['data:meter'] = { ...x.data['data:meter'], lost: 7, packets: 1993 };
+  });
+  assert.equal(judge(silent).verdict.rule, 'data-missing-large');
+  assert.match(judge(silent).verdict.summary, /; besides, 0\.35 % of the other classes’ packets are lost at random/);
+});
+
 test('rate limit with random loss besides: the headline names the limit and, when the lightest class loses significantly too, that loss', () => {
   // Heavy (waterfall) 100 of 1000 lost; the meters, 2000 received, lose k: their own loss test against
   // the tolerated 0.1 % over the 2000 sent, λ = 2: P(X ≥ 6) = 0.017 ≥ α, P(X ≥ 7) = 0.0045 < α.
