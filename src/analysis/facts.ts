@@ -789,7 +789,7 @@ function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e
     f.framesBroken += st.frames?.broken ?? 0;
     // Frames still being assembled are not yet missing: judged live, the newest lines of a path that
     // reorders are always in flight (netlab relay-jitter: 81 of 83 complete, the other 2 still arriving).
-    if (st.firstIndex !== undefined && st.maxIndex !== undefined) f.framesSent += st.maxIndex - st.firstIndex + 1 - (st.frames?.open ?? 0);
+    if (st.firstIndex !== undefined && st.maxIndex !== undefined) f.framesSent += st.indicesBefore + st.maxIndex - st.firstIndex + 1 - (st.frames?.open ?? 0);
     f.jitterS = Math.max(f.jitterS, st.jitterS);
   }
   const stopped = e ? silence(streams, s, e.until ?? src.now) : undefined;

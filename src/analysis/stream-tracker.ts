@@ -166,6 +166,8 @@ export interface TrackedStream {
   /** Lowest and highest FFT frame index / waterfall timecode seen: how many frames the radio sent. */
   firstIndex?: number;
   maxIndex?: number;
+  /** Frames the objects before an index restart sent (their index spans): the span above is the current object's. */
+  indicesBefore: number;
   series: SecondBucket[];
   lastIat: number;
   /** Rate measurement: packets and start of the current block, rate of the last whole block (0: none yet). */
@@ -337,6 +339,7 @@ export class StreamTracker {
       maxBinsPerPacket: undefined,
       firstIndex: undefined,
       maxIndex: undefined,
+      indicesBefore: 0,
       series: [],
       lastIat: 0,
       blockPackets: 0,
@@ -521,11 +524,20 @@ function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slot
   const estimate = index === 'restarted' ? counted : index === undefined ? wholeCycles(counted, byTime, timeBound(byTime)) : wholeCycles(counted, index);
   const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', pps: slots / (ts - st.lastTs), ...(index === 'restarted' ? { restarted: true } : {}) };
   keepSilence(st, gap);
+  // A new object under this stream ID (a pan made again after a restart): its frames are counted afresh.
+  if (index === 'restarted') restartIndex(st);
   st.pending = gap.basis === 'time' ? { gap, after: 1, periodS: (ts - st.lastTs) / slots } : undefined;
   // The next block starts after the silence; the rate before it stands until that block is whole.
   st.blockPackets = 1;
   st.blockStartTs = ts;
   return gap.basis === 'index' ? estimate : counted;
+}
+
+function restartIndex(st: TrackedStream): void {
+  if (st.firstIndex !== undefined && st.maxIndex !== undefined) st.indicesBefore += st.maxIndex - st.firstIndex + 1;
+  st.firstIndex = undefined;
+  st.maxIndex = undefined;
+  st.frames?.finish();
 }
 
 const lossless = (g: StreamSilence): boolean => g.estimate === 0 && g.counted === 0;

@@ -169,10 +169,16 @@ class FragmentAssembler<M> {
     return p;
   }
 
-  /** End of input: every frame still open is broken. */
+  /**
+   * End of input, or of the object under this stream ID (its index went back: a new pan after a restart):
+   * every frame still open is broken, and what follows is indexed afresh — else a new object's indices,
+   * far behind the newest, would all be ignored as stale until they caught up.
+   */
   finish(): void {
     this.broken += this.pending.length;
     while (this.pending.length > 0) this.close(this.pending.length - 1);
+    this.newest = undefined;
+    this.done.fill(-1);
   }
 
   /** Position of frame `index` among the open ones, or -1; the newest are the likeliest, so from the end. */

@@ -104,3 +104,13 @@ test('loss before the radio ends the session still counts: every stream silent f
   assert.equal(outages.length, 1);
   assert.ok(Math.abs(outages[0]!.lengthS - 1.5) < 0.05, String(outages[0]!.lengthS));
 });
+
+test('the pan made again after the restart counts its frames afresh: every waterfall line and FFT frame of both sessions complete, as constructed (fails before: the new lines 0…59, behind the old newest index, were ignored as stale)', () => {
+  const r = analyze(restart('tcp-close', 'radio', 2));
+  // Lines every 50 ms and FFT frames every 40 ms of data time: session 1 sends until the cut (3.0 s of
+  // data), session 2 for 4.5 s (5 s less its 0.5-s setup).
+  const lines = slots(50, 0, 3000) + slots(50, 0, 4500);
+  const frames = slots(40, 0, 3000) + slots(40, 0, 4500);
+  assert.ok(r.hops.find((h) => h.id === 'data:waterfall')!.evidence.includes(`${lines} complete lines, 0 broken`));
+  assert.ok(r.hops.find((h) => h.id === 'data:panadapter')!.evidence.includes(`${frames} complete frames, 0 broken`));
+});
