@@ -177,7 +177,7 @@ export interface OutageFact {
 }
 
 /** The client's session ended and its next began: the data's silence across it (session-gaps.ts). */
-export interface RestartFact {
+interface RestartFact {
   /** Seconds after the first event of the evidence: the session's end, the next one's first packet. */
   sessionEndS: number;
   nextSessionS: number;

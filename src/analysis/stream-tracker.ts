@@ -187,6 +187,11 @@ export interface TrackedStream {
   moreSilences: { count: number; extraLost: number };
   /** A time-based silence waiting for the packets after it (see StreamSilence.resumed). */
   pending: { gap: StreamSilence; after: number; periodS: number } | undefined;
+  /**
+   * Brief silences of the last HALF_COUNTER packets, with the counts each reported missing: a late
+   * packet with one of them takes one back (at most HALF_COUNTER entries, one per packet).
+   */
+  briefOpen: Array<{ gap: StreamSilence; missing: number; after: number }>;
 }
 
 export type FftTap = (stream: TrackedStream, frame: FftFrame) => void;
@@ -240,10 +245,17 @@ export class StreamTracker {
     const gapS = e.ts - st.lastTs;
     const pps = st.packets > 1 ? currentRate(st) || (this.announced?.(st) ?? 0) : 0;
     const silent = pps > 0 && gapS * pps - 1 >= HALF_COUNTER;
+    const lateBefore = st.seq.outOfOrder;
     const lost = silent ? silence(st, buf, s, e.ts, gapS * pps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
+    ageBrief(st);
+    if (st.seq.outOfOrder > lateBefore) takeBackBrief(st, s.packetCount);
     // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
     // overtook a late one leaves its counter ahead with no time gap).
-    if (!silent && lost > 0 && gapS * pps >= lost) keepBrief(st, { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter', pps });
+    if (!silent && lost > 0 && gapS * pps >= lost) {
+      const gap: StreamSilence = { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter', pps };
+      keepBrief(st, gap);
+      st.briefOpen.push({ gap, missing: countsBefore(s.packetCount, lost), after: 0 });
+    }
     if (st.pending && ++st.pending.after === HALF_COUNTER) resumed(st, e.ts);
     if (st.packets > 1 && gapS > st.maxGapS) st.maxGapS = gapS;
     if (startsUnit(st, buf, s)) {
@@ -349,6 +361,7 @@ export class StreamTracker {
       lastBin: 0,
       silences: [],
       briefSilences: [],
+      briefOpen: [],
       moreSilences: { count: 0, extraLost: 0 },
       pending: undefined,
     };
@@ -394,7 +407,7 @@ export class StreamTracker {
       if (u16be(buf, p + FFT_FIELD.binSize) !== FFT_BIN_SIZE || startBin + numBins > totalBins || FFT_SUBHEADER + numBins * FFT_BIN_SIZE > room) {
         return this.payloadError(st, 'FFT sub-header inconsistent with the packet');
       }
-      this.noteWidth(st, totalBins, numBins);
+      this.noteWidth(st, totalBins, startBin, numBins);
       (st.frames as FftFrameAssembler).count(frameIndex, startBin, numBins, totalBins);
       if (!wantBins) return;
       const decoded = decodeForTap(buf);
@@ -412,7 +425,7 @@ export class StreamTracker {
     if (firstBin + width > totalBins || WATERFALL_SUBHEADER + width * height * 2 > room) {
       return this.payloadError(st, 'waterfall tile header inconsistent with the packet');
     }
-    this.noteWidth(st, totalBins, width);
+    this.noteWidth(st, totalBins, firstBin, width);
     (st.frames as WaterfallLineAssembler).count(timecode, firstBin, width, height, totalBins);
     if (wantBins) {
       const decoded = decodeForTap(buf);
@@ -421,9 +434,16 @@ export class StreamTracker {
     }
   }
 
-  private noteWidth(st: TrackedStream, total: number, perPacket: number): void {
+  /**
+   * Only a packet that is not its frame's last shows how many bins the radio puts in each: the last one
+   * holds what is left (reference §3.2: 3360 bins as 4 × 684 + 1 × 624). Read from a short last tile that
+   * arrived first (reordered, or its line's others lost), the simulator's 5 × 659 + 65 made 52 tiles a
+   * line, a rate 10 times too high, and 10 ms between two tiles a silence with 14 "lost".
+   */
+  private noteWidth(st: TrackedStream, total: number, firstBin: number, bins: number): void {
     st.frameWidth = total;
-    if (perPacket > (st.maxBinsPerPacket ?? 0)) st.maxBinsPerPacket = perPacket;
+    const notLast = firstBin + bins < total || firstBin === 0;
+    if (notLast && bins > (st.maxBinsPerPacket ?? 0)) st.maxBinsPerPacket = bins;
   }
 
   private payloadError(st: TrackedStream, message: string): void {
@@ -570,6 +590,41 @@ function keepBrief(st: TrackedStream, gap: StreamSilence): void {
   let least = 0;
   for (let i = 1; i < list.length; i++) if (list[i]!.counted < list[least]!.counted) least = i;
   if (gap.counted > list[least]!.counted) list[least] = gap;
+}
+
+/** Bit c set for each of the `n` counts just before `count` (mod 16): those a jump to it reported missing. */
+function countsBefore(count: number, n: number): number {
+  let mask = 0;
+  for (let back = 1; back <= n && back < 16; back++) mask |= 1 << ((count - back) & 15);
+  return mask;
+}
+
+/**
+ * A brief silence stays open for HALF_COUNTER packets: as long as the sequence tracker still takes a
+ * late packet back (less than half the counter behind, sequence.ts), so can the silence.
+ */
+function ageBrief(st: TrackedStream): void {
+  const open = st.briefOpen;
+  for (const o of open) o.after++;
+  while (open.length > 0 && open[0]!.after > HALF_COUNTER) open.shift();
+}
+
+/**
+ * A late packet the counter had reported missing: the brief silence that reported it lost one fewer,
+ * and one left with none lost was no silence but packets overtaken (40 ms of jitter on 100/s audio:
+ * the counter's jumps, taken back a packet later, read as silences of every stream at once — an outage).
+ */
+function takeBackBrief(st: TrackedStream, count: number): void {
+  const bit = 1 << count;
+  const o = st.briefOpen.find((x) => x.missing & bit);
+  if (!o) return;
+  o.missing &= ~bit;
+  o.gap.counted--;
+  o.gap.estimate--;
+  if (o.gap.counted > 0) return;
+  const i = st.briefSilences.indexOf(o.gap);
+  if (i >= 0) st.briefSilences.splice(i, 1);
+  st.briefOpen.splice(st.briefOpen.indexOf(o), 1);
 }
 
 /** HALF_COUNTER packets have followed a time-based silence: a backlog in a burst, or the stream's own pace. */
