@@ -115,6 +115,12 @@ function describeClass(c: ClassFacts, units: string): string[] {
         (st.jitterMs !== undefined ? `, jitter ${st.jitterMs.toFixed(1)} ms` : ''),
     );
   }
+  for (const st of c.streams) {
+    for (const r of st.remade ?? []) {
+      const how = r.mark === 'index' ? 'a pan’s frame index started again' : 'every silent stream’s counter came back at 0';
+      out.push(`${st.id} silent for ${secs(r.silentS)} from t=${secs(r.atS)}, then made anew (${how}) with no control line about it: the radio made its streams again, not counted as loss`);
+    }
+  }
   if (c.framesComplete + c.framesBroken > 0) out.push(`${c.framesComplete} complete ${units}, ${c.framesBroken} broken`);
   // What arrived tells more than what was asked for: the request follows the measurements.
   if (c.requested) out.push(`requested: ${c.requested.by.join('; ')}`);

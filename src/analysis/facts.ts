@@ -19,7 +19,7 @@ import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
 import type { MtuStep } from './mtu-phases.js';
 import { type SessionGap, sessionChain, sessionGaps } from './session-gaps.js';
-import { type Outage, type StreamLoss, pathOutages, streamLosses } from './silences.js';
+import { type Outage, type RestartMark, type StreamLoss, pathOutages, streamLosses } from './silences.js';
 import { type TrackedStream, isFlexStream } from './stream-tracker.js';
 
 /** What the analyzer hands over: the trackers and how the session is being judged. */
@@ -94,6 +94,8 @@ interface StreamFacts {
   duplicates: number;
   /** Smoothed inter-arrival variation, ms; only where more than two units arrived. */
   jitterMs?: number;
+  /** Its silences while the control stayed up after which it came back made anew (silences.ts dataRestarts): no loss. */
+  remade?: Array<{ atS: number; silentS: number; mark: RestartMark }>;
 }
 
 /** One data class (a data:* hop) as the client saw it. */
@@ -526,7 +528,7 @@ export function deriveFacts(src: FactSources): PathFacts {
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
     const streams = judged.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
-    classes[id] = classFacts(src, id, streams, exp.get(id), s, losses);
+    classes[id] = classFacts(src, id, streams, exp.get(id), s, losses, t0);
   }
   const icmp = (i: ControlTracker['icmp'][number]): IcmpFact => ({
     reason: i.reason,
@@ -711,7 +713,7 @@ function restartFacts(
   return gaps
     .filter((g) => chain.includes(g.before))
     .flatMap((g) => {
-      const spans = toClient.flatMap((st) => (losses.get(st)?.restarts ?? []).filter((r) => r.gap === g));
+      const spans = toClient.flatMap((st) => (losses.get(st)?.restarts ?? []).filter((r) => r.by === 'session' && r.gap === g));
       if (spans.length === 0) return [];
       const start = Math.max(...spans.map((x) => x.startTs));
       const end = Math.min(...spans.map((x) => x.endTs));
@@ -756,13 +758,21 @@ function outageFacts(src: FactSources, chain: readonly ControlSession[], sides: 
   });
 }
 
-function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e: Expectation | undefined, s: ControlSession | undefined, losses: Map<TrackedStream, StreamLoss>): ClassFacts {
+function classFacts(
+  src: FactSources,
+  id: DataHopId,
+  streams: TrackedStream[],
+  e: Expectation | undefined,
+  s: ControlSession | undefined,
+  losses: Map<TrackedStream, StreamLoss>,
+  t0: number,
+): ClassFacts {
   const def = DATA_CLASSES[id];
   const lostOf = (st: TrackedStream): number => losses.get(st)?.lost ?? st.seq.lost;
   const f: ClassFacts = {
     label: def.label,
     unit: def.unit,
-    streams: streams.map((st) => streamFacts(src, st, lostOf(st))),
+    streams: streams.map((st) => streamFacts(src, st, losses.get(st), t0)),
     packets: 0,
     lost: 0,
     outOfOrder: 0,
@@ -797,7 +807,8 @@ function classFacts(src: FactSources, id: DataHopId, streams: TrackedStream[], e
   return f;
 }
 
-function streamFacts(src: FactSources, st: TrackedStream, lost: number): StreamFacts {
+function streamFacts(src: FactSources, st: TrackedStream, loss: StreamLoss | undefined, t0: number): StreamFacts {
+  const remade = (loss?.restarts ?? []).flatMap((r) => (r.by === 'data' ? [{ atS: r.startTs - t0, silentS: r.endTs - r.startTs, mark: r.mark }] : []));
   const x = expectedRate(src.kindOf(st), { ...(st.audioFormat ? { audioFormat: st.audioFormat } : {}), ...(st.sampleRate ? { sampleRate: st.sampleRate } : {}), ...panOpts(src.control, st) });
   return {
     id: formatStreamId(st.streamId),
@@ -808,10 +819,11 @@ function streamFacts(src: FactSources, st: TrackedStream, lost: number): StreamF
     ...(x ? { expectedPps: x.pps } : {}),
     minSize: st.minSize,
     maxSize: st.maxSize,
-    lost,
+    lost: loss?.lost ?? st.seq.lost,
     outOfOrder: st.seq.outOfOrder,
     duplicates: st.seq.duplicates,
     ...(st.units > 2 ? { jitterMs: st.jitterS * 1000 } : {}),
+    ...(remade.length > 0 ? { remade } : {}),
   };
 }
 

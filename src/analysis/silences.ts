@@ -29,9 +29,17 @@ export interface StreamLoss {
   /** Packets lost per the counter and, across silences, per frame index or time × rate. */
   lost: number;
   silences: ResolvedSilence[];
-  /** The stream's silences across session boundaries, whole: from its last packet before to its first after. */
-  restarts: Array<{ gap: SessionGap; startTs: number; endTs: number }>;
+  /**
+   * The stream's silences that were a restart, whole (from its last packet before to its first after), no
+   * loss: across a session boundary (session-gaps.ts), or streams made anew with no control change (dataRestarts).
+   */
+  restarts: StreamRestart[];
 }
+
+/** How the data shows its streams were made anew with no control change (dataRestarts). */
+export type RestartMark = 'index' | 'counter';
+
+type StreamRestart = { startTs: number; endTs: number } & ({ by: 'session'; gap: SessionGap } | { by: 'data'; mark: RestartMark });
 
 const linkOf = (st: TrackedStream): string => `${st.src.ip}>${st.dst.ip}`;
 
@@ -130,10 +138,20 @@ export function streamLosses(streams: readonly TrackedStream[], gaps: readonly S
   const out = new Map<TrackedStream, StreamLoss>();
   const pauses = pausesByLink(streams);
   const witnesses = witnessesByLink(streams);
+  const acrossGap = (st: TrackedStream, g: StreamSilence): SessionGap | undefined => gaps.find((x) => x.client === st.dst.ip && g.startTs < x.toTs && g.endTs > x.fromTs);
+  const remade = dataRestarts(streams, acrossGap);
   for (const st of streams) {
     let lost = st.seq.lost + st.moreSilences.extraLost;
-    const across = (g: StreamSilence): SessionGap | undefined => gaps.find((x) => x.client === st.dst.ip && g.startTs < x.toTs && g.endTs > x.fromTs);
+    const across = (g: StreamSilence): SessionGap | undefined => acrossGap(st, g);
+    const restarts: StreamRestart[] = [];
     const silences = st.silences.flatMap((g): ResolvedSilence[] => {
+      const mark = remade.get(g);
+      if (mark) {
+        // The counter (and frame index) started afresh: its jump across counts nothing, and nothing was due.
+        lost -= g.counted;
+        restarts.push({ by: 'data', mark, startTs: g.startTs, endTs: g.endTs });
+        return [];
+      }
       const gap = across(g);
       if (gap) {
         // Packets due strictly between the last one and the end (which is no packet): Δ·rate − ½ on average.
@@ -149,16 +167,87 @@ export function streamLosses(streams: readonly TrackedStream[], gaps: readonly S
       lost += n - g.counted;
       return [{ ...g, lost: n, paused }];
     });
-    const restarts: StreamLoss['restarts'] = [];
     for (const g of [...st.silences, ...st.briefSilences]) {
       const gap = across(g);
-      if (gap) restarts.push({ gap, startTs: g.startTs, endTs: g.endTs });
+      if (gap) restarts.push({ by: 'session', gap, startTs: g.startTs, endTs: g.endTs });
       // A brief silence across a boundary: the counter's jump there is the restart's too.
       if (gap && g.basis === 'counter') lost -= g.counted;
+    }
+    for (const g of st.briefSilences) {
+      const mark = remade.get(g);
+      if (!mark || across(g)) continue;
+      lost -= g.counted;
+      restarts.push({ by: 'data', mark, startTs: g.startTs, endTs: g.endTs });
     }
     out.set(st, { lost, silences, restarts });
   }
   return out;
+}
+
+/**
+ * Streams of one radio to one client made anew while the control connection stayed up (no control line
+ * says so: a radio that restarted its streams, the control channel not in the capture): every silent
+ * stream of the link silent at once, then back with what a new object starts with. Which data marks that:
+ * - An FFT/waterfall frame index that went back or leapt (StreamSilence.restarted): a new pan. One that
+ *   went on across the silence says the same objects kept sending and the path lost them: no restart.
+ * - Without a frame index (meters, audio): the 4-bit counter of every silent stream back at 0, on
+ *   MIN_COUNTER_STREAMS streams or more. FlexRadio's own sender code starts its sequences at 0
+ *   (waveform-sdk vita.c: data_sequence = meter_sequence = 0 when its VITA engine starts); that the radio's
+ *   firmware does the same for its streams is UNCONFIRMED, so a restart whose counters do not start at 0
+ *   stays an outage (the old reading), never the other way round.
+ * Not a mark: the streams resuming together (an outage's end does that too), nor the VITA-49 timestamps —
+ * the integer one is the sender's UTC seconds and the fractional one 0 on the radio's streams (reference
+ * §1.5; waveform-sdk vita.c: time(NULL), 0), so both read the same across an outage and a restart.
+ * Returns the silences (and the brief ones of the link's slow streams within the stretch) that are such a restart.
+ */
+function dataRestarts(streams: readonly TrackedStream[], acrossGap: (st: TrackedStream, g: StreamSilence) => SessionGap | undefined): Map<StreamSilence, RestartMark> {
+  const byLink = new Map<string, Array<{ stream: TrackedStream; g: StreamSilence }>>();
+  for (const st of streams) {
+    if (st.classKind === 'discovery') continue;
+    for (const g of st.silences) {
+      if (acrossGap(st, g)) continue;
+      const list = byLink.get(linkOf(st)) ?? [];
+      list.push({ stream: st, g });
+      byLink.set(linkOf(st), list);
+    }
+  }
+  const out = new Map<StreamSilence, RestartMark>();
+  for (const [link, list] of byLink) {
+    list.sort((a, b) => a.g.startTs - b.g.startTs);
+    for (let i = 0; i < list.length; ) {
+      let end = list[i]!.g.endTs;
+      let j = i + 1;
+      for (; j < list.length && list[j]!.g.startTs < end; j++) end = Math.max(end, list[j]!.g.endTs);
+      const cluster = list.slice(i, j);
+      i = j;
+      const from = Math.max(...cluster.map((m) => m.g.startTs));
+      const to = Math.min(...cluster.map((m) => m.g.endTs));
+      // Every stream of it silent at once, each once: one stretch, not silences that merely chain.
+      if (to <= from || new Set(cluster.map((m) => m.stream)).size < cluster.length) continue;
+      const mark = restartMark(cluster.map((m) => m.g));
+      if (!mark) continue;
+      for (const m of cluster) out.set(m.g, mark);
+      for (const st of streams) {
+        if (linkOf(st) !== link) continue;
+        for (const b of st.briefSilences) if (b.startTs < to && b.endTs > from) out.set(b, mark);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Streams whose counters all came back at 0 before a silence counts as a restart: under an outage each
+ * stream's first count after it is (last + 1 + lost) mod 16, any of 16 values, so k streams at 0 by chance
+ * is 16^-k — 0.4 % for two (arithmetic); one stream alone (1 in 16) says nothing.
+ */
+const MIN_COUNTER_STREAMS = 2;
+
+function restartMark(members: readonly StreamSilence[]): RestartMark | undefined {
+  const index = members.filter((g) => g.basis === 'index');
+  if (index.some((g) => !g.restarted)) return undefined;
+  if (index.length > 0) return 'index';
+  return members.length >= MIN_COUNTER_STREAMS && members.every((g) => g.countAfter === 0) ? 'counter' : undefined;
 }
 
 interface OutageStream {

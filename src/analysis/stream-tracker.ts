@@ -86,6 +86,8 @@ export interface StreamSilence {
   restarted?: boolean;
   /** The stream's rate before it, packets/s: what a part of it is worth (silences.ts, a session's end inside it). */
   pps: number;
+  /** The 4-bit count of the first packet after it: 0 on every stream of a radio at once marks streams made anew (silences.ts). */
+  countAfter: number;
   /**
    * Time-based only, once HALF_COUNTER packets followed it: 'burst' when they came at least BURST_SPEEDUP
    * times faster than the rate before — a backlog delivered late (a stalled sender or receiver catching
@@ -252,7 +254,7 @@ export class StreamTracker {
     // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
     // overtook a late one leaves its counter ahead with no time gap).
     if (!silent && lost > 0 && gapS * pps >= lost) {
-      const gap: StreamSilence = { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter', pps };
+      const gap: StreamSilence = { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter', pps, countAfter: s.packetCount };
       keepBrief(st, gap);
       st.briefOpen.push({ gap, missing: countsBefore(s.packetCount, lost), after: 0 });
     }
@@ -542,7 +544,7 @@ function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slot
   const byTime = slots - 1;
   const index = indexEstimate(st, buf, s, byTime);
   const estimate = index === 'restarted' ? counted : index === undefined ? wholeCycles(counted, byTime, timeBound(byTime)) : wholeCycles(counted, index);
-  const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', pps: slots / (ts - st.lastTs), ...(index === 'restarted' ? { restarted: true } : {}) };
+  const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', pps: slots / (ts - st.lastTs), countAfter: s.packetCount, ...(index === 'restarted' ? { restarted: true } : {}) };
   keepSilence(st, gap);
   // A new object under this stream ID (a pan made again after a restart): its frames are counted afresh.
   if (index === 'restarted') restartIndex(st);

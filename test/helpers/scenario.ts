@@ -60,6 +60,15 @@ export interface ScenarioOptions {
   pauses?: Array<{ atS: number; lengthS: number; audioOnly?: boolean }>;
   /** The pan's FFT and waterfall start this many seconds after the other streams (the radio sets it up later). */
   panFromS?: number;
+  /** No panadapter at all (none created, no FFT or waterfall): a client with meters and audio only. */
+  noPan?: boolean;
+  /**
+   * The radio's streams stop at `atS` after the data starts and are made anew `lengthS` later, while the
+   * control connection stays up (no control line about it): nothing is sent in between, and every stream's
+   * 4-bit counter, the FFT frame index and the waterfall timecode start again at 0, as a FlexRadio sender's
+   * sequences do when it starts (waveform-sdk vita.c: data_sequence = meter_sequence = 0).
+   */
+  restarts?: Array<{ atS: number; lengthS: number }>;
 }
 
 /** Send slots k·periodMs (k = 0, 1, …) inside [atMs, atMs + lengthMs): lanScenario sends one unit per slot (ms after the data starts). */
@@ -104,10 +113,12 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     toClient(t0 + 0.07, 'R3|0|');
     toRadio(t0 + 0.08, `C4|client udpport ${udpport}`);
     toClient(t0 + 0.09, 'R4|0|');
-    toRadio(t0 + 0.1, 'C5|display panafall create x=50 y=20');
-    toClient(t0 + 0.12, 'S3621C7F5|display pan 0x40000000 client_handle=0x3621C7F5 x_pixels=50 y_pixels=20 center=14.100000 bandwidth=0.200000 min_dbm=-135.00 max_dbm=-40.00 fps=25 waterfall=0x42000000');
-    toClient(t0 + 0.12, 'S3621C7F5|display waterfall 0x42000000 client_handle=0x3621C7F5 x_pixels=50 center=14.100000 bandwidth=0.200000 line_duration=50 panadapter=0x40000000');
-    toClient(t0 + 0.13, 'R5|0|0x40000000,0x42000000');
+    if (!o.noPan) {
+      toRadio(t0 + 0.1, 'C5|display panafall create x=50 y=20');
+      toClient(t0 + 0.12, 'S3621C7F5|display pan 0x40000000 client_handle=0x3621C7F5 x_pixels=50 y_pixels=20 center=14.100000 bandwidth=0.200000 min_dbm=-135.00 max_dbm=-40.00 fps=25 waterfall=0x42000000');
+      toClient(t0 + 0.12, 'S3621C7F5|display waterfall 0x42000000 client_handle=0x3621C7F5 x_pixels=50 center=14.100000 bandwidth=0.200000 line_duration=50 panadapter=0x40000000');
+      toClient(t0 + 0.13, 'R5|0|0x40000000,0x42000000');
+    }
     if (o.withAudio) {
       toRadio(t0 + 0.14, 'C6|stream create type=remote_audio_rx compression=opus');
       toClient(t0 + 0.15, 'S3621C7F5|stream 0x04000009 type=remote_audio_rx compression=OPUS client_handle=0x3621C7F5 ip=192.168.10.20');
@@ -138,8 +149,18 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     let nextMeterMs = 0;
     const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + (o.audioMuted.lengthS ?? Infinity)) * 1000;
     const paused = (ms: number, audio: boolean): number => (o.pauses ?? []).reduce((s, p) => (ms >= p.atS * 1000 && (audio || !p.audioOnly) ? s + p.lengthS : s), 0);
-    const panFromMs = (o.panFromS ?? 0) * 1000;
+    const panFromMs = o.noPan ? Infinity : (o.panFromS ?? 0) * 1000;
+    const restarts = (o.restarts ?? []).map((r) => ({ fromMs: Math.round(r.atS * 1000), toMs: Math.round((r.atS + r.lengthS) * 1000) }));
+    // Data time at which the current senders started: the schedules and the waterfall timecode count from it.
+    let epochMs = 0;
     for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {
+      if (restarts.some((r) => ms >= r.fromMs && ms < r.toMs)) continue;
+      if (restarts.some((r) => ms === r.toMs)) {
+        epochMs = ms;
+        nextMeterMs = ms;
+        Object.assign(counts, { meter: 0, fft: 0, wf: 0, opus: 0 });
+      }
+      const rel = ms - epochMs;
       const ts = setupEnd + ms / 1000 + paused(ms, false);
       const fftEvery = o.fftSlowAfterS !== undefined && ms >= o.fftSlowAfterS * 1000 ? 500 : 40;
       if (ms === nextMeterMs) {
@@ -149,14 +170,16 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
         counts.meter++;
       }
       // One packet per frame: the frame index counts frames as the packet counter does (mod 16).
-      if (ms >= panFromMs && ms % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
-      if (ms >= panFromMs && ms % 50 === 0) {
+      if (ms >= panFromMs && rel % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
+      if (ms >= panFromMs && rel % 50 === 0) {
+        // Without a restart the timecode is ms / 50 (the pan may start late: panFromS); after one, lines from 0.
+        const timecode = (epochMs === 0 ? ms : rel) / 50;
         for (let tile = 0; tile < 5; tile++) {
           const width = tile === 4 ? 624 : 684;
-          data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, ms / 50, tile * 684, width, 3360) });
+          data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, timecode, tile * 684, width, 3360) });
         }
       }
-      if (o.withAudio && ms % 10 === 0 && !muted(ms)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
+      if (o.withAudio && rel % 10 === 0 && !muted(ms)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
     }
     if (o.reorderEvery) {
       for (let i = o.reorderEvery; i + 1 < data.length; i += o.reorderEvery) {

@@ -1,0 +1,67 @@
+/**
+ * A radio whose streams are made anew while the client's control connection stays up (no control line
+ * about it): every stream silent for the same stretch, then back with its counter (and frame index) from 0.
+ * Beside each, a real outage of the same stretch with the same streams (the path drops everything, the
+ * radio's counters go on): that must stay an outage with the loss the construction says, so no silence is
+ * called a restart for being a silence. Scenario: test/helpers/scenario.ts (`restarts`, `holes`).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import type { NetEvent } from '../../src/capture/types.js';
+import { type ScenarioOptions, lanScenario, sentPerStream, slots } from '../helpers/scenario.js';
+
+function analyze(events: NetEvent[]): AnalysisReport {
+  const a = new Analyzer();
+  for (const e of events) a.feed(e);
+  a.finish();
+  return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+}
+
+// Data time 2.0 s to 3.5 s (the data starts 0.5 s into the capture); 8 s of capture.
+const SILENCE = { atS: 2, lengthS: 1.5 };
+const KIND_PERIOD_MS = { meter: 36, audio: 10, panadapter: 40 } as const;
+
+const variants: Array<{ name: string; o: ScenarioOptions }> = [
+  { name: 'meters, pan and audio', o: { seconds: 8, withAudio: true } },
+  { name: 'meters and audio, no pan (no frame index anywhere)', o: { seconds: 8, withAudio: true, noPan: true } },
+];
+
+for (const { name, o } of variants) {
+  test(`${name}: streams made anew with the control up lose nothing — each stream whole as sent, no outage (fails before: an outage with the silence's time × rate lost)`, () => {
+    const events = lanScenario({ ...o, restarts: [SILENCE] });
+    const r = analyze(events);
+    const sent = sentPerStream(events);
+    assert.ok(r.streams.length >= 2);
+    for (const st of r.streams) {
+      assert.equal(st.packets, sent.get(Number(st.id)), st.id);
+      assert.equal(st.lost, 0, st.id);
+    }
+    assert.deepEqual(r.outages, []);
+    for (const h of r.hops.filter((x) => x.id.startsWith('data:') && x.id !== 'data:dax')) assert.ok(h.status === 'ok' || h.status === 'unknown', `${h.id} ${h.status} ${h.rule}`);
+    // The meters' last packet before: the last 36-ms slot before 2.0 s of data time (0.5 s into the capture); first after: 3.5 s.
+    const lastMs = Math.floor((SILENCE.atS * 1000 - 1) / 36) * 36;
+    const silentS = ((SILENCE.atS + SILENCE.lengthS) * 1000 - lastMs) / 1000;
+    const how = o.noPan ? 'every silent stream’s counter came back at 0' : 'a pan’s frame index started again';
+    const line = `0x00000700 silent for ${silentS.toFixed(1)} s from t=${(0.5 + lastMs / 1000).toFixed(1)} s, then made anew (${how})`;
+    const evidence = r.hops.find((h) => h.id === 'data:meter')!.evidence;
+    assert.ok(evidence.some((e) => e.startsWith(line)), `${line}\n${evidence.join('\n')}`);
+  });
+
+  test(`${name}: the same stretch lost on the path (counters going on) stays an outage, each stream's loss as many as were due in it`, () => {
+    const r = analyze(lanScenario({ ...o, holes: [SILENCE] }));
+    const outages = r.outages ?? [];
+    assert.equal(outages.length, 1);
+    assert.ok(Math.abs(outages[0]!.lengthS - SILENCE.lengthS) < 0.05, String(outages[0]!.lengthS));
+    const [fromMs, lengthMs] = [SILENCE.atS * 1000, SILENCE.lengthS * 1000];
+    for (const [kind, periodMs] of Object.entries(KIND_PERIOD_MS)) {
+      const st = r.streams.find((s) => s.kind === kind);
+      if (kind === 'panadapter' && o.noPan) {
+        assert.equal(st, undefined);
+        continue;
+      }
+      assert.equal(st?.lost, slots(periodMs, fromMs, lengthMs), kind);
+    }
+  });
+}
