@@ -345,7 +345,7 @@ export class Analyzer {
       lost: loss?.lost ?? st.seq.lost,
       outOfOrder: st.seq.outOfOrder,
       duplicates: st.seq.duplicates,
-      ratePps: Math.round(streamRate(st) * 100) / 100,
+      ratePps: Math.round(streamRate(st, loss?.restarts) * 100) / 100,
       minSize: st.packets > 0 ? st.minSize : 0,
       maxSize: st.maxSize,
     };

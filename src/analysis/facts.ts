@@ -481,9 +481,14 @@ export function primarySession(c: ControlTracker): ControlSession | undefined {
 }
 
 /** Packets per second between the first and the last packet. */
-export function streamRate(st: TrackedStream): number {
-  const d = st.lastTs - st.firstTs;
-  return d > 0 ? (st.packets - 1) / d : 0;
+/**
+ * Packets/s over the stream's life. A restart's silence (silences.ts StreamLoss.restarts: a session
+ * boundary, or streams made anew) is no part of it — the stream was not there to send — so each one takes
+ * its time and the one interval across it out: the rate the stream ran at on either side.
+ */
+export function streamRate(st: TrackedStream, restarts: ReadonlyArray<{ startTs: number; endTs: number }> = []): number {
+  const d = st.lastTs - st.firstTs - restarts.reduce((n, r) => n + (r.endTs - r.startTs), 0);
+  return d > 0 ? (st.packets - 1 - restarts.length) / d : 0;
 }
 
 export function lossFraction(x: { packets: number; lost: number }): number {
@@ -815,7 +820,7 @@ function streamFacts(src: FactSources, st: TrackedStream, loss: StreamLoss | und
     src: formatEndpoint(st.src),
     dst: formatEndpoint(st.dst),
     packets: st.packets,
-    ratePps: streamRate(st),
+    ratePps: streamRate(st, loss?.restarts),
     ...(x ? { expectedPps: x.pps } : {}),
     minSize: st.minSize,
     maxSize: st.maxSize,

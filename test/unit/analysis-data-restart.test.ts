@@ -65,3 +65,15 @@ for (const { name, o } of variants) {
     }
   });
 }
+
+for (const { name, o } of variants) {
+  test(`${name}: each stream's rate leaves the restart's silence out — the construction's spacing, meters every 36 ms, audio every 10, FFT frames every 40 (fails before: the 1.5 s counted as the stream's life)`, () => {
+    const r = analyze(lanScenario({ ...o, restarts: [SILENCE] }));
+    for (const [kind, periodMs] of Object.entries(KIND_PERIOD_MS)) {
+      const st = r.streams.find((s) => s.kind === kind);
+      if (kind === 'panadapter' && o.noPan) continue;
+      // The report rounds to 0.01/s.
+      assert.equal(st?.ratePps, Math.round((1000 / periodMs) * 100) / 100, kind);
+    }
+  });
+}

@@ -68,6 +68,11 @@ test('a radio restart loses no packet: the streams are whole (each as sent, lost
     assert.equal(st.lost, 0, st.id);
   }
   assert.deepEqual(r.outages, []);
+  // Each stream's rate leaves the silence across the sessions out: the construction's spacing (meters 36 ms,
+  // audio 10 ms, FFT frames 40 ms), as the report rounds it (fails before: the 2.5 s counted as its life).
+  for (const [kind, periodMs] of [['meter', 36], ['audio', 10], ['panadapter', 40]] as const) {
+    assert.equal(r.streams.find((s) => s.kind === kind)?.ratePps, Math.round((1000 / periodMs) * 100) / 100, kind);
+  }
   for (const h of r.hops.filter((x) => x.id.startsWith('data:') && x.id !== 'data:dax')) assert.equal(h.status, 'ok', `${h.id} ${h.rule}`);
   // 2.5 s: the data stops at the cut (3.5 s) and comes back with the new session's streams 0.5 s after it opened (6.0 s).
   const { fromS, lengthS } = dataSilence(events);
