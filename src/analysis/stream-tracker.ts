@@ -248,7 +248,7 @@ export class StreamTracker {
     const pps = st.packets > 1 ? currentRate(st) || (this.announced?.(st) ?? 0) : 0;
     const silent = pps > 0 && gapS * pps - 1 >= HALF_COUNTER;
     const lateBefore = st.seq.outOfOrder;
-    const lost = silent ? silence(st, buf, s, e.ts, gapS * pps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
+    const lost = silent ? silence(st, buf, s, e.ts, gapS * pps, this.forgetTaps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
     ageBrief(st);
     if (st.seq.outOfOrder > lateBefore) takeBackBrief(st, s.packetCount);
     // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
@@ -453,6 +453,13 @@ export class StreamTracker {
     st.lastPayloadError = message;
   }
 
+  /**
+   * A new object under the stream's ID (its frame index restarted): the panadapter's own assemblers start
+   * afresh too, or the new object's frames, behind the old newest index, would be dropped as stale and the
+   * UI's pan would stand still until the index caught up.
+   */
+  private readonly forgetTaps = (st: TrackedStream): void => void this.tapStreams.delete(st);
+
   private tapFft(st: TrackedStream): FftFrameAssembler {
     let t = this.tapStreams.get(st);
     if (!t) {
@@ -539,7 +546,7 @@ function noteRate(st: TrackedStream, ts: number): void {
  * the stream's rate). The counter gives the loss modulo 16; the frame index (FFT, waterfall) or time ×
  * rate gives how many whole cycles to add. Returns the estimate; the rate is measured afresh after it.
  */
-function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slots: number): number {
+function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slots: number, onRestart: (st: TrackedStream) => void): number {
   const counted = st.seq.resync(s.packetCount);
   const byTime = slots - 1;
   const index = indexEstimate(st, buf, s, byTime);
@@ -547,7 +554,10 @@ function silence(st: TrackedStream, buf: Buffer, s: PacketScan, ts: number, slot
   const gap: StreamSilence = { startTs: st.lastTs, endTs: ts, counted, estimate, basis: index === undefined ? 'time' : 'index', pps: slots / (ts - st.lastTs), countAfter: s.packetCount, ...(index === 'restarted' ? { restarted: true } : {}) };
   keepSilence(st, gap);
   // A new object under this stream ID (a pan made again after a restart): its frames are counted afresh.
-  if (index === 'restarted') restartIndex(st);
+  if (index === 'restarted') {
+    restartIndex(st);
+    onRestart(st);
+  }
   st.pending = gap.basis === 'time' ? { gap, after: 1, periodS: (ts - st.lastTs) / slots } : undefined;
   // The next block starts after the silence; the rate before it stands until that block is whole.
   st.blockPackets = 1;
