@@ -424,6 +424,11 @@ function sessionSides(c: ControlTracker, s: ControlSession | undefined, streams:
   return { client, radio };
 }
 
+/** The clients' session boundaries (session-gaps.ts), each with the addresses the client's own data went to (sessionSides). */
+export function clientSessionGaps(c: ControlTracker, streams: readonly TrackedStream[]): SessionGap[] {
+  return sessionGaps(c, (x) => sessionSides(c, x, streams)?.client ?? []);
+}
+
 /**
  * Data streams of another client of the radio (a Maestro beside SmartSDR, two computers on one radio:
  * reference §5.8, each GUI client gets its own meters, pans and streams at the UDP port it announced):
@@ -511,7 +516,7 @@ export function deriveFacts(src: FactSources): PathFacts {
   const t0 = Math.min(...[...c.sessions.map((x) => x.firstTs), ...src.streams.map((x) => x.firstTs)].filter(Number.isFinite), src.now);
   const exp = expectations(src, s);
   const clientPort = clientDataPort(c, s);
-  const gaps = sessionGaps(c);
+  const gaps = clientSessionGaps(c, src.streams);
   const chain = s ? sessionChain(gaps, s) : [];
   const radioData = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
   const theirs = anotherClients(c, chain, sessionSides(c, s, radioData), clientPort);

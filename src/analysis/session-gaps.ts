@@ -9,8 +9,13 @@
 import type { ControlSession, ControlTracker } from './control-tracker.js';
 
 export interface SessionGap {
-  /** The client's address: the radio's streams to it stop at `fromTs` and start again after `toTs`. */
-  client: string;
+  /**
+   * The client's addresses: the radio's streams to them stop at `fromTs` and start again after `toTs`. The
+   * control channel's, and where either session's own objects' streams go (`dataTo`): a dual-stack client
+   * whose control runs over IPv6 gets its data over IPv4 (reference §12 #15), a capture behind a NAT sees
+   * the control with one address and the data with the other.
+   */
+  clients: ReadonlySet<string>;
   before: ControlSession;
   after: ControlSession;
   /** The earlier session's end: its close or reset, else its last packet. */
@@ -23,10 +28,9 @@ export interface SessionGap {
  * Per client address and radio, consecutive API sessions where the earlier ended before the next began.
  * Only where no other session of that client address to that radio lived across the stretch: two clients
  * on one host (reference §5.8) keep receiving data while one of them reconnects, and that data is no restart.
- * The data's address is the control channel's: a dual-stack client whose data comes over another address
- * (reference §12 #15) has its silence there judged as before.
+ * `dataTo`: the addresses a session's own data goes to besides its control address (facts.ts sessionSides).
  */
-export function sessionGaps(c: ControlTracker): SessionGap[] {
+export function sessionGaps(c: ControlTracker, dataTo: (s: ControlSession) => Iterable<string> = () => []): SessionGap[] {
   const groups = new Map<string, ControlSession[]>();
   for (const s of c.apiSessions()) {
     const key = `${s.client.ip}>${s.server.ip}:${s.server.port}`;
@@ -41,7 +45,7 @@ export function sessionGaps(c: ControlTracker): SessionGap[] {
       const fromTs = before.closeTs ?? before.lastTs;
       if (fromTs > after.firstTs) continue;
       const alive = sorted.some((x) => x !== before && x !== after && x.firstTs < after.firstTs && (x.closeTs ?? x.lastTs) > fromTs);
-      if (!alive) out.push({ client: after.client.ip, before, after, fromTs, toTs: after.firstTs });
+      if (!alive) out.push({ clients: new Set([after.client.ip, ...dataTo(before), ...dataTo(after)]), before, after, fromTs, toTs: after.firstTs });
     }
   }
   return out;

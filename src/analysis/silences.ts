@@ -138,7 +138,7 @@ export function streamLosses(streams: readonly TrackedStream[], gaps: readonly S
   const out = new Map<TrackedStream, StreamLoss>();
   const pauses = pausesByLink(streams);
   const witnesses = witnessesByLink(streams);
-  const acrossGap = (st: TrackedStream, g: StreamSilence): SessionGap | undefined => gaps.find((x) => x.client === st.dst.ip && g.startTs < x.toTs && g.endTs > x.fromTs);
+  const acrossGap = (st: TrackedStream, g: StreamSilence): SessionGap | undefined => gaps.find((x) => x.clients.has(st.dst.ip) && g.startTs < x.toTs && g.endTs > x.fromTs);
   const remade = dataRestarts(streams, acrossGap);
   for (const st of streams) {
     let lost = st.seq.lost + st.moreSilences.extraLost;

@@ -18,6 +18,12 @@ export interface ScenarioOptions {
   udpport?: number;
   /** Port the data actually goes to (wrong-port fault). */
   sendTo?: number;
+  /**
+   * The client's and the radio's data addresses when not the control channel's: a dual-stack client whose
+   * control runs over IPv6 while the data comes over IPv4 (reference §12 #15), or a capture behind a NAT.
+   */
+  dataTo?: string;
+  dataFrom?: string;
   /** Drop every datagram larger than this (path MTU, DF set). */
   mtu?: number;
   /** Random loss 0–1 applied to every datagram. */
@@ -88,8 +94,8 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
   const radio = o.radio ?? RADIO;
   const dataPort = o.dataPort ?? 4993;
   const udpport = o.udpport ?? 4991;
-  const dst: Endpoint = { ip: client.ip, port: o.sendTo ?? udpport };
-  const src: Endpoint = { ip: radio.ip, port: dataPort };
+  const dst: Endpoint = { ip: o.dataTo ?? client.ip, port: o.sendTo ?? udpport };
+  const src: Endpoint = { ip: o.dataFrom ?? radio.ip, port: dataPort };
   const rnd = prng(o.seed ?? 7);
   const t0 = 1_700_000_000;
   const ev: NetEvent[] = [];
@@ -121,7 +127,7 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     }
     if (o.withAudio) {
       toRadio(t0 + 0.14, 'C6|stream create type=remote_audio_rx compression=opus');
-      toClient(t0 + 0.15, 'S3621C7F5|stream 0x04000009 type=remote_audio_rx compression=OPUS client_handle=0x3621C7F5 ip=192.168.10.20');
+      toClient(t0 + 0.15, `S3621C7F5|stream 0x04000009 type=remote_audio_rx compression=OPUS client_handle=0x3621C7F5 ip=${dst.ip}`);
       toClient(t0 + 0.15, 'R6|0|04000009');
     }
     let seq = 10;

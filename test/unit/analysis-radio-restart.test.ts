@@ -119,3 +119,40 @@ test('the pan made again after the restart counts its frames afresh: every water
   assert.ok(r.hops.find((h) => h.id === 'data:waterfall')!.evidence.includes(`${lines} complete lines, 0 broken`));
   assert.ok(r.hops.find((h) => h.id === 'data:panadapter')!.evidence.includes(`${frames} complete frames, 0 broken`));
 });
+
+/** The restart of `restart()` with the control over IPv6 and the data over IPv4 (a dual-stack client, reference §12 #15). */
+function dualStackRestart(holes: Array<{ atS: number; lengthS: number }> = []): NetEvent[] {
+  const client6 = { ip: '2001:db8::20', port: CLIENT.port };
+  const radio6 = { ip: '2001:db8::27', port: RADIO.port };
+  const data = { dataTo: CLIENT.ip, dataFrom: RADIO.ip };
+  const first = lanScenario({ seconds: 8, withAudio: true, client: client6, radio: radio6, holes, ...data });
+  const t0 = first[0]!.ts;
+  const cut = t0 + CUT_S;
+  const before = [...first.filter((e) => e.ts < cut), { type: 'tcp-close', ts: cut, src: radio6, dst: client6 } as NetEvent];
+  const after = lanScenario({ seconds: 5, withAudio: true, client: { ...client6, port: client6.port + 1 }, radio: radio6, ...data }).map((e) => ({ ...e, ts: e.ts + CUT_S + 2 }));
+  return [...before, ...after];
+}
+
+test('a dual-stack client (control over IPv6, data over IPv4): the restart across its sessions loses nothing and the control evidence names the data’s silence (fails before: the boundary matched the control’s address only)', () => {
+  const events = dualStackRestart();
+  const r = analyze(events);
+  assert.equal(r.verdict.rule, 'control-ended-earlier');
+  const sent = sentPerStream(events);
+  assert.equal(r.streams.length, 4);
+  for (const st of r.streams) {
+    assert.equal(st.dst.split(':')[0], CLIENT.ip);
+    assert.equal(st.packets, sent.get(Number(st.id)), st.id);
+    assert.equal(st.lost, 0, st.id);
+  }
+  assert.deepEqual(r.outages, []);
+  const { lengthS } = dataSilence(events);
+  assert.ok(r.hops.find((h) => h.id === 'control')!.evidence.some((e) => e.startsWith(`4 data stream(s) silent for ${lengthS.toFixed(1)} s`)));
+});
+
+test('a dual-stack client: loss before the radio ends the session still counts — every stream silent from 2.0 s to the cut, the meters’ loss as many as were due in it (fails before: the whole silence read as streams made anew)', () => {
+  const r = analyze(dualStackRestart([{ atS: 1.5, lengthS: 2 }]));
+  assert.equal(r.streams.find((s) => s.kind === 'meter')!.lost, slots(36, 1500, 1500));
+  const outages = r.outages ?? [];
+  assert.equal(outages.length, 1);
+  assert.ok(Math.abs(outages[0]!.lengthS - 1.5) < 0.05, String(outages[0]!.lengthS));
+});
