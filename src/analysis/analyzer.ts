@@ -57,9 +57,12 @@ function capWarnings(all: string[], alreadyDropped = 0): string[] {
 const MAX_MTU_PHASES = 16;
 
 /**
- * A phase shorter than this does not decide the verdict (it is still reported as a step): a capture that
- * begins inside a phase holds only its remnant. Empirical: the probe's steps last 1.8 s, its judged run
- * longer; 1 s is ≈ 20 waterfall lines (reference §3.2: ≈ 19.5 lines/s), four times MTU_MIN_FRAMES.
+ * A remnant of a phase — the capture began inside it, its network_mtu command unseen — shorter than this
+ * does not decide the verdict (it is still reported as a step). Empirical: 1 s is ≈ 20 waterfall lines
+ * (reference §3.2: ≈ 19.5 lines/s), four times MTU_MIN_FRAMES. A phase whose command the capture holds is
+ * whole however short: a live probe judges its run as soon as the silence is certain (walk.ts
+ * runUntilDecided: 0.8 s of data in the simulator's drop=waterfall run), and its recording must judge that
+ * run, not the step after it.
  */
 const MIN_DECIDING_PHASE_S = 1;
 
@@ -283,8 +286,8 @@ export class Analyzer {
   }
 
   /**
-   * One phase: its own judgement. Several (the MTU changed after data flowed): the first phase of at least
-   * MIN_DECIDING_PHASE_S that found a fault decides — the run a live diagnosis judged before stepping its
+   * One phase: its own judgement. Several (the MTU changed after data flowed): the first phase that found a fault —
+   * whole, or a remnant of at least MIN_DECIDING_PHASE_S — decides — the run a live diagnosis judged before stepping its
    * MTU — or, none, the last; the phases after the deciding one are its MTU steps: facts it is judged
    * again with, as live diagnose judges its run with its steps.
    */
@@ -293,7 +296,8 @@ export class Analyzer {
     // A truncated capture is judged by no phase: the phases were judged before the reader knew it was cut.
     if (this.phases.length === 0 || this.truncated) return current;
     const all = [...this.phases, { mtu: this.mtu?.value, durationS: this.phaseAge(now), judged: current, step: this.currentStep() }];
-    const failing = all.findIndex((p) => p.durationS >= MIN_DECIDING_PHASE_S && (p.judged.verdict.status === 'blocked' || p.judged.verdict.status === 'degraded'));
+    // A phase with no MTU of its own began before the capture did (or its command was refused): a remnant.
+    const failing = all.findIndex((p) => (p.mtu !== undefined || p.durationS >= MIN_DECIDING_PHASE_S) && (p.judged.verdict.status === 'blocked' || p.judged.verdict.status === 'degraded'));
     const decided = failing >= 0 ? failing : all.length - 1;
     const steps = all.slice(decided + 1).flatMap((p) => (p.step ? [p.step] : []));
     const phase = this.phases[decided];

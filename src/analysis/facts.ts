@@ -54,7 +54,7 @@ export interface FactSources {
 export interface MtuStepsFact {
   /** The setting the judged run had (undefined: the capture never saw it set). */
   tested?: number;
-  /** Where the steps were seen: 'after the run (not in the recording)', 'later in the session (…)'. */
+  /** Where the steps were seen: 'after the run' (live), 'later in the session (…)' (a capture). */
   where: string;
   /** In the order tried. */
   steps: MtuStep[];

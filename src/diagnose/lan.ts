@@ -163,12 +163,13 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
       if (mode === 'probe' && !o.noMtuStep && !a.closed && !abort.signal.aborted && mtuSuspected(report)) {
         say('large packets did not arrive: stepping the client MTU down …');
-        // The recording ends with the judged run: the steps after it would read as an outage.
+        // The analysis ends with the judged run (the steps after it would read as an outage); the recording
+        // goes on with the steps, which `analyze` reads as MTU phases after the run.
         ev.pause(true);
         const steps = await stepMtu(cmd, data, (ms) => sleep(ms));
         // The run is judged again with its steps as facts (at the moment it was paused): they confirm or refute an MTU cause.
         if (steps.length > 0) {
-          ev.analyzer.mtuStepsTried({ tested: mtu, where: 'after the run (not in the recording)', steps });
+          ev.analyzer.mtuStepsTried({ tested: mtu, where: 'after the run', steps });
           report = ev.report();
           say(`with the MTU steps (${steps.map((x) => `${x.mtu}: ${x.passed ? 'passes' : 'no'}`).join(', ')}): ${report.verdict.summary}`);
         }

@@ -41,8 +41,10 @@ export class LiveEvidence {
   }
 
   /**
-   * Leaves what happens from now on out of the analysis and the recording: the MTU steps after the
-   * report would otherwise make the recorded capture judge differently from the run it documents.
+   * Leaves what happens from now on out of the analysis, which is judged as of now (the MTU steps after
+   * the report would read as an outage of the run), but not out of the recording: there the steps' control
+   * commands and data follow the run, and `analyze` cuts the session at each network_mtu change
+   * (analyzer.ts mtuAsked) and judges the run with its steps, as the live run does.
    */
   pause(on: boolean): void {
     this.pausedAt = on ? (this.pausedAt ?? unixNow()) : undefined;
@@ -54,14 +56,15 @@ export class LiveEvidence {
   }
 
   feed(e: NetEvent): void {
-    if (this.pausedAt !== undefined) return;
-    this.packets++;
-    if (e.type === 'udp') this.bytes += e.payload.length;
-    else if (e.type === 'tcp-data') this.bytes += e.data.length;
-    this.analyzer.feed(e);
+    const size = e.type === 'udp' ? e.payload.length : e.type === 'tcp-data' ? e.data.length : 0;
+    if (this.pausedAt === undefined) {
+      this.packets++;
+      this.bytes += size;
+      this.analyzer.feed(e);
+    }
     if (this.writer && this.recorded <= this.maxRecordBytes) {
-      this.recorded += (e.type === 'udp' ? e.payload.length : e.type === 'tcp-data' ? e.data.length : 0) + 64;
-      if (this.recorded > this.maxRecordBytes) this.analyzer.warn(`the recording stopped at ${Math.round(this.maxRecordBytes / 1048576)} MB; the analysis goes on`);
+      this.recorded += size + 64;
+      if (this.recorded > this.maxRecordBytes) this.analyzer.warn(`the recording stopped at ${Math.round(this.maxRecordBytes / 1048576)} MB${this.pausedAt === undefined ? '; the analysis goes on' : ''}`);
       else this.writer.write(e);
     }
   }

@@ -77,13 +77,16 @@ function waysIn(r: Reports): Array<[string, AnalysisReport]> {
   return all.filter((x): x is [string, AnalysisReport] => x[1] !== undefined);
 }
 
+/** The ways in and diagnose's own --write recording, which holds the MTU steps after the run (live.ts pause). */
+const withRecording = (r: Reports): Array<[string, AnalysisReport]> => [...waysIn(r), ['recording', r.recording]];
+
 const LAN_MTU_MISMATCH: Scenario = {
   name: 'lan-mtu-mismatch',
   why:
     'One subnet, no router: the client’s interface has MTU 1400 while the radio’s has 1500. At the probe’s network_mtu 1450 the radio’s waterfall tiles are ' +
     '1414-byte UDP payloads, 1442-byte DF datagrams, dropped at the client’s interface without any ICMP; meters, FFT (100 pixels) and Opus are smaller and pass → ' +
     'data:waterfall/mtu. The probe then steps its MTU: 1500 (1464 B) and 1450 (1442 B) are dropped, 1400 (1336-byte payloads, 1364 B on the wire) passes → ' +
-    '“set SmartSDR’s MTU to 1400”. Its recording ends before the steps; the tcpdump capture and `listen` hold them, and judged per MTU phase they give the live verdict and the same finding.',
+    '“set SmartSDR’s MTU to 1400”. Its --write recording, the tcpdump capture and `listen` hold the steps, and judged per MTU phase they give the live verdict and the same finding.',
   build: clientMtu1400,
   diagnose: { mode: 'lan', host: ADDR.radio },
   settleS: 4,
@@ -91,7 +94,7 @@ const LAN_MTU_MISMATCH: Scenario = {
   wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
   listen: { hop: 'data:waterfall', cause: 'mtu' },
   reports(r) {
-    for (const [what, report] of waysIn(r)) assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
+    for (const [what, report] of withRecording(r)) assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
   },
 };
 
@@ -261,7 +264,7 @@ table inet lab {
       'waterfall line ever complete: never healthy (issue 11 class 5) → data:waterfall/mtu, with 1400 the setting that passes.',
     listenAfter: /watching the data plane/,
     reports(r) {
-      for (const [what, report] of waysIn(r)) {
+      for (const [what, report] of withRecording(r)) {
         assert.ok(report.verdict.advice.some((a) => MTU_1400_PASSES.test(a)), `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
         if (!what.startsWith('listen')) continue;
         const setup = report.hops.find((h) => h.id === 'stream-setup')?.evidence.join('\n') ?? '';
@@ -398,11 +401,13 @@ function routedFilter(rules: string): (lab: Lab) => void {
 
 /**
  * What the probe's MTU steps found on a path that drops the waterfall whatever its size: none carried it, down
- * to 1300. The steps quoted are those after the deciding phase: live, all four; a capture's first phase (the
- * judged run) can be shorter than the 1 s that decides (analyzer.ts MIN_DECIDING_PHASE_S), and then the
- * 1500 step decides, judged with 1450, 1400 and 1300.
+ * to 1300. The steps quoted are those after the deciding phase: live, its recording and the tcpdump capture
+ * hold the judged run from its network_mtu command on, so all four; `listen` joins during the run and holds
+ * only its remnant, which can be shorter than the 1 s a remnant needs to decide (analyzer.ts
+ * MIN_DECIDING_PHASE_S), and then the 1500 step decides, judged with 1450, 1400 and 1300.
  */
-const NO_MTU_STEP_PASSES = /^network_mtu (1500, )?1450, 1400 and 1300 .*: not one waterfall packet arrived at any/;
+const NO_MTU_STEP_PASSES = /^network_mtu 1500, 1450, 1400 and 1300 .*: not one waterfall packet arrived at any/;
+const NO_MTU_STEP_PASSES_LATE = /^network_mtu (1500, )?1450, 1400 and 1300 .*: not one waterfall packet arrived at any/;
 
 const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
   name: 'routed-listen-late-waterfall-dropped',
@@ -411,15 +416,14 @@ const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
     'its size — while the FFT (100 pixels, 244 B), meters and Opus pass. `listen --capture` joins the running session only once the probe watches its ' +
     'streams: it never sees the pan created nor the waterfall’s own status, only the pan naming its waterfall, the FFT flowing and not one waterfall tile. ' +
     'The pan implies its waterfall (issue 11 class 5), so every way in must say blocked at data:waterfall, never healthy. The judged run alone cannot tell ' +
-    'the cause: small classes arriving and the large one never is what an MTU hole looks like, so the --write recording, which ends with the judged run ' +
-    'and holds no step, says blocked (data-missing-large). The probe’s steps 1500 → 1300 after the run bring no waterfall tile either, although the 1300 ' +
-    'step’s 1264-byte datagrams fit any tunnel (≥ 1280): the MTU is refuted. The live run, the tcpdump capture and listen see the steps and must say ' +
-    'data-missing-any-size — udp-blocked-inbound, a filter on the path — quoting the steps, and never advise an MTU setting.',
+    'the cause: small classes arriving and the large one never is what an MTU hole looks like. The probe’s steps 1500 → 1300 after the run bring no ' +
+    'waterfall tile either, although the 1300 step’s 1264-byte datagrams fit any tunnel (≥ 1280): the MTU is refuted. The live run, its --write ' +
+    'recording (which goes on through the steps), the tcpdump capture and listen see the steps and must say data-missing-any-size — ' +
+    'udp-blocked-inbound, a filter on the path — quoting the steps, and never advise an MTU setting.',
   build: routedFilter(DROP_WATERFALL_STREAM),
   diagnose: { mode: 'lan', host: ADDR.radio },
   settleS: 4,
   expect: { hop: 'data:waterfall', cause: 'udp-blocked-inbound' },
-  recording: { hop: 'data:waterfall', cause: 'blocked' },
   wireCapture: { hop: 'data:waterfall', cause: 'udp-blocked-inbound' },
   listen: { hop: 'data:waterfall', cause: 'udp-blocked-inbound' },
   listenAfter: /watching the data plane/,
@@ -428,14 +432,13 @@ const WATERFALL_DROPPED_LISTEN_LATE: Scenario = {
     assert.ok(lab.counter('inet', 'other_data_forwarded') > 0, 'the router forwarded the other data');
   },
   reports(r) {
-    for (const [what, report] of [...waysIn(r), ['recording', r.recording] as [string, AnalysisReport]]) {
+    for (const [what, report] of withRecording(r)) {
       assert.equal(hop(report, 'data:waterfall')?.status, 'blocked', `${what}: the waterfall hop`);
       assert.equal(hop(report, 'data:panadapter')?.status, 'ok', `${what}: the FFT arrives`);
       assert.equal(report.streams.filter((st) => st.kind === 'waterfall').length, 0, `${what}: not one waterfall tile`);
       assert.ok(!report.verdict.advice.some((a) => MTU_1400_PASSES.test(a) || /set SmartSDR’s MTU to/.test(a)), `${what}: no MTU setting advised: ${report.verdict.advice.join(' | ')}`);
-      if (what === 'recording') continue;
       assert.equal(report.verdict.rule, 'data-missing-any-size', `${what}: ${JSON.stringify(report.verdict)}`);
-      assert.ok(NO_MTU_STEP_PASSES.test(hop(report, 'data:waterfall')?.evidence[0] ?? ''), `${what}: the steps are quoted: ${hop(report, 'data:waterfall')?.evidence.join(' | ')}`);
+      assert.ok((what.startsWith('listen') ? NO_MTU_STEP_PASSES_LATE : NO_MTU_STEP_PASSES).test(hop(report, 'data:waterfall')?.evidence[0] ?? ''), `${what}: the steps are quoted: ${hop(report, 'data:waterfall')?.evidence.join(' | ')}`);
       if (!what.startsWith('listen')) continue;
       const setup = hop(report, 'stream-setup')?.evidence.join('\n') ?? '';
       assert.doesNotMatch(setup, /panafall create/, `${what} joined late: the pan’s creation is not in its evidence`);
@@ -473,7 +476,7 @@ const SIZE_FILTER_1400: Scenario = {
     assert.ok(lab.counter('inet', 'large_dropped') > 0, 'the router dropped large datagrams');
   },
   reports(r) {
-    for (const [what, report] of waysIn(r)) assert.match(report.verdict.advice[0] ?? '', MTU_1400_PASSES, `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
+    for (const [what, report] of withRecording(r)) assert.match(report.verdict.advice[0] ?? '', MTU_1400_PASSES, `${what}: the MTU steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
   },
 };
 

@@ -147,3 +147,12 @@ test('a session already at network_mtu 1300 whose waterfall never arrives, on a 
   const at1450 = analyse(session([{ mtu: 1450, seconds: 6 }], (payload) => !isWaterfall(payload)));
   assert.equal(at1450.verdict.rule, 'data-missing-large');
 });
+
+test('a judged run of 0.8 s whose network_mtu command the capture holds (a live probe decides as soon as the silence is certain): it decides, not the 1500 step after it', () => {
+  // The probe's --write recording holds the run from its `client set … network_mtu=1450` on, then the steps: the
+  // run is a whole phase however short, as live diagnose judged it, and every step follows it.
+  const r = analyse(session([{ mtu: 1450, seconds: 0.8 }, ...PROBE.slice(1)], (payload) => !isWaterfall(payload)));
+  assert.equal(r.verdict.rule, 'data-missing-any-size');
+  assert.equal(r.verdict.cause, 'udp-blocked-inbound');
+  assert.match(r.hops.find((h) => h.id === 'data:waterfall')!.evidence[0] ?? '', /^network_mtu 1500, 1450, 1400 and 1300 later in the session \(client set network_mtu\): not one waterfall packet arrived at any step nor in the run at 1450/);
+});
