@@ -241,6 +241,12 @@ function passedAtOrAbove(f: PathFacts): MtuStep | undefined {
   return tested === undefined || workingStep(f) ? undefined : m?.steps.find((s) => s.passed && s.mtu >= tested);
 }
 
+/** A step at the run's own setting or above carried the large packets: what held the waterfall back is no MTU. */
+const SIZE_PASSED_ADVICE = [
+  'Lowering SmartSDR’s MTU is not the fix: packets at least as large as the run’s got through at the step.',
+  'Something held the waterfall back during the run only: a filter or IPS/DPI policy that drops by rate, DSCP or stream and lets a short burst through, a VPN that reconnected, or a pan the radio set up late. Run the diagnosis again and watch whether the waterfall arrives; if it stays away, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) to find the box that drops it.',
+];
+
 /** Not one waterfall packet, of any size, at any step. */
 const noneArrived = (m: MtuStepsFact): boolean => m.steps.every((s) => s.largest === 0);
 /** What the failed steps carried: "not one waterfall packet", "no large waterfall packet", "at most 2 large waterfall packets". */
@@ -509,6 +515,8 @@ const noFrameCompletes = (c: ClassFacts): boolean => c.unit !== undefined && c.f
 const smallOk = (f: PathFacts): boolean => f.data['data:meter'].packets > 0;
 const fragNeededLines = (f: PathFacts): string[] =>
   f.fragNeeded.map((i) => `ICMP fragmentation needed from ${i.from}${i.mtu ? `: next-hop MTU ${i.mtu}` : ''} for ${i.src} → ${i.dst}`);
+const FIRST_FRAGMENTS_SOURCE =
+  'reference §3.1–3.2, §8 #8: a split frame’s first fragment is a full-size packet (the remainder comes last); if first fragments never arrive while later, smaller ones and the meters do, the largest packets are dropped every time. Empirical: 5 broken frames without one first fragment is no accident of random loss (P < 10⁻⁵ at 10 % loss)';
 const firstFragmentsMissing = (f: PathFacts, c: ClassFacts): boolean => noFrameCompletes(c) && ((smallOk(f) && c.neverFirstFragment && c.framesBroken >= MTU_MIN_FRAMES) || f.fragNeeded.length > 0);
 const noFrameWhy = (c: ClassFacts): string =>
   'no frame is ever complete: ' + (c.neverFirstFragment ? 'the first (full-size) fragment of a frame never arrives, only later ones' : 'fragments arrive but too many are lost for any frame to complete');
@@ -1423,10 +1431,7 @@ export const RULES: readonly Rule[] = [
       const p = passedAtOrAbove(f)!;
       return `The radio’s waterfall never arrived in the run, yet at network_mtu ${p.mtu} — the run’s own setting or larger — its large packets did: the path carries packets that size, so the MTU does not explain the run`;
     },
-    advice: [
-      'Lowering SmartSDR’s MTU is not the fix: packets at least as large as the run’s got through at the step.',
-      'Something held the waterfall back during the run only: a filter or IPS/DPI policy that drops by rate, DSCP or stream and lets a short burst through, a VPN that reconnected, or a pan the radio set up late. Run the diagnosis again and watch whether the waterfall arrives; if it stays away, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) to find the box that drops it.',
-    ],
+    advice: SIZE_PASSED_ADVICE,
   },
   {
     id: 'data-missing-large',
@@ -1468,14 +1473,32 @@ export const RULES: readonly Rule[] = [
     title: (f, h) => stoppedTitle(cls(f, h).stopped, cls(f, h).label),
   },
   {
+    id: 'data-first-fragments-size-passed',
+    hop: 'data:waterfall',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { MTU_MIN_FRAMES },
+    source: `${FIRST_FRAGMENTS_SOURCE}; but a step at the run’s own setting or above that passes carried datagrams as large as the run’s first fragments or larger, which an MTU limit would drop too (as data-missing-size-passed): ${MTU_STEP_SOURCE}`,
+    when: (f, h) => firstFragmentsMissing(f, cls(f, h)) && passedAtOrAbove(f) !== undefined,
+    summary: (f, h) => {
+      const p = passedAtOrAbove(f)!;
+      return `${noFrameWhy(cls(f, h))} in the run at network_mtu ${f.mtuSteps?.tested ?? f.clientMtu}, yet ${f.mtuSteps!.where} at network_mtu ${p.mtu} ${p.large} large waterfall packets arrived (${datagramBytesAt(p.mtu)}-byte datagrams)`;
+    },
+    evidence: (f) => fragNeededLines(f),
+    title: (f) => {
+      const p = passedAtOrAbove(f)!;
+      return `No waterfall line completed in the run — its first, full-size tiles never arrived — yet at network_mtu ${p.mtu}, the run’s own setting or larger, its large packets did: the path carries packets that size, so the MTU does not explain the run`;
+    },
+    advice: SIZE_PASSED_ADVICE,
+  },
+  {
     id: 'data-first-fragments-missing',
     hop: 'data:*',
     status: 'blocked',
     cause: 'mtu',
     thresholds: { MTU_MIN_FRAMES },
-    source:
-      'reference §3.1–3.2, §8 #8: a split frame’s first fragment is a full-size packet (the remainder comes last); if first fragments never arrive while later, smaller ones and the meters do, the largest packets are dropped every time. Empirical: 5 broken frames without one first fragment is no accident of random loss (P < 10⁻⁵ at 10 % loss)',
-    when: (f, h) => firstFragmentsMissing(f, cls(f, h)),
+    source: `${FIRST_FRAGMENTS_SOURCE}; not for the waterfall when a step at the run’s setting or above passed (data-first-fragments-size-passed)`,
+    when: (f, h) => firstFragmentsMissing(f, cls(f, h)) && !(h === 'data:waterfall' && passedAtOrAbove(f) !== undefined),
     summary: (f, h) => noFrameWhy(cls(f, h)),
     evidence: (f) => [...mtuConfirmedLines(f), ...fragNeededLines(f)],
     title: mtuTitle,

@@ -353,6 +353,30 @@ test('no frame completes: MTU when first fragments never arrive in 5 frames or I
   assert.match(judgeHop(icmp, 'data:waterfall').evidence.join('\n'), /next-hop MTU 1400/);
 });
 
+test('first fragments missing, and an MTU step at the run’s own setting or above passes: not the MTU (as data-missing-size-passed)', () => {
+  // The run at network_mtu 1400 completes no waterfall line: 20 broken, never a first (full-size, 1364-byte) tile.
+  // A step that then carries 30 large packets (MTU_STEP_MIN_LARGE is 3) at `stepMtu`.
+  const f = (stepMtu: number): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], framesComplete: 0, framesBroken: 20, neverFirstFragment: true };
+      x.mtuSteps = { tested: 1400, where: 'after the run', steps: [{ mtu: stepMtu, large: 30, largest: stepMtu - 64, passed: true }] };
+    });
+  // At the run's own setting: datagrams as large as the run's first tiles crossed the path (fails before: mtu).
+  expectRule(f(1400), 'data:waterfall', 'data-first-fragments-size-passed');
+  const at = judge(f(1400)).verdict;
+  assert.equal(at.rule, 'data-first-fragments-size-passed');
+  assert.equal(at.cause, 'udp-blocked-inbound');
+  assert.match(at.summary, /^No waterfall line completed in the run — its first, full-size tiles never arrived — yet at network_mtu 1400, the run’s own setting or larger/);
+  assert.match(judgeHop(f(1400), 'data:waterfall').evidence[0] ?? '', /in the run at network_mtu 1400, yet after the run at network_mtu 1400 30 large waterfall packets arrived \(1364-byte datagrams\)/);
+  assert.ok(!at.advice.some((a) => /set SmartSDR’s MTU to/.test(a)), at.advice.join(' | '));
+  // Above it (1500 → 1464-byte datagrams): the same.
+  expectRule(f(1500), 'data:waterfall', 'data-first-fragments-size-passed');
+  // One byte below passes: a smaller setting carried them, the MTU confirmed, with that setting advised.
+  expectRule(f(1399), 'data:waterfall', 'data-first-fragments-missing');
+  assert.equal(judge(f(1399)).verdict.cause, 'mtu');
+  assert.match(judge(f(1399)).verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1399/);
+});
+
 test('a class no frame of which completes is not in the random-loss pool: its loss is the blocked rule’s (MTU or frames lost), not the other classes’ loss', () => {
   // The waterfall's first fragments never arrive (mtu black hole: 21 tail fragments, 1060 counted lost);
   // the meters (280) lose none, the audio 1 of 1000 (the pan's frames all complete: not pooled). Without
