@@ -58,6 +58,15 @@ export class SequenceTracker {
     return d;
   }
 
+  /**
+   * A packet the caller knows was sent before the first one seen (its frame position, stream-tracker.ts
+   * beforeStart): late, whatever its count says; the counter's state stays as it was. Returns 0 lost.
+   */
+  late(): number {
+    this.outOfOrder++;
+    return 0;
+  }
+
   /** Returns how many packets this one reveals as lost (0 when in order). */
   push(count: number): number {
     const bit = 1 << count;

@@ -170,6 +170,8 @@ export interface TrackedStream {
   maxIndex?: number;
   /** Frames the objects before an index restart sent (their index spans): the span above is the current object's. */
   indicesBefore: number;
+  /** FFT/waterfall: the first packet's place in the stream (framePosition), -1 before it: what came before it is late. */
+  startPos: number;
   series: SecondBucket[];
   lastIat: number;
   /** Rate measurement: packets and start of the current block, rate of the last whole block (0: none yet). */
@@ -248,9 +250,10 @@ export class StreamTracker {
     const pps = st.packets > 1 ? currentRate(st) || (this.announced?.(st) ?? 0) : 0;
     const silent = pps > 0 && gapS * pps - 1 >= HALF_COUNTER;
     const lateBefore = st.seq.outOfOrder;
-    const lost = silent ? silence(st, buf, s, e.ts, gapS * pps, this.forgetTaps) : (noteRate(st, e.ts), st.seq.push(s.packetCount));
+    const early = !silent && beforeStart(st, buf, s);
+    const lost = silent ? silence(st, buf, s, e.ts, gapS * pps, this.forgetTaps) : (noteRate(st, e.ts), early ? st.seq.late() : st.seq.push(s.packetCount));
     ageBrief(st);
-    if (st.seq.outOfOrder > lateBefore) takeBackBrief(st, s.packetCount);
+    if (st.seq.outOfOrder > lateBefore && !early) takeBackBrief(st, s.packetCount);
     // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
     // overtook a late one leaves its counter ahead with no time gap).
     if (!silent && lost > 0 && gapS * pps >= lost) {
@@ -354,6 +357,7 @@ export class StreamTracker {
       firstIndex: undefined,
       maxIndex: undefined,
       indicesBefore: 0,
+      startPos: -1,
       series: [],
       lastIat: 0,
       blockPackets: 0,
@@ -688,6 +692,37 @@ function indexEstimate(st: TrackedStream, buf: Buffer, s: PacketScan, byTime: nu
   // More frames than the silence had time for, at twice the rate before it, are no frames of this
   // object: a new pan under the same ID, or a corrupt index. Fewer is a rate that fell (fps changed).
   return missing > 2 * byTime + 2 * HALF_COUNTER ? 'restarted' : missing;
+}
+
+/**
+ * Packets from the stream's start within which a frame position behind the first packet's is a packet
+ * overtaken on the way, not a new object: one counter cycle (reference §1.1: 16 counts). The counter alone
+ * takes back only PRE_START counts before the first (sequence.ts) — one overtaken by more read as a jump
+ * of up to 15 lost — while the frame index and bin say exactly where each packet belongs. Later, a
+ * position that far back is a new pan under the same ID (indexEstimate 'restarted'), not a late packet.
+ */
+const START_WINDOW = 16;
+
+/** FFT frame index / waterfall timecode × 65536 + the packet's first bin: its place in the stream (exact below 2^53). */
+function framePosition(st: TrackedStream, buf: Buffer, s: PacketScan): number | undefined {
+  const p = s.payloadStart;
+  const fft = st.classKind === 'panadapter';
+  if (!fft && st.classKind !== 'waterfall') return undefined;
+  if (s.payloadEnd - p < (fft ? FFT_SUBHEADER : WATERFALL_SUBHEADER)) return undefined;
+  const index = u32be(buf, p + (fft ? FFT_FIELD.frameIndex : WATERFALL_FIELD.timecode));
+  return index * 65536 + u16be(buf, p + (fft ? FFT_FIELD.startBin : WATERFALL_FIELD.firstBin));
+}
+
+/** An FFT/waterfall packet, early in the stream, whose frame position lies before the first packet's: sent earlier, overtaken. */
+function beforeStart(st: TrackedStream, buf: Buffer, s: PacketScan): boolean {
+  if (st.packets > START_WINDOW) return false;
+  const pos = framePosition(st, buf, s);
+  if (pos === undefined) return false;
+  if (st.startPos < 0) {
+    st.startPos = pos;
+    return false;
+  }
+  return pos < st.startPos;
 }
 
 /** The first fragment of an FFT frame or waterfall line (start bin 0); every packet of other classes. */
