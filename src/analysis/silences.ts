@@ -224,7 +224,11 @@ function dataRestarts(streams: readonly TrackedStream[], acrossGap: (st: Tracked
       const to = Math.min(...cluster.map((m) => m.g.endTs));
       // Every stream of it silent at once, each once: one stretch, not silences that merely chain.
       if (to <= from || new Set(cluster.map((m) => m.stream)).size < cluster.length) continue;
-      const mark = restartMark(cluster.map((m) => m.g));
+      // The link's slower streams were silent across it by a brief silence (under HALF_COUNTER periods):
+      // their counters came back too, so they are members as well (a 0.2-s restart is 5.6 meter periods).
+      const members = new Set(cluster.map((m) => m.stream));
+      const brief = streams.flatMap((st) => (members.has(st) || linkOf(st) !== link ? [] : st.briefSilences.filter((b) => b.startTs < to && b.endTs > from).slice(0, 1)));
+      const mark = restartMark([...cluster.map((m) => m.g), ...brief]);
       if (!mark) continue;
       for (const m of cluster) out.set(m.g, mark);
       for (const st of streams) {

@@ -77,3 +77,15 @@ for (const { name, o } of variants) {
     }
   });
 }
+
+test('a 0.3-s restart, meters and audio only: the meters’ silence is a brief one (under 8 periods), their counter back at 0 all the same — nothing lost (fails before: 8 meters and 24 audio packets lost)', () => {
+  const short = { atS: 2, lengthS: 0.3 };
+  const o = { seconds: 8, withAudio: true, noPan: true };
+  const r = analyze(lanScenario({ ...o, restarts: [short] }));
+  for (const st of r.streams) assert.equal(st.lost, 0, st.id);
+  // The same 0.3 s lost on the path: each stream's loss as constructed (the meters’ counter, exact for a short
+  // silence; the audio's time × rate), however the rules name it.
+  const h = analyze(lanScenario({ ...o, holes: [short] }));
+  assert.equal(h.streams.find((s) => s.kind === 'meter')?.lost, slots(36, 2000, 300));
+  assert.equal(h.streams.find((s) => s.kind === 'audio')?.lost, slots(10, 2000, 300));
+});
