@@ -317,6 +317,12 @@ export interface PathFacts {
     registrations: Array<{ registers: number; pings: number; client: string; radio: string }>;
     creates: CommandFact[];
     announced: Array<{ hop: DataHopId; by: string[] }>;
+    /**
+     * The readable session's start — its TCP handshake or the radio's `V` prologue, which the radio sends once
+     * on connect (reference §5.2) — is not in the evidence: the capture joined a session already running, so
+     * the client's stream requests made before it are not in it.
+     */
+    joinedLate?: true;
   };
   udpReturn: {
     /** Where the client asked for data: `client udpport` (LAN), or its registrations' source port (WAN). */
@@ -1056,6 +1062,7 @@ function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<D
     registrations: c.udpRegistrations.map((r) => ({ registers: r.registers, pings: r.pings, client: formatEndpoint(r.client), radio: formatEndpoint(r.radio) })),
     creates: (s?.streamCreates ?? []).map((x) => ({ command: x.command, ...(x.code !== undefined ? { code: x.code } : {}), ...(x.message !== undefined ? { message: x.message } : {}) })),
     announced: [...exp].map(([hop, e]) => ({ hop, by: e.by })),
+    ...(s !== undefined && s.openTs === undefined && s.version === undefined ? { joinedLate: true as const } : {}),
   };
 }
 

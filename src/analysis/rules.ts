@@ -1842,6 +1842,8 @@ export interface VerdictRule {
   advice(f: PathFacts, hops: Hop[]): string[];
 }
 
+/** The control channel in the evidence is TLS the capture cannot read (a SmartLink session seen from outside). */
+const encryptedOnly = (f: PathFacts): boolean => !f.control.session && f.control.attempts.some((x) => x.tls);
 const okData = (hops: Hop[]): Hop[] => hops.filter((h) => h.plane === 'data' && h.id !== 'udp-return' && h.status === 'ok');
 const names = (hops: Hop[]): string => hops.map((h) => h.id.slice(5)).join(', ');
 
@@ -1895,12 +1897,30 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     advice: () => ['Open a panadapter with its waterfall (or run `flexpath diagnose --probe`) and capture again: the waterfall’s 1.4 kB packets show whether large packets get through.'],
   },
   {
+    id: 'verdict-joined-late',
+    status: 'inconclusive',
+    thresholds: {},
+    source:
+      'reference §5.2 (the radio sends its V prologue once, on connect) and §8.1 checkpoint 6 (what was requested is known only from the control plane): a capture that joined a running session holds none of the requests made before it, and a class never requested looks the same as one that never arrives',
+    when: (f, hops) => f.setup.joinedLate === true && hops.find((h) => h.id === 'control')?.status === 'ok' && okData(hops).length > 0,
+    summary: (f, hops) => {
+      const unseen = hops.flatMap((h) => (isDataHop(h.id) && h.status === 'unknown' ? [f.data[h.id].label] : []));
+      return (
+        `No fault in what arrives (${names(okData(hops))}), but the capture joined the session after it was set up: the client’s stream requests are not in it, so whether every stream it asked for arrives cannot be told` +
+        (unseen.length > 0 ? `; not one packet of ${unseen.join(' or ')} in it — if the client has one open, it does not arrive.` : '.')
+      );
+    },
+    advice: () => [
+      'Start the capture before SmartSDR connects (or, while it runs, close and reopen the panadapter and audio), so the requests are in it; or run `flexpath diagnose --probe`, which makes its own.',
+    ],
+  },
+  {
     id: 'verdict-healthy',
     status: 'healthy',
     cause: 'healthy',
     thresholds: {},
-    source: 'DESIGN §2 (both planes: control answers and every requested stream arrives)',
-    when: (_f, hops) => hops.find((h) => h.id === 'control')?.status === 'ok' && okData(hops).length > 0,
+    source: 'DESIGN §2 (both planes: control answers and every requested stream arrives; what was requested is read from a readable control session)',
+    when: (f, hops) => f.hasSession && hops.find((h) => h.id === 'control')?.status === 'ok' && okData(hops).length > 0,
     summary: (_f, hops) => `${ADVICE.healthy.title}: ${names(okData(hops))}.`,
     advice: () => ADVICE.healthy.advice,
   },
@@ -1910,9 +1930,12 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     thresholds: {},
     source: 'reference §8.1 checkpoint 6 (what was requested is known only from the control plane)',
     when: (f, hops) => !f.hasSession && f.anyData && okData(hops).length > 0,
-    summary: (_f, hops) =>
-      `The data plane looks healthy (${names(okData(hops))}), but the evidence holds no readable control channel, so whether every requested stream arrives cannot be told.`,
-    advice: () => ['Capture on the client while SmartSDR connects (TCP 4992 on the LAN) to see both planes: e.g. `tcpdump -i any -w ticket.pcapng udp or tcp port 4992`.'],
+    summary: (f, hops) =>
+      `The data plane looks healthy (${names(okData(hops))}), but the evidence holds no readable control channel${encryptedOnly(f) ? ' (it is TLS, as SmartLink’s: encrypted)' : ''}, so whether every requested stream arrives cannot be told.`,
+    advice: (f) =>
+      encryptedOnly(f)
+        ? ['Run `flexpath diagnose --smartlink` on this computer: it reads its own SmartLink session and judges every stream it requests.']
+        : ['Capture on the client while SmartSDR connects (TCP 4992 on the LAN) to see both planes: e.g. `tcpdump -i any -w ticket.pcapng udp or tcp port 4992`.'],
   },
   {
     id: 'verdict-no-streams',

@@ -778,6 +778,28 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
   for (const id of ['verdict-no-control', 'verdict-no-streams', 'verdict-no-session', 'verdict-foreign-vita']) seen.add(id);
 });
 
+test('a session whose start is not in the evidence (capture joined it running) is never healthy; an unreadable TLS control channel neither', () => {
+  // The session's handshake and V prologue are missing (setup.joinedLate): meters, FFT and waterfall arrive,
+  // audio and DAX were never requested in the evidence — whether they were asked for before cannot be told.
+  const late = bend((x) => (x.setup.joinedLate = true));
+  const v = judge(late).verdict;
+  assert.equal(v.status, 'inconclusive');
+  assert.equal(v.rule, 'verdict-joined-late');
+  assert.match(v.summary, /No fault in what arrives \(meter, panadapter, waterfall\)/);
+  assert.match(v.summary, /not one packet of audio or DAX in it/);
+  seen.add('verdict-joined-late');
+  // A fault in what it does see still decides.
+  assert.equal(judge(withLoss(late, 'data:meter', 10, 100)).verdict.rule, 'data-loss');
+  // SmartLink's control channel seen from outside: TLS answered, text unreadable, data flowing.
+  const tls = { id: '192.168.1.20:52000 → 203.0.113.9:21000', tls: true, synOnly: false, bytesToServer: 1434, bytesToClient: 6080 };
+  const encrypted = bend((x) => ((x.control = { attempts: [tls] }), (x.hasSession = false), (x.setup = { hasSession: false, registrations: [], creates: [], announced: [] })));
+  assert.equal(judgeHop(encrypted, 'control').status, 'ok');
+  const e = judge(encrypted).verdict;
+  assert.equal(e.rule, 'verdict-no-control');
+  assert.match(e.summary, /it is TLS/);
+  assert.ok(e.advice.some((a) => /diagnose --smartlink/.test(a)), e.advice.join(' | '));
+});
+
 test('the verdict names the first failing hop in path order and its rule', () => {
   const f = withLoss(bend((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], jitterS: 0.05 })), 'data:meter', 10, 100);
   const { verdict, hops } = judge(f);

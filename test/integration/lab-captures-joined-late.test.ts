@@ -1,0 +1,97 @@
+/**
+ * Lab captures that do not hold the session's requests: a capture started after SmartSDR connected (the
+ * usual ticket: the user notices "no audio", then starts Wireshark), and a SmartLink session seen from the
+ * client, whose control channel is TLS. Each says what arrives, but what the client asked for is not in the
+ * evidence, and a class never requested looks the same as one that never arrives: the verdict may not be
+ * healthy (README: "When the evidence cannot decide, the verdict says inconclusive … never healthy").
+ * Expected values come from the scenarios' construction.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import type { Endpoint, NetEvent } from '../../src/capture/types.js';
+import { writeEventsCapture } from '../helpers/capture-files.js';
+import { runCli } from '../helpers/cli.js';
+import { lanScenario, sentPerStream } from '../helpers/scenario.js';
+import { clientHello } from '../helpers/tls-hello.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fp-lab-late-'));
+/** lanScenario's first event (the client's SYN); its setup, audio's request included, ends 0.5 s later. */
+const T0 = 1_700_000_000;
+const AUDIO = 0x04000009;
+
+async function analyze(name: string, events: NetEvent[]): Promise<AnalysisReport> {
+  const file = join(dir, name);
+  await writeEventsCapture(file, events);
+  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as AnalysisReport;
+}
+
+const isAudio = (e: NetEvent): boolean => e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO;
+/** The capture starts 1.5 s in: no handshake, no prologue, no `client udpport`, no creates — pings and data only. */
+const joinedAt = (events: NetEvent[], s: number): NetEvent[] => events.filter((e) => e.ts >= T0 + s);
+
+test('capture started mid-session, the audio the client opened before it dropped on the path: not healthy — inconclusive, naming audio as absent (was healthy: "every requested stream arrives")', async () => {
+  const events = lanScenario({ withAudio: true, seconds: 6 }).filter((e) => !isAudio(e));
+  // The whole session first: the request is in it, so the missing audio is a blocked hop.
+  const whole = await analyze('whole.pcapng', events);
+  assert.equal(whole.verdict.status, 'blocked', whole.verdict.summary);
+  assert.equal(whole.verdict.hop, 'data:audio');
+  const late = joinedAt(events, 1.5);
+  const r = await analyze('late-no-audio.pcapng', late);
+  assert.equal(r.verdict.status, 'inconclusive', `${r.verdict.rule}: ${r.verdict.summary}`);
+  assert.equal(r.verdict.rule, 'verdict-joined-late');
+  assert.match(r.verdict.summary, /not one packet of audio/);
+  assert.ok(r.verdict.advice.some((a) => /before SmartSDR connects/.test(a)), r.verdict.advice.join(' | '));
+  const want = sentPerStream(late);
+  assert.deepEqual(new Map(r.streams.map((s) => [Number(s.id), s.packets])), want);
+});
+
+test('capture started mid-session, nothing wrong: inconclusive, every stream counted as sent, no hop failing', async () => {
+  const late = joinedAt(lanScenario({ withAudio: true, seconds: 6 }), 1.5);
+  const r = await analyze('late.pcapng', late);
+  assert.equal(r.verdict.rule, 'verdict-joined-late', r.verdict.summary);
+  assert.ok(!r.hops.some((h) => h.status === 'blocked' || h.status === 'degraded'), JSON.stringify(r.hops.filter((h) => h.status !== 'ok' && h.status !== 'unknown')));
+  assert.match(r.verdict.summary, /\(meter, panadapter, waterfall, audio\)/);
+  assert.deepEqual(new Map(r.streams.map((s) => [Number(s.id), s.packets])), sentPerStream(late));
+});
+
+/**
+ * SmartLink seen on the client (reference §6.5): TLS to the radio's public port (here 21000: a forward or
+ * hole punch on other ports than 4994), the client's `client udp_register` from its data port to the radio's
+ * public UDP port (21001), and VITA-49 back from there. The TLS text, the stream requests among it, cannot be
+ * read.
+ */
+function smartlinkSeenOutside(drop: (e: NetEvent) => boolean): NetEvent[] {
+  const client: Endpoint = { ip: '192.168.1.20', port: 4991 };
+  const tlsClient: Endpoint = { ip: '192.168.1.20', port: 52000 };
+  const radioTls: Endpoint = { ip: '203.0.113.9', port: 21000 };
+  const radioUdp: Endpoint = { ip: '203.0.113.9', port: 21001 };
+  const record = Buffer.from([23, 3, 3, 0, 2, 0, 0]);
+  const ev: NetEvent[] = [
+    { type: 'tcp-open', ts: T0, src: tlsClient, dst: radioTls },
+    { type: 'tcp-data', ts: T0 + 0.05, src: tlsClient, dst: radioTls, data: clientHello('203.0.113.9') },
+    { type: 'tcp-data', ts: T0 + 0.1, src: radioTls, dst: tlsClient, data: Buffer.from([22, 3, 3, 0, 4, 2, 0, 0, 0]) },
+  ];
+  for (let i = 0; i < 3; i++) ev.push({ type: 'udp', ts: T0 + 0.4 + i * 0.05, src: client, dst: radioUdp, payload: Buffer.from('client udp_register handle=0x1A2B3C4D') });
+  for (let i = 0; i < 40; i++) {
+    ev.push({ type: 'tcp-data', ts: T0 + 0.2 + i * 0.1, src: tlsClient, dst: radioTls, data: record });
+    ev.push({ type: 'tcp-data', ts: T0 + 0.25 + i * 0.1, src: radioTls, dst: tlsClient, data: record });
+  }
+  const data = lanScenario({ withAudio: true, seconds: 4, noControl: true, client, radio: { ip: radioUdp.ip, port: 0 }, dataPort: radioUdp.port, udpport: client.port });
+  return [...ev, ...data.filter((e) => !drop(e))].sort((a, b) => a.ts - b.ts);
+}
+
+test('SmartLink seen from the client (TLS on 21000, data from 21001), audio dropped on the path: not healthy — no readable control channel, with diagnose --smartlink as the next step (was healthy)', async () => {
+  for (const [name, drop] of [['all', () => false], ['no-audio', isAudio]] as const) {
+    const r = await analyze(`smartlink-${name}.pcapng`, smartlinkSeenOutside(drop));
+    assert.equal(r.verdict.status, 'inconclusive', `${name}: ${r.verdict.rule}: ${r.verdict.summary}`);
+    assert.equal(r.verdict.rule, 'verdict-no-control', name);
+    assert.match(r.verdict.summary, /TLS/);
+    assert.ok(r.verdict.advice.some((a) => /diagnose --smartlink/.test(a)), r.verdict.advice.join(' | '));
+  }
+});
