@@ -67,7 +67,23 @@ export function classifyCodes(oui: number, pcc: number): FlexClass {
       return { kind: 'audio', audioFormat: 'int16-mono' };
   }
   const rate = DAX_IQ_RATES[pcc];
-  return rate !== undefined ? { kind: 'dax-iq', sampleRate: rate } : { kind: 'other' };
+  return rate !== undefined ? { kind: 'dax-iq', sampleRate: rate } : sampleClassKind(pcc);
+}
+
+/**
+ * A sample class the table above does not list — another sample rate, as a FLEX-8000/Aurora or a later
+ * firmware may send (UNCONFIRMED: no capture of one) — still has its layout in its bit field (reference
+ * §2.3): audio in one of the two audio layouts (float32 L/R pairs, int16 mono) or float I/Q pairs, as every
+ * DAX IQ class is. Other layouts (the 8-bit class is the waveform SDK's byte data) stay unknown.
+ */
+function sampleClassKind(pcc: number): FlexClass {
+  const s = describeSampleClass(pcc);
+  if (s === undefined) return { kind: 'other' };
+  const pairs32 = s.isFloat && s.framesPerSample === 2 && s.bitsPerSample === 32;
+  if (s.isAudio && pairs32) return { kind: 'audio', audioFormat: 'float32-stereo' };
+  if (s.isAudio && !s.isFloat && s.framesPerSample === 1 && s.bitsPerSample === 16) return { kind: 'audio', audioFormat: 'int16-mono' };
+  if (!s.isAudio && pairs32) return { kind: 'dax-iq', ...(s.sampleRate !== undefined ? { sampleRate: s.sampleRate } : {}) };
+  return { kind: 'other' };
 }
 
 const RATE_CODES = [3_000, 6_000, 12_000, 24_000, 48_000, 96_000, 192_000, 384_000];

@@ -1,0 +1,64 @@
+/**
+ * Lab captures: a radio that sends a requested audio stream in a sample class FlexPath's table does not
+ * list — here 0x03E4, which the reference's bit field (§2.3: is_float, is_audio, 2 frames, 32 bits, rate
+ * code 4) reads as float32 stereo audio at 48 kHz, as a FLEX-8000/Aurora or a later firmware might send
+ * (no capture of one: UNCONFIRMED). Its packets all arrive; the verdict may not say the audio never does.
+ * Expected values come from the bit field and the scenario's construction.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import type { NetEvent } from '../../src/capture/types.js';
+import { classifyCodes, encodePacket, FLEX_OUI } from '../../src/vita/index.js';
+import { writeEventsCapture } from '../helpers/capture-files.js';
+import { runCli } from '../helpers/cli.js';
+import { flexHeader } from '../helpers/packets.js';
+import { CLIENT, RADIO, lanScenario } from '../helpers/scenario.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fp-lab-pcc-'));
+const AUDIO = 0x04000009;
+/** Reference §2.3 bit field: 0b11_1110_0100 — float, audio, 2 frames per sample, 32 bits, rate code 4 (48 kHz). */
+const FLOAT_STEREO_48K = 0x03e4;
+
+test('sample classes outside the table are read by their bit field (reference §2.3); other layouts stay unknown', () => {
+  assert.deepEqual(classifyCodes(FLEX_OUI, FLOAT_STEREO_48K), { kind: 'audio', audioFormat: 'float32-stereo' });
+  // 0x0124: integer, audio, 1 frame, 16 bits, 48 kHz.
+  assert.deepEqual(classifyCodes(FLEX_OUI, 0x0124), { kind: 'audio', audioFormat: 'int16-mono' });
+  // 0x02E7: float, RF, 2 frames, 32 bits, rate code 7 (384 kHz): I/Q pairs as every DAX IQ class.
+  assert.deepEqual(classifyCodes(FLEX_OUI, 0x02e7), { kind: 'dax-iq', sampleRate: 384_000 });
+  // 0x0100 is the waveform SDK's 8-bit byte data; 0x03C3 float stereo of 24 bits is no layout a client reads.
+  assert.deepEqual(classifyCodes(FLEX_OUI, 0x0100), { kind: 'other' });
+  assert.deepEqual(classifyCodes(FLEX_OUI, 0x03c3), { kind: 'other' });
+  // Another vendor's class stays another vendor's.
+  assert.deepEqual(classifyCodes(0x123456, FLOAT_STEREO_48K), { kind: 'other' });
+});
+
+test('uncompressed remote audio in class 0x03E4 (48 kHz float stereo, 375 packets/s): every packet counted as audio, healthy (was blocked: "the radio’s audio never reaches this computer")', async () => {
+  const base = lanScenario({ withAudio: true, seconds: 4 });
+  const dataStart = base.find((e) => e.type === 'udp')!.ts;
+  const dataEnd = base.filter((e) => e.type === 'udp').at(-1)!.ts;
+  const events: NetEvent[] = base
+    .filter((e) => !(e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO))
+    .map((e) => (e.type === 'tcp-data' ? { ...e, data: Buffer.from(e.data.toString('latin1').replace('compression=opus', 'compression=none').replace('compression=OPUS', 'compression=none'), 'latin1') } : e));
+  // 128 stereo frames per packet (reference §3.6) at 48 kHz: one packet every 128/48000 s.
+  let sent = 0;
+  for (let ts = dataStart; ts <= dataEnd; ts = dataStart + (++sent * 128) / 48_000) {
+    const payload = encodePacket({ kind: 'audio', header: flexHeader(FLOAT_STEREO_48K, AUDIO, sent), payload: { format: 'float32-stereo', samples: new Float32Array(256) } });
+    events.push({ type: 'udp', ts, src: { ip: RADIO.ip, port: 4993 }, dst: { ip: CLIENT.ip, port: 4991 }, payload, df: true, ipLength: payload.length + 28 });
+  }
+  events.sort((a, b) => a.ts - b.ts);
+  const file = join(dir, 'float48k.pcapng');
+  await writeEventsCapture(file, events);
+  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as AnalysisReport;
+  const audio = report.streams.find((s) => Number(s.id) === AUDIO);
+  assert.equal(audio?.kind, 'audio');
+  assert.equal(audio?.packets, sent);
+  assert.equal(audio?.lost, 0);
+  assert.equal(report.hops.find((h) => h.id === 'data:audio')?.status, 'ok');
+  assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
+});
