@@ -13,7 +13,7 @@ import { flexpathVersion } from '../version.js';
 import { oneLine } from '../common/text.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
-import { announcedPps, clientSessionGaps, deriveFacts, isWan, type MtuStepsFact, type PathFacts, primarySession, streamRate } from './facts.js';
+import { announcedPps, clientSessionGaps, deriveFacts, remadeObjects, isWan, type MtuStepsFact, type PathFacts, primarySession, streamRate } from './facts.js';
 import { judge } from './judge.js';
 import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from './mtu-phases.js';
 import { outagesSeen } from './rules.js';
@@ -310,7 +310,7 @@ export class Analyzer {
   report(source: SourceSummary, now?: number): AnalysisReport {
     const { hops, verdict } = this.judge(now);
     const facts = this.facts(now);
-    const losses = streamLosses(this.streams.streams, clientSessionGaps(this.control, this.streams.streams));
+    const losses = streamLosses(this.streams.streams, clientSessionGaps(this.control, this.streams.streams), remadeObjects(this.control));
     const outbound = new Set(facts.outbound?.streams);
     const r = (x: number): number => Math.round(x * 1000) / 1000;
     return {

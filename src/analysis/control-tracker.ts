@@ -156,10 +156,31 @@ export interface PanInfo {
   removed: boolean;
   /** First status line (creation, as far as the evidence goes). */
   firstTs: number;
-  /** When the `removed` status came. */
+  /** When the `removed` status came (unset again when the ID is announced anew: `remade`). */
   removedTs?: number;
   /** Latest status line. */
   ts: number;
+  remade?: Remade[];
+}
+
+/**
+ * The object was removed and its ID announced again later (a new object under the same ID, reference §5.8,
+ * §5.9): between the two the radio had nothing to send under it. The last REMADE_KEPT are kept.
+ */
+export interface Remade {
+  removedTs: number;
+  ts: number;
+}
+
+const REMADE_KEPT = 16;
+
+/** A status line for `prev`'s ID: removed now, or — after a removal — announced anew. */
+function lifeOf<T extends { removed: boolean; removedTs?: number; remade?: Remade[] }>(prev: T, removed: boolean, ts: number): T {
+  if (removed) return prev.removed ? prev : { ...prev, removed: true, removedTs: ts };
+  if (!prev.removed || prev.removedTs === undefined) return prev;
+  const next = { ...prev, removed: false, remade: [...(prev.remade ?? []), { removedTs: prev.removedTs, ts }].slice(-REMADE_KEPT) };
+  delete next.removedTs;
+  return next;
 }
 
 export interface StreamAnnouncement {
@@ -172,6 +193,7 @@ export interface StreamAnnouncement {
   firstTs: number;
   removedTs?: number;
   ts: number;
+  remade?: Remade[];
 }
 
 export interface WanStatus {
@@ -652,8 +674,7 @@ export class ControlTracker {
       const map = o1 === 'pan' ? this.pans : this.waterfalls;
       const id = normaliseId(o2);
       const prev = map.get(id) ?? { id, removed: false, firstTs: ts, ts };
-      const next: PanInfo = { ...prev, removed: prev.removed || removed, ts };
-      if (removed && !prev.removed) next.removedTs = ts;
+      const next: PanInfo = { ...lifeOf(prev, removed, ts), ts };
       const h = hexField(f.get('client_handle'));
       if (h !== undefined) next.clientHandle = h;
       const x = intField(f.get('x_pixels'));
@@ -676,8 +697,7 @@ export class ControlTracker {
     if (o0 === 'stream' && o1) {
       const id = normaliseId(o1);
       const prev = this.streams.get(id) ?? { id, type: '', removed: false, firstTs: ts, ts };
-      const next: StreamAnnouncement = { ...prev, removed: prev.removed || removed, ts };
-      if (removed && !prev.removed) next.removedTs = ts;
+      const next: StreamAnnouncement = { ...lifeOf(prev, removed, ts), ts };
       const type = f.get('type');
       if (type) next.type = type;
       const h = hexField(f.get('client_handle'));

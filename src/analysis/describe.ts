@@ -102,6 +102,12 @@ function describeSetup(f: PathFacts): string[] {
   return out;
 }
 
+const REMADE_WORDS = {
+  index: 'a pan’s frame index started again, with no control line about it',
+  counter: 'every silent stream’s counter came back at 0, with no control line about it',
+  control: 'the control text removed its object and announced the ID again',
+} as const;
+
 function describeClass(c: ClassFacts, units: string): string[] {
   const out: string[] = [];
   for (const st of c.streams.slice(0, 4)) {
@@ -117,8 +123,7 @@ function describeClass(c: ClassFacts, units: string): string[] {
   }
   for (const st of c.streams) {
     for (const r of st.remade ?? []) {
-      const how = r.mark === 'index' ? 'a pan’s frame index started again' : 'every silent stream’s counter came back at 0';
-      out.push(`${st.id} silent for ${secs(r.silentS)} from t=${secs(r.atS)}, then made anew (${how}) with no control line about it: the radio made its streams again, not counted as loss`);
+      out.push(`${st.id} silent for ${secs(r.silentS)} from t=${secs(r.atS)}, then made anew (${REMADE_WORDS[r.mark]}): not counted as loss`);
     }
   }
   if (c.framesComplete + c.framesBroken > 0) out.push(`${c.framesComplete} complete ${units}, ${c.framesBroken} broken`);

@@ -13,7 +13,7 @@ import { formatEndpoint } from '../capture/types.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import type { PacketKind } from '../vita/classes.js';
 import type { RadioBeacon } from '../vita/payload/discovery.js';
-import type { ControlSession, ControlTracker } from './control-tracker.js';
+import type { ControlSession, ControlTracker, Remade } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expectedRate, silenceRate } from './expected.js';
 import type { LocalFacts } from '../local/types.js';
 import type { HopId, StreamKind } from './model.js';
@@ -430,6 +430,14 @@ function sessionSides(c: ControlTracker, s: ControlSession | undefined, streams:
   return { client, radio };
 }
 
+/** Each stream's objects removed and announced again under its ID (control-tracker.ts Remade): pan, waterfall or stream. */
+export function remadeObjects(c: ControlTracker): (st: TrackedStream) => readonly Remade[] {
+  return (st) => {
+    const id = formatStreamId(st.streamId);
+    return [c.pans.get(id), c.waterfalls.get(id), c.streams.get(id)].flatMap((o) => o?.remade ?? []);
+  };
+}
+
 /** The clients' session boundaries (session-gaps.ts), each with the addresses the client's own data went to (sessionSides). */
 export function clientSessionGaps(c: ControlTracker, streams: readonly TrackedStream[]): SessionGap[] {
   return sessionGaps(c, (x) => sessionSides(c, x, streams)?.client ?? []);
@@ -539,8 +547,8 @@ export function deriveFacts(src: FactSources): PathFacts {
   const judged = mine.length > 0 ? mine : data;
   // Other clients' data: to another API session's client (anotherClients), or to none of this session's addresses.
   const others = [...radioData.filter(theirs), ...(judged === data ? [] : data.filter((st) => !mine.includes(st)))];
-  const othersLost = streamLosses(others, gaps);
-  const losses = streamLosses(judged, gaps);
+  const othersLost = streamLosses(others, gaps, remadeObjects(c));
+  const losses = streamLosses(judged, gaps, remadeObjects(c));
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
     const streams = judged.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));

@@ -11,6 +11,7 @@
  * that stream then, so this one's sender sent less — meters the client unsubscribed, audio of a slice
  * muted or removed (issue 11: a real rate drop is not loss).
  */
+import type { Remade } from './control-tracker.js';
 import type { SessionGap } from './session-gaps.js';
 import { HALF_COUNTER, type StreamSilence, type TrackedStream } from './stream-tracker.js';
 
@@ -36,8 +37,8 @@ export interface StreamLoss {
   restarts: StreamRestart[];
 }
 
-/** How the data shows its streams were made anew with no control change (dataRestarts). */
-export type RestartMark = 'index' | 'counter';
+/** How the evidence shows a stream was made anew within its session (dataRestarts, remadeSilences). */
+export type RestartMark = 'index' | 'counter' | 'control';
 
 type StreamRestart = { startTs: number; endTs: number } & ({ by: 'session'; gap: SessionGap } | { by: 'data'; mark: RestartMark });
 
@@ -134,12 +135,13 @@ function pausedDuring(p: { starts: number[]; maxEnds: number[] } | undefined, g:
  * packets due until then, by time × rate, when they were HALF_COUNTER or more (a silence by itself, then an
  * outage candidate of the earlier session); after it the radio sent nothing and the counter started afresh.
  */
-export function streamLosses(streams: readonly TrackedStream[], gaps: readonly SessionGap[] = []): Map<TrackedStream, StreamLoss> {
+export function streamLosses(streams: readonly TrackedStream[], gaps: readonly SessionGap[] = [], objects: (st: TrackedStream) => readonly Remade[] = () => []): Map<TrackedStream, StreamLoss> {
   const out = new Map<TrackedStream, StreamLoss>();
   const pauses = pausesByLink(streams);
   const witnesses = witnessesByLink(streams);
   const acrossGap = (st: TrackedStream, g: StreamSilence): SessionGap | undefined => gaps.find((x) => x.clients.has(st.dst.ip) && g.startTs < x.toTs && g.endTs > x.fromTs);
-  const remade = dataRestarts(streams, acrossGap);
+  const remade = remadeSilences(streams, acrossGap, objects);
+  for (const [g, mark] of dataRestarts(streams, (st, g) => acrossGap(st, g) ?? remade.get(g))) remade.set(g, mark);
   for (const st of streams) {
     let lost = st.seq.lost + st.moreSilences.extraLost;
     const across = (g: StreamSilence): SessionGap | undefined => acrossGap(st, g);
@@ -200,12 +202,12 @@ export function streamLosses(streams: readonly TrackedStream[], gaps: readonly S
  * §1.5; waveform-sdk vita.c: time(NULL), 0), so both read the same across an outage and a restart.
  * Returns the silences (and the brief ones of the link's slow streams within the stretch) that are such a restart.
  */
-function dataRestarts(streams: readonly TrackedStream[], acrossGap: (st: TrackedStream, g: StreamSilence) => SessionGap | undefined): Map<StreamSilence, RestartMark> {
+function dataRestarts(streams: readonly TrackedStream[], resolved: (st: TrackedStream, g: StreamSilence) => unknown): Map<StreamSilence, RestartMark> {
   const byLink = new Map<string, Array<{ stream: TrackedStream; g: StreamSilence }>>();
   for (const st of streams) {
     if (st.classKind === 'discovery') continue;
     for (const g of st.silences) {
-      if (acrossGap(st, g)) continue;
+      if (resolved(st, g)) continue;
       const list = byLink.get(linkOf(st)) ?? [];
       list.push({ stream: st, g });
       byLink.set(linkOf(st), list);
@@ -235,6 +237,30 @@ function dataRestarts(streams: readonly TrackedStream[], acrossGap: (st: Tracked
         if (linkOf(st) !== link) continue;
         for (const b of st.briefSilences) if (b.startTs < to && b.endTs > from) out.set(b, mark);
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * Silences (and brief ones) in which the control text removed the stream's object and announced its ID
+ * again (control-tracker.ts Remade, reference §5.8, §5.9): the radio had nothing to send under it then, and
+ * the new object's counter starts afresh. Only when the removal came within HALF_COUNTER periods of the
+ * stream's last packet: the time before it then says nothing (as at a session's end, streamLosses); a
+ * longer wait before the removal may be loss, and the old reading stands.
+ */
+function remadeSilences(
+  streams: readonly TrackedStream[],
+  acrossGap: (st: TrackedStream, g: StreamSilence) => SessionGap | undefined,
+  objects: (st: TrackedStream) => readonly Remade[],
+): Map<StreamSilence, RestartMark> {
+  const out = new Map<StreamSilence, RestartMark>();
+  for (const st of streams) {
+    const lives = objects(st);
+    if (lives.length === 0) continue;
+    for (const g of [...st.silences, ...st.briefSilences]) {
+      if (acrossGap(st, g)) continue;
+      if (lives.some((r) => r.removedTs < g.endTs && r.ts > g.startTs && (r.removedTs - g.startTs) * g.pps < HALF_COUNTER)) out.set(g, 'control');
     }
   }
   return out;

@@ -75,6 +75,12 @@ export interface ScenarioOptions {
    * sequences do when it starts (waveform-sdk vita.c: data_sequence = meter_sequence = 0).
    */
   restarts?: Array<{ atS: number; lengthS: number }>;
+  /**
+   * With audio: at `atS` after the data starts the radio removes the audio stream (status `stream <id>
+   * removed`, reference §5.8) and announces it again, same ID, `lengthS` later; no audio in between, its
+   * counter from 0 after. The other streams go on.
+   */
+  audioRemade?: { atS: number; lengthS: number };
 }
 
 /** Send slots k·periodMs (k = 0, 1, …) inside [atMs, atMs + lengthMs): lanScenario sends one unit per slot (ms after the data starts). */
@@ -146,6 +152,11 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
       toClient(setupEnd + o.audioMuted.atS + o.audioMuted.lengthS - 0.005, 'R91|0|');
     }
   }
+  if (o.audioRemade && o.withAudio && !o.noControl) {
+    const { atS, lengthS } = o.audioRemade;
+    toClient(setupEnd + atS, 'S3621C7F5|stream 0x04000009 removed');
+    toClient(setupEnd + atS + lengthS - 0.005, `S3621C7F5|stream 0x04000009 type=remote_audio_rx compression=OPUS client_handle=0x3621C7F5 ip=${dst.ip}`);
+  }
   if (o.fftSlowAfterS !== undefined && !o.noControl) {
     toClient(setupEnd + o.fftSlowAfterS - 0.01, 'S3621C7F5|display pan 0x40000000 fps=2');
   }
@@ -185,7 +196,9 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
           data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, timecode, tile * 684, width, 3360) });
         }
       }
-      if (o.withAudio && rel % 10 === 0 && !muted(ms)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
+      const remade = o.audioRemade && { fromMs: o.audioRemade.atS * 1000, toMs: (o.audioRemade.atS + o.audioRemade.lengthS) * 1000 };
+      if (remade && ms === remade.toMs) counts.opus = 0;
+      if (o.withAudio && rel % 10 === 0 && !muted(ms) && !(remade && ms >= remade.fromMs && ms < remade.toMs)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
     }
     if (o.reorderEvery) {
       for (let i = o.reorderEvery; i + 1 < data.length; i += o.reorderEvery) {

@@ -44,7 +44,7 @@ for (const { name, o } of variants) {
     const lastMs = Math.floor((SILENCE.atS * 1000 - 1) / 36) * 36;
     const silentS = ((SILENCE.atS + SILENCE.lengthS) * 1000 - lastMs) / 1000;
     const how = o.noPan ? 'every silent stream’s counter came back at 0' : 'a pan’s frame index started again';
-    const line = `0x00000700 silent for ${silentS.toFixed(1)} s from t=${(0.5 + lastMs / 1000).toFixed(1)} s, then made anew (${how})`;
+    const line = `0x00000700 silent for ${silentS.toFixed(1)} s from t=${(0.5 + lastMs / 1000).toFixed(1)} s, then made anew (${how}`;
     const evidence = r.hops.find((h) => h.id === 'data:meter')!.evidence;
     assert.ok(evidence.some((e) => e.startsWith(line)), `${line}\n${evidence.join('\n')}`);
   });
@@ -88,4 +88,22 @@ test('a 0.3-s restart, meters and audio only: the meters’ silence is a brief o
   const h = analyze(lanScenario({ ...o, holes: [short] }));
   assert.equal(h.streams.find((s) => s.kind === 'meter')?.lost, slots(36, 2000, 300));
   assert.equal(h.streams.find((s) => s.kind === 'audio')?.lost, slots(10, 2000, 300));
+});
+
+test('the control text removes the audio stream and announces its ID again 1.5 s later while the rest flows: no audio lost, healthy (fails before: the waterfall flowing across made it a pause with the counter’s 8 "lost", degraded data-loss)', () => {
+  const r = analyze(lanScenario({ seconds: 8, withAudio: true, audioRemade: SILENCE }));
+  assert.equal(r.verdict.rule, 'verdict-healthy');
+  for (const st of r.streams) assert.equal(st.lost, 0, st.id);
+  // The audio's last packet before: 1990 ms of data time (every 10 ms, before 2.0 s); first after: 3.5 s.
+  const line = `0x04000009 silent for ${((3500 - 1990) / 1000).toFixed(1)} s from t=${(0.5 + 1.99).toFixed(1)} s, then made anew (the control text removed its object and announced the ID again)`;
+  const evidence = r.hops.find((h) => h.id === 'data:audio')!.evidence;
+  assert.ok(evidence.some((e) => e.startsWith(line)), evidence.join('\n'));
+  assert.ok(!evidence.some((e) => /removed later/.test(e)), evidence.join('\n'));
+});
+
+test('a removal that comes long after the stream went silent is no cover for the loss before it: every stream silent 2.0–3.5 s on the path, the audio removed at 2.5 s and back at 3.5 s — still an outage, the meters’ loss as constructed', () => {
+  const r = analyze(lanScenario({ seconds: 8, withAudio: true, holes: [SILENCE], audioRemade: { atS: 2.5, lengthS: 1 } }));
+  assert.equal((r.outages ?? []).length, 1);
+  assert.equal(r.streams.find((s) => s.kind === 'meter')?.lost, slots(36, 2000, 1500));
+  assert.ok(!r.hops.find((h) => h.id === 'data:audio')!.evidence.some((e) => /made anew/.test(e)));
 });
