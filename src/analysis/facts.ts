@@ -136,6 +136,11 @@ export interface ClassFacts {
   expectsLarge: boolean;
   /** Data that flowed and went silent while still requested. */
   stopped?: Silence;
+  /**
+   * Objects of the class the client asked for (each with its own stream id: reference §2.4, §5.9) of which
+   * not one packet arrived, each with the units it should have sent by now (its λ) and how long it was due.
+   */
+  silentObjects?: Array<{ id: string; by: string; expected: number; expectedUnit: string; waitedS: number }>;
 }
 
 interface Silence {
@@ -520,7 +525,7 @@ interface Expectation {
   until?: number;
   by: string[];
   /** Each object's least rate over its life, for the expected count. */
-  lives: Array<{ from: number; until?: number; perS: number }>;
+  lives: Array<{ from: number; until?: number; perS: number; object?: { id: string; why: string; unit: string } }>;
   unit: string;
 }
 
@@ -642,10 +647,11 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   const c = src.control;
   const out = new Map<DataHopId, Expectation>();
   const mine = ownedBy(s);
-  const add = (id: DataHopId, ts: number, why: string, rate: SilenceRate | undefined, removedTs?: number, ended = 'removed later'): void => {
+  /** `object`: the stream id the radio sends this object's data with, where the status names it. */
+  const add = (id: DataHopId, object: string | undefined, ts: number, why: string, rate: SilenceRate | undefined, removedTs?: number, ended = 'removed later'): void => {
     const prev = out.get(id);
     const e: Expectation = prev ?? { announcedTs: ts, by: [], lives: [], unit: rate?.unit ?? 'packets' };
-    if (rate) e.lives.push({ from: ts, ...(removedTs !== undefined ? { until: removedTs } : {}), perS: rate.perS });
+    if (rate) e.lives.push({ from: ts, ...(removedTs !== undefined ? { until: removedTs } : {}), perS: rate.perS, ...(object !== undefined ? { object: { id: object, why, unit: rate.unit } } : {}) });
     e.announcedTs = Math.min(e.announcedTs, ts);
     // A class lives as long as its longest-lived object; one still alive has no end.
     const prevUntil = prev ? e.until : removedTs;
@@ -662,20 +668,20 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
     // the simulator stops them): meters that go on are fine, meters that stop there are no fault either.
     const unsub = s.metersUnsubscribedTs;
     if (subMeters || c.meters.size > 0) {
-      if (unsub !== undefined) add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'), Math.max(unsub, udpReady), 'every meter unsubscribed by the client later: unsub meter all');
-      else add('data:meter', udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'));
+      if (unsub !== undefined) add('data:meter', undefined, udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'), Math.max(unsub, udpReady), 'every meter unsubscribed by the client later: unsub meter all');
+      else add('data:meter', undefined, udpReady, `${c.meters.size} meters defined, UDP destination set`, silenceRate('meter'));
     }
   }
   // Objects removed again are still judged over their lifetime: a pan that never drew before the user
   // closed it is the evidence, not something to forget.
-  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, silenceRate('panadapter', pick(p, 'fps')), p.removedTs);
+  for (const p of c.pans.values()) if (mine(p.clientHandle)) add('data:panadapter', p.id, Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id}`, silenceRate('panadapter', pick(p, 'fps')), p.removedTs);
   for (const w of c.waterfalls.values())
-    if (mine(w.clientHandle)) add('data:waterfall', Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, silenceRate('waterfall', pick(w, 'lineDurationMs')), w.removedTs);
+    if (mine(w.clientHandle)) add('data:waterfall', w.id, Math.max(w.firstTs, udpReady ?? w.firstTs), `display waterfall ${w.id}`, silenceRate('waterfall', pick(w, 'lineDurationMs')), w.removedTs);
   // A pan names its waterfall; when the waterfall's own status is not in the evidence (a capture or a
   // `listen` that joined a running session), the pan still implies it will be sent (issue 11 class 5).
   for (const p of c.pans.values()) {
     if (!mine(p.clientHandle) || p.waterfall === undefined || c.waterfalls.has(p.waterfall)) continue;
-    add('data:waterfall', Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id} waterfall=${p.waterfall} (its waterfall's own status is not in the evidence)`, silenceRate('waterfall'), p.removedTs);
+    add('data:waterfall', p.waterfall, Math.max(p.firstTs, udpReady ?? p.firstTs), `display pan ${p.id} waterfall=${p.waterfall} (its waterfall's own status is not in the evidence)`, silenceRate('waterfall'), p.removedTs);
   }
   // An FFT stream arriving while no status line of its pan is in the evidence (a `listen` that joined
   // after the pan was made, and no status since): the radio makes every pan with its waterfall (reference
@@ -683,7 +689,7 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
   if (!out.has('data:waterfall')) {
     for (const st of src.streams) {
       if (st.classKind !== 'panadapter' || st.packets === 0 || c.pans.has(formatStreamId(st.streamId))) continue;
-      add('data:waterfall', st.firstTs, `FFT stream ${formatStreamId(st.streamId)} arriving (its pan's status, naming its waterfall, is not in the evidence)`, silenceRate('waterfall'));
+      add('data:waterfall', undefined, st.firstTs, `FFT stream ${formatStreamId(st.streamId)} arriving (its pan's status, naming its waterfall, is not in the evidence)`, silenceRate('waterfall'));
     }
   }
   for (const st of c.streams.values()) {
@@ -695,11 +701,11 @@ function expectations(src: FactSources, s: ControlSession | undefined): Map<Data
       // it): audio that goes on flowing is fine, audio that stops there is no fault either.
       const muted = s?.audioMutedTs !== undefined && (st.removedTs === undefined || s.audioMutedTs < st.removedTs) ? Math.max(s.audioMutedTs, st.firstTs) : undefined;
       const why = `stream ${st.id} ${st.type}${st.compression ? ` compression=${st.compression}` : ''}`;
-      if (muted !== undefined) add('data:audio', st.firstTs, why, silenceRate('audio', comp), muted, 'every slice’s audio muted by the client later: slice set audio_mute=1');
-      else add('data:audio', st.firstTs, why, silenceRate('audio', comp), st.removedTs);
+      if (muted !== undefined) add('data:audio', st.id, st.firstTs, why, silenceRate('audio', comp), muted, 'every slice’s audio muted by the client later: slice set audio_mute=1');
+      else add('data:audio', st.id, st.firstTs, why, silenceRate('audio', comp), st.removedTs);
     }
-    if (st.type === 'dax_rx' || st.type === 'dax_mic') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-audio'), st.removedTs);
-    if (st.type === 'dax_iq') add('data:dax', st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-iq'), st.removedTs);
+    if (st.type === 'dax_rx' || st.type === 'dax_mic') add('data:dax', st.id, st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-audio'), st.removedTs);
+    if (st.type === 'dax_iq') add('data:dax', st.id, st.firstTs, `stream ${st.id} ${st.type}`, silenceRate('dax-iq'), st.removedTs);
   }
   return out;
 }
@@ -712,6 +718,19 @@ function pick<T extends object, K extends keyof T>(o: T, key: K): Partial<Pick<T
 /** λ: what the class's objects should have sent from their request until `end` (or their removal). */
 function expectedUnits(e: Expectation, end: number): number {
   return e.lives.reduce((n, l) => n + l.perS * Math.max(0, Math.min(l.until ?? end, end) - l.from), 0);
+}
+
+/** The class's objects whose stream id not one of its arriving streams carries (one entry per id: its longest wait). */
+function silentObjects(e: Expectation, streams: readonly TrackedStream[], end: number): NonNullable<ClassFacts['silentObjects']> {
+  const arrived = new Set(streams.map((st) => formatStreamId(st.streamId)));
+  const byId = new Map<string, NonNullable<ClassFacts['silentObjects']>[number]>();
+  for (const l of e.lives) {
+    if (l.object === undefined || arrived.has(l.object.id)) continue;
+    const waitedS = Math.max(0, Math.min(l.until ?? end, end) - l.from);
+    const prev = byId.get(l.object.id);
+    if (prev === undefined || waitedS > prev.waitedS) byId.set(l.object.id, { id: l.object.id, by: l.object.why, expected: l.perS * waitedS, expectedUnit: l.object.unit, waitedS });
+  }
+  return [...byId.values()];
 }
 
 /** When the radio learned where to send UDP: the `client udpport` reply (LAN) or the first registration (WAN). */
@@ -811,6 +830,8 @@ function classFacts(
     expectsLarge: expectsLargePackets(id, src.control, s),
   };
   if (e) f.requested = { by: e.by, waitedS: (e.until ?? src.now) - e.announcedTs, expected: expectedUnits(e, src.now), expectedUnit: e.unit };
+  const silent = e ? silentObjects(e, streams, src.now) : [];
+  if (silent.length > 0) f.silentObjects = silent;
   for (const st of streams) {
     f.packets += st.packets;
     f.lost += lostOf(st) - st.seq.unsettled();

@@ -504,6 +504,8 @@ function outageLines(f: PathFacts, h: HopId): string[] {
 const waited = (c: ClassFacts): number => c.requested?.waitedS ?? 0;
 /** Requested, nothing of it arrived, and an open path would have delivered by now. */
 const classSilent = (f: PathFacts, c: ClassFacts): boolean => c.packets === 0 && c.requested !== undefined && silentTooLong(c.requested.expected, c.requested.waitedS, deadTime(f));
+/** The class's requested objects silent long enough that an open path would have delivered something of each. */
+const missingObjects = (f: PathFacts, c: ClassFacts): NonNullable<ClassFacts['silentObjects']> => (c.silentObjects ?? []).filter((o) => silentTooLong(o.expected, o.waitedS, deadTime(f)));
 const classSilenceLine = (c: ClassFacts): string => silenceLine(c.requested?.expected ?? 0, c.requested?.expectedUnit ?? 'packets', waited(c));
 /** Nothing at all reached this computer, and the requested classes together would have delivered by now. */
 const pathSilent = (f: PathFacts): boolean => f.udpReturn.streamsToClient === 0 && f.udpReturn.requestedClasses > 0 && silentTooLong(f.udpReturn.expected, f.udpReturn.waitedS, deadTime(f));
@@ -1459,6 +1461,21 @@ export const RULES: readonly Rule[] = [
     summary: (f, h) => classSilenceLine(cls(f, h)),
     evidence: none,
     title: (f, h) => `The radio’s ${cls(f, h).label} never reaches this computer${f.anyData ? ', while its other data does' : ''}`,
+  },
+  {
+    id: 'data-stream-missing',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: SILENCE_THRESHOLDS,
+    source: `reference §2.4 and §5.9 (each pan, waterfall and audio/DAX stream is sent with its own stream id, named by its status): one the client asked for of which nothing arrives, while the class's other streams do, is blocked on its own (a DAX IQ stream beside DAX audio, a second pan); ${SILENCE_SOURCE}`,
+    when: (f, h) => cls(f, h).packets > 0 && missingObjects(f, cls(f, h)).length > 0,
+    summary: (f, h) =>
+      missingObjects(f, cls(f, h))
+        .map((o) => `${o.by}: ${silenceLine(o.expected, o.expectedUnit, o.waitedS)}`)
+        .join('; '),
+    evidence: none,
+    title: (f, h) => `The radio’s ${cls(f, h).label} ${missingObjects(f, cls(f, h)).map((o) => o.id).join(', ')} never reaches this computer, while the class’s other streams do`,
   },
   {
     id: 'data-stopped',

@@ -778,6 +778,25 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
   for (const id of ['verdict-no-control', 'verdict-no-streams', 'verdict-no-session', 'verdict-foreign-vita']) seen.add(id);
 });
 
+test('one requested object of a class silent while the class’s others flow: blocked at e^−λ < 1e-6 (SILENCE_ALPHA), λ its own', () => {
+  // DAX audio flowing (187.5/s); the DAX IQ stream asked for beside it delivered nothing. ln(1e6) = 13.82:
+  // λ = 13.9 (P = 9.2e-7) is missing, λ = 13.7 (P = 1.1e-6) not yet; under 0.75 s never.
+  const daxWith = (expected: number, waitedS: number): PathFacts =>
+    bend((x) => {
+      x.data['data:dax'] = { ...flowingClass('DAX', undefined, 187.5, 284), silentObjects: [{ id: '0x20000000', by: 'stream 0x20000000 dax_iq', expected, expectedUnit: 'DAX IQ packets', waitedS }] };
+    });
+  expectRule(daxWith(13.9, 2), 'data:dax', 'data-stream-missing');
+  const v = judge(daxWith(13.9, 2)).verdict;
+  assert.equal(v.status, 'blocked');
+  assert.match(v.summary, /0x20000000 never reaches this computer, while the class’s other streams do/);
+  assert.match(judgeHop(daxWith(13.9, 2), 'data:dax').evidence[0] ?? '', /^stream 0x20000000 dax_iq: 0 of ≈ 14 expected DAX IQ packets in 2\.0 s/);
+  assert.equal(decide(daxWith(13.7, 2), 'data:dax'), 'data-arrives');
+  assert.equal(decide(daxWith(100, 0.7), 'data:dax'), 'data-arrives');
+  // The whole class silent is data-missing's, not this rule's.
+  const allSilent = bend((x) => (x.data['data:dax'] = { ...silentFor(flowingClass('DAX', undefined, 187.5, 284), 2, 375), silentObjects: [{ id: '0x04000008', by: 'stream 0x04000008 dax_rx', expected: 375, expectedUnit: 'audio packets', waitedS: 2 }] }));
+  assert.equal(decide(allSilent, 'data:dax'), 'data-missing');
+});
+
 test('a session whose start is not in the evidence (capture joined it running) is never healthy; an unreadable TLS control channel neither', () => {
   // The session's handshake and V prologue are missing (setup.joinedLate): meters, FFT and waterfall arrive,
   // audio and DAX were never requested in the evidence — whether they were asked for before cannot be told.
