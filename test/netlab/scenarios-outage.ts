@@ -20,7 +20,7 @@ import { ADDR, PORTS, type WanOptions, wanTopology } from './topology.js';
 const ROUTED: WanOptions = { radioSide: 'none', clientSide: 'none' };
 
 /** The radio's data datagrams the internet router forwards: the outage starts once these pass FLOWING. */
-const COUNT_RADIO_DATA = `
+export const COUNT_RADIO_DATA = `
 table inet lab {
   counter radio_data { }
   chain count {
@@ -30,7 +30,7 @@ table inet lab {
 }`;
 
 /** ≈ 2 s of the probe's traffic (meters, FFT, waterfall, Opus ≈ 250 datagrams/s): the session is flowing. */
-const FLOWING = 500;
+export const FLOWING = 500;
 
 const DROP = `
 table inet outage {
@@ -55,7 +55,7 @@ interface Window {
   dropped: number;
 }
 
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+export async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

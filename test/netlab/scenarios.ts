@@ -55,7 +55,7 @@ table inet count {
 }`;
 
 /** A router firewall that drops ICMP "fragmentation needed": the classic PMTU black hole. */
-const BLACK_HOLE = `
+export const BLACK_HOLE = `
 table inet lab {
   counter frag_needed_dropped { }
   chain icmp_filter {

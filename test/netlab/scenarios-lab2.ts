@@ -1,0 +1,158 @@
+/**
+ * The same faults on networks the other scenarios do not build: a stop of every stream that recurs (a
+ * link that flaps), a tunnel whose encapsulation, not an interface setting, makes the path MTU, and a
+ * rate limit on the radio's own uplink behind SmartLink. Every expectation comes from the construction.
+ */
+import assert from 'node:assert/strict';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import type { Lab } from './lab.js';
+import type { Scenario } from './runner.js';
+import { BLACK_HOLE } from './scenarios.js';
+import { COUNT_RADIO_DATA, FLOWING, until } from './scenarios-outage.js';
+import { ADDR, PORTS, type WanOptions, radioPublicIp, wanTopology } from './topology.js';
+
+const ROUTED: WanOptions = { radioSide: 'none', clientSide: 'none' };
+const FORWARDED: WanOptions = { radioSide: 'nat', forward: { tcp: true, udp: true }, clientSide: 'nat' };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const BURST = `
+table inet burst {
+  chain cut {
+    type filter hook forward priority filter - 10; policy accept;
+    ip saddr ${ADDR.radio} udp sport ${PORTS.data} drop
+  }
+}`;
+
+const BURST_MS = 200;
+const BURST_EVERY_MS = 2000;
+const BURSTS = 5;
+
+function flappingLink(): Scenario {
+  const bursts = { started: 0, ended: 0 };
+  let atCheck = { started: 0, ended: 0 };
+  const checkReport = (what: string, r: AnalysisReport): void => {
+    const o = r.outages ?? [];
+    // The diagnosis ends while the bursts go on: those ended by its exit are in its evidence, but the
+    // last of them may have come after its data window; one started and not ended may be in it too.
+    assert.ok(o.length >= atCheck.ended - 1 && o.length <= atCheck.started, `${what}: ${o.length} outages, ${atCheck.ended} bursts ended and ${atCheck.started} started by the diagnosis's end: ${JSON.stringify(o)}`);
+    assert.ok(atCheck.ended >= 3, `at least 3 bursts inside the diagnosis, got ${atCheck.ended}`);
+    for (const x of o) assert.ok(x.lengthS >= BURST_MS / 1000 - 0.05 && x.lengthS < 1, `${what}: an outage of ${x.lengthS} s, the bursts are ${BURST_MS} ms plus nft's own time`);
+    assert.equal(r.verdict.rule, 'data-brief-outage', `${what}: ${r.verdict.summary}`);
+    assert.doesNotMatch(r.verdict.summary, /at random/, `${what}: nothing is lost outside the bursts`);
+  };
+  return {
+    name: 'routed-flapping-link',
+    why:
+      `Routed path (as routed-healthy); once the session flows, the internet router drops every datagram from the radio’s data port for ${BURST_MS} ms every ` +
+      `${BURST_EVERY_MS / 1000} s, ${BURSTS} times (a link that flaps, a Wi-Fi client roaming back and forth), and nothing in between. Each burst is shorter ` +
+      'than OUTAGE_MIN_S and, for the meters and FFT, than HALF_COUNTER periods: each is a brief stop of every stream at once, so degraded, cause outage ' +
+      '(data-brief-outage) at the first data class in path order — never random loss, of which there is none. Before the block rate counted send slots, the ' +
+      'loss of one burst lowered the meters’ and FFT’s measured rate (22.7/s for 27.8/s) and the next burst’s counter jump no longer fitted its silence: every other ' +
+      'burst read as 4.5 % random loss beside 2 outages.',
+    build(lab) {
+      wanTopology(lab, ROUTED);
+      lab.nft('inet', COUNT_RADIO_DATA);
+    },
+    async during(lab) {
+      await until('the session’s data to flow', () => lab.counter('inet', 'radio_data') >= FLOWING, 20_000);
+      for (let i = 0; i < BURSTS; i++) {
+        bursts.started++;
+        lab.nft('inet', BURST);
+        try {
+          await sleep(BURST_MS);
+        } finally {
+          lab.exec('inet', 'nft', ['delete', 'table', 'inet', 'burst']);
+        }
+        bursts.ended++;
+        await sleep(BURST_EVERY_MS - BURST_MS);
+      }
+    },
+    diagnose: { mode: 'lan', host: ADDR.radio },
+    settleS: 10,
+    expect: { hop: 'data:meter', cause: 'outage' },
+    wireCapture: { hop: 'data:meter', cause: 'outage' },
+    check(_lab, live) {
+      atCheck = { ...bursts };
+      checkReport('live', live);
+    },
+    reports(r) {
+      checkReport('recording', r.recording);
+      if (r.wire) checkReport('tcpdump capture', r.wire);
+    },
+  };
+}
+
+/** The tunnel's inner addresses (198.18.7.0/30, unused by topology.ts). */
+const TUNNEL = { inet: '198.18.7.1', cr: '198.18.7.2' } as const;
+/** VXLAN's own headers: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14 (RFC 7348 §5). */
+const VXLAN_OVERHEAD = 50;
+const UNDERLAY_MTU = 1400;
+
+/**
+ * The internet router reaches the client's router only through a VXLAN tunnel over their link of MTU
+ * UNDERLAY_MTU (a VPN inside PPPoE, say): the tunnel's MTU is what the encapsulation leaves, set by the
+ * kernel from the underlay, and TCP's MSS is clamped to it as wanTopology's `mtu` does.
+ */
+function vxlanTunnel(lab: Lab): void {
+  wanTopology(lab, { ...ROUTED, mtu: UNDERLAY_MTU });
+  for (const [role, dev, local, remote, addr] of [['inet', 'c0', ADDR.inetToCr, ADDR.crWan, TUNNEL.inet], ['cr', 'wan0', ADDR.crWan, ADDR.inetToCr, TUNNEL.cr]] as const) {
+    lab.ip(role, 'link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'local', local, 'remote', remote, 'dstport', '4789', 'dev', dev);
+    lab.ip(role, 'addr', 'add', `${addr}/30`, 'dev', 'vx0');
+    lab.ip(role, 'link', 'set', 'vx0', 'up');
+  }
+  const mtu = Number(/mtu (\d+)/.exec(lab.ip('inet', 'link', 'show', 'vx0'))?.[1]);
+  assert.equal(mtu, UNDERLAY_MTU - VXLAN_OVERHEAD, 'the tunnel’s MTU is what the encapsulation leaves of the underlay');
+  lab.ip('inet', 'route', 'replace', '198.18.4.0/24', 'via', TUNNEL.cr, 'dev', 'vx0');
+  lab.ip('cr', 'route', 'replace', 'default', 'via', TUNNEL.inet, 'dev', 'vx0');
+  lab.nft('rr', BLACK_HOLE);
+}
+
+const VXLAN_TUNNEL: Scenario = {
+  name: 'routed-vxlan-tunnel-black-hole',
+  why:
+    `The client’s router is reached through a VXLAN tunnel over a link of MTU ${UNDERLAY_MTU}: the tunnel’s MTU is ${UNDERLAY_MTU - VXLAN_OVERHEAD} ` +
+    '(the encapsulation’s 50 bytes), no interface on the path is set to it by hand, and the radio’s router drops the ICMP “fragmentation needed” the ' +
+    'tunnel’s router sends (black hole). At the probe’s network_mtu 1450 the waterfall’s full tiles are 1442-byte DF datagrams → data:waterfall/mtu. ' +
+    'The steps: 1500 (1464 B), 1450 (1442 B) and 1400 (1364 B) exceed 1350; 1300 (1264 B) fits → “set SmartSDR’s MTU to 1300”, a step below the ' +
+    '1400 every other MTU scenario finds.',
+  build: vxlanTunnel,
+  diagnose: { mode: 'lan', host: ADDR.radio },
+  settleS: 4,
+  expect: { hop: 'data:waterfall', cause: 'mtu' },
+  wireCapture: { hop: 'data:waterfall', cause: 'mtu' },
+  check(lab) {
+    assert.ok(lab.counter('rr', 'frag_needed_dropped') > 0, 'the tunnel’s router sent ICMP fragmentation-needed and the black hole dropped it');
+    assert.equal(lab.counter('radio', 'frag_needed_in'), 0, 'no ICMP reached the radio through the black hole');
+  },
+  reports(r) {
+    for (const [what, report] of [['live', r.live], ['recording', r.recording], ...(r.wire ? [['tcpdump capture', r.wire] as const] : [])] as const) {
+      assert.ok(report.verdict.advice.some((a) => /set SmartSDR’s MTU to 1300\b/.test(a)), `${what}: the steps found 1300 passing: ${report.verdict.advice.join(' | ')}`);
+    }
+  },
+};
+
+/**
+ * The radio's router's uplink shaped by a token bucket (tc tbf) below what the probe needs (≈ 1.4 Mbit/s,
+ * of which the waterfall's full tiles alone are ≈ 1.1): the radio's site has a slow upload.
+ */
+const SMARTLINK_SLOW_UPLOAD: Scenario = {
+  name: 'smartlink-slow-upload',
+  why:
+    'SmartLink as smartlink-forwarded, and the radio’s router sends to the internet through an 800 kbit/s token bucket with a 30 ms queue (a slow upload ' +
+    'at the radio’s site): the radio’s data exceeds it, the full queue drops what does not fit, the large packets most, and the light meters see the ' +
+    'queue → degraded, bandwidth — not random loss, not an outage, and not a forwarding fault (the broker’s test finds both ports).',
+  build(lab) {
+    wanTopology(lab, FORWARDED);
+    lab.tc('rr', 'qdisc', 'add', 'dev', 'wan0', 'root', 'tbf', 'rate', '800kbit', 'burst', '6000', 'latency', '30ms');
+  },
+  sim: ['--broker', '--broker-listen', ADDR.broker, '--public-ip', radioPublicIp(FORWARDED)],
+  diagnose: { mode: 'smartlink' },
+  settleS: 4,
+  expect: { hop: 'data:*', cause: 'bandwidth' },
+  check(_lab, live) {
+    assert.equal(live.hops.find((h) => h.id === 'radio-forwarding')?.status, 'ok', 'the broker measured both forwarded ports');
+  },
+};
+
+export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD];
