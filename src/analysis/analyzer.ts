@@ -18,7 +18,10 @@ import { judge } from './judge.js';
 import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from './mtu-phases.js';
 import { outagesSeen } from './rules.js';
 import { type StreamLoss, streamLosses } from './silences.js';
-import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex } from './stream-tracker.js';
+import { type FftTap, MAX_RADIOS, MAX_STREAMS, PACKET_CATEGORIES, StreamTracker, type TrackedStream, type WaterfallTap, categoryIndex, isFlexStream } from './stream-tracker.js';
+
+/** Receive stream types of `stream` status lines (reference §5.9) and the kind of data each carries. */
+const ANNOUNCED_KIND: Readonly<Record<string, StreamKind>> = { remote_audio_rx: 'audio', dax_rx: 'dax-audio', dax_mic: 'dax-audio', dax_iq: 'dax-iq' };
 
 export interface AnalyzerOptions {
   /** Reads the SNI from the first bytes a TLS client sends (the capture layer's parser). */
@@ -213,9 +216,14 @@ export class Analyzer {
   }
 
   kindOf(st: TrackedStream): StreamKind {
-    if (st.classKind !== 'audio') return st.classKind;
+    if (st.classKind !== 'audio' && st.classKind !== 'other') return st.classKind;
     const ann = this.control.streams.get(formatStreamId(st.streamId));
-    return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
+    if (st.classKind === 'audio') return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
+    // A FlexRadio class the table does not list (another firmware's or a FLEX-8000/Aurora's: UNCONFIRMED,
+    // reference §2.3) on a stream id the session announced: its status says what it carries (reference
+    // §2.4: map stream id → object by status, not by class or prefix). Pans and waterfalls are not taken:
+    // their frames are counted from a payload layout an unknown class may not have.
+    return (isFlexStream(st) && ann && ANNOUNCED_KIND[ann.type]) || 'other';
   }
 
   /** The facts the rules read, at analysis time `now`. */

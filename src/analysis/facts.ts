@@ -537,7 +537,7 @@ export function deriveFacts(src: FactSources): PathFacts {
   const clientPort = clientDataPort(c, s);
   const gaps = clientSessionGaps(c, src.streams);
   const chain = s ? sessionChain(gaps, s) : [];
-  const radioData = src.streams.filter((st) => st.classKind !== 'discovery' && st.classKind !== 'other');
+  const radioData = src.streams.filter((st) => st.classKind !== 'discovery' && src.kindOf(st) !== 'other');
   const theirs = anotherClients(c, chain, sessionSides(c, s, radioData), clientPort);
   const flex = radioData.filter((st) => !theirs(st));
   // The data hops are the radio's streams to this computer; what the client sends the radio is judged apart.

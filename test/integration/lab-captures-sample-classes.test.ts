@@ -1,9 +1,10 @@
 /**
- * Lab captures: a radio that sends a requested audio stream in a sample class FlexPath's table does not
- * list — here 0x03E4, which the reference's bit field (§2.3: is_float, is_audio, 2 frames, 32 bits, rate
- * code 4) reads as float32 stereo audio at 48 kHz, as a FLEX-8000/Aurora or a later firmware might send
- * (no capture of one: UNCONFIRMED). Its packets all arrive; the verdict may not say the audio never does.
- * Expected values come from the bit field and the scenario's construction.
+ * Lab captures: a radio that sends a requested audio stream in a class FlexPath's table does not list —
+ * 0x03E4, which the reference's bit field (§2.3: is_float, is_audio, 2 frames, 32 bits, rate code 4) reads
+ * as float32 stereo audio at 48 kHz, or a FlexRadio-private class (0x8006) on the stream id the session's
+ * status announced as remote audio — as a FLEX-8000/Aurora or a later firmware might send (no capture of
+ * one: UNCONFIRMED). Its packets all arrive; the verdict may not say the audio never does. Expected values
+ * come from the bit field, the status line and the scenario's construction.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -60,5 +61,25 @@ test('uncompressed remote audio in class 0x03E4 (48 kHz float stereo, 375 packet
   assert.equal(audio?.packets, sent);
   assert.equal(audio?.lost, 0);
   assert.equal(report.hops.find((h) => h.id === 'data:audio')?.status, 'ok');
+  assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
+});
+
+test('remote audio in a FlexRadio-private class the table does not list (0x8006), on the stream id its status announced: counted as that audio, healthy (was blocked: "never reaches")', async () => {
+  const events: NetEvent[] = lanScenario({ withAudio: true, seconds: 4 }).map((e) => {
+    if (e.type !== 'udp' || e.payload.readUInt32BE(4) !== AUDIO) return e;
+    // The same count and time, a word-aligned payload (the size field then covers it exactly) in class 0x8006.
+    const payload = encodePacket({ kind: 'other', header: flexHeader(0x8006, AUDIO, e.payload.readUInt8(1) & 0x0f), payload: Buffer.alloc(96, 0x5a) });
+    return { ...e, payload, ipLength: payload.length + 28 };
+  });
+  const sent = events.filter((e) => e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO).length;
+  const file = join(dir, 'private-class.pcapng');
+  await writeEventsCapture(file, events);
+  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as AnalysisReport;
+  const audio = report.streams.find((s) => Number(s.id) === AUDIO);
+  assert.equal(audio?.kind, 'audio');
+  assert.equal(audio?.packets, sent);
+  assert.equal(audio?.lost, 0);
   assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
 });
