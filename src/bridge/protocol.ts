@@ -121,7 +121,7 @@ export interface StreamRow extends StreamSummary {
   expectedPps?: number;
   /** Mean deviation of inter-arrival time, ms, when the source measured it. */
   jitterMs?: number;
-  /** Live sessions: packets/s over the last second (ratePps averages the stream's whole life). */
+  /** Live sessions: packets/s over the last second (ratePps averages the stream's life, a restart's silence left out). */
   nowPps?: number;
 }
 
