@@ -1,8 +1,12 @@
-/** Capture files for tests: a scenario's events written by the product's writer, and format rewrites. */
+/** Capture files for tests: a scenario's events written by the product's writer, format rewrites, and their analysis. */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { AnalysisReport } from '../../src/analysis/model.js';
 import { EventCaptureWriter } from '../../src/capture/event-writer.js';
 import { readCaptureRecords } from '../../src/capture/reader.js';
 import type { NetEvent } from '../../src/capture/types.js';
+import { PcapngWriter } from '../../src/capture/writer.js';
+import { runCli } from './cli.js';
 
 /** Writes the events as pcapng (EventCaptureWriter) and returns the file's bytes. */
 export async function writeEventsCapture(file: string, events: NetEvent[]): Promise<Buffer> {
@@ -25,4 +29,29 @@ export async function rewriteCapture(from: string, to: string, writer: FrameWrit
   });
   await writer.close();
   return readFileSync(to);
+}
+
+/** Each frame of the capture `from` replaced in `to` (pcapng, Ethernet) by the frames `copies` makes of it, `gapNs` apart. */
+export async function rewriteFrames(from: string, to: string, copies: (frame: Buffer) => Buffer[], gapNs = 20_000n): Promise<void> {
+  const w = new PcapngWriter(to);
+  await readCaptureRecords(from, {
+    record: (_link, sec, nsec, buf, start, caplen) => {
+      const ts = BigInt(sec) * 1_000_000_000n + BigInt(nsec);
+      copies(Buffer.from(buf.subarray(start, start + caplen))).forEach((f, i) => w.write(ts + BigInt(i) * gapNs, f));
+    },
+  });
+  await w.close();
+}
+
+/** `flexpath analyze FILE --format json --no-redact`, as a user runs it: it exits 0, and its report. */
+export async function analyzeFile(file: string): Promise<AnalysisReport> {
+  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as AnalysisReport;
+}
+
+/** The events written to `file` as a capture (writeEventsCapture), then analysed (analyzeFile). */
+export async function analyzeEvents(file: string, events: NetEvent[]): Promise<AnalysisReport> {
+  await writeEventsCapture(file, events);
+  return analyzeFile(file);
 }

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { Endpoint, NetEvent } from '../../src/capture/types.js';
-import { writeEventsCapture } from '../helpers/capture-files.js';
-import { runCli } from '../helpers/cli.js';
+import { analyzeEvents } from '../helpers/capture-files.js';
 import { opusPacket } from '../helpers/packets.js';
 import { CLIENT, RADIO, type ScenarioOptions, lanScenario, sentPerStream } from '../helpers/scenario.js';
 
@@ -30,13 +29,7 @@ const dualStack = (e: Endpoint): Endpoint => ({ ip: e.ip === CLIENT.ip ? 'fd00:1
 /** A NAT in front of the client: its control connection leaves as 203.0.113.5:61000 (RFC 5737 documentation range). */
 const natted = (e: Endpoint): Endpoint => (e.ip === CLIENT.ip ? { ip: '203.0.113.5', port: 61000 } : e);
 
-async function analyze(name: string, events: NetEvent[]): Promise<AnalysisReport> {
-  const file = join(dir, name);
-  await writeEventsCapture(file, events);
-  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
-}
+const analyze = (name: string, events: NetEvent[]): Promise<AnalysisReport> => analyzeEvents(join(dir, name), events);
 
 function assertHealthy(r: AnalysisReport, events: NetEvent[]): void {
   assert.equal(r.verdict.status, 'healthy', `${r.verdict.rule}: ${r.verdict.summary}`);

@@ -12,12 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
-import { readCaptureRecords } from '../../src/capture/reader.js';
 import type { NetEvent } from '../../src/capture/types.js';
-import { PcapngWriter } from '../../src/capture/writer.js';
 import { encodePacket } from '../../src/vita/index.js';
-import { writeEventsCapture } from '../helpers/capture-files.js';
-import { runCli } from '../helpers/cli.js';
+import { analyzeFile, rewriteFrames, writeEventsCapture } from '../helpers/capture-files.js';
 import { ipv4Fragments } from '../helpers/fragments.js';
 import { flexHeader } from '../helpers/packets.js';
 import { CLIENT, RADIO, lanScenario, sentPerStream } from '../helpers/scenario.js';
@@ -58,18 +55,8 @@ async function analyze(name: string, events: NetEvent[], keep: (fragments: Buffe
   const plain = join(dir, `${name}.plain.pcapng`);
   await writeEventsCapture(plain, events);
   const file = join(dir, name);
-  const w = new PcapngWriter(file);
-  await readCaptureRecords(plain, {
-    record: (_link, sec, nsec, buf, start, caplen) => {
-      const frame = Buffer.from(buf.subarray(start, start + caplen));
-      const frames = frame.length > ETHERNET_MAX ? keep(ipv4Fragments(frame, 1480)) : [frame];
-      frames.forEach((f, i) => w.write(BigInt(sec) * 1_000_000_000n + BigInt(nsec) + BigInt(i) * 1000n, f));
-    },
-  });
-  await w.close();
-  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
+  await rewriteFrames(plain, file, (frame) => (frame.length > ETHERNET_MAX ? keep(ipv4Fragments(frame, 1480)) : [frame]), 1000n);
+  return analyzeFile(file);
 }
 
 test('DAX IQ in 4124-byte datagrams, each in three IP fragments: reassembled, every IQ and DAX audio packet counted, healthy', async () => {

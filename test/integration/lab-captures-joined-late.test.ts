@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { Endpoint, NetEvent } from '../../src/capture/types.js';
-import { writeEventsCapture } from '../helpers/capture-files.js';
-import { runCli } from '../helpers/cli.js';
+import { analyzeEvents } from '../helpers/capture-files.js';
 import { lanScenario, sentPerStream } from '../helpers/scenario.js';
 import { clientHello } from '../helpers/tls-hello.js';
 
@@ -23,13 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fp-lab-late-'));
 const T0 = 1_700_000_000;
 const AUDIO = 0x04000009;
 
-async function analyze(name: string, events: NetEvent[]): Promise<AnalysisReport> {
-  const file = join(dir, name);
-  await writeEventsCapture(file, events);
-  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
-}
+const analyze = (name: string, events: NetEvent[]): Promise<AnalysisReport> => analyzeEvents(join(dir, name), events);
 
 const isAudio = (e: NetEvent): boolean => e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO;
 /** The capture starts 1.5 s in: no handshake, no prologue, no `client udpport`, no creates — pings and data only. */

@@ -11,11 +11,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { NetEvent } from '../../src/capture/types.js';
 import { classifyCodes, encodePacket, FLEX_OUI } from '../../src/vita/index.js';
-import { writeEventsCapture } from '../helpers/capture-files.js';
-import { runCli } from '../helpers/cli.js';
+import { analyzeEvents } from '../helpers/capture-files.js';
 import { flexHeader } from '../helpers/packets.js';
 import { CLIENT, RADIO, lanScenario } from '../helpers/scenario.js';
 
@@ -23,6 +21,17 @@ const dir = mkdtempSync(join(tmpdir(), 'fp-lab-pcc-'));
 const AUDIO = 0x04000009;
 /** Reference §2.3 bit field: 0b11_1110_0100 — float, audio, 2 frames per sample, 32 bits, rate code 4 (48 kHz). */
 const FLOAT_STEREO_48K = 0x03e4;
+
+/** The events' capture analysed: stream 0x04000009 is audio with all `sent` packets, none lost, and the verdict healthy. */
+async function assertAudioWhole(name: string, events: NetEvent[], sent: number): Promise<void> {
+  const report = await analyzeEvents(join(dir, name), events);
+  const audio = report.streams.find((s) => Number(s.id) === AUDIO);
+  assert.equal(audio?.kind, 'audio');
+  assert.equal(audio?.packets, sent);
+  assert.equal(audio?.lost, 0);
+  assert.equal(report.hops.find((h) => h.id === 'data:audio')?.status, 'ok');
+  assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
+}
 
 test('sample classes outside the table are read by their bit field (reference §2.3); other layouts stay unknown', () => {
   assert.deepEqual(classifyCodes(FLEX_OUI, FLOAT_STEREO_48K), { kind: 'audio', audioFormat: 'float32-stereo' });
@@ -51,17 +60,7 @@ test('uncompressed remote audio in class 0x03E4 (48 kHz float stereo, 375 packet
     events.push({ type: 'udp', ts, src: { ip: RADIO.ip, port: 4993 }, dst: { ip: CLIENT.ip, port: 4991 }, payload, df: true, ipLength: payload.length + 28 });
   }
   events.sort((a, b) => a.ts - b.ts);
-  const file = join(dir, 'float48k.pcapng');
-  await writeEventsCapture(file, events);
-  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
-  assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as AnalysisReport;
-  const audio = report.streams.find((s) => Number(s.id) === AUDIO);
-  assert.equal(audio?.kind, 'audio');
-  assert.equal(audio?.packets, sent);
-  assert.equal(audio?.lost, 0);
-  assert.equal(report.hops.find((h) => h.id === 'data:audio')?.status, 'ok');
-  assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
+  await assertAudioWhole('float48k.pcapng', events, sent);
 });
 
 test('remote audio in a FlexRadio-private class the table does not list (0x8006), on the stream id its status announced: counted as that audio, healthy (was blocked: "never reaches")', async () => {
@@ -71,15 +70,5 @@ test('remote audio in a FlexRadio-private class the table does not list (0x8006)
     const payload = encodePacket({ kind: 'other', header: flexHeader(0x8006, AUDIO, e.payload.readUInt8(1) & 0x0f), payload: Buffer.alloc(96, 0x5a) });
     return { ...e, payload, ipLength: payload.length + 28 };
   });
-  const sent = events.filter((e) => e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO).length;
-  const file = join(dir, 'private-class.pcapng');
-  await writeEventsCapture(file, events);
-  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
-  assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as AnalysisReport;
-  const audio = report.streams.find((s) => Number(s.id) === AUDIO);
-  assert.equal(audio?.kind, 'audio');
-  assert.equal(audio?.packets, sent);
-  assert.equal(audio?.lost, 0);
-  assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
+  await assertAudioWhole('private-class.pcapng', events, events.filter((e) => e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO).length);
 });

@@ -11,11 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AnalysisReport } from '../../src/analysis/model.js';
-import { readCaptureRecords } from '../../src/capture/reader.js';
 import type { Endpoint, NetEvent } from '../../src/capture/types.js';
-import { PcapngWriter } from '../../src/capture/writer.js';
-import { writeEventsCapture } from '../helpers/capture-files.js';
-import { runCli } from '../helpers/cli.js';
+import { analyzeFile, rewriteFrames, writeEventsCapture } from '../helpers/capture-files.js';
 import { CLIENT, lanScenario, sentPerStream } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-vlan-'));
@@ -36,17 +33,8 @@ async function capture(name: string, events: NetEvent[], copies: (eth: Buffer) =
   const plain = join(dir, `${name}.plain.pcapng`);
   await writeEventsCapture(plain, events);
   const file = join(dir, name);
-  const w = new PcapngWriter(file);
-  await readCaptureRecords(plain, {
-    record: (_link, sec, nsec, buf, start, caplen) => {
-      const ts = BigInt(sec) * 1_000_000_000n + BigInt(nsec);
-      copies(Buffer.from(buf.subarray(start, start + caplen))).forEach((f, i) => w.write(ts + BigInt(i) * gapNs, f));
-    },
-  });
-  await w.close();
-  const r = await runCli(['analyze', file, '--format', 'json', '--no-redact']);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as AnalysisReport;
+  await rewriteFrames(plain, file, copies, gapNs);
+  return analyzeFile(file);
 }
 
 function assertHealthyOnce(r: AnalysisReport, events: NetEvent[]): void {
