@@ -592,6 +592,23 @@ function classStoppedAlone(f: PathFacts, c: ClassFacts): boolean {
   const silent = c.stopped?.silentS ?? 0;
   return c.packets > 0 && c.requested !== undefined && silent >= STOPPED_AFTER_S && silent - (f.udpReturn.stopped?.silentS ?? 0) >= STOPPED_ALONE_S;
 }
+/**
+ * data-loss's headline. Random loss hits every class alike; when the classes that lost nothing would, at
+ * the pooled rate, have lost some with P(0 lost) = e^−λ below LOSS_ALPHA, the loss is confined to the
+ * others (IP fragments lost: only the datagrams that travel in pieces lose), and the headline says which
+ * instead of "every stream, whatever their size".
+ */
+function lossTitle(f: PathFacts): string {
+  const { lost, packets } = pooledLoss(f);
+  const seen = classesOf(f).filter(([, c]) => flowing(c) && !heavyReorder(c));
+  const hit = seen.filter(([h, c]) => lostOutside(f, h, c) > 0 && !framesWhole(c));
+  const spared = seen.filter(([h]) => !hit.some(([x]) => x === h));
+  const due = packets > 0 ? (lost / packets) * spared.reduce((n, [, c]) => n + c.packets, 0) : 0;
+  const p = Math.exp(-due);
+  if (hit.length === 0 || spared.length === 0 || p >= LOSS_ALPHA) return ADVICE['random-loss'].title;
+  const labels = (xs: Array<[DataHopId, ClassFacts]>): string => xs.map(([, c]) => c.label).join(', ');
+  return `Packets of the ${labels(hit)} are lost (${pct(lossFraction({ lost, packets }))} of the data packets), while the ${labels(spared)} arrive whole (${pWords(p)} if the loss hit every class alike)`;
+}
 const lossSummary = (c: ClassFacts): string => {
   const loss = lossFraction(c);
   return `${pct(loss)} lost${loss >= LOSS_POOR ? " (FlexLib's Poor band)" : ''}`;
@@ -1669,6 +1686,7 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => flowing(cls(f, h)) && lossy(f, h, cls(f, h)),
     summary: (f, h) => lossSummary(cls(f, h)),
     evidence: none,
+    title: (f) => lossTitle(f),
   },
   {
     id: 'data-frames-broken',

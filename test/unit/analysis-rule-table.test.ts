@@ -797,6 +797,24 @@ test('one requested object of a class silent while the class’s others flow: bl
   assert.equal(decide(allSilent, 'data:dax'), 'data-missing');
 });
 
+test('random loss confined to some classes: the headline names them when the spared classes’ 0 lost has e^−λ < LOSS_ALPHA at the pooled rate', () => {
+  // The waterfall loses 20 of 1020 tiles (20 of 250 lines broken); meters (280) and the FFT (250) lose
+  // none. Pool = meters + waterfall (the FFT's frames all complete: out of the pool): 20 lost of 1280,
+  // λ for the spared 530 packets = 20/1280 × 530 = 8.3, P = 2.5e-4 < 0.01 → confined.
+  const confined = bend((x) => {
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: 20, packets: 1000, framesComplete: 230, framesBroken: 20 };
+  });
+  expectRule(confined, 'data:waterfall', 'data-loss');
+  assert.match(judge(confined).verdict.summary, /^Packets of the waterfall are lost \(1\.5 % of the data packets\), while the meters, panadapter \(FFT\) arrive whole \(P < 1e-3 if the loss hit every class alike\)/);
+  // 6 of 1000 lost (pooled 6 of 1280: significant above 0.1 %, P(X ≥ 6 | 1.28) = 0.0035): λ = 6/1280 × 530
+  // = 2.5, P = 0.083 — no proof the others were spared: the plain headline.
+  const few = bend((x) => {
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: 6, packets: 1000, framesComplete: 244, framesBroken: 6 };
+  });
+  expectRule(few, 'data:waterfall', 'data-loss');
+  assert.match(judge(few).verdict.summary, /^Packets are lost at a steady rate on every stream, whatever their size/);
+});
+
 test('a session whose start is not in the evidence (capture joined it running) is never healthy; an unreadable TLS control channel neither', () => {
   // The session's handshake and V prologue are missing (setup.joinedLate): meters, FFT and waterfall arrive,
   // audio and DAX were never requested in the evidence — whether they were asked for before cannot be told.
