@@ -82,10 +82,23 @@ function usableV4(l: LocalFacts): boolean {
 
 const local = (f: PathFacts): LocalFacts | undefined => f.local;
 
+/** When the data flowed before it stopped, the summary says so: the rule came after the session started. */
+function flowedFirst(f: PathFacts): string {
+  const s = f.udpReturn.stopped;
+  return s ? ` (the data flowed for ${s.flowedS.toFixed(1)} s, then stopped: the rule came into force while the session ran)` : '';
+}
+
 /** The local rules; `lookup` finds the network-level rule each refines. */
 export function localRules(lookup: Lookup): Rule[] {
   /** Does the network-level rule `id` hold for this hop? */
   const holds = (id: string, f: PathFacts, hop: HopId): boolean => lookup(id)?.when(f, hop) === true;
+  /**
+   * No data arrives: none ever, or what flowed stopped while the session went on — a firewall that
+   * changed mid-session (Windows moving the network to the Public profile, a VPN client or security suite
+   * loading its rules: reference §12 #2). Live, the firewall is read again once the data stopped (walk.ts
+   * watchAndReport), so a rule found then is one in force after the data flowed.
+   */
+  const noDataNow = (f: PathFacts, hop: HopId): boolean => holds('udp-return-no-data', f, hop) || holds('udp-return-stopped', f, hop);
   return [
   // control
   {
@@ -179,13 +192,15 @@ export function localRules(lookup: Lookup): Rule[] {
     source: 'reference §12 #2 (the PC’s own firewall: leftover nftables rules, ufw, a Public profile; AE#1778, #1541, #3156) and #5 (an explicit allow by source address and port fixes it, AE#4929)',
     when: (f, hop) => {
       const l = local(f);
-      return l !== undefined && drops(l, true).length > 0 && holds('udp-return-no-data', f, hop);
+      return l !== undefined && drops(l, true).length > 0 && noDataNow(f, hop);
     },
     summary: (f) => {
       const h = drops(f.local!, true)[0]!;
       const d = f.local!.datagram;
-      return `${h.where} ${h.verdict === 'reject' ? 'rejects' : 'drops'} the radio’s UDP${d ? ` ${d.src}:${d.sport} → ${d.dst}:${d.dport}` : ''}: ${h.rule}`;
+      return `${h.where} ${h.verdict === 'reject' ? 'rejects' : 'drops'} the radio’s UDP${d ? ` ${d.src}:${d.sport} → ${d.dst}:${d.dport}` : ''}: ${h.rule}${flowedFirst(f)}`;
     },
+    // The cause's own title speaks of an ICMP answer, which a drop rule never sends.
+    title: (f) => `This computer’s firewall ${drops(f.local!, true)[0]!.verdict === 'reject' ? 'rejects' : 'drops'} the radio’s data${f.udpReturn.stopped ? ', after it had flowed' : ''}`,
     evidence: (f) => {
       const l = f.local!;
       const h = drops(l, true)[0]!;
@@ -201,11 +216,11 @@ export function localRules(lookup: Lookup): Rule[] {
     source: 'reference §12 #2 (Windows network profile "Public" blocks unsolicited inbound UDP; AE#1778)',
     when: (f, hop) => {
       const l = local(f);
-      return l !== undefined && drops(l, false).length > 0 && holds('udp-return-no-data', f, hop);
+      return l !== undefined && drops(l, false).length > 0 && noDataNow(f, hop);
     },
     summary: (f) => {
       const h = drops(f.local!, false)[0]!;
-      return `${h.where} may drop the radio’s UDP: ${h.rule}`;
+      return `${h.where} may drop the radio’s UDP: ${h.rule}${flowedFirst(f)}`;
     },
     evidence: (f) => {
       const l = f.local!;

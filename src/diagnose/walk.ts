@@ -216,15 +216,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+type LocalQuery = { radio: string; bound?: Endpoint; controlSource?: string; radioPort?: number; flow?: 'new' | 'established'; bindError?: { port: number; code: string } };
+
+/** What each run's local facts were read for, to read them again when the data stops (watchAndReport). */
+const localQueries = new WeakMap<LiveEvidence, LocalQuery>();
+
 /**
  * Reads this computer's side of the path (src/local: route, adapters, who holds the radio's ports, host
  * firewall) once the addresses are known, keeps it with the evidence for the rules and the report, and
  * notes the essentials as timed steps.
  */
-export async function noteLocalFacts(
-  ev: LiveEvidence,
-  o: { radio: string; bound?: Endpoint; controlSource?: string; radioPort?: number; flow?: 'new' | 'established'; bindError?: { port: number; code: string } },
-): Promise<LocalFacts> {
+export async function noteLocalFacts(ev: LiveEvidence, o: LocalQuery): Promise<LocalFacts> {
+  localQueries.set(ev, o);
   const f = await gatherLocalFacts(probeFor(), {
     radio: o.radio,
     ...(o.bound ? { bound: o.bound } : {}),
@@ -329,6 +332,7 @@ export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiC
   // The moment of judgement on the wire: a run decided on silence may have exchanged nothing since the
   // streams were set up, and its recording (paused before any MTU steps) must not end before the verdict.
   if (why === 'decided' && !api.closed) await api.command(`ping ms_timestamp=${performance.now().toFixed(4)}`).catch(() => undefined);
+  await relookAfterStop(ev);
   if (why === 'timeout') ev.analyzer.warn(`stopped after ${maxS} s before every hop was decided`);
   if (why === 'aborted' && !continuous) ev.analyzer.warn('stopped by the user before every hop was decided');
   const drops = await data.socket.kernelDrops();
@@ -336,6 +340,20 @@ export async function watchAndReport(ev: LiveEvidence, data: DataPath, api: ApiC
   const report = ev.report();
   if (why === 'decided') say(`verdict ${((performance.now() - setupAt) / 1000).toFixed(1)} s after the streams were set up: ${report.verdict.summary}`);
   return report;
+}
+
+/**
+ * Data that flowed and stopped while the session went on: this computer's side is read again, since it
+ * was read before the data flowed (noteLocalFacts) and a firewall that changed since — a network moved to
+ * the Public profile, a VPN client or security suite loading its rules — is what the data meets now. Only
+ * then: the reading spawns tools and walks /proc, which must not delay datagrams being timed.
+ */
+async function relookAfterStop(ev: LiveEvidence): Promise<void> {
+  const q = localQueries.get(ev);
+  if (!q || ev.judge().hops.find((h) => h.id === 'udp-return')?.rule !== 'udp-return-stopped') return;
+  const f = await gatherLocalFacts(probeFor(), q);
+  ev.analyzer.local = f;
+  ev.step('udp-return', 'this computer’s firewall read again after the data stopped');
 }
 
 /** An unexpected failure mid-walk still yields what was found, with the failure named. */

@@ -1,7 +1,8 @@
 /**
  * The same faults on networks the other scenarios do not build: a stop of every stream that recurs (a
- * link that flaps), a tunnel whose encapsulation, not an interface setting, makes the path MTU, and a
- * rate limit on the radio's own uplink behind SmartLink. Every expectation comes from the construction.
+ * link that flaps), a tunnel whose encapsulation, not an interface setting, makes the path MTU, a rate
+ * limit on the radio's own uplink behind SmartLink, and a client firewall that starts dropping the data
+ * mid-session. Every expectation comes from the construction.
  */
 import assert from 'node:assert/strict';
 import type { AnalysisReport } from '../../src/analysis/model.js';
@@ -9,7 +10,7 @@ import type { Lab } from './lab.js';
 import type { Scenario } from './runner.js';
 import { BLACK_HOLE } from './scenarios.js';
 import { COUNT_RADIO_DATA, FLOWING, until } from './scenarios-outage.js';
-import { ADDR, PORTS, type WanOptions, radioPublicIp, wanTopology } from './topology.js';
+import { ADDR, PORTS, type WanOptions, radioPublicIp, lanTopology, wanTopology } from './topology.js';
 
 const ROUTED: WanOptions = { radioSide: 'none', clientSide: 'none' };
 const FORWARDED: WanOptions = { radioSide: 'nat', forward: { tcp: true, udp: true }, clientSide: 'nat' };
@@ -155,4 +156,53 @@ const SMARTLINK_SLOW_UPLOAD: Scenario = {
   },
 };
 
-export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD];
+/** The client counts the radio's datagrams reaching its input hook (before any drop below). */
+const CLIENT_COUNTS_RADIO_DATA = `
+table inet lab {
+  counter radio_data { }
+  chain input {
+    type filter hook input priority filter - 20; policy accept;
+    ip saddr ${ADDR.radio} udp sport ${PORTS.data} counter name "radio_data"
+  }
+}`;
+
+/** Loaded mid-session: the client's own firewall starts dropping the radio's data. */
+const CLIENT_DROPS_LATER = `
+table inet later {
+  chain input {
+    type filter hook input priority filter - 10; policy accept;
+    ip saddr ${ADDR.radio} udp sport ${PORTS.data} drop
+  }
+}`;
+
+const LAN_FIREWALL_LATER: Scenario = {
+  name: 'lan-client-firewall-later',
+  why:
+    'One subnet; the session flows, then the client’s own firewall gains a rule that drops the radio’s UDP (Windows moving the network to the Public ' +
+    'profile, a VPN client or security suite loading its rules, reference §12 #2). The data flowed ≈ 2 s, then stopped while the session went on. Live, ' +
+    'FlexPath read the firewall before the data flowed (nothing dropped then) and reads it again once the data stopped: the rule is in this computer’s ' +
+    'ruleset → udp-return/host-firewall, naming the rule and that the data flowed first — not “a NAT mapping or firewall state may have expired”. The ' +
+    'recording holds only the packets: flowed, then stopped → udp-return/udp-blocked-inbound (udp-return-stopped).',
+  build(lab) {
+    lanTopology(lab);
+    lab.nft('client', CLIENT_COUNTS_RADIO_DATA);
+  },
+  async during(lab) {
+    await until('the session’s data to flow', () => lab.counter('client', 'radio_data') >= FLOWING, 20_000);
+    lab.nft('client', CLIENT_DROPS_LATER);
+  },
+  diagnose: { mode: 'lan', host: ADDR.radio },
+  settleS: 8,
+  expect: { hop: 'udp-return', cause: 'host-firewall' },
+  recording: { hop: 'udp-return', cause: 'udp-blocked-inbound' },
+  check(_lab, live) {
+    const h = live.hops.find((x) => x.id === 'udp-return');
+    assert.equal(h?.rule, 'local-host-firewall', JSON.stringify(h));
+    assert.match(h?.evidence[0] ?? '', /table inet later chain input drops the radio’s UDP.*\(the data flowed for \d+\.\d s, then stopped/, h?.evidence.join(' | '));
+  },
+  reports(r) {
+    assert.equal(r.recording.hops.find((x) => x.id === 'udp-return')?.rule, 'udp-return-stopped', 'the recording: flowed, then stopped');
+  },
+};
+
+export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD, LAN_FIREWALL_LATER];
