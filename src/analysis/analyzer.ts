@@ -7,6 +7,7 @@ import type { UnreadLink } from '../capture/reader.js';
 import type { NetEvent, UdpEvent } from '../capture/types.js';
 import type { LocalFacts } from '../local/types.js';
 import { formatEndpoint } from '../capture/types.js';
+import type { PacketKind } from '../vita/classes.js';
 import { formatStreamId } from '../vita/stream-id.js';
 import { coalescedSize, newScan } from '../vita/scan.js';
 import { flexpathVersion } from '../version.js';
@@ -14,6 +15,7 @@ import { oneLine } from '../common/text.js';
 import { ControlTracker, MAX_METERS, MAX_OBJECTS, MAX_OUTSTANDING, MAX_OUTSTANDING_TOTAL, MAX_SESSIONS } from './control-tracker.js';
 import type { AnalysisReport, Hop, HopId, RadioSummary, SessionMode, SourceSummary, StreamKind, StreamSummary } from './model.js';
 import { announcedPps, clientSessionGaps, deriveFacts, remadeObjects, isWan, type MtuStepsFact, type PathFacts, primarySession, streamRate } from './facts.js';
+import { IncompleteDatagrams } from './fragments.js';
 import { judge } from './judge.js';
 import { MTU_STEP_DRAIN_S, MTU_STEP_MIN_LARGE, type MtuStep, largeAt } from './mtu-phases.js';
 import { outagesSeen } from './rules.js';
@@ -114,6 +116,8 @@ export class Analyzer {
   otherUdp = 0;
   /** Datagrams the receive offload merged (several VITA-49 packets back to back), and the packets in them. */
   readonly gro = { datagrams: 0, packets: 0 };
+  /** Fragmented datagrams the capture never saw whole (the current MTU phase's). */
+  private incomplete = new IncompleteDatagrams();
   private readonly scan = newScan();
 
   /** Memory held while waiting for missing bytes: give it to the capture reader that feeds this analysis. */
@@ -156,6 +160,9 @@ export class Analyzer {
       }
       case 'icmp':
         this.control.icmpEvent(e);
+        return;
+      case 'udp-incomplete':
+        this.incomplete.add(e);
         return;
       default:
         this.control.tcp(e);
@@ -216,14 +223,19 @@ export class Analyzer {
   }
 
   kindOf(st: TrackedStream): StreamKind {
-    if (st.classKind !== 'audio' && st.classKind !== 'other') return st.classKind;
-    const ann = this.control.streams.get(formatStreamId(st.streamId));
-    if (st.classKind === 'audio') return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
+    return this.kindOfId(formatStreamId(st.streamId), st.classKind, isFlexStream(st));
+  }
+
+  /** What stream `id` carries, sent in a class of kind `classKind` (`flex`: FlexRadio's OUI). */
+  private kindOfId(id: string, classKind: PacketKind, flex: boolean): StreamKind {
+    if (classKind !== 'audio' && classKind !== 'other') return classKind;
+    const ann = this.control.streams.get(id);
+    if (classKind === 'audio') return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
     // A FlexRadio class the table does not list (another firmware's or a FLEX-8000/Aurora's: UNCONFIRMED,
     // reference §2.3) on a stream id the session announced: its status says what it carries (reference
     // §2.4: map stream id → object by status, not by class or prefix). Pans and waterfalls are not taken:
     // their frames are counted from a payload layout an unknown class may not have.
-    return (isFlexStream(st) && ann && ANNOUNCED_KIND[ann.type]) || 'other';
+    return (flex && ann && ANNOUNCED_KIND[ann.type]) || 'other';
   }
 
   /** The facts the rules read, at analysis time `now`. */
@@ -234,6 +246,8 @@ export class Analyzer {
       now,
       notTested: this.notTested,
       kindOf: (st) => this.kindOf(st),
+      incomplete: this.incomplete,
+      kindOfId: (id, classKind, flex) => this.kindOfId(id, classKind, flex),
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
       ...(this.local ? { local: this.local } : {}),
       ...(this.truncated ? { truncated: this.truncated } : {}),
@@ -268,6 +282,7 @@ export class Analyzer {
       const evidence = structuredClone(this.extraEvidence);
       this.phases.push({ mtu: this.mtu?.value, durationS, judged: judge(facts, evidence), facts, evidence, step: this.currentStep() });
       this.retired.push(...this.streams.retire());
+      this.incomplete = new IncompleteDatagrams();
     } else if (flowed) {
       this.warn(`the client's network_mtu changed more than ${MAX_MTU_PHASES} times: the rest of the session is judged as one phase`);
     }

@@ -4,6 +4,7 @@
  */
 import type { ClassFacts, PathFacts } from './facts.js';
 import { isDataHop, lossFraction } from './facts.js';
+import type { IncompleteFact } from './fragments.js';
 import type { HopId } from './model.js';
 import { mtuStepsLine } from './mtu-phases.js';
 
@@ -52,6 +53,7 @@ export function describeHop(f: PathFacts, hop: HopId): string[] {
       for (const r of f.setup.registrations) out.push(`client sent ${r.registers} udp_register + ${r.pings} ping datagrams to ${r.radio}`);
       for (const i of u.unreachable) out.push(`ICMP ${i.reason} from ${i.from} for ${i.protocol} ${i.src} → ${i.dst}`);
       if (u.icmpAfterHangUp) out.push(`${u.icmpAfterHangUp} ICMP error(s) for the radio’s data came after the client hung up: its socket was closed, the radio’s last datagrams still on the way — not a firewall`);
+      if (f.ipFragmentsUnplaced) out.push(`${incompleteLine(f.ipFragmentsUnplaced)} (no fragment naming the stream arrived)`);
       if (u.radioSeesClientAt && f.mode === 'lan') out.push(`the radio sees this client at ${u.radioSeesClientAt} (\`client ip\`), not at its own address: a NAT sits between them`);
       return out;
     }
@@ -102,6 +104,13 @@ function describeSetup(f: PathFacts): string[] {
   return out;
 }
 
+/** Fragmented datagrams that never completed (facts.ts ipFragments): what arrived of them, and that DF was clear. */
+function incompleteLine(x: IncompleteFact): string {
+  const how = x.ipv6 ? 'sent as IPv6 fragments' : 'sent as IPv4 fragments (Don’t-Fragment clear)';
+  const first = x.firstArrived === x.datagrams ? 'their first fragments arrived, a later one did not' : x.firstArrived === 0 ? 'their first fragments never arrived' : `${x.firstArrived} with their first fragment`;
+  return `${x.datagrams} datagram(s)${x.datagramBytes > 0 ? ` of up to ${x.datagramBytes} B` : ''} ${how} into pieces of at most ${x.fragmentBytes} B never completed: ${first}`;
+}
+
 const REMADE_WORDS = {
   index: 'a pan’s frame index started again, with no control line about it',
   counter: 'every silent stream’s counter came back at 0, with no control line about it',
@@ -127,6 +136,7 @@ function describeClass(c: ClassFacts, units: string): string[] {
     }
   }
   if (c.framesComplete + c.framesBroken > 0) out.push(`${c.framesComplete} complete ${units}, ${c.framesBroken} broken`);
+  if (c.ipFragments) out.push(incompleteLine(c.ipFragments));
   // What arrived tells more than what was asked for: the request follows the measurements.
   if (c.requested) out.push(`requested: ${c.requested.by.join('; ')}`);
   return out;

@@ -16,6 +16,7 @@ import type { RadioBeacon } from '../vita/payload/discovery.js';
 import type { ControlSession, ControlTracker, Remade } from './control-tracker.js';
 import { LARGE_PACKET_BYTES, type SilenceRate, WATERFALL_BINS_PER_PACKET, expectedRate, silenceRate } from './expected.js';
 import type { LocalFacts } from '../local/types.js';
+import { type IncompleteDatagrams, type IncompleteFact, sumIncomplete } from './fragments.js';
 import type { HopId, StreamKind } from './model.js';
 import type { MtuStep } from './mtu-phases.js';
 import { type SessionGap, sessionChain, sessionGaps } from './session-gaps.js';
@@ -32,6 +33,10 @@ export interface FactSources {
   notTested: Partial<Record<HopId, string>>;
   /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
   kindOf(st: TrackedStream): StreamKind;
+  /** The same for a stream id seen only in an incomplete datagram's header. */
+  kindOfId(id: string, classKind: PacketKind, flex: boolean): StreamKind;
+  /** Fragmented datagrams never seen whole. */
+  incomplete: IncompleteDatagrams;
   /** Latest beacon per radio. */
   beacons(): RadioBeacon[];
   /** This computer's side, when a live diagnosis gathered it (src/local). */
@@ -131,6 +136,12 @@ export interface ClassFacts {
   framesSent: number;
   /** No stream of the class ever delivered a unit's first fragment (start bin 0). */
   neverFirstFragment: boolean;
+  /**
+   * The class's datagrams that were IP-fragmented on the way and never arrived whole (their first
+   * fragment, which names the stream, did): absent when none. Fragments mean the DF bit was clear (IPv4)
+   * or the sender fragmented (IPv6).
+   */
+  ipFragments?: IncompleteFact;
   jitterS: number;
   /** Would this class's packets be ≥ LARGE_PACKET_BYTES? Waterfall tiles always; FFT when the pan is wide. */
   expectsLarge: boolean;
@@ -365,6 +376,11 @@ export interface PathFacts {
   anyData: boolean;
   /** ICMP "fragmentation needed" seen (the first two). */
   fragNeeded: IcmpFact[];
+  /**
+   * Fragmented datagrams from the radio to this client that never arrived whole and whose first fragment
+   * (the one naming the stream) never arrived either: absent when none.
+   */
+  ipFragmentsUnplaced?: IncompleteFact;
   /** Discovery beacons (for the verdict's "only beacons" summary). */
   beaconModels: string[];
   /** VITA-49 streams of another sender than FlexRadio (DIFI, other VITA-49.2 equipment): no class ID or another OUI. */
@@ -554,11 +570,15 @@ export function deriveFacts(src: FactSources): PathFacts {
   const others = [...radioData.filter(theirs), ...(judged === data ? [] : data.filter((st) => !mine.includes(st)))];
   const othersLost = streamLosses(others, gaps, remadeObjects(c));
   const losses = streamLosses(judged, gaps, remadeObjects(c));
+  const incomplete = incompleteByHop(src, judged, sides);
   const classes = {} as Record<DataHopId, ClassFacts>;
   for (const id of DATA_HOP_IDS) {
     const streams = judged.filter((st) => DATA_CLASSES[id].kinds.includes(src.kindOf(st)));
     classes[id] = classFacts(src, id, streams, exp.get(id), s, losses, t0);
+    const broken = sumIncomplete(incomplete.get(id) ?? []);
+    if (broken) classes[id].ipFragments = broken;
   }
+  const unplaced = sumIncomplete([...src.incomplete.unplaced.values()].filter((t) => sides === undefined || (sides.client.has(t.dst) && sides.radio.has(t.src))));
   const icmp = (i: ControlTracker['icmp'][number]): IcmpFact => ({
     reason: i.reason,
     from: i.from,
@@ -595,6 +615,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     restarts: restartFacts(chain, gaps, sides, data, losses, t0),
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
+    ...(unplaced ? { ipFragmentsUnplaced: unplaced } : {}),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,
@@ -616,6 +637,23 @@ export function deriveFacts(src: FactSources): PathFacts {
     ...(src.mtuSteps ? { mtuSteps: { ...src.mtuSteps, steps: src.mtuSteps.steps.map((x) => ({ ...x })) } } : {}),
     ...(src.clientMtu !== undefined ? { clientMtu: src.clientMtu } : {}),
   };
+}
+
+/**
+ * The incomplete datagrams to this session's client per data class, by the stream their first fragment
+ * names: a stream that arrived is of its class; one that never did, of the class its header or the
+ * session's status says (kindOfId).
+ */
+function incompleteByHop(src: FactSources, judged: readonly TrackedStream[], sides: SessionSides | undefined): Map<DataHopId, IncompleteFact[]> {
+  const out = new Map<DataHopId, IncompleteFact[]>();
+  for (const t of src.incomplete.byStream.values()) {
+    if (sides !== undefined && !sides.client.has(t.dst)) continue;
+    const seen = judged.find((st) => formatStreamId(st.streamId) === t.id);
+    const kind = seen ? src.kindOf(seen) : src.kindOfId(t.id, t.kind, t.flex);
+    const hop = DATA_HOP_IDS.find((id) => DATA_CLASSES[id].kinds.includes(kind));
+    if (hop !== undefined) out.set(hop, [...(out.get(hop) ?? []), t]);
+  }
+  return out;
 }
 
 function foreignVitaFacts(streams: readonly TrackedStream[]): PathFacts['foreignVita'] {

@@ -33,6 +33,7 @@ import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
 import { type ClassFacts, type DataHopId, type MtuStepsFact, type OutageFact, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
+import type { IncompleteFact } from './fragments.js';
 import { type MtuStep, datagramBytesAt } from './mtu-phases.js';
 import { pct, secs } from './describe.js';
 import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
@@ -521,7 +522,7 @@ const FIRST_FRAGMENTS_SOURCE =
   'reference §3.1–3.2, §8 #8: a split frame’s first fragment is a full-size packet (the remainder comes last); if first fragments never arrive while later, smaller ones and the meters do, the largest packets are dropped every time. Empirical: 5 broken frames without one first fragment is no accident of random loss (P < 10⁻⁵ at 10 % loss)';
 const firstFragmentsMissing = (f: PathFacts, c: ClassFacts): boolean => noFrameCompletes(c) && ((smallOk(f) && c.neverFirstFragment && c.framesBroken >= MTU_MIN_FRAMES) || f.fragNeeded.length > 0);
 const noFrameWhy = (c: ClassFacts): string =>
-  'no frame is ever complete: ' + (c.neverFirstFragment ? 'the first (full-size) fragment of a frame never arrives, only later ones' : 'fragments arrive but too many are lost for any frame to complete');
+  'no frame is ever complete: ' + (c.neverFirstFragment ? 'the first (full-size) packet of a frame never arrives, only later, smaller ones' : 'its packets arrive but too many are lost for any frame to complete');
 /** The class's own counter loss is significant. */
 const ownLoss = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && lossDegrades(c.lost, c.packets, f.mode);
 /**
@@ -555,9 +556,37 @@ function lossBesideOutages(f: PathFacts): string | undefined {
  * An MTU rule's headline when the other classes also lose packets at random (the pooled loss test, the
  * black-holed class out of the pool): the MTU explains only the large packets, the rest is a second fault.
  */
-function mtuTitle(f: PathFacts): string {
-  return `${ADVICE.mtu.title}${pathLossy(f) ? `; besides, ${pct(lossFraction(pooledLoss(f)))} of the other classes’ packets are lost at random` : ''}`;
+function mtuTitle(f: PathFacts, h: HopId): string {
+  const c = cls(f, h);
+  // Fragments that name no stream (their first never arrived) are the class's when it has none of its own.
+  const frag = c.ipFragments ?? f.ipFragmentsUnplaced;
+  const what = frag
+    ? `The radio’s ${c.ipFragments ? c.label : 'large'} datagrams${frag.datagramBytes > 0 ? ` (${frag.datagramBytes} B)` : ''} are fragmented on the way and never arrive whole: ${fragmentsArrived(frag)} — a hop drops or loses IP fragments, and the path MTU is below the radio’s packets`
+    : dataOverIpv6(f, c)
+      ? 'Small packets (meters) arrive but large ones (panadapter/waterfall, ~1.4 kB) are dropped: the path MTU is too small (IPv6: routers never fragment; a link too small drops the packet and can only answer with ICMPv6 Packet Too Big)'
+      : ADVICE.mtu.title;
+  return `${what}${pathLossy(f) ? `; besides, ${pct(lossFraction(pooledLoss(f)))} of the other classes’ packets are lost at random` : ''}`;
 }
+
+function fragmentsArrived(x: IncompleteFact): string {
+  if (x.firstArrived === x.datagrams) return 'their first fragments arrive, later ones do not';
+  return x.firstArrived === 0 ? 'later fragments arrive, their first ones do not' : 'some of their fragments are lost';
+}
+
+/** The radio's data reaches this computer over IPv6: the class's own streams, else any stream to it. */
+const dataOverIpv6 = (f: PathFacts, c: ClassFacts): boolean => (c.streams[0]?.src ?? f.udpReturn.sources[0] ?? '').startsWith('[');
+
+/**
+ * How the class's large packets are lost, as far as the capture shows it: fragments that arrived (their DF
+ * bit was clear, or IPv6's sender fragmented them) and never completed, IPv6 (no DF bit, RFC 8200 §5), or
+ * the radio's DF bit (reference §8 #8).
+ */
+function largeLostWords(f: PathFacts, c: ClassFacts): string {
+  const frag = c.ipFragments ?? f.ipFragmentsUnplaced;
+  if (frag) return `${frag.datagrams} ${c.ipFragments ? 'of its' : 'of the radio’s'} datagrams${frag.datagramBytes > 0 ? ` of ${frag.datagramBytes} B` : ''} arrived only as IP fragments (of at most ${frag.fragmentBytes} B), never whole`;
+  return dataOverIpv6(f, c) ? `its packets are ≥ ${LARGE_PACKET_BYTES} B and IPv6 routers never fragment` : `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set`;
+}
+
 function pathLossy(f: PathFacts): boolean {
   const { lost, packets } = pooledLoss(f);
   return lossDegrades(lost, packets, f.mode);
@@ -1463,7 +1492,7 @@ export const RULES: readonly Rule[] = [
       const c = cls(f, h);
       return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && (mtuRefuted(f) || passedAtOrAbove(f) !== undefined));
     },
-    summary: () => `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set, while smaller classes arrive`,
+    summary: (f, h) => `${largeLostWords(f, cls(f, h))}, while smaller classes arrive`,
     evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f)],
     title: mtuTitle,
   },

@@ -10,11 +10,11 @@ import { u16be, u32be } from '../common/bytes.js';
 import { DEFAULT_REASSEMBLY_BUDGET, ReassemblyBudget } from './budget.js';
 import type { RecordSink } from './format.js';
 import { decodeIcmp } from './icmp.js';
-import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IpProblem, decodeIp, newIpView } from './ip.js';
+import { DEFAULT_DEFRAG_LIMITS, type DefragLimits, Defragmenter, IPPROTO, type IncompleteDatagram, type IpProblem, decodeIp, newIpView } from './ip.js';
 import { TCP, UDP, tcpHeaderBytes } from './l4.js';
 import { ipOffset, isSupportedLinkType } from './link.js';
 import { DEFAULT_TCP_LIMITS, TCP_FLAG, type TcpLimits, TcpReassembler } from './tcp.js';
-import type { NetEvent } from './types.js';
+import { type Endpoint, INCOMPLETE_HEAD_BYTES, type NetEvent } from './types.js';
 import { bufferView } from '../common/bytes.js';
 
 export interface DissectOptions {
@@ -34,6 +34,40 @@ export interface DissectOptions {
 const CLOCK_STEP_BACK_S = 0.128;
 
 const NO_BYTES = Buffer.alloc(0);
+
+/** IP header bytes in front of a fragment's payload: IPv4 without options (RFC 791), IPv6 with its fragment header (RFC 8200 §4.5). */
+const FRAGMENT_HEADER = { 4: 20, 6: 48 } as const;
+
+/**
+ * The UDP datagram a fragment key (built in Dissector.frame: source > destination # id / protocol, IPv4
+ * addresses as 32-bit numbers) stood for, when it never completed: undefined for other protocols.
+ */
+function incompleteUdp(d: IncompleteDatagram): NetEvent | undefined {
+  const hash = d.key.lastIndexOf('#');
+  if (Number(d.key.slice(d.key.lastIndexOf('/') + 1)) !== IPPROTO.UDP) return undefined;
+  const [a = '', b = ''] = d.key.slice(0, hash).split('>');
+  const v4 = !a.includes(':');
+  const text = (x: string): string => {
+    if (!v4) return x;
+    const n = Number(x);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  };
+  const udp = d.head(UDP.bytes + INCOMPLETE_HEAD_BYTES);
+  const whole = udp.length >= UDP.bytes;
+  const src: Endpoint = { ip: text(a), port: whole ? u16be(udp, UDP.srcPort) : 0 };
+  const dst: Endpoint = { ip: text(b), port: whole ? u16be(udp, UDP.dstPort) : 0 };
+  const header = FRAGMENT_HEADER[v4 ? 4 : 6];
+  return {
+    type: 'udp-incomplete',
+    ts: d.firstTs,
+    src,
+    dst,
+    head: whole ? udp.subarray(UDP.bytes) : NO_BYTES,
+    fragments: d.fragments,
+    largestFragment: header + d.largest,
+    ...(d.total >= 0 ? { ipLength: (v4 ? 20 : 40) + d.total } : {}),
+  };
+}
 
 type Problem = IpProblem | 'udp-header' | 'tcp-header';
 
@@ -78,7 +112,11 @@ export class Dissector implements RecordSink {
     this.budget = opts.budget ?? new ReassemblyBudget(opts.reassemblyBytes ?? DEFAULT_REASSEMBLY_BUDGET);
     this.tcp = new TcpReassembler(sink, opts.tcp ?? DEFAULT_TCP_LIMITS, this.budget);
     this.defragLimits = opts.defrag ?? DEFAULT_DEFRAG_LIMITS;
-    this.defrag = new Defragmenter(this.defragLimits, this.budget);
+    // A datagram dropped incomplete is told once, off the hot path (its fragments' keys were made anyway).
+    this.defrag = new Defragmenter(this.defragLimits, this.budget, (d) => {
+      const e = incompleteUdp(d);
+      if (e !== undefined) sink(e);
+    });
   }
 
   record(linkType: number, sec: number, nsec: number, buf: Buffer, start: number, caplen: number): void {

@@ -83,6 +83,9 @@ export class EventCaptureWriter {
         if (e.type === 'tcp-reset' || ++c.fins >= 2) this.forget(e.src, e.dst);
         return;
       }
+      case 'udp-incomplete':
+        // A datagram the reader could not reassemble: its fragments are not kept, so a recording has none of it.
+        return;
       case 'tcp-gap': {
         // A hole in the stream: advance the sequence without writing the bytes, as a lossy capture shows.
         const { me } = this.sides(e.src, e.dst);

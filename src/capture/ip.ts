@@ -215,6 +215,8 @@ class Pending implements Holder {
   private spansUsed = 0;
   held = 0;
   fragments = 0;
+  /** Bytes of the largest fragment's payload so far. */
+  largest = 0;
   /** Payload length, known once the last fragment (MF = 0) arrived. */
   total = -1;
 
@@ -230,6 +232,7 @@ class Pending implements Holder {
     this.firstTs = firstTs;
     this.held = 0;
     this.fragments = 0;
+    this.largest = 0;
     this.total = -1;
     this.piecesUsed = 0;
     this.spansUsed = 0;
@@ -296,6 +299,19 @@ class Pending implements Holder {
     return overlapped;
   }
 
+  /** Up to `max` bytes from the payload's start, when its first fragment arrived (else empty): a copy. */
+  head(max: number): Buffer {
+    if (this.spansUsed === 0 || this.spans[0] !== 0) return EMPTY;
+    const n = Math.min(max, this.spans[1]!);
+    const out = Buffer.alloc(n);
+    const p = this.pieces;
+    for (let i = 0; i < this.piecesUsed; i += 3) {
+      const at = p[i]!;
+      if (at < n) this.slab.copy(out, at, p[i + 1]!, p[i + 1]! + Math.min(p[i + 2]!, n - at));
+    }
+    return out;
+  }
+
   /** The whole payload, in a buffer from `pool` (the caller gives it back). */
   assemble(pool: SlabPool): Buffer {
     // Complete: the pieces cover every byte of [0, total).
@@ -342,6 +358,19 @@ class Pending implements Holder {
   }
 }
 
+/** What a datagram dropped incomplete left (DefragSink): read during the call only. */
+export interface IncompleteDatagram {
+  key: string;
+  firstTs: number;
+  fragments: number;
+  /** Payload bytes of its largest fragment. */
+  largest: number;
+  /** Payload length when its last fragment arrived, else -1. */
+  total: number;
+  /** The payload's first bytes, when its first fragment arrived (else empty). */
+  head(max: number): Buffer;
+}
+
 /**
  * Reassembles fragmented IP payloads (IPv4 and IPv6 share it; the caller builds the key from
  * addresses, id and protocol). Memory is bounded by the pending and fragment limits and by the shared
@@ -359,6 +388,8 @@ export class Defragmenter {
   constructor(
     private readonly limits: DefragLimits = DEFAULT_DEFRAG_LIMITS,
     private readonly budget: ReassemblyBudget = new ReassemblyBudget(),
+    /** Told of each datagram dropped incomplete, before its record is released. */
+    private readonly onIncomplete?: (d: IncompleteDatagram) => void,
   ) {}
 
   get pendingCount(): number {
@@ -391,6 +422,7 @@ export class Defragmenter {
       this.order.add(p);
       this.enforcePending();
     }
+    if (data.length > p.largest) p.largest = data.length;
     if (++p.fragments > this.limits.maxFragments) {
       this.counters.tooManyFragments++;
       this.drop(p);
@@ -426,6 +458,7 @@ export class Defragmenter {
 
   /** The budget evicted `p`: it is already released there. */
   evicted(p: Pending): void {
+    this.onIncomplete?.(p);
     p.release(this.budget.slabs);
     this.pending.delete(p.key);
     this.order.delete(p);
@@ -449,6 +482,7 @@ export class Defragmenter {
     this.order.delete(p);
     this.budget.set(p, 0);
     if (!incomplete) return;
+    this.onIncomplete?.(p);
     p.release(this.budget.slabs);
     this.counters.incomplete++;
     this.recycle(p);

@@ -69,7 +69,31 @@ export interface IcmpEvent {
   original: { protocol: 'udp' | 'tcp' | 'other'; src: Endpoint; dst: Endpoint };
 }
 
-export type NetEvent = UdpEvent | TcpDataEvent | TcpControlEvent | TcpGapEvent | IcmpEvent;
+/**
+ * A fragmented UDP datagram that never completed (IPv4 RFC 791 §3.2, IPv6 RFC 8200 §4.5): dropped by the
+ * reassembly at its timeout, its limits or the end of the capture. Emitted once per datagram when it is
+ * dropped, so `ts` (its first fragment's arrival) may be earlier than events already emitted.
+ */
+export interface UdpIncompleteEvent {
+  type: 'udp-incomplete';
+  ts: number;
+  /** Ports 0 when the first fragment, which holds the UDP header, never arrived. */
+  src: Endpoint;
+  dst: Endpoint;
+  /** The first bytes of the UDP payload when the first fragment arrived (at most INCOMPLETE_HEAD_BYTES), else empty. */
+  head: Buffer;
+  /** Fragments that arrived. */
+  fragments: number;
+  /** IP length of the largest fragment that arrived: what the link that fragmented it carried. */
+  largestFragment: number;
+  /** IP length of the whole datagram, when its last fragment arrived. */
+  ipLength?: number;
+}
+
+/** Bytes of an incomplete datagram's UDP payload its event keeps: a VITA-49 header with class ID and timestamps (reference §1.2). */
+export const INCOMPLETE_HEAD_BYTES = 28;
+
+export type NetEvent = UdpEvent | TcpDataEvent | TcpControlEvent | TcpGapEvent | IcmpEvent | UdpIncompleteEvent;
 
 export function formatEndpoint(e: Endpoint): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;

@@ -27,3 +27,35 @@ export function ipv4Fragments(frame: Buffer, size: number): Buffer[] {
   for (let off = 0; off < payload; off += size) out.push(ipv4Fragment(frame, off, Math.min(size, payload - off), off + size < payload));
   return out;
 }
+
+const IPV6_HEADER = 40;
+const FRAGMENT_HEADER = 8;
+/** IPv6 next-header value of the Fragment extension header (RFC 8200 §4.5). */
+const NEXT_FRAGMENT = 44;
+
+/**
+ * IPv6 fragments (RFC 8200 §4.5) of an Ethernet frame carrying IPv6 with no extension headers: each is the
+ * frame's Ethernet and IPv6 headers (payload length rewritten, next header 44), a Fragment header (the
+ * original next header, offset in 8-byte units, M flag, `id`) and its slice of the original payload, `size`
+ * bytes (a multiple of 8) each but the last.
+ */
+export function ipv6Fragments(frame: Buffer, size: number, id: number): Buffer[] {
+  if (size % 8 !== 0) throw new Error(`fragment size ${size} is not a multiple of 8`);
+  const ip = ETHERNET_HEADER;
+  const next = frame[ip + 6]!;
+  const payload = frame.subarray(ip + IPV6_HEADER);
+  const out: Buffer[] = [];
+  for (let off = 0; off < payload.length; off += size) {
+    const body = payload.subarray(off, Math.min(off + size, payload.length));
+    const head = Buffer.from(frame.subarray(0, ip + IPV6_HEADER + FRAGMENT_HEADER));
+    head.writeUInt16BE(FRAGMENT_HEADER + body.length, ip + 4);
+    head[ip + 6] = NEXT_FRAGMENT;
+    const f = ip + IPV6_HEADER;
+    head[f] = next;
+    head[f + 1] = 0;
+    head.writeUInt16BE(off | (off + size < payload.length ? 1 : 0), f + 2);
+    head.writeUInt32BE(id >>> 0, f + 4);
+    out.push(Buffer.concat([head, body]));
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { buildTcp, buildUdp } from '../../src/capture/build.js';
 import { Dissector } from '../../src/capture/dissect.js';
 import { LINKTYPE } from '../../src/capture/link.js';
-import type { NetEvent } from '../../src/capture/types.js';
+import { INCOMPLETE_HEAD_BYTES, type NetEvent } from '../../src/capture/types.js';
 import { ipv4Fragment, ipv4Fragments } from '../helpers/fragments.js';
 import { prng } from '../helpers/prng.js';
 
@@ -110,7 +110,8 @@ test('one budget for IP and TCP: the longest-waiting holder is evicted first, wh
   ];
   const { events, warnings } = dissect(frames, { reassemblyBytes: 40 * 1024 });
   const relevant = events.filter((e) => e.type !== 'tcp-open').map((e) => (e.type === 'udp' ? `udp ${e.payload.length}` : e.type === 'tcp-gap' ? `gap ${e.missingBytes}` : e.type === 'tcp-data' ? `data ${e.data.length}` : e.type));
-  assert.deepEqual(relevant, ['gap 100', `data ${size}`, `udp ${size + 100}`]);
+  // A is told incomplete when evicted; A' and D when the capture ends unfinished.
+  assert.deepEqual(relevant, ['udp-incomplete', 'gap 100', `data ${size}`, `udp ${size + 100}`, 'udp-incomplete', 'udp-incomplete']);
   const data = events.find((e) => e.type === 'tcp-data');
   assert.ok(data?.type === 'tcp-data' && data.data.equals(behind));
   assert.ok(udpPayloads(events)[0]!.equals(pattern(size + 100, 3)), 'C is delivered whole');
@@ -150,4 +151,41 @@ test('4096 TCP directions with holes: held bytes stay within the budget, every h
   assert.equal(over, 0, 'never above the budget after a frame');
   assert.equal(gaps, dirs * 1000);
   assert.equal(delivered, dirs * (1000 + chunk));
+});
+
+test('a UDP datagram that never completes is told once, with what arrived of it: ports and first bytes from its first fragment, sizes from the fragments', () => {
+  const payload = pattern(2000, 3);
+  const a = buildUdp({ src: RADIO, dst: CLIENT, payload, ipId: 0x0101 });
+  const b = buildUdp({ src: RADIO, dst: CLIENT, payload, ipId: 0x0202 });
+  const c = buildUdp({ src: RADIO, dst: CLIENT, payload, ipId: 0x0303 });
+  // 8 + 2000 bytes of IP payload in pieces of 800: 800, 800, 408.
+  const [a0, , a2] = ipv4Fragments(a, 800);
+  const [, b1, b2] = ipv4Fragments(b, 800);
+  const whole = ipv4Fragments(c, 800);
+  const { events, warnings } = dissect([a0!, a2!, b1!, b2!, ...whole]);
+  const told = events.filter((e) => e.type === 'udp-incomplete');
+  assert.equal(udpPayloads(events).length, 1, 'the whole one arrives');
+  assert.equal(told.length, 2, 'one event per datagram left incomplete, none for the whole one');
+  const [first, later] = told;
+  assert.deepEqual(first && { ...first, head: [...first.head] }, {
+    type: 'udp-incomplete',
+    ts: T0,
+    src: RADIO,
+    dst: CLIENT,
+    head: [...payload.subarray(0, INCOMPLETE_HEAD_BYTES)],
+    fragments: 2,
+    largestFragment: 20 + 800,
+    ipLength: 20 + 8 + 2000,
+  });
+  assert.deepEqual(later && { ...later, head: [...later.head] }, {
+    type: 'udp-incomplete',
+    ts: T0 + 2e-6,
+    src: { ip: RADIO.ip, port: 0 },
+    dst: { ip: CLIENT.ip, port: 0 },
+    head: [],
+    fragments: 2,
+    largestFragment: 20 + 800,
+    ipLength: 20 + 8 + 2000,
+  });
+  assert.ok(warnings.includes('2 fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)'), warnings.join('\n'));
 });
