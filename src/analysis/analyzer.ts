@@ -231,11 +231,16 @@ export class Analyzer {
     if (classKind !== 'audio' && classKind !== 'other') return classKind;
     const ann = this.control.streams.get(id);
     if (classKind === 'audio') return ann && ann.type.startsWith('dax') ? 'dax-audio' : 'audio';
+    if (!flex) return 'other';
     // A FlexRadio class the table does not list (another firmware's or a FLEX-8000/Aurora's: UNCONFIRMED,
-    // reference §2.3) on a stream id the session announced: its status says what it carries (reference
-    // §2.4: map stream id → object by status, not by class or prefix). Pans and waterfalls are not taken:
-    // their frames are counted from a payload layout an unknown class may not have.
-    return (flex && ann && ANNOUNCED_KIND[ann.type]) || 'other';
+    // reference §2.3: the 0x8xxx classes are Flex-private, their scheme unknown) on a stream id the session
+    // announced: its status says what it carries (reference §2.4: map stream id → object by the `display
+    // pan|waterfall <id>` and `stream <id>` status lines, not by class or prefix). A pan's or waterfall's
+    // packets so taken are counted by their counter and time only: the tracker reads frames from the
+    // layout of the class it knows (stream-tracker.ts create), which an unknown class may not have.
+    if (this.control.pans.has(id)) return 'panadapter';
+    if (this.control.waterfalls.has(id)) return 'waterfall';
+    return (ann && ANNOUNCED_KIND[ann.type]) || 'other';
   }
 
   /** The facts the rules read, at analysis time `now`. */

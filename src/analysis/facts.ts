@@ -883,11 +883,21 @@ function classFacts(
     // Frames still being assembled are not yet missing: judged live, the newest lines of a path that
     // reorders are always in flight (netlab relay-jitter: 81 of 83 complete, the other 2 still arriving).
     if (st.firstIndex !== undefined && st.maxIndex !== undefined) f.framesSent += st.indicesBefore + st.maxIndex - st.firstIndex + 1 - (st.frames?.open ?? 0);
-    f.jitterS = Math.max(f.jitterS, st.jitterS);
+    if (!framesUnread(src, st)) f.jitterS = Math.max(f.jitterS, st.jitterS);
   }
   const stopped = e ? silence(streams, s, e.until ?? src.now) : undefined;
   if (stopped) f.stopped = stopped;
   return f;
+}
+
+/**
+ * A pan's or waterfall's stream in a class the tracker cannot read frames from (taken by its status:
+ * analyzer kindOf): its units are packets, and a frame's packets leave the radio back to back (reference
+ * §3.1–3.2), so their spacing is no jitter.
+ */
+function framesUnread(src: FactSources, st: TrackedStream): boolean {
+  const kind = src.kindOf(st);
+  return (kind === 'panadapter' || kind === 'waterfall') && st.classKind !== kind;
 }
 
 function streamFacts(src: FactSources, st: TrackedStream, loss: StreamLoss | undefined, t0: number): StreamFacts {
@@ -905,7 +915,7 @@ function streamFacts(src: FactSources, st: TrackedStream, loss: StreamLoss | und
     lost: loss?.lost ?? st.seq.lost,
     outOfOrder: st.seq.outOfOrder,
     duplicates: st.seq.duplicates,
-    ...(st.units > 2 ? { jitterMs: st.jitterS * 1000 } : {}),
+    ...(st.units > 2 && !framesUnread(src, st) ? { jitterMs: st.jitterS * 1000 } : {}),
     ...(remade.length > 0 ? { remade } : {}),
   };
 }

@@ -72,3 +72,58 @@ test('remote audio in a FlexRadio-private class the table does not list (0x8006)
   });
   await assertAudioWhole('private-class.pcapng', events, events.filter((e) => e.type === 'udp' && e.payload.readUInt32BE(4) === AUDIO).length);
 });
+
+const PAN = 0x40000000;
+const WATERFALL = 0x42000000;
+const STRAY = 0x40000001;
+
+/**
+ * The scenario's FFT and waterfall packets (and a stray pan id no status names) re-sent in FlexRadio-private
+ * classes the table does not list, same stream ids, counts and times, their payload word-aligned.
+ */
+function privateClassPans(o: { slowWaterfall?: boolean } = {}): NetEvent[] {
+  const base = lanScenario({ withAudio: true, seconds: 4 });
+  const out: NetEvent[] = [];
+  let wfCount = 0;
+  for (const e of base) {
+    if (e.type === 'tcp-data' && o.slowWaterfall) {
+      out.push({ ...e, data: Buffer.from(e.data.toString('latin1').replace('line_duration=50', 'line_duration=100'), 'latin1') });
+      continue;
+    }
+    const id = e.type === 'udp' ? e.payload.readUInt32BE(4) : 0;
+    if (e.type !== 'udp' || (id !== PAN && id !== WATERFALL)) {
+      out.push(e);
+      continue;
+    }
+    // A waterfall of 100-ms lines: every other line of the 50-ms one, its counter running on unbroken.
+    const timecode = id === WATERFALL ? e.payload.readUInt32BE(28 + 24) : 0;
+    if (o.slowWaterfall && timecode % 2 === 1) continue;
+    const count = id === WATERFALL ? wfCount++ : e.payload.readUInt8(1) & 0x0f;
+    const body = e.payload.subarray(28);
+    const payload = encodePacket({ kind: 'other', header: flexHeader(id === PAN ? 0x8007 : 0x8008, id, count), payload: Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]) });
+    out.push({ ...e, payload, ipLength: payload.length + 28 });
+    if (id === PAN) {
+      const stray = encodePacket({ kind: 'other', header: flexHeader(0x8007, STRAY, count), payload: Buffer.alloc(64) });
+      out.push({ ...e, payload: stray, ipLength: stray.length + 28 });
+    }
+  }
+  return out;
+}
+
+for (const slowWaterfall of [false, true]) {
+  test(`a pan and its waterfall${slowWaterfall ? ' (100-ms lines)' : ''} in FlexRadio-private classes the table does not list, on the ids their status announced: counted as that pan and waterfall, healthy (was blocked: "never reaches")`, async () => {
+    const events = privateClassPans({ slowWaterfall });
+    const sent = (id: number): number => events.filter((e) => e.type === 'udp' && e.payload.readUInt32BE(4) === id).length;
+    const report = await analyzeEvents(join(dir, `private-pan-${slowWaterfall ? 'slow' : 'fast'}.pcapng`), events);
+    for (const [id, kind] of [[PAN, 'panadapter'], [WATERFALL, 'waterfall'], [STRAY, 'other']] as const) {
+      const s = report.streams.find((x) => Number(x.id) === id);
+      assert.equal(s?.kind, kind, `0x${id.toString(16)}`);
+      assert.equal(s?.packets, sent(id));
+      assert.equal(s?.lost, 0);
+    }
+    assert.equal(report.hops.find((h) => h.id === 'data:panadapter')?.status, 'ok');
+    assert.equal(report.hops.find((h) => h.id === 'data:waterfall')?.status, 'ok');
+    // A line's five tiles come 0.1 ms apart, lines 50 or 100 ms apart: read per packet, that spacing is no jitter.
+    assert.equal(report.verdict.status, 'healthy', `${report.verdict.rule}: ${report.verdict.summary}`);
+  });
+}
