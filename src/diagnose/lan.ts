@@ -21,7 +21,7 @@ import type { Endpoint } from '../capture/types.js';
 import { listenForRadios, type DiscoveryListener, DISCOVERY_PORT, type SeenRadio } from './discovery.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
 import { type RadioBeacon } from '../vita/payload/discovery.js';
-import { SMARTSDR_DEFAULT_MTU, mtuSuspected, stepMtu } from './mtu-step.js';
+import { SMARTSDR_DEFAULT_MTU, stepAfterRun } from './mtu-step.js';
 import { type RadioFacts, decideMode, describeFacts, factsFromBeacon, firmwareFromVersionReply, mergeGuiClients, radioFactsCollector } from './preflight.js';
 import { becomeObserver, commander, type Created, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
 import { connectControl, type DataPath, type DiagnoseMode, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
@@ -82,7 +82,7 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
     let data: DataPath | undefined;
     let api: ApiClient | undefined;
     let stopPings = (): void => undefined;
-    let created: Created[] = [];
+    const created: Created[] = [];
     let report: AnalysisReport | undefined;
     const beaconDeadline = performance.now() + BEACON_WAIT_MS;
     try {
@@ -159,21 +159,9 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       if (udpport.code === REPLY.portInUse) say('  another client on this computer already uses that UDP port with this radio');
       await cmd('keepalive enable');
       stopPings = startPings(a);
-      if (mode === 'probe') created = await createProbeStreams(a, cmd, ev, data, { ...(o.probePixels ? { pixels: o.probePixels } : {}), audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) });
+      if (mode === 'probe') await createProbeStreams(a, cmd, ev, data, { ...(o.probePixels ? { pixels: o.probePixels } : {}), audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) }, created);
       report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
-      if (mode === 'probe' && !o.noMtuStep && !a.closed && !abort.signal.aborted && mtuSuspected(report)) {
-        say('large packets did not arrive: stepping the client MTU down …');
-        // The analysis ends with the judged run (the steps after it would read as an outage); the recording
-        // goes on with the steps, which `analyze` reads as MTU phases after the run.
-        ev.pause(true);
-        const steps = await stepMtu(cmd, data, (ms) => sleep(ms));
-        // The run is judged again with its steps as facts (at the moment it was paused): they confirm or refute an MTU cause.
-        if (steps.length > 0) {
-          ev.analyzer.mtuStepsTried({ tested: mtu, where: 'after the run', steps });
-          report = ev.report();
-          say(`with the MTU steps (${steps.map((x) => `${x.mtu}: ${x.passed ? 'passes' : 'no'}`).join(', ')}): ${report.verdict.summary}`);
-        }
-      }
+      if (mode === 'probe' && !o.noMtuStep && !a.closed) report = await stepAfterRun(ev, cmd, data, report, { mtu, signal: abort.signal, closed: () => a.closed, say });
       return report;
     } catch (e) {
       return (report = failedReport(ev, e));

@@ -62,23 +62,29 @@ export function panIdsFromReply(message: string): number[] {
 const hex8 = (n: number): string => '0x' + n.toString(16).toUpperCase().padStart(8, '0');
 
 /**
- * Pans and slices the radio announces as ours (`client_handle=<our handle>`): FlexLib learns its pan from
- * the `display pan` status, not the reply (reference §11), and the firmware puts a slice on a new pan.
+ * Pans, slices and streams the radio announces as ours (`client_handle=<our handle>`): FlexLib learns its
+ * pan from the `display pan` status, not the reply (reference §11), the firmware puts a slice on a new
+ * pan, and a stream's status names its owner (reference §5.8 table: `stream 0x… type=… client_handle=…`).
  */
-function watchOwnObjects(api: ApiClient): { pans(): number[]; slices(): Array<{ index: number; tx: boolean; freq?: string }>; stop(): void } {
+function watchOwnObjects(api: ApiClient): { pans(): number[]; streams(): number[]; slices(): Array<{ index: number; tx: boolean; freq?: string }>; stop(): void } {
   const pans = new Set<number>();
+  const streams = new Set<number>();
   const slices = new Map<number, { index: number; tx: boolean; freq?: string }>();
+  const idOf = (text: string): number => parseInt(text.replace(/^0x/i, ''), 16) >>> 0;
   const stop = api.onLine((l) => {
     if (l.type !== 'status') return;
     const st = parseStatusBody(l.body);
     const owner = st.fields.get('client_handle');
-    const ours = owner !== undefined && api.handle !== undefined && parseInt(owner.replace(/^0x/i, ''), 16) >>> 0 === api.handle;
-    if (st.object[0] === 'display' && st.object[1] === 'pan' && st.object[2]) {
-      const id = parseInt(st.object[2].replace(/^0x/i, ''), 16) >>> 0;
-      if (st.flags.includes('removed')) pans.delete(id);
-      else if (ours) pans.add(id);
-    } else if (st.object[0] === 'slice' && st.object[1] !== undefined && /^\d+$/.test(st.object[1])) {
-      const index = Number(st.object[1]);
+    const ours = owner !== undefined && api.handle !== undefined && idOf(owner) === api.handle;
+    const [what, a, b] = st.object;
+    const track = (set: Set<number>, text: string): void => {
+      if (st.flags.includes('removed')) set.delete(idOf(text));
+      else if (ours) set.add(idOf(text));
+    };
+    if (what === 'display' && a === 'pan' && b) track(pans, b);
+    else if (what === 'stream' && a) track(streams, a);
+    else if (what === 'slice' && a !== undefined && /^\d+$/.test(a)) {
+      const index = Number(a);
       if (st.fields.get('in_use') === '0') slices.delete(index);
       else if (ours) {
         const freq = st.fields.get('RF_frequency');
@@ -86,7 +92,7 @@ function watchOwnObjects(api: ApiClient): { pans(): number[]; slices(): Array<{ 
       }
     }
   });
-  return { pans: () => [...pans], slices: () => [...slices.values()], stop };
+  return { pans: () => [...pans], streams: () => [...streams], slices: () => [...slices.values()], stop };
 }
 
 export interface ProbeOptions {
@@ -100,16 +106,17 @@ export interface ProbeOptions {
 /**
  * The probe's objects: a small panafall (FlexLib's own size, x=100 y=100 — its waterfall tiles are the
  * large-packet MTU probe) and, when allowed, an Opus stream. Never a transmit command: the slice the
- * firmware puts on the new pan is looked at (is it the TX slice?) and removed with the pan. Returns
- * what was created, so that all of it is removed afterwards.
+ * firmware puts on the new pan is looked at (is it the TX slice?) and removed with the pan. What is
+ * created goes into `created` (the caller's, in removal order) the moment the radio confirms it, so a
+ * command that then gets no reply or fails half-way leaves nothing out of the tidy-up.
  */
-export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Promise<Reply>, ev: LiveEvidence, data: DataPath, o: ProbeOptions): Promise<Created[]> {
-  const created: Created[] = [];
+export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Promise<Reply>, ev: LiveEvidence, data: DataPath, o: ProbeOptions, created: Created[]): Promise<void> {
   const own = watchOwnObjects(api);
+  let before: { pans: Set<number>; streams: Set<number> } | undefined;
   try {
     // One round trip for the three: on a WAN path every round trip delays the first data.
     await Promise.all([cmd('sub pan all'), cmd('sub slice all'), cmd('sub audio_stream all')]);
-    const before = new Set(own.pans());
+    before = { pans: new Set(own.pans()), streams: new Set(own.streams()) };
     const pan = await cmd('display panafall create x=100 y=100');
     let panId: number | undefined;
     if (pan.code === 0) {
@@ -118,14 +125,14 @@ export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Pro
       if (panId === undefined) {
         // No ID in the reply: the `display pan … client_handle=<ours>` status names it.
         for (let i = 0; i < 20 && panId === undefined; i++) {
-          panId = own.pans().find((p) => !before.has(p));
+          panId = own.pans().find((p) => !before?.pans.has(p));
           if (panId === undefined) await new Promise((r) => setTimeout(r, 50));
         }
         ev.step('stream-setup', panId === undefined ? `the pan-create reply (“${pan.message}”) named no panadapter and no status line announced one` : `the pan-create reply (“${pan.message}”) named no panadapter; found ${hex8(panId)} from its status line`);
       }
     }
     if (panId !== undefined) {
-      created.push({ what: `panadapter ${hex8(panId)}`, undo: `display pan remove ${hex8(panId)}` });
+      created.push(panUndo(panId));
       // A display-sized pan (the demo) makes FFT frames full-size packets too.
       if (o.pixels) await cmd(`display pan set ${hex8(panId)} xpixels=${o.pixels.x} ypixels=${o.pixels.y}`);
       data.requested('data:panadapter');
@@ -139,15 +146,35 @@ export async function createProbeStreams(api: ApiClient, cmd: (c: string) => Pro
         data.requested('data:audio');
       }
     } else if (o.audioWhy) ev.analyzer.markNotTested('data:audio', o.audioWhy);
-    // The slice the firmware put on our pan (its status came with the pan's): looked at, never keyed.
+  } finally {
+    // Also when a command above got no reply or the connection failed: what the radio announced as ours
+    // though its create reply never came, and the slice the firmware put on the pan (its status came with the pan's).
+    if (before) adoptUnanswered(own, before, created, ev);
+    // The slice is looked at, never keyed.
     for (const s of own.slices()) {
       ev.step('stream-setup', `the radio put slice ${s.index}${s.freq ? ` (${s.freq} MHz)` : ''} on FlexPath’s panadapter${s.tx ? '; it is the transmit slice, and FlexPath sends no transmit command' : ''}; it is removed before the panadapter`);
-      created.splice(created.findIndex((c) => c.what.startsWith('panadapter')), 0, { what: `slice ${s.index}`, undo: `slice remove ${s.index}` });
+      const pan = created.findIndex((c) => c.what.startsWith('panadapter'));
+      created.splice(pan < 0 ? created.length : pan, 0, { what: `slice ${s.index}`, undo: `slice remove ${s.index}` });
     }
-    return created;
-  } finally {
     own.stop();
   }
+}
+
+/** Pans and streams announced as ours since `before` that `created` does not hold yet: streams first, pans last. */
+function adoptUnanswered(own: ReturnType<typeof watchOwnObjects>, before: { pans: Set<number>; streams: Set<number> }, created: Created[], ev: LiveEvidence): void {
+  const held = new Set(created.map((c) => c.undo));
+  const adopt = (c: Created, first: boolean): void => {
+    if (held.has(c.undo)) return;
+    ev.step('stream-setup', `${c.what} was announced as FlexPath’s, yet no create reply named it (none came, or it named no ID); it is removed too`);
+    if (first) created.unshift(c);
+    else created.push(c);
+  };
+  for (const p of own.pans()) if (!before.pans.has(p)) adopt(panUndo(p), false);
+  for (const s of own.streams()) if (!before.streams.has(s)) adopt({ what: `stream ${hex8(s)}`, undo: `stream remove ${hex8(s)}` }, true);
+}
+
+function panUndo(id: number): Created {
+  return { what: `panadapter ${hex8(id)}`, undo: `display pan remove ${hex8(id)}` };
 }
 
 /** Observer mode: bind to the operator's GUI client when there is one; say what cannot be tested. */

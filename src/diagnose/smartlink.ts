@@ -17,7 +17,7 @@ import { type BrokerRadio, choosePorts } from '../smartlink/protocol.js';
 import { newScan, scanPacket } from '../vita/scan.js';
 import { FLEX_OUI } from '../vita/classes.js';
 import { CONTINUOUS_RECORD_BYTES, LiveEvidence } from './live.js';
-import { SMARTSDR_DEFAULT_MTU } from './mtu-step.js';
+import { SMARTSDR_DEFAULT_MTU, stepAfterRun } from './mtu-step.js';
 import { type RadioFacts, decideMode, describeFacts, factsFromRadioList } from './preflight.js';
 import { becomeObserver, commander, type Created, createProbeStreams, tidyUp, trackGuiClients } from './probe.js';
 import { connectControl, type DataPath, type Diagnosis, noteLocalFacts, openDataPath, failedReport, noteTidy, type RunLimits, startPings, watchAndReport } from './walk.js';
@@ -46,6 +46,8 @@ export interface SmartLinkOptions extends RunLimits {
   mtu?: number;
   /** Open an audio stream even where it would mute the radio's own outputs. */
   audio?: boolean;
+  /** Leave the client MTU as it is when large packets vanish (no 1500 → 1300 steps after the run). */
+  noMtuStep?: boolean;
   onStep?(text: string): void;
 }
 
@@ -69,7 +71,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
     let api: ApiClient | undefined;
     let stopPings = (): void => undefined;
     let stopUdp = (): void => undefined;
-    let undo: Created[] = [];
+    const undo: Created[] = [];
     let report: AnalysisReport | undefined;
     try {
       // 1. The broker.
@@ -185,8 +187,10 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       // Streams need the radio to know where to send (else 0x50000064): wait for the meters to arrive.
       const flowing = await Promise.race([udp.flowing, sleep(FIRST_DATA_WAIT_MS).then(() => false)]);
       if (!flowing) say(`no data ${FIRST_DATA_WAIT_MS / 1000} s after the first UDP registration`);
-      if (mode === 'probe') undo = await createProbeStreams(a, cmd, ev, data, { audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) });
+      if (mode === 'probe') await createProbeStreams(a, cmd, ev, data, { audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) }, undo);
       report = await watchAndReport(ev, data, a, o, 25, abort.signal, say);
+      // The same steps as on the LAN: a tunnel at either end of a SmartLink path drops the large packets alike.
+      if (mode === 'probe' && !o.noMtuStep && !a.closed) report = await stepAfterRun(ev, cmd, data, report, { mtu: o.mtu ?? SMARTSDR_DEFAULT_MTU, signal: abort.signal, closed: () => a.closed, say });
       return report;
     } catch (e) {
       return (report = failedReport(ev, e));

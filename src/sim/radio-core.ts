@@ -87,6 +87,10 @@ export interface RadioCoreOptions {
   wanPrologueAfterValidate?: boolean;
   /** WAN: accept `wan validate` without replying to it (FlexLib does not wait for the reply, reference §11). */
   wanValidateSilent?: boolean;
+  /** Commands (by their start) the radio carries out but never answers: a reply lost, a handler that hangs. */
+  unanswered?: string[];
+  /** Commands (by their start) at which the radio resets the control connection instead of carrying them out. */
+  resetOn?: string[];
 }
 
 /** Pan-create reply forms clients meet: documented `0x…,0x…`, bare hex, keyed, or nothing useful. */
@@ -213,8 +217,10 @@ export class RadioCore {
     const seq = Number(m[1]);
     const command = m[2].trim();
     if (this.commandLog.length < 10_000) this.commandLog.push({ handle, program: c.program, command });
+    const at = (list: string[] | undefined): boolean => list?.some((p) => command.startsWith(p)) === true;
+    if (at(this.o.resetOn)) return c.peer?.close(true);
     const r = this.execute(c, command);
-    if (r === undefined) return;
+    if (r === undefined || at(this.o.unanswered)) return;
     c.peer?.sendLine(formatLine({ type: 'reply', seq, code: r.code, message: r.message ?? '' }));
   }
 

@@ -83,6 +83,10 @@ export interface SimOptions {
   wanPrologueAfterValidate?: boolean;
   /** WAN: no reply to `wan validate` (reference §11). */
   wanValidateSilent?: boolean;
+  /** Commands (by their start) carried out but never answered. */
+  unanswered?: string[];
+  /** Commands (by their start) at which the radio resets the control connection. */
+  resetOn?: string[];
   /** Record everything as pcapng at this path. */
   write?: string;
   /** Accepted SmartLink tokens; default any non-empty token. */
@@ -166,6 +170,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     ...(opts.connectMessages ? { connectMessages: opts.connectMessages } : {}),
     ...(opts.wanPrologueAfterValidate ? { wanPrologueAfterValidate: true } : {}),
     ...(opts.wanValidateSilent ? { wanValidateSilent: true } : {}),
+    ...(opts.unanswered ? { unanswered: opts.unanswered } : {}),
+    ...(opts.resetOn ? { resetOn: opts.resetOn } : {}),
   });
 
   try {

@@ -120,7 +120,16 @@ const ROWS: Row[] = [
   { mode: 'smartlink', fault: 'test-fail', faults: { testConnectionFail: true }, status: 'blocked', hop: 'radio-forwarding', cause: 'router-no-forwarding' },
   { mode: 'smartlink', fault: 'refuse-wan-validate', faults: { refuseWanValidate: true }, status: 'blocked', hop: 'control', cause: 'radio-not-registered' },
   { mode: 'smartlink', fault: 'ignore-udp-register', faults: { ignoreUdpRegister: true }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
-  { mode: 'smartlink', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'blocked', hop: 'data:waterfall', cause: 'mtu' },
+  {
+    // The same steps as on the LAN (a tunnel at either end drops the large packets alike): 1400's 1364-byte
+    // datagrams fit the 1400 path, 1450's 1414 do not. The recording (the TLS text written as TCP) holds them too.
+    mode: 'smartlink', fault: 'mtu=1400', faults: { mtu: 1400 }, status: 'blocked', hop: 'data:waterfall', cause: 'mtu',
+    alsoRecording: true,
+    also: (r) => {
+      assert.match(r.hops.find((h) => h.id === 'data:waterfall')!.evidence.join('\n'), new RegExp(`MTU steps ${STEPS_WHERE}: network_mtu 1500: 0 large packets arrived; network_mtu 1450: 0 large packets arrived; network_mtu 1400: passes`));
+      assert.match(r.verdict.advice[0] ?? '', /set SmartSDR’s MTU to 1400/);
+    },
+  },
   { mode: 'smartlink', fault: 'loss=5', faults: { lossPct: 5 }, status: 'degraded', cause: 'random-loss' },
   { mode: 'smartlink', fault: 'wrong-port', faults: { wrongPort: true }, status: 'blocked', hop: 'udp-return', cause: 'wrong-port' },
   { mode: 'smartlink', fault: 'udp-stop=1', faults: { udpStopAfterS: 1 }, status: 'blocked', hop: 'udp-return', cause: 'udp-blocked-inbound' },
