@@ -252,6 +252,7 @@ export class Analyzer {
       notTested: this.notTested,
       kindOf: (st) => this.kindOf(st),
       incomplete: this.incomplete,
+      otherUdp: this.otherUdp,
       kindOfId: (id, classKind, flex) => this.kindOfId(id, classKind, flex),
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
       ...(this.local ? { local: this.local } : {}),

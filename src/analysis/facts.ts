@@ -37,6 +37,8 @@ export interface FactSources {
   kindOfId(id: string, classKind: PacketKind, flex: boolean): StreamKind;
   /** Fragmented datagrams never seen whole. */
   incomplete: IncompleteDatagrams;
+  /** UDP datagrams that were neither VITA-49 nor the client's registrations. */
+  otherUdp: number;
   /** Latest beacon per radio. */
   beacons(): RadioBeacon[];
   /** This computer's side, when a live diagnosis gathered it (src/local). */
@@ -339,8 +341,16 @@ export interface PathFacts {
      * the client's stream requests made before it are not in it.
      */
     joinedLate?: true;
+    /**
+     * The receive objects the evidence's status lines name, whoever owns them (a partial update carries no
+     * client_handle): `display pan 0x40000000`, `stream 0x04000009 remote_audio_rx`; the first MAX_NAMED.
+     * Absent when none.
+     */
+    named?: string[];
   };
   udpReturn: {
+    /** The evidence holds not one UDP datagram of any kind (VITA-49, the client's registrations, DNS, mDNS …). */
+    noUdp?: true;
     /** Where the client asked for data: `client udpport` (LAN), or its registrations' source port (WAN). */
     announcedPort?: number;
     sources: string[];
@@ -1125,6 +1135,11 @@ function unreachableOf(c: ControlTracker, x: ControlSession): Unreachable | unde
 }
 
 function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<DataHopId, Expectation>): PathFacts['setup'] {
+  const named = [
+    ...[...c.pans.values()].map((p) => `display pan ${p.id}`),
+    ...[...c.waterfalls.values()].map((w) => `display waterfall ${w.id}`),
+    ...[...c.streams.values()].filter((x) => !x.type.endsWith('_tx')).map((x) => `stream ${x.id} ${x.type}`),
+  ];
   return {
     hasSession: s !== undefined,
     ...(s?.udpport
@@ -1140,8 +1155,12 @@ function setupFacts(c: ControlTracker, s: ControlSession | undefined, exp: Map<D
     creates: (s?.streamCreates ?? []).map((x) => ({ command: x.command, ...(x.code !== undefined ? { code: x.code } : {}), ...(x.message !== undefined ? { message: x.message } : {}) })),
     announced: [...exp].map(([hop, e]) => ({ hop, by: e.by })),
     ...(s !== undefined && s.openTs === undefined && s.version === undefined ? { joinedLate: true as const } : {}),
+    ...(named.length > 0 ? { named: named.slice(0, MAX_NAMED) } : {}),
   };
 }
+
+/** Objects `setup.named` lists at most: enough to point at a session's pan, waterfall and audio. */
+const MAX_NAMED = 6;
 
 function udpReturnFacts(
   src: FactSources,
@@ -1178,6 +1197,7 @@ function udpReturnFacts(
   const stopped = exp.size > 0 ? silence(toClient, s, end) : undefined;
   const port = aboutData[0]?.original.dst.port;
   return {
+    ...(src.streams.length === 0 && src.otherUdp === 0 && c.udpRegistrations.length === 0 ? { noUdp: true as const } : {}),
     ...(announced !== undefined ? { announcedPort: announced } : {}),
     sources: [...new Set(toClient.map((st) => formatEndpoint(st.src)))],
     dstPorts: [...new Set(toClient.map((st) => st.dst.port))],

@@ -510,6 +510,8 @@ const missingObjects = (f: PathFacts, c: ClassFacts): NonNullable<ClassFacts['si
 const classSilenceLine = (c: ClassFacts): string => silenceLine(c.requested?.expected ?? 0, c.requested?.expectedUnit ?? 'packets', waited(c));
 /** Nothing at all reached this computer, and the requested classes together would have delivered by now. */
 const pathSilent = (f: PathFacts): boolean => f.udpReturn.streamsToClient === 0 && f.udpReturn.requestedClasses > 0 && silentTooLong(f.udpReturn.expected, f.udpReturn.waitedS, deadTime(f));
+/** A capture with no UDP at all: the data's absence may be the capture's own (libpcap filter `tcp port 4992` keeps no UDP). */
+const NO_UDP_LINE = 'the capture holds no UDP datagram of any kind: if it was taken with a capture filter that keeps TCP only, capture again with one that keeps UDP (`udp or tcp port 4992`) before acting on this';
 const pathSilenceLine = (f: PathFacts): string => silenceLine(f.udpReturn.expected, 'datagrams of the requested classes', f.udpReturn.waitedS);
 const unitWord = (c: ClassFacts): string => (c.unit === 'line' ? 'line' : 'frame');
 /** Reassembled classes (FFT, waterfall) where not one frame completed although fragments came. */
@@ -1353,6 +1355,7 @@ export const RULES: readonly Rule[] = [
     evidence: (f) => [
       pathSilenceLine(f),
       ...(f.udpReturn.noDestinationDespiteRegistrations ? ['the radio answered "No IP or PORT": none of the registrations reached it, or the radio ignored them'] : []),
+      ...(f.udpReturn.noUdp ? [NO_UDP_LINE] : []),
     ],
   },
   {
@@ -2000,6 +2003,27 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
       encryptedOnly(f)
         ? ['Run `flexpath diagnose --smartlink` on this computer: it reads its own SmartLink session and judges every stream it requests.']
         : ['Capture on the client while SmartSDR connects (TCP 4992 on the LAN) to see both planes: e.g. `tcpdump -i any -w ticket.pcapng udp or tcp port 4992`.'],
+  },
+  {
+    id: 'verdict-joined-late-no-data',
+    status: 'inconclusive',
+    thresholds: {},
+    source:
+      'reference §5.2 (the V prologue comes once, on connect), §5.8–5.9 (streams exist once requested; status lines name pans, waterfalls and streams by id, a partial update without its owner) and §8.1 checkpoint 6: a capture that joined a running session and holds no VITA-49 cannot tell an idle session from data that never reached it; one with no UDP at all may have been taken with a TCP-only capture filter (libpcap filter syntax: `tcp port 4992` keeps no UDP)',
+    when: (f) => f.hasSession && !f.anyData && f.setup.joinedLate === true,
+    summary: (f) => {
+      const named = f.setup.named ?? [];
+      return (
+        'The capture joined a running session (no connect, no V prologue) and not one VITA-49 datagram from the radio reached the capture point' +
+        (named.length > 0
+          ? `, while its status lines name ${named.join(', ')}: if the client has those open, their data does not arrive where the capture was taken`
+          : ': the client’s stream requests came before the capture, so whether it had a panadapter or audio open cannot be told') +
+        (f.udpReturn.noUdp ? '. The capture holds no UDP datagram of any kind, as one taken with a TCP-only capture filter would.' : '.')
+      );
+    },
+    advice: (f) => [
+      `Capture again on the adapter that carries the radio’s traffic${f.udpReturn.noUdp ? ', with no capture filter or one that keeps UDP (`udp or tcp port 4992`)' : ''}, started before SmartSDR connects (or close and reopen the panadapter and audio while it runs), so the requests and the data are in it; or run \`flexpath diagnose --probe\`, which makes its own.`,
+    ],
   },
   {
     id: 'verdict-no-streams',

@@ -88,3 +88,33 @@ test('SmartLink seen from the client (TLS on 21000, data from 21001), audio drop
     assert.ok(r.verdict.advice.some((a) => /diagnose --smartlink/.test(a)), r.verdict.advice.join(' | '));
   }
 });
+
+/** lanScenario's control endpoints (its client and radio defaults). */
+const CLIENT_API: Endpoint = { ip: '192.168.10.20', port: 53344 };
+const RADIO_API: Endpoint = { ip: '192.168.10.27', port: 4992 };
+
+test('capture started mid-session with no UDP at all (nothing of the radio’s data, no other UDP): inconclusive, says the data never reached the capture point and what to capture (was "no data stream was requested")', async () => {
+  const late = joinedAt(lanScenario({ withAudio: true, seconds: 6, blockUdp: true }), 1.5);
+  const r = await analyze('late-no-udp.pcapng', late);
+  assert.equal(r.verdict.status, 'inconclusive', r.verdict.summary);
+  assert.equal(r.verdict.rule, 'verdict-joined-late-no-data');
+  assert.match(r.verdict.summary, /not one VITA-49 datagram from the radio reached the capture point: the client’s stream requests came before the capture/);
+  assert.match(r.verdict.summary, /no UDP datagram of any kind, as one taken with a TCP-only capture filter would/);
+  assert.ok(r.verdict.advice.some((a) => a.includes('`udp or tcp port 4992`') && a.includes('before SmartSDR connects')), r.verdict.advice.join(' | '));
+  // Partial status updates in the capture (the user tuned the pan; no client_handle in them) name the objects.
+  const tuned: NetEvent[] = [
+    ...late,
+    { type: 'tcp-data' as const, ts: T0 + 2.3, src: RADIO_API, dst: CLIENT_API, data: Buffer.from('S3621C7F5|display pan 0x40000000 center=14.110000\nS3621C7F5|stream 0x04000009 type=remote_audio_rx compression=OPUS ip=192.168.10.20\n') },
+  ].sort((a, b) => a.ts - b.ts);
+  const t = await analyze('late-no-udp-tuned.pcapng', tuned);
+  assert.equal(t.verdict.rule, 'verdict-joined-late-no-data', t.verdict.summary);
+  assert.match(t.verdict.summary, /while its status lines name display pan 0x40000000, stream 0x04000009 remote_audio_rx: if the client has those open, their data does not arrive where the capture was taken/);
+});
+
+test('a whole session with no UDP at all stays blocked (the requests are in it), and its evidence says a TCP-only capture filter would look the same', async () => {
+  const r = await analyze('whole-no-udp.pcapng', lanScenario({ withAudio: true, seconds: 4, blockUdp: true }));
+  assert.equal(r.verdict.status, 'blocked', r.verdict.summary);
+  assert.equal(r.verdict.rule, 'udp-return-no-data');
+  const udp = r.hops.find((h) => h.id === 'udp-return')?.evidence ?? [];
+  assert.ok(udp.some((l) => /^the capture holds no UDP datagram of any kind: if it was taken with a capture filter that keeps TCP only/.test(l)), udp.join('\n'));
+});

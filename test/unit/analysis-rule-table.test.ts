@@ -737,6 +737,27 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
     }
   });
   assert.equal(judge(noStreams).verdict.rule, 'verdict-no-streams');
+  // The same session seen from a capture that joined it running (setup.joinedLate): its requests may
+  // predate the capture, so "none requested" is no finding; say what the status lines name, and when the
+  // capture holds no UDP at all, that a TCP-only capture filter would look the same.
+  const late = (named: string[] | undefined, noUdp: boolean): PathFacts => {
+    const x: PathFacts = structuredClone(noStreams);
+    x.setup.joinedLate = true;
+    if (named) x.setup.named = named;
+    if (noUdp) x.udpReturn.noUdp = true;
+    return x;
+  };
+  const named = judge(late(['display pan 0x40000000', 'stream 0x04000009 remote_audio_rx'], true)).verdict;
+  assert.equal(named.status, 'inconclusive');
+  assert.equal(named.rule, 'verdict-joined-late-no-data');
+  assert.match(named.summary, /not one VITA-49 datagram from the radio reached the capture point, while its status lines name display pan 0x40000000, stream 0x04000009 remote_audio_rx: if the client has those open, their data does not arrive where the capture was taken/);
+  assert.match(named.summary, /no UDP datagram of any kind, as one taken with a TCP-only capture filter would/);
+  assert.ok(named.advice.some((a) => a.includes('`udp or tcp port 4992`')), named.advice.join(' | '));
+  const quiet = judge(late(undefined, false)).verdict;
+  assert.equal(quiet.rule, 'verdict-joined-late-no-data');
+  assert.match(quiet.summary, /whether it had a panadapter or audio open cannot be told\.$/);
+  assert.ok(!quiet.advice.some((a) => a.includes('capture filter')), quiet.advice.join(' | '));
+  seen.add('verdict-joined-late-no-data');
   const nothing = bend((x) => {
     Object.assign(x, { ...noStreams, control: { attempts: [] }, hasSession: false, setup: { hasSession: false, registrations: [], creates: [], announced: [] } });
   });
