@@ -4,11 +4,12 @@
  * whole process on cached files. The figure is the ratio batch/single; the issue's target on a 2-core
  * machine is ≤ 0.75 (the batch can use both cores, one file only one).
  *
- * Beside them, the machine's own ceiling: the same bytes as two halves, each analysed by its own
- * single-file process, both at once — no worker start, no per-file work, nothing shared but the machine.
- * A batch cannot beat that: when two analyses at once run slower each (shared caches and memory, the
- * reads and GC helpers a lone analysis runs on the idle core), the ceiling says so, and how much of the
- * gap to the target is the batch's own.
+ * Beside them, two single-file analyses side by side: the same bytes as two halves, each analysed by
+ * its own process, both at once — no worker start, no per-file work, nothing shared but the machine. It
+ * shows what two analyses at once cost each other here (shared caches, the reads and V8 background work
+ * a lone analysis runs on the idle core). A batch can beat it: its workers read with blocking reads and
+ * optimise on their own thread (analysis/batch.ts), where a single-file process hands both to other
+ * threads, which then wait for a core.
  *
  * FLEXPATH_BENCH_BATCH_MB sets the size of each capture (default 50), FLEXPATH_BENCH_BATCH_N the count
  * (default 20), FLEXPATH_BENCH_BATCH_PAIRS the batch/single pairs measured (default 4).
@@ -38,15 +39,20 @@ function envNumber(name: string, fallback: number): number {
 
 const run = (args: string[]): Promise<Timed> => runTimed(process.execPath, [cliPath, 'analyze', ...args], { keepStdout: true });
 
-/** A loop of integer arithmetic, ~0.4 s on this machine: no memory traffic, no I/O, no GC. */
+/**
+ * A loop of integer arithmetic, ~0.4 s on this machine: no memory traffic, no I/O, no GC. Optimised on
+ * its own thread (--no-concurrent-osr): with V8's default the optimised loop is compiled on a background
+ * thread, and when that thread finds no free core the loop can run to its end unoptimised, ~4.7× slower
+ * (3 runs in 12 on this machine under load, none with the flag) — a figure about V8, not the machine.
+ */
 const SPIN = 'let x = 0; for (let i = 0; i < 3e8; i++) x = (Math.imul(x, 31) + i) | 0; if (x === 0.5) console.log(x);';
-const spin = (): Promise<Timed> => runTimed(process.execPath, ['-e', SPIN]);
+const spin = (): Promise<Timed> => runTimed(process.execPath, ['--no-concurrent-osr', '-e', SPIN]);
 
 /**
  * What the machine gives two busy threads: two SPIN processes at once against one alone, as a wall-time
  * ratio — 1.0 on two free cores, 2.0 on one. A virtual machine's two vCPUs can be two hyperthreads of one
  * host core, or be throttled by the host when both run: then no two analyses can each run at full speed,
- * whatever the batch does (seen here: one of two loops at once at ~4× its CPU time alone, now and then).
+ * whatever the batch does.
  */
 async function twoBusyThreads(): Promise<number> {
   const alone = await spin();
@@ -80,34 +86,34 @@ export async function benchBatch(): Promise<void> {
     const batchRun = (): Promise<Timed> => run([dir, '--format', 'jsonl']);
     const singleRun = (): Promise<Timed> => run([one, '--format', 'json']);
     // Both halves started together: the pair's wall time is the later one's, its CPU both.
-    const ceilingRun = async (): Promise<Timed> => {
+    const halvesRun = async (): Promise<Timed> => {
       const [a, b] = await Promise.all([run([halves[0], '--format', 'json']), run([halves[1], '--format', 'json'])]);
       const cpuS = a.cpuS === undefined || b.cpuS === undefined ? undefined : a.cpuS + b.cpuS;
       return { ...b, wallS: Math.max(a.wallS, b.wallS), cpuS, exitCode: a.exitCode === 0 ? b.exitCode : a.exitCode, stderr: a.stderr + b.stderr };
     };
-    const pairs: Array<{ batch: Timed; single: Timed; ceiling: Timed }> = [];
+    const pairs: Array<{ batch: Timed; single: Timed; halves: Timed }> = [];
     const busy: number[] = [];
     for (let p = 0; p < PAIRS; p++) {
       busy.push(await twoBusyThreads());
-      if (p % 2 === 0) pairs.push({ batch: await batchRun(), single: await singleRun(), ceiling: await ceilingRun() });
+      if (p % 2 === 0) pairs.push({ batch: await batchRun(), single: await singleRun(), halves: await halvesRun() });
       else {
-        const ceiling = await ceilingRun();
+        const halves = await halvesRun();
         const single = await singleRun();
-        pairs.push({ batch: await batchRun(), single, ceiling });
+        pairs.push({ batch: await batchRun(), single, halves });
       }
     }
-    for (const { batch, single, ceiling } of pairs) {
-      if (ceiling.exitCode !== 0) console.log(`  !!! a half exited ${ceiling.exitCode}: ${ceiling.stderr.trim()}`);
+    for (const { batch, single, halves } of pairs) {
+      if (halves.exitCode !== 0) console.log(`  !!! a half exited ${halves.exitCode}: ${halves.stderr.trim()}`);
       const rows = batch.stdout.trim().split('\n').filter((l) => l !== '');
       if (batch.exitCode !== 0 || rows.length !== n) console.log(`  !!! batch exited ${batch.exitCode} with ${rows.length} rows (expected ${n}): ${batch.stderr.trim()}`);
       if (single.exitCode !== 0) console.log(`  !!! single file exited ${single.exitCode}: ${single.stderr.trim()}`);
     }
-    const wall = (side: 'batch' | 'single' | 'ceiling'): number => Math.min(...pairs.map((x) => x[side].wallS));
+    const wall = (side: 'batch' | 'single' | 'halves'): number => Math.min(...pairs.map((x) => x[side].wallS));
     const ratio = median(pairs.map((x) => x.batch.wallS / x.single.wallS));
     console.log(`  analyze DIR (${n} files, worker threads)  ${wall('batch').toFixed(2)} s  ${(bytes / MB / wall('batch')).toFixed(0)} MB/s  (best of ${PAIRS})`);
     console.log(`  analyze one file (same bytes)        ${wall('single').toFixed(2)} s  ${(bytes / MB / wall('single')).toFixed(0)} MB/s  (best of ${PAIRS})`);
     console.log(
-      `  two halves, one process each, at once  ${wall('ceiling').toFixed(2)} s  (best of ${PAIRS}); ceiling/single = ${median(pairs.map((x) => x.ceiling.wallS / x.single.wallS)).toFixed(2)}× (median): two analyses at once with no worker start and no per-file work, what a batch can at best approach here`,
+      `  two halves, one process each, at once  ${wall('halves').toFixed(2)} s  (best of ${PAIRS}); halves/single = ${median(pairs.map((x) => x.halves.wallS / x.single.wallS)).toFixed(2)}× (median): two single-file analyses at once, no worker start, no per-file work`,
     );
     console.log(
       `  two CPU-bound loops at once take ${median(busy).toFixed(2)}× one alone (median of ${PAIRS}; 1.00 = two free cores, 2.00 = one): two threads sharing the work can at best take ${(median(busy) / 2).toFixed(2)}× the time of one doing it all`,

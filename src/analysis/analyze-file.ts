@@ -19,6 +19,8 @@ export interface AnalyzeOptions {
   analyzer?: Analyzer;
   /** The name the report shows (default: the file's base name). */
   name?: string;
+  /** A file is read with blocking reads (capture/reader.ts): for a thread that does nothing else. */
+  blocking?: boolean;
 }
 
 export function sniOf(firstBytes: Buffer): string | undefined {
@@ -40,7 +42,7 @@ function sinkOf(a: Analyzer): (e: NetEvent) => void {
 
 export async function analyzeCaptureFile(path: string, opts: AnalyzeOptions = {}): Promise<AnalysisReport> {
   const a = opts.analyzer ?? new Analyzer({ sniOf });
-  const stats = await readCaptureFile(path, sinkOf(a), { budget: a.budget, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const stats = await readCaptureFile(path, sinkOf(a), { budget: a.budget, blocking: opts.blocking === true, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   return finish(a, stats, opts.name ?? basename(path));
 }
 

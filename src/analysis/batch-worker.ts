@@ -15,6 +15,8 @@ if (port !== null) {
     const post = (m: WorkerReply): void => port.postMessage(m);
     if (prime) await primeAnalysis(spec);
     analyzeInput(spec, {
+      // This thread only analyses: the progress it posts is read by the thread that made it.
+      blocking: true,
       onProgress: (done) => {
         post({ type: 'progress', bytes: done - last });
         last = done;

@@ -12,7 +12,7 @@ import { CopyFilter } from './copies.js';
 import { type DissectOptions, Dissector } from './dissect.js';
 import type { RecordSink } from './format.js';
 import { linkTypeText } from './link.js';
-import { type ChunkSource, type PumpResult, fileSource, pump, streamSource } from './source.js';
+import { type ChunkSource, type PumpResult, blockingFileSource, fileSource, pump, streamSource } from './source.js';
 import type { NetEvent } from './types.js';
 
 export interface CaptureStats {
@@ -44,13 +44,15 @@ export interface UnreadLink {
 export interface ReadOptions extends DissectOptions {
   /** Called after each chunk; totalBytes is undefined for streams. */
   onProgress?(bytesRead: number, totalBytes: number | undefined): void;
+  /** Read the file with blocking reads on this thread (source.ts blockingFileSource): only where nothing else runs. */
+  blocking?: boolean;
 }
 
 export async function readCaptureFile(path: string, sink: (e: NetEvent) => void, opts: ReadOptions = {}): Promise<CaptureStats> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
-    return await readFrom(fileSource(fh), sink, opts, size);
+    return await readFrom(opts.blocking === true ? blockingFileSource(fh) : fileSource(fh), sink, opts, size);
   } finally {
     await fh.close();
   }

@@ -4,6 +4,7 @@
  * needs it) whatever the file size. A record cut by a chunk boundary is moved to the buffer's start and
  * completed by the next read; a record cut by the end of input becomes a warning.
  */
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { DecodeError } from '../common/decode-error.js';
@@ -28,6 +29,18 @@ export interface ChunkSource {
 
 export function fileSource(fh: FileHandle): ChunkSource {
   return { read: async (buf, offset, length) => (await fh.read(buf, offset, length, null)).bytesRead };
+}
+
+/**
+ * The same file read with readSync, on the calling thread: for a thread that only analyses (a batch
+ * worker), never for one whose event loop must run meanwhile. An asynchronous read is done by a libuv
+ * pool thread, and the analysis waits for it; when every core is busy with an analysis (a batch), that
+ * pool thread first waits for a core. Measured on 2 cores, 20 × 50 MB, two threads each analysing their
+ * share: ~55–60 ms per capture with asynchronous reads, ~40–45 ms with these, ~40 ms for one thread alone
+ * (timestamps of each capture's start and end on each thread, 3 runs each).
+ */
+export function blockingFileSource(fh: FileHandle): ChunkSource {
+  return { read: (buf, offset, length) => Promise.resolve(readSync(fh.fd, buf, offset, length, null)) };
 }
 
 export function streamSource(stream: Readable): ChunkSource {

@@ -2,8 +2,8 @@
  * A batch thread primes itself with the head of its first capture (analysis/batch.ts, analyze-file.ts
  * primeAnalysis) before analysing it. Priming must leave no trace: every capture's report counts what
  * tshark counts in the file and what the file holds, and a first capture that is no capture at all is
- * still reported as such (the primer swallows its error, the real run must not). Both the thread itself
- * (threads: 1) and a worker (threads: 2) prime. A named pipe is not primed: its head can be read once.
+ * still reported as such (the primer swallows its error, the real run must not). A lone worker (threads: 1)
+ * and each of two (threads: 2) prime. A named pipe is not primed: its head can be read once.
  * A batch takes the largest capture first (batch.ts): what must be first in line is made the largest.
  */
 import assert from 'node:assert/strict';
@@ -37,7 +37,7 @@ for (const threads of [1, 2]) {
     const packets = tsharkFields(SOURCE, ['frame.number']).rows.length;
     const bytes = statSync(SOURCE).size;
     assert.ok(packets > 0);
-    // The worker (threads: 2) takes the first capture in line, the non-capture: it primes with it too.
+    // A worker takes the first capture in line, the non-capture: it primes with it too.
     const outcomes = await analyzeBatch([notCapture, ...copies].map(spec), { threads });
     assert.equal(outcomes.length, 1 + copies.length);
     const [first, ...rest] = outcomes;

@@ -1,8 +1,8 @@
 /**
- * A batch starts its worker threads before this thread loads the analysis (analysis/batch.ts): a
- * worker's start-up then runs on the other core while this thread loads the same modules. That holds
- * only while `flexpath analyze` and the batch reach the analysis through dynamic imports: a static
- * import anywhere on their path loads it all before the first worker exists.
+ * A batch analyses on worker threads only (analysis/batch.ts): the thread that hands out the captures
+ * loads no analysis, so its workers start at once. That holds only while `flexpath analyze` and the
+ * batch reach the analysis through dynamic imports: a static import anywhere on their path loads it all
+ * before the first worker exists.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
