@@ -18,8 +18,15 @@ import { ipOffset } from './link.js';
 export const COPY_WINDOW_NS = 1_000_000;
 /** IPv4 (20) or IPv6 (40) + UDP/TCP ports and checksum: 64 bytes from the IP header cover the identity fields. */
 const FINGERPRINT = 64;
-/** Copies of other packets may interleave with a packet's own copies on a busy machine. */
-const RECENT = 4;
+/**
+ * Copies of other packets may interleave with a packet's own copies: on a busy machine, and at a port mirror
+ * whose second copy comes a few hundred µs later, after the rest of the radio's burst — at a waterfall line a
+ * meter, an FFT frame, the line's 5 tiles and an audio packet leave within half a millisecond (reference §3.2:
+ * 5 tiles per line at MTU 1500). Four slots missed copies 0.2 ms behind (lab: mirror copies of lanScenario,
+ * 10 of 913 missed, the waterfall read 'reordered'); 16 holds two such bursts. Compared only while the
+ * filter learns or drops copies: a capture without copies never reaches it.
+ */
+const RECENT = 16;
 
 interface Recent {
   linkType: number;
