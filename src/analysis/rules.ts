@@ -523,6 +523,8 @@ const fragNeededLines = (f: PathFacts): string[] =>
 const FIRST_FRAGMENTS_SOURCE =
   'reference §3.1–3.2, §8 #8: a split frame’s first fragment is a full-size packet (the remainder comes last); if first fragments never arrive while later, smaller ones and the meters do, the largest packets are dropped every time. Empirical: 5 broken frames without one first fragment is no accident of random loss (P < 10⁻⁵ at 10 % loss)';
 const firstFragmentsMissing = (f: PathFacts, c: ClassFacts): boolean => noFrameCompletes(c) && ((smallOk(f) && c.neverFirstFragment && c.framesBroken >= MTU_MIN_FRAMES) || f.fragNeeded.length > 0);
+/** Every packet the class's counter shows lost is one of its datagrams the capture saw in fragments that never completed. */
+const fragmentsExplainLoss = (c: ClassFacts): boolean => c.ipFragments !== undefined && c.lost > 0 && c.ipFragments.datagrams >= c.lost;
 const noFrameWhy = (c: ClassFacts): string =>
   'no frame is ever complete: ' + (c.neverFirstFragment ? 'the first (full-size) packet of a frame never arrives, only later, smaller ones' : 'its packets arrive but too many are lost for any frame to complete');
 /** The class's own counter loss is significant. */
@@ -1568,6 +1570,30 @@ export const RULES: readonly Rule[] = [
     summary: (f, h) => noFrameWhy(cls(f, h)),
     evidence: (f) => [...mtuConfirmedLines(f), ...fragNeededLines(f)],
     title: mtuTitle,
+  },
+  {
+    id: 'data-fragments-lost',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'mtu',
+    thresholds: {},
+    source:
+      'RFC 791 §3.2 and RFC 8200 §4.5 (a fragmented datagram is delivered whole or not at all: losing any fragment loses it); the class’s counted loss is no more than its datagrams the capture saw in fragments that never completed, so every lost packet is accounted for by a lost fragment (arithmetic, no threshold); reference §5.6 and §8 #8 (a lower client network_mtu makes the radio’s packets small enough to cross whole)',
+    when: (f, h) => noFrameCompletes(cls(f, h)) && fragmentsExplainLoss(cls(f, h)),
+    summary: (f, h) => {
+      const c = cls(f, h);
+      return `no frame is ever complete: ${c.ipFragments!.datagrams} of its datagrams arrived as IP fragments and never completed, and its counter shows ${c.lost} packets lost: the lost packets are those`;
+    },
+    evidence: none,
+    title: (f, h) => {
+      const c = cls(f, h);
+      const x = c.ipFragments!;
+      return `The radio’s ${c.label} datagrams (${x.datagramBytes} B) are fragmented on the way (pieces of at most ${x.fragmentBytes} B) and ${x.datagrams} of them lost a fragment, which loses the whole datagram: a hop loses IP fragments, and the path MTU is below the radio’s packets`;
+    },
+    advice: [
+      'Lower the radio’s packet size for this client so its packets cross whole: SmartSDR Settings → Network → reduce MTU (e.g. 1300), which sends `client set enforce_network_mtu=1 network_mtu=<n>`.',
+      'Or find the hop that loses fragments — a firewall or NAT that limits or times out fragments, a lossy tunnel — or raise the MTU of the VPN/tunnel/PPPoE link so nothing is fragmented.',
+    ],
   },
   {
     id: 'data-frames-lost-rate-limit',

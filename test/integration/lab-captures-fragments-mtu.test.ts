@@ -111,3 +111,17 @@ test('an IPv6 MTU black hole names no Don’t-Fragment bit (IPv6 has none); the 
   assert.equal(v4.verdict.cause, 'mtu');
   assert.match(v4.verdict.summary, /Don’t-Fragment set/);
 });
+
+test('a 1380-byte VPN that loses one fragmented datagram’s tail in three: blocked mtu, every lost packet a lost fragment (was "loss grows with rate: the link cannot carry the data rate")', async () => {
+  let n = 0;
+  const { r, cut } = await fragmented('one-in-three', {}, 1380, 1352, (p) => (n++ % 3 === 0 ? p.slice(0, 1) : p));
+  const lost = Math.ceil(cut.datagrams / 3);
+  assert.equal(r.verdict.status, 'blocked', r.verdict.summary);
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.equal(r.verdict.rule, 'data-fragments-lost');
+  assert.match(r.verdict.summary, new RegExp(`^The radio’s waterfall datagrams \\(${cut.largest} B\\) are fragmented on the way \\(pieces of at most ${IPV4_HEADER + 1352} B\\) and ${lost} of them lost a fragment`));
+  assert.ok(r.verdict.advice.some((a) => /reduce MTU/.test(a)), r.verdict.advice.join(' | '));
+  const wf = r.streams.find((s) => Number(s.id) === 0x42000000);
+  assert.ok(wf !== undefined && wf.lost <= lost, `the waterfall's counted loss (${wf?.lost}) is no more than the datagrams that lost a fragment (${lost})`);
+});

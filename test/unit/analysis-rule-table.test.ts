@@ -858,6 +858,19 @@ test('a session whose start is not in the evidence (capture joined it running) i
   assert.ok(e.advice.some((a) => /diagnose --smartlink/.test(a)), e.advice.join(' | '));
 });
 
+test('fragments lost: no waterfall line completes and every packet its counter shows lost is a datagram seen in fragments that never completed → data-fragments-lost (mtu); one fewer such datagram than lost → not', () => {
+  const frag = (datagrams: number): PathFacts =>
+    bend((x) => {
+      const wf = x.data['data:waterfall'];
+      x.data['data:waterfall'] = { ...wf, packets: 256, lost: 93, framesComplete: 0, framesBroken: 70, ipFragments: { datagrams, firstArrived: datagrams, datagramBytes: 1464, fragmentBytes: 1372, ipv6: false } };
+    });
+  expectRule(frag(93), 'data:waterfall', 'data-fragments-lost', 'as many datagrams lost a fragment as packets are lost');
+  const v = judge(frag(93)).verdict;
+  assert.equal(v.cause, 'mtu');
+  assert.match(v.summary, /^The radio’s waterfall datagrams \(1464 B\) are fragmented on the way \(pieces of at most 1372 B\) and 93 of them lost a fragment/);
+  assert.notEqual(judgeHop(frag(92), 'data:waterfall').rule, 'data-fragments-lost', 'a lost packet no lost fragment accounts for');
+});
+
 test('the verdict names the first failing hop in path order and its rule', () => {
   const f = withLoss(bend((x) => (x.data['data:waterfall'] = { ...x.data['data:waterfall'], jitterS: 0.05 })), 'data:meter', 10, 100);
   const { verdict, hops } = judge(f);
