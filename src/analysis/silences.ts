@@ -13,7 +13,7 @@
  */
 import type { Remade } from './control-tracker.js';
 import type { SessionGap } from './session-gaps.js';
-import { HALF_COUNTER, type StreamSilence, type TrackedStream } from './stream-tracker.js';
+import { HALF_COUNTER, type StreamSilence, type TrackedStream, jumpFitsTime } from './stream-tracker.js';
 
 interface ResolvedSilence extends StreamSilence {
   /** The loss this report counts for it: the estimate, or the counter's figure where an index stream showed no loss. */
@@ -273,11 +273,19 @@ function remadeSilences(
  */
 const MIN_COUNTER_STREAMS = 2;
 
+/**
+ * Counters at 0 mark a restart only when one of them cannot be an outage's: its jump is no count of
+ * packets the silence's time had room for (jumpFitsTime). Counters at 0 alone, 1 in 256 for two streams
+ * by chance, made a real outage a restart (0 lost, no outage) as often as that: meters and audio started
+ * together land on 0 together every 2.88 s (16 × 36 ms and 16 × 10 ms), and a 0.88-s hole at 2.0 s did. A
+ * restart whose counters all land where an outage's would stays an outage: the data cannot tell them apart.
+ */
 function restartMark(members: readonly StreamSilence[]): RestartMark | undefined {
   const index = members.filter((g) => g.basis === 'index');
   if (index.some((g) => !g.restarted)) return undefined;
   if (index.length > 0) return 'index';
-  return members.length >= MIN_COUNTER_STREAMS && members.every((g) => g.countAfter === 0) ? 'counter' : undefined;
+  if (members.length < MIN_COUNTER_STREAMS || !members.every((g) => g.countAfter === 0)) return undefined;
+  return members.some((g) => !jumpFitsTime(g)) ? 'counter' : undefined;
 }
 
 interface OutageStream {
@@ -343,7 +351,13 @@ function outageIn(cluster: OutageStream[], streams: readonly TrackedStream[], fr
   const slow: TrackedStream[] = [];
   for (const st of streams) {
     if (longest.has(st) || st.firstTs >= start || st.lastTs <= end) continue;
-    if (streamPps(st) * (end - start) >= HALF_COUNTER) return undefined;
+    // Fast enough that a silence across the stretch would be one of HALF_COUNTER periods, yet none: it
+    // flowed — unless a brief silence of its own spans the stretch. The stretch comes from the other
+    // streams' silences, whose edges fall elsewhere: a stream whose gap fell just under the tracker's bar
+    // (meters 9.0 periods apart, 8.0 due inside) across a 0.29-s stop whose stretch held 8.3 of its periods
+    // broke the outage, while a 0.28-s stop made one.
+    const pps = streamPps(st);
+    if (pps * (end - start) >= HALF_COUNTER && !st.briefSilences.some((b) => spans(b, pps, start, end))) return undefined;
     slow.push(st);
   }
   const members = [...longest].map(([stream, silence]) => ({ stream, silence }));
@@ -354,6 +368,14 @@ function outageIn(cluster: OutageStream[], streams: readonly TrackedStream[], fr
     return { startTs: every.startTs, endTs: every.endTs, streams: all, lost: lostIn(all), everyStream: true };
   }
   return { startTs: start, endTs: end, streams: members, lost: lostIn(members), everyStream: false };
+}
+
+/**
+ * A stream's brief silence spans [start, end] up to its own edge packets: less than one of its periods of
+ * the stretch lies outside it on either side (the packets either side of it may fall just inside).
+ */
+function spans(b: StreamSilence, pps: number, start: number, end: number): boolean {
+  return (b.startTs - start) * pps < 1 && (end - b.endTs) * pps < 1;
 }
 
 /**

@@ -264,7 +264,10 @@ export class StreamTracker {
     if (!silent) noteRate(st, e.ts, st.seq.outOfOrder > lateBefore || st.seq.duplicates > duplicatesBefore ? 0 : 1 + (room ? lost : 0));
     ageBrief(st);
     if (st.seq.outOfOrder > lateBefore && !early) takeBackBrief(st, s.packetCount);
-    if (room) {
+    // A jump to 0 the time had no room for is kept too: no loss explains it, but a sender whose counter
+    // started afresh does (silences.ts dataRestarts: a 0.2-s restart's meters jump 8 in 6 periods); a late
+    // packet's jump is taken back as any brief silence's (takeBackBrief).
+    if (room || (!silent && lost > 0 && s.packetCount === 0)) {
       const gap: StreamSilence = { startTs: st.lastTs, endTs: e.ts, counted: lost, estimate: lost, basis: 'counter', pps, countAfter: s.packetCount };
       keepBrief(st, gap);
       st.briefOpen.push({ gap, missing: countsBefore(s.packetCount, lost), after: 0 });
@@ -686,6 +689,20 @@ function wholeCycles(counted: number, about: number, most = Infinity): number {
  */
 function timeBound(byTime: number): number {
   return byTime * (1 + RATE_ERROR) + EDGE_SLOTS;
+}
+
+/**
+ * Whether the counter's jump across a silence could be the loss of a sender going on at its rate: some
+ * count ≡ `counted` (mod 16) lies within the packets due in it, the rate off by up to RATE_ERROR either
+ * way and each edge by half a period (timeBound's arithmetic, both sides). Under a real outage it always
+ * does; a counter that started afresh lands anywhere. Not per packet: read once per silence (silences.ts).
+ */
+export function jumpFitsTime(g: StreamSilence): boolean {
+  const due = g.pps * (g.endTs - g.startTs) - 1;
+  const least = due * (1 - RATE_ERROR) - EDGE_SLOTS;
+  const most = timeBound(due);
+  const first = g.counted + 16 * Math.max(0, Math.ceil((least - g.counted) / 16));
+  return first <= most;
 }
 
 /**
