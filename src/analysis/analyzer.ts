@@ -348,7 +348,7 @@ export class Analyzer {
       mode: this.mode(),
       radios: this.radios(),
       // A transmit stream's silences are the client's pauses, not loss (facts.ts outbound): its counter alone counts.
-      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, outbound.has(formatStreamId(st.streamId)) ? { lost: st.seq.lost, silences: [], restarts: [] } : losses.get(st))),
+      streams: [...this.retired, ...this.streams.streams].map((st) => this.summary(st, outbound.has(formatStreamId(st.streamId)) ? { lost: st.seq.lost, silences: [], restarts: [], brief: [] } : losses.get(st))),
       hops,
       verdict,
       outages: outagesSeen(facts).map((o) => ({ startS: r(o.atS), lengthS: r(o.lengthS), lost: o.lost, streams: o.streams.map((x) => x.id) })),

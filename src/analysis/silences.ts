@@ -35,6 +35,8 @@ export interface StreamLoss {
    * loss: across a session boundary (session-gaps.ts), or streams made anew with no control change (dataRestarts).
    */
   restarts: StreamRestart[];
+  /** Its brief silences (under HALF_COUNTER periods, the counter's figure exact) that are neither a restart's nor a session boundary's. */
+  brief: ResolvedSilence[];
 }
 
 /** How the evidence shows a stream was made anew within its session (dataRestarts, remadeSilences). */
@@ -175,13 +177,18 @@ export function streamLosses(streams: readonly TrackedStream[], gaps: readonly S
       // A brief silence across a boundary: the counter's jump there is the restart's too.
       if (gap && g.basis === 'counter') lost -= g.counted;
     }
+    const brief: ResolvedSilence[] = [];
     for (const g of st.briefSilences) {
       const mark = remade.get(g);
-      if (!mark || across(g)) continue;
+      if (across(g)) continue;
+      if (!mark) {
+        brief.push({ ...g, lost: g.counted, paused: false });
+        continue;
+      }
       lost -= g.counted;
       restarts.push({ by: 'data', mark, startTs: g.startTs, endTs: g.endTs });
     }
-    out.set(st, { lost, silences, restarts });
+    out.set(st, { lost, silences, restarts, brief });
   }
   return out;
 }
@@ -206,7 +213,9 @@ function dataRestarts(streams: readonly TrackedStream[], resolved: (st: TrackedS
   const byLink = new Map<string, Array<{ stream: TrackedStream; g: StreamSilence }>>();
   for (const st of streams) {
     if (st.classKind === 'discovery') continue;
-    for (const g of st.silences) {
+    // A brief silence whose counter came back at 0 may be a member too: a restart shorter than
+    // HALF_COUNTER periods of every stream (90 ms of meters and audio) leaves no other silence.
+    for (const g of [...st.silences, ...st.briefSilences.filter((b) => b.countAfter === 0)]) {
       if (resolved(st, g)) continue;
       const list = byLink.get(linkOf(st)) ?? [];
       list.push({ stream: st, g });
@@ -322,14 +331,36 @@ const MAX_OUTAGE_STREAMS = 64;
  */
 export function pathOutages(streams: readonly TrackedStream[], losses: Map<TrackedStream, StreamLoss>, from: number, to: number): Outage[] {
   const judged = streams.length <= MAX_OUTAGE_STREAMS ? streams : [...streams].sort((a, b) => b.packets - a.packets).slice(0, MAX_OUTAGE_STREAMS);
-  const all = judged.flatMap((stream) => (losses.get(stream)?.silences ?? []).map((silence) => ({ stream, silence }))).sort((a, b) => a.silence.startTs - b.silence.startTs);
+  const of = (pick: (l: StreamLoss) => ResolvedSilence[]): OutageStream[] =>
+    judged.flatMap((stream) => { const l = losses.get(stream); return l ? pick(l).map((silence) => ({ stream, silence })) : []; }).sort((a, b) => a.silence.startTs - b.silence.startTs);
   const out: Outage[] = [];
+  const spans: Array<{ startTs: number; endTs: number }> = [];
+  for (const cluster of clusters(of((l) => l.silences))) {
+    spans.push({ startTs: cluster[0]!.silence.startTs, endTs: Math.max(...cluster.map((m) => m.silence.endTs)) });
+    const o = outageIn(cluster, judged, from, to);
+    if (o) out.push(o);
+  }
+  // A stop too short for any stream's silence to reach HALF_COUNTER periods (60 ms of a pan, meters and
+  // 100/s audio: 2 + 2 + 10 + 6 packets lost) is seen by the brief silences alone: every stream's, at once.
+  // Before, only a stream reaching that bar (the audio at 9 periods) made a candidate, so the brief
+  // outage's bar (BRIEF_OUTAGE_MIN_LOST with every stream silent, rules.ts) began wherever the audio's did.
+  // Brief silences that meet a silence's cluster are that cluster's (everyStreamSilent), not chained here.
+  const alone = of((l) => l.brief).filter((m) => !spans.some((x) => m.silence.startTs < x.endTs && m.silence.endTs > x.startTs));
+  for (const cluster of clusters(alone)) {
+    const o = outageIn(cluster, judged, from, to);
+    if (o) out.push(o);
+  }
+  return out.sort((a, b) => a.startTs - b.startTs);
+}
+
+/** Silences sorted by start, chained while each starts before the running end of those before it. */
+function clusters(all: readonly OutageStream[]): OutageStream[][] {
+  const out: OutageStream[][] = [];
   for (let i = 0; i < all.length; ) {
     let end = all[i]!.silence.endTs;
     let j = i + 1;
     for (; j < all.length && all[j]!.silence.startTs < end; j++) end = Math.max(end, all[j]!.silence.endTs);
-    const o = outageIn(all.slice(i, j), judged, from, to);
-    if (o) out.push(o);
+    out.push(all.slice(i, j));
     i = j;
   }
   return out;
@@ -352,12 +383,14 @@ function outageIn(cluster: OutageStream[], streams: readonly TrackedStream[], fr
   for (const st of streams) {
     if (longest.has(st) || st.firstTs >= start || st.lastTs <= end) continue;
     // Fast enough that a silence across the stretch would be one of HALF_COUNTER periods, yet none: it
-    // flowed — unless a brief silence of its own spans the stretch. The stretch comes from the other
-    // streams' silences, whose edges fall elsewhere: a stream whose gap fell just under the tracker's bar
-    // (meters 9.0 periods apart, 8.0 due inside) across a 0.29-s stop whose stretch held 8.3 of its periods
-    // broke the outage, while a 0.28-s stop made one.
+    // flowed — unless a brief silence of its own lies across the stretch. The stretch comes from the other
+    // streams' silences, whose edges are only as sharp as their own units (a waterfall line's tiles come
+    // together every 50 ms): a stream whose gap fell just under the tracker's bar (meters 9.0 periods
+    // apart, 8.0 due inside) across a 0.29-s stop whose stretch held 8.3 of its periods broke the outage,
+    // while a 0.28-s stop made one; 60–80 ms of every stream lost (20 packets) was no outage because the
+    // waterfall's silence began 40 ms before the audio's.
     const pps = streamPps(st);
-    if (pps * (end - start) >= HALF_COUNTER && !st.briefSilences.some((b) => spans(b, pps, start, end))) return undefined;
+    if (pps * (end - start) >= HALF_COUNTER && !st.briefSilences.some((b) => across(b, pps, start, end))) return undefined;
     slow.push(st);
   }
   const members = [...longest].map(([stream, silence]) => ({ stream, silence }));
@@ -371,11 +404,11 @@ function outageIn(cluster: OutageStream[], streams: readonly TrackedStream[], fr
 }
 
 /**
- * A stream's brief silence spans [start, end] up to its own edge packets: less than one of its periods of
- * the stretch lies outside it on either side (the packets either side of it may fall just inside).
+ * A stream's brief silence lies across [start, end]: it overlaps it, and fewer than HALF_COUNTER of the
+ * stream's periods of the stretch lie outside it — the bar under which the tracker calls no gap a silence.
  */
-function spans(b: StreamSilence, pps: number, start: number, end: number): boolean {
-  return (b.startTs - start) * pps < 1 && (end - b.endTs) * pps < 1;
+function across(b: StreamSilence, pps: number, start: number, end: number): boolean {
+  return b.startTs < end && b.endTs > start && (Math.max(0, b.startTs - start) + Math.max(0, end - b.endTs)) * pps < HALF_COUNTER;
 }
 
 /**

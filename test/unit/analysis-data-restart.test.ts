@@ -144,3 +144,19 @@ test('a pan, meters and audio made anew after 0.1–0.5 s: nothing lost, no outa
     assert.deepEqual(r.outages, [], `${ms} ms`);
   }
 });
+
+test('meters and audio only, made anew after 0.05–3 s: never read as random loss — either nothing lost and no outage, or an outage; told whenever the meters’ counter jumped further than the silence had slots for (fails before: under 0.27 s, 8 meters and 8–24 audio packets of random loss)', () => {
+  let told = 0;
+  for (let ms = 50; ms <= 3000; ms += ms < 600 ? 10 : 100) {
+    const r = analyze(lanScenario({ seconds: 8, withAudio: true, noPan: true, restarts: [{ atS: 2, lengthS: ms / 1000 }] }));
+    const whole = r.streams.every((st) => st.lost === 0) && (r.outages ?? []).length === 0;
+    assert.ok(whole || r.verdict.cause === 'outage', `${ms} ms: ${r.verdict.rule}: ${r.verdict.summary}`);
+    // The meters' last packet before is slot 55 (1980 ms, count 7) and the first after comes at 2000 + ms
+    // with count 0: a jump of 8. Packets due strictly between: ⌈gap / 36⌉ − 1; with 8 above that and an
+    // edge slot, no count of loss explains the jump.
+    const due = Math.ceil((2000 + ms - 1980) / 36) - 1;
+    if (8 > due + 1) assert.ok(whole, `${ms} ms: meters jump 8 with ${due} due, yet ${r.verdict.rule}`);
+    if (whole) told++;
+  }
+  assert.ok(told > 0);
+});
