@@ -105,7 +105,8 @@ export function localRules(lookup: Lookup): Rule[] {
     id: 'local-no-inet',
     hop: 'control',
     status: 'blocked',
-    cause: 'control-timeout',
+    // No IPv4 route at all: connect() fails at once (ENETUNREACH), nothing times out.
+    cause: 'unreachable',
     thresholds: {},
     source: 'reference §12 #15 (IPv6-only client networks; the radio is IPv4-only, §12 "Starlink")',
     when: (f) => {
@@ -114,6 +115,12 @@ export function localRules(lookup: Lookup): Rule[] {
     },
     summary: (f) => `this computer has no IPv4 address (an IPv6-only network): the radio at ${f.local?.radio ?? '?'} speaks IPv4 only`,
     evidence: () => ['connect through a network that gives this computer IPv4 (another Wi-Fi, a VPN into the radio’s network), or use SmartLink from an IPv4 network'],
+    title: () => 'This computer has no IPv4 address (an IPv6-only network), and the radio speaks IPv4 only: it cannot be reached from here',
+    advice: [
+      'Join a network that gives this computer an IPv4 address (another Wi-Fi, a wired port), or connect a VPN into the radio’s network.',
+      'Away from home: SmartLink works from any network with IPv4 internet access; on IPv6-only mobile data, a phone hotspot with IPv4 (or 464XLAT/CLAT turned on) gives it.',
+      'Discovery cannot find the radio here either: its beacons are IPv4 broadcasts (reference §4).',
+    ],
   },
 
   // stream-setup

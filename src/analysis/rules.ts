@@ -34,7 +34,7 @@ import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
 import { type ClassFacts, type DataHopId, type MtuStepsFact, type OutageFact, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
 import type { IncompleteFact } from './fragments.js';
-import { type MtuStep, datagramBytesAt } from './mtu-phases.js';
+import { type MtuStep, datagramBytesAt, largeAt } from './mtu-phases.js';
 import { pct, secs } from './describe.js';
 import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
 
@@ -246,6 +246,29 @@ function passedAtOrAbove(f: PathFacts): MtuStep | undefined {
 const SIZE_PASSED_ADVICE = [
   'Lowering SmartSDR’s MTU is not the fix: packets at least as large as the run’s got through at the step.',
   'Something held the waterfall back during the run only: a filter or IPS/DPI policy that drops by rate, DSCP or stream and lets a short burst through, a VPN that reconnected, or a pan the radio set up late. Run the diagnosis again and watch whether the waterfall arrives; if it stays away, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) to find the box that drops it.',
+];
+
+/**
+ * Where packets as large as any the radio sends at the run's setting crossed the path, for a class other
+ * than the waterfall: a waterfall step at that setting or above that passed, or the run's own waterfall
+ * lines arriving whole with tiles as large as the steps count large (largeAt: within LARGE_MARGIN of
+ * network_mtu − 64, empirical, mtu-phases.ts). The radio caps every data packet at network_mtu − 64 bytes
+ * (reference §5.6, §8 #8), the FFT's too (its bins per packet at a setting are not observed, reference §3.1:
+ * the cap is all that is assumed), so an MTU limit those crossed drops none of that class's packets.
+ */
+function largeCarried(f: PathFacts): string | undefined {
+  const p = passedAtOrAbove(f);
+  if (p) return `${f.mtuSteps!.where} at network_mtu ${p.mtu} ${p.large} large waterfall packets arrived (${datagramBytesAt(p.mtu)}-byte datagrams)`;
+  const wf = f.data['data:waterfall'];
+  if (f.clientMtu === undefined || wf.framesComplete === 0 || !largeAt(f.clientMtu, wf.maxSize)) return undefined;
+  return `in the same run at network_mtu ${f.clientMtu} ${wf.framesComplete} waterfall lines arrived whole, with tiles up to ${wf.maxSize} B of UDP payload`;
+}
+
+const LARGE_CARRIED_SOURCE = `reference §5.6, §8 #8 (the radio caps its packets at network_mtu − 64, the waterfall's tiles reach the cap); a waterfall step at the run's setting or above that passed, or the run's own whole waterfall lines with large tiles (largeAt, LARGE_MARGIN: empirical, mtu-phases.ts), carried packets as large as the class's: ${MTU_STEP_SOURCE}`;
+
+const LARGE_CARRIED_ADVICE = [
+  'Lowering SmartSDR’s MTU is not the fix: the radio’s waterfall packets, as large as these or larger, crossed the same path.',
+  'A router, firewall or VPN between the radio and this computer drops this stream by a rule of its own — by VITA-49 stream ID or class, rate or DSCP, an IPS/“application control” or DPI policy. To find the box, capture on each side of a router (`tcpdump -w side.pcap udp port 4993`) and open both in FlexPath: the side where the stream is missing is behind the filter.',
 ];
 
 /** Not one waterfall packet, of any size, at any step. */
@@ -1487,6 +1510,19 @@ export const RULES: readonly Rule[] = [
     advice: SIZE_PASSED_ADVICE,
   },
   {
+    id: 'data-missing-large-carried',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { ...SILENCE_THRESHOLDS, LARGE_PACKET_BYTES },
+    source: `${LARGE_CARRIED_SOURCE}; ${SILENCE_SOURCE}`,
+    when: (f, h) => h !== 'data:waterfall' && classSilent(f, cls(f, h)) && f.anyData && cls(f, h).expectsLarge && f.fragNeeded.length === 0 && largeCarried(f) !== undefined,
+    summary: (f, h) => `${classSilenceLine(cls(f, h))}, yet ${largeCarried(f)!}`,
+    evidence: none,
+    title: (f, h) => `The radio’s ${cls(f, h).label} never reaches this computer, though its packets are no larger than the waterfall’s that do: the path carries packets that size, so the MTU does not explain it`,
+    advice: LARGE_CARRIED_ADVICE,
+  },
+  {
     id: 'data-missing-large',
     hop: 'data:*',
     status: 'blocked',
@@ -1558,6 +1594,19 @@ export const RULES: readonly Rule[] = [
       return `No waterfall line completed in the run — its first, full-size tiles never arrived — yet at network_mtu ${p.mtu}, the run’s own setting or larger, its large packets did: the path carries packets that size, so the MTU does not explain the run`;
     },
     advice: SIZE_PASSED_ADVICE,
+  },
+  {
+    id: 'data-first-fragments-carried',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'udp-blocked-inbound',
+    thresholds: { MTU_MIN_FRAMES },
+    source: `${FIRST_FRAGMENTS_SOURCE}; but not the MTU when ${LARGE_CARRIED_SOURCE}`,
+    when: (f, h) => h !== 'data:waterfall' && firstFragmentsMissing(f, cls(f, h)) && f.fragNeeded.length === 0 && largeCarried(f) !== undefined,
+    summary: (f, h) => `${noFrameWhy(cls(f, h))}, yet ${largeCarried(f)!}`,
+    evidence: none,
+    title: (f, h) => `No ${cls(f, h).unit ?? 'frame'} of the radio’s ${cls(f, h).label} completes — its first, full-size packets never arrive — though the waterfall’s packets as large do: the path carries packets that size, so the MTU does not explain it`,
+    advice: LARGE_CARRIED_ADVICE,
   },
   {
     id: 'data-first-fragments-missing',

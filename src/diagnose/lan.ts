@@ -113,6 +113,9 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       const seen = radioFactsCollector();
       api = await connectControl(ev, data, { host: o.host, port, say, onLine: (l) => seen.line(l) });
       if (!api) {
+        // This computer's side says why it could not connect when the cause is here: no IPv4 address at all
+        // on an IPv6-only network (the radio is IPv4-only, reference §12 #15), a route by the wrong adapter.
+        await noteLocalFacts(ev, { radio: o.host, bound: data.socket.local });
         // A wrong --host is the commonest cause: give the radios on this LAN time to announce themselves.
         if (discovery) await beaconsBesides(discovery, o.host, ev, say);
         return (report = ev.report());

@@ -25,8 +25,12 @@ const MTU_STEPS = [1500, 1450, 1400, 1300] as const;
  */
 const STEP_MS = 1500;
 
-/** True when the report blames the MTU or the large-packet class vanished (what a step-down can fix). */
+/**
+ * True when the report blames the MTU or the large-packet class vanished (what a step-down can fix) while
+ * the radio's other data arrives: with nothing arriving at all (udp-return blocked) no step can pass.
+ */
 function mtuSuspected(r: AnalysisReport): boolean {
+  if (r.hops.find((h) => h.id === 'udp-return')?.status === 'blocked') return false;
   if (r.verdict.cause === 'mtu') return true;
   const wf = r.hops.find((h) => h.id === 'data:waterfall');
   return wf?.status === 'blocked';

@@ -103,3 +103,11 @@ test('an operator’s own network_mtu and pan are untouched by FlexPath’s MTU 
     await sink.close();
   }
 });
+
+test('nothing of the radio’s data arrives at all: no MTU steps (no step could pass), the client’s setting asked once', async () => {
+  const { r, log } = await withRun({ faults: { drop: ['meter', 'panadapter', 'waterfall', 'audio', 'dax'] } }, {});
+  assert.equal(r.verdict.hop, 'udp-return');
+  // The run's own setting (SmartSDR v4's 1450, the default --mtu), and no step after it.
+  assert.deepEqual(log.map((c) => mtuCommand.exec(c.command)?.[1]).filter(Boolean), ['1450']);
+  assert.doesNotMatch(evidence(r, 'data:waterfall'), /MTU steps/);
+});

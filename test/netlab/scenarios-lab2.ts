@@ -2,7 +2,7 @@
  * The same faults on networks the other scenarios do not build: a stop of every stream that recurs (a
  * link that flaps), a tunnel whose encapsulation, not an interface setting, makes the path MTU, a rate
  * limit on the radio's own uplink behind SmartLink, and a client firewall that starts dropping the data
- * mid-session. Every expectation comes from the construction.
+ * mid-session, and a client on an IPv6-only network. Every expectation comes from the construction.
  */
 import assert from 'node:assert/strict';
 import type { AnalysisReport } from '../../src/analysis/model.js';
@@ -205,4 +205,33 @@ const LAN_FIREWALL_LATER: Scenario = {
   },
 };
 
-export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD, LAN_FIREWALL_LATER];
+/** The client's IPv6 address on an IPv6-only LAN: 2001:2::/48, IPv6's benchmarking block (RFC 5180), as 198.18/15 is IPv4's. */
+const CLIENT_V6 = '2001:2::10';
+
+const LAN_CLIENT_IPV6_ONLY: Scenario = {
+  name: 'lan-client-ipv6-only',
+  why:
+    'The radio on its LAN as lan-healthy, but the client’s network gives it IPv6 only (a hotel or a mobile network, reference §12 #15): its one ' +
+    `adapter holds ${CLIENT_V6}/64 and no IPv4 address, and the radio speaks IPv4 only. connect() to the radio fails at once (ENETUNREACH); ` +
+    'this computer’s side, read after the failure, says why: no IPv4 address at all → control/unreachable by local-no-inet, its headline naming the ' +
+    'IPv6-only network — before, the local facts went unread and it said “no route … connect the VPN, or add the route” (control-unreachable); with the ' +
+    'facts but no headline of its own, “the control channel does not answer … restart the radio”. The recording holds the one attempt FlexPath made and ' +
+    'no answer (the kernel refused the SYN, which never left): control/control-timeout, all a capture can say.',
+  build(lab) {
+    lanTopology(lab);
+    lab.ip('client', 'addr', 'del', `${ADDR.lanClient}/24`, 'dev', 'lan0');
+    lab.ip('client', 'addr', 'add', `${CLIENT_V6}/64`, 'dev', 'lan0', 'nodad');
+  },
+  diagnose: { mode: 'lan', host: ADDR.radio },
+  settleS: 4,
+  expect: { hop: 'control', cause: 'unreachable' },
+  recording: { hop: 'control', cause: 'control-timeout' },
+  check(_lab, live) {
+    const h = live.hops.find((x) => x.id === 'control');
+    assert.equal(h?.rule, 'local-no-inet', JSON.stringify(h));
+    assert.match(live.verdict.summary, /^This computer has no IPv4 address \(an IPv6-only network\)/);
+    assert.match(h?.evidence[0] ?? '', new RegExp(`this computer has no IPv4 address \\(an IPv6-only network\\): the radio at ${ADDR.radio.replaceAll('.', '\\.')} speaks IPv4 only`));
+  },
+};
+
+export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD, LAN_FIREWALL_LATER, LAN_CLIENT_IPV6_ONLY];

@@ -377,6 +377,50 @@ test('first fragments missing, and an MTU step at the run’s own setting or abo
   assert.match(judge(f(1399)).verdict.advice[0] ?? '', /^set SmartSDR’s MTU to 1399/);
 });
 
+test('a pan whose large packets never arrive while the waterfall’s as large do: not the MTU (largeCarried: the run’s whole lines, or a step at or above its setting)', () => {
+  // A display-sized pan (FFT packets ≥ 1 kB) of which nothing arrives (λ 125 frames) at network_mtu 1450, while the
+  // waterfall's lines arrive whole with tiles of `wfMax` B. The radio caps packets at 1450 − 64 = 1386 B; largeAt counts
+  // a tile large within 100 B of the cap: 1286 is large, 1285 is not.
+  const silentPan = (wfMax: number, o: { clientMtu?: number; lines?: number } = {}): PathFacts =>
+    bend((x) => {
+      if (o.clientMtu !== 0) x.clientMtu = o.clientMtu ?? 1450;
+      x.data['data:panadapter'] = { ...silentFor(x.data['data:panadapter'], 5, 125), expectsLarge: true };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], maxSize: wfMax, framesComplete: o.lines ?? 250 };
+    });
+  expectRule(silentPan(1386), 'data:panadapter', 'data-missing-large-carried', 'fails before: data-missing-large (mtu)');
+  const v = judge(silentPan(1386)).verdict;
+  assert.equal(v.cause, 'udp-blocked-inbound');
+  assert.match(judgeHop(silentPan(1386), 'data:panadapter').evidence[0] ?? '', /, yet in the same run at network_mtu 1450 250 waterfall lines arrived whole, with tiles up to 1386 B of UDP payload$/);
+  assert.ok(!v.advice.some((a) => /reduce MTU|set SmartSDR’s MTU to/.test(a)), v.advice.join(' | '));
+  expectRule(silentPan(1286), 'data:panadapter', 'data-missing-large-carried');
+  expectRule(silentPan(1285), 'data:panadapter', 'data-missing-large', 'the waterfall’s tiles are short of the cap by more than LARGE_MARGIN');
+  expectRule(silentPan(1386, { lines: 0 }), 'data:panadapter', 'data-missing-large', 'no waterfall line whole');
+  expectRule(silentPan(1386, { clientMtu: 0 }), 'data:panadapter', 'data-missing-large', 'the run’s setting unknown: the cap is unknown');
+  // ICMP "fragmentation needed" names an MTU on the path: that stands.
+  const icmp = silentPan(1386);
+  icmp.fragNeeded = [{ reason: 'frag-needed', from: '10.8.0.1', protocol: 'udp', src: '192.168.10.27:4993', dst: '192.168.10.20:4991', atS: 1, mtu: 1400 }];
+  expectRule(icmp, 'data:panadapter', 'data-missing-large');
+  // The waterfall gone in the run too, then a step at the run's setting or above passes: carried by the step.
+  const stepped = (stepMtu: number): PathFacts => {
+    const x = silentPan(0, { lines: 0 });
+    x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 5, 500), expectsLarge: true };
+    x.mtuSteps = { tested: 1450, where: 'after the run', steps: [{ mtu: stepMtu, large: 30, largest: stepMtu - 64, passed: true }] };
+    return x;
+  };
+  expectRule(stepped(1500), 'data:panadapter', 'data-missing-large-carried');
+  assert.match(judgeHop(stepped(1500), 'data:panadapter').evidence[0] ?? '', /yet after the run at network_mtu 1500 30 large waterfall packets arrived \(1464-byte datagrams\)$/);
+  expectRule(stepped(1449), 'data:panadapter', 'data-missing-large', 'a step below the setting passes: the MTU, confirmed');
+  // First fragments: 20 FFT frames broken, never a first (full-size) packet, the waterfall whole beside them.
+  const firsts = (wfMax: number): PathFacts => {
+    const x = silentPan(wfMax);
+    x.data['data:panadapter'] = { ...x.data['data:panadapter'], packets: 400, maxSize: 600, framesComplete: 0, framesBroken: 20, neverFirstFragment: true };
+    return x;
+  };
+  expectRule(firsts(1386), 'data:panadapter', 'data-first-fragments-carried', 'fails before: data-first-fragments-missing (mtu)');
+  assert.match(judgeHop(firsts(1386), 'data:panadapter').evidence[0] ?? '', /^no frame is ever complete: the first \(full-size\) packet of a frame never arrives, only later, smaller ones, yet in the same run/);
+  expectRule(firsts(1285), 'data:panadapter', 'data-first-fragments-missing');
+});
+
 test('a class no frame of which completes is not in the random-loss pool: its loss is the blocked rule’s (MTU or frames lost), not the other classes’ loss', () => {
   // The waterfall's first fragments never arrive (mtu black hole: 21 tail fragments, 1060 counted lost);
   // the meters (280) lose none, the audio 1 of 1000 (the pan's frames all complete: not pooled). Without
@@ -990,6 +1034,11 @@ test('local: no IPv4 address at all blocks the control hop with that reason', ()
     });
   expectRule(f(false), 'control', 'local-no-inet');
   assert.match(judgeHop(f(false), 'control').evidence[0] ?? '', /no IPv4 address .*IPv6-only/);
+  // The verdict says it in its headline and advice, not the generic 'control channel does not answer … restart the radio'.
+  const v = judge(f(false)).verdict;
+  assert.equal(v.cause, 'unreachable');
+  assert.match(v.summary, /^This computer has no IPv4 address \(an IPv6-only network\), and the radio speaks IPv4 only/);
+  assert.ok(!v.advice.some((a) => /Restart the radio/.test(a)), v.advice.join(' | '));
   expectRule(f(true), 'control', 'control-no-answer');
 });
 
