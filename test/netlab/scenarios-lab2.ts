@@ -234,4 +234,33 @@ const LAN_CLIENT_IPV6_ONLY: Scenario = {
   },
 };
 
-export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD, LAN_FIREWALL_LATER, LAN_CLIENT_IPV6_ONLY];
+/** The internet link of smartlink-forwarded narrowed to this MTU (a tunnel or PPPoE at either end of a SmartLink path). */
+const SMARTLINK_LINK_MTU = 1400;
+
+const SMARTLINK_MTU_BLACK_HOLE: Scenario = {
+  name: 'smartlink-mtu-black-hole',
+  why:
+    `SmartLink as smartlink-forwarded, the internet–client-router link at MTU ${SMARTLINK_LINK_MTU}, and the radio’s router drops ICMP “fragmentation ` +
+    'needed” (black hole). At the probe’s network_mtu 1450 the waterfall’s full tiles are 1442-byte DF datagrams: dropped, the meters and the small ' +
+    'last tiles pass → data:waterfall/mtu. The MTU steps now run over SmartLink too (they did on the LAN only): 1500 (1464 B) and 1450 (1442 B) ' +
+    `exceed ${SMARTLINK_LINK_MTU}, 1400 (1364 B) fits → “set SmartSDR’s MTU to 1400”, live and in the recording (its TLS text holds the steps’ ` +
+    'network_mtu commands, read as MTU phases).',
+  build(lab) {
+    wanTopology(lab, { ...FORWARDED, mtu: SMARTLINK_LINK_MTU });
+    lab.nft('rr', BLACK_HOLE);
+  },
+  sim: ['--broker', '--broker-listen', ADDR.broker, '--public-ip', radioPublicIp(FORWARDED)],
+  diagnose: { mode: 'smartlink' },
+  settleS: 4,
+  expect: { hop: 'data:waterfall', cause: 'mtu' },
+  check(lab) {
+    assert.ok(lab.counter('rr', 'frag_needed_dropped') > 0, 'the narrow link’s router sent ICMP fragmentation-needed and the black hole dropped it');
+  },
+  reports(r) {
+    for (const [what, report] of [['live', r.live], ['recording', r.recording]] as const) {
+      assert.ok(report.verdict.advice.some((a) => /set SmartSDR’s MTU to 1400\b/.test(a)), `${what}: the steps found 1400 passing: ${report.verdict.advice.join(' | ')}`);
+    }
+  },
+};
+
+export const LAB2_SCENARIOS: Scenario[] = [flappingLink(), VXLAN_TUNNEL, SMARTLINK_SLOW_UPLOAD, LAN_FIREWALL_LATER, LAN_CLIENT_IPV6_ONLY, SMARTLINK_MTU_BLACK_HOLE];
