@@ -153,7 +153,15 @@ export interface ClassFacts {
    * Objects of the class the client asked for (each with its own stream id: reference §2.4, §5.9) of which
    * not one packet arrived, each with the units it should have sent by now (its λ) and how long it was due.
    */
-  silentObjects?: Array<{ id: string; by: string; expected: number; expectedUnit: string; waitedS: number }>;
+  silentObjects?: Array<{
+    id: string;
+    by: string;
+    expected: number;
+    expectedUnit: string;
+    waitedS: number;
+    /** Its datagrams the capture saw only in IP fragments that never completed (the first fragment names the stream). */
+    ipFragments?: IncompleteFact;
+  }>;
 }
 
 interface Silence {
@@ -878,7 +886,10 @@ function classFacts(
     expectsLarge: expectsLargePackets(id, src.control, s),
   };
   if (e) f.requested = { by: e.by, waitedS: (e.until ?? src.now) - e.announcedTs, expected: expectedUnits(e, src.now), expectedUnit: e.unit };
-  const silent = e ? silentObjects(e, streams, src.now) : [];
+  const silent = (e ? silentObjects(e, streams, src.now) : []).map((o) => {
+    const t = src.incomplete.byStream.get(o.id);
+    return t ? { ...o, ipFragments: sumIncomplete([t])! } : o;
+  });
   if (silent.length > 0) f.silentObjects = silent;
   for (const st of streams) {
     f.packets += st.packets;

@@ -33,7 +33,7 @@ import { ADVICE } from './advice.js';
 import { localRules } from './rules-local.js';
 import { LARGE_PACKET_BYTES, LOSS_POOR, PING_TIMEOUT_S, RTT_THRESHOLDS } from './expected.js';
 import { type ClassFacts, type DataHopId, type MtuStepsFact, type OutageFact, type PathFacts, type Unreachable, isDataHop, lossFraction } from './facts.js';
-import type { IncompleteFact } from './fragments.js';
+import { type IncompleteFact, sumIncomplete } from './fragments.js';
 import { type MtuStep, datagramBytesAt, largeAt } from './mtu-phases.js';
 import { pct, secs } from './describe.js';
 import type { Cause, Hop, HopId, HopStatus, VerdictStatus } from './model.js';
@@ -1562,7 +1562,16 @@ export const RULES: readonly Rule[] = [
         .map((o) => `${o.by}: ${silenceLine(o.expected, o.expectedUnit, o.waitedS)}`)
         .join('; '),
     evidence: none,
-    title: (f, h) => `The radio’s ${cls(f, h).label} ${missingObjects(f, cls(f, h)).map((o) => o.id).join(', ')} never reaches this computer, while the class’s other streams do`,
+    title: (f, h) => {
+      const missing = missingObjects(f, cls(f, h));
+      const cut = missing.filter((o) => o.ipFragments !== undefined);
+      // Its first fragments arrive: the datagrams are cut on the way, not the stream blocked whole.
+      if (cut.length === missing.length) {
+        const n = cut.reduce((k, o) => k + o.ipFragments!.datagrams, 0);
+        return `The radio’s ${cls(f, h).label} ${cut.map((o) => o.id).join(', ')} never arrives whole, while the class’s other streams do: ${n} of its datagrams arrived as IP fragments and never completed (${fragmentsArrived(sumIncomplete(cut.map((o) => o.ipFragments!))!)}) — a hop drops or loses IP fragments`;
+      }
+      return `The radio’s ${cls(f, h).label} ${missing.map((o) => o.id).join(', ')} never reaches this computer, while the class’s other streams do`;
+    },
   },
   {
     id: 'data-stopped',

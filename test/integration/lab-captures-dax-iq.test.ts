@@ -81,4 +81,7 @@ test('every non-initial fragment dropped (a firewall that passes only first frag
   assert.equal(r.verdict.rule, 'data-stream-missing');
   assert.match(r.verdict.summary, /0x20000000/);
   assert.ok(r.warnings.some((w) => /fragmented IP datagram\(s\) never completed/.test(w)), r.warnings.join('\n'));
+  // Its first fragments are in the capture: the stream is cut on the way, not blocked whole.
+  const sent = sentPerStream(events).get(DAX_IQ);
+  assert.match(r.verdict.summary, new RegExp(`^The radio’s DAX 0x20000000 never arrives whole, while the class’s other streams do: ${sent} of its datagrams arrived as IP fragments and never completed \\(their first fragments arrive, later ones do not\\) — a hop drops or loses IP fragments`));
 });
