@@ -139,6 +139,8 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       const facts = await gatherFacts(cmd, seen.facts(a.handle), beacon, a.handle);
       for (const line of describeFacts(facts)) ev.step('control', line);
 
+      // Stopped while connecting: no GUI slot taken, no pan made only to be removed again.
+      if (abort.signal.aborted) return (report = ev.report());
       let decision = decideMode(facts, requestedMode, o.audio === true);
       mode = decision.mode;
       if (mode === 'probe') {
@@ -162,7 +164,7 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       if (udpport.code === REPLY.portInUse) say('  another client on this computer already uses that UDP port with this radio');
       await cmd('keepalive enable');
       stopPings = startPings(a);
-      if (mode === 'probe') await createProbeStreams(a, cmd, ev, data, { ...(o.probePixels ? { pixels: o.probePixels } : {}), audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) }, created);
+      if (mode === 'probe' && !abort.signal.aborted) await createProbeStreams(a, cmd, ev, data, { ...(o.probePixels ? { pixels: o.probePixels } : {}), audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) }, created);
       report = await watchAndReport(ev, data, a, o, 20, abort.signal, say);
       if (mode === 'probe' && !o.noMtuStep && !a.closed) report = await stepAfterRun(ev, cmd, data, report, { mtu, signal: abort.signal, closed: () => a.closed, say });
       return report;

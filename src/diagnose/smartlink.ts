@@ -167,6 +167,8 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       await cmd('client ip');
       await cmd('client program FlexPath');
       await cmd('sub client all');
+      // Stopped while connecting: no GUI slot taken, no pan made only to be removed again.
+      if (abort.signal.aborted) return (report = ev.report());
       await cmd('client start_persistence off');
       const gui: Reply = await cmd('client gui');
       if (gui.code !== 0) {
@@ -187,7 +189,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       // Streams need the radio to know where to send (else 0x50000064): wait for the meters to arrive.
       const flowing = await Promise.race([udp.flowing, sleep(FIRST_DATA_WAIT_MS).then(() => false)]);
       if (!flowing) say(`no data ${FIRST_DATA_WAIT_MS / 1000} s after the first UDP registration`);
-      if (mode === 'probe') await createProbeStreams(a, cmd, ev, data, { audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) }, undo);
+      if (mode === 'probe' && !abort.signal.aborted) await createProbeStreams(a, cmd, ev, data, { audio: decision.audio, ...(decision.audioWhy ? { audioWhy: decision.audioWhy } : {}) }, undo);
       report = await watchAndReport(ev, data, a, o, 25, abort.signal, say);
       // The same steps as on the LAN: a tunnel at either end of a SmartLink path drops the large packets alike.
       if (mode === 'probe' && !o.noMtuStep && !a.closed) report = await stepAfterRun(ev, cmd, data, report, { mtu: o.mtu ?? SMARTSDR_DEFAULT_MTU, signal: abort.signal, closed: () => a.closed, say });

@@ -111,3 +111,13 @@ test('nothing of the radio’s data arrives at all: no MTU steps (no step could 
   assert.deepEqual(log.map((c) => mtuCommand.exec(c.command)?.[1]).filter(Boolean), ['1450']);
   assert.doesNotMatch(evidence(r, 'data:waterfall'), /MTU steps/);
 });
+
+test('stopped while it connects: no GUI slot taken and no pan made only to be removed again', async () => {
+  const { r, log } = await withRun({}, {}, async (d) => {
+    await d.stop();
+  });
+  const ours = log.filter((c) => c.program === 'FlexPath' || c.program === '').map((c) => c.command);
+  assert.ok(!ours.includes('client gui'), ours.join(' | '));
+  assert.ok(!ours.some((c) => /create/.test(c)), ours.join(' | '));
+  assert.notEqual(r.verdict.status, 'healthy');
+});
