@@ -115,6 +115,7 @@ const REMADE_WORDS = {
   index: 'a pan’s frame index started again, with no control line about it',
   counter: 'every silent stream’s counter came back at 0, with no control line about it',
   control: 'the control text removed its object and announced the ID again',
+  ids: 'the link’s other streams ended with it and came back under new stream IDs, its counter back at 0',
 } as const;
 
 function describeClass(c: ClassFacts, units: string): string[] {

@@ -40,7 +40,7 @@ export interface StreamLoss {
 }
 
 /** How the evidence shows a stream was made anew within its session (dataRestarts, remadeSilences). */
-export type RestartMark = 'index' | 'counter' | 'control';
+export type RestartMark = 'index' | 'counter' | 'control' | 'ids';
 
 type StreamRestart = { startTs: number; endTs: number } & ({ by: 'session'; gap: SessionGap } | { by: 'data'; mark: RestartMark });
 
@@ -239,7 +239,7 @@ function dataRestarts(streams: readonly TrackedStream[], resolved: (st: TrackedS
       // their counters came back too, so they are members as well (a 0.2-s restart is 5.6 meter periods).
       const members = new Set(cluster.map((m) => m.stream));
       const brief = streams.flatMap((st) => (members.has(st) || linkOf(st) !== link ? [] : st.briefSilences.filter((b) => b.startTs < to && b.endTs > from).slice(0, 1)));
-      const mark = restartMark([...cluster.map((m) => m.g), ...brief]);
+      const mark = restartMark([...cluster.map((m) => m.g), ...brief]) ?? idsMark(streams, link, cluster, from, to);
       if (!mark) continue;
       for (const m of cluster) out.set(m.g, mark);
       for (const st of streams) {
@@ -295,6 +295,31 @@ function restartMark(members: readonly StreamSilence[]): RestartMark | undefined
   if (index.length > 0) return 'index';
   if (members.length < MIN_COUNTER_STREAMS || !members.every((g) => g.countAfter === 0)) return undefined;
   return members.some((g) => !jumpFitsTime(g)) ? 'counter' : undefined;
+}
+
+/**
+ * Streams made anew under new stream IDs (reference §2.4, §5.8: an object made again gets an ID of its
+ * own): on the link, a stream that flowed up to the silence and never sent again, and one of the same kind
+ * whose ID the capture had never seen, starting as the silence ends — the audio and pan of a radio that
+ * re-made its objects while the meters (one fixed stream ID, §3.3) were all that stayed. A path outage
+ * changes no stream ID, so then the silence is no outage whatever the new streams' own counters say (their
+ * first packet after may be lost). The silent streams' counters must still be back at 0: a client that
+ * swapped its audio stream while the path was down (the same picture) leaves the meters' counter running.
+ * Within HALF_COUNTER of a stream's periods of the silence's edges: what the tracker calls no silence.
+ */
+function idsMark(streams: readonly TrackedStream[], link: string, cluster: ReadonlyArray<{ stream: TrackedStream; g: StreamSilence }>, from: number, to: number): RestartMark | undefined {
+  if (!cluster.every((m) => m.g.countAfter === 0)) return undefined;
+  const start = Math.min(...cluster.map((m) => m.g.startTs));
+  const end = Math.max(...cluster.map((m) => m.g.endTs));
+  const members = new Set(cluster.map((m) => m.stream));
+  const near = (st: TrackedStream, ts: number, a: number, b: number): boolean => {
+    const slack = HALF_COUNTER / Math.max(streamPps(st), 1e-9);
+    return ts >= a - slack && ts <= b + slack;
+  };
+  const others = streams.filter((st) => !members.has(st) && st.classKind !== 'discovery' && linkOf(st) === link && st.packets > 1);
+  const ended = others.filter((st) => st.lastTs < to && near(st, st.lastTs, start, from));
+  const began = others.filter((st) => st.firstTs > from && near(st, st.firstTs, to, end) && !streams.some((x) => x !== st && x.streamId === st.streamId && x.firstTs < st.firstTs));
+  return ended.length > 0 && ended.every((o) => began.some((n) => n.classKind === o.classKind && n.streamId !== o.streamId)) ? 'ids' : undefined;
 }
 
 interface OutageStream {

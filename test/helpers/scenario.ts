@@ -74,13 +74,23 @@ export interface ScenarioOptions {
    * 4-bit counter, the FFT frame index and the waterfall timecode start again at 0, as a FlexRadio sender's
    * sequences do when it starts (waveform-sdk vita.c: data_sequence = meter_sequence = 0).
    */
-  restarts?: Array<{ atS: number; lengthS: number }>;
+  restarts?: Array<{
+    atS: number;
+    lengthS: number;
+    /**
+     * The audio stream and the pan come back under new stream IDs (the old ID + 1: objects made anew get
+     * new IDs, reference §2.4, §5.8), announced by no control line; the meters keep 0x00000700 (§3.3).
+     */
+    newIds?: boolean;
+  }>;
   /**
    * With audio: at `atS` after the data starts the radio removes the audio stream (status `stream <id>
    * removed`, reference §5.8) and announces it again, same ID, `lengthS` later; no audio in between, its
    * counter from 0 after. The other streams go on.
    */
   audioRemade?: { atS: number; lengthS: number };
+  /** With audio: from `atS` after the data starts the audio goes on under the next stream ID, its counter from 0 (the client swapped its stream); the others go on. */
+  audioNewIdAtS?: number;
 }
 
 /** Send slots k·periodMs (k = 0, 1, …) inside [atMs, atMs + lengthMs): lanScenario sends one unit per slot (ms after the data starts). */
@@ -167,12 +177,15 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
     const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + (o.audioMuted.lengthS ?? Infinity)) * 1000;
     const paused = (ms: number, audio: boolean): number => (o.pauses ?? []).reduce((s, p) => (ms >= p.atS * 1000 && (audio || !p.audioOnly) ? s + p.lengthS : s), 0);
     const panFromMs = o.noPan ? Infinity : (o.panFromS ?? 0) * 1000;
-    const restarts = (o.restarts ?? []).map((r) => ({ fromMs: Math.round(r.atS * 1000), toMs: Math.round((r.atS + r.lengthS) * 1000) }));
+    const restarts = (o.restarts ?? []).map((r) => ({ fromMs: Math.round(r.atS * 1000), toMs: Math.round((r.atS + r.lengthS) * 1000), newIds: r.newIds ?? false }));
+    // How many restarts so far made their objects under new IDs: added to the audio's and the pan's IDs.
+    let idShift = 0;
     // Data time at which the current senders started: the schedules and the waterfall timecode count from it.
     let epochMs = 0;
     for (let ms = 0; ms < (seconds - 0.5) * 1000; ms++) {
       if (restarts.some((r) => ms >= r.fromMs && ms < r.toMs)) continue;
       if (restarts.some((r) => ms === r.toMs)) {
+        if (restarts.some((r) => ms === r.toMs && r.newIds)) idShift++;
         epochMs = ms;
         nextMeterMs = ms;
         Object.assign(counts, { meter: 0, fft: 0, wf: 0, opus: 0 });
@@ -187,18 +200,20 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
         counts.meter++;
       }
       // One packet per frame: the frame index counts frames as the packet counter does (mod 16).
-      if (ms >= panFromMs && rel % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
+      if (ms >= panFromMs && rel % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000 + idShift, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
       if (ms >= panFromMs && rel % 50 === 0) {
         // Without a restart the timecode is ms / 50 (the pan may start late: panFromS); after one, lines from 0.
         const timecode = (epochMs === 0 ? ms : rel) / 50;
         for (let tile = 0; tile < 5; tile++) {
           const width = tile === 4 ? 624 : 684;
-          data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000, counts.wf++, timecode, tile * 684, width, 3360) });
+          data.push({ ts: ts + tile * 0.0001, payload: waterfallPacket(0x42000000 + idShift, counts.wf++, timecode, tile * 684, width, 3360) });
         }
       }
       const remade = o.audioRemade && { fromMs: o.audioRemade.atS * 1000, toMs: (o.audioRemade.atS + o.audioRemade.lengthS) * 1000 };
       if (remade && ms === remade.toMs) counts.opus = 0;
-      if (o.withAudio && rel % 10 === 0 && !muted(ms) && !(remade && ms >= remade.fromMs && ms < remade.toMs)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009, counts.opus++, 60 + (ms % 30)) });
+      const swapped = o.audioNewIdAtS !== undefined && ms >= o.audioNewIdAtS * 1000;
+      if (swapped && ms === o.audioNewIdAtS! * 1000) counts.opus = 0;
+      if (o.withAudio && rel % 10 === 0 && !muted(ms) && !(remade && ms >= remade.fromMs && ms < remade.toMs)) data.push({ ts: setupEnd + ms / 1000 + paused(ms, true), payload: opusPacket(0x04000009 + idShift + (swapped ? 1 : 0), counts.opus++, 60 + (ms % 30)) });
     }
     if (o.reorderEvery) {
       for (let i = o.reorderEvery; i + 1 < data.length; i += o.reorderEvery) {

@@ -160,3 +160,30 @@ test('meters and audio only, made anew after 0.05–3 s: never read as random lo
   }
   assert.ok(told > 0);
 });
+
+for (const { name, o } of variants) {
+  test(`${name}: made anew under new stream IDs (audio and pan; the meters keep theirs) after 0.2–3 s: every stream whole as sent, nothing lost, no outage, the meters named made anew (fails before: the meters alone silent, an outage with their time × rate lost)`, () => {
+    for (const lengthS of [0.2, 0.5, 1.5, 3]) {
+      const events = lanScenario({ ...o, restarts: [{ atS: 2, lengthS, newIds: true }] });
+      const r = analyze(events);
+      const sent = sentPerStream(events);
+      assert.equal(r.streams.length, o.noPan ? 3 : 7, `${lengthS} s`);
+      for (const st of r.streams) {
+        assert.equal(st.packets, sent.get(Number(st.id)), `${lengthS} s: ${st.id}`);
+        assert.equal(st.lost, 0, `${lengthS} s: ${st.id}`);
+      }
+      assert.deepEqual(r.outages, [], `${lengthS} s`);
+      const evidence = r.hops.find((h) => h.id === 'data:meter')!.evidence;
+      assert.ok(evidence.some((e) => /^0x00000700 silent for .* then made anew \(the link’s other streams ended with it and came back under new stream IDs/.test(e)), `${lengthS} s: ${evidence.join('\n')}`);
+    }
+  });
+}
+
+test('every stream silent 2.0–3.5 s on the path while the client swapped its audio to a new stream ID: the meters’ counter ran on, so it stays one outage with the meters’ loss as constructed', () => {
+  // The meters' first packet after the hole is slot 98 (3528 ms), count 98 mod 16 = 2: not 0.
+  assert.equal(Math.ceil(3500 / 36) % 16, 2);
+  const r = analyze(lanScenario({ seconds: 8, withAudio: true, noPan: true, holes: [SILENCE], audioNewIdAtS: 3.5 }));
+  assert.equal((r.outages ?? []).length, 1);
+  assert.equal(r.streams.find((s) => s.id === '0x00000700')?.lost, slots(36, 2000, 1500));
+  assert.ok(!r.hops.some((h) => h.evidence.some((e) => /made anew/.test(e))));
+});
