@@ -102,6 +102,8 @@ export class Analyzer {
   /** Warnings past MAX_WARNINGS: counted, not kept. */
   private moreWarnings = 0;
   private readonly notTested: Partial<Record<HopId, string>> = {};
+  /** finish() was called: nothing more arrives (facts.ts FactSources.ended). */
+  private ended = false;
   /** This computer's side, set by a live diagnosis (src/local); a capture file has none. */
   local: LocalFacts | undefined;
   /** A capture file whose UDP/TCP packets were cut by its snapshot length (the capture reader counts them). */
@@ -218,6 +220,7 @@ export class Analyzer {
 
   /** Call once at the end of a finite source (capture file): open frames and pending commands settle. */
   finish(): void {
+    this.ended = true;
     this.streams.finish();
     this.control.finish(this.lastTs ?? 0);
   }
@@ -249,6 +252,7 @@ export class Analyzer {
       control: this.control,
       streams: this.streams.streams,
       now,
+      ended: this.ended,
       notTested: this.notTested,
       kindOf: (st) => this.kindOf(st),
       incomplete: this.incomplete,

@@ -29,6 +29,11 @@ export interface FactSources {
   streams: TrackedStream[];
   /** Analysis time: end of capture, or now for live sessions. */
   now: number;
+  /**
+   * The source is over (a capture file read to its end): no packet is still in flight, so a packet missing
+   * just behind the newest is lost, as the stream table counts it, not `unsettled`.
+   */
+  ended?: boolean;
   /** Hops a live diagnosis could not exercise, with why (observer mode). */
   notTested: Partial<Record<HopId, string>>;
   /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
@@ -893,7 +898,7 @@ function classFacts(
   if (silent.length > 0) f.silentObjects = silent;
   for (const st of streams) {
     f.packets += st.packets;
-    f.lost += lostOf(st) - st.seq.unsettled();
+    f.lost += lostOf(st) - (src.ended ? 0 : st.seq.unsettled());
     f.outOfOrder += st.seq.outOfOrder;
     f.duplicates += st.seq.duplicates;
     f.maxSize = Math.max(f.maxSize, st.maxSize);
