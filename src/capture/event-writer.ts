@@ -60,6 +60,8 @@ export class EventCaptureWriter {
         if (this.open(e.src, e.dst)) return;
         const c = this.conn(e.src, e.dst);
         this.frame(e.ts, buildTcp({ src: e.src, dst: e.dst, seq: c.a.seq - 1, flags: { syn: true }, df: true, ipId: this.nextId() }));
+        // Unanswered: what follows, if anything, is the far end's reset (ECONNREFUSED), acknowledging the SYN.
+        if (e.synOnly) return;
         this.frame(e.ts, buildTcp({ src: e.dst, dst: e.src, seq: c.b.seq - 1, ack: c.a.seq, flags: { syn: true, ack: true }, df: true, ipId: this.nextId() }));
         this.frame(e.ts, buildTcp({ src: e.src, dst: e.dst, seq: c.a.seq, ack: c.b.seq, flags: { ack: true }, df: true, ipId: this.nextId() }));
         return;

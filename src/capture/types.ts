@@ -41,6 +41,11 @@ export interface TcpControlEvent {
   ts: number;
   src: Endpoint;
   dst: Endpoint;
+  /**
+   * tcp-open only: a SYN that no SYN-ACK answered (a live connect that failed — refused, unreachable, timed
+   * out), so a recording draws the SYN alone rather than a handshake that never happened.
+   */
+  synOnly?: boolean;
 }
 
 /** Bytes that never arrived in a TCP direction (capture loss): the text stream resumes after a hole. */

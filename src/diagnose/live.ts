@@ -5,6 +5,7 @@
  */
 import { Analyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { AnalysisReport, HopId } from '../analysis/model.js';
+import { unreachableFromErrno } from '../analysis/facts.js';
 import { EventCaptureWriter } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
 import { unixNow } from '../capture/timestamp.js';
@@ -96,9 +97,23 @@ export class LiveEvidence {
     if (first) this.step('udp-return', `this computer refused to send UDP to ${dst.ip}:${dst.port} (${code}): an outbound firewall rule on this computer`);
   }
 
-  /** This computer's TCP connect to `dst` failed with `code` (the kernel's errno: EHOSTUNREACH, ENETUNREACH, …). */
-  connectFailed(dst: Endpoint, code: string, tls = false): void {
-    this.analyzer.control.connectError(unixNow(), code, dst, tls);
+  /**
+   * This computer's connect to `server` failed: `code` is the kernel's errno (ECONNREFUSED, EHOSTUNREACH, …;
+   * none on a timeout), `opened` whether it had connected (a TLS handshake or the prologue failed after).
+   * One that never connected is a SYN alone in the evidence and the recording — for a refusal followed by
+   * the radio's reset (RFC 9293 §3.10.7.3), so `analyze` of the recording reads it as refused, as live.
+   * Kernel-level facts (the errno) reach the analysis only: no packet carries them.
+   */
+  connectFailed(client: Endpoint, server: Endpoint, o: { code?: string | undefined; tls: boolean; opened: boolean }): void {
+    const ts = unixNow();
+    if (!o.opened) {
+      // TLS: its socket reports an error of the handshake and of the TCP connect alike; only these are sure to be the connect's.
+      const synOnly = !o.tls || o.code === 'ECONNREFUSED' || (o.code !== undefined && unreachableFromErrno(o.code) !== undefined);
+      this.feed({ type: 'tcp-open', ts, src: client, dst: server, ...(synOnly ? { synOnly } : {}) });
+      if (o.tls && this.pausedAt === undefined) this.analyzer.control.openedAsTls(client, server, ts);
+      if (o.code === 'ECONNREFUSED') this.feed({ type: 'tcp-reset', ts, src: server, dst: client });
+    }
+    if (o.code !== undefined) this.analyzer.control.connectError(ts, o.code, server, o.tls);
   }
 
   /** A timed step of the walk, shown first in the hop's evidence. */

@@ -293,8 +293,7 @@ export async function connectControl(ev: LiveEvidence, data: DataPath | undefine
     });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    if (local.ip === '0.0.0.0') ev.tcpOpen(local, remote, o.tls === true);
-    if (e instanceof ApiError && e.code !== undefined) ev.connectFailed(remote, e.code, o.tls === true);
+    ev.connectFailed(local, remote, { code: e instanceof ApiError ? e.code : undefined, tls: o.tls === true, opened: local.ip !== '0.0.0.0' });
     ev.step('control', `could not open the control channel: ${why}`);
     o.say(`control channel failed: ${why}`);
     return undefined;

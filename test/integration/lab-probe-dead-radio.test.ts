@@ -8,9 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ApiClient } from '../../src/api/client.js';
+import { analyzeCaptureFile } from '../../src/analysis/analyze-file.js';
+import { readCaptureFile } from '../../src/capture/reader.js';
 import { startLanDiagnosis } from '../../src/diagnose/lan.js';
 
 /** Bound for the peer to see the connection end; the prologue wait itself is 300 ms. */
@@ -52,4 +57,35 @@ test('diagnose at a port nobody listens on: the control hop says refused (contro
   const control = r.hops.find((h) => h.id === 'control');
   assert.equal(control?.rule, 'control-refused', control?.evidence.join(' | '));
   assert.match(r.verdict.summary, /refuses the control connection/);
+});
+
+/**
+ * The same refusal in FlexPath's own recording (`--write`): before, a failed connect was drawn as a whole
+ * handshake from 0.0.0.0 (SYN, SYN-ACK, ACK, then nothing), which `analyze` read as a control channel that
+ * connected and never answered (control-silent). The recording must hold what happened: the SYN and the
+ * radio's reset. Port 4992, the radio's API port (reference §0), so `analyze` knows the connection without
+ * the live run's --host; 127.0.0.0/8 beyond .1, where nothing of the tests listens.
+ */
+test('the recording of a refused connect reads as refused too: a SYN and the reset, no handshake', async () => {
+  const host = '127.77.0.1';
+  const probe = createConnection({ host, port: 4992 });
+  const [err] = (await once(probe, 'error').catch((e: unknown) => [e])) as [NodeJS.ErrnoException];
+  assert.equal(err.code, 'ECONNREFUSED', `the test needs ${host}:4992 closed`);
+  const dir = mkdtempSync(join(tmpdir(), 'flexpath-refused-'));
+  const write = join(dir, 'live.pcapng');
+  try {
+    const live = await startLanDiagnosis({ host, port: 4992, mode: 'probe', flexlibRange: false, dataHost: '127.0.0.1', discoveryPort: false, maxSeconds: 10, write }).done;
+    assert.equal(live.hops.find((h) => h.id === 'control')?.rule, 'control-refused');
+    const segments: string[] = [];
+    await readCaptureFile(write, (e) => {
+      if (e.type === 'tcp-open' || e.type === 'tcp-reset' || e.type === 'tcp-data') segments.push(`${e.type} ${e.src.ip}:${e.src.port}`);
+    });
+    assert.deepEqual(segments, ['tcp-open 0.0.0.0:0', `tcp-reset ${host}:4992`], 'the SYN, then the radio’s reset');
+    const rec = await analyzeCaptureFile(write);
+    const control = rec.hops.find((h) => h.id === 'control');
+    assert.equal(control?.rule, 'control-refused', control?.evidence.join(' | '));
+    assert.equal(rec.verdict.cause, live.verdict.cause);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
