@@ -9,7 +9,8 @@ import { isIPv4 } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { oneLine } from '../common/text.js';
 import type { AnalysisReport } from '../analysis/model.js';
-import { listenForRadios } from '../diagnose/discovery.js';
+import { canHearBeacons, listenForRadios } from '../diagnose/discovery.js';
+import { probeFor } from '../local/gather.js';
 import { startLanDiagnosis } from '../diagnose/lan.js';
 import type { DiagnoseMode, Diagnosis } from '../diagnose/walk.js';
 import { startSmartLinkDiagnosis } from '../diagnose/smartlink.js';
@@ -165,6 +166,12 @@ export async function runDiagnose(argv: string[], out: NodeJS.WritableStream = p
     let target = values.host ? hostPort(values.host) : undefined;
     let found: RadioBeacon | undefined;
     if (!target) {
+      const adapters = await probeFor()?.interfaces();
+      if (adapters?.checked && !canHearBeacons(adapters.list)) {
+        throw new UsageError(
+          'no --host given, and this computer has no IPv4 address on any adapter (an IPv6-only network?): radios announce themselves by IPv4 broadcast (UDP 4992), so discovery cannot find one here, and the radio speaks IPv4 only. Give --host IP of a radio reachable over IPv4 (a VPN into its network), or use --smartlink from a network with IPv4',
+        );
+      }
       say('no --host given: listening 3 s for radios on this network …');
       const listener = await listenForRadios(discoveryPort ? { port: discoveryPort } : {}).catch((e: unknown) => {
         throw new UsageError(`cannot listen for radios (${e instanceof Error ? e.message : String(e)}); give --host IP`);

@@ -7,6 +7,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { DecodeError } from '../common/decode-error.js';
 import { decodePacket } from '../vita/packet.js';
 import { type RadioBeacon, readBeacon } from '../vita/payload/discovery.js';
+import type { LocalInterface } from '../local/types.js';
 
 export const DISCOVERY_PORT = 4992;
 /** FlexLib's RADIOLIST_TIMEOUT_SECONDS (reference §4.1). */
@@ -32,6 +33,15 @@ export interface DiscoveryOptions {
   /** Every datagram as it came (the live analysis counts the beacons as a stream). */
   onDatagram?(payload: Buffer, from: RemoteInfo, to: { ip: string; port: number }): void;
   onChange?(radios: SeenRadio[]): void;
+}
+
+/**
+ * Can a beacon reach this computer at all? Beacons are IPv4 broadcasts (reference §4.1), so not without
+ * an IPv4 address on an adapter that is up (loopback aside): an IPv6-only network (reference §12 #15), or
+ * the one adapter with IPv4 unplugged. A link-local 169.254/16 address still hears broadcasts on its link.
+ */
+export function canHearBeacons(adapters: LocalInterface[]): boolean {
+  return adapters.some((i) => i.up && i.addresses.some((a) => a.family === 4 && a.class !== 'loopback'));
 }
 
 export async function listenForRadios(o: DiscoveryOptions = {}): Promise<DiscoveryListener> {
