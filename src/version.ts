@@ -1,7 +1,7 @@
 /**
  * FlexPath's own version, for reports a support ticket keeps (which build said this?). Read once from
  * package.json, two levels above the compiled file (dist/src/version.js, or the batch worker's bundle
- * beside it, dist/src/batch-worker.bundle.js).
+ * beside it, dist/src/batch-worker.bundle.cjs).
  */
 import { readFileSync } from 'node:fs';
 

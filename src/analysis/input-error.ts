@@ -4,6 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { DecodeError } from '../common/decode-error.js';
+import { errorText } from '../common/error-text.js';
 import { header } from '../vita/header.js';
 
 /** True when the bytes are exactly one VITA-49 packet by its own header's size field. */
@@ -26,9 +27,7 @@ export async function describeInputError(e: unknown, path: string | undefined): 
     }
     return e.message;
   }
-  const code = (e as NodeJS.ErrnoException).code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
-  return e instanceof Error ? e.message : String(e);
+  return errorText(e);
 }
 
 /** Largest VITA-49 packet: a 16-bit size field of 32-bit words. */

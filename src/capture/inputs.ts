@@ -10,6 +10,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
+import { errorText } from '../common/error-text.js';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -56,12 +57,6 @@ async function sniffFile(path: string): Promise<Container> {
   }
 }
 
-function describeError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (typeof code === 'string' && code.startsWith('E')) return code;
-  return e instanceof Error ? e.message : String(e);
-}
-
 /** The arguments of `flexpath analyze` as captures; folders are walked (sorted, one level of subfolders and more). */
 export async function expandInputs(args: readonly string[]): Promise<{ specs: InputSpec[]; failures: InputFailure[] }> {
   const specs: InputSpec[] = [];
@@ -81,7 +76,7 @@ export async function expandInputs(args: readonly string[]): Promise<{ specs: In
         await addFile(arg, specs, failures);
       }
     } catch (e) {
-      failures.push({ name: arg, error: describeError(e) });
+      failures.push({ name: arg, error: errorText(e) });
     }
   }
   return { specs, failures };
@@ -110,7 +105,7 @@ async function addFile(path: string, specs: InputSpec[], failures: InputFailure[
       for (const entry of entries) specs.push({ kind: 'zip-entry', name: `${path}:${entry}`, path, entry });
     }
   } catch (e) {
-    failures.push({ name: path, error: describeError(e) });
+    failures.push({ name: path, error: errorText(e) });
   }
 }
 

@@ -68,9 +68,10 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const outDir = values['out-dir'];
   // Claimed before the work, like --out: a name that is taken stops the run before any report is written.
   const reportPaths = outDir === undefined ? undefined : await claimReports(outDir, specs, reportFormat, force, inputs);
-  const analysed = await analyzeMany(specs);
-  const [{ formatReport }, { formatTriage }] = await Promise.all([import('../report/format.js'), import('../report/triage.js')]);
-  const outcomes = redact ? analysed.map((o) => (o.ok ? { ...o, report: redactReport(o.report) } : o)) : analysed;
+  // Loaded while the workers analyse: this thread has nothing else to do then.
+  const formats = Promise.all([import('../report/format.js'), import('../report/triage.js')]);
+  const outcomes = await analyzeMany(specs, redact);
+  const [{ formatReport }, { formatTriage }] = await formats;
   if (reportPaths !== undefined) {
     // A capture that failed leaves its claimed name empty; output-file.ts removes it at exit.
     for (const [i, o] of outcomes.entries()) if (o.ok) await writeOutput(reportPaths[i] as string, formatReport(o.report, reportFormat));
@@ -101,7 +102,7 @@ async function analyzeOne(spec: InputSpec, format: ReportFormat, out: string | u
 }
 
 /** All files on worker threads, with one status line for the whole batch (a line per capture outside a terminal). */
-async function analyzeMany(specs: InputSpec[]): Promise<BatchOutcome[]> {
+async function analyzeMany(specs: InputSpec[], redact: boolean): Promise<BatchOutcome[]> {
   const line = statusLine();
   const started = Date.now();
   let bytes = 0;
@@ -112,6 +113,7 @@ async function analyzeMany(specs: InputSpec[]): Promise<BatchOutcome[]> {
   };
   try {
     return await analyzeBatch(specs, {
+      prepare: redact ? redactReport : undefined,
       onProgress: (n) => {
         bytes += n;
         line.update(text);

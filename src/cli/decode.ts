@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DecodeError } from '../common/decode-error.js';
+import { errorText } from '../common/error-text.js';
 import { type VitaPacket, decodePacket, formatStreamId, readBeacon, vitaFrequencyToHz } from '../vita/index.js';
 import { EXIT, UsageError, oneOf, parse, toJson } from './common.js';
 
@@ -110,7 +111,7 @@ export async function runDecode(argv: string[]): Promise<number> {
     try {
       bytes = await readFile(what);
     } catch (e) {
-      process.stderr.write(`flexpath decode: ${what}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      process.stderr.write(`flexpath decode: ${what}: ${errorText(e)}\n`);
       return EXIT.badInput;
     }
   }

@@ -111,3 +111,27 @@ test('the CLI: each report --out-dir writes for a folder is what `analyze FILE -
     assert.deepEqual(JSON.parse(readFileSync(join(out, file), 'utf8')), single, s.name);
   }
 });
+
+test('prepare: applied once to each report as it arrives, the prepared report is what onOutcome sees and what is returned; a failure is left as it is', { timeout: 60_000 }, async () => {
+  const specs = [...(await written), { kind: 'file' as const, name: 'missing.pcapng', path: join(dir, 'missing.pcapng') }];
+  const prepared = new Set<AnalysisReport>();
+  const seen: AnalysisReport[] = [];
+  const outcomes = await analyzeBatch(specs, {
+    threads: 2,
+    prepare: (r) => {
+      const copy = { ...r };
+      prepared.add(copy);
+      return copy;
+    },
+    onOutcome: (o) => {
+      if (o.ok) seen.push(o.report);
+    },
+  });
+  const ok = outcomes.flatMap((o) => (o.ok ? [o.report] : []));
+  assert.equal(ok.length, specs.length - 1);
+  assert.equal(prepared.size, ok.length);
+  for (const r of ok) assert.ok(prepared.has(r), 'a returned report that prepare did not make');
+  assert.deepEqual(new Set(seen), prepared);
+  const last = outcomes.at(-1);
+  assert.ok(last !== undefined && !last.ok && last.error === 'no such file (ENOENT)', JSON.stringify(last));
+});

@@ -97,6 +97,6 @@ test('not a capture → exit 1 naming the file and the magic; missing file → e
   assert.match(r.stderr, /smartsdr-win-session\.txt: offset 0: /);
   const m = await runCli(['analyze', join(dir, 'nope.pcap')]);
   assert.equal(m.code, 1);
-  assert.match(m.stderr, /ENOENT/);
+  assert.match(m.stderr, /nope\.pcap: no such file \(ENOENT\)/);
   assert.equal((await runCli(['analyze'])).code, 2);
 });

@@ -47,5 +47,5 @@ test('usage errors exit 2; a missing file exits 1 naming it', async () => {
   assert.equal((await runCli(['nosuch'])).code, 2);
   const missing = await runCli(['decode', '/nonexistent/x.bin']);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /\/nonexistent\/x\.bin: ENOENT/);
+  assert.match(missing.stderr, /\/nonexistent\/x\.bin: no such file \(ENOENT\)/);
 });
