@@ -50,3 +50,13 @@ export function opusPacket(sid: number, count: number, bytes: number): Buffer {
     payload: { format: 'opus', data: Buffer.alloc(bytes, 0x5a) },
   });
 }
+
+/** Reduced-bandwidth DAX audio (PCC 0x0123, reference §3.7): 128 int16 samples. */
+export function daxAudioPacket(sid: number, count: number): Buffer {
+  return encodePacket({ kind: 'audio', header: flexHeader(PCC.ifNarrowReducedBw, sid, count), payload: { format: 'int16-mono', samples: new Int16Array(128) } });
+}
+
+/** DAX IQ at 48 kHz (PCC 0x02E4, packet type 1, reference §3.8): 512 complex float32 samples, a 4124-byte datagram. */
+export function daxIqPacket(sid: number, count: number): Buffer {
+  return encodePacket({ kind: 'dax-iq', header: flexHeader(PCC.daxIq48k, sid, count, 1), payload: { byteOrder: 'le', samples: new Float32Array(1024) } });
+}

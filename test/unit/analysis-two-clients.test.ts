@@ -3,43 +3,23 @@
  * pans and streams at the UDP port it announced). A capture that holds both sessions (a mirror port, the
  * radio's side, or both programs on one computer) is judged for the primary session: the other client's
  * loss is that client's path, not this one's. Client B is the LAN scenario with its handle, stream ids
- * and address rewritten, its data lossy or not by construction.
+ * and address rewritten (scenario.ts secondClient), its data lossy or not by construction.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { Endpoint, NetEvent } from '../../src/capture/types.js';
-import { CLIENT, type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
+import { CLIENT, type ScenarioOptions, lanScenario, secondClient } from '../helpers/scenario.js';
+
+/** The LAN scenario as a second client at `client`, 0.3 s after the first (scenario.ts secondClient). */
+const clientB = (client: Endpoint, o: ScenarioOptions): NetEvent[] => secondClient({ seconds: 8, withAudio: true, client, ...o });
 
 function analyze(events: NetEvent[]): AnalysisReport {
   const a = new Analyzer();
   for (const e of [...events].sort((x, y) => x.ts - y.ts)) a.feed(e);
   a.finish();
   return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
-}
-
-const B_HANDLE = '5AB1E001';
-/** Client A's stream ids → client B's (the radio numbers each client's objects apart; meters share 0x00000700). */
-const B_IDS = new Map([[0x40000000, 0x40000001], [0x42000000, 0x42000001], [0x04000009, 0x0400000a]]);
-
-/** The LAN scenario as a second client at `client`, 0.3 s after the first, its lines and datagrams renamed. */
-function clientB(client: Endpoint, o: ScenarioOptions): NetEvent[] {
-  return lanScenario({ seconds: 8, withAudio: true, client, ...o }).map((e): NetEvent => {
-    const ts = e.ts + 0.3;
-    if (e.type === 'tcp-data') {
-      let text = e.data.toString('latin1').replaceAll('3621C7F5', B_HANDLE).replaceAll(`ip=${CLIENT.ip}`, `ip=${client.ip}`);
-      for (const [a, b] of B_IDS) text = text.replaceAll(`0x${a.toString(16).padStart(8, '0')}`, `0x${b.toString(16).padStart(8, '0')}`).replaceAll(`0x${a.toString(16).padStart(8, '0').toUpperCase()}`, `0x${b.toString(16).padStart(8, '0').toUpperCase()}`);
-      return { ...e, ts, data: Buffer.from(text, 'latin1') };
-    }
-    if (e.type === 'udp') {
-      const payload = Buffer.from(e.payload);
-      const id = B_IDS.get(payload.readUInt32BE(4));
-      if (id !== undefined) payload.writeUInt32BE(id, 4);
-      return { ...e, ts, payload };
-    }
-    return { ...e, ts };
-  });
 }
 
 const lostTo = (r: AnalysisReport, ip: string): number => r.streams.filter((s) => s.dst.startsWith(`${ip}:`)).reduce((n, s) => n + s.lost, 0);
