@@ -112,6 +112,8 @@ export interface ControlSession {
   /** Replies with a non-zero code (bounded list). */
   failed: CommandRecord[];
   replies: number;
+  /** When the latest command (pings included) whose reply came was sent. */
+  lastAnsweredSentTs?: number;
   /** Longest any command (pings included) waited for its reply, ms. */
   maxReplyMs?: number;
   udpport?: CommandRecord;
@@ -636,6 +638,7 @@ export class ControlTracker {
     rec.code = code;
     rec.message = message;
     rec.replyTs = ts;
+    s.lastAnsweredSentTs = Math.max(s.lastAnsweredSentTs ?? rec.ts, rec.ts);
     s.maxReplyMs = Math.max(s.maxReplyMs ?? 0, (ts - rec.ts) * 1000);
     this.forget(s, rec);
     if (code !== 0 && s.failed.length < MAX_LIST) s.failed.push(rec);

@@ -293,8 +293,11 @@ interface ControlFacts {
       /** The ping that ended that longest gap, or a later one, was answered: the radio kept the client. */
       answeredAfterLongestGap: boolean;
     };
-    /** Commands other than ping never answered, or in flight, with their age. */
-    unanswered: Array<{ command: string; ageS: number }>;
+    /**
+     * Commands other than ping never answered, or in flight, with their age; `laterAnswered`: a command sent
+     * after it was answered (the radio got this one, TCP being in order, and left it unanswered).
+     */
+    unanswered: Array<{ command: string; ageS: number; laterAnswered?: boolean }>;
     /**
      * Commands (pings among them) without a reply that were sent before the capture missed bytes from the
      * radio (a gap in its TCP stream): their replies may be in those bytes, so they are neither answered
@@ -1065,7 +1068,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
   const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
   const unanswered = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))]
     .filter((u) => !u.command.startsWith('ping'))
-    .map((u) => ({ command: u.command, ageS: src.now - u.ts }));
+    .map((u) => ({ command: u.command, ageS: src.now - u.ts, ...((s.lastAnsweredSentTs ?? -Infinity) > u.ts ? { laterAnswered: true } : {}) }));
   return {
     attempts,
     session: {

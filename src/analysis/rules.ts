@@ -1152,6 +1152,24 @@ export const RULES: readonly Rule[] = [
     evidence: (f) => [`${rateLimit(f) ?? ''}; the pings wait in the same queue as the radio's data`],
   },
   {
+    // One command left unanswered by a radio that answers the ones after it: not a dead control channel.
+    id: 'control-command-ignored',
+    hop: 'control',
+    status: 'degraded',
+    cause: 'control-timeout',
+    thresholds: { REPLY_WAIT_S, REPLY_RTT_FACTOR },
+    source:
+      'RFC 9293 §3.4 (TCP hands a connection’s bytes over whole and in order): a reply missing while commands sent after it were answered on the same connection was never sent by the radio; empirical: missing after REPLY_WAIT_S (or 3 × the measured round trip, RFC 6298 §2.2), as for control-commands-unanswered',
+    when: (f) => lateCommands(f).some((u) => u.laterAnswered),
+    summary: (f) => `${ignoredWords(f)}, while the radio answered the commands sent after it`,
+    evidence: none,
+    title: (f) => `The radio never answered ${ignoredWords(f)}, yet answered the commands sent after it on the same connection (${f.control.session?.replies ?? 0} replies in all): the control channel works, and the radio left this command unanswered`,
+    advice: [
+      'Not the network: TCP delivers the radio’s lines whole and in order, and the replies to later commands arrived, so the radio never sent this reply.',
+      'Restart the radio (one of its command handlers may be stuck) and try again; if the same command goes unanswered again, report it to FlexRadio with the radio’s firmware version and this report.',
+    ],
+  },
+  {
     id: 'control-commands-unanswered',
     hop: 'control',
     status: 'degraded',
@@ -1943,7 +1961,14 @@ function rttSummary(f: PathFacts): string {
 }
 
 /** A `wan validate` left unanswered is not late: FlexLib and AetherSDR never wait for that reply (reference §11). */
-function lateCommands(f: PathFacts): Array<{ command: string; ageS: number }> {
+/** `“display panafall create x=100 y=100” (no reply in 5.0 s)`, and how many more the radio left unanswered. */
+function ignoredWords(f: PathFacts): string {
+  const late = lateCommands(f).filter((u) => u.laterAnswered);
+  const first = late[0];
+  return `“${first?.command ?? ''}” (no reply in ${secs(first?.ageS ?? 0)})${late.length > 1 ? ` and ${late.length - 1} more command(s)` : ''}`;
+}
+
+function lateCommands(f: PathFacts): Array<{ command: string; ageS: number; laterAnswered?: boolean }> {
   return (f.control.session?.unanswered ?? []).filter((u) => u.ageS > missingAfter(f, REPLY_WAIT_S) && !u.command.startsWith('wan validate'));
 }
 

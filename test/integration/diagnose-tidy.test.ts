@@ -68,6 +68,12 @@ test('a create whose reply never comes: what the radio announced as FlexPath’s
     assert.deepEqual(ours.filter((c) => /remove/.test(c)), expected, `${silent}: ${ours.join(' | ')}`);
     assert.match(evidence(r, 'stream-setup'), /yet no create reply named it/, silent);
     assert.equal(s.core.pans.size + s.core.streams.size + s.core.slices.size, 0, silent);
+    // The radio answered the pings sent after the create (one a second, reference §5.5): one command went
+    // unanswered on a working channel — not "the control channel does not answer" (before).
+    const command = ours.find((c) => c.startsWith(silent)) ?? '';
+    assert.equal(r.verdict.rule, 'control-command-ignored', `${silent}: ${r.verdict.summary}`);
+    assert.ok(r.verdict.summary.startsWith(`The radio never answered “${command}” (no reply in `), r.verdict.summary);
+    assert.match(r.verdict.summary, /yet answered the commands sent after it on the same connection/);
   }
 });
 

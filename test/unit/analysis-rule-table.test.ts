@@ -594,6 +594,17 @@ test('control: commands unanswered for more than 5 s (REPLY_WAIT_S)', () => {
   expectRule(f(5), 'control', 'control-ok');
 });
 
+test('control: one command left unanswered while later ones were answered (TCP in order: the radio never sent it) is no dead channel', () => {
+  const f = (ageS: number, laterAnswered: boolean): PathFacts =>
+    bend((x) => (x.control.session!.unanswered = [{ command: 'display panafall create x=100 y=100', ageS, ...(laterAnswered ? { laterAnswered } : {}) }]));
+  expectRule(f(5.01, true), 'control', 'control-command-ignored');
+  expectRule(f(5, true), 'control', 'control-ok', 'not missing yet (REPLY_WAIT_S)');
+  expectRule(f(5.01, false), 'control', 'control-commands-unanswered', 'nothing answered after it: the channel may be dead');
+  const v = judge(f(5.01, true));
+  assert.match(v.verdict.summary, /^The radio never answered “display panafall create x=100 y=100” \(no reply in 5\.0 s\), yet answered the commands sent after it on the same connection/);
+  assert.ok(!v.verdict.advice.some((a) => /on and reachable/.test(a)), v.verdict.advice.join(' | '));
+});
+
 test('class 7: a reply counts as missing only after max(base, 3 × measured RTT) (REPLY_RTT_FACTOR, RFC 6298 §2.2)', () => {
   // Average ping round trip 2 s: a command is late after 3 × 2 = 6 s, not after the 5-s base.
   const cmd = (ageS: number): PathFacts => bend((x) => ((x.control.session!.pings.avgMs = 2000), (x.control.session!.unanswered = [{ command: 'sub slice all', ageS }])));
