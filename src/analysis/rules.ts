@@ -358,7 +358,11 @@ const missingAfter = (f: PathFacts, baseS: number): number => replyWait(baseS, r
 
 // ─── loss that grows with the rate (a judgement across classes) ──────────────────────────────────────
 
-/** Classes with fewer packets say nothing about a rate. */
+/**
+ * Classes with fewer packets sent (arrived + lost) say nothing about a rate. Sent, not arrived: a class
+ * that loses 90 % arrives with a tenth of its packets because its loss is heavy (netlab 100 kbit/s tbf:
+ * the waterfall's 186 tiles arrived as 18, and the comparison ran without it).
+ */
 const RATE_MIN_PACKETS = 20;
 /** The heavy class loses at least this much (the jitter-free loss that audio concealment stops hiding) … */
 const RATE_HEAVY_LOSS = 0.01;
@@ -386,22 +390,30 @@ function rateLimit(f: PathFacts): string | undefined {
 /** The comparison rateLimit makes, when it finds a limit: its line, and the lightest class with its loss. */
 function rateComparison(f: PathFacts): { line: string; light: ClassFacts; lightCount: RateLoss } | undefined {
   const usable = classesOf(f)
-    .filter(([, c]) => c.packets >= RATE_MIN_PACKETS && !framesWhole(c) && !firstFragmentsMissing(f, c))
+    .filter(([, c]) => c.packets > 0 && !framesWhole(c) && !firstFragmentsMissing(f, c))
     .map(([h, c]) => ({ h, c, loss: rateLoss(c) }))
-    .filter((x): x is { h: DataHopId; c: ClassFacts; loss: RateLoss } => x.loss !== undefined);
+    .filter((x): x is { h: DataHopId; c: ClassFacts; loss: RateLoss } => x.loss !== undefined && x.loss.sent >= RATE_MIN_PACKETS)
+    .map((x) => ({ ...x, sentBytesPerS: sentRate(x.c, x.loss) }));
   if (usable.length < 2) return undefined;
-  usable.sort((a, b) => a.c.bytesPerS - b.c.bytesPerS);
-  const { c: light, loss: lightCount } = usable[0]!;
-  const { h: heavyHop, c: heavy, loss: heavyCount } = usable[usable.length - 1]!;
+  usable.sort((a, b) => a.sentBytesPerS - b.sentBytesPerS);
+  const { c: light, loss: lightCount, sentBytesPerS: lightRate } = usable[0]!;
+  const { h: heavyHop, c: heavy, loss: heavyCount, sentBytesPerS: heavyRate } = usable[usable.length - 1]!;
   const lightLoss = lightCount.lost / lightCount.sent;
   const heavyLoss = heavyCount.lost / heavyCount.sent;
   const pUniform = poissonCdf(Math.round(lightCount.lost), heavyLoss * lightCount.sent);
   // The heavy class's loss is loss, not the shadow of reordering the 4-bit counter cannot place.
   const heavyLoses = noFrameCompletes(heavy) || (!heavyReorder(heavy) && (lossy(f, heavyHop, heavy) || manyBroken(f, heavy)));
-  const limited = heavyLoses && heavyLoss >= RATE_HEAVY_LOSS && heavyLoss >= RATE_LOSS_RATIO * lightLoss && heavy.bytesPerS >= RATE_BYTES_RATIO * light.bytesPerS && pUniform < RATE_UNIFORM_P;
+  const limited = heavyLoses && heavyLoss >= RATE_HEAVY_LOSS && heavyLoss >= RATE_LOSS_RATIO * lightLoss && heavyRate >= RATE_BYTES_RATIO * lightRate && pUniform < RATE_UNIFORM_P;
   if (!limited) return undefined;
-  return { line: `loss ${pct(heavyLoss)} on ${(heavy.bytesPerS * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(light.bytesPerS * 8e-3).toFixed(0)} kbit/s: loss grows with rate`, light, lightCount };
+  return { line: `loss ${pct(heavyLoss)} on ${(heavyRate * 8e-3).toFixed(0)} kbit/s vs ${pct(lightLoss)} on ${(lightRate * 8e-3).toFixed(0)} kbit/s: loss grows with rate`, light, lightCount };
 }
+
+/**
+ * A class's rate as sent, B/s: what arrived scaled by sent / arrived. The rate the loss grows with is the
+ * sender's; the rate that arrives is what the limit left (a 100 kbit/s limit let a tenth of the waterfall
+ * through, which then weighed less than the audio and the light class lost as much as the "heavy" one).
+ */
+const sentRate = (c: ClassFacts, loss: RateLoss): number => (c.bytesPerS * loss.sent) / c.packets;
 
 /**
  * A rate limit's headline when the lightest class loses significantly too (the loss test against the

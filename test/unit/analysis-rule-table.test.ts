@@ -452,15 +452,17 @@ test('rate limit: heavy class loses ≥ 1 %, ≥ 3× the light class, on ≥ 4×
   // RATE_LOSS_RATIO: heavy 10 %; light 68 of 2068 (×3 = 9.86 %) vs 69 of 2069 (×3 = 10.005 %).
   expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 68, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
   expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 69, lightPackets: 2000 }), 'data:waterfall', 'data-loss');
-  // RATE_BYTES_RATIO: 4000 vs 1000 B/s, then 3999.
-  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 0, lightPackets: 2000, heavyBytes: 4000, lightBytes: 1000 }), 'data:waterfall', 'data-loss-rate-limit');
-  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 0, lightPackets: 2000, heavyBytes: 3999, lightBytes: 1000 }), 'data:waterfall', 'data-loss');
+  // RATE_BYTES_RATIO, on the rates as sent: 3600 B/s arriving as 900 of 1000 packets is 4000 B/s sent, vs
+  // 1000 (none lost); 3599 arriving is 3998.9 sent.
+  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 0, lightPackets: 2000, heavyBytes: 3600, lightBytes: 1000 }), 'data:waterfall', 'data-loss-rate-limit');
+  expectRule(f({ heavyLost: 100, heavyPackets: 900, lightLost: 0, lightPackets: 2000, heavyBytes: 3599, lightBytes: 1000 }), 'data:waterfall', 'data-loss');
   // RATE_UNIFORM_P: heavy 1 %; light with none lost of n: e^(−0.01·n) < 0.001 from n = 691 (e^−6.90 = 0.00101 at 690).
   expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 691 }), 'data:waterfall', 'data-loss-rate-limit');
   expectRule(f({ heavyLost: 10, heavyPackets: 990, lightLost: 0, lightPackets: 690 }), 'data:waterfall', 'data-loss');
-  // RATE_MIN_PACKETS: a heavy class of 20 packets (10 lost) takes part, one of 19 does not.
-  expectRule(f({ heavyLost: 10, heavyPackets: 20, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
-  const tooFew = f({ heavyLost: 10, heavyPackets: 19, lightLost: 0, lightPackets: 2000 });
+  // RATE_MIN_PACKETS, counted as sent (arrived + lost): a heavy class of 20 (10 arrived, 10 lost) takes part,
+  // one of 19 (10 arrived, 9 lost) does not.
+  expectRule(f({ heavyLost: 10, heavyPackets: 10, lightLost: 0, lightPackets: 2000 }), 'data:waterfall', 'data-loss-rate-limit');
+  const tooFew = f({ heavyLost: 9, heavyPackets: 10, lightLost: 0, lightPackets: 2000 });
   assert.notEqual(decide(tooFew, 'data:waterfall'), 'data-loss-rate-limit');
 });
 
@@ -536,6 +538,26 @@ test('rate limit across classes: the light class’s jitter, the pings’ round 
     'data-frames-lost-rate-limit',
   );
   expectRule(limited((x) => (x.data['data:panadapter'] = { ...x.data['data:panadapter'], framesComplete: 90, framesBroken: 10, framesSent: 100 })), 'data:panadapter', 'data-loss-rate-limit');
+});
+
+test('rate limit far below the stream: the classes are weighed by the rate they were sent at, counted by what was sent (netlab tbf 100 kbit/s)', () => {
+  // The figures of a 6.5-s netlab session through a 100 kbit/s tbf, received/lost: meters 60/18 (≈ 60 B),
+  // FFT 10/54 (244 B, every frame that came whole), Opus 155/122 (≈ 120 B), waterfall 18/168 tiles
+  // (≈ 1000 B, no line complete). Received rates, the waterfall weighs 2.8 kB/s beside the Opus's 2.9;
+  // sent, 28.6 kB/s beside 5.1. Arriving with 18 tiles it used to take no part (RATE_MIN_PACKETS on what
+  // arrived), the heaviest left was the Opus at 44 %, not 3 × the meters' 23 %: "random loss". Sent, the
+  // waterfall's 90 % is ≥ 3 × 23 % on ≥ 4 × the meters' 0.6 kB/s and the meters' 18 of 78 is no chance
+  // share of 90 % (λ = 70): the limit.
+  const s = 6.5;
+  const f = bend((x) => {
+    x.data['data:meter'] = { ...x.data['data:meter'], packets: 60, lost: 18, bytesPerS: (60 * 60) / s };
+    x.data['data:panadapter'] = { ...x.data['data:panadapter'], packets: 10, lost: 54, bytesPerS: (10 * 244) / s, framesComplete: 10, framesBroken: 0, framesSent: 64 };
+    x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 120), packets: 155, lost: 122, bytesPerS: (155 * 120) / s };
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 18, lost: 168, bytesPerS: (18 * 1000) / s, framesComplete: 0, framesBroken: 9, framesSent: 14 };
+  });
+  expectRule(f, 'data:waterfall', 'data-frames-lost-rate-limit');
+  expectRule(f, 'data:meter', 'data-loss-rate-limit');
+  assert.equal(judge(f).verdict.cause, 'bandwidth');
 });
 
 test('rate limit on a path that reorders: frames count, not the 4-bit counter (netlab relay-jitter, capture with drops)', () => {

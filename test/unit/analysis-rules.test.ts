@@ -4,6 +4,7 @@ import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import { poissonCdf } from '../../src/analysis/rules.js';
 import { SequenceTracker } from '../../src/analysis/sequence.js';
+import { Shaper } from '../../src/sim/shaper.js';
 import { type LossRate, formatLossRates, lossRates } from '../helpers/loss-rates.js';
 import { type ScenarioOptions, lanScenario } from '../helpers/scenario.js';
 
@@ -99,6 +100,43 @@ test('loss only on large packets (rate cap) → bandwidth', () => {
   const ev = r.hops.find((h) => h.id === 'data:waterfall')?.evidence ?? [];
   assert.match(ev[0] ?? '', /^\d+\.\d+ % lost/);
   assert.ok(ev.slice(1).some((l) => /loss grows with rate/.test(l)));
+});
+
+/**
+ * The session's UDP through a policer of `kbit` kbit/s (the simulator's token bucket, src/sim/shaper.ts:
+ * 50 ms of the rate, at least two full-size packets): what passes is what a client behind a link that
+ * slow receives.
+ */
+function policed(kbit: number, o: ScenarioOptions): AnalysisReport {
+  const shaper = new Shaper({ rateKbps: kbit }, () => 0.5, () => now, (d) => passed.add(d.payload));
+  const passed = new Set<Buffer>();
+  let now = 0;
+  const a = new Analyzer();
+  for (const e of lanScenario(o)) {
+    if (e.type !== 'udp') {
+      a.feed(e);
+      continue;
+    }
+    now = e.ts * 1000;
+    shaper.push({ streamId: e.payload.readUInt32BE(4), cls: 'meter', payload: e.payload, dst: e.dst }, 0);
+    if (passed.has(e.payload)) a.feed(e);
+  }
+  a.finish();
+  return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+}
+
+test('a link far below the stream rate → bandwidth, not random loss: the classes that lose most arrive with the fewest packets', () => {
+  // The scenario sends ≈ 1.2 Mbit/s (100 waterfall tiles/s of 1436 B, FFT, meters, Opus ≈ 19 kB/s of
+  // small packets); a 180 kbit/s (22.5 kB/s) policer leaves the tiles the few tokens the small packets do
+  // not take: the waterfall loses > 90 % and arrives with under 20 tiles, the meters lose none — loss grows
+  // with the rate the radio sends at. It read "Packets are lost at a steady rate on every stream, whatever
+  // their size" (random-loss), as a 100 kbit/s tbf did in the netlab.
+  const r = policed(180, { seconds: 6, withAudio: true });
+  const byKind = Object.fromEntries(r.streams.map((s) => [s.kind, s]));
+  const share = (k: string): number => (byKind[k]?.lost ?? 0) / ((byKind[k]?.lost ?? 0) + (byKind[k]?.packets ?? 0));
+  assert.ok(share('waterfall') > 0.9 && (byKind['waterfall']?.packets ?? 0) < 20 && share('meter') === 0, `construction: waterfall ${share('waterfall')}, meters ${share('meter')}`);
+  assert.equal(r.verdict.cause, 'bandwidth', JSON.stringify(r.verdict));
+  assert.match(r.hops.find((h) => h.id === r.verdict.hop)?.evidence.join('\n') ?? '', /loss grows with rate/);
 });
 
 test('data to a port other than the announced one → wrong-port', () => {
