@@ -975,8 +975,13 @@ export function announcedPps(c: ControlTracker, st: TrackedStream, kind: StreamK
       const a = c.streams.get(id);
       return a && !a.removed ? silenceRate(kind, a.compression ? { compression: a.compression } : {})!.perS : undefined;
     }
+    case 'dax-iq': {
+      // The class code names the sample rate (reference §2.2, FlexLib); 512 samples a packet is UNCONFIRMED
+      // (§3.8): silenceRate's rate, the 24-kHz floor when the class names none, is never above the stream's.
+      const a = c.streams.get(id);
+      return a && !a.removed ? silenceRate(kind, st.sampleRate ? { sampleRate: st.sampleRate } : {})!.perS : undefined;
+    }
     default:
-      // DAX IQ: its sample rate is not in the stream's status (reference §3.8, UNCONFIRMED).
       return undefined;
   }
 }
