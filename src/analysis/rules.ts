@@ -62,6 +62,8 @@ export interface Rule {
 
 const none = (): string[] => [];
 /** A SmartLink hop outside a SmartLink session: unused on a LAN session, and nothing to say without any session. */
+/** The SmartLink server sees this computer at the radio's public address: both are behind the radio's NAT. */
+const behindRadioNat = (f: PathFacts): boolean => f.broker.publicIp !== undefined && f.broker.publicIp === f.forwarding.radio?.publicIp;
 const notUsed = (f: PathFacts): string => (f.hasSession ? 'not used: LAN session' : 'no FlexRadio session in the evidence');
 const silent = (): undefined => undefined;
 
@@ -966,6 +968,28 @@ export const RULES: readonly Rule[] = [
   },
 
   // control
+  {
+    id: 'control-no-hairpin',
+    hop: 'control',
+    status: 'blocked',
+    cause: 'router-no-forwarding',
+    thresholds: {},
+    source:
+      'RFC 4787 §6 and RFC 5382 §6 (hairpinning: a NAT should pass a connection from inside to its own public address back inside; many home routers do not); reference §6.7 (the server’s test_connection reaches the radio’s TLS port from the internet)',
+    when: (f) => {
+      const s = f.control.session;
+      const failed = s ? s.version === undefined && s.replies === 0 : f.control.attempts.length > 0;
+      return f.mode === 'wan' && failed && behindRadioNat(f) && Boolean(f.forwarding.test?.forwardTcp || f.forwarding.test?.upnpTcp);
+    },
+    summary: (f) =>
+      `this computer reaches the internet from ${f.broker.publicIp ?? '?'}, the radio’s own public address: it sits behind the radio’s router, and the radio’s TLS port, open to the SmartLink server’s test from the internet, does not answer from inside`,
+    evidence: none,
+    title: () => 'This computer is on the radio’s side of its router: the router does not pass a connection to its own public address back inside (no NAT loopback, “hairpinning”)',
+    advice: [
+      'Connect on the local network instead of SmartLink: SmartSDR lists the radio under its LAN radios (or `flexpath diagnose --host` with the radio’s LAN address).',
+      'To use SmartLink from inside anyway, enable NAT loopback / hairpinning on the router, where it offers it.',
+    ],
+  },
   {
     id: 'control-unreachable',
     hop: 'control',

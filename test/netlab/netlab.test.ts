@@ -19,6 +19,7 @@ import { SCENARIOS } from './scenarios.js';
 import { OUTAGE_SCENARIOS } from './scenarios-outage.js';
 import { PATH_SCENARIOS } from './scenarios-paths.js';
 import { LAB2_SCENARIOS } from './scenarios-lab2.js';
+import { LAB4_SCENARIOS } from './scenarios-lab4.js';
 
 interface Row {
   scenario: string;
@@ -44,7 +45,7 @@ const unavailable = labUnavailable();
 if (unavailable) {
   process.stdout.write(`netlab skipped: ${unavailable}\n`);
   // Every scenario is its own skip: 21 scenarios that could not run are not "1 skipped".
-  for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS, ...LAB2_SCENARIOS]) test(`${s.name}: ${s.expect.cause}`, { skip: unavailable }, () => undefined);
+  for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS, ...LAB2_SCENARIOS, ...LAB4_SCENARIOS]) test(`${s.name}: ${s.expect.cause}`, { skip: unavailable }, () => undefined);
 } else {
   before(() => {
     const stale = removeStaleNamespaces();
@@ -53,7 +54,7 @@ if (unavailable) {
   after(printTable);
 
   const only = onlyScenarios();
-  for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS, ...LAB2_SCENARIOS].filter((x) => !only || only.includes(x.name))) {
+  for (const s of [...SCENARIOS, ...PATH_SCENARIOS, ...OUTAGE_SCENARIOS, ...LAB2_SCENARIOS, ...LAB4_SCENARIOS].filter((x) => !only || only.includes(x.name))) {
     test(`${s.name}: ${expectedText(s.expect)}`, async () => {
       let verified = false;
       try {

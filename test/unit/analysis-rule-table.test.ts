@@ -717,6 +717,35 @@ test('control: ICMP host/net unreachable for the connect is "unreachable", not r
   expectRule(bend((x) => (silentSession(x), (x.control.session!.resetBy = 'server'), (x.control.session!.bytesToServer = 40))), 'control', 'control-silent');
 });
 
+test('SmartLink from behind the radio’s own router: the server sees this computer at the radio’s public address, the TLS port answers its test and not this computer (no hairpinning)', () => {
+  const pub = '203.0.113.7';
+  const silentSession = (x: PathFacts): void => void ((x.control.session!.replies = 0), delete x.control.session!.version, (x.control.session!.bytesToServer = 0));
+  const inside = (change: (f: PathFacts) => void, o: { client?: string; tested?: boolean } = {}): PathFacts =>
+    bend((x) => {
+      x.mode = 'wan';
+      x.broker.publicIp = o.client ?? pub;
+      x.forwarding.radio = { publicIp: pub, publicTlsPort: '4994' };
+      if (o.tested !== false) x.forwarding.test = { forwardTcp: true, forwardUdp: true };
+      change(x);
+    });
+  // The router answers the connect to its own address with a reset (nothing of its own listens there) …
+  const refused = inside((x) => (silentSession(x), (x.control.session!.resetBy = 'server')));
+  expectRule(refused, 'control', 'control-no-hairpin');
+  const v = judge(refused).verdict;
+  assert.equal(v.hop, 'control');
+  assert.equal(v.cause, 'router-no-forwarding');
+  assert.match(v.summary, /^This computer is on the radio’s side of its router/);
+  assert.match(judgeHop(refused, 'control').evidence[0] ?? '', /reaches the internet from 203\.0\.113\.7, the radio’s own public address/);
+  assert.ok(v.advice.some((a) => /local network/.test(a)), v.advice.join(' | '));
+  // … or drops it: a SYN alone, no answer.
+  expectRule(inside((x) => ((x.control = { attempts: [{ id: 'c → r', tls: true, synOnly: true, bytesToServer: 0, bytesToClient: 0 }] }), (x.hasSession = false))), 'control', 'control-no-hairpin');
+  // Another public address: an ordinary refusal; the port never tested from outside: nothing says it answers there.
+  expectRule(inside((x) => (silentSession(x), (x.control.session!.resetBy = 'server')), { client: '198.51.100.9' }), 'control', 'control-refused');
+  expectRule(inside((x) => (silentSession(x), (x.control.session!.resetBy = 'server')), { tested: false }), 'control', 'control-refused');
+  // The router loops back (or the radio answered): the session works, nothing to say.
+  expectRule(inside(() => undefined), 'control', 'control-ok');
+});
+
 test('stream setup: port in use, no destination, refused creates, nothing told', () => {
   expectRule(bend((x) => (x.setup.udpport = { port: '4991', code: 0x500000a9 })), 'stream-setup', 'setup-port-in-use');
   const noDest = { command: 'stream create type=remote_audio_rx', code: 0x50000064 };
