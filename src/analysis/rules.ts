@@ -2224,6 +2224,23 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     ],
   },
   {
+    id: 'verdict-tls-registered-no-data',
+    status: 'inconclusive',
+    thresholds: {},
+    source:
+      'reference §6.5 step 4 (a SmartLink client sends `client udp_register` every 50 ms until a VITA-49 datagram arrives, then pings every 5 s) and §5.7: registrations to the end of the evidence mean the client never received one; what it asked the radio for is inside the TLS',
+    // The evidence's own control channel and registrations are there (the hop table shows them): "no session" would contradict it.
+    when: (f) => !f.hasSession && !f.anyData && f.setup.registrations.length > 0 && f.control.attempts.some((x) => x.tls && x.bytesToClient > 0),
+    summary: (f) => {
+      const r = f.setup.registrations;
+      return `An encrypted control session (${f.control.attempts.filter((x) => x.tls).map((x) => x.id).join(', ')}: TLS, as SmartLink's to the radio) was answered and this computer kept registering for the radio's data (${r.reduce((n, x) => n + x.registers, 0)} \`client udp_register\` datagrams from ${r[0]!.client} to ${r[0]!.radio}), but not one VITA-49 datagram arrived: the radio's data does not reach this computer, or the radio was asked for none — what it was asked is not readable.`;
+    },
+    advice: (f) => [
+      `Make sure the radio's router forwards its UDP port (${f.setup.registrations[0]!.radio.split(':').at(-1)}) or has UPnP on, and that no firewall on this side drops inbound UDP from the radio.`,
+      'Run `flexpath diagnose --smartlink` on this computer: it reads its own SmartLink session and knows which streams it asked for.',
+    ],
+  },
+  {
     id: 'verdict-no-session',
     status: 'inconclusive',
     thresholds: {},

@@ -886,7 +886,13 @@ test('verdicts without a failing hop: no control channel, no streams, nothing', 
   assert.match(t.summary, /198\.18\.2\.2:4994/);
   assert.ok(t.advice.some((a) => /outbound UDP/.test(a)), t.advice.join(' | '));
   const registered = { registers: 40, pings: 0, client: '198.18.4.10:4991', radio: '198.18.2.2:4993' };
-  assert.notEqual(judge(bend((x) => Object.assign(x, { ...tlsOnly, setup: { ...tlsOnly.setup, registrations: [registered] } }))).verdict.rule, 'verdict-tls-no-udp');
+  const reg = judge(bend((x) => Object.assign(x, { ...tlsOnly, setup: { ...tlsOnly.setup, registrations: [registered] } }))).verdict;
+  // Registered and nothing came back: said with what the evidence shows (was 'No FlexRadio session … in the evidence').
+  assert.equal(reg.rule, 'verdict-tls-registered-no-data');
+  assert.match(reg.summary, /198\.18\.2\.2:4994.*40 `client udp_register` datagrams from 198\.18\.4\.10:4991 to 198\.18\.2\.2:4993/);
+  assert.ok(reg.advice.some((a) => /UDP port \(4993\)/.test(a)), reg.advice.join(' | '));
+  assert.notEqual(judge(bend((x) => Object.assign(x, { ...nothing, control: { attempts: [{ ...tls, bytesToClient: 0 }] }, setup: { ...tlsOnly.setup, registrations: [registered] } }))).verdict.rule, 'verdict-tls-registered-no-data');
+  seen.add('verdict-tls-registered-no-data');
   // Unanswered, it is the control hop's fault (control-no-answer), not this verdict.
   assert.notEqual(judge(bend((x) => Object.assign(x, { ...nothing, control: { attempts: [{ ...tls, bytesToClient: 0 }] } }))).verdict.rule, 'verdict-tls-no-udp');
   seen.add('verdict-tls-no-udp');

@@ -349,10 +349,6 @@ const FINDINGS: Array<{ when: (c: Case) => boolean; what: string }> = [
     when: (c) => c.o.wan?.encrypted === true && c.o.holes !== undefined,
     what: 'no readable control, no announced rate: a hole within the streams’ first second (RATE_MIN_SPAN_S) is no silence of any, and reads as random loss (counter modulo 16)',
   },
-  {
-    when: (c) => c.o.wan?.encrypted === true && c.o.blockUdp === true,
-    what: 'an encrypted SmartLink session whose UDP registrations are never answered says "No FlexRadio session (control channel or VITA-49 data) in the evidence" beside an OK control channel and "Session: SmartLink session"',
-  },
 ];
 const finding = (c: Case): boolean => FINDINGS.some((x) => x.when(c));
 
