@@ -10,6 +10,9 @@ import type { WorkerJob, WorkerReply } from './batch.js';
 
 const port = parentPort;
 if (port !== null) {
+  // Every module this thread needs has loaded: the thread that made it may set its V8 flags again
+  // (batch.ts, common/heap.ts withDefaultHeapFlags).
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
   port.on('message', async ({ spec, prime }: WorkerJob) => {
     let last = 0;
     const post = (m: WorkerReply): void => port.postMessage(m);

@@ -12,6 +12,10 @@
  * batch 0.98 → ~0.78 s (timestamps of every capture's start and end; interleaved runs).
  * The desktop app's core process gains too: a batch (triage of a zip, a diff) never holds its loop.
  *
+ * Workers are all made at once, and start under V8's default heap flags (common/heap.ts
+ * withDefaultHeapFlags: Node's code cache of its built-ins is usable only then); no capture is handed
+ * out before each has said it is ready and the heap flags are back.
+ *
  * A thread with several captures ahead primes itself first (analyze-file.ts primeAnalysis): V8 would
  * otherwise optimise for the first capture's objects alone and re-optimise at the next ones.
  *
@@ -22,6 +26,7 @@ import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { InputSpec } from '../capture/inputs.js';
+import { withDefaultHeapFlags } from '../common/heap.js';
 import { describeInputError } from './input-error.js';
 import type { AnalysisReport } from './model.js';
 
@@ -33,8 +38,8 @@ export interface WorkerJob {
   prime: boolean;
 }
 
-/** What a worker posts back (batch-worker.ts). */
-export type WorkerReply = { type: 'progress'; bytes: number } | { type: 'done'; report: AnalysisReport } | { type: 'failed'; error: string };
+/** What a worker posts back (batch-worker.ts): 'ready' once, when its code has loaded. */
+export type WorkerReply = { type: 'ready' } | { type: 'progress'; bytes: number } | { type: 'done'; report: AnalysisReport } | { type: 'failed'; error: string };
 
 export interface BatchOptions {
   /** Worker threads analysing (default: one per core, never more than there are files). */
@@ -97,8 +102,8 @@ export async function analyzeBatch(specs: readonly InputSpec[], opts: BatchOptio
   const workers = Math.min(Math.max(1, opts.threads ?? availableParallelism()), queue.length);
   const prime = queue.length >= PRIME_FROM_CAPTURES * workers;
   if (workers > 0) setFlagsFromString(COMPILE_ON_WORKER);
-  const runs: Promise<void>[] = [];
-  for (let w = 0; w < workers; w++) runs.push(workerLoop(queue, prime, settle, opts));
+  const pool = await withDefaultHeapFlags(() => Promise.all(Array.from({ length: workers }, startWorker)));
+  const runs: Promise<void>[] = pool.map((worker) => workerLoop(worker, queue, prime, settle, opts));
   if (local.length > 0) {
     runs.push(
       (async () => {
@@ -146,9 +151,41 @@ async function inThread(
   }
 }
 
+/**
+ * A worker once its code has loaded (it posts 'ready'), or undefined when it failed to start: the loop
+ * then makes another when it has a capture for it.
+ */
+function startWorker(): Promise<Worker | undefined> {
+  const w = new Worker(WORKER_URL);
+  return new Promise((resolve) => {
+    const onMessage = (m: WorkerReply): void => {
+      if (m.type === 'ready') end(w);
+    };
+    const onFail = (): void => {
+      void w.terminate();
+      end(undefined);
+    };
+    const end = (got: Worker | undefined): void => {
+      w.off('message', onMessage);
+      w.off('error', onFail);
+      w.off('exit', onFail);
+      resolve(got);
+    };
+    w.on('message', onMessage);
+    w.on('error', onFail);
+    w.on('exit', onFail);
+  });
+}
+
 /** One worker taking files off the shared queue until it is empty; a worker that dies is replaced. */
-async function workerLoop(queue: Array<{ spec: InputSpec; i: number }>, prime: boolean, settle: (i: number, o: BatchOutcome) => void, opts: BatchOptions): Promise<void> {
-  let worker: Worker | undefined;
+async function workerLoop(
+  started: Worker | undefined,
+  queue: Array<{ spec: InputSpec; i: number }>,
+  prime: boolean,
+  settle: (i: number, o: BatchOutcome) => void,
+  opts: BatchOptions,
+): Promise<void> {
+  let worker = started;
   let primed = !prime;
   try {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
@@ -158,6 +195,7 @@ async function workerLoop(queue: Array<{ spec: InputSpec; i: number }>, prime: b
       const outcome = await new Promise<BatchOutcome>((resolve) => {
         const onMessage = (m: WorkerReply): void => {
           if (m.type === 'progress') return opts.onProgress?.(m.bytes);
+          if (m.type === 'ready') return;
           cleanup();
           resolve(m.type === 'done' ? { name: spec.name, ok: true, report: m.report } : { name: spec.name, ok: false, error: m.error });
         };

@@ -10,10 +10,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { errorText } from '../common/error-text.js';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { errorText } from '../common/error-text.js';
 import { beyondRatio, listZip, MAX_RATIO, openZipEntry } from './zip.js';
 
 /** One capture to analyse. `name` is what the report and the triage table show. */
