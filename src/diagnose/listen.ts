@@ -4,9 +4,13 @@
  * through the same pcap reader, to see both planes of the operator's real session. Nothing is sent.
  */
 import { spawn } from 'node:child_process';
-import { readCaptureStream } from '../capture/reader.js';
+import { open } from 'node:fs/promises';
+import { PassThrough, type Readable } from 'node:stream';
+import { LINKTYPE } from '../capture/link.js';
+import { readCaptureRecords, readCaptureStream } from '../capture/reader.js';
 import type { Endpoint } from '../capture/types.js';
-import { LiveEvidence } from './live.js';
+import { PcapngWriter } from '../capture/writer.js';
+import { LiveEvidence, RECORD_MAX_BYTES, recordingStopped } from './live.js';
 import { type DataSocket, openDataSocket } from './data-socket.js';
 
 export interface ListenOptions {
@@ -72,8 +76,44 @@ const TCPDUMP_BUFFER_TIMEOUT_MS = 1000;
 /** Empirical: for the block's hand-over and tcpdump's write to reach us on a loaded machine. */
 const BLOCK_MARGIN_MS = 300;
 
+/**
+ * `--write` of a tcpdump listen: the frames as tcpdump captured them, each stamped when it reached the
+ * capture point. Redrawn from the dissected events (what a diagnosis records of its own sockets, live.ts),
+ * the file would hold each datagram once reassembled and none of the fragments of one that never completed
+ * (RFC 791 §3.2: the defragmenter drops them) — the evidence that fragments are lost on the way. Opened
+ * now, while the process may still be root (the CLI then runs on as the user).
+ */
+async function recordFrames(path: string, frames: Readable, ev: LiveEvidence): Promise<{ done: Promise<void> }> {
+  const file = await open(path, 'w');
+  const done = (async () => {
+    let w: PcapngWriter | undefined;
+    let bytes = 0;
+    const writer = (linkType: number): PcapngWriter => (w ??= new PcapngWriter(file.createWriteStream(), { linkType, application: 'FlexPath listen', endStream: true }));
+    try {
+      const read = await readCaptureRecords(frames, {
+        record(linkType, sec, nsec, buf, start, caplen, origLen) {
+          if (bytes > RECORD_MAX_BYTES) return;
+          // A record's own overhead in pcapng: an enhanced packet block's 32 bytes.
+          bytes += caplen + 32;
+          if (bytes > RECORD_MAX_BYTES) return ev.analyzer.warn(recordingStopped(RECORD_MAX_BYTES, true));
+          writer(linkType).write(BigInt(sec) * 1_000_000_000n + BigInt(nsec), buf.subarray(start, start + caplen), { originalLength: origLen });
+        },
+      });
+      // Nothing captured: still a readable capture, of the interface's link type.
+      writer(read.linkTypes[0] ?? LINKTYPE.ETHERNET);
+    } catch (e) {
+      ev.analyzer.warn(`the recording is incomplete: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      if (w) await w.close();
+      else await file.close();
+    }
+  })();
+  return { done };
+}
+
 async function captureInterface(iface: string, o: ListenOptions): Promise<Listening> {
-  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, o.write, o.apiPort ? { apiPorts: [o.apiPort] } : {});
+  // The recording is tcpdump's frames (recordFrames), not the evidence's events.
+  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, undefined, o.apiPort ? { apiPorts: [o.apiPort] } : {});
   const filter = o.filter ? `(${captureFilter(o.apiPort)}) and (${o.filter})` : captureFilter(o.apiPort);
   // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout. Its own process
   // group: a terminal's Ctrl+C must not end it before `stop` has let its last block through.
@@ -89,7 +129,14 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
     child.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ENOENT' ? 'tcpdump is not installed (apt-get install tcpdump)' : `tcpdump: ${e.message}`)));
   });
   await spawned;
-  const reading = readCaptureStream(child.stdout, (e) => ev.feed(e), { budget: ev.analyzer.budget });
+  let frames: Readable = child.stdout;
+  let recording: Promise<void> | undefined;
+  if (o.write) {
+    // The same bytes to both: the analysis, and the recording of the frames as captured.
+    frames = child.stdout.pipe(new PassThrough());
+    recording = (await recordFrames(o.write, child.stdout.pipe(new PassThrough()), ev)).done;
+  }
+  const reading = readCaptureStream(frames, (e) => ev.feed(e), { budget: ev.analyzer.budget });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let stopping = false;
   const ended = (async () => {
@@ -115,6 +162,7 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
       await Promise.race([new Promise((r) => setTimeout(r, TCPDUMP_BUFFER_TIMEOUT_MS + BLOCK_MARGIN_MS)), exited]);
       child.kill('SIGTERM');
       await ended.catch(() => undefined);
+      await recording;
       process.off('exit', reap);
       await ev.close();
     },

@@ -13,6 +13,11 @@ import { redactSecrets } from '../common/secrets.js';
 
 /** A session left running (the UI) records at most this much, then analyses on without recording. */
 export const CONTINUOUS_RECORD_BYTES = 50 * 1024 * 1024;
+/** Any other recording stops here rather than fill the disk. */
+export const RECORD_MAX_BYTES = 200 * 1024 * 1024;
+
+/** The warning when a recording reached its cap. */
+export const recordingStopped = (maxBytes: number, analysisGoesOn: boolean): string => `the recording stopped at ${Math.round(maxBytes / 1048576)} MB${analysisGoesOn ? '; the analysis goes on' : ''}`;
 
 export class LiveEvidence {
   readonly analyzer: Analyzer;
@@ -30,7 +35,7 @@ export class LiveEvidence {
     readonly writePath?: string,
     analyzerOptions: AnalyzerOptions = {},
     /** Recording stops here rather than fill the disk. */
-    private readonly maxRecordBytes = 200 * 1024 * 1024,
+    private readonly maxRecordBytes = RECORD_MAX_BYTES,
   ) {
     this.analyzer = new Analyzer(analyzerOptions);
     this.writer = writePath ? new EventCaptureWriter(writePath, 'FlexPath diagnose') : undefined;
@@ -65,7 +70,7 @@ export class LiveEvidence {
     }
     if (this.writer && this.recorded <= this.maxRecordBytes) {
       this.recorded += size + 64;
-      if (this.recorded > this.maxRecordBytes) this.analyzer.warn(`the recording stopped at ${Math.round(this.maxRecordBytes / 1048576)} MB${this.pausedAt === undefined ? '; the analysis goes on' : ''}`);
+      if (this.recorded > this.maxRecordBytes) this.analyzer.warn(recordingStopped(this.maxRecordBytes, this.pausedAt === undefined));
       else this.writer.write(e);
     }
   }
