@@ -53,7 +53,7 @@ function judgeVerdict(f: PathFacts, hops: Hop[]): Verdict {
     const fixes = bad.evidence.filter((l) => l.startsWith(FIX_PREFIX)).map((l) => l.slice(FIX_PREFIX.length));
     // The deciding rule may word the headline closer to its evidence than the cause's title does.
     const rule = RULES.find((r) => r.id === bad.rule);
-    const title = rule?.title?.(f, bad.id) ?? a.title;
+    const title = rule?.title?.(f, bad.id, hops) ?? a.title;
     // An MTU cause a client MTU step confirmed: the setting that carried the large packets comes first.
     const setting = cause === 'mtu' ? workingMtuAdvice(f) : [];
     return { status: bad.status === 'blocked' ? 'blocked' : 'degraded', hop: bad.id, cause, rule: bad.rule, summary: `${title} (hop ${bad.id}: ${bad.status}).`, advice: [...setting, ...fixes, ...(rule?.advice ?? a.advice)] };

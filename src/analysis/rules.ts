@@ -54,8 +54,9 @@ export interface Rule {
   /**
    * The verdict's headline when this rule decides the first failing hop, where the cause's own title
    * (advice.ts) would say more than the evidence does (one class missing is not "no data at all").
+   * `hops`: every hop as judged, for a headline that names the other hops it speaks of.
    */
-  title?(f: PathFacts, hop: HopId): string;
+  title?(f: PathFacts, hop: HopId, hops: readonly Hop[]): string;
   /** Advice for the verdict instead of the cause's, where this rule knows better (an outbound rule). */
   advice?: readonly string[];
 }
@@ -594,19 +595,29 @@ function lossBesideOutages(f: PathFacts): string | undefined {
   return pathLossy(f) ? `and besides ${outagesSeen(f).length === 1 ? 'it' : 'them'} ${pct(lossFraction(pooledLoss(f)))} of the packets are lost at random at other times` : undefined;
 }
 /**
- * An MTU rule's headline when the other classes also lose packets at random (the pooled loss test, the
- * black-holed class out of the pool): the MTU explains only the large packets, the rest is a second fault.
+ * An MTU rule's headline. It names the classes that lost their large packets — the data hops an MTU rule
+ * decided, no others: a 50-bin pan's 144-B packets cross a 1400-B path while the waterfall's 1464-B tiles
+ * do not — and those that arrive. When the other classes also lose packets at random (the pooled loss
+ * test, the black-holed class out of the pool) it says so: the MTU explains only the large packets, the
+ * rest is a second fault.
  */
-function mtuTitle(f: PathFacts, h: HopId): string {
+function mtuTitle(f: PathFacts, h: HopId, hops: readonly Hop[]): string {
   const c = cls(f, h);
   // Fragments that name no stream (their first never arrived) are the class's when it has none of its own.
   const frag = c.ipFragments ?? f.ipFragmentsUnplaced;
   const what = frag
     ? `The radio’s ${c.ipFragments ? c.label : 'large'} datagrams${frag.datagramBytes > 0 ? ` (${frag.datagramBytes} B)` : ''} are fragmented on the way and never arrive whole: ${fragmentsArrived(frag)} — a hop drops or loses IP fragments, and the path MTU is below the radio’s packets`
-    : dataOverIpv6(f, c)
-      ? 'Small packets (meters) arrive but large ones (panadapter/waterfall, ~1.4 kB) are dropped: the path MTU is too small (IPv6: routers never fragment; a link too small drops the packet and can only answer with ICMPv6 Packet Too Big)'
-      : ADVICE.mtu.title;
+    : `${largeDropped(f, hops)}: the path MTU is too small${dataOverIpv6(f, c) ? ' (IPv6: routers never fragment; a link too small drops the packet and can only answer with ICMPv6 Packet Too Big)' : ''}`;
   return `${what}${pathLossy(f) ? `; besides, ${pct(lossFraction(pooledLoss(f)))} of the other classes’ packets are lost at random` : ''}`;
+}
+
+/** "Small packets (meter, audio) arrive but the large ones of the waterfall (~1.4 kB, Don’t-Fragment set) are dropped". */
+function largeDropped(f: PathFacts, hops: readonly Hop[]): string {
+  const data = hops.filter((x) => isDataHop(x.id));
+  const hit = data.filter((x) => x.cause === 'mtu');
+  const arrive = data.filter((x) => x.cause !== 'mtu' && f.data[x.id as DataHopId].packets > 0);
+  const large = `the large ones of the ${names(hit)} (~1.4 kB${dataOverIpv6(f) ? '' : ', Don’t-Fragment set'}) are dropped`;
+  return arrive.length > 0 ? `Small packets (${names(arrive)}) arrive but ${large}` : `${large[0]!.toUpperCase()}${large.slice(1)}`;
 }
 
 function fragmentsArrived(x: IncompleteFact): string {
@@ -615,7 +626,7 @@ function fragmentsArrived(x: IncompleteFact): string {
 }
 
 /** The radio's data reaches this computer over IPv6: the class's own streams, else any stream to it. */
-const dataOverIpv6 = (f: PathFacts, c: ClassFacts): boolean => (c.streams[0]?.src ?? f.udpReturn.sources[0] ?? '').startsWith('[');
+const dataOverIpv6 = (f: PathFacts, c?: ClassFacts): boolean => (c?.streams[0]?.src ?? f.udpReturn.sources[0] ?? '').startsWith('[');
 
 /**
  * How the class's large packets are lost, as far as the capture shows it: fragments that arrived (their DF
@@ -2057,7 +2068,7 @@ export interface VerdictRule {
 /** The control channel in the evidence is TLS the capture cannot read (a SmartLink session seen from outside). */
 const encryptedOnly = (f: PathFacts): boolean => !f.control.session && f.control.attempts.some((x) => x.tls);
 const okData = (hops: Hop[]): Hop[] => hops.filter((h) => h.plane === 'data' && h.id !== 'udp-return' && h.status === 'ok');
-const names = (hops: Hop[]): string => hops.map((h) => h.id.slice(5)).join(', ');
+const names = (hops: readonly Hop[]): string => hops.map((h) => h.id.slice(5)).join(', ');
 
 export const VERDICT_RULES: readonly VerdictRule[] = [
   {

@@ -70,6 +70,11 @@ export interface ScenarioOptions {
   /** No panadapter at all (none created, no FFT or waterfall): a client with meters and audio only. */
   noPan?: boolean;
   /**
+   * The pan's width (x_pixels = bins per FFT frame; default 50, one 144-B packet a frame). A wider frame goes
+   * out in packets of at most FFT_BINS_PER_PACKET bins, the remainder last (reference §3.1, Panadapter.cs).
+   */
+  panBins?: number;
+  /**
    * The radio's streams stop at `atS` after the data starts and are made anew `lengthS` later, while the
    * control connection stays up (no control line about it): nothing is sent in between, and every stream's
    * 4-bit counter, the FFT frame index and the waterfall timecode start again at 0, as a FlexRadio sender's
@@ -117,6 +122,12 @@ export function slots(periodMs: number, atMs: number, lengthMs: number): number 
   return n;
 }
 
+/**
+ * FFT bins in one packet at network_mtu 1500: a 1436-B UDP payload (reference §3.2, §11 "Client MTU") less
+ * the 28-B header, the 12-B FFT sub-header and the 4 trailing zero bytes (§3.1), 2 B a bin.
+ */
+export const FFT_BINS_PER_PACKET = (1436 - 28 - 12 - 4) / 2;
+
 export const CLIENT: Endpoint = { ip: '192.168.10.20', port: 53344 };
 export const RADIO: Endpoint = { ip: '192.168.10.27', port: 4992 };
 
@@ -130,6 +141,7 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
   const dst: Endpoint = { ip: o.dataTo ?? client.ip, port: o.sendTo ?? udpport };
   const src: Endpoint = { ip: o.dataFrom ?? radio.ip, port: dataPort };
   const rnd = prng(o.seed ?? 7);
+  const panBins = o.panBins ?? 50;
   const t0 = 1_700_000_000;
   const ev: NetEvent[] = [];
   const toRadio = (ts: number, line: string): void => {
@@ -160,9 +172,9 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
       toClient(t0 + 0.09, 'R4|0|');
     }
     if (!o.noPan) {
-      toRadio(t0 + 0.1, 'C5|display panafall create x=50 y=20');
-      toClient(t0 + 0.12, 'S3621C7F5|display pan 0x40000000 client_handle=0x3621C7F5 x_pixels=50 y_pixels=20 center=14.100000 bandwidth=0.200000 min_dbm=-135.00 max_dbm=-40.00 fps=25 waterfall=0x42000000');
-      toClient(t0 + 0.12, 'S3621C7F5|display waterfall 0x42000000 client_handle=0x3621C7F5 x_pixels=50 center=14.100000 bandwidth=0.200000 line_duration=50 panadapter=0x40000000');
+      toRadio(t0 + 0.1, `C5|display panafall create x=${panBins} y=20`);
+      toClient(t0 + 0.12, `S3621C7F5|display pan 0x40000000 client_handle=0x3621C7F5 x_pixels=${panBins} y_pixels=20 center=14.100000 bandwidth=0.200000 min_dbm=-135.00 max_dbm=-40.00 fps=25 waterfall=0x42000000`);
+      toClient(t0 + 0.12, `S3621C7F5|display waterfall 0x42000000 client_handle=0x3621C7F5 x_pixels=${panBins} center=14.100000 bandwidth=0.200000 line_duration=50 panadapter=0x40000000`);
       toClient(t0 + 0.13, 'R5|0|0x40000000,0x42000000');
     }
     if (o.withAudio) {
@@ -207,7 +219,7 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
   if (o.wan) ev.push(...wanSide(o.wan, { ip: client.ip, port: udpport }, src, t0, setupEnd, o.blockUdp ? t0 + seconds : setupEnd, seconds));
   if (!o.blockUdp) {
     const data: Array<{ ts: number; payload: Buffer; df?: boolean }> = [];
-    const counts = { meter: 0, fft: 0, wf: 0, opus: 0 };
+    const counts = { meter: 0, fft: 0, fftFrame: 0, wf: 0, opus: 0 };
     let nextMeterMs = 0;
     const muted = (ms: number): boolean => o.audioMuted !== undefined && ms >= o.audioMuted.atS * 1000 && ms < (o.audioMuted.atS + (o.audioMuted.lengthS ?? Infinity)) * 1000;
     const paused = (ms: number, audio: boolean): number => (o.pauses ?? []).reduce((s, p) => (ms >= p.atS * 1000 && (audio || !p.audioOnly) ? s + p.lengthS : s), 0);
@@ -223,7 +235,7 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
         if (restarts.some((r) => ms === r.toMs && r.newIds)) idShift++;
         epochMs = ms;
         nextMeterMs = ms;
-        Object.assign(counts, { meter: 0, fft: 0, wf: 0, opus: 0 });
+        Object.assign(counts, { meter: 0, fft: 0, fftFrame: 0, wf: 0, opus: 0 });
       }
       const rel = ms - epochMs;
       const ts = setupEnd + ms / 1000 + paused(ms, false);
@@ -234,8 +246,13 @@ export function lanScenario(o: ScenarioOptions = {}): NetEvent[] {
         nextMeterMs += after ? after[counts.meter % after.length]! : 36;
         counts.meter++;
       }
-      // One packet per frame: the frame index counts frames as the packet counter does (mod 16).
-      if (ms >= panFromMs && rel % fftEvery === 0) data.push({ ts, payload: fftPacket(0x40000000 + idShift, counts.fft, counts.fft++, 0, new Array(50).fill(15), 50) });
+      if (ms >= panFromMs && rel % fftEvery === 0) {
+        const frame = counts.fftFrame++;
+        for (let start = 0; start < panBins; start += FFT_BINS_PER_PACKET) {
+          const bins = new Array(Math.min(FFT_BINS_PER_PACKET, panBins - start)).fill(15);
+          data.push({ ts: ts + (start / FFT_BINS_PER_PACKET) * 0.0001, payload: fftPacket(0x40000000 + idShift, counts.fft++, frame, start, bins, panBins) });
+        }
+      }
       if (ms >= panFromMs && rel % 50 === 0) {
         // Without a restart the timecode is ms / 50 (the pan may start late: panFromS); after one, lines from 0.
         const timecode = (epochMs === 0 ? ms : rel) / 50;

@@ -1,0 +1,60 @@
+/**
+ * MTU readings that must be right and agree with each other: the headline names only the classes that lost
+ * their large packets, and packets dropped for their size are never "lost at random". Every expected class
+ * and figure comes from the construction — the scenario's packet sizes against the path MTU (IP size =
+ * UDP payload + 28) — never from the analysis.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import type { AnalysisReport } from '../../src/analysis/model.js';
+import type { NetEvent } from '../../src/capture/types.js';
+import { FFT_BINS_PER_PACKET, lanScenario, type ScenarioOptions } from '../helpers/scenario.js';
+
+/** A waterfall line at network_mtu 1500: 4 tiles of 1436 B, then 1316 B (reference §3.2) — 1464 and 1344 B of IP. */
+const TILE_IP = 1436 + 28;
+const LAST_TILE_IP = 1316 + 28;
+/** The FFT packet of `bins` bins: 28 header + 12 sub-header + 2 a bin + 4 trailing bytes (reference §3.1), + 28 of IP/UDP. */
+const fftIp = (bins: number): number => 28 + 12 + 2 * bins + 4 + 28;
+/** A display-sized pan (the UI demo's 1024 pixels): a full first packet and a 328-bin remainder. */
+const WIDE = 1024;
+
+function judge(events: NetEvent[], ended: boolean): AnalysisReport {
+  const a = new Analyzer();
+  for (const e of [...events].sort((x, y) => x.ts - y.ts)) a.feed(e);
+  if (ended) a.finish();
+  return a.report({ file: 'scenario', packets: a.events, bytes: 0, durationS: 0 });
+}
+
+const analyze = (o: ScenarioOptions): AnalysisReport => judge(lanScenario({ withAudio: true, seconds: 4, ...o }), true);
+const hop = (r: AnalysisReport, id: string) => r.hops.find((h) => h.id === id)!;
+
+test('the construction: at MTU 1400 a 50-bin pan fits, the waterfall’s first four tiles do not, its last does; a 1024-bin pan’s first packet does not, its remainder does', () => {
+  assert.ok(fftIp(50) <= 1400 && TILE_IP > 1400 && LAST_TILE_IP <= 1400);
+  assert.ok(fftIp(FFT_BINS_PER_PACKET) > 1400 && fftIp(WIDE - FFT_BINS_PER_PACKET) <= 1400);
+});
+
+test('MTU 1400 with a 50-bin pan: the headline names the waterfall only — the panadapter’s packets fit and its row is OK', () => {
+  const r = analyze({ mtu: 1400 });
+  assert.equal(hop(r, 'data:panadapter').status, 'ok');
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.match(r.verdict.summary, /the large ones of the waterfall \(/, r.verdict.summary);
+  assert.doesNotMatch(r.verdict.summary, /panadapter\/waterfall|large ones of the panadapter/, r.verdict.summary);
+});
+
+test('MTU 1340: every waterfall tile is too large (the waterfall never arrives), the pan fits — the headline names the waterfall only', () => {
+  assert.ok(LAST_TILE_IP > 1340 && fftIp(50) <= 1340);
+  const r = analyze({ mtu: 1340 });
+  assert.equal(hop(r, 'data:panadapter').status, 'ok');
+  assert.equal(r.verdict.rule, 'data-missing-large');
+  assert.match(r.verdict.summary, /the large ones of the waterfall \(/, r.verdict.summary);
+  assert.doesNotMatch(r.verdict.summary, /panadapter\/waterfall|large ones of the panadapter/, r.verdict.summary);
+});
+
+test('MTU 1400 with a 1024-bin pan: both the panadapter and the waterfall lose their large packets, and the headline names both', () => {
+  const r = analyze({ mtu: 1400, panBins: WIDE });
+  assert.equal(hop(r, 'data:panadapter').cause, 'mtu');
+  assert.equal(hop(r, 'data:waterfall').cause, 'mtu');
+  assert.match(r.verdict.summary, /the large ones of the panadapter, waterfall \(/, r.verdict.summary);
+});
