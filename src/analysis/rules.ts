@@ -1319,6 +1319,24 @@ export const RULES: readonly Rule[] = [
     evidence: none,
   },
   {
+    // Which code a firmware gives a create form it does not know is UNCONFIRMED: any of the four wrong-syntax codes.
+    id: 'setup-create-not-understood',
+    hop: 'stream-setup',
+    status: 'blocked',
+    cause: 'radio-refused',
+    thresholds: {},
+    source:
+      'reference §5.4 (0x50000015 / 0x50000016 unknown / malformed command, 0x5000002C / 0x5000002D parameter count / bad field: wrong syntax, not a refusal of the request) and §5.8 (the create commands differ between API versions: `display panf c freq=…` in older documents)',
+    when: (f) => refused(f).length > 0 && refused(f).length === f.setup.creates.length && refused(f).every((c) => SYNTAX_CODES.has(c.code ?? 0)),
+    summary: (f) => `the radio did not accept the create command${refused(f).length > 1 ? 's' : ''} as written: ${refusalCodes(f)}`,
+    evidence: none,
+    title: (f) => `The radio did not understand FlexPath’s create command (${refusalCodes(f)}): its firmware speaks another form of the API — not a network fault`,
+    advice: [
+      'The radio answered, so the path works: it rejected the form of the command, not the request. Note the radio’s firmware version and report it to FlexPath with this report.',
+      'Meanwhile `flexpath listen --capture IFACE` during your own SmartSDR session watches the data path without creating anything on the radio.',
+    ],
+  },
+  {
     id: 'setup-all-refused',
     hop: 'stream-setup',
     status: 'blocked',
@@ -2032,7 +2050,14 @@ const REFUSAL_NAMES: Readonly<Record<number, string>> = {
   0x50000003: 'licence check failed / all slices in use',
   0x50000007: 'no SCU available',
   0x5000008e: 'could not create the audio client',
+  0x50000015: 'unknown command',
+  0x50000016: 'malformed command',
+  0x5000002c: 'incorrect number of parameters',
+  0x5000002d: 'bad field',
 };
+
+/** Codes that reject a command's form, not the request (reference §5.4 "wrong syntax"). */
+const SYNTAX_CODES: ReadonlySet<number> = new Set([0x50000015, 0x50000016, 0x5000002c, 0x5000002d]);
 
 function refusalCodes(f: PathFacts): string {
   const codes = [...new Set(refused(f).map((c) => c.code ?? 0))];

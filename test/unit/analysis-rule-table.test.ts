@@ -761,6 +761,15 @@ test('stream setup: port in use, no destination, refused creates, nothing told',
   assert.equal(v.cause, 'radio-refused');
   assert.match(v.summary, /0x50000003.*not a network fault/);
   expectRule(bend((x) => x.setup.creates.push({ command: 'stream create type=dax_rx', code: 0x5000008e })), 'stream-setup', 'setup-some-refused');
+  // A firmware that does not know the create's form (reference §5.4 wrong-syntax codes): its own headline, no licence advice.
+  const notUnderstood = bend((x) => (x.setup.creates = [{ command: 'display panafall create x=100 y=100', code: 0x50000015 }, { command: 'stream create type=remote_audio_rx compression=opus', code: 0x5000002d }]));
+  expectRule(notUnderstood, 'stream-setup', 'setup-create-not-understood');
+  const nv = judge(notUnderstood).verdict;
+  assert.equal(nv.cause, 'radio-refused');
+  assert.match(nv.summary, /^The radio did not understand FlexPath’s create command \(0x50000015 unknown command, 0x5000002D bad field\)/);
+  assert.ok(!nv.advice.some((a) => /licence/.test(a)), nv.advice.join(' | '));
+  // One refusal of the request among them: the refusal's own rule.
+  expectRule(bend((x) => (x.setup.creates = [{ command: 'display panafall create x=100 y=100', code: 0x50000015 }, { command: 'stream create type=remote_audio_rx', code: 0x5000008e }])), 'stream-setup', 'setup-all-refused');
   expectRule(bend((x) => ((x.setup = { ...x.setup, creates: [], announced: [] }), delete x.setup.udpport)), 'stream-setup', 'setup-no-destination-told');
   expectRule(bend((x) => (x.setup = { hasSession: false, registrations: [], creates: [], announced: [] })), 'stream-setup', 'setup-no-session');
 });
