@@ -1657,6 +1657,18 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'data-stopped-rate-limit',
+    hop: 'data:*',
+    status: 'blocked',
+    cause: 'bandwidth',
+    thresholds: { STOPPED_AFTER_S, STOPPED_ALONE_S, ...RATE_THRESHOLDS },
+    source: `${RATE_SOURCE}; a class stopped on its own (as data-stopped) while the others lose in proportion to their rate: a queue or policer that the small packets keep full never has room for a large one (netlab 100 kbit/s tbf: the waterfall starved after 1 s, meters 22 %, Opus 47 % lost). No NAT mapping or firewall state: those are per flow (RFC 4787 §4), and the classes that went on share it`,
+    when: (f, h) => classStoppedAlone(f, cls(f, h)) && rateLimit(f) !== undefined,
+    summary: (f, h) => `${cls(f, h).label} stopped ${secs(cls(f, h).stopped?.silentS ?? 0)} ago after flowing for ${secs(cls(f, h).stopped?.flowedS ?? 0)}, while the other classes went on losing packets in proportion to their rate`,
+    evidence: (f) => [rateLimit(f) ?? ''],
+    title: (f, h) => `${ADVICE.bandwidth.title}: the radio’s ${cls(f, h).label} stopped after ${secs(cls(f, h).stopped?.flowedS ?? 0)}, starved by the lighter streams that fill the limit`,
+  },
+  {
     id: 'data-stopped',
     hop: 'data:*',
     status: 'blocked',

@@ -1,11 +1,44 @@
 /**
- * Faults of home and club networks the other scenarios do not build, each one FlexPath once read wrong.
+ * Faults of home and club networks the other scenarios do not build, each one FlexPath once read wrong:
+ * a link far slower than the radio's stream (an ADSL upload, a congested mobile link), and SmartLink used
+ * from behind the radio's own router.
  * Every expectation comes from the construction.
  */
 import assert from 'node:assert/strict';
 import type { Lab } from './lab.js';
 import type { Scenario } from './runner.js';
-import { ADDR, PORTS, radioPublicIp } from './topology.js';
+import { ADDR, PORTS, radioPublicIp, wanTopology } from './topology.js';
+
+/** tbf's rate, kbit/s (12.5 kB/s): under a tenth of what the probe needs (≈ 1.15 Mbit/s: 120 waterfall tiles/s of ≤ 1.4 kB, FFT, meters, Opus). */
+const SLOW_KBIT = 100;
+/** tbf's bucket, B, and queue, ms: at most 3000 + 125 B queued, 0.25 s at the rate. */
+const SLOW_BURST = 3000;
+const SLOW_LATENCY_MS = 10;
+
+const SLOW_LINK: Scenario = {
+  name: 'routed-link-100kbit',
+  why:
+    `Routed as routed-healthy, the inet → client link shaped to ${SLOW_KBIT} kbit/s (tbf, ${SLOW_BURST}-byte bucket, ${SLOW_LATENCY_MS} ms queue): under a tenth ` +
+    'of the probe’s ≈ 1.15 Mbit/s; its meters, FFT and Opus alone (≈ 24 kB/s with headers) are twice the rate. Every class loses, the light ones least: loss grows ' +
+    'with the rate the radio sends at → bandwidth. The waterfall gets at most a few tiles through a queue the small packets keep full: no line completes, or it ' +
+    'stops outright after the first second while the other classes go on — blocked either way, by the limit: data:waterfall/bandwidth ' +
+    '(data-frames-lost-rate-limit or data-stopped-rate-limit; which one is the queue’s timing). Before: the waterfall, arriving with fewer than RATE_MIN_PACKETS ' +
+    'tiles, was left out of the rate comparison → “Packets are lost at a steady rate on every stream, whatever their size” (random-loss); or, starved, “a NAT ' +
+    'mapping or firewall state may have expired” (udp-blocked-inbound) on a flow the other classes still used.',
+  build(lab) {
+    wanTopology(lab, { radioSide: 'none', clientSide: 'none' });
+    lab.tc('inet', 'qdisc', 'add', 'dev', 'c0', 'root', 'tbf', 'rate', `${SLOW_KBIT}kbit`, 'burst', String(SLOW_BURST), 'latency', `${SLOW_LATENCY_MS}ms`);
+  },
+  // No MTU steps: four more 1.5-s windows, each command waiting in the queue, and no setting carries a stream the rate cannot.
+  diagnose: { mode: 'lan', host: ADDR.radio, options: ['--no-mtu-step'] },
+  settleS: 4,
+  expect: { hop: 'data:waterfall', cause: 'bandwidth' },
+  reports(r) {
+    for (const [what, report] of [['live', r.live], ['recording', r.recording]] as const) {
+      assert.match(report.verdict.rule, /^data-(frames-lost|stopped)-rate-limit$/, `${what}: the waterfall blocked by the limit: ${report.verdict.summary}`);
+    }
+  },
+};
 
 /** The second inside subnet of the radio's router, where the client sits (a guest or office VLAN, a second port). */
 const INSIDE = { client: '198.18.8.20', gw: '198.18.8.1' } as const;
@@ -71,4 +104,4 @@ const NO_HAIRPIN: Scenario = {
   },
 };
 
-export const LAB4_SCENARIOS: Scenario[] = [NO_HAIRPIN];
+export const LAB4_SCENARIOS: Scenario[] = [SLOW_LINK, NO_HAIRPIN];

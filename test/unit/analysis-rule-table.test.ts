@@ -239,6 +239,26 @@ test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)'
   expectRule(alone(2.01), 'data:meter', 'data-arrives');
 });
 
+test('a class stopped on its own while the others lose in proportion to their rate: starved by a limit, not a mapping that expired', () => {
+  // The figures of a netlab session through a 100 kbit/s tbf, received/lost: the waterfall 8/58 tiles, then
+  // silent for 4 s while the session went on; meters 99/29 (≈ 60 B), FFT 30/82 (244 B, 30 of 112 frames),
+  // Opus 231/208 (≈ 120 B) over 5 s. The rate comparison finds the limit (waterfall 88 % vs meters 23 %).
+  const s = 5;
+  const starved = (meterLost: number): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], packets: 99, lost: meterLost, bytesPerS: (99 * 60) / s };
+      x.data['data:panadapter'] = { ...x.data['data:panadapter'], packets: 30, lost: 82, bytesPerS: (30 * 244) / s, framesComplete: 30, framesBroken: 0, framesSent: 112 };
+      x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 120), packets: 231, lost: 208, bytesPerS: (231 * 120) / s };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 8, lost: 58, bytesPerS: (8 * 1100) / s, framesComplete: 1, framesBroken: 2, framesSent: 11, stopped: { silentS: 4, flowedS: 1 } };
+    });
+  expectRule(starved(29), 'data:waterfall', 'data-stopped-rate-limit');
+  const v = judge(starved(29)).verdict;
+  assert.equal(v.cause, 'bandwidth');
+  assert.match(v.summary, /the radio’s waterfall stopped after 1\.0 s, starved by the lighter streams/);
+  // The meters losing as much as the heavy classes: no rate pattern, the class's stop is data-stopped's.
+  expectRule(starved(99), 'data:waterfall', 'data-stopped');
+});
+
 test('LAN loss: significantly above the tolerated 0.1 % at α = 1 % (LOSS_TOLERATED_LAN, LOSS_ALPHA)', () => {
   // 3 lost of 436 sent: P(X ≥ 3 | λ = 0.436) = 0.009997 < 1 %; of 437 sent: P(X ≥ 3 | 0.437) = 0.010059.
   expectRule(withLoss(healthyLan(), 'data:meter', 3, 433), 'data:meter', 'data-loss');

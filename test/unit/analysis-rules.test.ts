@@ -139,6 +139,21 @@ test('a link far below the stream rate → bandwidth, not random loss: the class
   assert.match(r.hops.find((h) => h.id === r.verdict.hop)?.evidence.join('\n') ?? '', /loss grows with rate/);
 });
 
+test('a limit the small packets fill starves the waterfall outright: bandwidth, not a NAT mapping that expired', () => {
+  // At 130 kbit/s (16.25 kB/s) the scenario's meters, FFT and Opus (≈ 19 kB/s with headers) keep the
+  // policer's bucket below one 1436-byte tile after the first: the waterfall stops after its first tile,
+  // the Opus loses a share, the meters none — on the one UDP flow (4993 → 4991) they all share, so no
+  // mapping or firewall state of that flow can have expired. It read "The radio’s waterfall flowed for
+  // 0.0 s, then stopped while the session went on: a NAT mapping or firewall state may have expired".
+  const r = policed(130, { seconds: 6, withAudio: true });
+  const byKind = Object.fromEntries(r.streams.map((s) => [s.kind, s]));
+  assert.ok((byKind['waterfall']?.packets ?? 0) <= 2 && (byKind['audio']?.lost ?? 0) > 20 && byKind['meter']?.lost === 0, `construction: ${JSON.stringify(r.streams.map((s) => [s.kind, s.packets, s.lost]))}`);
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'bandwidth', JSON.stringify(r.verdict));
+  assert.equal(r.verdict.rule, 'data-stopped-rate-limit');
+  assert.doesNotMatch(r.verdict.summary, /NAT mapping/);
+});
+
 test('data to a port other than the announced one → wrong-port', () => {
   const r = analyze({ sendTo: 5002 });
   assert.equal(r.verdict.hop, 'udp-return');
