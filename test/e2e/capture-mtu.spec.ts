@@ -24,6 +24,9 @@ test('MTU capture: panadapter and waterfall BLOCKED with cause MTU, meters OK', 
   await expect(page.getByTestId('hop-data:meter')).toContainText('OK');
   // The evidence of the named hop is open and says what never arrived.
   await expect(page.getByTestId('evidence')).toContainText('no frame is ever complete');
+  // The command the advice names reads as code, not as markdown backticks.
+  await expect(verdict.locator('li code', { hasText: 'client set enforce_network_mtu=1 network_mtu=<n>' })).toBeVisible();
+  await expect(verdict).not.toContainText('`');
   await expect(page.getByTestId('simulated-badge')).toHaveCount(0);
   // The footer counts faults apart from hops this LAN session never used.
   await expect(page.getByTestId('hop-counts')).toContainText('2 blocked');

@@ -17,6 +17,8 @@ test('demo with inbound UDP blocked: the verdict names udp-return, blocked, udp-
   await expect(verdict).toContainText('Inbound UDP blocked');
   await expect(page.getByTestId('hop-udp-return')).toHaveAttribute('data-status', 'blocked');
   await expect(page.getByTestId('hop-control')).toHaveAttribute('data-status', 'ok');
+  // A filter the evidence names (`udp or tcp port 4992`) is shown as code, not between raw backticks.
+  await expect(page.getByTestId('evidence')).not.toContainText('`');
   await expect(page.getByTestId('simulated-badge')).toBeVisible();
   await expect(page.getByTestId('source')).toContainText('Demo radio — fault: Inbound UDP blocked');
   await screenshot(page, 'c-demo-udp-blocked');

@@ -10,6 +10,7 @@ import { useState, type CSSProperties } from 'react';
 import type { Hop, HopId, StreamRow, Verdict } from '../../../src/bridge/protocol.js';
 import { buildTrack, isSmartLinkSession, NODE_LABEL, pathNodes, type NodeId, type SegmentState, type Track } from '../path-geometry.js';
 import { CAUSE_LABEL, classLossPct, HOP_LABEL, STATUS_GLYPH, STATUS_WORD } from '../vocab.js';
+import { CodeText } from './CodeText.js';
 
 /** The rule id rules-core adds to every hop; tolerated missing until that lands everywhere. */
 type RuledHop = Hop & { rule?: string };
@@ -185,7 +186,9 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
           {sel.evidence.length ? (
             <ul>
               {sel.evidence.map((e, i) => (
-                <li key={i}>{e}</li>
+                <li key={i}>
+                  <CodeText text={e} />
+                </li>
               ))}
             </ul>
           ) : (

@@ -1,5 +1,6 @@
 import type { Cause, HopId, SessionState, Verdict } from '../../../src/bridge/protocol.js';
 import { summarizeArchive } from '../archive-summary.js';
+import { CodeText } from './CodeText.js';
 import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, summaryForPanel, VERDICT_WORD } from '../vocab.js';
 
 export function VerdictPanel({
@@ -72,7 +73,9 @@ export function VerdictPanel({
           {verdict.advice.length ? (
             <ul>
               {verdict.advice.map((a, i) => (
-                <li key={i}>{a}</li>
+                <li key={i}>
+                  <CodeText text={a} />
+                </li>
               ))}
             </ul>
           ) : (
