@@ -141,7 +141,10 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
   let stopping = false;
   const ended = (async () => {
     const code = await exited;
-    await reading.catch(() => undefined);
+    // What the reader found of the capture itself (datagrams whose fragments never completed, cut frames):
+    // warnings `analyze` of the same capture gives too.
+    const stats = await reading.catch(() => undefined);
+    for (const w of stats?.warnings ?? []) ev.analyzer.warn(w);
     if (!stopping && code !== 0) {
       const why = stderr.split('\n').find((l) => /permission|denied|no such device|doesn't exist|not permitted/i.test(l)) ?? stderr.trim().split('\n').pop() ?? '';
       throw new Error(`tcpdump on ${iface} ended (exit ${code}): ${why}${/permission|not permitted/i.test(why) ? ' — capturing needs root or CAP_NET_RAW' : ''}`);

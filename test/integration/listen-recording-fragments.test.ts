@@ -73,6 +73,10 @@ test('listen --capture --write records the fragments it saw: analyze of the reco
     const rec = await analyzeCaptureFile(write);
     assert.match(fragmentLine(rec) ?? '', expected, `the recording: ${rec.hops.find((h) => h.id === 'data:dax')?.evidence.join(' | ')}`);
     assert.equal(rec.streams.find((s) => s.kind === 'meter')?.packets, METERS);
+    // The reader's own warning about the capture, live as from the file.
+    const never = (r: AnalysisReport): string[] => r.warnings.filter((w) => /never completed/.test(w));
+    assert.deepEqual(never(live), [`${IQ_DATAGRAMS} fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)`]);
+    assert.deepEqual(never(live), never(rec));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
