@@ -383,8 +383,9 @@ const RATE_SOURCE =
  * Loss that grows with the stream's byte rate points at a bandwidth limit; loss spread evenly is random.
  * Compares the heaviest class by byte rate with the lightest; a class whose frames all complete lost
  * nothing and takes no part, nor does one whose first fragments never arrive (the MTU signature,
- * data-first-fragments-missing: its loss is the size of its packets, not the rate — beside it, random
- * loss on the other classes read as "loss grows with rate", simulator mtu=1400 loss=2).
+ * data-first-fragments-missing, or firstNeverArrived while its frames are in flight: its loss is the size
+ * of its packets, not the rate — beside it, random loss on the other classes read as "loss grows with
+ * rate", simulator mtu=1400 loss=2).
  */
 function rateLimit(f: PathFacts): string | undefined {
   return rateComparison(f)?.line;
@@ -393,7 +394,7 @@ function rateLimit(f: PathFacts): string | undefined {
 /** The comparison rateLimit makes, when it finds a limit: its line, and the lightest class with its loss. */
 function rateComparison(f: PathFacts): { line: string; light: ClassFacts; lightCount: RateLoss } | undefined {
   const usable = classesOf(f)
-    .filter(([, c]) => c.packets > 0 && !framesWhole(c) && !firstFragmentsMissing(f, c))
+    .filter(([, c]) => c.packets > 0 && !framesWhole(c) && !firstFragmentsMissing(f, c) && !firstNeverArrived(c))
     .map(([h, c]) => ({ h, c, loss: rateLoss(c) }))
     .filter((x): x is { h: DataHopId; c: ClassFacts; loss: RateLoss } => x.loss !== undefined && x.loss.sent >= RATE_MIN_PACKETS)
     .map((x) => ({ ...x, sentBytesPerS: sentRate(x.c, x.loss) }));
@@ -554,6 +555,13 @@ const pathSilenceLine = (f: PathFacts): string => silenceLine(f.udpReturn.expect
 const unitWord = (c: ClassFacts): string => (c.unit === 'line' ? 'line' : 'frame');
 /** Reassembled classes (FFT, waterfall) where not one frame completed although fragments came. */
 const noFrameCompletes = (c: ClassFacts): boolean => c.unit !== undefined && c.framesComplete === 0 && c.framesBroken > 0;
+/**
+ * Reassembled classes whose packets arrive but not one frame's first (full-size) packet, nor a whole frame:
+ * what they lose may be the size of their packets (the MTU signature), before any frame of theirs is settled
+ * as broken — judged live, a waterfall line is in flight until later lines show it will not complete, so in
+ * a run's first half second (the UI demo's first readings) the MTU's dropped tiles are not yet broken lines.
+ */
+const firstNeverArrived = (c: ClassFacts): boolean => c.unit !== undefined && c.packets > 0 && c.framesComplete === 0 && c.neverFirstFragment;
 /** Small packets get through: the meters arrive (a lossy link may still drop some of them). */
 const smallOk = (f: PathFacts): boolean => f.data['data:meter'].packets > 0;
 const fragNeededLines = (f: PathFacts): string[] =>
@@ -584,7 +592,8 @@ const lostOutside = (f: PathFacts, h: HopId, c: ClassFacts): number => Math.max(
  * Classes whose frames all complete, or whose counter gaps are the shadow of heavy reordering, lost
  * nothing and stay out of the pool; a class no frame of which completes is blocked on its own (MTU, frames
  * lost), and its loss — every first fragment, under an MTU black hole — is that finding's, not the other
- * classes'. Loss inside the shown outages is not random loss (lostOutside).
+ * classes', as is the loss of one whose first fragments never arrived while its frames are still in flight
+ * (firstNeverArrived). Loss inside the shown outages is not random loss (lostOutside).
  */
 const lossy = (f: PathFacts, h: HopId, c: ClassFacts): boolean => c.packets > 0 && lostOutside(f, h, c) > 0 && !framesWhole(c) && pathLossy(f);
 /**
@@ -645,7 +654,7 @@ function pathLossy(f: PathFacts): boolean {
 }
 /** The pooled classes' loss outside the shown outages, and their packets received. */
 function pooledLoss(f: PathFacts): { lost: number; packets: number } {
-  const pool = classesOf(f).filter(([, c]) => c.packets > 0 && !framesWhole(c) && !heavyReorder(c) && !noFrameCompletes(c));
+  const pool = classesOf(f).filter(([, c]) => c.packets > 0 && !framesWhole(c) && !heavyReorder(c) && !noFrameCompletes(c) && !firstNeverArrived(c));
   return { lost: pool.reduce((n, [h, c]) => n + lostOutside(f, h, c), 0), packets: pool.reduce((n, [, c]) => n + c.packets, 0) };
 }
 const reordered = (c: ClassFacts): boolean => c.packets > 0 && c.outOfOrder / c.packets >= REORDER_DEGRADED_FRACTION;
@@ -1954,6 +1963,16 @@ export const RULES: readonly Rule[] = [
       const r = cls(f, h).requested;
       return [`≈ ${(r?.expected ?? 0).toFixed(1)} ${r?.expectedUnit ?? 'packets'} expected so far; ${pWords(pNothing(r?.expected ?? 0))} that none came on an open path, not yet below ${SILENCE_ALPHA}`];
     },
+  },
+  {
+    id: 'data-first-fragments-awaited',
+    hop: 'data:*',
+    status: 'unknown',
+    thresholds: { MTU_MIN_FRAMES },
+    source: `${FIRST_FRAGMENTS_SOURCE}; judged live a frame is in flight until later ones show it will not complete, so before then neither an MTU limit nor loss is settled: the counter's gaps are the full-size packets' that did not come`,
+    when: (f, h) => firstNeverArrived(cls(f, h)),
+    summary: (f, h) => `no ${unitWord(cls(f, h))} has completed yet and not one’s first (full-size) packet has arrived, only later, smaller ones: too early to tell a path MTU below the radio’s packets from loss`,
+    evidence: none,
   },
   {
     id: 'data-arrives',

@@ -58,3 +58,21 @@ test('MTU 1400 with a 1024-bin pan: both the panadapter and the waterfall lose t
   assert.equal(hop(r, 'data:waterfall').cause, 'mtu');
   assert.match(r.verdict.summary, /the large ones of the panadapter, waterfall \(/, r.verdict.summary);
 });
+
+test('judged live 0.45 s into a 1024-bin pan at MTU 1400 (the UI demo’s first moments): packets dropped for their size are not "lost at random"', () => {
+  // Only packets too large for the path are dropped: meters and audio lose none, so there is no second fault.
+  const events = lanScenario({ withAudio: true, seconds: 2, mtu: 1400, panBins: WIDE });
+  const dataStart = events.find((e) => e.type === 'udp')!.ts;
+  const r = judge(events.filter((e) => e.ts <= dataStart + 0.45), false);
+  assert.equal(r.verdict.cause, 'mtu', r.verdict.summary);
+  assert.doesNotMatch(r.verdict.summary, /at random/, r.verdict.summary);
+  // The waterfall has lost 4 of every 5 tiles (the full-size ones) so far: its row is not OK, nor random loss.
+  const wf = hop(r, 'data:waterfall');
+  assert.ok(wf.status !== 'ok' && wf.cause !== 'random-loss', `${wf.status} ${wf.rule}: ${wf.evidence.join(' | ')}`);
+});
+
+test('the same at MTU 1400 with 5 % random loss besides: the headline keeps the second fault', () => {
+  const r = analyze({ mtu: 1400, panBins: WIDE, loss: 0.05, seconds: 6 });
+  assert.equal(r.verdict.cause, 'mtu', r.verdict.summary);
+  assert.match(r.verdict.summary, /besides, \d+(\.\d)? % of the other classes’ packets are lost at random/, r.verdict.summary);
+});

@@ -373,6 +373,25 @@ test('no frame completes: MTU when first fragments never arrive in 5 frames or I
   assert.match(judgeHop(icmp, 'data:waterfall').evidence.join('\n'), /next-hop MTU 1400/);
 });
 
+test('judged live, no line complete yet and never a first fragment (every line in flight): unknown, and its counter gaps are no random loss of the path', () => {
+  // 20 last tiles arrived, the counter missing the 80 full-size tiles before them; no line settled as broken yet.
+  const f = (neverFirst: boolean, meterLost = 0): PathFacts =>
+    bend((x) => {
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 20, lost: 80, framesComplete: 0, framesBroken: 0, framesSent: 0, neverFirstFragment: neverFirst };
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: meterLost, packets: 2000 - meterLost };
+      // The pan's frames: 5 broken, never a first fragment (MTU_MIN_FRAMES) — it decides the verdict.
+      x.data['data:panadapter'] = { ...x.data['data:panadapter'], framesComplete: 0, framesBroken: 5, neverFirstFragment: true };
+    });
+  expectRule(f(true), 'data:waterfall', 'data-first-fragments-awaited');
+  assert.notEqual(decide(f(false), 'data:waterfall'), 'data-first-fragments-awaited', 'a first fragment arrived');
+  const v = judge(f(true)).verdict;
+  assert.equal(v.rule, 'data-first-fragments-missing');
+  // Pooled, the waterfall's 80 of 100 would be 80 of 2020 = 4 % "at random"; the meters alone lost 0 of 2000.
+  assert.doesNotMatch(v.summary, /besides/, v.summary);
+  // Loss among the packets that fit still shows: 7 of 2000 meters (P(X ≥ 7 | λ = 2) < 1 %, as below).
+  assert.match(judge(f(true, 7)).verdict.summary, /besides, 0\.35 % of the other classes’ packets are lost at random/);
+});
+
 test('first fragments missing, and an MTU step at the run’s own setting or above passes: not the MTU (as data-missing-size-passed)', () => {
   // The run at network_mtu 1400 completes no waterfall line: 20 broken, never a first (full-size, 1364-byte) tile.
   // A step that then carries 30 large packets (MTU_STEP_MIN_LARGE is 3) at `stepMtu`.
