@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { UiServer } from '../../src/bridge/ui-server.js';
 import { dist, screenshot, startProductServer } from './harness.js';
 
@@ -19,6 +19,10 @@ test.afterEach(async () => {
   server = undefined;
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** How many pixels of a table are hidden past its panel's edge (its wrapper scrolls sideways): 0 when all shows. */
+const hiddenPx = (page: Page, testId: string): Promise<number> =>
+  page.getByTestId(testId).evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
 
 /** Recorded one after the other: simulators side by side would add their own jitter to the captures. */
 function captures(): Promise<void> {
@@ -45,6 +49,11 @@ test('before (MTU 1400) / after (healthy): the diff panel says data:panadapter b
   await expect(page.getByTestId('diff-result')).toContainText('HEALTHY');
   // The main view is untouched by a comparison: no source was opened.
   await expect(page.getByTestId('verdict')).toHaveCount(0);
+  // The after-evidence (the line that shows what a fix changed) wraps, on a desktop and on a phone: not cut at the panel's edge.
+  expect(await hiddenPx(page, 'diff-table')).toBe(0);
+  await page.setViewportSize({ width: 390, height: 800 });
+  expect(await hiddenPx(page, 'diff-table')).toBe(0);
+  await page.setViewportSize({ width: 1440, height: 1000 });
   await page.getByTestId('diff-result').scrollIntoViewIfNeeded();
   await screenshot(page, 'j-diff');
 });
@@ -72,6 +81,8 @@ test('a zip of both captures: a row per capture with its verdict, and the broken
   await expect(summary).toContainText('before-mtu.pcapng at Panadapter (FFT) (MTU: large packets vanish)');
   await expect(page.getByTestId('verdict-archive-tally')).toContainText('1 BLOCKED · 1 HEALTHY');
   await expect(page.getByLabel('Verdict')).not.toContainText('Choose a source');
+  // Each capture's key figure wraps in its cell instead of running past the panel's edge.
+  expect(await hiddenPx(page, 'archive-table')).toBe(0);
   await screenshot(page, 'k-zip-triage');
   await rows.nth(1).getByRole('button', { name: 'Open' }).click();
   const verdict = page.getByTestId('verdict');
