@@ -3,7 +3,7 @@
  * the chosen mode may watch, creating the probe's panafall and Opus stream, and removing them again.
  */
 import { formatCode } from '../api/codes.js';
-import type { ApiClient, Reply } from '../api/client.js';
+import { ApiError, type ApiClient, type Reply } from '../api/client.js';
 import { parseStatusBody } from '../api/status.js';
 import type { HopId } from '../analysis/model.js';
 import type { LiveEvidence } from './live.js';
@@ -15,10 +15,28 @@ const NOT_TESTED_IN_OBSERVER: Array<[HopId, string]> = [
   ['data:audio', 'observer mode does not open an audio stream; run `flexpath diagnose --probe` when a GUI slot is free'],
 ];
 
-/** Sends a command; a refusal is shown to the user with its code. */
+/**
+ * How long the ping after a missing reply may take: a LAN radio answers within milliseconds (reference §5.6
+ * sequences); a longer path gets 3 × its round trip (replyWaitMs). A dead channel costs this much more.
+ */
+const LIVENESS_PING_BASE_MS = 1000;
+
+/**
+ * Sends a command; a refusal is shown to the user with its code. A command left without a reply is
+ * followed by one ping before the walk gives up: the walk sends nothing after a command it waits for, so
+ * without it a radio that left one command unanswered (`client gui` on a radio whose GUI handler hangs)
+ * reads as a dead control channel. The ping's reply — its code does not matter — shows the channel alive
+ * (rules.ts control-command-ignored: TCP is in order, so the missing reply was never sent).
+ */
 export function commander(api: ApiClient, say: (text: string) => void): (command: string) => Promise<Reply> {
   return async (command) => {
-    const r = await api.command(command);
+    let r: Reply;
+    try {
+      r = await api.command(command);
+    } catch (e) {
+      if (e instanceof ApiError && !api.closed) await api.command(`ping ms_timestamp=${performance.now().toFixed(4)}`, api.replyWaitMs(LIVENESS_PING_BASE_MS)).catch(() => undefined);
+      throw e;
+    }
     if (r.code !== 0) say(`  ${command} → ${formatCode(r.code)}${r.message ? ` ${r.message}` : ''}`);
     return r;
   };
