@@ -407,6 +407,13 @@ export interface PathFacts {
    * (the one naming the stream) never arrived either: absent when none.
    */
   ipFragmentsUnplaced?: IncompleteFact;
+  /**
+   * The radio's Don't-Fragment bit on its data to this client as the capture shows it (reference §1.6: the
+   * radio sets it on every data packet; DAX IQ left out, §11: its datagrams travel fragmented): packets of
+   * LARGE_PACKET_BYTES or more whose IP header was seen, of them those with DF set, and every packet with DF
+   * set. A live socket sees no IP header: all zero. Absent in hand-made facts.
+   */
+  dontFragment?: { large: number; largeSet: number; set: number };
   /** Discovery beacons (for the verdict's "only beacons" summary). */
   beaconModels: string[];
   /** VITA-49 streams of another sender than FlexRadio (DIFI, other VITA-49.2 equipment): no class ID or another OUI. */
@@ -437,6 +444,18 @@ export interface PathFacts {
    * accepted setting (the radio's default then, or one set before the capture began).
    */
   clientMtu?: number;
+}
+
+/** What the judged data streams show of the DF bit (PathFacts.dontFragment): DAX IQ is sent without it (reference §11). */
+function dontFragmentFacts(streams: readonly TrackedStream[]): NonNullable<PathFacts['dontFragment']> {
+  const d = { large: 0, largeSet: 0, set: 0 };
+  for (const st of streams) {
+    if (st.classKind === 'dax-iq') continue;
+    d.large += st.large;
+    d.largeSet += st.largeDf;
+    d.set += st.dfPackets;
+  }
+  return d;
 }
 
 /** The UDP port the session's client receives data on: announced with `client udpport`, else its registrations' (reference §5.7). */
@@ -642,6 +661,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     ...(unplaced ? { ipFragmentsUnplaced: unplaced } : {}),
+    dontFragment: dontFragmentFacts(judged),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,

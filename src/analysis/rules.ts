@@ -616,7 +616,7 @@ function mtuTitle(f: PathFacts, h: HopId, hops: readonly Hop[]): string {
   const frag = c.ipFragments ?? f.ipFragmentsUnplaced;
   const what = frag
     ? `The radio’s ${c.ipFragments ? c.label : 'large'} datagrams${frag.datagramBytes > 0 ? ` (${frag.datagramBytes} B)` : ''} are fragmented on the way and never arrive whole: ${fragmentsArrived(frag)} — a hop drops or loses IP fragments, and the path MTU is below the radio’s packets`
-    : `${largeDropped(f, hops)}: the path MTU is too small${dataOverIpv6(f, c) ? ' (IPv6: routers never fragment; a link too small drops the packet and can only answer with ICMPv6 Packet Too Big)' : ''}`;
+    : `${largeDropped(f, hops)}: the path MTU is too small${dataOverIpv6(f, c) ? ' (IPv6: routers never fragment; a link too small drops the packet and can only answer with ICMPv6 Packet Too Big)' : dontFragmentClearedWords(f)}`;
   return `${what}${pathLossy(f) ? `; besides, ${pct(lossFraction(pooledLoss(f)))} of the other classes’ packets are lost at random` : ''}`;
 }
 
@@ -625,8 +625,37 @@ function largeDropped(f: PathFacts, hops: readonly Hop[]): string {
   const data = hops.filter((x) => isDataHop(x.id));
   const hit = data.filter((x) => x.cause === 'mtu');
   const arrive = data.filter((x) => x.cause !== 'mtu' && f.data[x.id as DataHopId].packets > 0);
-  const large = `the large ones of the ${names(hit)} (~1.4 kB${dataOverIpv6(f) ? '' : ', Don’t-Fragment set'}) are dropped`;
+  const large = `the large ones of the ${names(hit)} (~1.4 kB${!dataOverIpv6(f) && dontFragment(f) === 'set' ? ', Don’t-Fragment set' : ''}) are dropped`;
   return arrive.length > 0 ? `Small packets (${names(arrive)}) arrive but ${large}` : `${large[0]!.toUpperCase()}${large.slice(1)}`;
+}
+
+/**
+ * The radio's Don't-Fragment bit as the capture shows it (facts.ts dontFragment; the radio sets it on every
+ * data packet, reference §1.6): 'set' when a large packet that arrived carries it (or, none arriving, a
+ * smaller one does), 'cleared' when large ones arrived and not one carries it — a hop cleared it, so a path
+ * MTU below the radio's packets fragments them instead of dropping them (RFC 791 §2.3) and their fragments
+ * are lost on the way —, 'unseen' when the source shows no DF bit (a live socket, or the bit nowhere set).
+ */
+function dontFragment(f: PathFacts): 'set' | 'cleared' | 'unseen' {
+  const d = f.dontFragment;
+  if (d === undefined) return 'unseen';
+  if (d.largeSet > 0) return 'set';
+  if (d.large > 0) return 'cleared';
+  return d.set > 0 ? 'set' : 'unseen';
+}
+
+/** The headline's words when the large packets that arrived carry no DF bit. */
+function dontFragmentClearedWords(f: PathFacts): string {
+  if (dontFragment(f) !== 'cleared') return '';
+  return `, and not one of the ${f.dontFragment!.large} large packets that arrive carries the radio’s Don’t-Fragment bit: a hop clears it, so the larger ones are fragmented on the way and their fragments are lost`;
+}
+
+/** Evidence of the DF bit on the radio's data, for the MTU rules. */
+function dontFragmentLines(f: PathFacts): string[] {
+  const d = f.dontFragment;
+  if (d === undefined || dataOverIpv6(f)) return [];
+  if (d.large > 0) return [`${d.large} datagram(s) of ${LARGE_PACKET_BYTES} B or more arrived, ${d.largeSet} of them with Don’t-Fragment set (the radio sets it on all its data, reference §1.6)`];
+  return d.set > 0 ? [`no datagram of ${LARGE_PACKET_BYTES} B or more arrived; ${d.set} smaller ones from the radio carry Don’t-Fragment`] : [];
 }
 
 function fragmentsArrived(x: IncompleteFact): string {
@@ -639,13 +668,16 @@ const dataOverIpv6 = (f: PathFacts, c?: ClassFacts): boolean => (c?.streams[0]?.
 
 /**
  * How the class's large packets are lost, as far as the capture shows it: fragments that arrived (their DF
- * bit was clear, or IPv6's sender fragmented them) and never completed, IPv6 (no DF bit, RFC 8200 §5), or
- * the radio's DF bit (reference §8 #8).
+ * bit was clear, or IPv6's sender fragmented them) and never completed, IPv6 (no DF bit, RFC 8200 §5), the
+ * radio's DF bit where the capture shows it kept (reference §8 #8), or cleared on the way (dontFragment).
  */
 function largeLostWords(f: PathFacts, c: ClassFacts): string {
   const frag = c.ipFragments ?? f.ipFragmentsUnplaced;
   if (frag) return `${frag.datagrams} ${c.ipFragments ? 'of its' : 'of the radio’s'} datagrams${frag.datagramBytes > 0 ? ` of ${frag.datagramBytes} B` : ''} arrived only as IP fragments (of at most ${frag.fragmentBytes} B), never whole`;
-  return dataOverIpv6(f, c) ? `its packets are ≥ ${LARGE_PACKET_BYTES} B and IPv6 routers never fragment` : `its packets are ≥ ${LARGE_PACKET_BYTES} B with Don't-Fragment set`;
+  if (dataOverIpv6(f, c)) return `its packets are ≥ ${LARGE_PACKET_BYTES} B and IPv6 routers never fragment`;
+  const df = dontFragment(f);
+  if (df === 'cleared') return `its packets are ≥ ${LARGE_PACKET_BYTES} B, and the large packets that arrive carry no Don't-Fragment bit: fragmented on the way, their fragments lost`;
+  return `its packets are ≥ ${LARGE_PACKET_BYTES} B${df === 'set' ? " with Don't-Fragment set" : ''}`;
 }
 
 function pathLossy(f: PathFacts): boolean {
@@ -1626,7 +1658,7 @@ export const RULES: readonly Rule[] = [
       return classSilent(f, c) && f.anyData && c.expectsLarge && !(h === 'data:waterfall' && (mtuRefuted(f) || passedAtOrAbove(f) !== undefined));
     },
     summary: (f, h) => `${largeLostWords(f, cls(f, h))}, while smaller classes arrive`,
-    evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f)],
+    evidence: (f, h) => [classSilenceLine(cls(f, h)), ...mtuConfirmedLines(f), ...fragNeededLines(f), ...dontFragmentLines(f)],
     title: mtuTitle,
   },
   {
@@ -1730,7 +1762,7 @@ export const RULES: readonly Rule[] = [
     source: `${FIRST_FRAGMENTS_SOURCE}; not for the waterfall when a step at the run’s setting or above passed (data-first-fragments-size-passed)`,
     when: (f, h) => firstFragmentsMissing(f, cls(f, h)) && !(h === 'data:waterfall' && passedAtOrAbove(f) !== undefined),
     summary: (f, h) => noFrameWhy(cls(f, h)),
-    evidence: (f) => [...mtuConfirmedLines(f), ...fragNeededLines(f)],
+    evidence: (f) => [...mtuConfirmedLines(f), ...fragNeededLines(f), ...dontFragmentLines(f)],
     title: mtuTitle,
   },
   {

@@ -22,6 +22,7 @@ import { WATERFALL_FIELD, WATERFALL_SUBHEADER } from '../vita/payload/waterfall.
 import { type FftFrame, FftFrameAssembler, type WaterfallLine, WaterfallLineAssembler } from '../vita/reassembly.js';
 import { type PacketScan, newScan, scanPacket } from '../vita/scan.js';
 import { type StreamId, streamId as toStreamId } from '../vita/stream-id.js';
+import { LARGE_PACKET_BYTES } from './expected.js';
 import { SequenceTracker } from './sequence.js';
 import { objectArray } from '../common/arrays.js';
 
@@ -144,8 +145,14 @@ export interface TrackedStream {
   lastTs: number;
   minSize: number;
   maxSize: number;
-  /** Datagrams whose IPv4 DF bit was set (undefined when the source cannot see IP headers). */
+  /** Datagrams whose IPv4 DF bit was set (none counted when the source cannot see IP headers: a live socket). */
   dfPackets: number;
+  /**
+   * Datagrams of LARGE_PACKET_BYTES or more whose IP header the source showed, and of them those with DF
+   * set: whether the path kept the radio's Don't-Fragment bit (reference §1.6) on the packets an MTU hits.
+   */
+  large: number;
+  largeDf: number;
   seq: SequenceTracker;
   /**
    * RFC 3550-style smoothed inter-arrival variation, seconds, measured between units: FFT frames and
@@ -245,6 +252,11 @@ export class StreamTracker {
     if (size < st.minSize) st.minSize = size;
     if (size > st.maxSize) st.maxSize = size;
     if (e.df) st.dfPackets++;
+    // One branch per packet; the large ones (a few per waterfall line) count their DF bit.
+    if (size >= LARGE_PACKET_BYTES && e.df !== undefined) {
+      st.large++;
+      if (e.df) st.largeDf++;
+    }
     if (s.packetClassCode !== st.lastPcc) {
       st.pccChanges++;
       st.lastPcc = s.packetClassCode;
@@ -354,6 +366,8 @@ export class StreamTracker {
       minSize: Infinity,
       maxSize: 0,
       dfPackets: 0,
+      large: 0,
+      largeDf: 0,
       seq: new SequenceTracker(),
       jitterS: 0,
       units: 0,

@@ -76,3 +76,52 @@ test('the same at MTU 1400 with 5 % random loss besides: the headline keeps the 
   assert.equal(r.verdict.cause, 'mtu', r.verdict.summary);
   assert.match(r.verdict.summary, /besides, \d+(\.\d)? % of the other classes’ packets are lost at random/, r.verdict.summary);
 });
+
+/** The events with the IPv4 Don't-Fragment bit as a path that clears it delivers them (`df` false), or as a live socket sees them (no IP header: absent). */
+const withDf = (events: NetEvent[], df: false | undefined): NetEvent[] =>
+  events.map((e) => {
+    if (e.type !== 'udp') return e;
+    const { df: _kept, ...rest } = e;
+    return df === undefined ? rest : { ...rest, df };
+  });
+/** UDP payloads of LARGE_PACKET_BYTES (1000) or more among the events: the large packets that reach the capture. */
+const largeArriving = (events: NetEvent[]): number => events.filter((e) => e.type === 'udp' && e.payload.length >= 1000).length;
+
+test('a path that clears Don’t-Fragment and loses every fragment of what it cuts (MTU 1400): not "Don’t-Fragment set" — the large packets that arrive show the bit gone', () => {
+  // The waterfall's 1344-B last tiles fit and arrive, without DF; its 1464-B tiles are cut and every piece lost.
+  const events = withDf(lanScenario({ withAudio: true, seconds: 4, mtu: 1400 }), false);
+  const large = largeArriving(events);
+  assert.ok(large > 0);
+  const r = judge(events, true);
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.doesNotMatch(r.verdict.summary, /Don[’']t-Fragment set/, r.verdict.summary);
+  assert.match(r.verdict.summary, new RegExp(`not one of the ${large} large packets that arrive carries the radio’s Don’t-Fragment bit: a hop clears it, so the larger ones are fragmented`), r.verdict.summary);
+  assert.ok(hop(r, 'data:waterfall').evidence.includes(`${large} datagram(s) of 1000 B or more arrived, 0 of them with Don’t-Fragment set (the radio sets it on all its data, reference §1.6)`));
+});
+
+test('the same path at MTU 1340 (no large packet arrives; the small ones without DF): the headline claims no Don’t-Fragment bit either way', () => {
+  const events = withDf(lanScenario({ withAudio: true, seconds: 4, mtu: 1340 }), false);
+  assert.equal(largeArriving(events), 0);
+  const r = judge(events, true);
+  assert.equal(r.verdict.rule, 'data-missing-large');
+  assert.doesNotMatch(r.verdict.summary, /Don[’']t-Fragment/, r.verdict.summary);
+  assert.doesNotMatch(hop(r, 'data:waterfall').evidence[0] ?? '', /Don[’']t-Fragment/);
+});
+
+test('a DF black hole keeps "Don’t-Fragment set": at MTU 1400 the large packets that arrive carry it; at 1340, the small ones', () => {
+  const at1400 = lanScenario({ withAudio: true, seconds: 4, mtu: 1400 });
+  const r = judge(at1400, true);
+  assert.match(r.verdict.summary, /the large ones of the waterfall \(~1\.4 kB, Don’t-Fragment set\) are dropped/, r.verdict.summary);
+  const large = largeArriving(at1400);
+  assert.ok(hop(r, 'data:waterfall').evidence.includes(`${large} datagram(s) of 1000 B or more arrived, ${large} of them with Don’t-Fragment set (the radio sets it on all its data, reference §1.6)`));
+  const r1340 = judge(lanScenario({ withAudio: true, seconds: 4, mtu: 1340 }), true);
+  assert.match(r1340.verdict.summary, /Don’t-Fragment set/, r1340.verdict.summary);
+  assert.match(hop(r1340, 'data:waterfall').evidence[0] ?? '', /with Don[’']t-Fragment set/);
+});
+
+test('judged from a source that shows no IP header (a live socket): the MTU headline claims no Don’t-Fragment bit', () => {
+  const r = judge(withDf(lanScenario({ withAudio: true, seconds: 4, mtu: 1400 }), undefined), true);
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.doesNotMatch(r.verdict.summary, /Don[’']t-Fragment/, r.verdict.summary);
+});
