@@ -91,6 +91,8 @@ export class Dissector implements RecordSink {
    * "limit each packet"), how many of them UDP, and the longest such frame as captured (≈ the snapshot length).
    */
   readonly truncated = { packets: 0, udp: 0, snaplen: 0 };
+  /** IP fragments the snapshot length cut short: not reassembled (their bytes are partial), counted apart from invalid ones. */
+  private fragmentsCut = 0;
   /** Frames on link types this reader does not decode, per link type, with the first one's packet number. */
   readonly unreadLinks = new Map<number, { frames: number; firstPacket: number }>();
   /** Backward clock steps seen (see CLOCK_STEP_BACK_S), and the first one. */
@@ -167,6 +169,11 @@ export class Dissector implements RecordSink {
     }
     if (!ip.isFragment) {
       this.transport(ts, buf, buf, ip.payloadStart, ip.payloadEnd, ip.totalLength, cut > 0 ? cut : 0);
+      return;
+    }
+    if (cut > 0) {
+      // Part of its bytes were never captured: reassembled, it would leave a hole or a wrong end.
+      this.fragmentsCut++;
       return;
     }
     const key =
@@ -263,6 +270,7 @@ export class Dissector implements RecordSink {
     const c = this.defrag.counters;
     if (c.incomplete > 0) out.push(`${c.incomplete} fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)`);
     if (c.overlapping > 0) out.push(`${c.overlapping} IP fragment(s) overlapped earlier ones (earlier bytes kept)`);
+    if (this.fragmentsCut > 0) out.push(`${this.fragmentsCut} IP fragment(s) cut short by the capture's snapshot length (${this.truncated.snaplen} B): their datagrams cannot be reassembled`);
     if (c.invalid > 0) out.push(`${c.invalid} IP fragment(s) invalid (beyond 65535 bytes or inconsistent end)`);
     if (c.tooManyFragments > 0) out.push(`${c.tooManyFragments} IP datagram(s) dropped: more than ${this.defragLimits.maxFragments} fragments each`);
     out.push(...this.budget.warnings());

@@ -5,7 +5,7 @@ import type { AnalysisReport } from '../../src/analysis/model.js';
 import { EventCaptureWriter } from '../../src/capture/event-writer.js';
 import { readCaptureRecords } from '../../src/capture/reader.js';
 import type { NetEvent } from '../../src/capture/types.js';
-import { PcapngWriter } from '../../src/capture/writer.js';
+import { PcapWriter, PcapngWriter } from '../../src/capture/writer.js';
 import { runCli } from './cli.js';
 
 /** Writes the events as pcapng (EventCaptureWriter) and returns the file's bytes. */
@@ -41,6 +41,26 @@ export async function rewriteFrames(from: string, to: string, copies: (frame: Bu
     },
   });
   await w.close();
+}
+
+/**
+ * The capture `from` rewritten to `to` as `tcpdump -s snaplen` writes it (classic pcap, each frame's first
+ * `snaplen` bytes with its original length); returns how many frames were cut, of how many.
+ */
+export async function snapCapture(from: string, to: string, snaplen: number): Promise<{ cut: number; frames: number }> {
+  const w = new PcapWriter(to, { snaplen });
+  let cut = 0;
+  let frames = 0;
+  await readCaptureRecords(from, {
+    record: (_link, sec, nsec, buf, start, caplen) => {
+      frames++;
+      const frame = buf.subarray(start, start + caplen);
+      if (frame.length > snaplen) cut++;
+      w.write(BigInt(sec) * 1_000_000_000n + BigInt(nsec), Buffer.from(frame.subarray(0, snaplen)), { originalLength: frame.length });
+    },
+  });
+  await w.close();
+  return { cut, frames };
 }
 
 /** `flexpath analyze FILE --format json --no-redact`, as a user runs it: it exits 0, and its report. */

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyzeEvents, analyzeFile, rewriteFrames, writeEventsCapture } from '../helpers/capture-files.js';
+import { analyzeEvents, analyzeFile, rewriteFrames, snapCapture, writeEventsCapture } from '../helpers/capture-files.js';
 import { ipv4Fragments, ipv6Fragments } from '../helpers/fragments.js';
 import { lanScenario } from '../helpers/scenario.js';
 import type { ScenarioOptions } from '../helpers/scenario.js';
@@ -27,25 +27,31 @@ interface Cut {
   /** Datagrams fragmented, and the largest one's IP length. */
   datagrams: number;
   largest: number;
+  /** Fragment frames written (those `keep` chose), and of them those longer than 96 bytes. */
+  fragments: number;
+  fragmentsOver96: number;
 }
 
 /**
  * The scenario's capture with every frame over `linkMtu` bytes of IP cut into `piece`-byte fragments, of
  * which `keep` chooses what reaches the capture.
  */
-async function fragmented(name: string, o: ScenarioOptions, linkMtu: number, piece: number, keep: (pieces: Buffer[]) => Buffer[]): Promise<{ r: AnalysisReport; cut: Cut }> {
+async function fragmented(name: string, o: ScenarioOptions, linkMtu: number, piece: number, keep: (pieces: Buffer[]) => Buffer[]): Promise<{ r: AnalysisReport; cut: Cut; file: string }> {
   const plain = join(dir, `${name}-plain.pcapng`);
   await writeEventsCapture(plain, lanScenario({ withAudio: true, seconds: 4, ...o }));
   const file = join(dir, `${name}.pcapng`);
-  const cut: Cut = { datagrams: 0, largest: 0 };
+  const cut: Cut = { datagrams: 0, largest: 0, fragments: 0, fragmentsOver96: 0 };
   let id = 1;
   await rewriteFrames(plain, file, (frame) => {
     if (frame.length <= ETHERNET + linkMtu) return [frame];
     cut.datagrams++;
     cut.largest = Math.max(cut.largest, frame.length - ETHERNET);
-    return keep(o.client ? ipv6Fragments(frame, piece, id++) : ipv4Fragments(frame, piece));
+    const kept = keep(o.client ? ipv6Fragments(frame, piece, id++) : ipv4Fragments(frame, piece));
+    cut.fragments += kept.length;
+    cut.fragmentsOver96 += kept.filter((f) => f.length > 96).length;
+    return kept;
   }, 1000n);
-  return { r: await analyzeFile(file), cut };
+  return { r: await analyzeFile(file), cut, file };
 }
 
 const hop = (r: AnalysisReport, id: string): string[] => r.hops.find((h) => h.id === id)?.evidence ?? [];
@@ -124,4 +130,15 @@ test('a 1380-byte VPN that loses one fragmented datagram’s tail in three: bloc
   assert.ok(r.verdict.advice.some((a) => /reduce MTU/.test(a)), r.verdict.advice.join(' | '));
   const wf = r.streams.find((s) => Number(s.id) === 0x42000000);
   assert.ok(wf !== undefined && wf.lost <= lost, `the waterfall's counted loss (${wf?.lost}) is no more than the datagrams that lost a fragment (${lost})`);
+});
+
+test('the 1380-byte VPN’s fragments captured with a 96-byte snapshot length: inconclusive, and the warning says the fragments were cut by the snapshot length, not invalid', async () => {
+  const { cut, file } = await fragmented('snap96-source', {}, 1380, 1352, (p) => p);
+  const snapped = join(dir, 'fragments-snap96.pcap');
+  await snapCapture(file, snapped, 96);
+  const r = await analyzeFile(snapped);
+  assert.equal(r.verdict.status, 'inconclusive', r.verdict.summary);
+  assert.equal(r.verdict.rule, 'verdict-capture-truncated');
+  assert.ok(!r.warnings.some((w) => /invalid/.test(w)), r.warnings.join('\n'));
+  assert.ok(r.warnings.includes(`${cut.fragmentsOver96} IP fragment(s) cut short by the capture's snapshot length (96 B): their datagrams cannot be reassembled`), r.warnings.join('\n'));
 });

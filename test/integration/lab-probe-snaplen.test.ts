@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyzeCaptureFile } from '../../src/analysis/analyze-file.js';
-import { readCaptureRecords } from '../../src/capture/reader.js';
-import { PcapWriter } from '../../src/capture/writer.js';
-import { writeEventsCapture } from '../helpers/capture-files.js';
+import { snapCapture, writeEventsCapture } from '../helpers/capture-files.js';
 import { lanScenario } from '../helpers/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fp-lab-snaplen-'));
@@ -21,19 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fp-lab-snaplen-'));
 /** The healthy session rewritten as tcpdump -s `snaplen` writes it; returns the file and how many frames were cut. */
 async function cutCapture(whole: string, snaplen: number): Promise<{ file: string; cut: number; frames: number }> {
   const file = join(dir, `snap${snaplen}.pcap`);
-  const w = new PcapWriter(file, { snaplen });
-  let cut = 0;
-  let frames = 0;
-  await readCaptureRecords(whole, {
-    record: (_link, sec, nsec, buf, start, caplen) => {
-      frames++;
-      const frame = buf.subarray(start, start + caplen);
-      if (frame.length > snaplen) cut++;
-      w.write(BigInt(sec) * 1_000_000_000n + BigInt(nsec), Buffer.from(frame.subarray(0, snaplen)), { originalLength: frame.length });
-    },
-  });
-  await w.close();
-  return { file, cut, frames };
+  return { file, ...(await snapCapture(whole, file, snaplen)) };
 }
 
 let whole: Promise<string> | undefined;
