@@ -270,6 +270,8 @@ export function localRules(lookup: Lookup): Rule[] {
       return `the route to the radio runs through ${i.name} (${i.kind}, MTU ${i.mtu}): the radio’s ${RADIO_DATAGRAM_BYTES}-byte datagrams with Don’t-Fragment set cannot cross it`;
     },
     evidence: (f) => [...mtuFixes(routeIface(f.local!)!.mtu!).map(fix), ...routeLine(f.local!)],
+    // The network-level MTU rules' headline: it names the classes that lost their large packets, no others.
+    title: (f, hop, hops) => lookup('data-missing-large')!.title!(f, hop, hops),
   },
 ];
 }

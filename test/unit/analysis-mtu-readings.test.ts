@@ -125,3 +125,44 @@ test('judged from a source that shows no IP header (a live socket): the MTU head
   assert.equal(r.verdict.cause, 'mtu');
   assert.doesNotMatch(r.verdict.summary, /Don[’']t-Fragment/, r.verdict.summary);
 });
+
+// ─── the same fault on other networks: each expectation from the packet sizes against the path MTU ───
+
+test('PPPoE (MTU 1492): every datagram of the radio at network_mtu 1500 fits (1464 B at most) — healthy, no MTU reading', () => {
+  assert.ok(TILE_IP <= 1492);
+  const r = analyze({ mtu: 1492, panBins: WIDE });
+  assert.equal(r.verdict.status, 'healthy', r.verdict.summary);
+});
+
+test('WireGuard (MTU 1420, wg-quick’s default): the 1464-B tiles are dropped, the 1344-B last tiles and a 50-bin pan fit — the waterfall only, DF set', () => {
+  assert.ok(TILE_IP > 1420 && LAST_TILE_IP <= 1420 && fftIp(50) <= 1420);
+  const r = analyze({ mtu: 1420 });
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.equal(hop(r, 'data:panadapter').status, 'ok');
+  assert.match(r.verdict.summary, /^Small packets \(meter, panadapter, audio\) arrive but the large ones of the waterfall \(~1\.4 kB, Don’t-Fragment set\) are dropped/, r.verdict.summary);
+});
+
+test('an IPv6 path at 1280 (RFC 8200 §5: no router fragments): every tile (1484 and 1364 B with the 48-B IPv6+UDP headers) dropped — the waterfall, no DF bit named', () => {
+  const V6 = { client: { ip: '2001:db8::20', port: 53344 }, radio: { ip: '2001:db8::27', port: 4992 } };
+  const IPV6_UDP = 48;
+  assert.ok(1316 + IPV6_UDP > 1280 && 144 + IPV6_UDP <= 1280);
+  const events = lanScenario({ withAudio: true, seconds: 4, ...V6 }).filter((e) => e.type !== 'udp' || e.payload.length + IPV6_UDP <= 1280);
+  const r = judge(events, true);
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.rule, 'data-missing-large');
+  assert.doesNotMatch(r.verdict.summary, /Don[’']t-Fragment/, r.verdict.summary);
+  assert.match(r.verdict.summary, /the large ones of the waterfall \(~1\.4 kB\) are dropped: the path MTU is too small \(IPv6: routers never fragment/, r.verdict.summary);
+});
+
+test('a router that answers ICMP "fragmentation needed" (next-hop MTU 1400), seen in the capture: the same verdict, with the router and its MTU in the evidence', () => {
+  const r = analyze({ mtu: 1400, icmpFragNeeded: 3 });
+  assert.equal(r.verdict.hop, 'data:waterfall');
+  assert.equal(r.verdict.cause, 'mtu');
+  assert.match(r.verdict.summary, /the large ones of the waterfall \(/);
+  assert.ok(hop(r, 'data:waterfall').evidence.some((l) => /^ICMP fragmentation needed from 10\.8\.0\.1: next-hop MTU 1400 for /.test(l)), hop(r, 'data:waterfall').evidence.join('\n'));
+  // Without the ICMP (a black hole) no such line, the same verdict.
+  const hole = analyze({ mtu: 1400 });
+  assert.equal(hole.verdict.rule, r.verdict.rule);
+  assert.ok(!hop(hole, 'data:waterfall').evidence.some((l) => l.startsWith('ICMP fragmentation needed')));
+});

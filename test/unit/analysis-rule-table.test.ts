@@ -1128,6 +1128,8 @@ test('local: the adapter on the route is narrower than the radio’s 1464-byte d
   assert.match(h.evidence[0] ?? '', /wg0 \(vpn, MTU 1420\)/);
   assert.ok(h.evidence.includes('fix: on the radio: client set enforce_network_mtu=1 network_mtu=1420'), h.evidence.join('\n'));
   expectRule(f(1464), 'data:waterfall', 'data-missing-large');
+  // The headline names the waterfall, whose datagrams the adapter drops; the 50-bin pan's arrive (its row OK).
+  assert.match(judge(f(1420)).verdict.summary, /^Small packets \(meter, panadapter\) arrive but the large ones of the waterfall \(/, judge(f(1420)).verdict.summary);
   // A narrow adapter while the class flows: nothing to explain.
   expectRule(bend((x) => (x.local = f(1280).local)), 'data:waterfall', 'data-arrives');
 });
