@@ -491,8 +491,23 @@ const BRIEF_OUTAGE_SOURCE =
 
 /** Long enough to be an outage whatever the streams, with packets lost in it. */
 const longOutage = (o: OutageFact): boolean => o.lengthS >= OUTAGE_MIN_S && o.lost > 0;
-/** Shorter, but every stream silent across it and short of packets, BRIEF_OUTAGE_MIN_LOST together. */
-const briefOutage = (o: OutageFact): boolean => !longOutage(o) && o.everyStream && o.lost >= BRIEF_OUTAGE_MIN_LOST && o.streams.every((x) => x.lost > 0);
+/**
+ * The arithmetic's own bar: 16 due packets emptied by random loss at 20 %, 0.2¹⁶ = 6.6·10⁻¹². It holds
+ * where the streams lose little besides; a class that loses 90 % (a rate limit: netlab policer at
+ * 128 kbit/s, waterfall 91 %, FFT 82 %) empties its share of any window by itself (0.9²⁹ = 0.05), and a
+ * coincidence with one lost meter packet made a 0.0-s "stop of every stream" and "51 % lost at random".
+ */
+const BRIEF_OUTAGE_CHANCE = 0.2 ** BRIEF_OUTAGE_MIN_LOST;
+/** The chance that each stream's own loss rate (its class's, the outage's own loss included) lost what it lost in the outage. */
+function outageByChance(f: PathFacts, o: OutageFact): number {
+  return o.streams.reduce((p, x) => {
+    const c = f.data[x.hop];
+    return p * (c.lost / Math.max(1, c.lost + c.packets)) ** x.lost;
+  }, 1);
+}
+/** Shorter, but every stream silent across it and short of packets, BRIEF_OUTAGE_MIN_LOST together, more than the streams' own loss explains. */
+const briefOutage = (o: OutageFact, f: PathFacts): boolean =>
+  !longOutage(o) && o.everyStream && o.lost >= BRIEF_OUTAGE_MIN_LOST && o.streams.every((x) => x.lost > 0) && outageByChance(f, o) < BRIEF_OUTAGE_CHANCE;
 
 /** A silence in progress at the end of the evidence, of data that flowed: long enough to be an outage, too short to be stopped. */
 function silentAtEnd(f: PathFacts): { silentS: number; flowedS: number } | undefined {
@@ -501,9 +516,9 @@ function silentAtEnd(f: PathFacts): { silentS: number; flowedS: number } | undef
 }
 
 /** An outage the report shows: long enough, or brief across every stream, with packets lost in it. */
-const shownOutage = (o: OutageFact): boolean => longOutage(o) || briefOutage(o);
+const shownOutage = (o: OutageFact, f: PathFacts): boolean => longOutage(o) || briefOutage(o, f);
 export function outagesSeen(f: PathFacts): OutageFact[] {
-  return f.outages.filter(shownOutage);
+  return f.outages.filter((o) => shownOutage(o, f));
 }
 
 /**
@@ -524,7 +539,7 @@ function reopened(f: PathFacts): OutageFact | undefined {
 const outageListLines = (f: PathFacts): string[] =>
   outagesSeen(f).map((o) => `no data for ${secs(o.lengthS)} from t=${secs(o.atS)}${o.reopenedS !== undefined ? `; back ${(o.reopenedS * 1000).toFixed(0)} ms after this computer’s UDP datagram to the radio` : ''}`);
 
-const outagesOf = (f: PathFacts, h: HopId, kind = longOutage): OutageFact[] => f.outages.filter((o) => kind(o) && o.streams.some((x) => x.hop === h));
+const outagesOf = (f: PathFacts, h: HopId, kind: (o: OutageFact, f: PathFacts) => boolean = longOutage): OutageFact[] => f.outages.filter((o) => kind(o, f) && o.streams.some((x) => x.hop === h));
 
 const BASIS_WORDS = {
   index: 'counted from the frame index',
@@ -1870,7 +1885,7 @@ export const RULES: readonly Rule[] = [
     },
     evidence: outageLines,
     title: (f) => {
-      const o = f.outages.filter(briefOutage);
+      const o = f.outages.filter((x) => briefOutage(x, f));
       const lost = o.map((x) => x.streams.map((s) => `${s.id} ${s.lost}`).join(', '));
       return `Every stream of the radio’s data stopped at once ${o.length === 1 ? `for ${secs(o[0]!.lengthS)} at t=${secs(o[0]!.atS)} (lost: ${lost[0]})` : `${o.length} times (longest ${secs(Math.max(...o.map((x) => x.lengthS)))})`} and came back: a brief interruption of the link, ${lossBesideOutages(f) ?? 'not random loss'}`;
     },

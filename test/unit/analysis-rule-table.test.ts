@@ -1264,6 +1264,36 @@ test('brief outage: every stream silent at once, each short of packets, BRIEF_OU
   assert.ok(hop.evidence.includes('stream 0x00000700: no packets for 0.2 s from t=3.5 s (≈ 5 packets lost, per the packet counter, exact for a silence this short)'), hop.evidence.join(' | '));
 });
 
+test('brief outage: not when the streams’ own loss empties the window by itself (BRIEF_OUTAGE_CHANCE = 0.2¹⁶, the arithmetic’s bar)', () => {
+  // A 0.05-s window in which the meters lost 1 and the waterfall 29 tiles, beside a waterfall that loses
+  // `wfLost` of 1000 anyway (a rate limit). Chance of that from the classes' own rates: (m / 280)¹ × (w / 1000)²⁹.
+  // Meters 2 of 280: 0.00714 × (0.37)²⁹ = 2.1·10⁻¹⁵ < 6.6·10⁻¹² → a brief outage; × (0.48)²⁹ = 4.1·10⁻¹² still;
+  // × (0.49)²⁹ = 7.4·10⁻¹² → chance (netlab policer at 128 kbit/s: waterfall 91 % lost, FFT 82 %).
+  const f = (wfLost: number): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], lost: 2, packets: 278 };
+      x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: wfLost, packets: 1000 - wfLost, framesComplete: 0, framesBroken: 0, framesSent: 0 };
+      x.outages = [
+        {
+          atS: 5.9,
+          lengthS: 0.05,
+          everyStream: true,
+          lost: 30,
+          streams: [
+            { id: '0x00000700', hop: 'data:meter', atS: 5.88, silentS: 0.07, lost: 1, basis: 'brief' },
+            { id: '0x42000000', hop: 'data:waterfall', atS: 5.6, silentS: 0.3, lost: 29, basis: 'index' },
+          ],
+        },
+      ];
+    });
+  // Shown: beside it the pool loses heavily, so the meters' hop reads loss beside an outage.
+  expectRule(f(370), 'data:meter', 'data-loss-beside-outage');
+  expectRule(f(480), 'data:meter', 'data-loss-beside-outage');
+  // Not shown: no stop of every stream, and the loss is the rate pattern it is.
+  expectRule(f(490), 'data:meter', 'data-loss-rate-limit');
+  assert.equal(judge(f(490)).verdict.cause, 'bandwidth');
+});
+
 test('random loss beside an outage is judged over the packets outside it (the data-loss Poisson test), not swallowed; the outage alone is no random loss', () => {
   // A stop of every stream (0.2 s, or 0.5 s: the long rule) in which the meters lost `inMeters` and the
   // waterfall `inTiles`, and `outside` meter packets lost at other times; 280 meter packets sent, 275 of
