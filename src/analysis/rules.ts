@@ -588,6 +588,17 @@ const firstFragmentsMissing = (f: PathFacts, c: ClassFacts): boolean => noFrameC
 const fragmentsExplainLoss = (c: ClassFacts): boolean => c.ipFragments !== undefined && c.lost > 0 && c.ipFragments.datagrams >= c.lost;
 const noFrameWhy = (c: ClassFacts): string =>
   'no frame is ever complete: ' + (c.neverFirstFragment ? 'the first (full-size) packet of a frame never arrives, only later, smaller ones' : 'its packets arrive but too many are lost for any frame to complete');
+/**
+ * data-frames-lost's headline: what the class's own frames show. The cause's title ("lost at a steady rate
+ * on every stream, whatever their size") would contradict a class whose first, full-size packets never
+ * arrive while the other classes lose nothing — under MTU_MIN_FRAMES broken frames (a live run's first
+ * tenths of a second) too few to call an MTU limit, and no sign of loss everywhere either.
+ */
+function framesLostTitle(f: PathFacts, h: HopId): string {
+  const c = cls(f, h);
+  const few = c.neverFirstFragment && smallOk(f) && c.framesBroken < MTU_MIN_FRAMES ? ` — ${c.framesBroken} broken so far, too few to tell a path MTU below those packets from loss` : '';
+  return `No ${unitWord(c)} of the radio’s ${c.label} has completed: ${c.neverFirstFragment ? 'its first (full-size) packets never arrive, only later, smaller ones' : 'its packets arrive but too many are lost for any to complete'}${few}`;
+}
 /** The class's own counter loss is significant. */
 const ownLoss = (f: PathFacts, c: ClassFacts): boolean => c.packets > 0 && lossDegrades(c.lost, c.packets, f.mode);
 /**
@@ -1826,6 +1837,7 @@ export const RULES: readonly Rule[] = [
     when: (f, h) => noFrameCompletes(cls(f, h)),
     summary: (f, h) => noFrameWhy(cls(f, h)),
     evidence: none,
+    title: framesLostTitle,
   },
   {
     id: 'data-loss-beside-outage',

@@ -365,6 +365,9 @@ test('no frame completes: MTU when first fragments never arrive in 5 frames or I
     });
   expectRule(f(5, true), 'data:waterfall', 'data-first-fragments-missing');
   expectRule(f(4, true), 'data:waterfall', 'data-frames-lost');
+  // Its headline says what the waterfall's frames show, not loss on every stream (the meters lost none).
+  assert.equal(judge(f(4, true)).verdict.summary, 'No line of the radio’s waterfall has completed: its first (full-size) packets never arrive, only later, smaller ones — 4 broken so far, too few to tell a path MTU below those packets from loss (hop data:waterfall: blocked).');
+  assert.match(judge(f(50, false)).verdict.summary, /^No line of the radio’s waterfall has completed: its packets arrive but too many are lost for any to complete \(/);
   expectRule(f(50, false), 'data:waterfall', 'data-frames-lost', 'first fragments do arrive');
   expectRule(f(50, true, false), 'data:waterfall', 'data-frames-lost', 'no small class proves the path');
   const icmp = f(1, false);
