@@ -50,6 +50,8 @@ export interface CommandRecord {
   code?: number;
   message?: string;
   replyTs?: number;
+  /** The client stopped waiting for the reply (known live only: FlexPath's own walk says so). */
+  gaveUp?: true;
 }
 
 interface PingStats {
@@ -304,6 +306,18 @@ export class ControlTracker {
 
   isApiPort(port: number): boolean {
     return this.apiPorts.includes(port);
+  }
+
+  /**
+   * FlexPath's live walk stopped waiting for the reply to `command` (its newest unanswered one of that
+   * text): a fact of the walk, not of the wire, so a recording of the run does not hold it.
+   */
+  gaveUpOn(command: string): void {
+    for (const s of this.sessions) {
+      const waiting = [...s.commands.values()].filter((c) => c.command === command && c.code === undefined);
+      const newest = waiting[waiting.length - 1];
+      if (newest) newest.gaveUp = true;
+    }
   }
 
   /** Commands still waiting for their reply, oldest first (not those whose reply the capture may have missed). */

@@ -295,9 +295,10 @@ interface ControlFacts {
     };
     /**
      * Commands other than ping never answered, or in flight, with their age; `laterAnswered`: a command sent
-     * after it was answered (the radio got this one, TCP being in order, and left it unanswered).
+     * after it was answered (the radio got this one, TCP being in order, and left it unanswered); `gaveUp`:
+     * the client stopped waiting for it (live: FlexPath's walk, whose wait is the rules' own bar).
      */
-    unanswered: Array<{ command: string; ageS: number; laterAnswered?: boolean }>;
+    unanswered: Array<{ command: string; ageS: number; laterAnswered?: boolean; gaveUp?: boolean }>;
     /**
      * Commands (pings among them) without a reply that were sent before the capture missed bytes from the
      * radio (a gap in its TCP stream): their replies may be in those bytes, so they are neither answered
@@ -1093,7 +1094,7 @@ function controlFacts(src: FactSources, s: ControlSession | undefined): ControlF
   const oldestPing = inFlight.find((x) => /^ping\b/.test(x.command));
   const unanswered = [...s.unanswered, ...inFlight.filter((x) => !s.unanswered.includes(x))]
     .filter((u) => !u.command.startsWith('ping'))
-    .map((u) => ({ command: u.command, ageS: src.now - u.ts, ...((s.lastAnsweredSentTs ?? -Infinity) > u.ts ? { laterAnswered: true } : {}) }));
+    .map((u) => ({ command: u.command, ageS: src.now - u.ts, ...((s.lastAnsweredSentTs ?? -Infinity) > u.ts ? { laterAnswered: true } : {}), ...(u.gaveUp ? { gaveUp: true } : {}) }));
   return {
     attempts,
     session: {

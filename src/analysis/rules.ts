@@ -2123,8 +2123,15 @@ function ignoredWords(f: PathFacts): string {
   return `“${first?.command ?? ''}” (no reply in ${secs(first?.ageS ?? 0)})${late.length > 1 ? ` and ${late.length - 1} more command(s)` : ''}`;
 }
 
+/**
+ * Commands whose reply is missing: unanswered past the bar, or given up on by a client whose own wait is
+ * that bar (FlexPath's walk: api/client.ts replyWaitMs, the same replyWait of 5 s or 3 × RTT). The walk
+ * judges the moment its wait ends, so the age it sees sits on the bar itself, and libuv's millisecond
+ * timer clock can end the wait a fraction of a millisecond before it (one run in ~10 under load read a
+ * create never answered as answered in time).
+ */
 function lateCommands(f: PathFacts): Array<{ command: string; ageS: number; laterAnswered?: boolean }> {
-  return (f.control.session?.unanswered ?? []).filter((u) => u.ageS > missingAfter(f, REPLY_WAIT_S) && !u.command.startsWith('wan validate'));
+  return (f.control.session?.unanswered ?? []).filter((u) => (u.gaveUp === true || u.ageS > missingAfter(f, REPLY_WAIT_S)) && !u.command.startsWith('wan validate'));
 }
 
 function refused(f: PathFacts): PathFacts['setup']['creates'] {

@@ -126,7 +126,7 @@ export function startLanDiagnosis(o: LanOptions): Diagnosis {
       say(`connected: radio API V${a.version}, our handle 0x${(a.handle ?? 0).toString(16).toUpperCase()}`);
 
       const operators = trackGuiClients(a);
-      const cmd = commander(a, say);
+      const cmd = commander(a, say, (c) => ev.gaveUp(c));
       // Read before any stream is asked for: the checks spawn tools and walk /proc, which must not
       // delay the datagrams whose timing is measured.
       await noteLocalFacts(ev, { radio: remote.ip, bound: data.socket.local, controlSource: local.ip });

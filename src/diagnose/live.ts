@@ -121,6 +121,11 @@ export class LiveEvidence {
     if (o.code !== undefined) this.analyzer.control.connectError(ts, o.code, server, o.tls);
   }
 
+  /** The walk stopped waiting for `command`'s reply (rules.ts lateCommands); no packet carries this. */
+  gaveUp(command: string): void {
+    if (this.pausedAt === undefined) this.analyzer.control.gaveUpOn(command);
+  }
+
   /** A timed step of the walk, shown first in the hop's evidence. */
   step(hop: HopId, text: string): void {
     this.analyzer.addEvidence(hop, `t+${this.elapsed().toFixed(2)} s ${text}`);

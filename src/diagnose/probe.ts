@@ -28,13 +28,16 @@ const LIVENESS_PING_BASE_MS = 1000;
  * reads as a dead control channel. The ping's reply — its code does not matter — shows the channel alive
  * (rules.ts control-command-ignored: TCP is in order, so the missing reply was never sent).
  */
-export function commander(api: ApiClient, say: (text: string) => void): (command: string) => Promise<Reply> {
+export function commander(api: ApiClient, say: (text: string) => void, gaveUp: (command: string) => void): (command: string) => Promise<Reply> {
   return async (command) => {
     let r: Reply;
     try {
       r = await api.command(command);
     } catch (e) {
-      if (e instanceof ApiError && !api.closed) await api.command(`ping ms_timestamp=${performance.now().toFixed(4)}`, api.replyWaitMs(LIVENESS_PING_BASE_MS)).catch(() => undefined);
+      if (e instanceof ApiError && !api.closed) {
+        gaveUp(command);
+        await api.command(`ping ms_timestamp=${performance.now().toFixed(4)}`, api.replyWaitMs(LIVENESS_PING_BASE_MS)).catch(() => undefined);
+      }
       throw e;
     }
     if (r.code !== 0) say(`  ${command} → ${formatCode(r.code)}${r.message ? ` ${r.message}` : ''}`);

@@ -151,7 +151,7 @@ export function startSmartLinkDiagnosis(o: SmartLinkOptions): Diagnosis {
       if (!api) return (report = ev.report());
       const a = api;
       await noteLocalFacts(ev, { radio: publicIp, bound: data.socket.local, controlSource: a.local.ip, radioPort: udpPort, flow: 'established' });
-      const cmd = commander(a, say);
+      const cmd = commander(a, say, (c) => ev.gaveUp(c));
       // FlexLib and AetherSDR do not wait for this reply (reference §11): a refusal counts, silence does not.
       const validating = cmd(`wan validate handle=${handle}`).catch(() => undefined);
       const validated = await Promise.race([validating, sleep(WAN_VALIDATE_WAIT_MS).then(() => 'silent' as const)]);

@@ -664,6 +664,11 @@ test('control: one command left unanswered while later ones were answered (TCP i
   expectRule(f(5.01, true), 'control', 'control-command-ignored');
   expectRule(f(5, true), 'control', 'control-ok', 'not missing yet (REPLY_WAIT_S)');
   expectRule(f(5.01, false), 'control', 'control-commands-unanswered', 'nothing answered after it: the channel may be dead');
+  // The live walk gave up on it: its wait is the bar, and the moment it judges, the age sits on the bar.
+  const gaveUp = (laterAnswered: boolean): PathFacts =>
+    bend((x) => (x.control.session!.unanswered = [{ command: 'stream create type=remote_audio_rx', ageS: 4.9995, gaveUp: true, ...(laterAnswered ? { laterAnswered } : {}) }]));
+  expectRule(gaveUp(true), 'control', 'control-command-ignored', 'given up on by the walk');
+  expectRule(gaveUp(false), 'control', 'control-commands-unanswered', 'given up on, nothing answered after it');
   const v = judge(f(5.01, true));
   assert.match(v.verdict.summary, /^The radio never answered “display panafall create x=100 y=100” \(no reply in 5\.0 s\), yet answered the commands sent after it on the same connection/);
   assert.ok(!v.verdict.advice.some((a) => /on and reachable/.test(a)), v.verdict.advice.join(' | '));

@@ -40,8 +40,12 @@ async function fakeRadio(answers: (command: string) => boolean): Promise<{ port:
   return { port: (server.address() as AddressInfo).port, heard, close: () => (sockets.forEach((s) => s.destroy()), server.close()) };
 }
 
-/** The walk's first steps through commander(), all of it fed to the evidence as connectControl feeds it; the control hop judged 6 s on (past REPLY_WAIT_S). */
-async function walk(radio: { port: number }): Promise<string> {
+/**
+ * The walk's first steps through commander(), all of it fed to the evidence as connectControl feeds it,
+ * the walk's giving up too (lan.ts); the control hop judged 6 s on (past REPLY_WAIT_S), or the moment the
+ * walk gave up, as the real walk judges (its wait is the rules' bar: there the age sits on the bar itself).
+ */
+async function walk(radio: { port: number }, judgedAfterS = 6): Promise<string> {
   const ev = new LiveEvidence('test');
   let local = { ip: '', port: 0 };
   const remote = { ip: '127.0.0.1', port: radio.port };
@@ -56,10 +60,10 @@ async function walk(radio: { port: number }): Promise<string> {
     onText: (dir, text) => (dir === 'out' ? ev.tcpText(local, remote, text) : ev.tcpText(remote, local, text)),
   });
   try {
-    const cmd = commander(api, () => undefined);
+    const cmd = commander(api, () => undefined, (c) => ev.gaveUp(c));
     await cmd('client program FlexPath');
     await assert.rejects(cmd('client gui'), /no reply to "client gui"/);
-    return ev.analyzer.judge(unixNow() + 6).hops.find((h) => h.id === 'control')!.rule;
+    return ev.analyzer.judge(unixNow() + judgedAfterS).hops.find((h) => h.id === 'control')!.rule;
   } finally {
     await api.close();
     await ev.close();
@@ -84,5 +88,18 @@ test('a radio that answers nothing from `client gui` on, the ping neither: still
     assert.match(radio.heard.at(-1) ?? '', /^ping ms_timestamp=/);
   } finally {
     radio.close();
+  }
+});
+
+test('judged the moment the walk gives up (the age 0.2 s here, below REPLY_WAIT_S): the command the walk gave up on is missing all the same', async () => {
+  const ignoring = await fakeRadio((c) => c !== 'client gui');
+  let gone = false;
+  const dead = await fakeRadio((c) => !(gone ||= c === 'client gui'));
+  try {
+    assert.equal(await walk(ignoring, 0), 'control-command-ignored');
+    assert.equal(await walk(dead, 0), 'control-commands-unanswered');
+  } finally {
+    ignoring.close();
+    dead.close();
   }
 });
