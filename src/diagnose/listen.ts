@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
+import { sniOf } from '../analysis/analyze-file.js';
 import { LINKTYPE } from '../capture/link.js';
 import { readCaptureRecords, readCaptureStream } from '../capture/reader.js';
 import type { Endpoint } from '../capture/types.js';
@@ -113,7 +114,8 @@ async function recordFrames(path: string, frames: Readable, ev: LiveEvidence): P
 
 async function captureInterface(iface: string, o: ListenOptions): Promise<Listening> {
   // The recording is tcpdump's frames (recordFrames), not the evidence's events.
-  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, undefined, o.apiPort ? { apiPorts: [o.apiPort] } : {});
+  // sniOf: a TLS session's server name, as `analyze` reads it — what tells SmartLink's server from other HTTPS.
+  const ev = new LiveEvidence(`live: tcpdump on ${iface}`, undefined, { sniOf, ...(o.apiPort ? { apiPorts: [o.apiPort] } : {}) });
   const filter = o.filter ? `(${captureFilter(o.apiPort)}) and (${o.filter})` : captureFilter(o.apiPort);
   // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout. Its own process
   // group: a terminal's Ctrl+C must not end it before `stop` has let its last block through.

@@ -8,6 +8,7 @@
  * netdev egress rule on it that drops every IPv4 fragment but the first (offset ≠ 0), and a sender from
  * 127.0.0.1:4993 to 127.0.0.1:4991 of 30 meter packets and 10 DAX IQ datagrams (4124-byte payload,
  * reference §11: fragmented at MTU 1500). tcpdump on lo sees the first fragment of each of the 10 only.
+ * Then a TLS hello to 127.0.0.1:443 naming smartlink.flexradio.com that nothing answers.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,6 +30,9 @@ const METERS = 30;
 
 const SENDER = `
 import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { connect } from 'node:tls';
 const { daxIqPacket, meterPacket } = await import(${JSON.stringify(fileURLToPath(new URL('../helpers/packets.js', import.meta.url)))});
 const bound = (port) => new Promise((r) => { const s = createSocket('udp4'); s.bind(port, '127.0.0.1', () => r(s)); });
 const sink = await bound(4991);
@@ -41,13 +45,21 @@ for (let i = 0; i < ${METERS}; i++) {
 }
 radio.close();
 sink.close();
+// The client's TLS hello to SmartLink's server (reference §6.1), at a port that accepts and never answers.
+const broker = createServer(() => undefined).listen(443, '127.0.0.1');
+await once(broker, 'listening');
+const hello = connect({ host: '127.0.0.1', port: 443, servername: 'smartlink.flexradio.com' });
+hello.on('error', () => undefined);
+await new Promise((r) => setTimeout(r, 300));
+hello.destroy();
+broker.close();
 `;
 
 const NFT = 'table netdev fp { chain out { type filter hook egress device "lo" priority 0; ip frag-off & 0x1fff != 0 drop; }; }';
 
 const fragmentLine = (r: AnalysisReport): string | undefined => r.hops.find((h) => h.id === 'data:dax')?.evidence.find((e) => /never completed/.test(e));
 
-test('listen --capture --write records the fragments it saw: analyze of the recording says what live said', { skip: cannot }, async () => {
+test('listen --capture --write records the fragments it saw, and live reads what analyze of the recording reads', { skip: cannot }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fp-listen-frag-'));
   try {
     const sender = join(dir, 'send.mjs');
@@ -77,6 +89,10 @@ test('listen --capture --write records the fragments it saw: analyze of the reco
     const never = (r: AnalysisReport): string[] => r.warnings.filter((w) => /never completed/.test(w));
     assert.deepEqual(never(live), [`${IQ_DATAGRAMS} fragmented IP datagram(s) never completed (fragments lost or outside reassembly limits)`]);
     assert.deepEqual(never(live), never(rec));
+    // The TLS hello names SmartLink's server: the live run reads it as the capture does.
+    const broker = (r: AnalysisReport): string | undefined => r.hops.find((h) => h.id === 'smartlink-server')?.rule;
+    assert.equal(broker(rec), 'broker-silent');
+    assert.equal(broker(live), broker(rec));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
