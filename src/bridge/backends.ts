@@ -69,6 +69,16 @@ export function jitterMsByStream(a: Analyzer): Map<string, number> {
   return out;
 }
 
+/**
+ * Each stream's expected packets/s as the analysis states it (facts.ts: the announced objects, a pan's
+ * fps, reference §3.9), by streamRowKey: the rate `analyze` prints as "(expected ≈25/s)".
+ */
+function expectedPpsByStream(a: Analyzer): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of Object.values(a.facts().data)) for (const st of c.streams) if (st.expectedPps !== undefined) out.set(streamRowKey(st), st.expectedPps);
+  return out;
+}
+
 /** An Analyzer that also hands every packet's capture time to the replay collector (1-s series points). */
 class ReplayAnalyzer extends Analyzer {
   constructor(private readonly collector: ReplayCollector) {
@@ -92,6 +102,7 @@ function liveAnalyzer(ev: LiveEvidence): LiveAnalyzer {
     report: () => ev.report(),
     pan: (id) => panScale(ev.analyzer, id),
     jitterMs: () => jitterMsByStream(ev.analyzer),
+    expectedPps: () => expectedPpsByStream(ev.analyzer),
     onFftFrame: (cb) => ev.analyzer.onFftFrame((st, f) => cb(formatStreamId(st.streamId), { frameIndex: f.frameIndex, bins: f.bins })),
     onWaterfallLine: (cb) => ev.analyzer.onWaterfallLine((st, l) => cb(formatStreamId(st.streamId), { timecode: l.timecode, bins: l.bins })),
   };
@@ -213,7 +224,7 @@ export function productBackends(o: BackendOptions = {}): Backends {
       const report = await analyzeInput(spec, { analyzer, ...(onProgress ? { onProgress: (done: number, total: number | undefined) => onProgress(done, total ?? done) } : {}) });
       const { replay, series } = collector.result(analyzer.firstTs, analyzer.lastTs, report.streams.some((s) => s.kind === 'waterfall'));
       const pan = replay ? panScale(analyzer, replay.streamId) : undefined;
-      return { report, jitterMs: jitterMsByStream(analyzer), series, ...(replay ? { replay: pan ? { ...replay, pan } : replay } : {}) };
+      return { report, jitterMs: jitterMsByStream(analyzer), expectedPps: expectedPpsByStream(analyzer), series, ...(replay ? { replay: pan ? { ...replay, pan } : replay } : {}) };
     },
     formatReport: (report, format, opts) => formatReport(opts.redact ? redactReport(report) : report, format === 'markdown' ? 'md' : 'html'),
     bundle: (files) => packTarStream(files),

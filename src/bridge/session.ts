@@ -40,6 +40,8 @@ export interface LiveAnalyzer {
   report(): AnalysisReport;
   /** Inter-arrival jitter per stream, ms, by `streamRowKey` (the analyze contract has no field for it). */
   jitterMs?(): ReadonlyMap<string, number>;
+  /** Each stream's expected packets/s as the analysis states it, by `streamRowKey`. */
+  expectedPps?(): ReadonlyMap<string, number>;
   onFftFrame(cb: (streamId: string, frame: { frameIndex: number; bins: Uint16Array }) => void): void;
   onWaterfallLine(cb: (streamId: string, line: { timecode: number; bins: Uint16Array }) => void): void;
   /** The display scale of a pan by its FFT stream id, once its status line was seen. */
@@ -63,6 +65,8 @@ export interface CaptureAnalysis {
   report: AnalysisReport;
   /** By `streamRowKey`, ms. */
   jitterMs?: ReadonlyMap<string, number>;
+  /** By `streamRowKey`, packets/s the analysis expects of the stream. */
+  expectedPps?: ReadonlyMap<string, number>;
   /** Per-class rate and loss over capture time (t = s since the first packet). */
   series?: SeriesPoint[];
   /** The capture's own panadapter frames and waterfall lines, for replay. */
@@ -207,9 +211,15 @@ export function createSession(opts: SessionOptions): Session {
   const refreshSignIn = async (): Promise<void> => {
     if (account) showSignIn(await account.status());
   };
-  const publish = (report: AnalysisReport, series: SeriesPoint[], jitterMs?: ReadonlyMap<string, number>, nowPps?: ReadonlyMap<string, number>): void => {
+  const publish = (
+    report: AnalysisReport,
+    series: SeriesPoint[],
+    jitterMs?: ReadonlyMap<string, number>,
+    nowPps?: ReadonlyMap<string, number>,
+    expected?: ReadonlyMap<string, number>,
+  ): void => {
     lastReport = report;
-    const rows = toStreamRows(report.streams, jitterMs);
+    const rows = toStreamRows(report.streams, jitterMs, expected);
     if (nowPps) for (const r of rows) r.nowPps = nowPps.get(streamRowKey(r)) ?? 0;
     lastModel = modelFromReport(report, rows, series);
     modelOut.push(lastModel);
@@ -274,7 +284,7 @@ export function createSession(opts: SessionOptions): Session {
     const gen = await begin('capture', shown, inArchive ? { archive: inArchive } : {});
     capturePath = path;
     try {
-      const { report, jitterMs, series, replay } = await analyze(path, {
+      const { report, jitterMs, expectedPps, series, replay } = await analyze(path, {
         ...(entry !== undefined ? { entry } : {}),
         onProgress: (done, total) => {
           if (gen === generation) opts.emit({ type: 'progress', done, total, label: `Analyzing ${shown}` });
@@ -282,7 +292,7 @@ export function createSession(opts: SessionOptions): Session {
       });
       if (gen !== generation) return;
       // An upload is stored under a made-up name; the report names the file the user chose.
-      publish({ ...report, source: { ...report.source, file: shown } }, series ?? [], jitterMs);
+      publish({ ...report, source: { ...report.source, file: shown } }, series ?? [], jitterMs, undefined, expectedPps);
       modelOut.flush();
       if (replay) {
         lastReplay = { ...replay, run: gen };
@@ -345,6 +355,8 @@ export function createSession(opts: SessionOptions): Session {
     // Packets per stream at the last series sample, and the rate since the one before: what flows now.
     let prevPackets = new Map<string, number>();
     let nowPps = new Map<string, number>();
+    // Expected rates change only with the announced objects: re-read with the series, not every tick.
+    let expected: ReadonlyMap<string, number> | undefined;
     // Show one panadapter: the first stream that delivers a frame.
     let shownStream: string | undefined;
     const show = (id: string): boolean => (shownStream ??= id) === id && gen === generation;
@@ -367,10 +379,11 @@ export function createSession(opts: SessionOptions): Session {
         const packets = new Map(report.streams.map((st) => [streamRowKey(st), st.packets] as const));
         nowPps = new Map([...packets].map(([k, n]) => [k, Math.max(0, n - (prevPackets.get(k) ?? 0)) / dt] as const));
         prevPackets = packets;
+        expected = run.analyzer.expectedPps?.();
         prevTotals = totals;
         prevAt = now;
       }
-      publish(hold.apply(report, now), series.slice(), run.analyzer.jitterMs?.(), series.length ? nowPps : undefined);
+      publish(hold.apply(report, now), series.slice(), run.analyzer.jitterMs?.(), series.length ? nowPps : undefined, expected);
     };
     live = { run, timer: setInterval(tick, 1000 / MODEL_PER_SECOND) };
     run.ended.then(

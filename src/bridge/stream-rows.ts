@@ -26,10 +26,15 @@ export function streamRowKey(s: Pick<StreamSummary, 'id' | 'src' | 'dst'>): stri
   return `${s.id} ${s.src} ${s.dst}`;
 }
 
-export function toStreamRows(streams: readonly StreamSummary[], jitterMs?: ReadonlyMap<string, number>): StreamRow[] {
+/**
+ * `expected`: the rate the analysis expects of each stream (by streamRowKey), from what the control plane
+ * announced (a pan's fps, the audio format): the figure `analyze` prints beside the stream. The class
+ * code's default stands in where the analysis has none.
+ */
+export function toStreamRows(streams: readonly StreamSummary[], jitterMs?: ReadonlyMap<string, number>, expected?: ReadonlyMap<string, number>): StreamRow[] {
   return streams.map((s) => {
     const row: StreamRow = { ...s };
-    const exp = expectedPps(s.pcc);
+    const exp = expected?.get(streamRowKey(s)) ?? expectedPps(s.pcc);
     if (exp !== undefined) row.expectedPps = exp;
     const j = jitterMs?.get(streamRowKey(s));
     if (j !== undefined) row.jitterMs = j;

@@ -28,6 +28,11 @@ test('MTU capture: panadapter and waterfall BLOCKED with cause MTU, meters OK', 
   await expect(verdict.locator('li code', { hasText: 'client set enforce_network_mtu=1 network_mtu=<n>' })).toBeVisible();
   await expect(verdict).not.toContainText('`');
   await expect(page.getByTestId('simulated-badge')).toHaveCount(0);
+  // The table expects what the analysis expects — the pan's evidence line and `analyze` say "(expected ≈25/s)",
+  // the simulated pan's default 25 fps (reference §3.9) — not "varies".
+  await expect(page.getByTestId('hop-data:panadapter')).toHaveAttribute('title', /expected ≈25\/s/);
+  const panRow = page.getByTestId('streams-table').locator('tr', { hasText: 'Panadapter' });
+  await expect(panRow.locator('td').nth(4)).toHaveText('≈25.0');
   // The footer counts faults apart from hops this LAN session never used.
   await expect(page.getByTestId('hop-counts')).toContainText('2 blocked');
   await expect(page.getByTestId('hop-counts')).toContainText('not judged');
