@@ -55,4 +55,10 @@ test('healthy demo: SIMULATED badge, verdict HEALTHY, charts move, panadapter an
 
   await page.waitForTimeout(3000); // a fuller waterfall for the screenshot
   await screenshot(page, 'b-demo-healthy');
+
+  // On a phone (390 px) the panadapter's dBm labels stay apart: each one ends above the next one's top.
+  await page.setViewportSize({ width: 390, height: 800 });
+  const labels = await page.locator('.db-axis span').evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })));
+  expect(labels.length).toBe(6);
+  for (let i = 1; i < labels.length; i++) expect(labels[i]!.top).toBeGreaterThanOrEqual(labels[i - 1]!.bottom);
 });

@@ -162,7 +162,7 @@ function LiveSpectrum({ bridge, run, live, emptyHint }: { bridge: RendererBridge
       </h2>
       <div className="spectrum-wrap">
         <Axes pan={pan} timeTicks={[{ at: 0, label: 'newest' }, { at: 0.93, label: 'older' }]}>
-          <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label="Panadapter: signal level across the band, latest FFT frame" role="img" />
+          <canvas ref={panRef} className="pan-canvas" width={800} height={140} data-testid="panadapter" aria-label="Panadapter: signal level across the band, latest FFT frame" role="img" />
           <canvas ref={wfRef} width={800} height={WF_ROWS} data-testid="waterfall" aria-label="Waterfall: newest line at the top; red bands are missing lines" role="img" />
         </Axes>
         {overlay && (
@@ -250,7 +250,7 @@ function Replay({ replay }: { replay: ReplaySnapshot }) {
       <div className="spectrum-wrap">
         <Axes pan={replay.pan} timeTicks={ticks}>
           <>
-            <canvas ref={panRef} width={800} height={140} data-testid="panadapter" aria-label={`Panadapter at ${t.toFixed(2)} s of the capture`} role="img" />
+            <canvas ref={panRef} className="pan-canvas" width={800} height={140} data-testid="panadapter" aria-label={`Panadapter at ${t.toFixed(2)} s of the capture`} role="img" />
             {/* Over the panadapter only: the waterfall's gap hatching below is the MTU evidence and stays in view. */}
             {replay.fft.length === 0 && (
               <div className="spectrum-overlay" role="status" data-testid="replay-overlay">
