@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { SOCKET_RECORDING } from '../capture/event-writer.js';
 import { readCaptureFile, readCaptureStream, type CaptureStats } from '../capture/reader.js';
 import { type InputSpec, openInput } from '../capture/inputs.js';
 import { parseClientHello } from '../capture/tls.js';
@@ -106,6 +107,7 @@ function finish(a: Analyzer, stats: CaptureStats, name: string): AnalysisReport 
   for (const w of stats.warnings) a.warn(w);
   if (stats.captureDropped) a.warn(`the capturing machine dropped ${stats.captureDropped} packet(s): loss figures may include them`);
   if (stats.truncated) a.truncated = stats.truncated;
+  if (stats.application === SOCKET_RECORDING) a.dontFragmentUnknown = true;
   if (stats.unreadLinks) a.unreadLinks = stats.unreadLinks;
   a.finish();
   const durationS = stats.firstTs !== undefined && stats.lastTs !== undefined ? stats.lastTs - stats.firstTs : 0;

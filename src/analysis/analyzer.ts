@@ -110,6 +110,8 @@ export class Analyzer {
   truncated: { packets: number; udp: number; snaplen: number } | undefined;
   /** A capture file's frames on link types the reader does not decode. */
   unreadLinks: UnreadLink[] | undefined;
+  /** The source shows no Don't-Fragment bit (FlexPath's own socket recording: facts.ts dontFragment). */
+  dontFragmentUnknown = false;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
   firstTs: number | undefined;
@@ -261,6 +263,7 @@ export class Analyzer {
       beacons: () => [...this.streams.beacons.values()].map((b) => b.beacon),
       ...(this.local ? { local: this.local } : {}),
       ...(this.truncated ? { truncated: this.truncated } : {}),
+      ...(this.dontFragmentUnknown ? { dontFragmentUnknown: true } : {}),
       ...(this.unreadLinks ? { unreadLinks: this.unreadLinks } : {}),
       ...(this.stepsAfter ? { mtuSteps: this.stepsAfter } : {}),
       ...(this.acceptedMtu() !== undefined ? { clientMtu: this.acceptedMtu() } : {}),

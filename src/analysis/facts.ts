@@ -36,6 +36,8 @@ export interface FactSources {
   ended?: boolean;
   /** Hops a live diagnosis could not exercise, with why (observer mode). */
   notTested: Partial<Record<HopId, string>>;
+  /** The source shows no Don't-Fragment bit, though its frames have one (FlexPath's own socket recording). */
+  dontFragmentUnknown?: boolean;
   /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
   kindOf(st: TrackedStream): StreamKind;
   /** The same for a stream id seen only in an incomplete datagram's header. */
@@ -662,7 +664,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     anyData: data.length > 0,
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     ...(unplaced ? { ipFragmentsUnplaced: unplaced } : {}),
-    dontFragment: dontFragmentFacts(judged),
+    ...(src.dontFragmentUnknown ? {} : { dontFragment: dontFragmentFacts(judged) }),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,

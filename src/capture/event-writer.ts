@@ -29,6 +29,13 @@ interface Conn {
 const key = (x: Endpoint, y: Endpoint): string => `${x.ip}:${x.port}>${y.ip}:${y.port}`;
 const same = (x: Endpoint, y: Endpoint): boolean => x.ip === y.ip && x.port === y.port;
 
+/**
+ * The application name (pcapng shb_userappl) of FlexPath's recordings of what its own sockets received (a
+ * live diagnosis): a socket shows no IP header, so their datagrams' Don't-Fragment bit is unknown and is
+ * written clear; analyze-file.ts reads it as unknown in a file so named.
+ */
+export const SOCKET_RECORDING = 'FlexPath diagnose';
+
 export class EventCaptureWriter {
   private readonly writer: PcapngWriter;
   private readonly conns = new Map<string, Conn>();

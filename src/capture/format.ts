@@ -27,6 +27,8 @@ export interface FormatParser {
   readonly linkTypes: ReadonlySet<number>;
   /** Packets the capturing machine reported dropping (pcapng interface statistics), if any were recorded. */
   readonly captureDropped: number | undefined;
+  /** The program that wrote the file: pcapng's shb_userappl of the first section (pcap names none). */
+  readonly application: string | undefined;
 }
 
 /** A frame or block longer than this is treated as a corrupt length (Wireshark caps blocks at 16 MiB). */

@@ -109,6 +109,7 @@ export class PcapParser implements FormatParser {
   header: PcapHeader | undefined;
   readonly linkTypes = new Set<number>();
   readonly captureDropped = undefined;
+  readonly application = undefined;
   /** Records seen, for messages (1-based numbers like Wireshark's frame.number). */
   private records = 0;
 

@@ -398,6 +398,7 @@ export class PcapngParser implements FormatParser {
   readonly linkTypes = new Set<number>();
   private le = true;
   private sawSection = false;
+  application: string | undefined;
   private ifaces: Iface[] = [];
   /** Interfaces of earlier sections, for the drop total. */
   private oldIfaces: Iface[] = [];
@@ -502,6 +503,7 @@ export class PcapngParser implements FormatParser {
         const s = shb.decode(buf, pos);
         if (s.versionMajor !== 1) throw new DecodeError(pos + SHB.versionMajor, 'major version', `${s.versionMajor} is not 1`);
         this.le = s.littleEndian;
+        if (!this.sawSection) this.application = s.options.find((o) => o.code === OPT.SHB_USERAPPL)?.value.toString('utf8');
         this.sawSection = true;
         this.oldIfaces.push(...this.ifaces);
         this.ifaces = [];

@@ -28,6 +28,8 @@ export interface CaptureStats {
   warnings: string[];
   /** Packets the capturing machine said it dropped (pcapng interface statistics), when recorded. */
   captureDropped?: number;
+  /** The program that wrote the file (pcapng shb_userappl), when it says. */
+  application?: string;
   /** UDP/TCP packets cut short by the capture's snapshot length, and that length (absent: none was cut). */
   truncated?: { packets: number; udp: number; snaplen: number };
   /** Frames on link types the reader does not decode (absent: none). */
@@ -83,6 +85,7 @@ async function readFrom(source: ChunkSource, sink: (e: NetEvent) => void, opts: 
     warnings,
   };
   if (pumped.captureDropped !== undefined) stats.captureDropped = pumped.captureDropped;
+  if (pumped.application !== undefined) stats.application = pumped.application;
   if (dissector.truncated.packets > 0) stats.truncated = { ...dissector.truncated };
   if (dissector.unreadLinks.size > 0) stats.unreadLinks = unreadLinks(dissector);
   return stats;

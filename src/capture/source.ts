@@ -92,6 +92,7 @@ export interface PumpResult {
   bytes: number;
   linkTypes: number[];
   captureDropped: number | undefined;
+  application: string | undefined;
 }
 
 export interface PumpOptions {
@@ -152,5 +153,5 @@ async function pumpWith(first: Buffer, source: ChunkSource, sink: RecordSink, wa
 
 function result(parser: FormatParser, bytes: number): PumpResult {
   parser.finish();
-  return { format: parser.format, bytes, linkTypes: [...parser.linkTypes], captureDropped: parser.captureDropped };
+  return { format: parser.format, bytes, linkTypes: [...parser.linkTypes], captureDropped: parser.captureDropped, application: parser.application };
 }

@@ -6,7 +6,7 @@
 import { Analyzer, type AnalyzerOptions } from '../analysis/analyzer.js';
 import type { AnalysisReport, HopId } from '../analysis/model.js';
 import { unreachableFromErrno } from '../analysis/facts.js';
-import { EventCaptureWriter } from '../capture/event-writer.js';
+import { EventCaptureWriter, SOCKET_RECORDING } from '../capture/event-writer.js';
 import type { Endpoint, NetEvent } from '../capture/types.js';
 import { unixNow } from '../capture/timestamp.js';
 import { redactSecrets } from '../common/secrets.js';
@@ -38,7 +38,7 @@ export class LiveEvidence {
     private readonly maxRecordBytes = RECORD_MAX_BYTES,
   ) {
     this.analyzer = new Analyzer(analyzerOptions);
-    this.writer = writePath ? new EventCaptureWriter(writePath, 'FlexPath diagnose') : undefined;
+    this.writer = writePath ? new EventCaptureWriter(writePath, SOCKET_RECORDING) : undefined;
   }
 
   /** Seconds since the session started, for timed evidence. */

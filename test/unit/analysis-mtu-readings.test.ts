@@ -5,8 +5,13 @@
  * UDP payload + 28) — never from the analysis.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { analyzeInput } from '../../src/analysis/analyze-file.js';
 import { Analyzer } from '../../src/analysis/analyzer.js';
+import { EventCaptureWriter, SOCKET_RECORDING } from '../../src/capture/event-writer.js';
 import type { AnalysisReport } from '../../src/analysis/model.js';
 import type { NetEvent } from '../../src/capture/types.js';
 import { FFT_BINS_PER_PACKET, lanScenario, type ScenarioOptions } from '../helpers/scenario.js';
@@ -98,6 +103,28 @@ test('a path that clears Don’t-Fragment and loses every fragment of what it cu
   assert.doesNotMatch(r.verdict.summary, /Don[’']t-Fragment set/, r.verdict.summary);
   assert.match(r.verdict.summary, new RegExp(`not one of the ${large} large packets that arrive carries the radio’s Don’t-Fragment bit: a hop clears it, so the larger ones are fragmented`), r.verdict.summary);
   assert.ok(hop(r, 'data:waterfall').evidence.includes(`${large} datagram(s) of 1000 B or more arrived, 0 of them with Don’t-Fragment set (the radio sets it on all its data, reference §1.6)`));
+});
+
+test('FlexPath’s own socket recording (no IP header seen, DF written clear) makes no Don’t-Fragment claim; the same frames written by another program read as cleared', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flexpath-df-recording-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  // As a live diagnosis feeds its recording: the datagrams as its socket got them, no DF bit known.
+  const events = withDf(lanScenario({ withAudio: true, seconds: 4, mtu: 1400 }), undefined);
+  const large = largeArriving(events);
+  assert.ok(large > 0);
+  const summaryOf = async (application: string): Promise<string> => {
+    const path = join(dir, `${application.replace(/\W+/g, '-')}.pcapng`);
+    const w = new EventCaptureWriter(path, application);
+    for (const e of events) w.write(e);
+    await w.close();
+    const r = await analyzeInput({ kind: 'file', name: path, path });
+    assert.equal(r.verdict.cause, 'mtu', r.verdict.summary);
+    return r.verdict.summary;
+  };
+  const ours = await summaryOf(SOCKET_RECORDING);
+  assert.doesNotMatch(ours, /Don[’']t-Fragment/, ours);
+  const theirs = await summaryOf('tcpdump');
+  assert.match(theirs, new RegExp(`not one of the ${large} large packets that arrive carries the radio’s Don’t-Fragment bit`), theirs);
 });
 
 test('the same path at MTU 1340 (no large packet arrives; the small ones without DF): the headline claims no Don’t-Fragment bit either way', () => {
