@@ -63,6 +63,10 @@ export const CAPTURE_NEXT: Record<Cause, string> = {
   healthy: 'Nothing needed. If the problem comes and goes, capture while it happens.',
 };
 
+/** A hop or cause id from a row of text (a zip's triage, a diff) in the words the path view uses; an unknown id as it is. */
+export const hopText = (id: string): string => (Object.hasOwn(HOP_LABEL, id) ? HOP_LABEL[id as HopId] : id);
+export const causeText = (id: string): string => (Object.hasOwn(CAUSE_LABEL, id) ? CAUSE_LABEL[id as Cause] : id);
+
 export const STATUS_WORD: Record<HopStatus, string> = { ok: 'OK', degraded: 'DEGRADED', blocked: 'BLOCKED', unknown: 'UNKNOWN' };
 /** A glyph next to every status so colour is never the only signal. */
 export const STATUS_GLYPH: Record<HopStatus, string> = { ok: '✓', degraded: '!', blocked: '✕', unknown: '?' };

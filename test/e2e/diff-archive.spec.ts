@@ -47,6 +47,8 @@ test('before (MTU 1400) / after (healthy): the diff panel says data:panadapter b
   await expect(changes).toContainText('data:panadapter blocked (mtu) → ok');
   await expect(page.getByTestId('diff-result')).toContainText('before-mtu.pcapng');
   await expect(page.getByTestId('diff-result')).toContainText('HEALTHY');
+  // Each hop has the name the path view gives it, not a second one.
+  await expect(page.getByTestId('diff-table').locator('tbody th')).toContainText(['Control channel (TCP/TLS)', 'Stream setup', 'UDP data path']);
   // The main view is untouched by a comparison: no source was opened.
   await expect(page.getByTestId('verdict')).toHaveCount(0);
   // The after-evidence (the line that shows what a fix changed) wraps, on a desktop and on a phone: not cut at the panel's edge.
@@ -73,7 +75,9 @@ test('a zip of both captures: a row per capture with its verdict, and the broken
   await expect(rows.nth(0)).toContainText('HEALTHY');
   await expect(rows.nth(1)).toContainText('before-mtu.pcapng');
   await expect(rows.nth(1)).toContainText('BLOCKED');
-  await expect(rows.nth(1)).toContainText('mtu');
+  // Hop and cause in the path view's words, not the ids a log uses (data:panadapter, mtu).
+  await expect(rows.nth(1).locator('td').nth(3)).toHaveText('Panadapter (FFT)');
+  await expect(rows.nth(1).locator('td').nth(4)).toHaveText('MTU: large packets vanish');
   // No capture is open yet: the verdict panel speaks for the zip (its worst capture and the tally), not "Choose a source".
   const summary = page.getByTestId('verdict-archive');
   await expect(summary).toHaveAttribute('data-worst', 'blocked');

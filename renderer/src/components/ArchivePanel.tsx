@@ -1,5 +1,6 @@
 import type { SessionState } from '../../../src/bridge/protocol.js';
 import type { RendererBridge } from '../bridge-client.js';
+import { causeText, hopText } from '../vocab.js';
 
 /**
  * A zip of several captures: what a support engineer wants first is which of them is broken, so every
@@ -37,8 +38,8 @@ export function ArchivePanel({ bridge, archive, openLabel }: { bridge: RendererB
                   </td>
                   <td className="mono">{r.entry}</td>
                   <td className={`verdict-word verdict-${r.verdict}`}>{r.verdict.toUpperCase()}</td>
-                  <td className="mono">{r.hop || '—'}</td>
-                  <td>{r.cause || '—'}</td>
+                  <td>{r.hop ? hopText(r.hop) : '—'}</td>
+                  <td>{r.cause ? causeText(r.cause) : '—'}</td>
                   <td className="small">{r.readable ? r.figure : r.error}</td>
                 </tr>
               );

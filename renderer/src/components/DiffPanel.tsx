@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ReportDiff } from '../../../src/bridge/protocol.js';
 import { captureRef, type RendererBridge } from '../bridge-client.js';
-import { STATUS_GLYPH, VERDICT_WORD } from '../vocab.js';
+import { hopText, STATUS_GLYPH, VERDICT_WORD } from '../vocab.js';
 
 type Side = 'before' | 'after';
 
@@ -106,7 +106,7 @@ function DiffResult({ diff, changes }: { diff: ReportDiff; changes: string[] }) 
           <tbody>
             {shown.map((h) => (
               <tr key={h.id} className={h.changed ? 'changed' : undefined}>
-                <th scope="row">{h.label}</th>
+                <th scope="row">{hopText(h.id)}</th>
                 <td className={`hop-${h.before.status}`}>
                   {STATUS_GLYPH[h.before.status]} {h.before.status}
                   {h.before.cause && h.before.cause !== 'healthy' ? ` (${h.before.cause})` : ''}

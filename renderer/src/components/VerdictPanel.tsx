@@ -1,7 +1,7 @@
-import type { Cause, HopId, SessionState, Verdict } from '../../../src/bridge/protocol.js';
+import type { SessionState, Verdict } from '../../../src/bridge/protocol.js';
 import { summarizeArchive } from '../archive-summary.js';
 import { CodeText } from './CodeText.js';
-import { CAPTURE_NEXT, CAUSE_LABEL, HOP_LABEL, summaryForPanel, VERDICT_WORD } from '../vocab.js';
+import { CAPTURE_NEXT, CAUSE_LABEL, causeText, HOP_LABEL, hopText, summaryForPanel, VERDICT_WORD } from '../vocab.js';
 
 export function VerdictPanel({
   verdict,
@@ -90,9 +90,6 @@ export function VerdictPanel({
     </section>
   );
 }
-
-const hopText = (id: string): string => (Object.hasOwn(HOP_LABEL, id) ? HOP_LABEL[id as HopId] : id);
-const causeText = (id: string): string => (Object.hasOwn(CAUSE_LABEL, id) ? CAUSE_LABEL[id as Cause] : id);
 
 /** The zip's captures are analysed and listed, none is open: the worst of them, and how many of each. */
 function ArchiveVerdict({ archive }: { archive: NonNullable<SessionState['archive']> }) {
