@@ -112,6 +112,8 @@ export class Analyzer {
   unreadLinks: UnreadLink[] | undefined;
   /** The source shows no Don't-Fragment bit (FlexPath's own socket recording: facts.ts dontFragment). */
   dontFragmentUnknown = false;
+  /** Live only: the longest time this process was held up while receiving, s (diagnose/live.ts tick). */
+  ownStallMaxS = 0;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
   firstTs: number | undefined;
@@ -264,6 +266,7 @@ export class Analyzer {
       ...(this.local ? { local: this.local } : {}),
       ...(this.truncated ? { truncated: this.truncated } : {}),
       ...(this.dontFragmentUnknown ? { dontFragmentUnknown: true } : {}),
+      ...(this.ownStallMaxS > 0 ? { ownStallMaxS: this.ownStallMaxS } : {}),
       ...(this.unreadLinks ? { unreadLinks: this.unreadLinks } : {}),
       ...(this.stepsAfter ? { mtuSteps: this.stepsAfter } : {}),
       ...(this.acceptedMtu() !== undefined ? { clientMtu: this.acceptedMtu() } : {}),

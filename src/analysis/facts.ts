@@ -38,6 +38,8 @@ export interface FactSources {
   notTested: Partial<Record<HopId, string>>;
   /** The source shows no Don't-Fragment bit, though its frames have one (FlexPath's own socket recording). */
   dontFragmentUnknown?: boolean;
+  /** Live only: the longest time FlexPath's process was held up while receiving, s. */
+  ownStallMaxS?: number;
   /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
   kindOf(st: TrackedStream): StreamKind;
   /** The same for a stream id seen only in an incomplete datagram's header. */
@@ -431,6 +433,11 @@ export interface PathFacts {
   outbound?: { streams: string[]; packets: number; lost: number };
   /** This computer's side (live diagnosis only): route, adapters, port holders, host firewall. */
   local?: LocalFacts;
+  /**
+   * Live only: the longest time FlexPath's own process was held up while receiving, s. Its arrival times
+   * are the times it read each datagram, and what came during a hold-up is read in a burst after it.
+   */
+  ownStallMaxS?: number;
   /** UDP/TCP packets the capture cut short (snapshot length), and that length: their contents are partial. */
   truncated?: { packets: number; udp: number; snaplen: number };
   /** The radio's data to other clients than this session's (a capture at the radio's switch or router): not judged. */
@@ -670,6 +677,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     hasSession: s !== undefined,
     ...(outbound.length > 0 ? { outbound: outboundFacts(outbound) } : {}),
     ...(src.local ? { local: src.local } : {}),
+    ...(src.ownStallMaxS !== undefined ? { ownStallMaxS: src.ownStallMaxS } : {}),
     ...(src.truncated ? { truncated: { ...src.truncated } } : {}),
     ...(others.length > 0
       ? {

@@ -732,7 +732,12 @@ const manyBroken = (f: PathFacts, c: ClassFacts): boolean => {
 };
 const jittery = (h: HopId, c: ClassFacts): boolean => !JITTER_EXEMPT.has(h) && c.packets > 0 && c.jitterS >= JITTER_DEGRADED_S;
 /** Delay variation is what the class shows first: before loss when frames complete or reordering is heavy, else after it. */
-const jitterDecides = (f: PathFacts, h: HopId, c: ClassFacts): boolean => wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, h, c) && !manyBroken(f, c) && (reordered(c) || jittery(h, c)));
+/** A hold-up of S raises the jitter estimate by up to S × this (two deviations of S at the estimator's gain 1/16). */
+const STALL_JITTER_GAIN = 2 / 16;
+/** Live: a hold-up of FlexPath's own process long enough to make all of the class's measured jitter. */
+const ownStallExplains = (f: PathFacts, c: ClassFacts): boolean => (f.ownStallMaxS ?? 0) * STALL_JITTER_GAIN >= c.jitterS;
+const jitterDecides = (f: PathFacts, h: HopId, c: ClassFacts): boolean =>
+  wholeButGaps(f, c) || heavyReorder(c) || (!lossy(f, h, c) && !manyBroken(f, c) && (reordered(c) || (jittery(h, c) && !ownStallExplains(f, c))));
 /** Flowing, requested, and not stopped or cut to pieces: the classes whose quality the later rules grade. */
 const flowing = (c: ClassFacts): boolean => c.packets > 0 && !(c.requested && c.stopped && c.stopped.silentS >= STOPPED_AFTER_S) && !noFrameCompletes(c);
 /** This class went silent while still requested, and the path went on without it. */
@@ -1907,6 +1912,24 @@ export const RULES: readonly Rule[] = [
     ],
   },
   {
+    // Live: the arrival times are FlexPath's own read times, and a hold-up of this process makes jitter.
+    // The class arrives (every failing rule was tried first, judge.ts); its jitter is not judged.
+    id: 'data-jitter-own-stall',
+    hop: 'data:*',
+    status: 'ok',
+    thresholds: { JITTER_DEGRADED_S, STALL_JITTER_GAIN },
+    source:
+      'JITTER_DEGRADED_S as data-jitter’s (empirical: two of the audio’s 10-ms frames, reference §3.5); STALL_JITTER_GAIN is the estimator’s arithmetic (stream-tracker.ts: J += (|ΔIAT| − J)/16, RFC 3550 §6.4.1’s gain): a socket gives no kernel timestamp, so datagrams that arrived while the process was held up S are read in a burst after it — two inter-arrival deviations of ≈ S, J up by ≈ S/8',
+    when: (f, h) => {
+      const c = cls(f, h);
+      // After every failing rule (judge.ts): data-jitter and data-jitter-rate-limit leave such jitter to it.
+      return flowing(c) && jittery(h, c) && ownStallExplains(f, c);
+    },
+    summary: (f, h) =>
+      `arrives; its timing is not judged: inter-arrival jitter ${(cls(f, h).jitterS * 1000).toFixed(0)} ms, but FlexPath itself was held up for ${((f.ownStallMaxS ?? 0) * 1000).toFixed(0)} ms on this computer, enough to make it (close busy programs and run again; a capture times packets in the kernel)`,
+    evidence: none,
+  },
+  {
     id: 'data-jitter-rate-limit',
     hop: 'data:*',
     status: 'degraded',
@@ -1996,7 +2019,7 @@ export const RULES: readonly Rule[] = [
     cause: 'jitter',
     thresholds: { JITTER_DEGRADED_S },
     source: 'RFC 3550 §6.4.1 inter-arrival jitter; empirical: 20 ms is two of the audio’s 10-ms frames (reference §3.5); not meters (reference §3.3: no fixed cadence)',
-    when: (f, h) => flowing(cls(f, h)) && jittery(h, cls(f, h)),
+    when: (f, h) => flowing(cls(f, h)) && jittery(h, cls(f, h)) && !ownStallExplains(f, cls(f, h)),
     summary: (f, h) => jitterSummary(f, cls(f, h)),
     evidence: none,
   },

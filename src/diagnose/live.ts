@@ -19,6 +19,9 @@ export const RECORD_MAX_BYTES = 200 * 1024 * 1024;
 /** The warning when a recording reached its cap. */
 export const recordingStopped = (maxBytes: number, analysisGoesOn: boolean): string => `the recording stopped at ${Math.round(maxBytes / 1048576)} MB${analysisGoesOn ? '; the analysis goes on' : ''}`;
 
+/** The stall monitor's interval (LiveEvidence.tick): short beside the 20-ms jitter bar it guards, a timer a few µs a tick. */
+const STALL_TICK_MS = 10;
+
 export class LiveEvidence {
   readonly analyzer: Analyzer;
   readonly t0 = unixNow();
@@ -29,6 +32,9 @@ export class LiveEvidence {
   private closed = false;
   /** When the analysis was paused (unixNow()); reports are made as of then until it resumes. */
   private pausedAt: number | undefined;
+  /** The stall monitor's last tick (performance.now()): see STALL_TICK_MS. */
+  private lastTick = performance.now();
+  private readonly stallTimer = setInterval(() => this.tick(), STALL_TICK_MS).unref();
 
   constructor(
     readonly label: string,
@@ -151,7 +157,21 @@ export class LiveEvidence {
     if (!this.closed) await this.writer?.sync();
   }
 
+  /**
+   * A tick later than its interval: this process was held up (our own work, a garbage collection, or the
+   * computer giving the CPU to others) and the datagrams that came meanwhile wait in the socket buffer,
+   * to be read in a burst. Their times are read times (a socket gives no kernel timestamp), so the
+   * analysis is told how long the longest hold-up was (rules.ts data-jitter-own-stall).
+   */
+  private tick(): void {
+    const now = performance.now();
+    const lateS = (now - this.lastTick - STALL_TICK_MS) / 1000;
+    this.lastTick = now;
+    if (this.pausedAt === undefined && lateS > this.analyzer.ownStallMaxS) this.analyzer.ownStallMaxS = lateS;
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.stallTimer);
     this.closed = true;
     await this.writer?.close();
   }

@@ -335,6 +335,23 @@ test('jitter: 20 ms smoothed inter-arrival variation (JITTER_DEGRADED_S)', () =>
   expectRule(f(0.0199), 'data:audio', 'data-arrives');
 });
 
+test('jitter a hold-up of FlexPath itself can make (live: read times): not judged, not the network’s (STALL_JITTER_GAIN = 2/16)', () => {
+  const f = (j: number, stallS: number | undefined): PathFacts =>
+    bend((x) => {
+      x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 200), jitterS: j };
+      if (stallS !== undefined) x.ownStallMaxS = stallS;
+    });
+  // A 0.3-s hold-up: two deviations of 0.3 s at gain 1/16 make up to 37.5 ms.
+  expectRule(f(0.0374, 0.3), 'data:audio', 'data-jitter-own-stall');
+  expectRule(f(0.0376, 0.3), 'data:audio', 'data-jitter', 'more jitter than the hold-up can make');
+  expectRule(f(0.03, undefined), 'data:audio', 'data-jitter', 'a capture: no hold-up known');
+  const v = judge(f(0.03, 0.3));
+  assert.equal(v.verdict.status, 'healthy', v.verdict.summary);
+  const audio = v.hops.find((h) => h.id === 'data:audio')!;
+  assert.equal(audio.status, 'ok');
+  assert.match(audio.evidence[0] ?? '', /jitter 30 ms, but FlexPath itself was held up for 300 ms on this computer/);
+});
+
 test('meters have no cadence (reference §3.3): their inter-arrival spread is never jitter, their reordering still is', () => {
   const f = (j: number, ooo = 0): PathFacts => bend((x) => (x.data['data:meter'] = { ...x.data['data:meter'], jitterS: j, outOfOrder: ooo, packets: 300 }));
   expectRule(f(0.5), 'data:meter', 'data-arrives');
