@@ -107,7 +107,7 @@ function finish(a: Analyzer, stats: CaptureStats, name: string): AnalysisReport 
   for (const w of stats.warnings) a.warn(w);
   if (stats.captureDropped) a.warn(`the capturing machine dropped ${stats.captureDropped} packet(s): loss figures may include them`);
   if (stats.truncated) a.truncated = stats.truncated;
-  if (stats.application === SOCKET_RECORDING) a.dontFragmentUnknown = true;
+  if (stats.application === SOCKET_RECORDING) a.dontFragmentUnknown = a.ownSocket = true;
   if (stats.unreadLinks) a.unreadLinks = stats.unreadLinks;
   a.finish();
   const durationS = stats.firstTs !== undefined && stats.lastTs !== undefined ? stats.lastTs - stats.firstTs : 0;

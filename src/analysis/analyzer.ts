@@ -114,6 +114,8 @@ export class Analyzer {
   dontFragmentUnknown = false;
   /** Live only: the longest time this process was held up while receiving, s (diagnose/live.ts tick). */
   ownStallMaxS = 0;
+  /** The source is FlexPath's own socket (a live run, or its recording), not a capture (facts.ts ownSocket). */
+  ownSocket = false;
   private readonly extraEvidence: Partial<Record<HopId, string[]>> = {};
   events = 0;
   firstTs: number | undefined;
@@ -267,6 +269,7 @@ export class Analyzer {
       ...(this.truncated ? { truncated: this.truncated } : {}),
       ...(this.dontFragmentUnknown ? { dontFragmentUnknown: true } : {}),
       ...(this.ownStallMaxS > 0 ? { ownStallMaxS: this.ownStallMaxS } : {}),
+      ...(this.ownSocket ? { ownSocket: true } : {}),
       ...(this.unreadLinks ? { unreadLinks: this.unreadLinks } : {}),
       ...(this.stepsAfter ? { mtuSteps: this.stepsAfter } : {}),
       ...(this.acceptedMtu() !== undefined ? { clientMtu: this.acceptedMtu() } : {}),

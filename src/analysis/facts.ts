@@ -40,6 +40,8 @@ export interface FactSources {
   dontFragmentUnknown?: boolean;
   /** Live only: the longest time FlexPath's process was held up while receiving, s. */
   ownStallMaxS?: number;
+  /** The source is FlexPath's own socket (a live run, or its recording): it holds what reached that socket, no capture. */
+  ownSocket?: boolean;
   /** Stream kind with audio refined to dax-audio from the control plane's stream status. */
   kindOf(st: TrackedStream): StreamKind;
   /** The same for a stream id seen only in an incomplete datagram's header. */
@@ -419,6 +421,8 @@ export interface PathFacts {
    * set. A live socket sees no IP header: all zero. Absent in hand-made facts.
    */
   dontFragment?: { large: number; largeSet: number; set: number };
+  /** The evidence is what reached FlexPath's own socket (a live run, or its recording), not a capture. */
+  ownSocket?: true;
   /** Discovery beacons (for the verdict's "only beacons" summary). */
   beaconModels: string[];
   /** VITA-49 streams of another sender than FlexRadio (DIFI, other VITA-49.2 equipment): no class ID or another OUI. */
@@ -672,6 +676,7 @@ export function deriveFacts(src: FactSources): PathFacts {
     fragNeeded: c.icmp.filter((i) => i.reason === 'frag-needed').slice(0, 2).map(icmp),
     ...(unplaced ? { ipFragmentsUnplaced: unplaced } : {}),
     ...(src.dontFragmentUnknown ? {} : { dontFragment: dontFragmentFacts(judged) }),
+    ...(src.ownSocket ? { ownSocket: true as const } : {}),
     beaconModels: src.beacons().map((b) => b.model ?? 'radio'),
     foreignVita: foreignVitaFacts(src.streams),
     hasSession: s !== undefined,

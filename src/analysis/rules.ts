@@ -564,8 +564,14 @@ const missingObjects = (f: PathFacts, c: ClassFacts): NonNullable<ClassFacts['si
 const classSilenceLine = (c: ClassFacts): string => silenceLine(c.requested?.expected ?? 0, c.requested?.expectedUnit ?? 'packets', waited(c));
 /** Nothing at all reached this computer, and the requested classes together would have delivered by now. */
 const pathSilent = (f: PathFacts): boolean => f.udpReturn.streamsToClient === 0 && f.udpReturn.requestedClasses > 0 && silentTooLong(f.udpReturn.expected, f.udpReturn.waitedS, deadTime(f));
-/** A capture with no UDP at all: the data's absence may be the capture's own (libpcap filter `tcp port 4992` keeps no UDP). */
-const NO_UDP_LINE = 'the capture holds no UDP datagram of any kind: if it was taken with a capture filter that keeps TCP only, capture again with one that keeps UDP (`udp or tcp port 4992`) before acting on this';
+/**
+ * Evidence with no UDP at all. From a capture, the data's absence may be the capture's own (libpcap filter
+ * `tcp port 4992` keeps no UDP); FlexPath's own socket (a live run) has no capture filter: nothing reached it.
+ */
+const noUdpLine = (f: PathFacts): string =>
+  f.ownSocket
+    ? 'no UDP datagram of any kind reached FlexPath’s socket: the radio’s data never arrived at this computer’s data port'
+    : 'the capture holds no UDP datagram of any kind: if it was taken with a capture filter that keeps TCP only, capture again with one that keeps UDP (`udp or tcp port 4992`) before acting on this';
 const pathSilenceLine = (f: PathFacts): string => silenceLine(f.udpReturn.expected, 'datagrams of the requested classes', f.udpReturn.waitedS);
 const unitWord = (c: ClassFacts): string => (c.unit === 'line' ? 'line' : 'frame');
 /** Reassembled classes (FFT, waterfall) where not one frame completed although fragments came. */
@@ -1535,7 +1541,7 @@ export const RULES: readonly Rule[] = [
     evidence: (f) => [
       pathSilenceLine(f),
       ...(f.udpReturn.noDestinationDespiteRegistrations ? ['the radio answered "No IP or PORT": none of the registrations reached it, or the radio ignored them'] : []),
-      ...(f.udpReturn.noUdp ? [NO_UDP_LINE] : []),
+      ...(f.udpReturn.noUdp ? [noUdpLine(f)] : []),
     ],
   },
   {

@@ -116,6 +116,7 @@ async function captureInterface(iface: string, o: ListenOptions): Promise<Listen
   // The recording is tcpdump's frames (recordFrames), not the evidence's events.
   // sniOf: a TLS session's server name, as `analyze` reads it — what tells SmartLink's server from other HTTPS.
   const ev = new LiveEvidence(`live: tcpdump on ${iface}`, undefined, { sniOf, ...(o.apiPort ? { apiPorts: [o.apiPort] } : {}) });
+  ev.analyzer.ownSocket = false; // tcpdump's capture, not FlexPath's socket
   const filter = o.filter ? `(${captureFilter(o.apiPort)}) and (${o.filter})` : captureFilter(o.apiPort);
   // -U: write each packet as it comes, so the analysis is live; -w -: pcap on stdout. Its own process
   // group: a terminal's Ctrl+C must not end it before `stop` has let its last block through.

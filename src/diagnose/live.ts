@@ -44,6 +44,7 @@ export class LiveEvidence {
     private readonly maxRecordBytes = RECORD_MAX_BYTES,
   ) {
     this.analyzer = new Analyzer(analyzerOptions);
+    this.analyzer.ownSocket = true;
     this.writer = writePath ? new EventCaptureWriter(writePath, SOCKET_RECORDING) : undefined;
   }
 

@@ -77,6 +77,22 @@ test('silence is called when P(0 arrivals | λ) = e^−λ < 1e-6 (SILENCE_ALPHA)
   expectRule(nothingRequested, 'udp-return', 'udp-return-nothing-requested');
 });
 
+test('no UDP at all: a capture may have filtered it out, FlexPath’s own socket (a live run) filters nothing', () => {
+  const none = (ownSocket: boolean): string[] =>
+    judgeHop(
+      bend((x) => {
+        Object.assign(x, silentPath(1, 100));
+        x.udpReturn.noUdp = true;
+        if (ownSocket) x.ownSocket = true;
+      }),
+      'udp-return',
+    ).evidence;
+  assert.ok(none(false).some((l) => l.startsWith('the capture holds no UDP datagram of any kind: if it was taken with a capture filter')), none(false).join(' | '));
+  const live = none(true);
+  assert.ok(live.includes('no UDP datagram of any kind reached FlexPath’s socket: the radio’s data never arrived at this computer’s data port'), live.join(' | '));
+  assert.ok(!live.some((l) => /capture/.test(l)), live.join(' | '));
+});
+
 test('silence is never called before 0.75 s, however much was due (FIRST_PACKET_FLOOR_S)', () => {
   expectRule(silentPath(0.74, 100), 'udp-return', 'udp-return-too-early');
   expectRule(silentPath(0.75, 100), 'udp-return', 'udp-return-no-data');
