@@ -1752,11 +1752,11 @@ export const RULES: readonly Rule[] = [
     status: 'blocked',
     cause: 'udp-blocked-inbound',
     thresholds: { STOPPED_AFTER_S, STOPPED_ALONE_S },
-    source: `${STOPPED_SOURCE}; a class stopped on its own only when the others went on for another ${STOPPED_ALONE_S} s — when the whole path stops, the classes fall silent within tens of ms of each other (sim udp-stop), and that is udp-return-stopped`,
+    source: `${STOPPED_SOURCE}; a class stopped on its own only when the others went on for another ${STOPPED_ALONE_S} s — when the whole path stops, the classes fall silent within tens of ms of each other (sim udp-stop), and that is udp-return-stopped. Worded as no expiry when every stream shares one radio port and one client port: NAT mappings and firewall states are per flow (RFC 4787 §4)`,
     when: (f, h) => classStoppedAlone(f, cls(f, h)),
-    summary: (f, h) => stoppedLine(cls(f, h).stopped),
+    summary: (f, h) => (oneFlow(f) ? classStoppedLine(f, cls(f, h)) : stoppedLine(cls(f, h).stopped)),
     evidence: none,
-    title: (f, h) => stoppedTitle(cls(f, h).stopped, cls(f, h).label),
+    title: (f, h) => (oneFlow(f) ? classStoppedTitle(f, cls(f, h)) : stoppedTitle(cls(f, h).stopped, cls(f, h).label)),
   },
   {
     id: 'data-first-fragments-size-passed',
@@ -2196,6 +2196,21 @@ function noDestination(f: PathFacts): boolean {
 
 function stoppedTitle(s: PathFacts['udpReturn']['stopped'], label = 'data'): string {
   return `The radio’s ${label} flowed for ${secs(s?.flowedS ?? 0)}, then stopped while the session went on: a NAT mapping or firewall state may have expired`;
+}
+
+/**
+ * Every data stream to this client comes from one radio port to one client port: one UDP flow. A NAT
+ * mapping or a firewall's state is kept per flow (RFC 4787 §4: endpoint-independent or -dependent, by
+ * address and port, never by what the payload carries), so one that expires stops every class in it.
+ */
+const oneFlow = (f: PathFacts): boolean => f.udpReturn.sources.length === 1 && f.udpReturn.dstPorts.length === 1;
+const flowWords = (f: PathFacts): string => `${f.udpReturn.sources[0]} → port ${f.udpReturn.dstPorts[0]}`;
+/** data-stopped's line when the class that stopped shared its flow with those that went on: no expiry. */
+function classStoppedLine(f: PathFacts, c: ClassFacts): string {
+  return `${c.label} stopped ${secs(c.stopped?.silentS ?? 0)} ago after flowing for ${secs(c.stopped?.flowedS ?? 0)}, while the other classes went on in the same UDP flow (${flowWords(f)}): not a NAT mapping or firewall state, which are per flow`;
+}
+function classStoppedTitle(f: PathFacts, c: ClassFacts): string {
+  return `The radio’s ${c.label} flowed for ${secs(c.stopped?.flowedS ?? 0)}, then stopped while its other data went on in the same UDP flow (${flowWords(f)}): the radio stopped sending it, or something on the way drops it by its size or stream — not a NAT mapping or firewall state, which would stop the whole flow`;
 }
 
 function stoppedLine(s: PathFacts['udpReturn']['stopped']): string {

@@ -255,6 +255,28 @@ test('data that stopped: 3 s of silence while still requested (STOPPED_AFTER_S)'
   expectRule(alone(2.01), 'data:meter', 'data-arrives');
 });
 
+test('a class stopped alone while the others go on in the same UDP flow: no NAT mapping or firewall state expired (per flow, RFC 4787 §4)', () => {
+  // The meters silent 3 s after 3 s of flow; the path's other classes went on 2 s longer (STOPPED_ALONE_S
+  // met, no rate pattern: nothing lost). The hand-made session's streams all come from 192.168.10.27:4993
+  // to port 4991: one flow, which an expiry would have stopped whole.
+  const alone = (sources: string[]): PathFacts =>
+    bend((x) => {
+      x.data['data:meter'] = { ...x.data['data:meter'], stopped: { silentS: 3, flowedS: 3 } };
+      x.udpReturn = { ...x.udpReturn, sources, stopped: { silentS: 1, flowedS: 5 } };
+    });
+  const one = alone(['192.168.10.27:4993']);
+  expectRule(one, 'data:meter', 'data-stopped');
+  const v = judge(one).verdict;
+  assert.doesNotMatch(v.summary, /NAT mapping or firewall state may have expired/, v.summary);
+  assert.match(v.summary, /^The radio’s meters flowed for 3\.0 s, then stopped while its other data went on in the same UDP flow \(192\.168\.10\.27:4993 → port 4991\)/);
+  assert.match(judgeHop(one, 'data:meter').evidence[0]!, /not a NAT mapping or firewall state, which are per flow/);
+  // Streams from two radio ports (a DAX stream on its own port): the stopped class may have had a flow
+  // of its own, whose mapping can expire alone.
+  const two = alone(['192.168.10.27:4993', '192.168.10.27:4994']);
+  expectRule(two, 'data:meter', 'data-stopped');
+  assert.match(judge(two).verdict.summary, /a NAT mapping or firewall state may have expired/);
+});
+
 test('a class stopped on its own while the others lose in proportion to their rate: starved by a limit, not a mapping that expired', () => {
   // The figures of a netlab session through a 100 kbit/s tbf, received/lost: the waterfall 8/58 tiles, then
   // silent for 4 s while the session went on; meters 99/29 (≈ 60 B), FFT 30/82 (244 B, 30 of 112 frames),
