@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { Lab } from './lab.js';
 import type { Scenario } from './runner.js';
-import { ADDR, PORTS, radioPublicIp, wanTopology } from './topology.js';
+import { ADDR, PORTS, brokerLeg, radioPublicIp, wanTopology } from './topology.js';
 
 /** The policer's rate, B/s (128 kbit/s), and bucket, B: the meters, FFT and Opus alone send ≈ 24 kB/s with headers. */
 const POLICER_BYTES_PER_S = 16_000;
@@ -74,16 +74,7 @@ table inet lab {
   }
 }`);
   // The SmartLink server's leg, as wanTopology builds it: its probes reach the router from the internet.
-  lab.link({ role: 'radio', dev: 'sl0', addr: `${ADDR.broker}/30` }, { role: 'inet', dev: 'sl0', addr: `${ADDR.inetToBroker}/30` });
-  lab.ip('radio', 'rule', 'add', 'from', ADDR.broker, 'lookup', '100');
-  lab.ip('radio', 'route', 'add', 'default', 'via', ADDR.inetToBroker, 'dev', 'sl0', 'table', '100');
-  lab.nft('inet', `
-table inet broker {
-  chain postrouting {
-    type nat hook postrouting priority srcnat; policy accept;
-    ip saddr ${ADDR.broker} oifname "r0" snat ip to ${ADDR.inetToRr}
-  }
-}`);
+  brokerLeg(lab);
 }
 
 const NO_HAIRPIN: Scenario = {

@@ -164,9 +164,15 @@ table inet lab {
 }`);
   }
 
-  // The SmartLink server's leg: the broker's address lives in the radio's namespace (same process as
-  // the radio) but is routed through `inet`, and its probes are source-NATed to an internet address
-  // so they arrive at the radio's router from outside.
+  brokerLeg(lab);
+}
+
+/**
+ * The SmartLink server's leg: the broker's address lives in the radio's namespace (same process as the
+ * radio) but is routed through `inet`, and its probes are source-NATed to an internet address so they
+ * arrive at the radio's router from outside.
+ */
+export function brokerLeg(lab: Lab): void {
   lab.link({ role: 'radio', dev: 'sl0', addr: `${ADDR.broker}/30` }, { role: 'inet', dev: 'sl0', addr: `${ADDR.inetToBroker}/30` });
   lab.ip('radio', 'rule', 'add', 'from', ADDR.broker, 'lookup', '100');
   lab.ip('radio', 'route', 'add', 'default', 'via', ADDR.inetToBroker, 'dev', 'sl0', 'table', '100');
