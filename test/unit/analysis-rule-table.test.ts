@@ -1349,12 +1349,45 @@ test('brief outage: not when the streams’ own loss empties the window by itsel
         },
       ];
     });
-  // Shown: beside it the pool loses heavily, so the meters' hop reads loss beside an outage.
-  expectRule(f(370), 'data:meter', 'data-loss-beside-outage');
-  expectRule(f(480), 'data:meter', 'data-loss-beside-outage');
+  // Shown: the headline names the stop beside the limit (the loss grows with rate either way: waterfall
+  // 37–49 % on 143.6 kB/s vs the meters' 0.7 % on 1.7 kB/s).
+  for (const wf of [370, 480]) {
+    expectRule(f(wf), 'data:meter', 'data-loss-rate-limit');
+    assert.match(judge(f(wf)).verdict.summary, /a second fault, a stop of every stream \(0\.1 s at t=5\.9 s\)/);
+  }
   // Not shown: no stop of every stream, and the loss is the rate pattern it is.
   expectRule(f(490), 'data:meter', 'data-loss-rate-limit');
   assert.equal(judge(f(490)).verdict.cause, 'bandwidth');
+  assert.doesNotMatch(judge(f(490)).verdict.summary, /stop of every stream/);
+});
+
+test('a rate limit with one brief stop of every stream reads bandwidth, the stop named beside it: loss that grows with rate is not random loss', () => {
+  // 10 s: the waterfall (100 tiles/s × 1436 B) loses 100 of 1000 to a limit, the meters (28/s × 60 B) 7
+  // of 280. Of those, one 0.2-s stop of every stream took 20 tiles (100/s × 0.2) and 6 meter packets
+  // (28/s × 0.2 = 5.6), and chance cannot make it: 0.025⁶ × 0.1²⁰ ≪ 0.2¹⁶ (BRIEF_OUTAGE_CHANCE).
+  // Rate comparison: 10 % ≥ 3 × 2.5 % on 85 × the bytes; 7 lost where 28 were due (P ≈ 10⁻⁵ < RATE_UNIFORM_P).
+  const f = bend((x) => {
+    x.data['data:meter'] = { ...x.data['data:meter'], lost: 7, packets: 273 };
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: 100, packets: 900, framesComplete: 0, framesBroken: 0, framesSent: 0 };
+    x.outages = [
+      {
+        atS: 3.5,
+        lengthS: 0.2,
+        everyStream: true,
+        lost: 26,
+        streams: [
+          { id: '0x00000700', hop: 'data:meter', atS: 3.49, silentS: 0.21, lost: 6, basis: 'brief' },
+          { id: '0x42000000', hop: 'data:waterfall', atS: 3.49, silentS: 0.21, lost: 20, basis: 'index' },
+        ],
+      },
+    ];
+  });
+  expectRule(f, 'data:meter', 'data-loss-rate-limit', 'the pooled loss beside the stop is the limit’s');
+  expectRule(f, 'data:waterfall', 'data-loss-rate-limit');
+  const { verdict } = judge(f);
+  assert.equal(verdict.cause, 'bandwidth');
+  assert.match(verdict.summary, /^Loss grows with the stream’s rate: the link cannot carry the data rate.*; and, a second fault, a stop of every stream \(0\.2 s at t=3\.5 s\)/);
+  assert.doesNotMatch(verdict.summary, /at random outside/);
 });
 
 test('random loss beside an outage is judged over the packets outside it (the data-loss Poisson test), not swallowed; the outage alone is no random loss', () => {
