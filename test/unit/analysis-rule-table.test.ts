@@ -618,6 +618,25 @@ test('rate limit with random loss besides: the headline names the limit and, whe
   assert.doesNotMatch(judge(f(0)).verdict.summary, /besides/);
 });
 
+test('a limit below what the lighter classes send alone drops their packets too: their loss is the limit’s, not random loss besides (netlab policer 128 kbit/s)', () => {
+  // 10 s through a policer passing ≈ 16 kB/s, as sent: meters 280 × 60 B (1.68 kB/s), FFT 250 × 244 B
+  // (6.1 kB/s), Opus 1000 × 120 B (12 kB/s), waterfall 1000 × 1436 B (143.6 kB/s). Lost: meters 67 (24 %),
+  // FFT 200, Opus 500, waterfall 950. Delivered: 213 × 60 + 50 × 244 + 500 × 120 + 50 × 1436 B over 10 s
+  // = 15.7 kB/s, below the 19.8 kB/s the classes besides the waterfall send: the limit leaves them no room.
+  const s = 10;
+  const policed = bend((x) => {
+    x.data['data:meter'] = { ...x.data['data:meter'], packets: 213, lost: 67, bytesPerS: (213 * 60) / s };
+    x.data['data:panadapter'] = { ...x.data['data:panadapter'], packets: 50, lost: 200, bytesPerS: (50 * 244) / s, framesComplete: 10, framesBroken: 40, framesSent: 250 };
+    x.data['data:audio'] = { ...flowingClass('audio', undefined, 100, 120), packets: 500, lost: 500, bytesPerS: (500 * 120) / s };
+    x.data['data:waterfall'] = { ...x.data['data:waterfall'], packets: 50, lost: 950, bytesPerS: (50 * 1436) / s, framesComplete: 5, framesBroken: 40, framesSent: 250 };
+  });
+  expectRule(policed, 'data:meter', 'data-loss-rate-limit');
+  const v = judge(policed).verdict;
+  assert.equal(v.cause, 'bandwidth');
+  assert.match(v.summary, /^Loss grows with the stream’s rate: the link cannot carry the data rate/);
+  assert.doesNotMatch(v.summary, /besides/, v.summary);
+});
+
 test('rate limit across classes: the light class’s jitter, the pings’ round trip and frames cut to pieces share the cause', () => {
   const limited = (change: (f: PathFacts) => void): PathFacts =>
     bend((x) => {
@@ -1388,6 +1407,8 @@ test('a rate limit with one brief stop of every stream reads bandwidth, the stop
   assert.equal(verdict.cause, 'bandwidth');
   assert.match(verdict.summary, /^Loss grows with the stream’s rate: the link cannot carry the data rate.*; and, a second fault, a stop of every stream \(0\.2 s at t=3\.5 s\)/);
   assert.doesNotMatch(verdict.summary, /at random outside/);
+  // The meters' 6 lost in the stop are the stop's: the 1 outside it of 280 is no random loss besides.
+  assert.doesNotMatch(verdict.summary, /besides, the meters/);
 });
 
 test('random loss beside an outage is judged over the packets outside it (the data-loss Poisson test), not swallowed; the outage alone is no random loss', () => {
