@@ -27,13 +27,16 @@ const STEP_MS = 1500;
 
 /**
  * True when the report blames the MTU or the large-packet class vanished (what a step-down can fix) while
- * the radio's other data arrives: with nothing arriving at all (udp-return blocked) no step can pass.
+ * the radio's other data arrives: with nothing arriving at all (udp-return blocked) no step can pass. Not
+ * when the waterfall's loss is a rate limit's (cause bandwidth: loss that grows with the stream's rate,
+ * rules.ts data-frames-lost-rate-limit, data-stopped-rate-limit): smaller packets carry the same bytes,
+ * so no step can pass it, and each step's command would wait behind the limit (+6 s of steps).
  */
 function mtuSuspected(r: AnalysisReport): boolean {
   if (r.hops.find((h) => h.id === 'udp-return')?.status === 'blocked') return false;
   if (r.verdict.cause === 'mtu') return true;
   const wf = r.hops.find((h) => h.id === 'data:waterfall');
-  return wf?.status === 'blocked';
+  return wf?.status === 'blocked' && wf.cause !== 'bandwidth';
 }
 
 /** What the steps found, and why they ended early when they did. */
