@@ -656,7 +656,11 @@ const lossy = (f: PathFacts, h: HopId, c: ClassFacts): boolean => c.packets > 0 
  * it decides (the first in path order) lost none of them: the loss outside is shown all the same.
  */
 function lossBesideOutages(f: PathFacts): string | undefined {
-  return pathLossy(f) ? `and besides ${outagesSeen(f).length === 1 ? 'it' : 'them'} ${pct(lossFraction(pooledLoss(f)))} of the packets are lost at random at other times` : undefined;
+  if (!pathLossy(f)) return undefined;
+  const it = outagesSeen(f).length === 1 ? 'it' : 'them';
+  // The pool's loss under a rate limit is the limit's, not random (data-loss-rate-limit's reading).
+  const limit = rateLimit(f);
+  return limit ? `and besides ${it} a rate limit: ${limit}` : `and besides ${it} ${pct(lossFraction(pooledLoss(f)))} of the packets are lost at random at other times`;
 }
 /**
  * An MTU rule's headline. It names the classes that lost their large packets — the data hops an MTU rule

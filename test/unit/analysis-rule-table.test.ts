@@ -1385,8 +1385,8 @@ test('a rate limit with one brief stop of every stream reads bandwidth, the stop
   // of 280. Of those, one 0.2-s stop of every stream took 20 tiles (100/s × 0.2) and 6 meter packets
   // (28/s × 0.2 = 5.6), and chance cannot make it: 0.025⁶ × 0.1²⁰ ≪ 0.2¹⁶ (BRIEF_OUTAGE_CHANCE).
   // Rate comparison: 10 % ≥ 3 × 2.5 % on 85 × the bytes; 7 lost where 28 were due (P ≈ 10⁻⁵ < RATE_UNIFORM_P).
-  const f = bend((x) => {
-    x.data['data:meter'] = { ...x.data['data:meter'], lost: 7, packets: 273 };
+  const limited = (meterLost: number): PathFacts => bend((x) => {
+    x.data['data:meter'] = { ...x.data['data:meter'], lost: meterLost, packets: 280 - meterLost };
     x.data['data:waterfall'] = { ...x.data['data:waterfall'], lost: 100, packets: 900, framesComplete: 0, framesBroken: 0, framesSent: 0 };
     x.outages = [
       {
@@ -1401,6 +1401,7 @@ test('a rate limit with one brief stop of every stream reads bandwidth, the stop
       },
     ];
   });
+  const f = limited(7);
   expectRule(f, 'data:meter', 'data-loss-rate-limit', 'the pooled loss beside the stop is the limit’s');
   expectRule(f, 'data:waterfall', 'data-loss-rate-limit');
   const { verdict } = judge(f);
@@ -1409,6 +1410,13 @@ test('a rate limit with one brief stop of every stream reads bandwidth, the stop
   assert.doesNotMatch(verdict.summary, /at random outside/);
   // The meters' 6 lost in the stop are the stop's: the 1 outside it of 280 is no random loss besides.
   assert.doesNotMatch(verdict.summary, /besides, the meters/);
+  // The meters losing only in the stop (6 of 280): their hop reads the stop, and the headline calls the
+  // waterfall's loss beside it the limit's, not "lost at random" (10 % ≥ 3 × 2.1 %, 6 lost where 28 were due).
+  const stopOnly = limited(6);
+  expectRule(stopOnly, 'data:meter', 'data-brief-outage');
+  const only = judge(stopOnly).verdict.summary;
+  assert.doesNotMatch(only, /at random/, only);
+  assert.match(only, /a brief interruption of the link, and besides it a rate limit: loss 10\.0 % on \d+ kbit\/s vs 2\.1 % on \d+ kbit\/s: loss grows with rate/);
 });
 
 test('random loss beside an outage is judged over the packets outside it (the data-loss Poisson test), not swallowed; the outage alone is no random loss', () => {
