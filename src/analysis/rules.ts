@@ -679,12 +679,22 @@ function mtuTitle(f: PathFacts, h: HopId, hops: readonly Hop[]): string {
   return `${what}${pathLossy(f) ? `; besides, ${pct(lossFraction(pooledLoss(f)))} of the other classes’ packets are lost at random` : ''}`;
 }
 
+/**
+ * The size of the radio's large packets: at the run's client network_mtu the radio sizes them to it
+ * (datagramBytesAt: 1300 → 1264 B, reference §5.6, §8 #8); with no setting in the evidence, ~1.4 kB — 1464 B
+ * at the radio's 1500, 1414 B at SmartSDR's 1450 (reference §8 #8, "Client MTU").
+ */
+function largeSize(f: PathFacts): string {
+  const mtu = f.mtuSteps?.tested ?? f.clientMtu;
+  return mtu === undefined ? '~1.4 kB' : `${datagramBytesAt(mtu)}-byte datagrams at network_mtu ${mtu}`;
+}
+
 /** "Small packets (meter, audio) arrive but the large ones of the waterfall (~1.4 kB, Don’t-Fragment set) are dropped". */
 function largeDropped(f: PathFacts, hops: readonly Hop[]): string {
   const data = hops.filter((x) => isDataHop(x.id));
   const hit = data.filter((x) => x.cause === 'mtu');
   const arrive = data.filter((x) => x.cause !== 'mtu' && f.data[x.id as DataHopId].packets > 0);
-  const large = `the large ones of the ${names(hit)} (~1.4 kB${!dataOverIpv6(f) && dontFragment(f) === 'set' ? ', Don’t-Fragment set' : ''}) are dropped`;
+  const large = `the large ones of the ${names(hit)} (${largeSize(f)}${!dataOverIpv6(f) && dontFragment(f) === 'set' ? ', Don’t-Fragment set' : ''}) are dropped`;
   return arrive.length > 0 ? `Small packets (${names(arrive)}) arrive but ${large}` : `${large[0]!.toUpperCase()}${large.slice(1)}`;
 }
 

@@ -593,6 +593,12 @@ test('an MTU verdict with random loss besides: the headline names both when the 
   const alone = judge(f(6)).verdict;
   assert.equal(alone.rule, 'data-first-fragments-missing');
   assert.doesNotMatch(alone.summary, /besides/);
+  // The large packets' size: ~1.4 kB with no client network_mtu in the evidence (1464 B at the radio's
+  // 1500, 1414 B at SmartSDR's 1450); at network_mtu 1400 the radio's largest are 1400 − 64 + 28 = 1364 B.
+  assert.match(alone.summary, /the large ones of the waterfall \(~1\.4 kB\) are dropped/);
+  const at1400 = judge(bend((x) => Object.assign(x, f(6), { clientMtu: 1400 }))).verdict;
+  assert.equal(at1400.rule, 'data-first-fragments-missing');
+  assert.match(at1400.summary, /the large ones of the waterfall \(1364-byte datagrams at network_mtu 1400\) are dropped/);
   // The waterfall never arriving at all (data-missing-large): the same words.
   const silent = bend((x) => {
     x.data['data:waterfall'] = { ...silentFor(x.data['data:waterfall'], 5, 100), expectsLarge: true };
