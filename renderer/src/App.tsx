@@ -141,7 +141,7 @@ export function App() {
             archive={session?.archive}
           />
           {model ? (
-            <PathDiagram hops={model.hops} verdict={model.verdict} sourceKind={session?.source?.kind} streams={model.streams} />
+            <PathDiagram hops={model.hops} verdict={model.verdict} sourceKind={session?.source?.kind} streams={model.streams} local={model.local} />
           ) : (
             <section className="panel path" aria-label="Path diagram">
               <h2>Path</h2>

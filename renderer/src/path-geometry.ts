@@ -9,19 +9,35 @@
  * break is drawn on the last segment before the observer and the text says the exact place is not in
  * the evidence.
  */
-import type { Cause, Hop, HopId } from '../../src/bridge/protocol.js';
+import type { Cause, Hop, HopId, LocalFacts, LocalInterface } from '../../src/bridge/protocol.js';
 
 const NODE_IDS = ['radio', 'radio-router', 'internet', 'smartlink', 'lan', 'computer'] as const;
 export type NodeId = (typeof NODE_IDS)[number];
 
-export const NODE_LABEL: Record<NodeId, string> = {
+const NODE_LABEL: Record<Exclude<NodeId, 'lan'>, string> = {
   radio: 'Radio',
   'radio-router': "Radio's router",
   internet: 'Internet',
   smartlink: 'SmartLink server',
-  lan: 'VPN / LAN',
   computer: 'This computer',
 };
+
+/**
+ * The node names for this session. The network next to this computer is named from what the session
+ * shows: a VPN when the route to the radio leaves by a VPN or tunnel adapter (this computer's facts,
+ * src/local), else on a LAN session the LAN the radio shares, on SmartLink this computer's own network.
+ */
+export function nodeLabels(smartlink: boolean, routeAdapter: LocalInterface['kind'] | undefined): Record<NodeId, string> {
+  const lan = routeAdapter === 'vpn' || routeAdapter === 'tunnel' ? 'VPN' : smartlink ? 'Local network' : 'LAN';
+  return { ...NODE_LABEL, lan };
+}
+
+/** The kind of adapter the route to the radio leaves by, when this computer's facts name it. */
+export function routeAdapterKind(local: LocalFacts | undefined): LocalInterface['kind'] | undefined {
+  if (!local?.route.checked || !local.interfaces.checked) return undefined;
+  const name = local.route.value.interface;
+  return local.interfaces.list.find((i) => i.name === name)?.kind;
+}
 
 /** The hops only a SmartLink session uses: a LAN session shows neither them nor their nodes. */
 const SMARTLINK_HOPS: readonly HopId[] = ['smartlink-server', 'radio-registration', 'radio-forwarding'];

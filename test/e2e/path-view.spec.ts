@@ -40,13 +40,15 @@ for (const width of [1440, 720, 390]) {
     for (const sel of ['.verdict-badge', '.verdict-where', '.verdict-cause', '.verdict-summary']) await expectNotCut(page, verdict.locator(sel));
     await expect(verdict.locator('.verdict-badge')).toHaveText('BLOCKED');
 
-    // A LAN session: Radio, VPN / LAN, This computer — no SmartLink node, no SmartLink track.
+    // A LAN session: Radio, LAN, This computer — no SmartLink node, no SmartLink track; the route to the
+    // radio (loopback here) is no VPN, so the middle node is the LAN, not "VPN / LAN".
     await expect(page.getByTestId('path')).toHaveAttribute('data-smartlink', 'no');
+    await expect(page.getByTestId('node-lan')).toHaveText('LAN');
     await expect(page.getByTestId('hop-smartlink-server')).toHaveCount(0);
     // The UDP data stops on the last segment, before this computer (a host-side block on a LAN).
     const udp = page.getByTestId('hop-udp-return');
     await expect(udp).toHaveAttribute('data-stop', 'lan>computer');
-    await expect(udp).toHaveAttribute('aria-label', /stop between VPN \/ LAN and This computer/);
+    await expect(udp).toHaveAttribute('aria-label', /stop between LAN and This computer/);
     await expect(page.getByTestId('hop-control')).toHaveAttribute('data-stop', '');
     await expect(page.getByTestId('hop-control')).toHaveAttribute('data-status', 'ok');
 

@@ -4,13 +4,13 @@
  * is drawn as far as its packets get; a blocked one carries a break marker on the segment where they
  * stop and fades out after it. Status shows as colour AND word AND glyph. Every track is a button:
  * click or Enter opens its evidence and deciding rule below. In a narrow panel the rail gives way to
- * a text chain ("Radio — VPN / LAN ✕ This computer") so nothing is cut.
+ * a text chain ("Radio — LAN ✕ This computer") so nothing is cut.
  */
 import { useState, type CSSProperties } from 'react';
-import type { Hop, HopId, StreamRow, Verdict } from '../../../src/bridge/protocol.js';
-import { buildTrack, isSmartLinkSession, NODE_LABEL, pathNodes, type NodeId, type SegmentState, type Track } from '../path-geometry.js';
+import type { Hop, HopId, LocalFacts, StreamRow, Verdict } from '../../../src/bridge/protocol.js';
+import { buildTrack, isSmartLinkSession, nodeLabels, pathNodes, routeAdapterKind, type NodeId, type SegmentState, type Track } from '../path-geometry.js';
 import { CAUSE_LABEL, classLossPct, HOP_LABEL, STATUS_GLYPH, STATUS_WORD } from '../vocab.js';
-import { CodeText } from './CodeText.js';
+import { CodeText, plainText } from './CodeText.js';
 
 /** The rule id rules-core adds to every hop; tolerated missing until that lands everywhere. */
 type RuledHop = Hop & { rule?: string };
@@ -19,22 +19,25 @@ const SEG_GLYPH: Record<SegmentState, string> = { flow: '—', degraded: '≈', 
 const CONTROL_ORDER: HopId[] = ['discovery', 'smartlink-server', 'radio-registration', 'radio-forwarding', 'control', 'stream-setup'];
 const DATA_ORDER: HopId[] = ['udp-return', 'data:meter', 'data:panadapter', 'data:waterfall', 'data:audio', 'data:dax'];
 
-function stopText(t: Track): string | undefined {
+type NodeLabels = Record<NodeId, string>;
+
+function stopText(t: Track, label: NodeLabels): string | undefined {
   if (!t.stop) return undefined;
-  const where = `stop between ${NODE_LABEL[t.stop.reached]} and ${NODE_LABEL[t.stop.lost]}`;
-  return t.stop.inferred === 'cause' ? where : `never reach ${NODE_LABEL[t.stop.lost]} (where exactly they stop is not in the evidence)`;
+  const where = `stop between ${label[t.stop.reached]} and ${label[t.stop.lost]}`;
+  return t.stop.inferred === 'cause' ? where : `never reach ${label[t.stop.lost]} (where exactly they stop is not in the evidence)`;
 }
 
-function chain(t: Track, nodes: readonly NodeId[]): string {
-  let out = NODE_LABEL[nodes[t.touches[0]!]!];
-  for (const s of t.segments) out += ` ${SEG_GLYPH[s.state]} ${NODE_LABEL[nodes[Math.max(s.a, s.b)]!]}`;
+function chain(t: Track, nodes: readonly NodeId[], label: NodeLabels): string {
+  let out = label[nodes[t.touches[0]!]!];
+  for (const s of t.segments) out += ` ${SEG_GLYPH[s.state]} ${label[nodes[Math.max(s.a, s.b)]!]}`;
   return out;
 }
 
-export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[]; verdict: Verdict | undefined; sourceKind: string | undefined; streams: StreamRow[] }) {
+export function PathDiagram({ hops, verdict, sourceKind, streams, local }: { hops: Hop[]; verdict: Verdict | undefined; sourceKind: string | undefined; streams: StreamRow[]; local: LocalFacts | undefined }) {
   const [selected, setSelected] = useState<HopId | null>(null);
   const smartlink = isSmartLinkSession(sourceKind, hops);
   const nodes = pathNodes(smartlink);
+  const nodeName = nodeLabels(smartlink, routeAdapterKind(local));
   const cols = nodes.length;
   const culpritId = verdict && verdict.status !== 'healthy' ? verdict.hop : undefined;
   const culpritPlane = hops.find((h) => h.id === culpritId)?.plane;
@@ -59,10 +62,10 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
     const h = t.hop;
     const culprit = h.id === culpritId;
     const loss = lossOf(h);
-    const stop = stopText(t);
+    const stop = stopText(t, nodeName);
     const label =
       `${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}${culprit && verdict?.cause ? `, cause ${CAUSE_LABEL[verdict.cause]}` : ''}` +
-      `${loss !== undefined ? `, ${loss.toFixed(2)} % lost` : ''}. ${stop ? `Packets ${stop}. ` : ''}Path: ${chain(t, nodes)}. Activate to show its evidence.`;
+      `${loss !== undefined ? `, ${loss.toFixed(2)} % lost` : ''}. ${stop ? `Packets ${stop}. ` : ''}Path: ${chain(t, nodes, nodeName)}. Activate to show its evidence.`;
     const brk = t.segments.find((s) => s.state === 'break');
     return (
       <li key={h.id}>
@@ -72,7 +75,7 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
           aria-label={label}
           aria-pressed={sel?.id === h.id}
           aria-controls={sel ? 'hop-evidence' : undefined}
-          title={[`${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}`, ...h.evidence.map((e) => `• ${e}`)].join('\n')}
+          title={[`${HOP_LABEL[h.id]}: ${STATUS_WORD[h.status]}`, ...h.evidence.map((e) => `• ${plainText(e)}`)].join('\n')}
           data-testid={`hop-${h.id}`}
           data-status={h.status}
           data-stop={t.stop ? `${t.stop.reached}>${t.stop.lost}` : ''}
@@ -107,7 +110,7 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
             )}
           </span>
           <span className="track-chain">
-            {chain(t, nodes)}
+            {chain(t, nodes, nodeName)}
             {stop && <span className="track-stop"> — packets {stop}</span>}
           </span>
         </button>
@@ -126,7 +129,7 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
           <span className="node-row">
             {nodes.map((n) => (
               <span key={n} className={`node node-${n}`} data-testid={`node-${n}`}>
-                {NODE_LABEL[n]}
+                {nodeName[n]}
                 {n === 'smartlink' && <span className="node-note">control only</span>}
               </span>
             ))}
@@ -176,7 +179,7 @@ export function PathDiagram({ hops, verdict, sourceKind, streams }: { hops: Hop[
               {STATUS_GLYPH[sel.status]} {STATUS_WORD[sel.status]}
             </span>{' '}
             {HOP_LABEL[sel.id]}
-            {selTrack && stopText(selTrack) && <span className="muted"> — packets {stopText(selTrack)}</span>}
+            {selTrack && stopText(selTrack, nodeName) && <span className="muted"> — packets {stopText(selTrack, nodeName)}</span>}
           </h3>
           {sel.rule && (
             <p className="small" data-testid="hop-rule">
