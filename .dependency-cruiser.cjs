@@ -123,8 +123,17 @@ module.exports = {
     {
       name: 'bridge-protocol-types-only',
       severity: 'error',
-      comment: 'What the renderer bundles from src/bridge/protocol.ts must be types: it imports the rest of src as types only.',
+      comment:
+        'What the renderer bundles from src/bridge/protocol.ts must be types: it imports the rest of src as types only. ' +
+        'Exception: src/hop-label.ts, the hop names the reports and the UI share (one table), kept plain by hop-label-is-plain.',
       from: { path: '^src/bridge/protocol\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/hop-label\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'hop-label-is-plain',
+      severity: 'error',
+      comment: 'The renderer bundles src/hop-label.ts (bridge-protocol-types-only): it imports the rest of src as types only.',
+      from: { path: '^src/hop-label\\.ts$' },
       to: { path: '^src/', dependencyTypesNot: ['type-only'] },
     },
   ],

@@ -1,20 +1,8 @@
 /** Words the UI shows for the analysis vocabulary (src/analysis/model.ts). */
-import type { Cause, Hop, HopId, HopStatus, StreamKind, VerdictStatus } from '../../src/bridge/protocol.js';
+import { type Cause, type Hop, type HopId, type HopStatus, HOP_LABEL, type StreamKind, type VerdictStatus } from '../../src/bridge/protocol.js';
 
-export const HOP_LABEL: Record<HopId, string> = {
-  discovery: 'Discovery (LAN beacons)',
-  'smartlink-server': 'SmartLink server',
-  'radio-registration': 'Radio registration',
-  'radio-forwarding': "Radio's router forwarding",
-  control: 'Control channel (TCP/TLS)',
-  'stream-setup': 'Stream setup',
-  'udp-return': 'UDP data path',
-  'data:meter': 'Meters',
-  'data:panadapter': 'Panadapter (FFT)',
-  'data:waterfall': 'Waterfall',
-  'data:audio': 'Audio',
-  'data:dax': 'DAX',
-};
+/** The hops' names: the reports' own table (src/hop-label.ts), so the path view and the CLI agree. */
+export { HOP_LABEL };
 
 export const CAUSE_LABEL: Record<Cause, string> = {
   'udp-blocked-inbound': 'Inbound UDP blocked',

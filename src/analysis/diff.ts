@@ -3,7 +3,8 @@
  * customer their change worked ("data:waterfall blocked (mtu) → ok"). Plain data in and out: the CLI
  * formats it (report/diff.ts) and the UI can call `diffReports` on two reports through the bridge.
  */
-import { type AnalysisReport, type Cause, HOP_IDS, HOP_LABEL, type Hop, type HopId, type HopStatus, type StreamKind, type Verdict } from './model.js';
+import { HOP_LABEL } from '../hop-label.js';
+import { type AnalysisReport, type Cause, HOP_IDS, type Hop, type HopId, type HopStatus, type StreamKind, type Verdict } from './model.js';
 
 export interface HopState {
   status: HopStatus;

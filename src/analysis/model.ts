@@ -171,18 +171,3 @@ export const HOP_PLANE: Record<HopId, Plane> = {
   'data:dax': 'data',
 };
 
-/** Names a reader understands, for reports and tables (the ids stay the contract). */
-export const HOP_LABEL: Record<HopId, string> = {
-  discovery: 'Discovery (beacons)',
-  'smartlink-server': 'SmartLink server',
-  'radio-registration': 'Radio registration (SmartLink)',
-  'radio-forwarding': 'Port forwarding to the radio',
-  control: 'Control channel',
-  'stream-setup': 'Stream setup',
-  'udp-return': 'UDP towards the radio',
-  'data:meter': 'Meters',
-  'data:panadapter': 'Panadapter (FFT)',
-  'data:waterfall': 'Waterfall',
-  'data:audio': 'Audio',
-  'data:dax': 'DAX',
-};

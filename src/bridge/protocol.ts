@@ -16,6 +16,9 @@ export type { Cause, Hop, HopId, HopStatus, StreamKind, Verdict, VerdictStatus }
 export type { LocalFacts, LocalInterface } from '../local/types.js';
 export type { ReportDiff };
 
+/** The hops' names: one table for the reports and the UI (src/hop-label.ts imports types only). */
+export { HOP_LABEL } from '../hop-label.js';
+
 /** Faults the demo simulator can show; each maps to one or more simulator fault specs. */
 export const DEMO_FAULTS = ['mtu', 'udp-blocked', 'loss', 'bandwidth', 'jitter', 'wrong-port', 'ping-timeout', 'nat-expiry'] as const;
 export type DemoFault = (typeof DEMO_FAULTS)[number];
@@ -209,9 +212,9 @@ export type Snapshot =
   | { type: 'progress'; done: number; total: number; label: string }
   /**
    * The answer to a `diff` command (file names are the ones the user chose), or why there is none.
-   * `changes`: one line per changed hop in the CLI's words ("data:waterfall blocked (mtu) → ok").
+   * The UI words the changes itself, as its path view names hops and causes.
    */
-  | { type: 'diff'; outcome: { ok: true; diff: ReportDiff; changes: string[] } | { ok: false; error: string } }
+  | { type: 'diff'; outcome: { ok: true; diff: ReportDiff } | { ok: false; error: string } }
   /** An export is ready: a download URL (web mode) or the path it was saved to (Electron). */
   | { type: 'export-ready'; format: ExportFormat; fileName: string; url?: string; savedTo?: string }
   /** The SmartLink sign-in in words and times (never a token); absent when this build cannot sign in. */

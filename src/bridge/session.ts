@@ -7,7 +7,6 @@
 import type { Readable } from 'node:stream';
 import type { AnalysisReport } from '../analysis/model.js';
 import type { ReportDiff } from '../analysis/diff.js';
-import { changeLine } from '../report/diff.js';
 import type { SmartLinkAccount } from '../smartlink/account.js';
 import {
   DEMO_FAULT_LABELS,
@@ -327,7 +326,7 @@ export function createSession(opts: SessionOptions): Session {
     if (typeof after === 'string') return answer({ ok: false, error: after });
     try {
       const result = await diff(before, after);
-      answer({ ok: true, diff: result, changes: result.hops.filter((h) => h.changed).map(changeLine) });
+      answer({ ok: true, diff: result });
     } catch (err) {
       answer({ ok: false, error: `Comparing ${before.name} with ${after.name}: ${errorText(err)}` });
     }

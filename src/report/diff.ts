@@ -10,7 +10,7 @@ const state = (s: HopState): string => `${s.status}${s.cause && s.cause !== 'hea
 const verdict = (v: Verdict): string => `${v.status}${v.hop ? ` at ${v.hop}` : ''}${v.cause && v.cause !== 'healthy' ? ` (${v.cause})` : ''}`;
 
 /** "data:waterfall blocked (mtu) → ok": the line support pastes. */
-export function changeLine(h: HopChange): string {
+function changeLine(h: HopChange): string {
   return `${h.id} ${state(h.before)} → ${state(h.after)}`;
 }
 

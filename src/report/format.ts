@@ -2,7 +2,8 @@
  * Reports from an AnalysisReport: text (one screen a ham can read: verdict first, then hops, then
  * streams), Markdown (pasted into a ticket as is), HTML (self-contained, no scripts), JSON (the contract).
  */
-import { type AnalysisReport, HOP_LABEL, type Hop } from '../analysis/model.js';
+import type { AnalysisReport, Hop } from '../analysis/model.js';
+import { HOP_LABEL } from '../hop-label.js';
 import { ruleById } from '../analysis/rules.js';
 import { escapeControls } from '../common/text.js';
 import { htmlText, jsonSafe, mapStrings, mdCode } from './escape.js';

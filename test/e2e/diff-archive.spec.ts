@@ -34,7 +34,7 @@ function captures(): Promise<void> {
   return made;
 }
 
-test('before (MTU 1400) / after (healthy): the diff panel says data:panadapter blocked (mtu) → ok', async ({ page }) => {
+test('before (MTU 1400) / after (healthy): the diff panel says Panadapter (FFT): BLOCKED (MTU: large packets vanish) → OK', async ({ page }) => {
   test.setTimeout(90_000);
   await captures();
   server = await startProductServer();
@@ -44,7 +44,9 @@ test('before (MTU 1400) / after (healthy): the diff panel says data:panadapter b
   await page.getByTestId('diff-compare').click();
   const changes = page.getByTestId('diff-changes');
   await expect(changes).toBeVisible({ timeout: 30_000 });
-  await expect(changes).toContainText('data:panadapter blocked (mtu) → ok');
+  // In the path view's words, not the ids the CLI's line keeps.
+  await expect(changes).toContainText('Panadapter (FFT): BLOCKED (MTU: large packets vanish) → OK');
+  await expect(changes).not.toContainText('data:');
   await expect(page.getByTestId('diff-result')).toContainText('before-mtu.pcapng');
   await expect(page.getByTestId('diff-result')).toContainText('HEALTHY');
   // Each hop has the name the path view gives it, not a second one.

@@ -5,7 +5,8 @@
  * NaN/undefined/null reaches the page. Each check returns the problems it found (empty = consistent), so
  * a test over many scenarios can tally them and print a reproducer for the first.
  */
-import { type AnalysisReport, HOP_IDS, HOP_LABEL, type Hop } from '../../src/analysis/model.js';
+import { type AnalysisReport, HOP_IDS, type Hop } from '../../src/analysis/model.js';
+import { HOP_LABEL } from '../../src/hop-label.js';
 import { formatReport } from '../../src/report/format.js';
 import { triageRow } from '../../src/report/triage.js';
 

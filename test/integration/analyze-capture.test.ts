@@ -82,7 +82,7 @@ test('text report leads with the verdict; markdown and html carry it; --redact h
   assert.match(text.stdout.split('\n')[0] ?? '', /^VERDICT: BLOCKED at udp-return \(udp-blocked-inbound\)$/);
   const md = await runCli(['analyze', file, '--format', 'md', '--no-redact']);
   assert.match(md.stdout, /\*\*Verdict: BLOCKED at udp-return \(udp-blocked-inbound\)\*\*/);
-  assert.match(md.stdout, /\| UDP towards the radio \(udp-return\) \| BLOCKED \|/);
+  assert.match(md.stdout, /\| UDP data path \(udp-return\) \| BLOCKED \|/);
   const html = await runCli(['analyze', file, '--format', 'html', '--no-redact']);
   assert.match(html.stdout, /<strong>Verdict: BLOCKED at udp-return \(udp-blocked-inbound\)<\/strong>/);
   const fx = await runCli(['analyze', fixture('flex6600m-discovery.pcapng'), '--format', 'md', '--redact']);

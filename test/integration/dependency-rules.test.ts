@@ -59,6 +59,9 @@ test('every arrow rule fails on a planted import, naming the rule and the file',
     // A type-only import is no violation for the bridge protocol; a runtime one is.
     appendFileSync(join(copy, 'src/bridge/protocol.ts'), `\nimport { prng as plantedPrng } from '../sim/rng.js';\nexport const planted = plantedPrng;\n`);
     planted.push(['src/bridge/protocol.ts', '../sim/rng.js', 'bridge-protocol-types-only']);
+    // The hop names the renderer bundles through it must stay as plain.
+    appendFileSync(join(copy, 'src/hop-label.ts'), `\nimport { prng as plantedPrng } from './sim/rng.js';\nexport const planted = plantedPrng;\n`);
+    planted.push(['src/hop-label.ts', './sim/rng.js', 'hop-label-is-plain']);
 
     const r = cruise(copy);
     assert.notEqual(r.status, 0, 'a violation fails the check');

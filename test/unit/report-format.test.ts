@@ -30,7 +30,7 @@ test('text report: ticket facts on top, readable hop names, every evidence line 
   assert.match(text, /^Started: +2025-06-15 15:06:40 UTC$/m);
   assert.match(text, /^Duration: +9\.0 s — 20 packets/m);
   assert.match(text, /^FlexPath: +\d+\.\d+\.\d+/m);
-  assert.match(text, /^ {2}OK {7}Discovery \(beacons\) +10 beacons from 192\.168\.1\.10:4992 over 9\.0 s$/m);
+  assert.match(text, /^ {2}OK {7}Discovery \(LAN beacons\) +10 beacons from 192\.168\.1\.10:4992 over 9\.0 s$/m);
   assert.match(text, /^ {3,}10 beacons from 192\.168\.1\.11:4992 over 9\.0 s$/m, 'the second radio is not dropped');
   assert.match(text, /Panadapter \(FFT\)/);
 });
@@ -38,7 +38,7 @@ test('text report: ticket facts on top, readable hop names, every evidence line 
 test('Markdown report: the same facts, hops as "name (id)"', () => {
   const md = formatMarkdown(twoRadios());
   assert.match(md, /^- \*\*Started:\*\* 2025-06-15 15:06:40 UTC$/m);
-  assert.match(md, /^\| Discovery \(beacons\) \(discovery\) \| OK \| .*192\.168\.1\.10.*192\.168\.1\.11/m);
+  assert.match(md, /^\| Discovery \(LAN beacons\) \(discovery\) \| OK \| .*192\.168\.1\.10.*192\.168\.1\.11/m);
 });
 
 test('a redacted report says so at the top of text and Markdown', () => {

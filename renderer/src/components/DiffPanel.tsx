@@ -1,26 +1,27 @@
 import { useEffect, useState } from 'react';
 import type { ReportDiff } from '../../../src/bridge/protocol.js';
 import { captureRef, type RendererBridge } from '../bridge-client.js';
-import { hopText, STATUS_GLYPH, VERDICT_WORD } from '../vocab.js';
+import { causeText, hopText, STATUS_GLYPH, STATUS_WORD, VERDICT_WORD } from '../vocab.js';
 
 type Side = 'before' | 'after';
 
 /**
  * Before/after: two captures of the same station, from before and after a change, compared hop by hop
- * (`flexpath diff`), so support can show a customer that their change worked — "data:waterfall blocked
- * (mtu) → ok". The main view is left as it is.
+ * (`flexpath diff`), so support can show a customer that their change worked — "Waterfall: BLOCKED
+ * (MTU: large packets vanish) → OK", in the path view's words (the CLI's line keeps the ids). The main
+ * view is left as it is.
  */
 export function DiffPanel({ bridge, enabled }: { bridge: RendererBridge; enabled: boolean }) {
   const [files, setFiles] = useState<Record<Side, File | null>>({ before: null, after: null });
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ diff: ReportDiff; changes: string[] } | { error: string } | null>(null);
+  const [result, setResult] = useState<{ diff: ReportDiff } | { error: string } | null>(null);
 
   useEffect(
     () =>
       bridge.onSnapshot((s) => {
         if (s.type !== 'diff') return;
         setBusy(false);
-        setResult(s.outcome.ok ? { diff: s.outcome.diff, changes: s.outcome.changes } : { error: s.outcome.error });
+        setResult(s.outcome.ok ? { diff: s.outcome.diff } : { error: s.outcome.error });
       }),
     [bridge],
   );
@@ -71,13 +72,19 @@ export function DiffPanel({ bridge, enabled }: { bridge: RendererBridge; enabled
           {result.error}
         </p>
       )}
-      {result && 'diff' in result && <DiffResult diff={result.diff} changes={result.changes} />}
+      {result && 'diff' in result && <DiffResult diff={result.diff} />}
     </section>
   );
 }
 
-function DiffResult({ diff, changes }: { diff: ReportDiff; changes: string[] }) {
+type HopState = ReportDiff['hops'][number]['before'];
+
+/** "BLOCKED (MTU: large packets vanish)": a hop's state in the words the path view uses. */
+const stateText = (s: HopState): string => `${STATUS_WORD[s.status]}${s.cause && s.cause !== 'healthy' ? ` (${causeText(s.cause)})` : ''}`;
+
+function DiffResult({ diff }: { diff: ReportDiff }) {
   const shown = diff.hops.filter((h) => h.changed || h.after.status !== 'unknown' || h.before.status !== 'unknown');
+  const changes = diff.hops.filter((h) => h.changed).map((h) => `${hopText(h.id)}: ${stateText(h.before)} → ${stateText(h.after)}`);
   return (
     <div data-testid="diff-result">
       <p className="small">
@@ -87,7 +94,7 @@ function DiffResult({ diff, changes }: { diff: ReportDiff; changes: string[] }) 
       {changes.length === 0 ? (
         <p data-testid="diff-none">No hop changed.</p>
       ) : (
-        <ul className="diff-lines mono" data-testid="diff-changes">
+        <ul className="diff-lines" data-testid="diff-changes">
           {changes.map((line) => (
             <li key={line}>{line}</li>
           ))}
@@ -108,12 +115,10 @@ function DiffResult({ diff, changes }: { diff: ReportDiff; changes: string[] }) 
               <tr key={h.id} className={h.changed ? 'changed' : undefined}>
                 <th scope="row">{hopText(h.id)}</th>
                 <td className={`hop-${h.before.status}`}>
-                  {STATUS_GLYPH[h.before.status]} {h.before.status}
-                  {h.before.cause && h.before.cause !== 'healthy' ? ` (${h.before.cause})` : ''}
+                  {STATUS_GLYPH[h.before.status]} {stateText(h.before)}
                 </td>
                 <td className={`hop-${h.after.status}`}>
-                  {STATUS_GLYPH[h.after.status]} {h.after.status}
-                  {h.after.cause && h.after.cause !== 'healthy' ? ` (${h.after.cause})` : ''}
+                  {STATUS_GLYPH[h.after.status]} {stateText(h.after)}
                 </td>
                 <td className="small">{h.after.evidence}</td>
               </tr>
