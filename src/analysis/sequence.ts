@@ -40,6 +40,11 @@ export class SequenceTracker {
     return n;
   }
 
+  /** (count − expected) mod 16: what resync would count for `count`, read without changing anything. */
+  jumpTo(count: number): number {
+    return this.last < 0 ? 0 : (count - this.last - 1) & 15;
+  }
+
   /**
    * The first packet after a silence the tracker measured to span at least half the counter (time or
    * frame index, stream-tracker.ts): the count then says the loss only modulo 16, and a repeat or a count

@@ -202,6 +202,22 @@ export interface TrackedStream {
   /** A time-based silence waiting for the packets after it (see StreamSilence.resumed). */
   pending: { gap: StreamSilence; after: number; periodS: number } | undefined;
   /**
+   * The longest gap seen before the stream had a rate (none announced: a capture without a readable
+   * control channel), with the counter's jump across it: judged once the rate is known (earlySilence).
+   */
+  earlyGap?: {
+    startTs: number;
+    endTs: number;
+    /** What the sequence tracker counted lost across it (a jump of 16 is a repeat to it: 0), and (count − expected) mod 16. */
+    counted: number;
+    jump: number;
+    countAfter: number;
+    /** Packets the frame index says the gap held (FFT, waterfall). */
+    indexMissing?: number;
+    after: number;
+    resumeTs?: number;
+  };
+  /**
    * Brief silences of the last HALF_COUNTER packets, with the counts each reported missing: a late
    * packet with one of them takes one back (at most HALF_COUNTER entries, one per packet).
    */
@@ -262,12 +278,22 @@ export class StreamTracker {
       st.lastPcc = s.packetClassCode;
     }
     const gapS = e.ts - st.lastTs;
-    const pps = st.packets > 1 ? currentRate(st) || (this.announced?.(st) ?? 0) : 0;
+    const measured = st.packets > 1 ? currentRate(st) : 0;
+    const pps = st.packets > 1 ? measured || (this.announced?.(st) ?? 0) : 0;
+    // A rate announced after the gap (the control plane's status came later) is the reference's: judge it.
+    if (st.earlyGap !== undefined && measured === 0 && pps > 0) earlySilence(st, pps);
     const silent = pps > 0 && gapS * pps - 1 >= HALF_COUNTER;
     const lateBefore = st.seq.outOfOrder;
     const duplicatesBefore = st.seq.duplicates;
     const early = !silent && beforeStart(st, buf, s);
+    const jump = pps === 0 ? st.seq.jumpTo(s.packetCount) : 0;
     const lost = silent ? silence(st, buf, s, e.ts, gapS * pps, this.forgetTaps) : early ? st.seq.late() : st.seq.push(s.packetCount);
+    // No rate yet (none announced, under RATE_MIN_SPAN_S measured): the longest gap waits for one (earlySilence).
+    if (pps === 0 && st.packets > 1 && gapS > (st.earlyGap === undefined ? 0 : st.earlyGap.endTs - st.earlyGap.startTs)) {
+      // The frame index counts what the gap held without a rate (FFT, waterfall); a new object's does not.
+      const index = indexEstimate(st, buf, s, Infinity);
+      if (index !== 'restarted') st.earlyGap = { startTs: st.lastTs, endTs: e.ts, counted: lost, jump, countAfter: s.packetCount, after: 1, ...(index !== undefined ? { indexMissing: index } : {}) };
+    } else if (st.earlyGap !== undefined && st.earlyGap.after < HALF_COUNTER && ++st.earlyGap.after === HALF_COUNTER) st.earlyGap.resumeTs = e.ts;
     // Lost packets the time between the two arrivals had room for: nothing came between (a packet that
     // overtook a late one leaves its counter ahead with no time gap).
     const room = !silent && lost > 0 && gapS * pps >= lost;
@@ -563,6 +589,33 @@ function currentRate(st: TrackedStream): number {
 }
 
 /**
+ * A stream that had no rate has one now (announced, or a whole block measured after its longest early
+ * gap: a block holding the gap would take the gap's time as the sender's): that gap is judged as a
+ * silence would have been, HALF_COUNTER periods or more, its loss from the frame index where the stream
+ * has one, else from time × rate. Without it an outage in a stream's first second (no control channel
+ * to announce rates, as in an encrypted SmartLink capture) was no silence of any stream and read as the
+ * counter's loss modulo 16: random loss.
+ */
+function earlySilence(st: TrackedStream, pps: number): void {
+  const g = st.earlyGap!;
+  st.earlyGap = undefined;
+  const slots = (g.endTs - g.startTs) * pps;
+  if (slots - 1 < HALF_COUNTER) return;
+  const byTime = slots - 1;
+  // From the counter's jump as a silence reads it (resync): the tracker took a jump of 16 for a repeat.
+  const index = g.indexMissing;
+  const estimate = index === undefined ? wholeCycles(g.jump, byTime, timeBound(byTime)) : wholeCycles(g.jump, index);
+  const gap: StreamSilence = { startTs: g.startTs, endTs: g.endTs, counted: g.counted, estimate, basis: index === undefined ? 'time' : 'index', pps, countAfter: g.countAfter };
+  keepSilence(st, gap);
+  // The count after it repeated the one before (a jump of 16): the sequence tracker took it for a duplicate.
+  if (g.jump === 15 && g.counted === 0) st.seq.duplicates--;
+  if (gap.basis === 'index') return;
+  // How it resumed, as for any time-based silence: read now if HALF_COUNTER packets followed, else when they have.
+  if (g.resumeTs !== undefined) gap.resumed = resumedHow(g.resumeTs - g.endTs, 1 / pps);
+  else st.pending = { gap, after: g.after, periodS: 1 / pps };
+}
+
+/**
  * The block counts send slots, not arrivals: the rate is the sender's. Measured from arrivals alone it
  * falls with the loss in the block, and then a brief stop of every stream in the next block no longer fits
  * the time between the packets either side of it (the lost-packets-had-room test in feed): bursts of 0.25 s
@@ -575,6 +628,7 @@ function noteRate(st: TrackedStream, ts: number, slots: number): void {
   st.blockPackets += slots;
   if (st.blockPackets < RATE_BLOCK || d < RATE_MIN_SPAN_S) return;
   st.blockPps = (st.blockPackets - 1) / d;
+  if (st.earlyGap !== undefined && st.blockStartTs >= st.earlyGap.endTs) earlySilence(st, st.blockPps);
   st.blockPackets = 1;
   st.blockStartTs = ts;
 }
@@ -681,10 +735,12 @@ function takeBackBrief(st: TrackedStream, count: number): void {
 function resumed(st: TrackedStream, ts: number): void {
   const p = st.pending;
   if (!p) return;
-  const span = ts - p.gap.endTs;
-  p.gap.resumed = span * BURST_SPEEDUP < (HALF_COUNTER - 1) * p.periodS ? 'burst' : 'steady';
+  p.gap.resumed = resumedHow(ts - p.gap.endTs, p.periodS);
   st.pending = undefined;
 }
+
+/** HALF_COUNTER packets after a silence took `span`: a backlog landing in a burst, or the stream's own pace. */
+const resumedHow = (span: number, periodS: number): 'burst' | 'steady' => (span * BURST_SPEEDUP < (HALF_COUNTER - 1) * periodS ? 'burst' : 'steady');
 
 /**
  * `counted` plus the number of whole counter cycles that brings it nearest to `about`, never past `most`:
